@@ -1,0 +1,62 @@
+# The front door: `make regen` regenerates, `make test` runs every test. Both install what they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := regen
+
+JOBS ?= $(shell nproc)
+# The Swift toolchain's clang may come first on PATH; the engine is built with g++ unless CXX is given.
+ifeq ($(origin CXX),default)
+  CXX := g++
+endif
+
+DEBIAN_PACKAGES := g++ cmake meson ninja-build pkg-config libyaml-cpp-dev nlohmann-json3-dev \
+                   libkainjow-mustache-dev doctest-dev libboost-program-options-dev
+
+BUILD := build
+MESON_BUILD := builddir
+ASAN_BUILD := build-asan
+HF2SWIFT := $(BUILD)/hf2swift
+
+.PHONY: deps build regen check test test-cmake test-meson test-asan clean
+
+## deps: install the Debian packages the engine needs (apt-get update runs only when something is missing)
+deps:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(BUILD)/build.ninja: CMakeLists.txt | deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_CXX_COMPILER=$(CXX)
+
+## build: configure and build the engine, its CLI and tests with CMake
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+## regen: build, then regenerate generated/, families/README.md and the goldens in tests/golden/
+regen: build
+	tools/regen.sh $(HF2SWIFT)
+
+## check: fail (with a diff) when anything derived from families/ or templates/ is out of date
+check: build
+	tools/regen.sh $(HF2SWIFT) --check
+
+test-cmake: build
+	ctest --test-dir $(BUILD) --output-on-failure
+
+test-meson: deps
+	@if [ ! -f $(MESON_BUILD)/build.ninja ]; then CXX=$(CXX) meson setup $(MESON_BUILD) >/dev/null; fi
+	meson compile -C $(MESON_BUILD) -j $(JOBS)
+	meson test -C $(MESON_BUILD) --print-errorlogs
+
+test-asan: deps
+	@if [ ! -f $(ASAN_BUILD)/build.ninja ]; then cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=$(CXX) -DHF2SWIFT_SANITIZE=ON >/dev/null; fi
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir $(ASAN_BUILD) --output-on-failure -E swift_syntax
+
+## test: both builds with every test, the sanitizer build, and the sync check
+test: test-cmake test-meson test-asan check
+
+clean:
+	rm -rf $(BUILD) $(MESON_BUILD) $(ASAN_BUILD)

@@ -1,0 +1,435 @@
+// The CLI verbs: each prints its result or its diagnostics and returns an exit code.
+#include "commands.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "load.h"
+#include "namer.h"
+#include "resolve.h"
+#include "vocabulary.h"
+
+namespace hf2swift {
+
+namespace fs = std::filesystem;
+
+int guarded(std::ostream& err, const std::function<int()>& body) {
+    try {
+        return body();
+    } catch (const DiagnosticError& e) {
+        err << e.diagnostics().format();
+        return kDiagnostics;
+    } catch (const InternalError& e) {
+        err << "hf2swift: internal error: " << e.what() << "\n";
+        return kInternal;
+    } catch (const std::exception& e) {
+        err << "hf2swift: internal error: " << e.what() << "\n";
+        return kInternal;
+    }
+}
+
+namespace {
+
+[[noreturn]] void fail(const Location& loc, const std::string& key, const std::string& message) {
+    Diagnostics d;
+    d.error(loc, key, message);
+    throw DiagnosticError(d);
+}
+
+std::string joined(const std::vector<std::string>& items, const std::string& sep = ", ") {
+    std::string out;
+    for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
+    return out;
+}
+
+const ResolvedFamily& find_family(const FamilySet& set, const std::string& id) {
+    if (const ResolvedFamily* f = set.find(id)) return *f;
+    std::string message = "no family '" + id + "' (families: " + joined(set.ids()) + ")";
+    if (auto s = vocab::suggest(id, set.ids())) message = "no family '" + id + "' (did you mean '" + *s + "'?)";
+    fail(Location{}, "", message);
+}
+
+void print_write_result(const WriteResult& r, bool check, std::ostream& out) {
+    if (check) {
+        out << r.diff;
+        return;
+    }
+    for (const auto& p : r.written) out << "wrote " << p << "\n";
+    for (const auto& p : r.removed) out << "removed " << p << "\n";
+}
+
+}  // namespace
+
+int run_generate(const GenerateArgs& args, OutputSink& sink, std::ostream& out, std::ostream& err) {
+    return guarded(err, [&] {
+        FamilySet set = load_family_set(args.paths.families);
+        for (const auto& id : args.families) {
+            const ResolvedFamily& f = find_family(set, id);
+            if (f.abstract) fail(Location{f.path, 1, 1}, "", "family '" + id + "' is abstract and generates nothing");
+        }
+        Generation g = generate(args.paths, set);
+        WritePlan plan;
+        if (args.families.empty()) {
+            plan.files = g.outputs;
+            plan.prune_dir = args.paths.out;
+        } else {
+            // A subset writes its families' files only; the registry always comes from all families.
+            for (const auto& m : g.models) {
+                if (std::find(args.families.begin(), args.families.end(), m.family) == args.families.end()) continue;
+                std::string path = (fs::path(args.paths.out) / m.file_name).string();
+                for (const auto& o : g.outputs) {
+                    if (o.path == path) plan.files.push_back(o);
+                }
+            }
+        }
+        Diagnostics diags;
+        WriteResult r = write_outputs(sink, plan, args.check, diags);
+        if (!diags.empty()) throw DiagnosticError(diags);
+        print_write_result(r, args.check, out);
+        if (args.check && !r.clean()) {
+            err << "hf2swift: " << (r.written.size() + r.removed.size())
+                << " generated file(s) are out of date; run `make regen` and commit the result\n";
+            return kDiagnostics;
+        }
+        return kOk;
+    });
+}
+
+int run_single_model(const Paths& paths, const std::string& model, const std::string& output, OutputSink& sink,
+                     std::ostream& out, std::ostream& err) {
+    return guarded(err, [&] {
+        FamilySet set = load_family_set(paths.families);
+        const ResolvedFamily* f = set.find(model);
+        if (!f) f = set.claiming(model);
+        if (!f || f->abstract) {
+            fail(Location{}, "", "no family serves '" + model + "' (supported model types: " + joined(set.model_types()) + ")");
+        }
+        TemplateSet templates = load_templates(paths.templates);
+        OutputFile file = render_model(paths, templates, lower_one(*f));
+        if (output.empty()) {
+            out << file.content;
+            return kOk;
+        }
+        Diagnostics diags;
+        WriteResult r = write_outputs(sink, WritePlan{{OutputFile{output, file.content}}, ""}, false, diags);
+        if (!diags.empty()) throw DiagnosticError(diags);
+        err << (r.written.empty() ? "unchanged: " : "Generated: ") << output << "\n";
+        return kOk;
+    });
+}
+
+int run_list(const Paths& paths, std::ostream& out, std::ostream& err) {
+    return guarded(err, [&] {
+        FamilySet set = load_family_set(paths.families);
+        std::vector<std::vector<std::string>> rows{{"family", "extends", "model_types", "swift"}};
+        for (const auto& f : set.families) {
+            std::string parent = f.chain.size() > 1 ? f.chain[1] : "-";
+            std::string types = f.abstract ? "(abstract)" : joined(f.strings("model_types"));
+            rows.push_back({f.id, parent, types, f.abstract ? "-" : f.text("swift_name")});
+        }
+        std::vector<size_t> widths(4, 0);
+        for (const auto& r : rows) {
+            for (size_t i = 0; i < r.size(); ++i) widths[i] = std::max(widths[i], r[i].size());
+        }
+        for (const auto& r : rows) {
+            std::string line;
+            for (size_t i = 0; i < r.size(); ++i) {
+                line += r[i];
+                if (i + 1 < r.size()) line += std::string(widths[i] - r[i].size() + 2, ' ');
+            }
+            out << line << "\n";
+        }
+        return kOk;
+    });
+}
+
+namespace {
+
+struct Leaf {
+    std::string path;
+    const Node* value;
+};
+
+void collect_leaves(const vocab::KeySpec& spec, const Node* node, const std::string& prefix, std::vector<Leaf>& out) {
+    for (const auto& child : spec.children) {
+        std::string path = prefix.empty() ? child.name : prefix + "." + child.name;
+        const Node* value = node && node->is_map() ? node->find(child.name) : nullptr;
+        if (child.type == vocab::Type::Map) {
+            collect_leaves(child, value, path, out);
+        } else if (child.type == vocab::Type::EntryMap) {
+            if (!value) continue;
+            for (const auto& e : value->entries) out.push_back(Leaf{path + "." + e.key, &e.value});
+        } else if (value) {
+            out.push_back(Leaf{path, value});
+        }
+    }
+}
+
+}  // namespace
+
+std::string explain_text(const FamilySet& set, const std::string& family, const std::string& key, Diagnostics& diags) {
+    const ResolvedFamily& f = find_family(set, family);
+    std::vector<Leaf> leaves;
+    collect_leaves(vocab::root(), &f.values, "", leaves);
+    std::string out = f.id + "  " + f.chain_paths[0] + (f.abstract ? "  (abstract)" : "") + "\n";
+    for (size_t i = 1; i < f.chain.size(); ++i) out += "  extends " + f.chain[i] + "  " + f.chain_paths[i] + "\n";
+    bool any = false;
+    std::vector<std::string> paths;
+    for (const auto& leaf : leaves) {
+        paths.push_back(leaf.path);
+        if (!key.empty() && leaf.path != key && leaf.path.rfind(key + ".", 0) != 0) continue;
+        any = true;
+        out += "\n" + leaf.path + " = " + flow_text(*leaf.value) + "\n";
+        auto h = f.history.find(leaf.path);
+        if (h == f.history.end()) continue;
+        for (auto it = h->second.rbegin(); it != h->second.rend(); ++it) {
+            std::string where = it->family.empty() ? "(default)" : it->loc.str();
+            out += "    " + where + ": " + it->text + "\n";
+        }
+    }
+    if (!any) {
+        std::string message = "family '" + f.id + "' has no key '" + key + "'";
+        if (auto s = vocab::suggest(key, paths)) message += " (did you mean '" + *s + "'?)";
+        diags.error(Location{}, "", message);
+    }
+    return out;
+}
+
+int run_explain(const Paths& paths, const std::string& family, const std::string& key, std::ostream& out,
+                std::ostream& err) {
+    return guarded(err, [&] {
+        FamilySet set = load_family_set(paths.families);
+        Diagnostics diags;
+        std::string text = explain_text(set, family, key, diags);
+        if (!diags.empty()) throw DiagnosticError(diags);
+        out << text;
+        return kOk;
+    });
+}
+
+int run_ir(const Paths& paths, const std::string& family, std::ostream& out, std::ostream& err) {
+    return guarded(err, [&] {
+        FamilySet set = load_family_set(paths.families);
+        const ResolvedFamily& f = find_family(set, family);
+        if (f.abstract) fail(Location{f.path, 1, 1}, "", "family '" + family + "' is abstract; it has no Swift model");
+        out << model_view(lower_one(f)).dump(2) << "\n";
+        return kOk;
+    });
+}
+
+namespace {
+
+using Json = nlohmann::json;
+
+std::string json_text(const Json& v) {
+    std::string s = v.dump();
+    return s.size() > 60 ? s.substr(0, 57) + "..." : s;
+}
+
+bool json_fits(const Json& v, const std::string& type) {
+    if (type == "int") return v.is_number_integer() || (v.is_number_float() && v.get<double>() == std::floor(v.get<double>()));
+    if (type == "float") return v.is_number();
+    if (type == "bool") return v.is_boolean();
+    if (type == "string") return v.is_string();
+    auto all = [&](auto pred) { return v.is_array() && std::all_of(v.begin(), v.end(), pred); };
+    if (type == "int_list") return all([](const Json& x) { return x.is_number_integer(); });
+    if (type == "float_list") return all([](const Json& x) { return x.is_number(); });
+    if (type == "string_list") return all([](const Json& x) { return x.is_string(); });
+    if (type == "layer_types") {
+        return all([](const Json& x) {
+            return x.is_string() && (x == "full_attention" || x == "sliding_attention");
+        });
+    }
+    if (type == "rope_scaling" || type == "rope_parameters") return v.is_object();
+    return false;
+}
+
+bool matches_scalar(const Json& v, const Node& n) {
+    if (n.kind == Node::Kind::Bool) return v.is_boolean() && v.get<bool>() == n.boolean;
+    if (n.is_number()) return v.is_number() && v.get<double>() == n.number;
+    return v.is_string() && v.get<std::string>() == n.text;
+}
+
+std::string rope_kind(const Json& scaling) {
+    for (const char* k : {"rope_type", "type"}) {
+        if (scaling.contains(k) && scaling[k].is_string()) return scaling[k].get<std::string>();
+    }
+    return "";
+}
+
+}  // namespace
+
+int run_detect(const Paths& paths, const std::string& config_path, std::ostream& out, std::ostream& err) {
+    return guarded(err, [&] {
+        std::string text = read_file(config_path);
+        Json config;
+        try {
+            config = Json::parse(text);
+        } catch (const Json::parse_error& e) {
+            fail(Location{config_path, 0, 0}, "", std::string("not valid JSON: ") + e.what());
+        }
+        if (!config.is_object()) fail(Location{config_path, 0, 0}, "", "config.json holds a JSON object");
+        if (!config.contains("model_type") || !config["model_type"].is_string()) {
+            fail(Location{config_path, 0, 0}, "model_type", "missing: cannot tell which family serves this checkpoint");
+        }
+        std::string model_type = config["model_type"].get<std::string>();
+        FamilySet set = load_family_set(paths.families);
+        const ResolvedFamily* f = set.claiming(model_type);
+        if (!f) {
+            fail(Location{config_path, 0, 0}, "model_type",
+                 "\"" + model_type + "\" is not served by any family; supported: " + joined(set.model_types()));
+        }
+        std::string swift = f->text("swift_name");
+        out << config_path << ": model_type \"" << model_type << "\" is served by family " << f->id << " ("
+            << f->chain_files[0] << "): " << swift << "Model in " << namer::model_file_name(swift) << "\n";
+
+        // Wrapped checkpoints keep the text model's keys under text_config, as the Swift decoder reads them.
+        const Json& keys = config.contains("text_config") && config["text_config"].is_object() ? config["text_config"] : config;
+        Diagnostics refusals;
+        std::vector<std::string> read, ignored, inert, unknown;
+        std::set<std::string> known;
+        const Node* table = f->get("config");
+        auto refuse = [&](const std::string& key, const std::string& message) {
+            refusals.error(Location{config_path, 0, 0}, key, message);
+        };
+        for (const auto& e : table ? table->entries : std::vector<Entry>{}) {
+            known.insert(e.key);
+            const Node& spec = e.value;
+            bool present = keys.contains(e.key) && !keys[e.key].is_null();
+            const Node* type = spec.find("type");
+            if (!type) {
+                const Node* policy = spec.find("policy");
+                const Node* why = spec.find("why");
+                std::string reason = why && why->kind == Node::Kind::String ? why->text : "";
+                if (!present) continue;
+                if (policy->text == "ignored") {
+                    ignored.push_back(e.key + " (" + reason + ")");
+                } else if (policy->text == "refuse") {
+                    refuse(e.key, json_text(keys[e.key]) + " is refused: " + reason);
+                } else {
+                    const Node* values = spec.find("values");
+                    bool ok = std::any_of(values->items.begin(), values->items.end(),
+                                          [&](const Node& n) { return matches_scalar(keys[e.key], n); });
+                    if (ok) {
+                        read.push_back(e.key);
+                    } else {
+                        refuse(e.key, json_text(keys[e.key]) + " is refused (accepted: " + flow_text(*values) + "): " + reason);
+                    }
+                }
+                continue;
+            }
+            const Node* read_flag = spec.find("read");
+            if (read_flag && read_flag->kind == Node::Kind::Bool && !read_flag->boolean) {
+                if (present) ignored.push_back(e.key + " (never read: the family computes it)");
+                continue;
+            }
+            if (!present) {
+                bool optional = spec.find("optional") && spec.find("optional")->boolean;
+                bool has_fallback = spec.find("fallback") != nullptr;
+                if (!spec.find("default") && !optional && !has_fallback) refuse(e.key, "missing, and the family requires it");
+                continue;
+            }
+            const Json& v = keys[e.key];
+            if (!json_fits(v, type->text)) {
+                refuse(e.key, json_text(v) + " is not a valid " + type->text);
+                continue;
+            }
+            read.push_back(e.key);
+            if (type->text == "rope_scaling" || type->text == "rope_parameters") {
+                std::string kind = rope_kind(v);
+                std::vector<std::string> supported = f->strings("attention.rope.scaling_types");
+                bool bound = f->text("attention.rope.scaling") == e.key ||
+                             (type->text == "rope_parameters");
+                if (bound && !kind.empty() && kind != "default" &&
+                    std::find(supported.begin(), supported.end(), kind) == supported.end()) {
+                    refuse(e.key + ".rope_type", "\"" + kind + "\" is not applied by family " + f->id +
+                                                     " (supported: " + (supported.empty() ? "none" : joined(supported)) + ")");
+                }
+            }
+        }
+        const auto& inert_keys = vocab::inert_config_keys();
+        for (const auto& [k, v] : keys.items()) {
+            if (known.count(k) || k == "model_type" || k == "text_config") continue;
+            if (std::find(inert_keys.begin(), inert_keys.end(), k) != inert_keys.end()) {
+                inert.push_back(k);
+            } else {
+                unknown.push_back(k);
+            }
+        }
+        auto section = [&](const std::string& title, const std::vector<std::string>& items, const std::string& note) {
+            out << title << " (" << items.size() << ")" << (note.empty() ? "" : ", " + note) << ":"
+                << (items.empty() ? " none" : "") << "\n";
+            for (const auto& i : items) out << "  " << i << "\n";
+        };
+        section("read", read, "");
+        section("ignored", ignored, "as mlx-lm ignores them");
+        section("inert", inert, "metadata and training settings");
+        section("not known to the family", unknown, "not read");
+        if (!refusals.empty()) {
+            out << "refused: " << refusals.size() << " setting(s); the generated model would reject this config\n";
+            throw DiagnosticError(refusals);
+        }
+        out << "refused: none\n";
+        return kOk;
+    });
+}
+
+int run_new(const Paths& paths, const std::string& name, const std::string& like, OutputSink& sink, std::ostream& out,
+            std::ostream& err) {
+    return guarded(err, [&] {
+        if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) {
+                return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_';
+            }) || !std::islower(static_cast<unsigned char>(name[0]))) {
+            fail(Location{}, "", "family name '" + name + "' must be lower_snake_case (it is also the file name)");
+        }
+        FamilySet set = load_family_set(paths.families);
+        find_family(set, like);
+        if (set.find(name)) fail(Location{set.find(name)->path, 1, 1}, "", "family '" + name + "' already exists");
+        if (const ResolvedFamily* owner = set.claiming(name)) {
+            fail(Location{owner->path, 1, 1}, "", "model_type \"" + name + "\" is already claimed by family '" + owner->id + "'");
+        }
+        std::string swift;
+        bool upper = true;
+        for (char c : name) {
+            if (c == '_') {
+                upper = true;
+                continue;
+            }
+            swift += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+            upper = false;
+        }
+        std::string path = (fs::path(paths.families) / (name + ".yaml")).string();
+        std::string text =
+            "family: " + name + "\n"
+            "swift_name: " + swift + "\n"
+            "extends: " + like + "\n"
+            "description: " + swift + ", a variant of " + like + "\n"
+            "model_types: [" + name + "]\n"
+            "\n"
+            "# Everything else is inherited from " + like + ": `hf2swift explain " + name + "` lists each value\n"
+            "# with the document that set it. Override a key by writing it here, e.g.\n"
+            "#\n"
+            "# attention:\n"
+            "#   qk_norm: per_head\n"
+            "# config:\n"
+            "#   rope_theta: {type: float, default: 1000000}\n";
+        if (sink.read(path)) fail(Location{path, 0, 0}, "", "file exists; not overwriting it");
+        Diagnostics diags;
+        write_outputs(sink, WritePlan{{OutputFile{path, text}}, ""}, false, diags);
+        if (!diags.empty()) throw DiagnosticError(diags);
+        out << "wrote " << path << "\n"
+            << "next:\n"
+            << "  hf2swift explain " << name << "    # every value, and where it comes from\n"
+            << "  $EDITOR " << path << "    # override what differs from " << like << "\n"
+            << "  make regen               # writes generated/" << swift << "Generated.swift\n"
+            << "  git diff generated/      # read the Swift it changed\n";
+        return kOk;
+    });
+}
+
+}  // namespace hf2swift

@@ -1,0 +1,754 @@
+// Stage 1, load: reads YAML through yaml-cpp's event parser (which exposes anchors, tags, marks and
+// duplicate keys that its node API hides) and checks each value against the vocabulary.
+#include "load.h"
+
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/parser.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "vocabulary.h"
+
+namespace hf2swift {
+
+namespace fs = std::filesystem;
+
+const char* kind_name(Node::Kind kind) {
+    switch (kind) {
+        case Node::Kind::Null: return "null";
+        case Node::Kind::Bool: return "boolean";
+        case Node::Kind::Int: return "integer";
+        case Node::Kind::Float: return "number";
+        case Node::Kind::String: return "string";
+        case Node::Kind::List: return "list";
+        case Node::Kind::Map: return "mapping";
+    }
+    return "value";
+}
+
+const Node* Node::find(const std::string& key) const {
+    for (const auto& e : entries) {
+        if (e.key == key) return &e.value;
+    }
+    return nullptr;
+}
+
+Node* Node::find(const std::string& key) {
+    for (auto& e : entries) {
+        if (e.key == key) return &e.value;
+    }
+    return nullptr;
+}
+
+const Entry* Node::find_entry(const std::string& key) const {
+    for (const auto& e : entries) {
+        if (e.key == key) return &e;
+    }
+    return nullptr;
+}
+
+std::string Node::describe() const {
+    switch (kind) {
+        case Kind::Null: return "null";
+        case Kind::Bool: return boolean ? "true" : "false";
+        case Kind::Int:
+        case Kind::Float: return text;
+        case Kind::String: return "\"" + text + "\"";
+        case Kind::List: return "a list";
+        case Kind::Map: return "a mapping";
+    }
+    return "a value";
+}
+
+namespace {
+
+// Scalar syntax is matched by hand: the accepted forms are few, and std::regex is slow to build.
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/// -?(0|[1-9][0-9]*) from position i; advances i past it.
+bool scan_integer_part(const std::string& t, size_t& i) {
+    if (i < t.size() && t[i] == '-') ++i;
+    if (i >= t.size() || !is_digit(t[i])) return false;
+    if (t[i] == '0') {
+        ++i;
+        return true;
+    }
+    while (i < t.size() && is_digit(t[i])) ++i;
+    return true;
+}
+
+bool is_decimal_int(const std::string& t) {
+    size_t i = 0;
+    return scan_integer_part(t, i) && i == t.size();
+}
+
+/// A plain decimal number: an integer part, an optional fraction and an optional exponent.
+bool is_decimal_number(const std::string& t) {
+    size_t i = 0;
+    if (!scan_integer_part(t, i)) return false;
+    if (i < t.size() && t[i] == '.') {
+        size_t start = ++i;
+        while (i < t.size() && is_digit(t[i])) ++i;
+        if (i == start) return false;
+    }
+    if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+        ++i;
+        if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+        size_t start = i;
+        while (i < t.size() && is_digit(t[i])) ++i;
+        if (i == start) return false;
+    }
+    return i == t.size();
+}
+
+/// 010, -007: YAML 1.1 octal.
+bool has_leading_zero(const std::string& t) {
+    size_t i = t.size() > 0 && t[0] == '-' ? 1 : 0;
+    if (t.size() < i + 2 || t[i] != '0') return false;
+    for (size_t j = i + 1; j < t.size(); ++j) {
+        if (!is_digit(t[j])) return false;
+    }
+    return true;
+}
+
+/// 0x10, 0o7, 0b1, .inf, .nan, 1_000, +1, .5: number forms some YAML readers accept and hf2swift does not.
+bool is_foreign_number(const std::string& t) {
+    if (t.size() > 2 && t[0] == '0' && std::string("xXoObB").find(t[1]) != std::string::npos) return true;
+    std::string lower;
+    for (char c : t) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == ".inf" || lower == "-.inf" || lower == "+.inf" || lower == ".nan") return true;
+    bool digits_and_underscores = !t.empty() && is_digit(t[0]) && t.find('_') != std::string::npos &&
+                                  std::all_of(t.begin(), t.end(), [](char c) { return is_digit(c) || c == '_'; });
+    if (digits_and_underscores) return true;
+    if (t.size() > 1 && (t[0] == '+' || t[0] == '.') && (is_digit(t[1]) || t[1] == '.')) return true;
+    return false;
+}
+
+Location at(const std::string& path, const YAML::Mark& mark) {
+    return Location{path, mark.line + 1, mark.column + 1};
+}
+
+/// Builds Nodes from parser events, refusing what would bypass the closed vocabulary.
+class TreeBuilder : public YAML::EventHandler {
+public:
+    TreeBuilder(std::string path, Diagnostics& diags) : path_(std::move(path)), diags_(diags) {}
+
+    Node root;
+    bool has_root = false;
+
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+
+    void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+        Node n;
+        n.kind = Node::Kind::Null;
+        n.loc = at(path_, mark);
+        check_anchor(anchor, n.loc);
+        add(std::move(n));
+    }
+
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+        diags_.error(at(path_, mark), "", "aliases are not allowed: write the value out, or use `extends`");
+        Node n;
+        n.loc = at(path_, mark);
+        add(std::move(n));
+    }
+
+    void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  const std::string& value) override {
+        Node n;
+        n.loc = at(path_, mark);
+        check_anchor(anchor, n.loc);
+        check_tag(tag, n.loc);
+        n.text = value;
+        if (tag == "?") {
+            type_plain_scalar(n);
+        } else {
+            n.kind = Node::Kind::String;
+            n.quoted = true;
+        }
+        add(std::move(n));
+    }
+
+    void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                         YAML::EmitterStyle::value) override {
+        Node n;
+        n.kind = Node::Kind::List;
+        n.loc = at(path_, mark);
+        check_anchor(anchor, n.loc);
+        check_tag(tag, n.loc);
+        open(std::move(n));
+    }
+
+    void OnSequenceEnd() override { close(); }
+
+    void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                    YAML::EmitterStyle::value) override {
+        Node n;
+        n.kind = Node::Kind::Map;
+        n.loc = at(path_, mark);
+        check_anchor(anchor, n.loc);
+        check_tag(tag, n.loc);
+        open(std::move(n));
+    }
+
+    void OnMapEnd() override { close(); }
+
+private:
+    struct Frame {
+        Node node;
+        bool expecting_key = true;  // maps alternate key, value
+        std::string pending_key;
+        Location pending_key_loc;
+        bool skip_value = false;  // the key was refused; drop its value
+        std::map<std::string, Location> seen;
+    };
+
+    void check_anchor(YAML::anchor_t anchor, const Location& loc) {
+        if (anchor != YAML::NullAnchor) {
+            diags_.error(loc, "", "anchors are not allowed: write the value out, or use `extends`");
+        }
+    }
+
+    void check_tag(const std::string& tag, const Location& loc) {
+        if (tag != "?" && tag != "!" && !tag.empty()) {
+            diags_.error(loc, "", "tags are not allowed (found '" + tag + "')");
+        }
+    }
+
+    static void type_plain_scalar(Node& n) {
+        const std::string& t = n.text;
+        if (t == "true" || t == "false") {
+            n.kind = Node::Kind::Bool;
+            n.boolean = t == "true";
+        } else if (is_decimal_int(t)) {
+            errno = 0;
+            char* end = nullptr;
+            long long v = std::strtoll(t.c_str(), &end, 10);
+            if (errno == ERANGE) {
+                n.kind = Node::Kind::Float;
+                n.number = std::strtod(t.c_str(), nullptr);
+            } else {
+                n.kind = Node::Kind::Int;
+                n.integer = v;
+                n.number = static_cast<double>(v);
+            }
+        } else if (is_decimal_number(t)) {
+            n.kind = Node::Kind::Float;
+            n.number = std::strtod(t.c_str(), nullptr);
+        } else {
+            n.kind = Node::Kind::String;
+        }
+    }
+
+    void open(Node n) {
+        if (stack_.size() + 1 > static_cast<size_t>(kMaxYamlDepth)) {
+            if (!depth_reported_) {
+                diags_.error(n.loc, "", "nesting deeper than " + std::to_string(kMaxYamlDepth) +
+                                            " levels; no family document needs that");
+                depth_reported_ = true;
+            }
+        }
+        stack_.push_back(Frame{std::move(n), true, "", {}, false, {}});
+    }
+
+    void close() {
+        Frame f = std::move(stack_.back());
+        stack_.pop_back();
+        add(std::move(f.node));
+    }
+
+    void add(Node n) {
+        if (stack_.empty()) {
+            if (has_root) {
+                diags_.error(n.loc, "", "a family file holds exactly one YAML document");
+                return;
+            }
+            root = std::move(n);
+            has_root = true;
+            return;
+        }
+        Frame& f = stack_.back();
+        if (f.node.kind == Node::Kind::List) {
+            f.node.items.push_back(std::move(n));
+            return;
+        }
+        if (f.expecting_key) {
+            f.expecting_key = false;
+            f.skip_value = false;
+            if (n.kind == Node::Kind::Map || n.kind == Node::Kind::List) {
+                diags_.error(n.loc, "", "mapping keys must be plain names");
+                f.skip_value = true;
+                return;
+            }
+            std::string key = n.kind == Node::Kind::Null ? "" : n.text;
+            if (!n.quoted && key == "<<") {
+                diags_.error(n.loc, "", "merge keys ('<<') are not allowed: use `extends`");
+                f.skip_value = true;
+                return;
+            }
+            auto seen = f.seen.find(key);
+            if (seen != f.seen.end()) {
+                Diagnostic& d = diags_.error(n.loc, "", "duplicate key '" + key + "'");
+                d.notes.push_back(Note{seen->second, "first defined here"});
+                f.skip_value = true;
+                return;
+            }
+            f.seen.emplace(key, n.loc);
+            f.pending_key = key;
+            f.pending_key_loc = n.loc;
+            return;
+        }
+        f.expecting_key = true;
+        if (f.skip_value) return;
+        f.node.entries.push_back(Entry{f.pending_key, f.pending_key_loc, std::move(n)});
+    }
+
+    std::string path_;
+    Diagnostics& diags_;
+    std::vector<Frame> stack_;
+    bool depth_reported_ = false;
+};
+
+std::string join_path(const std::string& base, const std::string& key) {
+    return base.empty() ? key : base + "." + key;
+}
+
+std::vector<std::string> child_names(const vocab::KeySpec& spec) {
+    std::vector<std::string> names;
+    for (const auto& c : spec.children) names.push_back(c.name);
+    return names;
+}
+
+std::string quoted_list(const std::vector<std::string>& values) {
+    std::string out;
+    for (size_t i = 0; i < values.size(); ++i) {
+        if (i) out += ", ";
+        out += values[i];
+    }
+    return out;
+}
+
+bool is_yaml11_bool(const std::string& t) {
+    static const std::set<std::string> words = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On",
+                                                "Off", "YES", "NO", "ON", "OFF", "True", "False",
+                                                "TRUE", "FALSE", "Y", "N"};
+    return words.count(t) > 0;
+}
+
+bool all_chars(const std::string& t, size_t from, bool (*ok)(char)) {
+    for (size_t i = from; i < t.size(); ++i) {
+        if (!ok(t[i])) return false;
+    }
+    return true;
+}
+
+bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
+bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool is_word(char c) { return is_lower(c) || is_upper(c) || is_digit(c) || c == '_'; }
+bool is_snake(char c) { return is_lower(c) || is_digit(c) || c == '_'; }
+bool is_alnum(char c) { return is_lower(c) || is_upper(c) || is_digit(c); }
+
+bool is_identifier(const std::string& t) { return !t.empty() && is_lower(t[0]) && all_chars(t, 1, is_snake); }
+
+bool is_config_key(const std::string& t) {
+    return !t.empty() && (is_lower(t[0]) || is_upper(t[0]) || t[0] == '_') && all_chars(t, 1, is_word);
+}
+
+bool is_type_name(const std::string& t) { return !t.empty() && is_upper(t[0]) && all_chars(t, 1, is_alnum); }
+
+class VocabularyChecker {
+public:
+    explicit VocabularyChecker(Diagnostics& diags) : diags_(diags) {}
+
+    void check(const Node& node, const vocab::KeySpec& spec, const std::string& path) {
+        // An explicit null removes an inherited value; it is valid anywhere.
+        if (node.is_null()) return;
+        using vocab::Type;
+        switch (spec.type) {
+            case Type::Map: check_map(node, spec, path); break;
+            case Type::EntryMap: check_entry_map(node, spec, path); break;
+            case Type::Bool: expect_bool(node, path); break;
+            case Type::Int: expect_int(node, path); break;
+            case Type::Number: expect_number(node, path); break;
+            case Type::String:
+                if (expect_string(node, path) && spec.max_length && node.text.size() > spec.max_length) {
+                    fail(node, path, "at most " + std::to_string(spec.max_length) + " characters (one line); got " +
+                                         std::to_string(node.text.size()));
+                }
+                if (node.kind == Node::Kind::String && node.text.find('\n') != std::string::npos && spec.max_length) {
+                    fail(node, path, "one line of text; got several lines");
+                }
+                break;
+            case Type::Identifier:
+                if (expect_string(node, path) && !is_identifier(node.text)) {
+                    fail(node, path, "expected a lower_snake_case name; got " + node.describe());
+                }
+                break;
+            case Type::TypeName:
+                if (expect_string(node, path) && !is_type_name(node.text)) {
+                    fail(node, path, "expected an UpperCamelCase Swift name; got " + node.describe());
+                }
+                break;
+            case Type::Enum: expect_enum(node, spec, path); break;
+            case Type::EnumList: check_list(node, path, [&](const Node& item, const std::string& p) {
+                                     return expect_enum(item, spec, p);
+                                 });
+                break;
+            case Type::StringList:
+                check_list(node, path, [&](const Node& item, const std::string& p) {
+                    if (!expect_string(item, p)) return false;
+                    if (item.text.empty()) {
+                        fail(item, p, "expected a non-empty string");
+                        return false;
+                    }
+                    return true;
+                });
+                break;
+            case Type::Flag:
+                if (node.kind == Node::Kind::Bool) break;
+                if (node.kind == Node::Kind::String && !node.quoted && is_yaml11_bool(node.text)) {
+                    fail(node, path, "expected true, false or a config field name; got " + node.describe() +
+                                         " (YAML 1.1 booleans are not accepted; write true or false)");
+                } else if (node.kind != Node::Kind::String || !is_config_key(node.text)) {
+                    fail(node, path, "expected true, false or a config field name; got " + node.describe());
+                }
+                break;
+            case Type::Field:
+                if (expect_string(node, path) && !is_config_key(node.text)) {
+                    fail(node, path, "expected a config field name; got " + node.describe());
+                }
+                break;
+            case Type::Default: check_default(node, path); break;
+            case Type::Scalars:
+                check_list(node, path, [&](const Node& item, const std::string& p) {
+                    if (!item.is_scalar() || item.is_null()) {
+                        fail(item, p, "expected a boolean, number or string; got " + item.describe());
+                        return false;
+                    }
+                    return true;
+                });
+                break;
+        }
+    }
+
+private:
+    void fail(const Node& node, const std::string& path, const std::string& message) {
+        diags_.error(node.loc, path, message);
+    }
+
+    bool expect_bool(const Node& node, const std::string& path) {
+        if (node.kind == Node::Kind::Bool) return true;
+        if (node.kind == Node::Kind::String && !node.quoted && is_yaml11_bool(node.text)) {
+            fail(node, path, "expected a boolean; got " + node.describe() +
+                                 " (YAML 1.1 booleans are not accepted; write true or false)");
+        } else if (node.kind == Node::Kind::String && node.quoted && (node.text == "true" || node.text == "false")) {
+            fail(node, path, "expected a boolean; got the string " + node.describe() + " (remove the quotes)");
+        } else {
+            fail(node, path, std::string("expected a boolean; got ") + article(node) + node.describe());
+        }
+        return false;
+    }
+
+    static std::string article(const Node& node) {
+        switch (node.kind) {
+            case Node::Kind::Int: return "the integer ";
+            case Node::Kind::Float: return "the number ";
+            case Node::Kind::String: return "the string ";
+            case Node::Kind::Bool: return "the boolean ";
+            default: return "";
+        }
+    }
+
+    void number_error(const Node& node, const std::string& path, const std::string& expected) {
+        fail(node, path, "expected " + expected + "; got " + article(node) + node.describe() + scalar_hint(node));
+    }
+
+    bool expect_int(const Node& node, const std::string& path) {
+        if (node.kind == Node::Kind::Int) return true;
+        number_error(node, path, "an integer");
+        return false;
+    }
+
+    bool expect_number(const Node& node, const std::string& path) {
+        if (node.is_number()) return true;
+        number_error(node, path, "a number");
+        return false;
+    }
+
+    bool expect_string(const Node& node, const std::string& path) {
+        if (node.kind == Node::Kind::String) return true;
+        if (node.is_scalar()) {
+            fail(node, path, "expected a string; got " + article(node) + node.describe() + " (quote it to make it a string)");
+        } else {
+            fail(node, path, "expected a string; got " + node.describe());
+        }
+        return false;
+    }
+
+    bool expect_enum(const Node& node, const vocab::KeySpec& spec, const std::string& path) {
+        if (node.kind != Node::Kind::String) {
+            fail(node, path, "expected one of " + quoted_list(spec.values) + "; got " + node.describe());
+            return false;
+        }
+        if (std::find(spec.values.begin(), spec.values.end(), node.text) != spec.values.end()) return true;
+        std::string message = "expected one of " + quoted_list(spec.values) + "; got " + node.describe();
+        if (auto s = vocab::suggest(node.text, spec.values)) message += " (did you mean '" + *s + "'?)";
+        fail(node, path, message);
+        return false;
+    }
+
+    template <typename F>
+    void check_list(const Node& node, const std::string& path, F item_ok) {
+        if (!node.is_list()) {
+            fail(node, path, "expected a list; got " + node.describe());
+            return;
+        }
+        std::map<std::string, Location> seen;
+        for (size_t i = 0; i < node.items.size(); ++i) {
+            const Node& item = node.items[i];
+            std::string p = path + "[" + std::to_string(i) + "]";
+            if (!item_ok(item, p)) continue;
+            if (item.is_scalar()) {
+                std::string k = std::string(kind_name(item.kind)) + ":" + item.text;
+                auto it = seen.find(k);
+                if (it != seen.end()) {
+                    Diagnostic& d = diags_.error(item.loc, p, "duplicate entry " + item.describe());
+                    d.notes.push_back(Note{it->second, "first listed here"});
+                } else {
+                    seen.emplace(k, item.loc);
+                }
+            }
+        }
+    }
+
+    void unknown_key(const Entry& e, const std::vector<std::string>& known, const std::string& path) {
+        std::string message = "unknown key '" + e.key + "'";
+        if (auto s = vocab::suggest(e.key, known)) message += " (did you mean '" + *s + "'?)";
+        diags_.error(e.key_loc, path, message);
+    }
+
+    void check_map(const Node& node, const vocab::KeySpec& spec, const std::string& path) {
+        if (!node.is_map()) {
+            fail(node, path, "expected a mapping; got " + node.describe());
+            return;
+        }
+        for (const auto& e : node.entries) {
+            const vocab::KeySpec* child = spec.child(e.key);
+            std::string p = join_path(path, e.key);
+            if (!child) {
+                unknown_key(e, child_names(spec), p);
+                continue;
+            }
+            check(e.value, *child, p);
+        }
+    }
+
+    void check_entry_map(const Node& node, const vocab::KeySpec& spec, const std::string& path) {
+        if (!node.is_map()) {
+            fail(node, path, "expected a mapping; got " + node.describe());
+            return;
+        }
+        for (const auto& e : node.entries) {
+            std::string p = join_path(path, e.key);
+            if (!is_config_key(e.key)) {
+                diags_.error(e.key_loc, p, "'" + e.key + "' is not a config key name");
+                continue;
+            }
+            const Node& v = e.value;
+            if (v.is_null()) continue;
+            if (!v.is_map()) {
+                fail(v, p, "expected a mapping with '" + spec.variant_tags[0] + "' or '" + spec.variant_tags[1] +
+                               "'; got " + v.describe());
+                continue;
+            }
+            int chosen = -1;
+            for (size_t i = 0; i < spec.variant_tags.size(); ++i) {
+                if (const Node* tag = v.find(spec.variant_tags[i]); tag && !tag->is_null()) {
+                    if (chosen >= 0) {
+                        fail(v, p, "'" + spec.variant_tags[chosen] + "' and '" + spec.variant_tags[i] +
+                                       "' exclude each other: a key is either read or given a policy");
+                        chosen = -2;
+                        break;
+                    }
+                    chosen = static_cast<int>(i);
+                }
+            }
+            if (chosen == -2) continue;
+            if (chosen < 0) {
+                fail(v, p, "expected '" + spec.variant_tags[0] + "' (a field the family reads) or '" +
+                               spec.variant_tags[1] + "' (a key it does not read)");
+                continue;
+            }
+            vocab::KeySpec variant;
+            variant.type = vocab::Type::Map;
+            variant.children = spec.entry_variants[chosen];
+            for (const auto& f : v.entries) {
+                const vocab::KeySpec* child = variant.child(f.key);
+                std::string fp = join_path(p, f.key);
+                if (!child) {
+                    std::vector<std::string> known = child_names(variant);
+                    std::string message = "unknown key '" + f.key + "'";
+                    if (auto s = vocab::suggest(f.key, known)) {
+                        message += " (did you mean '" + *s + "'?)";
+                    } else {
+                        message += " in a '" + spec.variant_tags[chosen] + "' entry (allowed: " + quoted_list(known) + ")";
+                    }
+                    diags_.error(f.key_loc, fp, message);
+                    continue;
+                }
+                check(f.value, *child, fp);
+            }
+        }
+    }
+
+    void check_default(const Node& node, const std::string& path) {
+        if (node.is_scalar()) return;
+        if (node.is_list()) {
+            for (size_t i = 0; i < node.items.size(); ++i) {
+                const Node& item = node.items[i];
+                if (!item.is_scalar() || item.is_null()) {
+                    fail(item, path + "[" + std::to_string(i) + "]", "a list default holds scalars only");
+                }
+            }
+            return;
+        }
+        // A mapping default names where the value comes from.
+        if (node.entries.size() != 1 || (node.entries[0].key != "derive" && node.entries[0].key != "field")) {
+            fail(node, path, "a computed default is {derive: NAME} or {field: KEY}");
+            return;
+        }
+        const Entry& e = node.entries[0];
+        std::string p = join_path(path, e.key);
+        if (!expect_string(e.value, p)) return;
+        if (e.key == "derive" && !vocab::find_derivation(e.value.text)) {
+            std::vector<std::string> names;
+            for (const auto& d : vocab::derivations()) names.push_back(d.name);
+            std::string message = "unknown derivation " + e.value.describe() + "; known: " + quoted_list(names);
+            if (auto s = vocab::suggest(e.value.text, names)) message += " (did you mean '" + *s + "'?)";
+            fail(e.value, p, message);
+        }
+    }
+
+    Diagnostics& diags_;
+};
+
+}  // namespace
+
+std::string scalar_hint(const Node& node) {
+    if (node.kind != Node::Kind::String) return "";
+    if (node.quoted && (is_decimal_number(node.text) || node.text == "true" || node.text == "false")) {
+        return " (quoted scalars are strings; remove the quotes)";
+    }
+    if (node.quoted) return "";
+    if (is_yaml11_bool(node.text)) return " (YAML 1.1 booleans are not accepted; write true or false)";
+    if (has_leading_zero(node.text)) return " (leading zeros are not accepted: YAML 1.1 reads them as octal)";
+    if (is_foreign_number(node.text)) return " (only plain decimal numbers are accepted)";
+    return "";
+}
+
+bool parse_yaml(const std::string& path, const std::string& text, Node& out, Diagnostics& diags) {
+    size_t before = diags.size();
+    std::istringstream in(text);
+    TreeBuilder builder(path, diags);
+    try {
+        YAML::Parser parser(in);
+        while (parser.HandleNextDocument(builder)) {
+        }
+    } catch (const YAML::Exception& e) {
+        Location loc{path, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1};
+        std::string message = e.msg;
+        if (dynamic_cast<const YAML::DeepRecursion*>(&e)) {
+            message = "nesting too deep for the YAML parser";
+        }
+        diags.error(loc, "", "YAML syntax: " + message);
+        return false;
+    }
+    if (!builder.has_root) {
+        diags.error(Location{path, 0, 0}, "", "the file is empty; a family document is a mapping");
+        return false;
+    }
+    out = std::move(builder.root);
+    return diags.size() == before;
+}
+
+void check_against_vocabulary(const Node& root, Diagnostics& diags) {
+    VocabularyChecker(diags).check(root, vocab::root(), "");
+}
+
+FamilyDocument load_family(const std::string& path, const std::string& text, Diagnostics& diags) {
+    FamilyDocument doc;
+    doc.path = path;
+    fs::path p(path);
+    doc.file_stem = p.stem().string();
+    doc.logical = "families/" + p.filename().string();
+    if (!parse_yaml(path, text, doc.root, diags)) return doc;
+    if (!doc.root.is_map()) {
+        diags.error(doc.root.loc, "", "a family document is a mapping; got " + doc.root.describe());
+        doc.root = Node{};
+        return doc;
+    }
+    check_against_vocabulary(doc.root, diags);
+    const Node* family = doc.root.find("family");
+    if (family && family->kind == Node::Kind::String && family->text != doc.file_stem) {
+        diags.error(family->loc, "family",
+                    "the family id must equal the file name: expected \"" + doc.file_stem + "\"; got " +
+                        family->describe());
+    }
+    return doc;
+}
+
+std::string read_file(const std::string& path) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+        Diagnostics d;
+        d.error(Location{path, 0, 0}, "", "is a directory, not a file");
+        throw DiagnosticError(d);
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        Diagnostics d;
+        d.error(Location{path, 0, 0}, "", "cannot read the file: " + std::string(std::strerror(errno)));
+        throw DiagnosticError(d);
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::vector<std::string> list_family_files(const std::string& dir) {
+    std::vector<std::string> files;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+        Diagnostics d;
+        d.error(Location{dir, 0, 0}, "", "the families directory does not exist");
+        throw DiagnosticError(d);
+    }
+    for (const auto& entry : fs::directory_iterator(dir)) {
+        if (entry.is_regular_file() && entry.path().extension() == ".yaml") {
+            files.push_back(entry.path().string());
+        }
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+std::vector<FamilyDocument> load_families(const std::string& dir, Diagnostics& diags) {
+    std::vector<FamilyDocument> docs;
+    for (const auto& file : list_family_files(dir)) {
+        docs.push_back(load_family(file, read_file(file), diags));
+    }
+    return docs;
+}
+
+}  // namespace hf2swift

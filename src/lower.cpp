@@ -1,0 +1,397 @@
+// Stage 3, lower: turns a resolved family into the Swift intermediate model. Every identifier comes
+// from the namer; every Swift expression here is an identifier path or a literal.
+#include "lower.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "namer.h"
+#include "resolve.h"
+#include "vocabulary.h"
+
+namespace hf2swift {
+
+namespace {
+
+struct FieldDecl {
+    std::string json_key;
+    const Entry* entry = nullptr;
+    std::string type;  // config type; empty for a policy entry
+    std::string swift_name;
+};
+
+class Lowerer {
+public:
+    Lowerer(const ResolvedFamily& f, Diagnostics& diags) : f_(f), diags_(diags) {}
+
+    ir::ModelFile run() {
+        ir::ModelFile m;
+        m.family = f_.id;
+        m.swift_name = f_.text("swift_name");
+        m.file_name = namer::model_file_name(m.swift_name);
+        m.description = f_.text("description");
+        m.reference = f_.text("reference");
+        for (size_t i = 0; i < f_.chain.size(); ++i) {
+            m.sources.push_back(ir::Source{f_.chain_files[i], f_.chain[i], i + 1 == f_.chain.size()});
+        }
+        auto types = f_.strings("model_types");
+        for (size_t i = 0; i < types.size(); ++i) m.model_types.push_back(ir::ModelType{types[i], i + 1 == types.size()});
+        m.types = ir::TypeNames{
+            namer::type_name(m.swift_name, "Configuration"), namer::type_name(m.swift_name, "Attention"),
+            namer::type_name(m.swift_name, "MLP"), namer::type_name(m.swift_name, "DecoderLayer"),
+            namer::type_name(m.swift_name, "ModelInner"), namer::type_name(m.swift_name, "Model"),
+        };
+        collect_fields();
+        lower_config(m.config);
+        lower_attention(m.attention, m.config);
+        m.mlp.bias = flag_expr("mlp.bias");
+        m.mlp.activation = f_.text("mlp.activation");
+        m.norm.type = "RMSNorm";
+        m.norm.eps = binding_expr("norm.eps", false);
+        lower_head(m.head);
+        auto drops = f_.strings("weights.drop");
+        for (size_t i = 0; i < drops.size(); ++i) {
+            m.sanitize.drop.push_back(
+                ir::DropPattern{namer::string_literal(drops[i]), i + 1 == drops.size(), drops.size() > 1});
+        }
+        m.sanitize.has_drop = !drops.empty();
+        return m;
+    }
+
+private:
+    Diagnostic& error(const Location& loc, const std::string& path, const std::string& message) {
+        Diagnostic& d = diags_.error(loc.known() ? loc : Location{f_.path, 1, 1}, path, message);
+        d.notes = f_.chain_notes();
+        return d;
+    }
+
+    void collect_fields() {
+        // Keys bound to a dimension role take the role's Swift name, which templates rely on.
+        std::map<std::string, std::string> role_names;
+        if (const Node* dims = f_.get("dims"); dims && dims->is_map()) {
+            for (const auto& e : dims->entries) {
+                if (e.value.kind != Node::Kind::String) continue;
+                const vocab::DimRole* role = vocab::find_dim_role(e.key);
+                if (!role) continue;
+                auto [it, inserted] = role_names.emplace(e.value.text, role->swift_name);
+                if (!inserted) {
+                    error(e.value.loc, "dims." + e.key, "config field '" + e.value.text + "' is already bound to another dimension");
+                }
+            }
+        }
+        std::map<std::string, std::string> swift_to_key;
+        const Node* config = f_.get("config");
+        if (!config || !config->is_map()) return;
+        for (const auto& e : config->entries) {
+            FieldDecl d;
+            d.json_key = e.key;
+            d.entry = &e;
+            if (const Node* t = e.value.find("type"); t && t->kind == Node::Kind::String) d.type = t->text;
+            auto role = role_names.find(e.key);
+            d.swift_name = namer::config_property(e.key, role == role_names.end() ? "" : role->second);
+            if (const Node* p = e.value.find("policy"); p && p->text == "ignored") {
+                fields_.push_back(d);
+                continue;  // never named in Swift
+            }
+            auto [it, inserted] = swift_to_key.emplace(d.swift_name, e.key);
+            if (!inserted) {
+                error(e.key_loc, "config." + e.key,
+                      "config keys '" + it->second + "' and '" + e.key + "' both become the Swift name '" +
+                          d.swift_name + "'");
+            }
+            fields_.push_back(d);
+        }
+    }
+
+    const FieldDecl* field(const std::string& json_key) const {
+        for (const auto& d : fields_) {
+            if (d.json_key == json_key) return &d;
+        }
+        return nullptr;
+    }
+
+    bool is_optional(const FieldDecl& d) const {
+        const Node* o = d.entry->value.find("optional");
+        return o && o->kind == Node::Kind::Bool && o->boolean;
+    }
+
+    std::string swift_type(const FieldDecl& d) const {
+        const vocab::ConfigType* t = vocab::find_config_type(d.type);
+        return t ? t->swift_type : "Never";
+    }
+
+    /// `args.x` for a bound config field; `nil` when an optional binding is absent.
+    std::string binding_expr(const std::string& path, bool may_be_absent) {
+        const Node* n = f_.get(path);
+        if (!n || n->kind != Node::Kind::String) {
+            if (!may_be_absent) throw InternalError("lowering reached an unbound " + path);
+            return "nil";
+        }
+        const FieldDecl* d = field(n->text);
+        if (!d) throw InternalError("lowering reached an unknown field " + n->text);
+        if (!may_be_absent && is_optional(*d)) {
+            error(n->loc, path, "binds the optional field '" + n->text + "'; give the field a default instead");
+        }
+        return "args." + d->swift_name;
+    }
+
+    std::string flag_expr(const std::string& path) {
+        const Node* n = f_.get(path);
+        if (!n || n->kind == Node::Kind::Bool) return n && n->boolean ? "true" : "false";
+        return binding_expr(path, false);
+    }
+
+    std::string literal(const Node& v, const std::string& type) {
+        if (type == "int") return namer::int_literal(v.integer);
+        if (type == "float") return namer::float_literal(v.number);
+        if (type == "bool") return v.boolean ? "true" : "false";
+        if (type == "string") return namer::string_literal(v.text);
+        std::string out = "[";
+        for (size_t i = 0; i < v.items.size(); ++i) {
+            if (i) out += ", ";
+            const Node& item = v.items[i];
+            if (type == "int_list") out += namer::int_literal(item.integer);
+            else if (type == "float_list") out += namer::float_literal(item.number);
+            else if (type == "layer_types") out += namer::enum_case(item.text);
+            else out += namer::string_literal(item.text);
+        }
+        return out + "]";
+    }
+
+    std::vector<const FieldDecl*> decode_order() {
+        // Dependencies (copied fields, derivation inputs, fallbacks) are decoded first; otherwise
+        // the document's order stands.
+        std::vector<const FieldDecl*> order;
+        std::set<std::string> done, visiting;
+        std::function<void(const FieldDecl&)> visit = [&](const FieldDecl& d) {
+            if (done.count(d.json_key) || d.type.empty()) return;
+            if (visiting.count(d.json_key)) return;  // cycles are reported by resolve
+            visiting.insert(d.json_key);
+            for (const auto& dep : dependencies(d)) {
+                if (const FieldDecl* other = field(dep)) visit(*other);
+            }
+            visiting.erase(d.json_key);
+            done.insert(d.json_key);
+            order.push_back(&d);
+        };
+        for (const auto& d : fields_) visit(d);
+        return order;
+    }
+
+    std::vector<std::string> dependencies(const FieldDecl& d) {
+        std::vector<std::string> deps;
+        if (const Node* dflt = d.entry->value.find("default"); dflt && dflt->is_map() && !dflt->entries.empty()) {
+            const Entry& e = dflt->entries[0];
+            if (e.key == "field") deps.push_back(e.value.text);
+            if (e.key == "derive") {
+                if (const vocab::Derivation* der = vocab::find_derivation(e.value.text)) {
+                    for (const auto& arg : der->arguments) deps.push_back(f_.text("dims." + arg.second));
+                }
+            }
+        }
+        if (const Node* fb = d.entry->value.find("fallback"); fb && fb->kind == Node::Kind::String) {
+            deps.push_back(fb->text.substr(0, fb->text.find('.')));
+        }
+        return deps;
+    }
+
+    void lower_config(ir::Configuration& c) {
+        for (const FieldDecl* d : decode_order()) {
+            ir::ConfigField out;
+            const Node& spec = d->entry->value;
+            out.swift_name = d->swift_name;
+            out.json_key = d->json_key;
+            out.decoded_type = swift_type(*d);
+            out.optional = is_optional(*d);
+            out.swift_type = out.decoded_type + (out.optional ? "?" : "");
+            if (const Node* doc = spec.find("doc"); doc && doc->kind == Node::Kind::String) {
+                out.doc = doc->text;
+                out.has_doc = true;
+            }
+            if (const Node* read = spec.find("read"); read && read->kind == Node::Kind::Bool) out.read = read->boolean;
+            if (const Node* fb = spec.find("fallback"); fb && fb->kind == Node::Kind::String) {
+                std::string base = fb->text.substr(0, fb->text.find('.'));
+                std::string member = fb->text.substr(fb->text.find('.') + 1);
+                if (const FieldDecl* fd = field(base)) {
+                    out.has_fallback = true;
+                    out.fallback_field = fd->swift_name;
+                    out.fallback_member = namer::camel_case(member);
+                }
+            }
+            if (const Node* dflt = spec.find("default"); dflt && !dflt->is_null()) {
+                out.has_default = true;
+                if (dflt->is_map()) {
+                    const Entry& e = dflt->entries[0];
+                    if (e.key == "field") {
+                        out.default_is_field = true;
+                        if (const FieldDecl* src = field(e.value.text)) out.source_field = src->swift_name;
+                    } else if (const vocab::Derivation* der = vocab::find_derivation(e.value.text)) {
+                        out.default_is_derived = true;
+                        out.derive_function = der->swift_function;
+                        for (size_t i = 0; i < der->arguments.size(); ++i) {
+                            const auto& [label, role] = der->arguments[i];
+                            const FieldDecl* input = field(f_.text("dims." + role));
+                            out.derive_arguments.push_back(ir::Argument{
+                                label, input ? input->swift_name : "", i + 1 == der->arguments.size()});
+                        }
+                    }
+                } else {
+                    out.default_is_literal = true;
+                    out.literal = literal(*dflt, d->type);
+                }
+            }
+            out.required = !out.has_default && !out.optional && !out.has_fallback;
+            out.single_line = out.read && out.required;
+            out.missing_throws = out.has_fallback && !out.has_default && !out.optional;
+            c.fields.push_back(out);
+            if (out.read) c.coding_keys.push_back(ir::CodingKey{out.swift_name, out.json_key});
+        }
+        for (const auto& d : fields_) {
+            if (d.type.empty()) continue;
+            for (const auto& f : c.fields) {
+                if (f.json_key == d.json_key) c.declarations.push_back(ir::Declaration{f.swift_name, f.swift_type, f.doc, f.has_doc});
+            }
+        }
+        for (const auto& d : fields_) {
+            if (!d.type.empty()) continue;
+            const Node& spec = d.entry->value;
+            std::string policy = spec.find("policy") ? spec.find("policy")->text : "";
+            std::string why = spec.find("why") && spec.find("why")->kind == Node::Kind::String ? spec.find("why")->text : "";
+            if (policy == "ignored") {
+                c.ignored.push_back(ir::IgnoredKey{d.json_key, why});
+                continue;
+            }
+            ir::KeyCheck k;
+            k.swift_name = d.swift_name;
+            k.json_key = d.json_key;
+            k.why = namer::string_literal(why.empty() ? "not supported by this family" : why);
+            k.refuse = policy == "refuse";
+            k.expect = policy == "expect";
+            if (k.expect) {
+                const Node* values = spec.find("values");
+                std::string out = "[";
+                std::string type = "String";
+                for (size_t i = 0; values && i < values->items.size(); ++i) {
+                    const Node& v = values->items[i];
+                    if (i) out += ", ";
+                    if (v.kind == Node::Kind::Bool) {
+                        out += v.boolean ? "true" : "false";
+                        type = "Bool";
+                    } else if (v.is_number()) {
+                        out += namer::float_literal(v.number);
+                        type = "Double";
+                    } else {
+                        out += namer::string_literal(v.text);
+                    }
+                }
+                k.values = out + "]";
+                k.value_type = type;
+            }
+            c.checks.push_back(k);
+            c.coding_keys.push_back(ir::CodingKey{k.swift_name, k.json_key});
+        }
+        // Document order for the keys a reader looks up; decode order only matters inside init.
+        std::map<std::string, size_t> position;
+        for (size_t i = 0; i < fields_.size(); ++i) position[fields_[i].json_key] = i;
+        std::stable_sort(c.coding_keys.begin(), c.coding_keys.end(), [&](const auto& a, const auto& b) {
+            return position[a.json_key] < position[b.json_key];
+        });
+        c.has_checks = !c.checks.empty();
+        c.has_ignored = !c.ignored.empty();
+
+        if (const Node* scaling = f_.get("attention.rope.scaling"); scaling && scaling->kind == Node::Kind::String) {
+            if (const FieldDecl* d = field(scaling->text)) {
+                c.validates_rope_scaling = true;
+                c.rope_scaling_field = d->swift_name;
+                auto kinds = f_.strings("attention.rope.scaling_types");
+                for (size_t i = 0; i < kinds.size(); ++i) {
+                    c.rope_scaling_kinds.push_back(ir::RoPEScalingKind{namer::enum_case(kinds[i]), i + 1 == kinds.size()});
+                }
+                c.rope_scaling_none_supported = kinds.empty();
+                if (!is_optional(*d)) {
+                    error(scaling->loc, "attention.rope.scaling", "binds '" + scaling->text + "', which must be optional");
+                }
+            }
+        }
+        const Node* types = f_.get("attention.sliding.layer_types");
+        const Node* window = f_.get("attention.sliding.window");
+        if (types && types->kind == Node::Kind::String && window && window->kind == Node::Kind::String) {
+            const FieldDecl* t = field(types->text);
+            const FieldDecl* w = field(window->text);
+            if (t && w) {
+                c.validates_sliding = true;
+                c.layer_types_field = t->swift_name;
+                c.window_field = w->swift_name;
+                if (is_optional(*t)) {
+                    error(types->loc, "attention.sliding.layer_types",
+                          "binds the optional field '" + types->text + "'; give it a default such as {derive: all_full_attention}");
+                }
+            }
+        }
+    }
+
+    void lower_attention(ir::Attention& a, const ir::Configuration& c) {
+        a.qkv_bias = flag_expr("attention.bias.qkv");
+        a.o_bias = flag_expr("attention.bias.o");
+        a.qk_norm = f_.text("attention.qk_norm") == "per_head";
+        a.rope.traditional = flag_expr("attention.rope.interleaved");
+        a.rope.base = binding_expr("attention.rope.base", false);
+        a.rope.scaling = binding_expr("attention.rope.scaling", true);
+        a.rope.max_positions = binding_expr("attention.rope.max_positions", true);
+        a.sliding = c.validates_sliding;
+        if (a.sliding) {
+            a.layer_types = "args." + c.layer_types_field;
+            a.window = "args." + c.window_field;
+        }
+    }
+
+    void lower_head(ir::Head& h) {
+        const Node* tie = f_.get("head.tie");
+        if (!tie || tie->kind == Node::Kind::Bool) {
+            bool tied = tie && tie->boolean;
+            h.tie = tied ? "true" : "false";
+            h.always_tied = tied;
+            h.never_tied = !tied;
+        } else {
+            h.tie = binding_expr("head.tie", false);
+            h.tie_from_config = true;
+        }
+    }
+
+    const ResolvedFamily& f_;
+    Diagnostics& diags_;
+    std::vector<FieldDecl> fields_;
+};
+
+}  // namespace
+
+ir::ModelFile lower_family(const ResolvedFamily& family, Diagnostics& diags) {
+    if (family.abstract) throw InternalError("abstract family '" + family.id + "' reached lowering");
+    return Lowerer(family, diags).run();
+}
+
+ir::Registry lower_registry(const std::vector<ir::ModelFile>& models) {
+    ir::Registry r;
+    std::string supported = "[";
+    for (const auto& m : models) {
+        std::string types;
+        for (const auto& t : m.model_types) {
+            r.entries.push_back(ir::RegistryEntry{t.name, m.family, m.types.configuration, m.types.model});
+            types += (types.empty() ? "" : ", ") + std::string("`") + t.name + "`";
+        }
+        r.families.push_back(ir::RegistryFamily{m.family, m.swift_name, m.file_name, m.description, types});
+    }
+    std::sort(r.entries.begin(), r.entries.end(),
+              [](const auto& a, const auto& b) { return a.model_type < b.model_type; });
+    std::sort(r.families.begin(), r.families.end(), [](const auto& a, const auto& b) { return a.family < b.family; });
+    for (size_t i = 0; i < r.entries.size(); ++i) {
+        r.entries[i].comma = r.entries.size() > 1;
+        supported += (i ? ", " : "") + namer::string_literal(r.entries[i].model_type);
+    }
+    r.supported = supported + "]";
+    return r;
+}
+
+}  // namespace hf2swift

@@ -1,0 +1,201 @@
+// The pipeline façade: runs the stages in order and stops after the first stage that reports errors,
+// having collected every error of that stage.
+#include "pipeline.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "load.h"
+#include "lower.h"
+#include "resolve.h"
+#include "vocabulary.h"
+
+namespace hf2swift {
+
+namespace fs = std::filesystem;
+using nlohmann::ordered_json;
+
+const ResolvedFamily* FamilySet::find(const std::string& id) const {
+    for (const auto& f : families) {
+        if (f.id == id) return &f;
+    }
+    return nullptr;
+}
+
+const ResolvedFamily* FamilySet::claiming(const std::string& model_type) const {
+    for (const auto& f : families) {
+        if (f.abstract) continue;
+        for (const auto& t : f.strings("model_types")) {
+            if (t == model_type) return &f;
+        }
+    }
+    return nullptr;
+}
+
+std::vector<std::string> FamilySet::ids() const {
+    std::vector<std::string> out;
+    for (const auto& f : families) out.push_back(f.id);
+    return out;
+}
+
+std::vector<std::string> FamilySet::model_types() const {
+    std::vector<std::string> out;
+    for (const auto& f : families) {
+        if (f.abstract) continue;
+        for (const auto& t : f.strings("model_types")) out.push_back(t);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+FamilySet load_family_set(const std::string& families_dir) {
+    Diagnostics diags;
+    FamilySet set;
+    set.documents = load_families(families_dir, diags);
+    if (!diags.empty()) throw DiagnosticError(diags);
+    set.families = resolve_families(set.documents, diags);
+    if (!diags.empty()) throw DiagnosticError(diags);
+    return set;
+}
+
+ir::ModelFile lower_one(const ResolvedFamily& family) {
+    Diagnostics diags;
+    ir::ModelFile m = lower_family(family, diags);
+    if (!diags.empty()) throw DiagnosticError(diags);
+    return m;
+}
+
+ordered_json model_view(const ir::ModelFile& model) {
+    ordered_json view = model;
+    view["mlx_swift_version"] = kMlxSwiftVersion;
+    return view;
+}
+
+namespace {
+
+std::string inherit_text(const vocab::KeySpec& k) {
+    switch (k.inherit) {
+        case vocab::Inherit::Identity: return "not inherited";
+        case vocab::Inherit::Replace: return "replaced";
+        case vocab::Inherit::Merge:
+            return k.type == vocab::Type::Map || k.type == vocab::Type::EntryMap ? "merged key by key" : "replaced";
+    }
+    return "";
+}
+
+std::string values_text(const vocab::KeySpec& k) {
+    std::string out;
+    for (const auto& v : k.values) out += (out.empty() ? "" : ", ") + std::string("`") + v + "`";
+    return out;
+}
+
+void key_rows(const vocab::KeySpec& spec, const std::string& prefix, ordered_json& rows) {
+    for (const auto& k : spec.children) {
+        std::string path = prefix.empty() ? k.name : prefix + "." + k.name;
+        ordered_json row;
+        row["path"] = path;
+        std::string type = vocab::type_name(k);
+        if (k.type == vocab::Type::Enum) type = "one of " + values_text(k);
+        if (k.type == vocab::Type::EnumList) type = "list of " + values_text(k);
+        row["type"] = type;
+        row["default"] = k.default_yaml ? "`" + *k.default_yaml + "`" : "";
+        row["required"] = k.required == vocab::Required::Concrete ? "yes" : "";
+        row["inherit"] = inherit_text(k);
+        row["doc"] = k.doc;
+        rows.push_back(row);
+        if (k.type == vocab::Type::Map) key_rows(k, path, rows);
+    }
+}
+
+}  // namespace
+
+ordered_json vocabulary_view() {
+    ordered_json view;
+    ordered_json rows = ordered_json::array();
+    key_rows(vocab::root(), "", rows);
+    view["keys"] = rows;
+    const vocab::KeySpec* config = vocab::root().child("config");
+    for (size_t v = 0; v < config->entry_variants.size(); ++v) {
+        ordered_json entry_rows = ordered_json::array();
+        for (const auto& k : config->entry_variants[v]) {
+            ordered_json row;
+            row["key"] = k.name;
+            row["type"] = k.type == vocab::Type::Enum ? "one of " + values_text(k) : vocab::type_name(k);
+            row["default"] = k.default_yaml ? "`" + *k.default_yaml + "`" : "";
+            row["doc"] = k.doc;
+            entry_rows.push_back(row);
+        }
+        view[v == 0 ? "field_keys" : "policy_keys"] = entry_rows;
+    }
+    ordered_json types = ordered_json::array();
+    for (const auto& t : vocab::config_types()) {
+        std::string members;
+        for (const auto& [name, type] : t.members) members += (members.empty() ? "" : ", ") + name + " (" + type + ")";
+        types.push_back({{"name", t.name}, {"swift_type", t.swift_type}, {"doc", t.doc},
+                         {"members", members}});
+    }
+    view["config_types"] = types;
+    ordered_json derivations = ordered_json::array();
+    for (const auto& d : vocab::derivations()) {
+        std::string inputs;
+        for (const auto& [label, role] : d.arguments) inputs += (inputs.empty() ? "" : ", ") + std::string("dims.") + role;
+        derivations.push_back({{"name", d.name}, {"type", d.result_type}, {"doc", d.doc},
+                               {"swift_function", d.swift_function}, {"inputs", inputs}});
+    }
+    view["derivations"] = derivations;
+    ordered_json roles = ordered_json::array();
+    for (const auto& r : vocab::dim_roles()) {
+        roles.push_back({{"role", r.role}, {"swift_name", r.swift_name}, {"doc", r.doc}});
+    }
+    view["dim_roles"] = roles;
+    ordered_json policies = ordered_json::array();
+    for (const auto& p : vocab::policies()) policies.push_back({{"name", p.name}, {"doc", p.doc}});
+    view["policies"] = policies;
+    std::string inert;
+    for (const auto& k : vocab::inert_config_keys()) inert += (inert.empty() ? "" : ", ") + std::string("`") + k + "`";
+    view["inert_keys"] = inert;
+    return view;
+}
+
+OutputFile render_model(const Paths& paths, const TemplateSet& templates, const ir::ModelFile& model) {
+    Diagnostics diags;
+    std::string path = (fs::path(paths.out) / model.file_name).string();
+    std::string text = render_template(templates, "model.swift.mustache", model_view(model), path, diags);
+    if (!diags.empty()) throw DiagnosticError(diags);
+    return OutputFile{path, text};
+}
+
+Generation generate(const Paths& paths, const FamilySet& set) {
+    Generation g;
+    Diagnostics diags;
+    for (const auto& f : set.families) {
+        if (!f.abstract) g.models.push_back(lower_family(f, diags));
+    }
+    if (!diags.empty()) throw DiagnosticError(diags);
+    g.registry = lower_registry(g.models);
+
+    TemplateSet templates = load_templates(paths.templates);
+    for (const auto& m : g.models) {
+        std::string path = (fs::path(paths.out) / m.file_name).string();
+        std::string text = render_template(templates, "model.swift.mustache", model_view(m), path, diags);
+        g.outputs.push_back(OutputFile{path, text});
+    }
+    ordered_json registry = g.registry;
+    registry["mlx_swift_version"] = kMlxSwiftVersion;
+    std::string registry_path = (fs::path(paths.out) / "ModelRegistry.swift").string();
+    g.outputs.push_back(OutputFile{
+        registry_path, render_template(templates, "registry.swift.mustache", registry, registry_path, diags)});
+    std::string readme_path = (fs::path(paths.out) / "README.md").string();
+    g.outputs.push_back(OutputFile{
+        readme_path, render_template(templates, "generated-readme.md.mustache", registry, readme_path, diags)});
+    std::string vocab_path = (fs::path(paths.families) / "README.md").string();
+    g.outputs.push_back(OutputFile{
+        vocab_path, render_template(templates, "vocabulary.md.mustache", vocabulary_view(), vocab_path, diags)});
+    // A broken partial shows up once per family that renders it.
+    diags.remove_duplicates();
+    if (!diags.empty()) throw DiagnosticError(diags);
+    return g;
+}
+
+}  // namespace hf2swift

@@ -1,0 +1,570 @@
+// Stage 4, render. kainjow/mustache does the rendering; before it runs, this file expands partials
+// itself (kainjow would lose indentation and file names) and checks every tag against the view, because
+// kainjow prints missing names, non-strings and outer-section names as silent empties or wrong values.
+#include "render.h"
+
+#include <kainjow/mustache.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "load.h"
+#include "vocabulary.h"
+
+namespace hf2swift {
+
+namespace fs = std::filesystem;
+using nlohmann::ordered_json;
+
+TemplateSet load_templates(const std::string& dir) {
+    TemplateSet set;
+    set.dir = dir;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+        Diagnostics d;
+        d.error(Location{dir, 0, 0}, "", "the templates directory does not exist");
+        throw DiagnosticError(d);
+    }
+    std::vector<fs::path> paths;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+        if (entry.is_regular_file() && entry.path().extension() == ".mustache") paths.push_back(entry.path());
+    }
+    std::sort(paths.begin(), paths.end());
+    for (const auto& p : paths) set.files[p.filename().string()] = read_file(p.string());
+    return set;
+}
+
+namespace {
+
+struct Tag {
+    enum class Kind { Variable, Section, Inverted, Close, Comment, Partial, Delimiter };
+    Kind kind = Kind::Variable;
+    std::string name;
+    size_t begin = 0;
+    size_t end = 0;  // one past the closing braces
+};
+
+std::string trim(const std::string& s) {
+    size_t a = s.find_first_not_of(" \t\r\n");
+    if (a == std::string::npos) return "";
+    size_t b = s.find_last_not_of(" \t\r\n");
+    return s.substr(a, b - a + 1);
+}
+
+/// Finds every tag. Returns false with the failing offset and message on a malformed tag.
+bool scan_tags(const std::string& text, std::vector<Tag>& tags, size_t& error_at, std::string& error) {
+    size_t pos = 0;
+    while ((pos = text.find("{{", pos)) != std::string::npos) {
+        Tag tag;
+        tag.begin = pos;
+        std::string content;
+        if (pos + 2 < text.size() && text[pos + 2] == '{') {
+            size_t close = text.find("}}}", pos + 3);
+            if (close == std::string::npos) {
+                error_at = pos;
+                error = "unclosed tag '{{{'";
+                return false;
+            }
+            content = "&" + text.substr(pos + 3, close - pos - 3);
+            tag.end = close + 3;
+        } else {
+            size_t close = text.find("}}", pos + 2);
+            if (close == std::string::npos) {
+                error_at = pos;
+                error = "unclosed tag '{{'";
+                return false;
+            }
+            content = text.substr(pos + 2, close - pos - 2);
+            tag.end = close + 2;
+        }
+        std::string body = trim(content);
+        char sigil = body.empty() ? '\0' : body[0];
+        switch (sigil) {
+            case '#': tag.kind = Tag::Kind::Section; break;
+            case '^': tag.kind = Tag::Kind::Inverted; break;
+            case '/': tag.kind = Tag::Kind::Close; break;
+            case '!': tag.kind = Tag::Kind::Comment; break;
+            case '>': tag.kind = Tag::Kind::Partial; break;
+            case '=': tag.kind = Tag::Kind::Delimiter; break;
+            case '&': tag.kind = Tag::Kind::Variable; break;
+            default: tag.kind = Tag::Kind::Variable; break;
+        }
+        bool has_sigil = std::string("#^/!>=&").find(sigil) != std::string::npos && sigil != '\0';
+        tag.name = trim(has_sigil ? body.substr(1) : body);
+        if (tag.kind == Tag::Kind::Delimiter) {
+            error_at = pos;
+            error = "set-delimiter tags are not supported; templates use {{ }} only";
+            return false;
+        }
+        if (tag.kind != Tag::Kind::Comment && tag.name.empty()) {
+            error_at = pos;
+            error = "empty tag";
+            return false;
+        }
+        if (text.substr(tag.begin, tag.end - tag.begin).find('\n') != std::string::npos) {
+            error_at = pos;
+            error = "a tag (comments too) stays on one line";
+            return false;
+        }
+        if (tag.kind != Tag::Kind::Comment && tag.name.find_first_of(" \t\r\n{}") != std::string::npos) {
+            error_at = pos;
+            error = "malformed tag name '" + tag.name + "'";
+            return false;
+        }
+        tags.push_back(tag);
+        pos = tag.end;
+    }
+    return true;
+}
+
+struct Line {
+    std::string text;
+    LineOrigin origin;
+};
+
+std::vector<std::string> split_lines(const std::string& text) {
+    std::vector<std::string> lines;
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t nl = text.find('\n', start);
+        if (nl == std::string::npos) {
+            if (start < text.size()) lines.push_back(text.substr(start));
+            break;
+        }
+        lines.push_back(text.substr(start, nl - start));
+        start = nl + 1;
+    }
+    return lines;
+}
+
+std::string partial_file(const std::string& name) { return "_" + name + ".mustache"; }
+
+class Expander {
+public:
+    Expander(const TemplateSet& set, Diagnostics& diags) : set_(set), diags_(diags) {}
+
+    std::vector<Line> expand(const std::string& file, std::vector<std::string>& stack) {
+        std::vector<Line> out;
+        const std::string path = (fs::path(set_.dir) / file).string();
+        const std::string& text = set_.files.at(file);
+        std::vector<std::string> lines = split_lines(text);
+        for (size_t i = 0; i < lines.size(); ++i) {
+            const std::string& line = lines[i];
+            LineOrigin origin{path, static_cast<int>(i + 1), 0};
+            std::vector<Tag> tags;
+            size_t err_at = 0;
+            std::string err;
+            // A tag that spans lines (a long comment) is checked on the expanded text later.
+            if (!scan_tags(line, tags, err_at, err)) tags.clear();
+            std::vector<Tag> partials;
+            for (const auto& t : tags) {
+                if (t.kind == Tag::Kind::Partial) partials.push_back(t);
+            }
+            if (partials.empty()) {
+                out.push_back(Line{line, origin});
+                continue;
+            }
+            bool standalone = partials.size() == 1 && tags.size() == 1 &&
+                              trim(line.substr(0, partials[0].begin)).empty() &&
+                              trim(line.substr(partials[0].end)).empty();
+            if (standalone) {
+                std::string indent = line.substr(0, partials[0].begin);
+                std::vector<Line> inner;
+                if (!include(partials[0], origin, stack, inner)) continue;
+                for (auto& l : inner) {
+                    if (!l.text.empty()) {
+                        l.text = indent + l.text;
+                        l.origin.indent += static_cast<int>(indent.size());
+                    }
+                    out.push_back(std::move(l));
+                }
+                continue;
+            }
+            // Inline partials must be one line, so the line map stays exact.
+            std::string rebuilt;
+            size_t cursor = 0;
+            for (const auto& t : partials) {
+                rebuilt += line.substr(cursor, t.begin - cursor);
+                std::vector<Line> inner;
+                if (include(t, origin, stack, inner)) {
+                    if (inner.size() != 1) {
+                        diags_.error(Location{path, origin.line, static_cast<int>(t.begin + 1)}, "",
+                                     "partial '" + t.name + "' is used inside a line, so it must be exactly one line");
+                    } else {
+                        rebuilt += inner[0].text;
+                    }
+                }
+                cursor = t.end;
+            }
+            rebuilt += line.substr(cursor);
+            out.push_back(Line{rebuilt, origin});
+        }
+        return out;
+    }
+
+private:
+    bool include(const Tag& t, const LineOrigin& origin, std::vector<std::string>& stack, std::vector<Line>& out) {
+        Location loc{origin.file, origin.line, static_cast<int>(t.begin + 1)};
+        std::string file = partial_file(t.name);
+        if (!set_.files.count(file)) {
+            std::vector<std::string> names;
+            for (const auto& [f, _] : set_.files) {
+                if (f.size() > 10 && f[0] == '_') names.push_back(f.substr(1, f.size() - 10));
+            }
+            std::string message = "unknown partial '" + t.name + "' (no file " + file + ")";
+            if (auto s = vocab::suggest(t.name, names)) message += " (did you mean '" + *s + "'?)";
+            diags_.error(loc, "", message);
+            return false;
+        }
+        if (std::find(stack.begin(), stack.end(), file) != stack.end()) {
+            std::string chain;
+            for (const auto& s : stack) chain += s + " -> ";
+            diags_.error(loc, "", "partial '" + t.name + "' includes itself: " + chain + file);
+            return false;
+        }
+        stack.push_back(file);
+        out = expand(file, stack);
+        stack.pop_back();
+        return true;
+    }
+
+    const TemplateSet& set_;
+    Diagnostics& diags_;
+};
+
+struct TNode {
+    Tag tag;
+    std::vector<TNode> children;
+};
+
+class Checker {
+public:
+    Checker(const ExpandedTemplate& t, Diagnostics& diags) : t_(t), diags_(diags) {}
+
+    bool build(const std::vector<Tag>& tags, std::vector<TNode>& roots) {
+        std::vector<TNode*> open;
+        std::vector<TNode>* level = &roots;
+        std::vector<std::vector<TNode>*> levels;
+        for (const auto& tag : tags) {
+            if (tag.kind == Tag::Kind::Comment) continue;
+            if (tag.kind == Tag::Kind::Close) {
+                if (open.empty()) {
+                    error(tag.begin, "'{{/" + tag.name + "}}' closes a section that is not open");
+                    return false;
+                }
+                if (open.back()->tag.name != tag.name) {
+                    error(tag.begin, "'{{/" + tag.name + "}}' closes '" + open.back()->tag.name + "', opened at " +
+                                         t_.locate(open.back()->tag.begin).str());
+                    return false;
+                }
+                open.pop_back();
+                level = levels.back();
+                levels.pop_back();
+                continue;
+            }
+            level->push_back(TNode{tag, {}});
+            if (tag.kind == Tag::Kind::Section || tag.kind == Tag::Kind::Inverted) {
+                open.push_back(&level->back());
+                levels.push_back(level);
+                level = &level->back().children;
+            }
+        }
+        if (!open.empty()) {
+            error(open.back()->tag.begin, "section '" + open.back()->tag.name + "' is never closed");
+            return false;
+        }
+        return true;
+    }
+
+    void walk(const std::vector<TNode>& nodes, std::vector<const ordered_json*>& frames) {
+        for (const auto& n : nodes) {
+            switch (n.tag.kind) {
+                case Tag::Kind::Variable: {
+                    const ordered_json* v = lookup(n.tag, frames);
+                    if (v && !v->is_string()) {
+                        error(n.tag.begin, "'" + n.tag.name + "' is " + describe(*v) +
+                                               ", and a variable tag prints strings only");
+                    }
+                    break;
+                }
+                case Tag::Kind::Section: {
+                    const ordered_json* v = lookup(n.tag, frames);
+                    if (!v) break;
+                    if (v->is_boolean()) {
+                        walk(n.children, frames);  // a flag section keeps the current frame
+                    } else if (v->is_array()) {
+                        for (const auto& item : *v) {
+                            if (!item.is_object() && !item.is_string()) {
+                                error(n.tag.begin, "list '" + n.tag.name + "' holds " + describe(item) +
+                                                       "; lists hold mappings or strings");
+                                break;
+                            }
+                            frames.push_back(&item);
+                            walk(n.children, frames);
+                            frames.pop_back();
+                        }
+                    } else if (v->is_object()) {
+                        frames.push_back(v);
+                        walk(n.children, frames);
+                        frames.pop_back();
+                    } else {
+                        error(n.tag.begin, "'" + n.tag.name + "' is " + describe(*v) +
+                                               "; sections take booleans, lists and mappings");
+                    }
+                    break;
+                }
+                case Tag::Kind::Inverted: {
+                    const ordered_json* v = lookup(n.tag, frames);
+                    if (!v) break;
+                    if (!v->is_boolean() && !v->is_array()) {
+                        error(n.tag.begin, "'" + n.tag.name + "' is " + describe(*v) +
+                                               "; inverted sections take booleans and lists");
+                        break;
+                    }
+                    walk(n.children, frames);
+                    break;
+                }
+                case Tag::Kind::Partial:
+                    error(n.tag.begin, "partial '" + n.tag.name + "' was not expanded");
+                    break;
+                default: break;
+            }
+        }
+    }
+
+private:
+    static std::string describe(const ordered_json& v) {
+        if (v.is_boolean()) return "a boolean";
+        if (v.is_array()) return "a list";
+        if (v.is_object()) return "a mapping";
+        if (v.is_number()) return "a number";
+        if (v.is_null()) return "null";
+        return "a string";
+    }
+
+    void error(size_t offset, const std::string& message) { diags_.error(t_.locate(offset), "", message); }
+
+    const ordered_json* lookup(const Tag& tag, const std::vector<const ordered_json*>& frames) {
+        const ordered_json* top = frames.back();
+        if (tag.name == ".") {
+            if (!top->is_string()) error(tag.begin, "'{{.}}' is only valid in a list of strings");
+            return top->is_string() ? top : nullptr;
+        }
+        std::vector<std::string> parts;
+        std::stringstream ss(tag.name);
+        for (std::string p; std::getline(ss, p, '.');) parts.push_back(p);
+        if (!top->is_object()) {
+            error(tag.begin, "'" + tag.name + "' is looked up in a list of strings; use {{.}} for the item");
+            return nullptr;
+        }
+        auto it = top->find(parts[0]);
+        if (it == top->end()) {
+            for (size_t i = frames.size() - 1; i-- > 0;) {
+                if (frames[i]->is_object() && frames[i]->contains(parts[0])) {
+                    error(tag.begin, "'" + parts[0] + "' is not a name of the current section item; kainjow would "
+                                                      "silently take it from an outer section. Lowering must give "
+                                                      "the item this name");
+                    return nullptr;
+                }
+            }
+            std::vector<std::string> names;
+            for (const auto& [k, _] : top->items()) names.push_back(k);
+            std::string message = "unknown name '" + parts[0] + "'";
+            if (auto s = vocab::suggest(parts[0], names)) message += " (did you mean '" + *s + "'?)";
+            error(tag.begin, message);
+            return nullptr;
+        }
+        const ordered_json* v = &*it;
+        std::string path = parts[0];
+        for (size_t i = 1; i < parts.size(); ++i) {
+            if (!v->is_object() || !v->contains(parts[i])) {
+                error(tag.begin, "unknown name '" + path + "." + parts[i] + "'");
+                return nullptr;
+            }
+            v = &(*v)[parts[i]];
+            path += "." + parts[i];
+        }
+        return v;
+    }
+
+    const ExpandedTemplate& t_;
+    Diagnostics& diags_;
+};
+
+/// Marks the end of every template line that produces output. kainjow drops any rendered line that
+/// is blank and held a section tag, which would eat intentional blank lines; with the sentinel no
+/// line is blank to kainjow, and the sentinels are removed after rendering.
+constexpr char kLineSentinel = '\x01';
+
+bool is_standalone_tag(const Tag& t) {
+    return t.kind == Tag::Kind::Section || t.kind == Tag::Kind::Inverted || t.kind == Tag::Kind::Close ||
+           t.kind == Tag::Kind::Comment;
+}
+
+/// Removes standalone section and comment lines (keeping their tags), as the mustache spec says
+/// and kainjow does not do reliably, and ends every other line with the sentinel.
+std::string prepare_for_kainjow(const std::string& text) {
+    std::string out;
+    for (const std::string& line : split_lines(text)) {
+        std::vector<Tag> tags;
+        size_t err_at = 0;
+        std::string err;
+        scan_tags(line, tags, err_at, err);
+        bool standalone = !tags.empty() && std::all_of(tags.begin(), tags.end(), is_standalone_tag);
+        if (standalone) {
+            std::string rest;
+            size_t cursor = 0;
+            for (const auto& t : tags) {
+                rest += line.substr(cursor, t.begin - cursor);
+                cursor = t.end;
+            }
+            rest += line.substr(cursor);
+            standalone = trim(rest).empty();
+        }
+        if (standalone) {
+            for (const auto& t : tags) out += line.substr(t.begin, t.end - t.begin);
+        } else {
+            out += line + kLineSentinel + "\n";
+        }
+    }
+    return out;
+}
+
+void check_no_sentinel(const ordered_json& v) {
+    if (v.is_string() && v.get<std::string>().find(kLineSentinel) != std::string::npos) {
+        throw InternalError("the intermediate model holds a control character: " + v.dump());
+    }
+    if (v.is_structured()) {
+        for (const auto& item : v) check_no_sentinel(item);
+    }
+}
+
+kainjow::mustache::data to_data(const ordered_json& v) {
+    using kainjow::mustache::data;
+    if (v.is_object()) {
+        data d{data::type::object};
+        for (const auto& [k, item] : v.items()) d.set(k, to_data(item));
+        return d;
+    }
+    if (v.is_array()) {
+        data d{data::type::list};
+        for (const auto& item : v) d.push_back(to_data(item));
+        return d;
+    }
+    if (v.is_boolean()) return data{v.get<bool>()};
+    if (v.is_string()) return data{v.get<std::string>()};
+    throw InternalError("the intermediate model holds a value mustache cannot print: " + v.dump());
+}
+
+}  // namespace
+
+Location ExpandedTemplate::locate(size_t offset) const {
+    size_t line = 0;
+    size_t line_start = 0;
+    for (size_t i = 0; i < offset && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            line_start = i + 1;
+        }
+    }
+    if (line >= lines.size()) {
+        if (lines.empty()) return Location{};
+        line = lines.size() - 1;
+    }
+    const LineOrigin& o = lines[line];
+    int col = static_cast<int>(offset - line_start) + 1 - o.indent;
+    return Location{o.file, o.line, std::max(col, 1)};
+}
+
+ExpandedTemplate expand_template(const TemplateSet& set, const std::string& file_name, Diagnostics& diags) {
+    ExpandedTemplate t;
+    if (!set.files.count(file_name)) {
+        diags.error(Location{(fs::path(set.dir) / file_name).string(), 0, 0}, "", "template file is missing");
+        return t;
+    }
+    std::vector<std::string> stack{file_name};
+    std::vector<Line> lines = Expander(set, diags).expand(file_name, stack);
+    for (const auto& l : lines) {
+        t.text += l.text + "\n";
+        t.lines.push_back(l.origin);
+    }
+    return t;
+}
+
+std::string render_template(const TemplateSet& set, const std::string& file_name, const ordered_json& view,
+                            const std::string& output_name, Diagnostics& diags) {
+    size_t before = diags.size();
+    ExpandedTemplate t = expand_template(set, file_name, diags);
+    if (diags.size() != before) return "";
+
+    std::vector<Tag> tags;
+    size_t err_at = 0;
+    std::string err;
+    if (!scan_tags(t.text, tags, err_at, err)) {
+        diags.error(t.locate(err_at), "", err);
+        return "";
+    }
+    Checker checker(t, diags);
+    std::vector<TNode> roots;
+    if (!checker.build(tags, roots)) return "";
+    std::vector<const ordered_json*> frames{&view};
+    checker.walk(roots, frames);
+    check_no_sentinel(view);
+    if (diags.size() != before) return "";
+
+    std::string prepared = prepare_for_kainjow(t.text);
+    kainjow::mustache::mustache tmpl{prepared};
+    if (!tmpl.is_valid()) {
+        // The scanner above accepts only what kainjow accepts; map its byte offset anyway.
+        std::string message = tmpl.error_message();
+        size_t at = message.rfind(" at ");
+        size_t offset = at == std::string::npos ? 0 : std::strtoul(message.c_str() + at + 4, nullptr, 10);
+        diags.error(t.locate(offset), "", "template syntax: " + message);
+        return "";
+    }
+    tmpl.set_custom_escape([](const std::string& s) { return s; });
+    std::string out = tmpl.render(to_data(view));
+    out.erase(std::remove(out.begin(), out.end(), kLineSentinel), out.end());
+    if (!tmpl.is_valid()) {
+        diags.error(Location{(fs::path(set.dir) / file_name).string(), 0, 0}, "",
+                    "rendering " + output_name + " failed: " + tmpl.error_message());
+        return "";
+    }
+    check_output_layout(output_name, out, (fs::path(set.dir) / file_name).string(), diags);
+    return out;
+}
+
+void check_output_layout(const std::string& output_name, const std::string& content, const std::string& template_file,
+                         Diagnostics& diags) {
+    bool swift = output_name.size() > 6 && output_name.substr(output_name.size() - 6) == ".swift";
+    auto report = [&](int line, const std::string& message) {
+        Diagnostic& d = diags.error(Location{output_name, line, 1}, "", message);
+        d.notes.push_back(Note{Location{template_file, 0, 0}, "rendered from this template"});
+    };
+    if (content.empty() || content.back() != '\n') {
+        report(0, "output must end with exactly one newline");
+        return;
+    }
+    if (content.size() >= 2 && content[content.size() - 2] == '\n') report(0, "output ends with a blank line");
+    std::vector<std::string> lines = split_lines(content);
+    if (!lines.empty() && lines[0].empty()) report(1, "output starts with a blank line");
+    bool previous_blank = false;
+    for (size_t i = 0; i < lines.size(); ++i) {
+        const std::string& l = lines[i];
+        int n = static_cast<int>(i + 1);
+        if (l.find('\r') != std::string::npos) report(n, "carriage return (outputs use LF only)");
+        if (l.find('\t') != std::string::npos) report(n, "tab character (outputs indent with spaces)");
+        if (!l.empty() && (l.back() == ' ' || l.back() == '\t')) report(n, "trailing whitespace");
+        if (l.empty() && previous_blank) report(n, "two blank lines in a row");
+        if (swift && l.size() > 100) report(n, "line is " + std::to_string(l.size()) + " columns; Swift output stays within 100");
+        if (swift && (l.find("&lt;") != std::string::npos || l.find("&gt;") != std::string::npos ||
+                      l.find("&amp;") != std::string::npos || l.find("&quot;") != std::string::npos)) {
+            report(n, "HTML entity in Swift output");
+        }
+        previous_blank = l.empty();
+    }
+}
+
+}  // namespace hf2swift

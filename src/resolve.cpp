@@ -1,0 +1,615 @@
+// Stage 2, resolve: applies `extends` with the vocabulary's merge rules, fills defaults, and checks
+// what only the whole family can show: required keys, bindings to config fields, claims on model types.
+#include "resolve.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "load.h"
+#include "vocabulary.h"
+
+namespace hf2swift {
+
+const Node* ResolvedFamily::get(const std::string& dotted) const {
+    const Node* node = &values;
+    size_t start = 0;
+    while (true) {
+        size_t dot = dotted.find('.', start);
+        std::string part = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+        if (!node->is_map()) return nullptr;
+        node = node->find(part);
+        if (!node) return nullptr;
+        if (dot == std::string::npos) return node;
+        start = dot + 1;
+    }
+}
+
+std::string ResolvedFamily::text(const std::string& dotted) const {
+    const Node* n = get(dotted);
+    return n && n->kind == Node::Kind::String ? n->text : "";
+}
+
+bool ResolvedFamily::flag_is_const(const std::string& dotted) const {
+    const Node* n = get(dotted);
+    return !n || n->kind == Node::Kind::Bool;
+}
+
+std::vector<std::string> ResolvedFamily::strings(const std::string& dotted) const {
+    std::vector<std::string> out;
+    if (const Node* n = get(dotted); n && n->is_list()) {
+        for (const auto& item : n->items) out.push_back(item.text);
+    }
+    return out;
+}
+
+std::vector<Note> ResolvedFamily::chain_notes() const {
+    std::vector<Note> notes;
+    notes.push_back(Note{Location{chain_paths.empty() ? path : chain_paths[0], 1, 1},
+                         "in family '" + id + "'"});
+    for (size_t i = 1; i < chain.size(); ++i) {
+        notes.push_back(Note{Location{chain_paths[i], 1, 1},
+                             "'" + chain[i - 1] + "' extends '" + chain[i] + "'"});
+    }
+    return notes;
+}
+
+std::string flow_text(const Node& node) {
+    switch (node.kind) {
+        case Node::Kind::Null: return "null";
+        case Node::Kind::Bool: return node.boolean ? "true" : "false";
+        case Node::Kind::Int:
+        case Node::Kind::Float: return node.text;
+        case Node::Kind::String: {
+            bool plain = !node.quoted && !node.text.empty() &&
+                         node.text.find_first_of(":#,[]{}\"'\n") == std::string::npos &&
+                         node.text.front() != ' ' && node.text.back() != ' ';
+            return plain ? node.text : "\"" + node.text + "\"";
+        }
+        case Node::Kind::List: {
+            std::string out = "[";
+            for (size_t i = 0; i < node.items.size(); ++i) {
+                if (i) out += ", ";
+                out += flow_text(node.items[i]);
+            }
+            return out + "]";
+        }
+        case Node::Kind::Map: {
+            std::string out = "{";
+            for (size_t i = 0; i < node.entries.size(); ++i) {
+                if (i) out += ", ";
+                out += node.entries[i].key + ": " + flow_text(node.entries[i].value);
+            }
+            return out + "}";
+        }
+    }
+    return "";
+}
+
+namespace {
+
+std::string join_path(const std::string& base, const std::string& key) {
+    return base.empty() ? key : base + "." + key;
+}
+
+void remove_entry(Node& map, const std::string& key) {
+    map.entries.erase(std::remove_if(map.entries.begin(), map.entries.end(),
+                                     [&](const Entry& e) { return e.key == key; }),
+                      map.entries.end());
+}
+
+Node& entry_slot(Node& map, const Entry& src) {
+    if (Node* existing = map.find(src.key)) return *existing;
+    map.entries.push_back(Entry{src.key, src.key_loc, Node{}});
+    return map.entries.back().value;
+}
+
+struct Merger {
+    ResolvedFamily& out;
+    std::string family;
+    bool is_self;
+
+    void record(const std::string& path, const Node& value) {
+        out.history[path].push_back(Setting{family, value.loc, flow_text(value)});
+    }
+
+    void merge_map(Node& dst, const Node& src, const vocab::KeySpec& spec, const std::string& path) {
+        dst.kind = Node::Kind::Map;
+        if (!dst.loc.known()) dst.loc = src.loc;
+        for (const auto& e : src.entries) {
+            const vocab::KeySpec* child = spec.child(e.key);
+            if (!child) continue;  // reported by the loader
+            if (child->inherit == vocab::Inherit::Identity && !is_self) continue;
+            std::string p = join_path(path, e.key);
+            if (e.value.is_null()) {
+                remove_entry(dst, e.key);
+                record(p, e.value);
+                continue;
+            }
+            Node& slot = entry_slot(dst, e);
+            if (child->type == vocab::Type::Map) {
+                if (!slot.is_map()) slot = Node{};
+                merge_map(slot, e.value, *child, p);
+            } else if (child->type == vocab::Type::EntryMap) {
+                if (!slot.is_map()) {
+                    slot = Node{};
+                    slot.kind = Node::Kind::Map;
+                    slot.loc = e.value.loc;
+                }
+                for (const auto& f : e.value.entries) {
+                    std::string fp = join_path(p, f.key);
+                    record(fp, f.value);
+                    if (f.value.is_null()) {
+                        remove_entry(slot, f.key);
+                    } else {
+                        entry_slot(slot, f) = f.value;  // entries replace as a whole
+                    }
+                }
+            } else {
+                slot = e.value;
+                record(p, e.value);
+            }
+        }
+    }
+};
+
+Node parse_default(const std::string& yaml) {
+    Diagnostics ignore;
+    Node node;
+    parse_yaml("", yaml, node, ignore);
+    if (!ignore.empty()) throw InternalError("vocabulary default does not parse: " + yaml);
+    return node;
+}
+
+void apply_defaults(Node& dst, const vocab::KeySpec& spec, const std::string& path, ResolvedFamily& out) {
+    for (const auto& child : spec.children) {
+        std::string p = join_path(path, child.name);
+        Node* existing = dst.find(child.name);
+        if (child.type == vocab::Type::Map) {
+            if (!existing) {
+                dst.entries.push_back(Entry{child.name, {}, Node{}});
+                existing = &dst.entries.back().value;
+                existing->kind = Node::Kind::Map;
+            }
+            apply_defaults(*existing, child, p, out);
+            continue;
+        }
+        if (!existing && child.default_yaml) {
+            Node value = parse_default(*child.default_yaml);
+            out.history[p].push_back(Setting{"", {}, flow_text(value)});
+            dst.entries.push_back(Entry{child.name, {}, std::move(value)});
+        }
+    }
+}
+
+struct FieldInfo {
+    const Entry* entry = nullptr;
+    std::string type;  // config type, empty for a policy entry
+    bool optional = false;
+};
+
+class Checker {
+public:
+    Checker(const ResolvedFamily& f, Diagnostics& diags) : f_(f), diags_(diags) {
+        if (const Node* config = f.get("config"); config && config->is_map()) {
+            for (const auto& e : config->entries) {
+                FieldInfo info;
+                info.entry = &e;
+                if (const Node* t = e.value.find("type"); t && t->kind == Node::Kind::String) info.type = t->text;
+                if (const Node* o = e.value.find("optional"); o && o->kind == Node::Kind::Bool) info.optional = o->boolean;
+                fields_[e.key] = info;
+            }
+        }
+    }
+
+    void run() {
+        check_required(vocab::root(), f_.values, "");
+        if (!f_.abstract) {
+            if (const Node* types = f_.get("model_types"); types && types->is_list() && types->items.empty()) {
+                error(types->loc, "model_types", "a concrete family claims at least one model_type");
+            }
+        }
+        check_bindings(vocab::root(), f_.values, "");
+        check_config_entries();
+        check_sliding();
+        check_rope();
+    }
+
+private:
+    Diagnostic& error(const Location& loc, const std::string& path, const std::string& message) {
+        Diagnostic& d = diags_.error(loc.known() ? loc : Location{f_.path, 1, 1}, path, message);
+        d.notes = f_.chain_notes();
+        return d;
+    }
+
+    void check_required(const vocab::KeySpec& spec, const Node& node, const std::string& path) {
+        for (const auto& child : spec.children) {
+            std::string p = join_path(path, child.name);
+            const Node* value = node.is_map() ? node.find(child.name) : nullptr;
+            if (child.type == vocab::Type::Map) {
+                if (value) check_required(child, *value, p);
+                continue;
+            }
+            if (child.required == vocab::Required::Concrete && !f_.abstract && (!value || value->is_null())) {
+                std::string who = f_.chain.size() > 1 ? "'" + f_.id + "' nor any family it extends" : "'" + f_.id + "'";
+                error(f_.values.loc, p, "missing required key: neither " + who + " sets it");
+            }
+        }
+    }
+
+    std::string field_kind(const std::string& name) const {
+        auto it = fields_.find(name);
+        if (it == fields_.end()) return "";
+        return it->second.type.empty() ? "policy" : it->second.type;
+    }
+
+    void check_field_ref(const Node& value, const std::string& path, const std::string& want) {
+        const std::string& name = value.text;
+        auto it = fields_.find(name);
+        if (it == fields_.end()) {
+            std::vector<std::string> names;
+            for (const auto& [k, info] : fields_) {
+                if (info.type == want) names.push_back(k);
+            }
+            std::string message = "'" + name + "' is not a config field of this family";
+            if (auto s = vocab::suggest(name, names)) message += " (did you mean '" + *s + "'?)";
+            else message += "; declare it under config: with type " + want;
+            error(value.loc, path, message);
+            return;
+        }
+        if (it->second.type.empty()) {
+            error(value.loc, path, "config key '" + name + "' has a policy, so nothing reads it; it must be a field of type " + want);
+            return;
+        }
+        if (it->second.type != want) {
+            error(value.loc, path, "config field '" + name + "' has type " + it->second.type + "; expected " + want);
+        }
+    }
+
+    void check_bindings(const vocab::KeySpec& spec, const Node& node, const std::string& path) {
+        if (!node.is_map()) return;
+        for (const auto& child : spec.children) {
+            const Node* value = node.find(child.name);
+            if (!value || value->is_null()) continue;
+            std::string p = join_path(path, child.name);
+            if (child.type == vocab::Type::Map) {
+                check_bindings(child, *value, p);
+            } else if (child.type == vocab::Type::Field && value->kind == Node::Kind::String) {
+                check_field_ref(*value, p, child.field_type);
+            } else if (child.type == vocab::Type::Flag && value->kind == Node::Kind::String) {
+                check_field_ref(*value, p, "bool");
+            }
+        }
+    }
+
+    bool literal_fits(const Node& v, const std::string& type) const {
+        auto all = [&](auto pred) {
+            return v.is_list() && std::all_of(v.items.begin(), v.items.end(), pred);
+        };
+        if (type == "int") return v.kind == Node::Kind::Int;
+        if (type == "float") return v.is_number();
+        if (type == "bool") return v.kind == Node::Kind::Bool;
+        if (type == "string") return v.kind == Node::Kind::String;
+        if (type == "int_list") return all([](const Node& n) { return n.kind == Node::Kind::Int; });
+        if (type == "float_list") return all([](const Node& n) { return n.is_number(); });
+        if (type == "string_list") return all([](const Node& n) { return n.kind == Node::Kind::String; });
+        if (type == "layer_types") {
+            return all([](const Node& n) {
+                return n.kind == Node::Kind::String && (n.text == "full_attention" || n.text == "sliding_attention");
+            });
+        }
+        return false;
+    }
+
+    void check_config_entries() {
+        for (const auto& [key, info] : fields_) {
+            const Node& spec = info.entry->value;
+            std::string p = "config." + key;
+            if (info.type.empty()) {
+                check_policy_entry(spec, p);
+                continue;
+            }
+            const Node* dflt = spec.find("default");
+            if (dflt && info.optional) {
+                error(dflt->loc, p + ".default", "a field is either optional or has a default, not both");
+            }
+            if (dflt) check_default(*dflt, p + ".default", key, info.type);
+            if (const Node* read = spec.find("read"); read && read->kind == Node::Kind::Bool && !read->boolean) {
+                if (!dflt) error(read->loc, p + ".read", "a field that is never read needs a default");
+                if (info.optional) error(read->loc, p + ".read", "a field that is never read cannot be optional");
+            }
+            if (const Node* fb = spec.find("fallback"); fb && fb->kind == Node::Kind::String) {
+                check_fallback(*fb, p + ".fallback", key, info.type);
+            }
+        }
+        check_default_cycles();
+    }
+
+    void check_policy_entry(const Node& spec, const std::string& path) {
+        const Node* policy = spec.find("policy");
+        const Node* values = spec.find("values");
+        const Node* why = spec.find("why");
+        if (!policy || policy->kind != Node::Kind::String) return;
+        if (policy->text == "expect") {
+            if (!values || !values->is_list() || values->items.empty()) {
+                error(policy->loc, path, "policy 'expect' needs 'values': the values that are accepted");
+            } else {
+                Node::Kind kind = values->items[0].kind == Node::Kind::Int ? Node::Kind::Float : values->items[0].kind;
+                for (const auto& item : values->items) {
+                    Node::Kind k = item.kind == Node::Kind::Int ? Node::Kind::Float : item.kind;
+                    if (k != kind) {
+                        error(item.loc, path + ".values", "all expected values have one type");
+                        break;
+                    }
+                }
+            }
+        } else if (values && !values->is_null()) {
+            error(values->loc, path + ".values", "'values' belongs to policy 'expect' only");
+        }
+        if ((policy->text == "ignored" || policy->text == "refuse") && (!why || why->is_null())) {
+            error(policy->loc, path, "policy '" + policy->text + "' needs 'why': the reason, shown to users");
+        }
+    }
+
+    void check_default(const Node& dflt, const std::string& path, const std::string& key, const std::string& type) {
+        if (dflt.is_map() && !dflt.entries.empty()) {
+            const Entry& e = dflt.entries[0];
+            if (e.value.kind != Node::Kind::String) return;
+            if (e.key == "derive") {
+                const vocab::Derivation* d = vocab::find_derivation(e.value.text);
+                if (!d) return;  // reported by the loader
+                if (d->result_type != type) {
+                    error(e.value.loc, path, "derivation '" + d->name + "' gives " + d->result_type +
+                                                 "; the field has type " + type);
+                }
+                for (const auto& [label, role] : d->arguments) {
+                    const Node* bound = f_.get("dims." + role);
+                    if (!bound || bound->kind != Node::Kind::String) {
+                        error(e.value.loc, path, "derivation '" + d->name + "' needs dims." + role + " to be bound");
+                    }
+                }
+            } else if (e.key == "field") {
+                std::string other = field_kind(e.value.text);
+                if (other.empty()) {
+                    error(e.value.loc, path, "'" + e.value.text + "' is not a config field of this family");
+                } else if (other != type) {
+                    error(e.value.loc, path, "config field '" + e.value.text + "' has type " + other +
+                                                 "; the field '" + key + "' has type " + type);
+                } else if (e.value.text == key) {
+                    error(e.value.loc, path, "a field cannot default to itself");
+                }
+            }
+            return;
+        }
+        if (type == "rope_scaling" || type == "rope_parameters") {
+            error(dflt.loc, path, "a " + type + " field takes no literal default; make it optional");
+            return;
+        }
+        if (!literal_fits(dflt, type)) {
+            error(dflt.loc, path, "default " + flow_text(dflt) + " does not fit the field's type " + type +
+                                      scalar_hint(dflt));
+        }
+    }
+
+    void check_fallback(const Node& fb, const std::string& path, const std::string& key, const std::string& type) {
+        size_t dot = fb.text.find('.');
+        if (dot == std::string::npos) {
+            error(fb.loc, path, "a fallback is written FIELD.MEMBER");
+            return;
+        }
+        std::string field = fb.text.substr(0, dot);
+        std::string member = fb.text.substr(dot + 1);
+        std::string ftype = field_kind(field);
+        const vocab::ConfigType* ct = vocab::find_config_type(ftype);
+        if (!ct || ct->members.empty()) {
+            error(fb.loc, path, "'" + field + "' is not a config field with members");
+            return;
+        }
+        if (field == key) {
+            error(fb.loc, path, "a field cannot fall back to itself");
+            return;
+        }
+        for (const auto& [name, mtype] : ct->members) {
+            if (name != member) continue;
+            if (mtype != type) {
+                error(fb.loc, path, "member '" + member + "' of " + ftype + " has type " + mtype +
+                                        "; the field has type " + type);
+            }
+            return;
+        }
+        std::vector<std::string> names;
+        for (const auto& m : ct->members) names.push_back(m.first);
+        std::string message = ftype + " has no member '" + member + "'";
+        if (auto s = vocab::suggest(member, names)) message += " (did you mean '" + *s + "'?)";
+        error(fb.loc, path, message);
+    }
+
+    void check_default_cycles() {
+        // Defaults that copy other fields must not loop, or the Swift decoder could not order them.
+        auto copied_from = [&](const std::string& key) -> const Node* {
+            auto it = fields_.find(key);
+            if (it == fields_.end()) return nullptr;
+            const Node* d = it->second.entry->value.find("default");
+            if (!d || !d->is_map() || d->entries.empty() || d->entries[0].key != "field") return nullptr;
+            return &d->entries[0].value;
+        };
+        for (const auto& entry : fields_) {
+            const std::string& key = entry.first;
+            std::vector<std::string> members{key};
+            std::string cur = key;
+            for (size_t step = 0; step <= fields_.size(); ++step) {
+                const Node* next = copied_from(cur);
+                if (!next || next->text == key) {
+                    // Report a cycle once, at its alphabetically first member.
+                    if (next && *std::min_element(members.begin(), members.end()) == key && members.size() > 1) {
+                        std::string text;
+                        for (const auto& m : members) text += m + " -> ";
+                        error(copied_from(key)->loc, "config." + key + ".default",
+                              "defaults copy each other in a cycle: " + text + key);
+                    }
+                    break;
+                }
+                cur = next->text;
+                members.push_back(cur);
+            }
+        }
+    }
+
+    void check_sliding() {
+        const Node* types = f_.get("attention.sliding.layer_types");
+        const Node* window = f_.get("attention.sliding.window");
+        bool has_types = types && types->kind == Node::Kind::String;
+        bool has_window = window && window->kind == Node::Kind::String;
+        if (has_types != has_window) {
+            const Node* present = has_types ? types : window;
+            error(present->loc, "attention.sliding",
+                  "'layer_types' and 'window' go together: sliding layers need both");
+        }
+    }
+
+    void check_rope() {
+        const Node* types = f_.get("attention.rope.scaling_types");
+        const Node* scaling = f_.get("attention.rope.scaling");
+        bool has_scaling = scaling && scaling->kind == Node::Kind::String;
+        if (types && types->is_list() && !types->items.empty() && !has_scaling) {
+            error(types->loc, "attention.rope.scaling_types",
+                  "scaling types need 'attention.rope.scaling', the config field that holds rope_scaling");
+        }
+        if (types && types->is_list()) {
+            for (const auto& t : types->items) {
+                if (t.text == "longrope" && !f_.get("attention.rope.max_positions")) {
+                    error(t.loc, "attention.rope.scaling_types",
+                          "longrope needs 'attention.rope.max_positions' (max_position_embeddings)");
+                }
+            }
+        }
+    }
+
+    const ResolvedFamily& f_;
+    Diagnostics& diags_;
+    std::map<std::string, FieldInfo> fields_;
+};
+
+}  // namespace
+
+std::vector<ResolvedFamily> resolve_families(const std::vector<FamilyDocument>& docs, Diagnostics& diags) {
+    std::map<std::string, const FamilyDocument*> by_id;
+    std::vector<std::string> ids;
+    for (const auto& doc : docs) {
+        by_id[doc.file_stem] = &doc;
+        ids.push_back(doc.file_stem);
+    }
+
+    Diagnostics local;
+    std::vector<ResolvedFamily> out;
+    std::set<std::string> reported_cycles;
+    for (const auto& doc : docs) {
+        ResolvedFamily f;
+        f.id = doc.file_stem;
+        f.path = doc.path;
+        const Node* abstract = doc.root.find("abstract");
+        f.abstract = abstract && abstract->kind == Node::Kind::Bool && abstract->boolean;
+
+        // Walk up the chain, stopping at a missing parent or a cycle.
+        std::vector<const FamilyDocument*> chain{&doc};
+        bool broken = false;
+        while (true) {
+            const FamilyDocument* cur = chain.back();
+            const Node* ext = cur->root.find("extends");
+            if (!ext || ext->kind != Node::Kind::String) break;
+            auto it = by_id.find(ext->text);
+            if (it == by_id.end()) {
+                if (cur == &doc) {
+                    std::string message = "unknown parent family '" + ext->text + "'";
+                    if (auto s = vocab::suggest(ext->text, ids)) message += " (did you mean '" + *s + "'?)";
+                    local.error(ext->loc, "extends", message);
+                }
+                broken = true;
+                break;
+            }
+            auto pos = std::find(chain.begin(), chain.end(), it->second);
+            if (pos != chain.end()) {
+                // Report each cycle once, at the document that closes it in file order.
+                std::vector<std::string> members;
+                for (auto p = pos; p != chain.end(); ++p) members.push_back((*p)->file_stem);
+                std::vector<std::string> sorted = members;
+                std::sort(sorted.begin(), sorted.end());
+                std::string cycle_id;
+                for (const auto& m : sorted) cycle_id += m + " ";
+                if (pos == chain.begin() && !reported_cycles.count(cycle_id)) {
+                    reported_cycles.insert(cycle_id);
+                    std::string text;
+                    for (const auto& m : members) text += m + " -> ";
+                    text += members.front();
+                    const Node* own = doc.root.find("extends");
+                    Diagnostic& d = local.error(own->loc, "extends", "inheritance cycle: " + text);
+                    for (auto p = pos + 1; p != chain.end(); ++p) {
+                        const Node* e = (*p)->root.find("extends");
+                        d.notes.push_back(Note{e->loc, "'" + (*p)->file_stem + "' extends '" + e->text + "'"});
+                    }
+                }
+                broken = true;
+                break;
+            }
+            chain.push_back(it->second);
+        }
+        for (const auto* d : chain) {
+            f.chain.push_back(d->file_stem);
+            f.chain_files.push_back(d->logical);
+            f.chain_paths.push_back(d->path);
+        }
+        f.values.kind = Node::Kind::Map;
+        f.values.loc = doc.root.loc.known() ? doc.root.loc : Location{doc.path, 1, 1};
+        if (!broken) {
+            for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+                Merger m{f, (*it)->file_stem, *it == &doc};
+                m.merge_map(f.values, (*it)->root, vocab::root(), "");
+            }
+            apply_defaults(f.values, vocab::root(), "", f);
+            Checker(f, local).run();
+        }
+        out.push_back(std::move(f));
+    }
+
+    // Claims on model types and Swift names must be unique among concrete families. Nothing says
+    // which claimant is right, so each claim is an error naming the others.
+    struct Claim {
+        std::string family;
+        Location loc;
+    };
+    std::map<std::string, std::vector<Claim>> claims, swift_names;
+    for (const auto& f : out) {
+        if (f.abstract) continue;
+        if (const Node* types = f.get("model_types"); types && types->is_list()) {
+            for (const auto& t : types->items) claims[t.text].push_back(Claim{f.id, t.loc});
+        }
+        if (const Node* name = f.get("swift_name"); name && name->kind == Node::Kind::String) {
+            swift_names[name->text].push_back(Claim{f.id, name->loc});
+        }
+    }
+    auto report = [&](const std::map<std::string, std::vector<Claim>>& table, const std::string& key,
+                      const std::string& what) {
+        for (const auto& [value, list] : table) {
+            if (list.size() < 2) continue;
+            for (const auto& claim : list) {
+                std::string others;
+                for (const auto& other : list) {
+                    if (other.family != claim.family) others += (others.empty() ? "'" : ", '") + other.family + "'";
+                }
+                Diagnostic& d = local.error(claim.loc, key, what + " \"" + value + "\" is also claimed by " + others);
+                for (const auto& other : list) {
+                    if (other.family != claim.family) d.notes.push_back(Note{other.loc, "claimed here"});
+                }
+            }
+        }
+    };
+    report(claims, "model_types", "model_type");
+    report(swift_names, "swift_name", "swift_name");
+
+    local.remove_duplicates();
+    diags.append(local);
+    return out;
+}
+
+}  // namespace hf2swift

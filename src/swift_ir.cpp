@@ -1,0 +1,108 @@
+// JSON form of the intermediate model, in declaration order, for `hf2swift ir` and for rendering.
+#include "swift_ir.h"
+
+namespace hf2swift::ir {
+
+using nlohmann::ordered_json;
+
+#define IR_SET(field) j[#field] = v.field;
+
+void to_json(ordered_json& j, const Argument& v) {
+    IR_SET(label) IR_SET(value) IR_SET(last)
+}
+
+void to_json(ordered_json& j, const Source& v) {
+    IR_SET(path) IR_SET(family) IR_SET(last)
+}
+
+void to_json(ordered_json& j, const ModelType& v) {
+    IR_SET(name) IR_SET(last)
+}
+
+void to_json(ordered_json& j, const TypeNames& v) {
+    IR_SET(configuration) IR_SET(attention) IR_SET(mlp) IR_SET(decoder_layer) IR_SET(model_inner) IR_SET(model)
+}
+
+void to_json(ordered_json& j, const ConfigField& v) {
+    IR_SET(swift_name) IR_SET(json_key) IR_SET(swift_type) IR_SET(decoded_type) IR_SET(doc) IR_SET(has_doc)
+    IR_SET(read) IR_SET(required) IR_SET(optional) IR_SET(has_default) IR_SET(has_fallback)
+    IR_SET(fallback_field) IR_SET(fallback_member) IR_SET(default_is_literal) IR_SET(literal)
+    IR_SET(default_is_field) IR_SET(source_field) IR_SET(default_is_derived) IR_SET(derive_function)
+    IR_SET(derive_arguments) IR_SET(single_line) IR_SET(missing_throws)
+}
+
+void to_json(ordered_json& j, const Declaration& v) {
+    IR_SET(swift_name) IR_SET(swift_type) IR_SET(doc) IR_SET(has_doc)
+}
+
+void to_json(ordered_json& j, const CodingKey& v) {
+    IR_SET(swift_name) IR_SET(json_key)
+}
+
+void to_json(ordered_json& j, const KeyCheck& v) {
+    IR_SET(swift_name) IR_SET(json_key) IR_SET(why) IR_SET(refuse) IR_SET(expect) IR_SET(values) IR_SET(value_type)
+}
+
+void to_json(ordered_json& j, const IgnoredKey& v) {
+    IR_SET(json_key) IR_SET(why)
+}
+
+void to_json(ordered_json& j, const RoPEScalingKind& v) {
+    IR_SET(swift_case) IR_SET(last)
+}
+
+void to_json(ordered_json& j, const Configuration& v) {
+    IR_SET(declarations) IR_SET(fields) IR_SET(coding_keys) IR_SET(checks) IR_SET(has_checks) IR_SET(ignored) IR_SET(has_ignored)
+    IR_SET(validates_rope_scaling) IR_SET(rope_scaling_field) IR_SET(rope_scaling_kinds)
+    IR_SET(rope_scaling_none_supported) IR_SET(validates_sliding) IR_SET(layer_types_field) IR_SET(window_field)
+}
+
+void to_json(ordered_json& j, const RoPE& v) {
+    IR_SET(traditional) IR_SET(base) IR_SET(scaling) IR_SET(max_positions)
+}
+
+void to_json(ordered_json& j, const Attention& v) {
+    IR_SET(qkv_bias) IR_SET(o_bias) IR_SET(qk_norm) IR_SET(rope) IR_SET(sliding) IR_SET(layer_types) IR_SET(window)
+}
+
+void to_json(ordered_json& j, const MLP& v) {
+    IR_SET(bias) IR_SET(activation)
+}
+
+void to_json(ordered_json& j, const Norm& v) {
+    IR_SET(type) IR_SET(eps)
+}
+
+void to_json(ordered_json& j, const Head& v) {
+    IR_SET(tie) IR_SET(tie_from_config) IR_SET(always_tied) IR_SET(never_tied)
+}
+
+void to_json(ordered_json& j, const DropPattern& v) {
+    IR_SET(pattern) IR_SET(last) IR_SET(comma)
+}
+
+void to_json(ordered_json& j, const Sanitize& v) {
+    IR_SET(drop) IR_SET(has_drop)
+}
+
+void to_json(ordered_json& j, const ModelFile& v) {
+    IR_SET(family) IR_SET(swift_name) IR_SET(file_name) IR_SET(description) IR_SET(reference) IR_SET(sources)
+    IR_SET(model_types) IR_SET(types) IR_SET(config) IR_SET(attention) IR_SET(mlp) IR_SET(norm) IR_SET(head)
+    IR_SET(sanitize)
+}
+
+void to_json(ordered_json& j, const RegistryEntry& v) {
+    IR_SET(model_type) IR_SET(family) IR_SET(configuration) IR_SET(model) IR_SET(comma)
+}
+
+void to_json(ordered_json& j, const RegistryFamily& v) {
+    IR_SET(family) IR_SET(swift_name) IR_SET(file_name) IR_SET(description) IR_SET(model_types)
+}
+
+void to_json(ordered_json& j, const Registry& v) {
+    IR_SET(entries) IR_SET(families) IR_SET(supported)
+}
+
+#undef IR_SET
+
+}  // namespace hf2swift::ir

@@ -1,0 +1,226 @@
+// Stage 3 output: the Swift intermediate model. Plain data naming everything the templates emit;
+// its JSON form (`hf2swift ir FAMILY`) is exactly what templates can refer to.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace hf2swift::ir {
+
+/// An argument of a call the template writes: `label: value`, with `last` to place commas.
+struct Argument {
+    std::string label;
+    std::string value;
+    bool last = false;
+};
+
+struct Source {
+    std::string path;  // "families/llama.yaml"
+    std::string family;
+    bool last = false;
+};
+
+struct ModelType {
+    std::string name;
+    bool last = false;
+};
+
+struct TypeNames {
+    std::string configuration;
+    std::string attention;
+    std::string mlp;
+    std::string decoder_layer;
+    std::string model_inner;
+    std::string model;
+};
+
+/// A stored property of the Configuration, decoded from one config.json key.
+struct ConfigField {
+    std::string swift_name;
+    std::string json_key;
+    std::string swift_type;    // the property's type, `Int?` when optional
+    std::string decoded_type;  // the type passed to decode, without `?`
+    std::string doc;
+    bool has_doc = false;
+    bool read = true;          // false: never read, always the default
+    bool required = false;     // no default, not optional: decode throws when absent
+    bool optional = false;     // absent gives nil
+    bool has_default = false;
+    bool has_fallback = false;
+    std::string fallback_field;   // Swift name of a struct-typed field
+    std::string fallback_member;  // its member
+    bool default_is_literal = false;
+    std::string literal;          // a Swift literal
+    bool default_is_field = false;
+    std::string source_field;     // Swift name of the field copied
+    bool default_is_derived = false;
+    std::string derive_function;
+    std::vector<Argument> derive_arguments;
+    bool single_line = false;     // read, no default, no fallback: one `decode` line
+    bool missing_throws = false;  // a fallback but no default: absent everywhere is an error
+};
+
+/// A stored property as declared, in the document's order.
+struct Declaration {
+    std::string swift_name;
+    std::string swift_type;
+    std::string doc;
+    bool has_doc = false;
+};
+
+struct CodingKey {
+    std::string swift_name;
+    std::string json_key;
+};
+
+/// A config key the family refuses (`refuse`) or accepts only with listed values (`expect`).
+struct KeyCheck {
+    std::string swift_name;
+    std::string json_key;
+    std::string why;          // a Swift string literal
+    bool refuse = false;
+    bool expect = false;
+    std::string values;       // a Swift array literal, for expect
+    std::string value_type;   // its element type
+};
+
+struct IgnoredKey {
+    std::string json_key;
+    std::string why;
+};
+
+struct RoPEScalingKind {
+    std::string swift_case;  // `.llama3`
+    bool last = false;
+};
+
+struct Configuration {
+    std::vector<Declaration> declarations;  // document order
+    std::vector<ConfigField> fields;        // decode order: what a default reads is decoded first
+    std::vector<CodingKey> coding_keys;
+    std::vector<KeyCheck> checks;
+    bool has_checks = false;
+    std::vector<IgnoredKey> ignored;
+    bool has_ignored = false;
+    // RoPE scaling: the field to validate against the supported kinds.
+    bool validates_rope_scaling = false;
+    std::string rope_scaling_field;
+    std::vector<RoPEScalingKind> rope_scaling_kinds;
+    bool rope_scaling_none_supported = false;
+    // Sliding layers: fields to validate together.
+    bool validates_sliding = false;
+    std::string layer_types_field;
+    std::string window_field;
+};
+
+struct RoPE {
+    std::string traditional;     // Swift expression: `false` or `args.ropeTraditional`
+    std::string base;            // `args.ropeTheta`
+    std::string scaling;         // `args.ropeScaling` or `nil`
+    std::string max_positions;   // `args.maxPositionEmbeddings` or `nil`
+};
+
+struct Attention {
+    std::string qkv_bias;  // Swift expression
+    std::string o_bias;
+    bool qk_norm = false;  // per-head RMSNorm on q and k before RoPE
+    RoPE rope;
+    bool sliding = false;  // per-layer full/sliding schedule
+    std::string layer_types;  // `args.layerTypes`
+    std::string window;       // `args.slidingWindow`
+};
+
+struct MLP {
+    std::string bias;
+    std::string activation;  // MLXNN function: `silu`
+};
+
+struct Norm {
+    std::string type;  // `RMSNorm`
+    std::string eps;   // `args.rmsNormEps`
+};
+
+struct Head {
+    std::string tie;          // Swift expression deciding the tie
+    bool tie_from_config = false;
+    bool always_tied = false;
+    bool never_tied = false;
+};
+
+struct DropPattern {
+    std::string pattern;  // a Swift string literal
+    bool last = false;
+    bool comma = false;   // a list of several elements ends every line with a comma
+};
+
+struct Sanitize {
+    std::vector<DropPattern> drop;
+    bool has_drop = false;
+};
+
+/// Everything one `<SwiftName>Generated.swift` says.
+struct ModelFile {
+    std::string family;
+    std::string swift_name;
+    std::string file_name;
+    std::string description;
+    std::string reference;
+    std::vector<Source> sources;  // the family first, then its parents
+    std::vector<ModelType> model_types;
+    TypeNames types;
+    Configuration config;
+    Attention attention;
+    MLP mlp;
+    Norm norm;
+    Head head;
+    Sanitize sanitize;
+};
+
+struct RegistryEntry {
+    std::string model_type;
+    std::string family;
+    std::string configuration;
+    std::string model;
+    bool comma = false;  // in a multi-line list of several entries
+};
+
+struct RegistryFamily {
+    std::string family;
+    std::string swift_name;
+    std::string file_name;
+    std::string description;
+    std::string model_types;  // "`llama`, `mistral`" for tables
+};
+
+/// `ModelRegistry.swift` and `generated/README.md`: every concrete family and model type.
+struct Registry {
+    std::vector<RegistryEntry> entries;  // sorted by model_type
+    std::vector<RegistryFamily> families;  // sorted by family id
+    std::string supported;  // Swift array literal of the supported model types
+};
+
+void to_json(nlohmann::ordered_json& j, const Argument& v);
+void to_json(nlohmann::ordered_json& j, const Source& v);
+void to_json(nlohmann::ordered_json& j, const ModelType& v);
+void to_json(nlohmann::ordered_json& j, const TypeNames& v);
+void to_json(nlohmann::ordered_json& j, const ConfigField& v);
+void to_json(nlohmann::ordered_json& j, const CodingKey& v);
+void to_json(nlohmann::ordered_json& j, const Declaration& v);
+void to_json(nlohmann::ordered_json& j, const KeyCheck& v);
+void to_json(nlohmann::ordered_json& j, const IgnoredKey& v);
+void to_json(nlohmann::ordered_json& j, const RoPEScalingKind& v);
+void to_json(nlohmann::ordered_json& j, const Configuration& v);
+void to_json(nlohmann::ordered_json& j, const RoPE& v);
+void to_json(nlohmann::ordered_json& j, const Attention& v);
+void to_json(nlohmann::ordered_json& j, const MLP& v);
+void to_json(nlohmann::ordered_json& j, const Norm& v);
+void to_json(nlohmann::ordered_json& j, const Head& v);
+void to_json(nlohmann::ordered_json& j, const DropPattern& v);
+void to_json(nlohmann::ordered_json& j, const Sanitize& v);
+void to_json(nlohmann::ordered_json& j, const ModelFile& v);
+void to_json(nlohmann::ordered_json& j, const RegistryEntry& v);
+void to_json(nlohmann::ordered_json& j, const RegistryFamily& v);
+void to_json(nlohmann::ordered_json& j, const Registry& v);
+
+}  // namespace hf2swift::ir

@@ -1,0 +1,352 @@
+// The family vocabulary table itself. Add a key here and the loader, the docs and the schema follow;
+// only values the templates implement are listed, so no family can ask for code that does not exist.
+#include "vocabulary.h"
+
+#include <algorithm>
+
+namespace hf2swift::vocab {
+
+namespace {
+
+KeySpec key(std::string name, Type type, std::string doc) {
+    KeySpec k;
+    k.name = std::move(name);
+    k.type = type;
+    k.doc = std::move(doc);
+    return k;
+}
+
+KeySpec with_default(KeySpec k, std::string yaml) {
+    k.default_yaml = std::move(yaml);
+    return k;
+}
+
+KeySpec required(KeySpec k) {
+    k.required = Required::Concrete;
+    return k;
+}
+
+KeySpec identity(KeySpec k) {
+    k.inherit = Inherit::Identity;
+    return k;
+}
+
+/// One line of prose that ends up in generated Swift, where lines stay within 100 columns.
+KeySpec line_key(std::string name, std::string doc) {
+    KeySpec k = key(std::move(name), Type::String, std::move(doc));
+    k.max_length = 72;
+    return k;
+}
+
+KeySpec enum_key(std::string name, std::vector<std::string> values, std::string dflt, std::string doc) {
+    KeySpec k = key(std::move(name), Type::Enum, std::move(doc));
+    k.values = std::move(values);
+    k.default_yaml = std::move(dflt);
+    return k;
+}
+
+KeySpec field_key(std::string name, std::string field_type, std::string doc) {
+    KeySpec k = key(std::move(name), Type::Field, std::move(doc));
+    k.field_type = std::move(field_type);
+    return k;
+}
+
+KeySpec map_key(std::string name, std::string doc, std::vector<KeySpec> children) {
+    KeySpec k = key(std::move(name), Type::Map, std::move(doc));
+    k.children = std::move(children);
+    return k;
+}
+
+KeySpec build_root() {
+    std::vector<KeySpec> top;
+
+    top.push_back(identity(required(key("family", Type::Identifier,
+        "The family id. It equals the file name without `.yaml`."))));
+    top.push_back(identity(required(key("swift_name", Type::TypeName,
+        "Prefix of the generated Swift types and file: `Qwen3` gives `Qwen3Model` in `Qwen3Generated.swift`."))));
+    top.push_back(identity(required(key("model_types", Type::StringList,
+        "The exact Hugging Face `model_type` values this family serves. No two families may claim the same one."))));
+    top.push_back(identity(with_default(key("abstract", Type::Bool,
+        "An abstract family is a parent only: it generates nothing and needs no identity keys."), "false")));
+    top.push_back(identity(key("extends", Type::Identifier,
+        "The parent family. Its values are inherited and this document's values override them.")));
+    top.push_back(identity(required(line_key("description",
+        "One line on what the family is; it appears in the banner and in `generated/README.md`."))));
+    top.push_back(required(key("reference", Type::String,
+        "The mlx-lm source file whose numbers this family reproduces, e.g. `mlx_lm/models/llama.py`.")));
+
+    top.push_back(map_key("dims", "Which config fields hold the model's dimensions.", {
+        required(field_key("hidden", "int", "Hidden (residual stream) width.")),
+        required(field_key("layers", "int", "Number of decoder layers.")),
+        required(field_key("heads", "int", "Number of query heads.")),
+        required(field_key("kv_heads", "int", "Number of key/value heads (grouped-query attention).")),
+        required(field_key("head_dim", "int", "Width of one attention head.")),
+        required(field_key("intermediate", "int", "Inner width of the MLP.")),
+        required(field_key("vocab", "int", "Vocabulary size (rows of the embedding).")),
+    }));
+
+    KeySpec bias = map_key("bias", "Which attention projections carry a bias.", {
+        with_default(key("qkv", Type::Flag, "Bias on the q, k and v projections."), "false"),
+        with_default(key("o", Type::Flag, "Bias on the output projection."), "false"),
+    });
+    KeySpec scaling_types = key("scaling_types", Type::EnumList,
+        "The `rope_scaling` types this family applies. A checkpoint naming any other type is refused "
+        "when its configuration is decoded, never ignored.");
+    scaling_types.values = {"linear", "llama3", "yarn", "longrope"};
+    scaling_types.default_yaml = "[]";
+    KeySpec rope = map_key("rope", "Rotary position embedding.", {
+        with_default(key("interleaved", Type::Flag,
+            "Rotate interleaved pairs (2i, 2i+1) instead of the two halves of each head."), "false"),
+        required(field_key("base", "float", "The RoPE base (theta).")),
+        field_key("scaling", "rope_scaling", "The config field holding `rope_scaling`; absent means no scaling."),
+        scaling_types,
+        field_key("max_positions", "int",
+            "The config field holding `max_position_embeddings`, which longrope scaling needs."),
+    });
+    KeySpec sliding = map_key("sliding", "Sliding-window attention on some layers.", {
+        field_key("layer_types", "layer_types",
+            "The config field listing each layer's attention (`full_attention` or `sliding_attention`). "
+            "Sliding layers see the last `window` positions and keep a rotating cache."),
+        field_key("window", "int", "The config field holding the window length."),
+    });
+    KeySpec attention = map_key("attention", "The attention block.", {
+        bias,
+        enum_key("qk_norm", {"none", "per_head"}, "none",
+            "Normalisation of queries and keys before RoPE. `per_head`: an RMSNorm over the head "
+            "dimension with one weight shared by all heads (`q_norm`, `k_norm`)."),
+        enum_key("scale", {"inverse_sqrt_head_dim"}, "inverse_sqrt_head_dim",
+            "The softmax scale. `inverse_sqrt_head_dim`: 1/sqrt(head_dim)."),
+        rope,
+        sliding,
+    });
+    top.push_back(attention);
+
+    top.push_back(map_key("mlp", "The feed-forward block.", {
+        enum_key("kind", {"gated"}, "gated",
+            "`gated`: down(act(gate(x)) * up(x)) with separate `gate_proj` and `up_proj`."),
+        enum_key("activation", {"silu"}, "silu", "The activation of the gate."),
+        with_default(key("bias", Type::Flag, "Bias on the MLP projections."), "false"),
+    }));
+
+    top.push_back(map_key("norm", "The normalisation layers.", {
+        enum_key("kind", {"rms"}, "rms", "`rms`: x * rsqrt(mean(x^2) + eps) * weight."),
+        enum_key("placement", {"pre"}, "pre",
+            "`pre`: h = x + attn(norm1(x)); out = h + mlp(norm2(h))."),
+        required(field_key("eps", "float", "The config field holding the norm epsilon.")),
+    }));
+
+    top.push_back(map_key("head", "The language-model head.", {
+        with_default(key("tie", Type::Flag,
+            "Reuse the embedding matrix as the output projection instead of an `lm_head`."), "false"),
+    }));
+
+    KeySpec drop = key("drop", Type::StringList,
+        "Checkpoint keys that `sanitize(weights:)` removes; `*` matches any run of characters. "
+        "A tied `lm_head` is removed without being listed.");
+    drop.default_yaml = "[]";
+    top.push_back(map_key("weights", "How checkpoint weights map onto the generated modules.", {drop}));
+
+    KeySpec config = key("config", Type::EntryMap,
+        "The Configuration struct: one entry per config.json key the family knows. An entry with `type` "
+        "is read into a stored property; an entry with `policy` is a key the family deliberately does "
+        "not read. An entry replaces the parent's entry of the same key as a whole.");
+    config.inherit = Inherit::Merge;
+    KeySpec cfg_type = key("type", Type::Enum, "The config type (see the table of config types).");
+    for (const auto& t : config_types()) cfg_type.values.push_back(t.name);
+    config.entry_variants = {
+        {
+            cfg_type,
+            key("default", Type::Default,
+                "The value when the key is absent: a literal, `{derive: NAME}` (a named derivation) or "
+                "`{field: KEY}` (another field's value). Without a default the key is required, unless "
+                "`optional`."),
+            with_default(key("optional", Type::Bool,
+                "An absent key gives `nil` (a Swift optional) instead of an error."), "false"),
+            with_default(key("read", Type::Bool,
+                "`false`: the key is never read and the field always takes its default, as when mlx-lm "
+                "computes a value that checkpoints also state."), "true"),
+            key("fallback", Type::String,
+                "Where to read the value when the key is absent, as `FIELD.MEMBER` of a struct-typed "
+                "field, e.g. `rope_parameters.rope_theta` for transformers-5 configs."),
+            line_key("doc", "What the field means, shown in the generated code."),
+        },
+        {
+            []() {
+                KeySpec p = key("policy", Type::Enum, "How the family treats this key (see policies).");
+                for (const auto& pol : policies()) p.values.push_back(pol.name);
+                return p;
+            }(),
+            key("values", Type::Scalars, "For `expect`: the values that are accepted."),
+            line_key("why", "The reason, shown by `detect` and in refusals."),
+        },
+    };
+    config.variant_tags = {"type", "policy"};
+    top.push_back(config);
+
+    KeySpec r = map_key("", "A family document.", std::move(top));
+    return r;
+}
+
+}  // namespace
+
+const KeySpec* KeySpec::child(const std::string& k) const {
+    for (const auto& c : children) {
+        if (c.name == k) return &c;
+    }
+    return nullptr;
+}
+
+const std::vector<ConfigType>& config_types() {
+    static const std::vector<ConfigType> types = {
+        {"int", "Int", "A JSON integer.", {}},
+        {"float", "Float", "A JSON number.", {}},
+        {"bool", "Bool", "A JSON boolean.", {}},
+        {"string", "String", "A JSON string.", {}},
+        {"int_list", "[Int]", "A list of integers.", {}},
+        {"float_list", "[Float]", "A list of numbers.", {}},
+        {"string_list", "[String]", "A list of strings.", {}},
+        {"layer_types", "[AttentionLayerType]",
+         "Per-layer attention kinds: `full_attention` or `sliding_attention`; any other value is refused.", {}},
+        {"rope_scaling", "RoPEScaling",
+         "A `rope_scaling` object: `rope_type` (or `type`) and that type's parameters.", {}},
+        {"rope_parameters", "RoPEParameters",
+         "A transformers-5 `rope_parameters` object: `rope_theta` plus a `rope_scaling`-style type.",
+         {{"rope_theta", "float"}, {"scaling", "rope_scaling"}}},
+    };
+    return types;
+}
+
+const std::vector<Derivation>& derivations() {
+    static const std::vector<Derivation> list = {
+        {"hidden_over_heads", "int", "hidden size / number of heads (integer division).",
+         "ConfigDefaults.headDim", {{"hiddenSize", "hidden"}, {"attentionHeads", "heads"}}},
+        {"all_full_attention", "layer_types", "every layer `full_attention`.",
+         "ConfigDefaults.allFullAttention", {{"layers", "layers"}}},
+    };
+    return list;
+}
+
+const std::vector<DimRole>& dim_roles() {
+    static const std::vector<DimRole> roles = {
+        {"hidden", "hiddenSize", "hidden width"},
+        {"layers", "hiddenLayers", "number of layers"},
+        {"heads", "attentionHeads", "query heads"},
+        {"kv_heads", "kvHeads", "key/value heads"},
+        {"head_dim", "headDim", "head width"},
+        {"intermediate", "intermediateSize", "MLP width"},
+        {"vocab", "vocabularySize", "vocabulary size"},
+    };
+    return roles;
+}
+
+const std::vector<Policy>& policies() {
+    static const std::vector<Policy> list = {
+        {"ignored", "The key is read by nobody, as mlx-lm ignores it; `why` says why that is safe."},
+        {"refuse", "A checkpoint that sets the key (to anything but null) is refused with `why`."},
+        {"expect", "Only the listed `values` (or null) are accepted; any other value is refused with `why`."},
+    };
+    return list;
+}
+
+const std::vector<std::string>& inert_config_keys() {
+    static const std::vector<std::string> keys = {
+        "_name_or_path", "architectures", "attention_dropout", "bos_token_id", "dtype", "eos_token_id",
+        "initializer_range", "pad_token_id", "torch_dtype", "transformers_version", "use_cache",
+    };
+    return keys;
+}
+
+const KeySpec& root() {
+    static const KeySpec r = build_root();
+    return r;
+}
+
+const ConfigType* find_config_type(const std::string& name) {
+    for (const auto& t : config_types()) {
+        if (t.name == name) return &t;
+    }
+    return nullptr;
+}
+
+const Derivation* find_derivation(const std::string& name) {
+    for (const auto& d : derivations()) {
+        if (d.name == name) return &d;
+    }
+    return nullptr;
+}
+
+const DimRole* find_dim_role(const std::string& role) {
+    for (const auto& r : dim_roles()) {
+        if (r.role == role) return &r;
+    }
+    return nullptr;
+}
+
+const KeySpec* find_key(const std::string& dotted) {
+    const KeySpec* spec = &root();
+    size_t start = 0;
+    while (start <= dotted.size()) {
+        size_t dot = dotted.find('.', start);
+        std::string part = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+        spec = spec->child(part);
+        if (!spec) return nullptr;
+        if (dot == std::string::npos) break;
+        start = dot + 1;
+    }
+    return spec;
+}
+
+std::string type_name(const KeySpec& spec) {
+    switch (spec.type) {
+        case Type::Map: return "mapping";
+        case Type::EntryMap: return "mapping of config keys";
+        case Type::Bool: return "boolean";
+        case Type::Int: return "integer";
+        case Type::Number: return "number";
+        case Type::String: return "string";
+        case Type::Identifier: return "lower_snake_case identifier";
+        case Type::TypeName: return "UpperCamelCase identifier";
+        case Type::Enum: return "one of the listed values";
+        case Type::EnumList: return "list of the listed values";
+        case Type::StringList: return "list of strings";
+        case Type::Flag: return "true, false, or a bool config field";
+        case Type::Field: return "config field (" + spec.field_type + ")";
+        case Type::Default: return "default value";
+        case Type::Scalars: return "list of scalars";
+    }
+    return "value";
+}
+
+namespace {
+size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+        }
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+}  // namespace
+
+std::optional<std::string> suggest(const std::string& word, const std::vector<std::string>& candidates) {
+    std::optional<std::string> best;
+    size_t best_distance = 0;
+    for (const auto& c : candidates) {
+        size_t d = edit_distance(word, c);
+        if (!best || d < best_distance) {
+            best = c;
+            best_distance = d;
+        }
+    }
+    // A suggestion must be close relative to the word, or it only adds noise.
+    size_t limit = std::max<size_t>(2, word.size() / 3);
+    if (best && best_distance <= limit) return best;
+    return std::nullopt;
+}
+
+}  // namespace hf2swift::vocab

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# The hf2swift command line: verbs, help, exit codes, the original invocation, detect, new, and
+# determinism across working directories, locales and time zones.
+set -uo pipefail
+bin=$(realpath "$1")
+cd "$(dirname "$0")/.."
+root=$(pwd)
+failures=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# expect CODE COMMAND... : runs the command, keeps its output in $out/$err, checks the exit code.
+expect() {
+    local want=$1; shift
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    local got=$?
+    out=$(cat "$tmp/out"); err=$(cat "$tmp/err")
+    [ "$got" = "$want" ] || fail "'$*' exited $got, expected $want; stderr: $err"
+}
+contains() { grep -qF -- "$2" <<<"$1" || fail "expected to find '$2' in: $1"; }
+
+# Version, help and usage errors.
+expect 0 "$bin" --version; contains "$out" "hf2swift 0.1.0"
+expect 0 "$bin" --help; contains "$out" "usage: hf2swift"
+for verb in generate list explain ir detect new; do
+    expect 0 "$bin" "$verb" --help; contains "$out" "usage: hf2swift $verb"
+done
+expect 2 "$bin"
+expect 2 "$bin" frobnicate; contains "$err" "unknown verb 'frobnicate'"
+expect 2 "$bin" generate --bogus
+expect 2 "$bin" explain
+expect 2 "$bin" detect
+expect 2 "$bin" new only_name
+
+# The tree is in sync.
+expect 0 "$bin" generate --check
+
+# list, explain, ir.
+expect 0 "$bin" list; contains "$out" "qwen3          qwen2"
+expect 0 "$bin" explain qwen3 attention.qk_norm
+contains "$out" "attention.qk_norm = per_head"
+contains "$out" "families/qwen3.yaml:"
+expect 0 "$bin" explain llama abstract; contains "$out" "(default): false"
+expect 1 "$bin" explain qwen3 attention.qk_nrom; contains "$err" "did you mean 'attention.qk_norm'?"
+expect 1 "$bin" explain lama; contains "$err" "did you mean 'llama'?"
+expect 0 "$bin" ir llama; contains "$out" '"qkv_bias": "args.attentionBias"'
+expect 1 "$bin" ir dense_decoder; contains "$err" "is abstract"
+
+# The original invocation: stdout, or a file; by family id or by model_type.
+expect 0 "$bin" --model llama
+[ "$out" = "$(cat generated/LlamaGenerated.swift)" ] || fail "--model llama differs from generated/LlamaGenerated.swift"
+expect 0 "$bin" --model qwen2 --output "$tmp/Qwen2Generated.swift"
+cmp -s "$tmp/Qwen2Generated.swift" generated/Qwen2Generated.swift || fail "--model qwen2 --output differs"
+contains "$err" "Generated: $tmp/Qwen2Generated.swift"
+expect 1 "$bin" --model phi3; contains "$err" "supported model types: llama, mistral, qwen2, qwen3"
+
+# detect: the four families' real configs, an unclaimed model_type, a refused setting.
+for pair in Llama-3.2-1B-Instruct:llama TinyLlama-1.1B-Chat-v1.0:llama Mistral-7B-Instruct-v0.3:mistral \
+            Qwen2.5-0.5B-Instruct:qwen2 Qwen3-0.6B:qwen3; do
+    config=tests/data/hf-configs/${pair%%:*}.json
+    expect 0 "$bin" detect "$config"
+    contains "$out" "is served by family ${pair##*:} "
+    contains "$out" "refused: none"
+done
+expect 0 "$bin" detect tests/data/hf-configs/Qwen2.5-0.5B-Instruct.json
+contains "$out" "use_sliding_window"
+contains "$out" "sliding_window (mlx-lm's qwen2 attends over the full context on every layer)"
+expect 1 "$bin" detect tests/data/hf-configs/Phi-3-mini-4k-instruct.json
+contains "$err" "model_type: \"phi3\" is not served by any family; supported: llama, mistral, qwen2, qwen3"
+sed 's/"rope_type": "llama3"/"rope_type": "dynamic"/' tests/data/hf-configs/Llama-3.2-1B-Instruct.json > "$tmp/dynamic.json"
+expect 1 "$bin" detect "$tmp/dynamic.json"
+contains "$err" "rope_scaling.rope_type: \"dynamic\" is not applied by family llama (supported: linear, llama3, yarn, longrope)"
+contains "$err" "1 error."
+sed 's/"use_sliding_window": false/"use_sliding_window": true/' tests/data/hf-configs/Qwen2.5-0.5B-Instruct.json > "$tmp/swa.json"
+expect 1 "$bin" detect "$tmp/swa.json"
+contains "$err" "use_sliding_window: true is refused (accepted: [false]): mlx-lm's qwen2 has no sliding-window attention"
+
+# new: scaffold, explain, regenerate into a scratch tree without touching C++ or templates.
+cp -r families "$tmp/families"
+expect 0 "$bin" new my_llama --like llama --families "$tmp/families"
+contains "$out" "wrote $tmp/families/my_llama.yaml"
+contains "$out" "make regen"
+expect 1 "$bin" new my_llama --like llama --families "$tmp/families"; contains "$err" "already exists"
+expect 1 "$bin" new other --like lama --families "$tmp/families"; contains "$err" "did you mean 'llama'?"
+expect 1 "$bin" new Bad-Name --like llama --families "$tmp/families"; contains "$err" "must be lower_snake_case"
+expect 0 "$bin" explain my_llama --families "$tmp/families"; contains "$out" "extends llama"
+expect 0 "$bin" generate --families "$tmp/families" --out "$tmp/gen"
+[ -f "$tmp/gen/MyLlamaGenerated.swift" ] || fail "new family did not generate MyLlamaGenerated.swift"
+
+# Determinism: a second run, another working directory, locale and time zone, give the same bytes.
+cp -r families "$tmp/fam1"
+expect 0 "$bin" generate --out "$tmp/run1" --families "$tmp/fam1"
+mkdir -p "$tmp/elsewhere"
+cp -r families "$tmp/elsewhere/fam2"
+(cd "$tmp/elsewhere" && LC_ALL=C.UTF-8 TZ=Asia/Kolkata "$bin" generate --families fam2 \
+    --templates "$root/templates" --out "$tmp/run2" >/dev/null) || fail "generate from another directory failed"
+for f in "$tmp/run1"/* "$tmp/fam1/README.md"; do
+    name=$(basename "$f")
+    other="$tmp/run2/$name"; committed="generated/$name"
+    if [ "$f" = "$tmp/fam1/README.md" ]; then other="$tmp/elsewhere/fam2/README.md"; committed=families/README.md; fi
+    cmp -s "$f" "$other" || fail "$name differs between runs"
+    cmp -s "$f" "$committed" || fail "$name differs from the committed file"
+done
+expect 0 "$bin" generate --out "$tmp/run1" --families "$tmp/fam1"
+[ -z "$out" ] || fail "a second run rewrote files: $out"
+
+if [ "$failures" -ne 0 ]; then
+    echo "$failures failure(s)"
+    exit 1
+fi
+echo "cli: all checks passed"

@@ -1,0 +1,133 @@
+// tests/golden/errors: one directory per kind of bad input. Expectations sit next to the offending
+// line (`expect-error@+N:COL: message`); each case must fail with exactly those errors, exit 1, and
+// leave the output directory byte-identical.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <regex>
+#include <sstream>
+
+#include "commands.h"
+#include "test_support.h"
+
+using namespace hf2swift;
+using namespace hf2swift::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Case {
+    std::string name;
+    fs::path dir;
+    std::vector<std::string> expected;
+    std::string out = "generated";
+    std::vector<std::string> make_dirs;
+    std::vector<std::string> make_files;
+};
+
+void collect_expectations(Case& c) {
+    static const std::regex relative(R"(expect-error@\+(\d+):(\d+): (.*?)( *\}\})?$)");
+    static const std::regex whole(R"(expect-error@0: (.*?)( *\}\})?$)");
+    for (const auto& entry : fs::recursive_directory_iterator(c.dir)) {
+        if (!entry.is_regular_file()) continue;
+        std::string rel = fs::relative(entry.path(), c.dir).string();
+        std::istringstream in(read_text(entry.path()));
+        std::string line;
+        int n = 0;
+        while (std::getline(in, line)) {
+            ++n;
+            std::smatch m;
+            if (std::regex_search(line, m, relative)) {
+                c.expected.push_back(rel + ":" + std::to_string(n + std::stoi(m[1])) + ":" + m[2].str() +
+                                     ": error: " + m[3].str());
+            } else if (std::regex_search(line, m, whole)) {
+                c.expected.push_back(rel + ": error: " + m[1].str());
+            }
+            if (rel == "case.txt") {
+                if (line.rfind("out: ", 0) == 0) c.out = line.substr(5);
+                if (line.rfind("mkdir: ", 0) == 0) c.make_dirs.push_back(line.substr(7));
+                if (line.rfind("file: ", 0) == 0) c.make_files.push_back(line.substr(6));
+                if (line.rfind("expect: ", 0) == 0) c.expected.push_back(line.substr(8));
+            }
+        }
+    }
+}
+
+std::vector<Case> cases() {
+    std::vector<Case> out;
+    fs::path root = fs::path(source_dir()) / "tests/golden/errors";
+    for (const auto& entry : fs::directory_iterator(root)) {
+        if (!entry.is_directory()) continue;
+        Case c;
+        c.name = entry.path().filename().string();
+        c.dir = entry.path();
+        collect_expectations(c);
+        out.push_back(c);
+    }
+    std::sort(out.begin(), out.end(), [](const Case& a, const Case& b) { return a.name < b.name; });
+    return out;
+}
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+    for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+    return s;
+}
+
+}  // namespace
+
+TEST_SUITE("errors") {
+
+TEST_CASE("errors: every bad-input case fails with exactly its expected errors and changes nothing") {
+    std::vector<Case> all = cases();
+    REQUIRE(all.size() >= 12);
+    for (const Case& c : all) {
+        CAPTURE(c.name);
+        {
+            REQUIRE_MESSAGE(!c.expected.empty(), c.name << " states no expected error");
+            TempDir tmp;
+            copy_tree(fs::path(source_dir()) / "families", tmp.path() / "families");
+            copy_tree(fs::path(source_dir()) / "templates", tmp.path() / "templates");
+            copy_tree(fs::path(source_dir()) / "generated", tmp.path() / "generated");
+            for (const char* overlay : {"families", "templates"}) {
+                if (fs::exists(c.dir / overlay)) copy_tree(c.dir / overlay, tmp.path() / overlay);
+            }
+            for (const auto& f : c.make_files) {
+                fs::remove_all(tmp.path() / f);
+                write_text(tmp.path() / f, "in the way\n");
+            }
+            for (const auto& d : c.make_dirs) {
+                fs::remove_all(tmp.path() / d);
+                fs::create_directories(tmp.path() / d);
+            }
+            auto before = snapshot(tmp.path());
+
+            GenerateArgs args;
+            args.paths.families = tmp.str("families");
+            args.paths.templates = tmp.str("templates");
+            args.paths.out = tmp.str(c.out);
+            DiskSink disk;
+            std::ostringstream out, err;
+            int code = run_generate(args, disk, out, err);
+            std::string text = replace_all(err.str(), tmp.str() + "/", "");
+
+            CHECK_MESSAGE(code == kDiagnostics, text);
+            std::vector<std::string> actual;
+            std::istringstream lines(text);
+            std::string line, last;
+            while (std::getline(lines, line)) {
+                if (line.find(": error: ") != std::string::npos || line.rfind("error: ", 0) == 0) actual.push_back(line);
+                if (!line.empty()) last = line;
+            }
+            std::vector<std::string> expected = c.expected;
+            std::sort(expected.begin(), expected.end());
+            std::sort(actual.begin(), actual.end());
+            CHECK_MESSAGE(actual == expected, "case " << c.name << ":\n--- actual\n" << text);
+            std::string count = std::to_string(expected.size()) + (expected.size() == 1 ? " error." : " errors.");
+            CHECK(last == count);
+            CHECK_MESSAGE(snapshot(tmp.path()) == before, "case " << c.name << " changed files on disk");
+        }
+    }
+}
+
+}  // TEST_SUITE

@@ -1,0 +1,150 @@
+// Stage 4 (render): partial expansion with indentation, strict names, no HTML escaping, layout checks.
+#include <doctest/doctest.h>
+
+#include "render.h"
+#include "test_support.h"
+
+using namespace hf2swift;
+using namespace hf2swift::test;
+using nlohmann::ordered_json;
+
+namespace {
+TemplateSet templates(std::map<std::string, std::string> files) {
+    TemplateSet set;
+    set.dir = "templates";
+    set.files = std::move(files);
+    return set;
+}
+
+std::string render(const TemplateSet& set, const ordered_json& view, Diagnostics& d,
+                   const std::string& output = "out.md") {
+    return render_template(set, "main.mustache", view, output, d);
+}
+}  // namespace
+
+TEST_SUITE("unit") {
+
+TEST_CASE("render: HTML is never escaped") {
+    Diagnostics d;
+    std::string out = render(templates({{"main.mustache", "{{a}} -> {{b}}\n"}}),
+                             ordered_json{{"a", "Array<Int> && \"x\""}, {"b", "'y' & <z>"}}, d);
+    REQUIRE_MESSAGE(d.empty(), d.format());
+    CHECK(out == "Array<Int> && \"x\" -> 'y' & <z>\n");
+}
+
+TEST_CASE("render: standalone section and comment lines leave no blank lines; intended blanks stay") {
+    Diagnostics d;
+    std::string t = "{{! a comment }}\nA\n{{#items}}\n{{#flag}}\n\n  x {{name}}\n{{/flag}}\n{{^flag}}\n  y {{name}}\n"
+                    "{{/flag}}\n{{/items}}\nB\n";
+    ordered_json view = {{"items", ordered_json::array({{{"name", "one"}, {"flag", true}},
+                                                       {{"name", "two"}, {"flag", false}}})}};
+    std::string out = render(templates({{"main.mustache", t}}), view, d);
+    REQUIRE_MESSAGE(d.empty(), d.format());
+    CHECK(out == "A\n\n  x one\n  y two\nB\n");
+}
+
+TEST_CASE("render: standalone partials are indented line by line, with a line map") {
+    Diagnostics d;
+    TemplateSet set = templates({{"main.mustache", "struct A {\n    {{>body}}\n}\n"},
+                                 {"_body.mustache", "let a = 1\n\nlet {{name}} = 2\n"}});
+    std::string out = render(set, ordered_json{{"name", "b"}}, d);
+    REQUIRE_MESSAGE(d.empty(), d.format());
+    CHECK(out == "struct A {\n    let a = 1\n\n    let b = 2\n}\n");
+    Diagnostics e;
+    ExpandedTemplate t = expand_template(set, "main.mustache", e);
+    REQUIRE(t.lines.size() == 5);
+    CHECK(t.lines[3].file == "templates/_body.mustache");
+    CHECK(t.lines[3].line == 3);
+    CHECK(t.locate(t.text.find("{{name}}")).str() == "templates/_body.mustache:3:5");
+}
+
+TEST_CASE("render: missing names are errors at the template's location, with suggestions") {
+    Diagnostics d;
+    render(templates({{"main.mustache", "line\n  {{nmae}}\n"}}), ordered_json{{"name", "x"}}, d);
+    auto errors = error_lines(d);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0] == "templates/main.mustache:2:3: error: unknown name 'nmae' (did you mean 'name'?)");
+}
+
+TEST_CASE("render: names inside a section come from its item, never silently from outside") {
+    Diagnostics d;
+    render(templates({{"main.mustache", "{{#items}}\n{{title}}: {{name}}\n{{/items}}\n"}}),
+           ordered_json{{"title", "T"}, {"items", ordered_json::array({{{"name", "a"}}})}}, d);
+    auto errors = error_lines(d);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].find("templates/main.mustache:2:1: error: 'title' is not a name of the current section item") == 0);
+    // A boolean section keeps the current item, so its names stay visible.
+    Diagnostics ok;
+    CHECK(render(templates({{"main.mustache", "{{#flag}}\n{{title}}\n{{/flag}}\n"}}),
+                 ordered_json{{"title", "T"}, {"flag", true}}, ok) == "T\n");
+    CHECK(ok.empty());
+}
+
+TEST_CASE("render: only strings print; sections take booleans, lists and mappings") {
+    Diagnostics d;
+    render(templates({{"main.mustache", "{{flag}}\n{{#name}}x{{/name}}\n{{^obj}}y{{/obj}}\n"}}),
+           ordered_json{{"flag", true}, {"name", "n"}, {"obj", ordered_json{{"a", "b"}}}}, d);
+    auto errors = error_lines(d);
+    REQUIRE(errors.size() == 3);
+    CHECK(errors[0] == "templates/main.mustache:1:1: error: 'flag' is a boolean, and a variable tag prints strings only");
+    CHECK(errors[1].find("'name' is a string; sections take booleans, lists and mappings") != std::string::npos);
+    CHECK(errors[2].find("'obj' is a mapping; inverted sections take booleans and lists") != std::string::npos);
+}
+
+TEST_CASE("render: names under a false flag are still checked") {
+    Diagnostics d;
+    render(templates({{"main.mustache", "{{#flag}}\n{{missing}}\n{{/flag}}\n"}}), ordered_json{{"flag", false}}, d);
+    CHECK(d.size() == 1);
+}
+
+TEST_CASE("render: syntax errors are located") {
+    Diagnostics d;
+    render(templates({{"main.mustache", "a\n{{#open}}\nb\n"}}), ordered_json{{"open", true}}, d);
+    REQUIRE(d.size() == 1);
+    CHECK(error_lines(d)[0] == "templates/main.mustache:2:1: error: section 'open' is never closed");
+    Diagnostics e;
+    render(templates({{"main.mustache", "a\nb {{x\n"}}), ordered_json{{"x", "1"}}, e);
+    REQUIRE(e.size() == 1);
+    CHECK(error_lines(e)[0] == "templates/main.mustache:2:3: error: unclosed tag '{{'");
+    Diagnostics f;
+    render(templates({{"main.mustache", "{{#a}}\n{{/b}}\n"}}), ordered_json{{"a", true}}, f);
+    REQUIRE(f.size() == 1);
+    CHECK(error_lines(f)[0].find("templates/main.mustache:2:1: error: '{{/b}}' closes 'a', opened at "
+                                 "templates/main.mustache:1:1") == 0);
+    Diagnostics g;
+    render(templates({{"main.mustache", "{{=<% %>=}}\n"}}), ordered_json::object(), g);
+    REQUIRE(g.size() == 1);
+    CHECK(error_lines(g)[0].find("set-delimiter tags are not supported") != std::string::npos);
+}
+
+TEST_CASE("render: unknown and self-including partials are located") {
+    Diagnostics d;
+    render(templates({{"main.mustache", "x\n{{>bdy}}\n"}, {"_body.mustache", "b\n"}}), ordered_json::object(), d);
+    REQUIRE(d.size() == 1);
+    CHECK(error_lines(d)[0] == "templates/main.mustache:2:1: error: unknown partial 'bdy' (no file _bdy.mustache) "
+                               "(did you mean 'body'?)");
+    Diagnostics e;
+    render(templates({{"main.mustache", "{{>a}}\n"}, {"_a.mustache", "{{>b}}\n"}, {"_b.mustache", "  {{>a}}\n"}}),
+           ordered_json::object(), e);
+    REQUIRE(e.size() == 1);
+    CHECK(error_lines(e)[0] == "templates/_b.mustache:1:3: error: partial 'a' includes itself: main.mustache -> "
+                               "_a.mustache -> _b.mustache -> _a.mustache");
+}
+
+TEST_CASE("render: output layout is checked") {
+    Diagnostics d;
+    check_output_layout("x.swift", "a  \n\n\nb\t\n" + std::string(101, 'c') + "\n&lt;\n", "t.mustache", d);
+    auto errors = error_lines(d);
+    REQUIRE(errors.size() == 6);
+    CHECK(errors[0] == "x.swift:1:1: error: trailing whitespace");
+    CHECK(errors[1] == "x.swift:3:1: error: two blank lines in a row");
+    CHECK(errors[2] == "x.swift:4:1: error: tab character (outputs indent with spaces)");
+    CHECK(errors[3] == "x.swift:4:1: error: trailing whitespace");
+    CHECK(errors[4] == "x.swift:5:1: error: line is 101 columns; Swift output stays within 100");
+    CHECK(errors[5] == "x.swift:6:1: error: HTML entity in Swift output");
+    Diagnostics e;
+    check_output_layout("x.md", "no newline", "t.mustache", e);
+    CHECK(e.size() == 1);
+}
+
+}  // TEST_SUITE
