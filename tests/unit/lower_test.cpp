@@ -27,43 +27,56 @@ const ir::ConfigField* field(const ir::ModelFile& m, const std::string& json_key
 
 TEST_SUITE("unit") {
 
-TEST_CASE("lower: the real families choose their features") {
+TEST_CASE("lower: features become Swift expressions and flags") {
     Diagnostics d;
-    auto fs = resolve_texts(real_families_with({}), d);
+    auto fs = resolve_texts(real_families_with({
+        {"bound", family_text("bound",
+                              "attention:\n  bias: {qkv: attention_bias, o: false}\n"
+                              "  sliding: {layer_types: layer_types, window: sliding_window}\n"
+                              "config:\n  attention_bias: {type: bool, default: false}\n"
+                              "  layer_types: {type: layer_types, default: {derive: all_full_attention}}\n"
+                              "  sliding_window: {type: int, optional: true}\n")},
+        {"constant", family_text("constant",
+                                 "attention:\n  bias: {qkv: true, o: false}\n  qk_norm: per_head\n"
+                                 "head: {tie: false}\n"
+                                 "config:\n  head_dim: {type: int, default: {derive: hidden_over_heads}, read: false}\n")},
+    }), d);
     REQUIRE_MESSAGE(d.empty(), d.format());
     std::map<std::string, ir::ModelFile> m;
     for (const auto& f : fs) {
-        if (!f.abstract) m[f.id] = lower_family(f, d);
+        if (f.id == "bound" || f.id == "constant") m[f.id] = lower_family(f, d);
     }
     REQUIRE_MESSAGE(d.empty(), d.format());
-    CHECK(m["qwen2"].attention.qkv_bias == "true");
-    CHECK(m["qwen2"].attention.o_bias == "false");
-    CHECK_FALSE(m["qwen2"].attention.qk_norm);
-    CHECK(m["qwen3"].attention.qk_norm);
-    CHECK(m["qwen3"].attention.qkv_bias == "false");
-    CHECK(m["llama"].attention.qkv_bias == "args.attentionBias");
-    CHECK(m["llama"].attention.o_bias == "args.attentionBias");
-    CHECK(m["llama"].attention.rope.traditional == "args.ropeTraditional");
-    CHECK(m["llama"].attention.sliding);
-    CHECK_FALSE(m["qwen2"].attention.sliding);
-    CHECK(m["mistral"].types.model == "MistralModel");
-    CHECK(m["mistral"].file_name == "MistralGenerated.swift");
-    CHECK(m["mistral"].sources.size() == 3);
-    CHECK(m["llama"].head.tie_from_config);
-    // qwen2 computes head_dim and never reads the key.
-    const ir::ConfigField* head_dim = field(m["qwen2"], "head_dim");
+    CHECK(m["bound"].attention.qkv_bias == "args.attentionBias");
+    CHECK(m["bound"].attention.o_bias == "false");
+    CHECK(m["bound"].attention.sliding);
+    CHECK(m["bound"].attention.layer_types == "args.layerTypes");
+    CHECK(m["bound"].attention.window == "args.slidingWindow");
+    CHECK(m["bound"].head.tie_from_config);
+    CHECK(m["bound"].head.tie == "args.tieWordEmbeddings");
+    CHECK_FALSE(m["bound"].attention.qk_norm);
+    CHECK(m["constant"].attention.qkv_bias == "true");
+    CHECK(m["constant"].attention.qk_norm);
+    CHECK_FALSE(m["constant"].attention.sliding);
+    CHECK(m["constant"].head.never_tied);
+    CHECK(m["constant"].types.model == "ConstantModel");
+    CHECK(m["constant"].file_name == "ConstantGenerated.swift");
+    CHECK(m["constant"].sources.size() == 2);
+    CHECK(m["constant"].sources[1].path == "families/dense_decoder.yaml");
+    // A computed field is never read.
+    const ir::ConfigField* head_dim = field(m["constant"], "head_dim");
     REQUIRE(head_dim);
     CHECK_FALSE(head_dim->read);
     CHECK(head_dim->default_is_derived);
+    CHECK(head_dim->derive_function == "ConfigDefaults.headDim");
     CHECK(head_dim->swift_name == "headDim");
-    // qwen3 requires head_dim.
-    CHECK(field(m["qwen3"], "head_dim")->single_line);
-    // Every model refuses RoPE scaling types it does not apply.
-    for (const auto& [id, model] : m) {
-        CAPTURE(id);
-        CHECK(model.config.validates_rope_scaling);
-        CHECK(model.config.rope_scaling_kinds.size() == 4);
-    }
+    // A required field decodes on one line; a defaulted one falls back.
+    CHECK(field(m["bound"], "hidden_size")->single_line);
+    CHECK(field(m["bound"], "rope_theta")->has_fallback);
+    CHECK(field(m["bound"], "rope_theta")->literal == "10_000");
+    CHECK(m["bound"].config.validates_rope_scaling);
+    CHECK(m["bound"].config.rope_scaling_kinds.size() == 4);
+    CHECK(m["bound"].config.validates_sliding);
 }
 
 TEST_CASE("lower: fields decode after the fields their defaults read") {
