@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""Builds the model parity fixtures from mlx-lm itself: for each fixture, a tiny model from mlx-lm's
+own classes with every weight randomised, its config.json and model.safetensors, and the logits
+mlx-lm computes from the files as written (a prefill, then greedy decode steps through its prompt
+cache). With --check it recomputes the logits from the committed directories and compares.
+
+Run in the project's virtual environment: .venv/bin/python tools/make_fixtures.py [--check] [NAME...]
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+os.environ.setdefault("MLX_DISABLE_COMPILE", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import mlx.core as mx  # noqa: E402
+import mlx_lm  # noqa: E402
+import numpy as np  # noqa: E402
+from mlx.utils import tree_flatten  # noqa: E402
+from mlx_lm.models.cache import make_prompt_cache  # noqa: E402
+from mlx_lm.utils import _get_classes, load_model  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "tests" / "fixtures" / "models"
+PREFILL = 24
+DECODE = 3
+
+LLAMA = {
+    "model_type": "llama", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 128,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "rms_norm_eps": 1e-5, "vocab_size": 256,
+    "rope_theta": 10000.0, "max_position_embeddings": 512, "tie_word_embeddings": False,
+}
+
+
+@dataclass
+class Fixture:
+    name: str
+    family: str
+    description: str
+    config: dict
+    # A fixture whose config mlx-lm cannot read as written (transformers-5 rope_parameters) is
+    # computed from this equivalent config instead; the Swift side must read `config` itself.
+    reference_config: dict | None = None
+    windows: list[int] = field(default_factory=list)
+
+
+def with_(base: dict, **changes) -> dict:
+    out = copy.deepcopy(base)
+    out.update(changes)
+    return out
+
+
+LLAMA3_SCALING = {"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+                  "original_max_position_embeddings": 16}
+
+FIXTURES = [
+    Fixture("llama", "llama", "plain llama, GQA 2", LLAMA),
+    Fixture("llama_mha_tied", "llama", "tied embeddings, one key/value head per query head",
+            with_(LLAMA, num_key_value_heads=4, tie_word_embeddings=True)),
+    Fixture("llama_bias", "llama", "attention_bias and mlp_bias",
+            with_(LLAMA, attention_bias=True, mlp_bias=True)),
+    Fixture("llama_rope_llama3", "llama", "llama3 rope_scaling, original context below the prompt",
+            with_(LLAMA, rope_theta=500000.0, rope_scaling=LLAMA3_SCALING)),
+    Fixture("llama_rope_parameters", "llama",
+            "the llama3 fixture written the transformers-5 way (rope_parameters)",
+            with_({k: v for k, v in LLAMA.items() if k != "rope_theta"},
+                  rope_parameters=dict(LLAMA3_SCALING, rope_theta=500000.0)),
+            reference_config=with_(LLAMA, rope_theta=500000.0, rope_scaling=LLAMA3_SCALING)),
+    Fixture("llama_rope_linear", "llama", "linear rope_scaling",
+            with_(LLAMA, rope_scaling={"rope_type": "linear", "factor": 4.0})),
+    Fixture("llama_rope_yarn", "llama", "yarn rope_scaling with mscale",
+            with_(LLAMA, rope_theta=150000.0,
+                  rope_scaling={"rope_type": "yarn", "factor": 8.0, "beta_fast": 32.0, "beta_slow": 1.0,
+                                "mscale": 1.0, "mscale_all_dim": 0.0, "original_max_position_embeddings": 16})),
+    Fixture("llama_rope_longrope", "llama", "longrope rope_scaling (long factors, extended context)",
+            with_(LLAMA, max_position_embeddings=2048,
+                  rope_scaling={"rope_type": "longrope", "original_max_position_embeddings": 256,
+                                "short_factor": [1.0 + 0.05 * i for i in range(8)],
+                                "long_factor": [1.0 + 0.3 * i for i in range(8)]})),
+    Fixture("llama_sliding", "llama", "layer_types with sliding layers; window shorter than the prompt",
+            with_(LLAMA, num_hidden_layers=4, sliding_window=6,
+                  layer_types=["sliding_attention", "full_attention", "sliding_attention", "full_attention"]),
+            windows=[6]),
+    Fixture("mistral", "mistral", "head_dim 32, not hidden/heads; sliding_window null; GQA 4",
+            with_(LLAMA, model_type="mistral", num_attention_heads=8, num_key_value_heads=2, head_dim=32,
+                  sliding_window=None, rope_theta=1000000.0)),
+    Fixture("qwen2", "qwen2", "q/k/v bias, tied embeddings, GQA 2",
+            with_({k: v for k, v in LLAMA.items() if k != "max_position_embeddings"},
+                  model_type="qwen2", rope_theta=1000000.0, tie_word_embeddings=True)),
+    Fixture("qwen3", "qwen3", "per-head q/k RMSNorm, untied, head_dim 32, GQA 2",
+            with_(LLAMA, model_type="qwen3", head_dim=32, rope_theta=1000000.0)),
+    Fixture("qwen3_mha", "qwen3", "per-head q/k RMSNorm, tied, one key/value head per query head",
+            with_(LLAMA, model_type="qwen3", head_dim=16, num_key_value_heads=4, tie_word_embeddings=True)),
+]
+
+
+def randomised_weights(model, rng: np.random.Generator) -> dict[str, mx.array]:
+    """Every parameter drawn anew, so no code path multiplies by a constant zero or one."""
+    weights = {}
+    for key, value in tree_flatten(model.parameters()):
+        if value.ndim <= 1:
+            centre = 1.0 if key.endswith("norm.weight") else 0.0
+            a = centre + 0.1 * rng.standard_normal(value.shape)
+        else:
+            a = rng.standard_normal(value.shape) / np.sqrt(value.shape[-1])
+        weights[key] = mx.array(a.astype(np.float32))
+    return weights
+
+
+def run_reference(directory: Path, tokens: mx.array) -> dict[str, mx.array]:
+    """mlx-lm's logits for the model stored in `directory`: prefill, then greedy decode steps."""
+    model, _ = load_model(directory, strict=True)
+    cache = make_prompt_cache(model)
+    prefill = model(tokens, cache=cache)
+    fed, steps = [], []
+    next_token = mx.argmax(prefill[:, -1:], axis=-1).astype(mx.int32)
+    for _ in range(DECODE):
+        fed.append(next_token)
+        logits = model(next_token, cache=cache)
+        steps.append(logits[:, -1])
+        next_token = mx.argmax(logits[:, -1:], axis=-1).astype(mx.int32)
+    out = {
+        "tokens": tokens,
+        "prefill_logits": prefill.astype(mx.float32),
+        "decode_tokens": mx.concatenate(fed, axis=1).reshape(-1),
+        "decode_logits": mx.concatenate(steps, axis=0).astype(mx.float32),
+    }
+    mx.eval(out)
+    return out
+
+
+def reference_directory(fixture: Fixture, directory: Path, scratch: Path) -> Path:
+    """Where mlx-lm reads the fixture: the directory itself, or a copy with the equivalent config."""
+    if fixture.reference_config is None:
+        return directory
+    shutil.copy(directory / "model.safetensors", scratch / "model.safetensors")
+    (scratch / "config.json").write_text(json.dumps(fixture.reference_config, indent=2, sort_keys=True) + "\n")
+    return scratch
+
+
+def build(fixture: Fixture, index: int) -> None:
+    rng = np.random.default_rng(1000 + index)
+    config = copy.deepcopy(fixture.reference_config or fixture.config)
+    model_class, args_class = _get_classes(config)
+    template = model_class(args_class.from_dict(copy.deepcopy(config)))
+    weights = randomised_weights(template, rng)
+    directory = OUT / fixture.name
+    if directory.exists():
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True)
+    mx.save_safetensors(str(directory / "model.safetensors"), dict(sorted(weights.items())),
+                        metadata={"format": "mlx"})
+    (directory / "config.json").write_text(json.dumps(fixture.config, indent=2, sort_keys=True) + "\n")
+    vocab = config["vocab_size"]
+    tokens = mx.array(rng.integers(0, vocab, size=(1, PREFILL)), dtype=mx.int32)
+    with tempfile.TemporaryDirectory() as scratch:
+        expected = run_reference(reference_directory(fixture, directory, Path(scratch)), tokens)
+    mx.save_safetensors(str(directory / "expected.safetensors"), expected,
+                        metadata={"mlx": mx.__version__, "mlx_lm": mlx_lm.__version__, "seed": str(1000 + index)})
+
+
+def check(fixture: Fixture) -> str | None:
+    """None when mlx-lm still computes the committed logits from the committed files."""
+    directory = OUT / fixture.name
+    stored = mx.load(str(directory / "expected.safetensors"))
+    with tempfile.TemporaryDirectory() as scratch:
+        fresh = run_reference(reference_directory(fixture, directory, Path(scratch)), stored["tokens"])
+    if not mx.array_equal(fresh["decode_tokens"], stored["decode_tokens"]):
+        return "greedy decode tokens differ"
+    for name in ("prefill_logits", "decode_logits"):
+        if not mx.allclose(fresh[name], stored[name], rtol=1e-5, atol=1e-5):
+            worst = mx.max(mx.abs(fresh[name] - stored[name])).item()
+            return f"{name} differ (max |difference| {worst:.3g})"
+    return None
+
+
+def manifest() -> dict:
+    return {
+        "mlx": mx.__version__,
+        "mlx_lm": mlx_lm.__version__,
+        "prefill": PREFILL,
+        "decode": DECODE,
+        "fixtures": [
+            {"name": f.name, "family": f.family, "description": f.description, "windows": f.windows,
+             "reference_config_differs": f.reference_config is not None}
+            for f in FIXTURES
+        ],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="recompute from the committed files; write nothing")
+    parser.add_argument("names", nargs="*", help="only these fixtures")
+    args = parser.parse_args()
+    mx.disable_compile()
+    chosen = [f for f in FIXTURES if not args.names or f.name in args.names]
+    if args.check:
+        failures = 0
+        for f in chosen:
+            problem = check(f)
+            print(f"{f.name}: {'ok' if problem is None else problem}")
+            failures += problem is not None
+        committed = json.loads((OUT / "fixtures.json").read_text())
+        if committed != manifest():
+            print("fixtures.json differs from the fixture list in tools/make_fixtures.py")
+            failures += 1
+        return 1 if failures else 0
+    for f in chosen:
+        build(f, FIXTURES.index(f))
+        print(f"wrote tests/fixtures/models/{f.name}")
+    (OUT / "fixtures.json").write_text(json.dumps(manifest(), indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
