@@ -16,7 +16,10 @@ MESON_BUILD := builddir
 ASAN_BUILD := build-asan
 HF2SWIFT := $(BUILD)/hf2swift
 
-.PHONY: deps build regen check test test-cmake test-meson test-asan clean
+VENV_PYTHON := .venv/bin/python
+
+.PHONY: deps build regen check test test-cmake test-meson test-asan clean venv fixtures check-fixtures \
+        swift-test api-contract mutation-check
 
 ## deps: install the Debian packages the engine needs (apt-get update runs only when something is missing)
 deps:
@@ -55,8 +58,40 @@ test-asan: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir $(ASAN_BUILD) --output-on-failure -E swift_syntax
 
-## test: both builds with every test, the sanitizer build, and the sync check
-test: test-cmake test-meson test-asan check
+## venv: the pinned Python environment (MLX, mlx-lm) that computes and checks every fixture
+venv:
+	tools/venv.sh
+
+## fixtures: rebuild every fixture from MLX and mlx-lm (op, runtime, model, config facts)
+fixtures: venv
+	$(VENV_PYTHON) tools/make_op_fixtures.py
+	$(VENV_PYTHON) tools/make_runtime_fixtures.py
+	$(VENV_PYTHON) tools/make_fixtures.py
+	$(VENV_PYTHON) tools/make_config_facts.py
+
+## check-fixtures: recompute every committed fixture with MLX and mlx-lm and compare
+check-fixtures: venv
+	$(VENV_PYTHON) tools/make_op_fixtures.py --check
+	$(VENV_PYTHON) tools/make_runtime_fixtures.py --check
+	$(VENV_PYTHON) tools/make_fixtures.py --check
+	$(VENV_PYTHON) tools/make_config_facts.py --check
+
+## swift-test: build the Swift package (reference MLX, runtime, generated models) and run its tests
+swift-test:
+	cd swift && swift build --build-tests
+	cd swift && swift test --skip-build
+
+## api-contract: snippets that must (not) type-check against the reference, and its public surface
+api-contract:
+	bash tests/api_contract/run.sh
+
+## mutation-check: real modelling mistakes must fail exactly the fixtures they affect
+mutation-check: build
+	python3 tools/mutation_check.py $(HF2SWIFT)
+
+## test: both builds with every test, the sanitizer build, the sync check, the Swift package, the
+## fixtures recomputed with mlx-lm, the API contract and the mutation check
+test: test-cmake test-meson test-asan check swift-test check-fixtures mutation-check
 
 clean:
-	rm -rf $(BUILD) $(MESON_BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(MESON_BUILD) $(ASAN_BUILD) swift/.build

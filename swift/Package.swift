@@ -1,0 +1,55 @@
+// swift-tools-version: 6.0
+// The Swift side of hf2swift: the runtime the generated models stand on, the generated models
+// (Sources/HF2SwiftModels is a symlink to ../../generated, so there is one copy of them), the
+// hf2swift-run runner, and the tests. On Linux, where mlx-swift cannot be built, the package
+// carries its own reference implementation of the mlx-swift API subset (modules MLX, MLXNN,
+// MLXFast, MLXRandom); on Apple platforms it uses mlx-swift itself.
+import PackageDescription
+
+#if os(Linux)
+let mlxTargets: [Target] = [
+    .target(name: "MLX", path: "Sources/MLX"),
+    .target(name: "MLXNN", dependencies: ["MLX"], path: "Sources/MLXNN"),
+    .target(name: "MLXFast", dependencies: ["MLX"], path: "Sources/MLXFast"),
+    .target(name: "MLXRandom", dependencies: ["MLX"], path: "Sources/MLXRandom"),
+    .testTarget(name: "MLXTests", dependencies: ["MLX", "MLXNN"], path: "Tests/MLXTests"),
+]
+let packageDependencies: [Package.Dependency] = []
+let mlx: Target.Dependency = "MLX"
+let mlxNN: Target.Dependency = "MLXNN"
+#else
+let mlxTargets: [Target] = []
+let packageDependencies: [Package.Dependency] = [
+    .package(url: "https://github.com/ml-explore/mlx-swift", from: "0.31.6")
+]
+let mlx: Target.Dependency = .product(name: "MLX", package: "mlx-swift")
+let mlxNN: Target.Dependency = .product(name: "MLXNN", package: "mlx-swift")
+#endif
+
+let package = Package(
+    name: "HF2Swift",
+    platforms: [.macOS("14.0"), .iOS(.v17)],
+    products: [
+        .library(name: "HF2SwiftRuntime", targets: ["HF2SwiftRuntime"]),
+        .library(name: "HF2SwiftModels", targets: ["HF2SwiftModels"]),
+        .executable(name: "hf2swift-run", targets: ["hf2swift-run"]),
+    ],
+    dependencies: packageDependencies,
+    targets: mlxTargets + [
+        .target(name: "HF2SwiftRuntime", dependencies: [mlx, mlxNN], path: "Sources/HF2SwiftRuntime"),
+        .target(
+            name: "HF2SwiftModels", dependencies: [mlx, mlxNN, "HF2SwiftRuntime"],
+            path: "Sources/HF2SwiftModels", exclude: ["README.md"]),
+        .executableTarget(
+            name: "hf2swift-run", dependencies: [mlx, "HF2SwiftRuntime", "HF2SwiftModels"],
+            path: "Sources/hf2swift-run"),
+        .testTarget(
+            name: "MLXParityTests", dependencies: [mlx, mlxNN], path: "Tests/MLXParityTests"),
+        .testTarget(
+            name: "RuntimeTests", dependencies: [mlx, mlxNN, "HF2SwiftRuntime", "HF2SwiftModels"],
+            path: "Tests/RuntimeTests"),
+        .testTarget(
+            name: "ParityTests", dependencies: [mlx, mlxNN, "HF2SwiftRuntime", "HF2SwiftModels"],
+            path: "Tests/ParityTests"),
+    ]
+)

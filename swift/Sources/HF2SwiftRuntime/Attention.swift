@@ -1,0 +1,84 @@
+// Attention masks and the one attention call site that updates the cache, as mlx-lm builds them.
+import MLX
+import MLXNN
+
+/// Per-layer attention kind, as `layer_types` in `config.json` names it.
+public enum AttentionLayerType: String, Codable, Sendable, CaseIterable {
+    case fullAttention = "full_attention"
+    case slidingAttention = "sliding_attention"
+}
+
+/// A boolean `[n, offset + n]` mask: query i (at position offset + i) sees key j when j is not in
+/// its future and, with a window, when it is fewer than `windowSize` positions back.
+public func createCausalMask(n: Int, offset: Int, windowSize: Int? = nil) -> MLXArray {
+    let keys = MLXArray(Int32(0) ..< Int32(offset + n)).reshaped(1, offset + n)
+    let queries = MLXArray(Int32(offset) ..< Int32(offset + n)).reshaped(n, 1)
+    var mask = queries .>= keys
+    if let windowSize {
+        mask = mask .&& (queries .< (keys + Int32(windowSize)))
+    }
+    return mask
+}
+
+/// The mask for the tokens in `h` (`[batch, length, hidden]`): from the cache when there is one,
+/// otherwise `.causal` (`.none` for a single token), or an explicit array when a window cuts in.
+public func createAttentionMask(h: MLXArray, cache: KVCache?, windowSize: Int? = nil)
+    -> MLXFast.ScaledDotProductAttentionMaskMode
+{
+    let n = h.dim(1)
+    if let cache {
+        return cache.makeMask(queryLength: n, windowSize: windowSize)
+    }
+    if n == 1 {
+        return .none
+    }
+    if let windowSize, n > windowSize {
+        return .array(createCausalMask(n: n, offset: 0, windowSize: windowSize))
+    }
+    return .causal
+}
+
+/// One mask per layer for models mixing full and sliding-window layers: the full mask is sized by
+/// the cache of the first full layer, the sliding mask by the cache of the first sliding layer.
+public func createAttentionMasks(
+    h: MLXArray, cache: [KVCache]?, layerTypes: [AttentionLayerType], slidingWindow: Int?
+) -> [MLXFast.ScaledDotProductAttentionMaskMode] {
+    func mask(for kind: AttentionLayerType) -> MLXFast.ScaledDotProductAttentionMaskMode? {
+        guard let first = layerTypes.firstIndex(of: kind) else { return nil }
+        let window = kind == .slidingAttention ? slidingWindow : nil
+        return createAttentionMask(h: h, cache: cache?[first], windowSize: window)
+    }
+    let full = mask(for: .fullAttention)
+    let sliding = mask(for: .slidingAttention)
+    return layerTypes.map { $0 == .slidingAttention ? sliding! : full! }
+}
+
+/// Caches for a model whose layers follow `layerTypes`: rotating ones of `slidingWindow`
+/// positions for sliding layers, growing ones for full layers.
+public func makeLayerCaches(layerTypes: [AttentionLayerType], slidingWindow: Int?) -> [KVCache] {
+    layerTypes.map { kind in
+        switch kind {
+        case .fullAttention:
+            return KVCacheSimple()
+        case .slidingAttention:
+            guard let slidingWindow else {
+                preconditionFailure("sliding_attention layers need a sliding_window")
+            }
+            return RotatingKVCache(maxSize: slidingWindow)
+        }
+    }
+}
+
+/// Adds this step's keys and values to the cache (if any) and attends over everything it holds.
+public func attentionWithCacheUpdate(
+    queries: MLXArray, keys: MLXArray, values: MLXArray, cache: KVCache?, scale: Float,
+    mask: MLXFast.ScaledDotProductAttentionMaskMode, sinks: MLXArray? = nil
+) -> MLXArray {
+    var (cachedKeys, cachedValues) = (keys, values)
+    if let cache {
+        (cachedKeys, cachedValues) = cache.update(keys: keys, values: values)
+    }
+    return MLXFast.scaledDotProductAttention(
+        queries: queries, keys: cachedKeys, values: cachedValues, scale: scale, mask: mask,
+        sinks: sinks)
+}

@@ -1,0 +1,216 @@
+// What generated configurations decode with: RoPE scaling objects, named derivations, and the
+// helpers that refuse settings a family does not support instead of ignoring them.
+import Foundation
+
+/// A configuration setting the model cannot honour; one line naming the key and the value.
+public enum ConfigurationError: Error, CustomStringConvertible, Equatable {
+    case refused(key: String, value: String, reason: String)
+    case unsupportedValue(key: String, value: String, supported: [String])
+    case invalid(key: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .refused(let key, let value, let reason):
+            "\(key): \(value) is not supported: \(reason)"
+        case .unsupportedValue(let key, let value, let supported):
+            "\(key): \(value) is not supported (supported: "
+                + (supported.isEmpty ? "none" : supported.joined(separator: ", ")) + ")"
+        case .invalid(let key, let reason):
+            "\(key): \(reason)"
+        }
+    }
+}
+
+/// A `rope_scaling` (or transformers-5 `rope_parameters`) object: its kind and that kind's
+/// parameters. Numbers are kept as Double, as the Python reference computes with them.
+public struct RoPEScaling: Decodable, Sendable, Equatable {
+    /// The scaling type, as `rope_type` (or the older `type`) names it.
+    public struct Kind: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        public static let `default` = Kind(rawValue: "default")
+        public static let linear = Kind(rawValue: "linear")
+        public static let dynamic = Kind(rawValue: "dynamic")
+        public static let llama3 = Kind(rawValue: "llama3")
+        public static let yarn = Kind(rawValue: "yarn")
+        public static let longrope = Kind(rawValue: "longrope")
+        public static let su = Kind(rawValue: "su")
+    }
+
+    public let kind: Kind
+    public let factor: Double?
+    public let lowFreqFactor: Double?
+    public let highFreqFactor: Double?
+    public let originalMaxPositionEmbeddings: Int?
+    public let betaFast: Double?
+    public let betaSlow: Double?
+    public let mscale: Double?
+    public let mscaleAllDim: Double?
+    public let shortFactor: [Double]?
+    public let longFactor: [Double]?
+    public let longMScale: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case ropeType = "rope_type"
+        case type
+        case factor
+        case lowFreqFactor = "low_freq_factor"
+        case highFreqFactor = "high_freq_factor"
+        case originalMaxPositionEmbeddings = "original_max_position_embeddings"
+        case betaFast = "beta_fast"
+        case betaSlow = "beta_slow"
+        case mscale
+        case mscaleAllDim = "mscale_all_dim"
+        case shortFactor = "short_factor"
+        case longFactor = "long_factor"
+        case longMScale = "long_mscale"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let name = try c.decodeIfPresent(String.self, forKey: .type) ?? c.decodeIfPresent(String.self, forKey: .ropeType)
+        kind = Kind(rawValue: name ?? "default")
+        factor = try c.decodeIfPresent(Double.self, forKey: .factor)
+        lowFreqFactor = try c.decodeIfPresent(Double.self, forKey: .lowFreqFactor)
+        highFreqFactor = try c.decodeIfPresent(Double.self, forKey: .highFreqFactor)
+        originalMaxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
+        betaFast = try c.decodeIfPresent(Double.self, forKey: .betaFast)
+        betaSlow = try c.decodeIfPresent(Double.self, forKey: .betaSlow)
+        mscale = try c.decodeIfPresent(Double.self, forKey: .mscale)
+        mscaleAllDim = try c.decodeIfPresent(Double.self, forKey: .mscaleAllDim)
+        shortFactor = try c.decodeIfPresent([Double].self, forKey: .shortFactor)
+        longFactor = try c.decodeIfPresent([Double].self, forKey: .longFactor)
+        longMScale = try c.decodeIfPresent(Double.self, forKey: .longMScale)
+    }
+
+    /// Throws unless `scaling` is absent, `default`, or one of `supported` with the parameters
+    /// that kind needs. `key` names the config key in the error.
+    public static func validate(_ scaling: RoPEScaling?, key: String, supported: [Kind]) throws {
+        guard let scaling, scaling.kind != .default else { return }
+        guard supported.contains(scaling.kind) else {
+            throw ConfigurationError.unsupportedValue(
+                key: key + ".rope_type", value: "\"\(scaling.kind.rawValue)\"",
+                supported: supported.map(\.rawValue))
+        }
+        func need(_ present: Bool, _ name: String) throws {
+            if !present {
+                throw ConfigurationError.invalid(
+                    key: key + "." + name, reason: "required by rope_type \"\(scaling.kind.rawValue)\"")
+            }
+        }
+        switch scaling.kind {
+        case .linear, .llama3, .yarn, .dynamic:
+            try need(scaling.factor != nil, "factor")
+            if let factor = scaling.factor, factor <= 0 {
+                throw ConfigurationError.invalid(key: key + ".factor", reason: "must be positive, got \(factor)")
+            }
+        case .longrope, .su:
+            try need(scaling.longFactor != nil, "long_factor")
+            try need(scaling.originalMaxPositionEmbeddings != nil, "original_max_position_embeddings")
+        default:
+            break
+        }
+    }
+}
+
+/// A transformers-5 `rope_parameters` object: the RoPE base plus a `rope_scaling`-style kind.
+public struct RoPEParameters: Decodable, Sendable, Equatable {
+    public let ropeTheta: Float?
+    /// The scaling it describes; nil for plain RoPE (`rope_type: default`).
+    public let scaling: RoPEScaling?
+
+    enum CodingKeys: String, CodingKey {
+        case ropeTheta = "rope_theta"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        ropeTheta = try c.decodeIfPresent(Float.self, forKey: .ropeTheta)
+        let scaling = try RoPEScaling(from: decoder)
+        self.scaling = scaling.kind == .default ? nil : scaling
+    }
+}
+
+/// The named derivations of family documents (`default: {derive: NAME}`), each implemented once.
+public enum ConfigDefaults {
+    /// `hidden_over_heads`: the head width when a config does not state it.
+    public static func headDim(hiddenSize: Int, attentionHeads: Int) -> Int {
+        hiddenSize / attentionHeads
+    }
+
+    /// `all_full_attention`: every layer attends over the full context.
+    public static func allFullAttention(layers: Int) -> [AttentionLayerType] {
+        Array(repeating: .fullAttention, count: layers)
+    }
+}
+
+/// Checks a per-layer schedule against the layer count and the window it needs.
+public func validateSlidingWindow(layerTypes: [AttentionLayerType], slidingWindow: Int?, layers: Int) throws {
+    if layerTypes.count != layers {
+        throw ConfigurationError.invalid(
+            key: "layer_types", reason: "has \(layerTypes.count) entries for \(layers) layers")
+    }
+    if layerTypes.contains(.slidingAttention) {
+        guard let slidingWindow, slidingWindow > 0 else {
+            throw ConfigurationError.invalid(
+                key: "sliding_window", reason: "sliding_attention layers need a positive sliding_window")
+        }
+    }
+}
+
+/// A coding key made from any string, for reading a config's structure around the typed keys.
+struct AnyCodingKey: CodingKey {
+    let stringValue: String
+    let intValue: Int? = nil
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { return nil }
+}
+
+extension Decoder {
+    /// The container holding a text model's settings: `text_config` when the checkpoint nests
+    /// one (multimodal wrappers), the top level otherwise.
+    public func configurationContainer<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        let top = try container(keyedBy: AnyCodingKey.self)
+        let nested = AnyCodingKey("text_config")
+        if top.contains(nested), try !top.decodeNil(forKey: nested) {
+            return try top.nestedContainer(keyedBy: Key.self, forKey: nested)
+        }
+        return try container(keyedBy: Key.self)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// The dotted path of `key`, as the error messages name it.
+    func path(_ key: Key) -> String {
+        (codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: ".")
+    }
+
+    /// Throws when `key` is present with any value but null: the family does not support it.
+    public func refuse(_ key: Key, because reason: String) throws {
+        guard contains(key), try !decodeNil(forKey: key) else { return }
+        throw ConfigurationError.refused(key: path(key), value: "a value", reason: reason)
+    }
+
+    /// Throws when `key` is present, not null, and not one of `values`.
+    public func expect<T: Decodable & Equatable>(_ key: Key, in values: [T], because reason: String) throws {
+        guard contains(key), try !decodeNil(forKey: key) else { return }
+        let value: T
+        do {
+            value = try decode(T.self, forKey: key)
+        } catch {
+            throw ConfigurationError.refused(key: path(key), value: "a value of another type", reason: reason)
+        }
+        if !values.contains(value) {
+            throw ConfigurationError.refused(key: path(key), value: "\(value)", reason: reason)
+        }
+    }
+
+    /// Throws the error a required key that is absent everywhere deserves.
+    public func missing<T>(_ key: Key) throws -> T {
+        throw DecodingError.keyNotFound(
+            key, DecodingError.Context(codingPath: codingPath, debugDescription: "\(path(key)) is required"))
+    }
+}

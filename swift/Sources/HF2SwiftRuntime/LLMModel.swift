@@ -1,0 +1,44 @@
+// The contract every generated model fulfils, and the factory protocol the generated registry adopts.
+import Foundation
+import MLX
+import MLXNN
+
+/// A causal language model: token ids in, logits over the vocabulary out.
+public protocol LLMModel: Module {
+    /// Rows of the embedding and width of the logits.
+    var vocabularySize: Int { get }
+
+    /// Runs `inputs` (`[batch, length]` token ids) through the model. With `cache` (one entry per
+    /// layer, from `newCache()`), attention also sees the tokens of earlier calls and the caches
+    /// are extended with this call's keys and values.
+    func callAsFunction(_ inputs: MLXArray, cache: [KVCache]?) -> MLXArray
+
+    /// Fresh caches, one per layer, each of the kind that layer needs.
+    func newCache() -> [KVCache]
+
+    /// Maps checkpoint weights onto this model's parameters: drops what the model does not hold
+    /// (precomputed tables, a tied head) and renames what a checkpoint layout names differently.
+    func sanitize(weights: [String: MLXArray]) -> [String: MLXArray]
+}
+
+/// Builds models from a checkpoint's `model_type` and `config.json`; the generated
+/// `ModelRegistry` is one.
+public protocol ModelFactory {
+    /// Every `model_type` the factory serves.
+    static var supportedModelTypes: [String] { get }
+
+    /// Decodes `configuration` (the bytes of `config.json`) and builds the model serving
+    /// `modelType`, with freshly initialised weights.
+    static func makeModel(modelType: String, configuration: Data) throws -> any LLMModel
+}
+
+public enum ModelFactoryError: Error, CustomStringConvertible, Equatable {
+    case unsupportedModelType(String, supported: [String])
+
+    public var description: String {
+        switch self {
+        case .unsupportedModelType(let type, let supported):
+            "model_type \"\(type)\" is not supported; supported: \(supported.joined(separator: ", "))"
+        }
+    }
+}

@@ -1,0 +1,132 @@
+// Devices and streams. This backend computes everything eagerly on the CPU, so these types only
+// carry identity; every op accepts a `stream:` argument for source compatibility and ignores it.
+import Foundation
+
+public enum DeviceType: String, Hashable, Sendable {
+    case cpu
+    case gpu
+}
+
+public final class Device: @unchecked Sendable, Equatable {
+    let type: DeviceType
+    let index: Int32
+
+    public init(_ deviceType: DeviceType, index: Int32 = 0) {
+        self.type = deviceType
+        self.index = index
+    }
+
+    static public let cpu: Device = Device(.cpu)
+    static public let gpu: Device = Device(.gpu)
+
+    public var deviceType: DeviceType? { type }
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var globalDefault: Device?
+
+    /// The device ops would run on; the CPU unless changed with ``setDefault(device:)``.
+    static public func defaultDevice() -> Device {
+        lock.withLock { globalDefault } ?? .cpu
+    }
+
+    static public func setDefault(device: Device?) {
+        lock.withLock { globalDefault = device }
+    }
+
+    static public func withDefaultDevice<R>(_ device: Device, _ body: () throws -> R) rethrows
+        -> R
+    {
+        let previous = lock.withLock { globalDefault }
+        setDefault(device: device)
+        defer { setDefault(device: previous) }
+        return try body()
+    }
+
+    public static func == (lhs: Device, rhs: Device) -> Bool {
+        lhs.type == rhs.type && lhs.index == rhs.index
+    }
+}
+
+extension Device: CustomStringConvertible {
+    public var description: String {
+        "Device(type=\(type.rawValue), index=\(index))"
+    }
+}
+
+public final class Stream: @unchecked Sendable, Equatable {
+    let device: Device
+    let index: Int
+
+    public static let gpu = Stream(device: .gpu, index: 0)
+    public static let cpu = Stream(device: .cpu, index: 0)
+
+    private static let counterLock = NSLock()
+    nonisolated(unsafe) private static var counter = 1
+
+    private init(device: Device, index: Int) {
+        self.device = device
+        self.index = index
+    }
+
+    public init() {
+        self.device = Device.defaultDevice()
+        self.index = 0
+    }
+
+    public init(_ device: Device) {
+        self.device = device
+        self.index = Stream.counterLock.withLock {
+            defer { Stream.counter += 1 }
+            return Stream.counter
+        }
+    }
+
+    /// Work is done when an op returns, so there is never anything to wait for.
+    public func synchronize() {}
+
+    static public func defaultStream(_ device: Device) -> Stream {
+        device.type == .cpu ? .cpu : .gpu
+    }
+
+    public static func == (lhs: Stream, rhs: Stream) -> Bool {
+        lhs.device == rhs.device && lhs.index == rhs.index
+    }
+}
+
+extension Stream: CustomStringConvertible {
+    public var description: String {
+        "Stream(\(device), \(index))"
+    }
+}
+
+public struct StreamOrDevice: Sendable, CustomStringConvertible, Equatable {
+    public let stream: Stream
+
+    private init(_ stream: Stream) {
+        self.stream = stream
+    }
+
+    public static var `default`: StreamOrDevice {
+        StreamOrDevice(Stream.defaultStream(Device.defaultDevice()))
+    }
+
+    public static func device(_ device: Device) -> StreamOrDevice {
+        StreamOrDevice(Stream.defaultStream(device))
+    }
+
+    public static let cpu = device(.cpu)
+    public static let gpu = device(.gpu)
+
+    public static func stream(_ stream: Stream) -> StreamOrDevice {
+        StreamOrDevice(stream)
+    }
+
+    public var description: String {
+        stream.description
+    }
+}
+
+/// Run `fn` with `device` as the default device.
+public func using<R>(device: Device, fn: () throws -> R) rethrows -> R {
+    try Device.withDefaultDevice(device, fn)
+}

@@ -1,0 +1,167 @@
+// Numerical parity with mlx-lm: every generated model, loaded from its fixture directory through the
+// runtime's real loading path, reproduces mlx-lm's logits for the prefill and every decode step.
+import Foundation
+import MLX
+import MLXNN
+import XCTest
+
+@testable import HF2SwiftModels
+@testable import HF2SwiftRuntime
+
+/// What mlx-lm recorded for one fixture (tools/make_fixtures.py).
+struct Expected {
+    let tokens: MLXArray
+    let prefillLogits: MLXArray
+    let decodeTokens: MLXArray
+    let decodeLogits: MLXArray
+
+    init(directory: URL) throws {
+        let arrays = try loadArrays(url: directory.appendingPathComponent("expected.safetensors"))
+        tokens = arrays["tokens"]!
+        prefillLogits = arrays["prefill_logits"]!
+        decodeTokens = arrays["decode_tokens"]!
+        decodeLogits = arrays["decode_logits"]!
+    }
+}
+
+struct FixtureInfo {
+    let name: String
+    let family: String
+    let windows: [Int]
+}
+
+enum ParityFixtures {
+    static let root = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("tests/fixtures/models")
+
+    static func all() throws -> (prefill: Int, fixtures: [FixtureInfo]) {
+        let data = try Data(contentsOf: root.appendingPathComponent("fixtures.json"))
+        let object = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        let fixtures = (object["fixtures"] as! [[String: Any]]).map {
+            FixtureInfo(name: $0["name"] as! String, family: $0["family"] as! String, windows: $0["windows"] as! [Int])
+        }
+        return (object["prefill"] as! Int, fixtures)
+    }
+}
+
+/// Compares logits row by row within `atol + rtol * |expected|`, and requires the same argmax
+/// wherever the reference's top two logits are further apart than the tolerance. Returns a
+/// description of the first failure, naming the row, the worst index and the difference.
+func compareLogits(_ actual: MLXArray, _ expected: MLXArray, atol: Float = 1e-4, rtol: Float = 1e-4) -> String? {
+    let vocabulary = expected.dim(-1)
+    let a = actual.asType(.float32).reshaped(-1, vocabulary).asArray(Float.self)
+    let e = expected.asType(.float32).reshaped(-1, vocabulary).asArray(Float.self)
+    guard a.count == e.count else { return "shape \(actual.shape) where mlx-lm has \(expected.shape)" }
+    for row in 0 ..< e.count / vocabulary {
+        var worst = (index: 0, excess: -Float.infinity, difference: Float(0))
+        for i in 0 ..< vocabulary {
+            let x = a[row * vocabulary + i]
+            let y = e[row * vocabulary + i]
+            let difference = abs(x - y)
+            let excess = difference - (atol + rtol * abs(y))
+            if excess > worst.excess { worst = (i, excess, difference) }
+        }
+        if worst.excess > 0 || worst.difference.isNaN {
+            return "row \(row): index \(worst.index) differs by \(worst.difference)"
+                + " (swift \(a[row * vocabulary + worst.index]), mlx-lm \(e[row * vocabulary + worst.index]))"
+        }
+        let reference = Array(e[(row * vocabulary) ..< ((row + 1) * vocabulary)])
+        let ranked = reference.indices.sorted { reference[$0] > reference[$1] }
+        if reference[ranked[0]] - reference[ranked[1]] > atol + rtol * abs(reference[ranked[0]]) {
+            let mine = Array(a[(row * vocabulary) ..< ((row + 1) * vocabulary)])
+            let best = mine.indices.max { mine[$0] < mine[$1] }!
+            if best != ranked[0] { return "row \(row): argmax \(best), mlx-lm \(ranked[0])" }
+        }
+    }
+    return nil
+}
+
+final class ParityTests: XCTestCase {
+    func testEveryFixtureMatchesMLXLMOnPrefillAndDecode() throws {
+        let (prefill, fixtures) = try ParityFixtures.all()
+        XCTAssertGreaterThanOrEqual(fixtures.count, 8)
+        var report: [String: String] = [:]
+        for fixture in fixtures {
+            // Each fixture is judged on its own, so one failure does not hide the others.
+            let failure: String?
+            do {
+                failure = try check(fixture, prefill: prefill)
+            } catch {
+                failure = "loading failed: \(error)"
+            }
+            report[fixture.name] = failure ?? "pass"
+            if let failure {
+                XCTFail("\(fixture.name) \(failure)")
+            }
+        }
+        // The mutation check (tools/mutation_check.sh) reads which fixtures failed from here.
+        if let path = ProcessInfo.processInfo.environment["HF2SWIFT_PARITY_REPORT"] {
+            let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .prettyPrinted])
+            try data.write(to: URL(fileURLWithPath: path))
+        }
+    }
+
+    /// nil when the fixture's model reproduces mlx-lm's prefill and decode logits.
+    func check(_ fixture: FixtureInfo, prefill: Int) throws -> String? {
+        let directory = ParityFixtures.root.appendingPathComponent(fixture.name)
+        let expected = try Expected(directory: directory)
+        if expected.tokens.dim(1) != prefill {
+            return "prompt of \(expected.tokens.dim(1)) tokens, the manifest says \(prefill)"
+        }
+        let model = try loadModel(directory: directory, factory: ModelRegistry.self)
+        let cache = model.newCache()
+        let logits = model(expected.tokens, cache: cache)
+        if let failure = compareLogits(logits, expected.prefillLogits) {
+            return "prefill: position \(failure)"
+        }
+        for (step, token) in expected.decodeTokens.asArray(Int32.self).enumerated() {
+            let stepLogits = model(MLXArray([token], [1, 1]), cache: cache)
+            if let failure = compareLogits(stepLogits, expected.decodeLogits[step]) {
+                return "decode step \(step): \(failure)"
+            }
+        }
+        return nil
+    }
+
+    /// A fixture proves nothing if a tensor is constant (a zero bias multiplies a path away) or
+    /// if the prompt never reaches past a sliding window.
+    func testFixturesCanFail() throws {
+        let (prefill, fixtures) = try ParityFixtures.all()
+        for fixture in fixtures {
+            let directory = ParityFixtures.root.appendingPathComponent(fixture.name)
+            for (key, value) in try loadArrays(url: directory.appendingPathComponent("model.safetensors")) {
+                let values = value.asType(.float32)
+                XCTAssertGreaterThan(
+                    (values.max() - values.min()).item(Float.self), 0, "\(fixture.name): \(key) is constant")
+            }
+            for window in fixture.windows {
+                XCTAssertGreaterThan(prefill, window, "\(fixture.name): the prompt must outgrow the window")
+            }
+            let config = try JSONSerialization.jsonObject(
+                with: Data(contentsOf: directory.appendingPathComponent("config.json"))) as! [String: Any]
+            if let window = config["sliding_window"] as? Int {
+                XCTAssertGreaterThan(prefill, window, fixture.name)
+            }
+        }
+    }
+
+    /// Loading is strict: a fixture with one weight removed is refused, not half-loaded.
+    func testAFixtureMissingAWeightIsRefused() throws {
+        let (_, fixtures) = try ParityFixtures.all()
+        for fixture in fixtures.prefix(3) {
+            let source = ParityFixtures.root.appendingPathComponent(fixture.name)
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("hf2swift-\(UUID())")
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            try FileManager.default.copyItem(
+                at: source.appendingPathComponent("config.json"), to: scratch.appendingPathComponent("config.json"))
+            var weights = try loadArrays(url: source.appendingPathComponent("model.safetensors"))
+            let removed = weights.keys.sorted().first { $0.contains("layers.1.") }!
+            weights.removeValue(forKey: removed)
+            try save(arrays: weights, url: scratch.appendingPathComponent("model.safetensors"))
+            XCTAssertThrowsError(
+                try loadModel(directory: scratch, factory: ModelRegistry.self), "\(fixture.name) without \(removed)")
+        }
+    }
+}

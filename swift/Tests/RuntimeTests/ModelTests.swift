@@ -1,0 +1,178 @@
+// The generated models: configurations from real checkpoints, the registry, the forward pass with
+// and without a cache, and strict loading through the runtime.
+import Foundation
+import MLX
+import MLXNN
+import XCTest
+
+@testable import HF2SwiftModels
+@testable import HF2SwiftRuntime
+
+final class ModelTests: XCTestCase {
+    func config(_ name: String) throws -> Data {
+        try Data(contentsOf: Fixtures.url("tests/data/hf-configs/\(name).json"))
+    }
+
+    func testRealConfigsDecode() throws {
+        let llama = try JSONDecoder().decode(LlamaConfiguration.self, from: config("Llama-3.2-1B-Instruct"))
+        XCTAssertEqual(llama.hiddenSize, 2048)
+        XCTAssertEqual(llama.headDim, 64)
+        XCTAssertEqual(llama.kvHeads, 8)
+        XCTAssertEqual(llama.ropeScaling?.kind, .llama3)
+        XCTAssertEqual(llama.ropeTheta, 500_000)
+        XCTAssertTrue(llama.tieWordEmbeddings)
+        XCTAssertEqual(llama.layerTypes, Array(repeating: .fullAttention, count: 16))
+
+        let mistral = try JSONDecoder().decode(MistralConfiguration.self, from: config("Mistral-7B-Instruct-v0.3"))
+        XCTAssertNil(mistral.slidingWindow)
+        XCTAssertEqual(mistral.headDim, 128)
+        XCTAssertFalse(mistral.tieWordEmbeddings)
+
+        let qwen2 = try JSONDecoder().decode(Qwen2Configuration.self, from: config("Qwen2.5-0.5B-Instruct"))
+        XCTAssertEqual(qwen2.headDim, 64)
+        XCTAssertEqual(qwen2.ropeTheta, 1_000_000)
+
+        let qwen3 = try JSONDecoder().decode(Qwen3Configuration.self, from: config("Qwen3-0.6B"))
+        XCTAssertEqual(qwen3.headDim, 128)
+        XCTAssertNil(qwen3.ropeScaling)
+    }
+
+    func testRefusedSettingsAreOneClearLine() throws {
+        var object = try JSONSerialization.jsonObject(with: config("Llama-3.2-1B-Instruct")) as! [String: Any]
+        var scaling = object["rope_scaling"] as! [String: Any]
+        scaling["rope_type"] = "dynamic"
+        object["rope_scaling"] = scaling
+        XCTAssertThrowsError(
+            try JSONDecoder().decode(LlamaConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+        ) {
+            XCTAssertEqual(
+                "\($0)",
+                #"rope_scaling.rope_type: "dynamic" is not supported (supported: linear, llama3, yarn, longrope)"#)
+        }
+        var qwen = try JSONSerialization.jsonObject(with: config("Qwen2.5-0.5B-Instruct")) as! [String: Any]
+        qwen["use_sliding_window"] = true
+        XCTAssertThrowsError(
+            try JSONDecoder().decode(Qwen2Configuration.self, from: JSONSerialization.data(withJSONObject: qwen))
+        ) {
+            XCTAssertEqual("\($0)", "use_sliding_window: true is not supported: mlx-lm's qwen2 has no sliding-window attention")
+        }
+    }
+
+    func testTransformers5RoPEParametersAreRead() throws {
+        var object = try JSONSerialization.jsonObject(with: config("Llama-3.2-1B-Instruct")) as! [String: Any]
+        var parameters = object.removeValue(forKey: "rope_scaling") as! [String: Any]
+        parameters["rope_theta"] = object.removeValue(forKey: "rope_theta")
+        object["rope_parameters"] = parameters
+        let llama = try JSONDecoder().decode(LlamaConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+        XCTAssertEqual(llama.ropeTheta, 500_000)
+        XCTAssertEqual(llama.ropeScaling?.kind, .llama3)
+        XCTAssertEqual(llama.ropeScaling?.factor, 32)
+    }
+
+    func testRegistryServesEveryModelTypeAndRefusesOthers() throws {
+        XCTAssertEqual(ModelRegistry.supportedModelTypes, ["llama", "mistral", "qwen2", "qwen3"])
+        XCTAssertThrowsError(try ModelRegistry.makeModel(modelType: "phi3", configuration: Data("{}".utf8))) {
+            XCTAssertEqual("\($0)", "model_type \"phi3\" is not supported; supported: llama, mistral, qwen2, qwen3")
+        }
+    }
+
+    /// A small llama-shaped config; a function, since a global dictionary of `Any` is not Sendable.
+    static func tiny() -> [String: Any] { [
+        "model_type": "llama", "hidden_size": 32, "num_hidden_layers": 2, "intermediate_size": 48,
+        "num_attention_heads": 4, "num_key_value_heads": 2, "rms_norm_eps": 1e-5, "vocab_size": 64,
+        "tie_word_embeddings": false,
+    ] }
+
+    func makeTiny(_ overrides: [String: Any] = [:]) throws -> (any LLMModel, Data) {
+        let object = Self.tiny().merging(overrides) { _, new in new }
+        let data = try JSONSerialization.data(withJSONObject: object)
+        return (try ModelRegistry.makeModel(modelType: object["model_type"] as! String, configuration: data), data)
+    }
+
+    func testCachedDecodingEqualsOneLongPrefill() throws {
+        for overrides: [String: Any] in [
+            [:], ["model_type": "qwen3", "head_dim": 16, "max_position_embeddings": 64, "rope_theta": 1e4],
+            ["layer_types": ["sliding_attention", "full_attention"], "sliding_window": 3],
+        ] {
+            let (model, _) = try makeTiny(overrides)
+            let tokens = MLXArray([3, 9, 27, 17, 5, 41, 8] as [Int32], [1, 7])
+            let full = model(tokens, cache: nil)
+            XCTAssertEqual(full.shape, [1, 7, 64])
+            let cache = model.newCache()
+            var steps = [model(tokens[0..., ..<4], cache: cache)]
+            for i in 4 ..< 7 {
+                steps.append(model(tokens[0..., i ..< (i + 1)], cache: cache))
+            }
+            let cached = concatenated(steps, axis: 1)
+            XCTAssertLessThan(maxAbsDifference(cached, full), 1e-4, "\(overrides)")
+        }
+    }
+
+    func testLoadingIsStrict() throws {
+        let (model, data) = try makeTiny()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hf2swift-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try data.write(to: directory.appendingPathComponent("config.json"))
+        let weights = Dictionary(uniqueKeysWithValues: model.parameters().flattened())
+        let file = directory.appendingPathComponent("model.safetensors")
+
+        try save(arrays: weights, url: file)
+        let loaded = try loadModel(directory: directory, factory: ModelRegistry.self)
+        let tokens = MLXArray([1, 2, 3] as [Int32], [1, 3])
+        XCTAssertLessThan(maxAbsDifference(loaded(tokens, cache: nil), model(tokens, cache: nil)), 1e-6)
+
+        var missing = weights
+        missing.removeValue(forKey: "model.norm.weight")
+        try save(arrays: missing, url: file)
+        XCTAssertThrowsError(try loadModel(directory: directory, factory: ModelRegistry.self))
+
+        var extra = weights
+        extra["model.layers.0.mlp.extra.weight"] = MLXArray.zeros([2])
+        try save(arrays: extra, url: file)
+        XCTAssertThrowsError(try loadModel(directory: directory, factory: ModelRegistry.self))
+
+        var misshaped = weights
+        misshaped["model.norm.weight"] = MLXArray.zeros([31])
+        try save(arrays: misshaped, url: file)
+        XCTAssertThrowsError(try loadModel(directory: directory, factory: ModelRegistry.self))
+
+        // What sanitize drops is not "unused": a rotary table and a tied head load fine.
+        var sanitized = weights
+        sanitized["model.layers.0.self_attn.rotary_emb.inv_freq"] = MLXArray.zeros([4])
+        try save(arrays: sanitized, url: file)
+        XCTAssertNoThrow(try loadModel(directory: directory, factory: ModelRegistry.self))
+    }
+
+    func testShardedCheckpointsLoadThroughTheIndex() throws {
+        let (model, data) = try makeTiny()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hf2swift-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try data.write(to: directory.appendingPathComponent("config.json"))
+        let weights = model.parameters().flattened()
+        var map: [String: String] = [:]
+        var shards: [[String: MLXArray]] = [[:], [:]]
+        for (i, (key, value)) in weights.enumerated() {
+            shards[i % 2][key] = value
+            map[key] = "model-0000\(i % 2 + 1)-of-00002.safetensors"
+        }
+        for (i, shard) in shards.enumerated() {
+            try save(arrays: shard, url: directory.appendingPathComponent("model-0000\(i + 1)-of-00002.safetensors"))
+        }
+        try JSONSerialization.data(withJSONObject: ["weight_map": map])
+            .write(to: directory.appendingPathComponent("model.safetensors.index.json"))
+        XCTAssertNoThrow(try loadModel(directory: directory, factory: ModelRegistry.self))
+    }
+
+    func testWeightPatterns() {
+        XCTAssertTrue(globMatches("*.self_attn.rotary_emb.inv_freq", "model.layers.3.self_attn.rotary_emb.inv_freq"))
+        XCTAssertTrue(globMatches("lm_head.*", "lm_head.weight"))
+        XCTAssertFalse(globMatches("lm_head.*", "model.lm_head.weight"))
+        XCTAssertTrue(globMatches("a*b*c", "aXXbYYc"))
+        XCTAssertFalse(globMatches("a*b*c", "aXXbYY"))
+        let kept = removingWeights(
+            ["lm_head.weight": MLXArray(1), "model.norm.weight": MLXArray(2)], matching: ["lm_head.*"])
+        XCTAssertEqual(Array(kept.keys), ["model.norm.weight"])
+    }
+}

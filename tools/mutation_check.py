@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Proves the parity fixtures can fail: applies real modelling mistakes to the family documents,
+regenerates the Swift with hf2swift, runs the parity tests against each mutant, and requires the
+fixtures the mistake affects (and only those) to fail.
+
+Usage: tools/mutation_check.py path/to/hf2swift
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SWIFT = ROOT / "swift"
+SCRATCH = Path(os.environ.get("HF2SWIFT_MUTATION_SCRATCH", Path(tempfile.gettempdir()) / "hf2swift-mutation-check"))
+
+LLAMA_ROPE_SCALED = {"llama_rope_llama3", "llama_rope_parameters", "llama_rope_linear", "llama_rope_yarn",
+                     "llama_rope_longrope"}
+
+
+@dataclass
+class Mutation:
+    name: str
+    mistake: str
+    edits: list[tuple[str, str, str]]  # (family file, text, replacement)
+    fails: set[str]
+
+
+MUTATIONS = [
+    Mutation("interleaved_rope", "interleaved RoPE pairs instead of the two halves",
+             [("llama.yaml", "    interleaved: rope_traditional", "    interleaved: true"),
+              ("qwen2.yaml", "    interleaved: rope_traditional", "    interleaved: true")],
+             # longrope rotates halves whatever the layout says, as mlx-lm's SuScaledRoPE does.
+             {"llama", "llama_mha_tied", "llama_bias", "llama_rope_llama3", "llama_rope_parameters",
+              "llama_rope_linear", "llama_rope_yarn", "llama_sliding", "mistral", "qwen2"}),
+    Mutation("dropped_qk_norm", "q/k RMSNorm dropped",
+             [("qwen3.yaml", "  qk_norm: per_head", "  qk_norm: none")],
+             {"qwen3", "qwen3_mha"}),
+    Mutation("missing_bias", "no bias on the q/k/v projections",
+             [("qwen2.yaml", "  bias: {qkv: true, o: false}", "  bias: {qkv: false, o: false}")],
+             {"qwen2"}),
+    Mutation("missing_o_bias", "no bias on the output projection where the config asks for it",
+             [("llama.yaml", "  bias: {qkv: attention_bias, o: attention_bias}",
+               "  bias: {qkv: attention_bias, o: false}")],
+             {"llama_bias"}),
+    Mutation("ignored_rope_scaling", "rope_scaling decoded but not applied",
+             [("dense_decoder.yaml", "    scaling: rope_scaling\n", ""),
+              ("dense_decoder.yaml", "    scaling_types: [linear, llama3, yarn, longrope]\n", "")],
+             LLAMA_ROPE_SCALED),
+    Mutation("ignored_sliding_window", "layer_types read but every layer attends over the full context",
+             [("llama.yaml", "  sliding:\n    layer_types: layer_types\n    window: sliding_window\n", "")],
+             {"llama_sliding"}),
+]
+
+
+def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, text=True, capture_output=True, **kwargs)
+
+
+def prepare_package() -> Path:
+    """A copy of the Swift package whose HF2SwiftModels is the mutant under test; the other sources
+    are the real ones (symlinks), so only the models rebuild between mutations."""
+    package = SCRATCH / "package"
+    if package.exists():
+        shutil.rmtree(package)
+    (package / "Sources").mkdir(parents=True)
+    (package / "Tests").mkdir()
+    for source in (SWIFT / "Sources").iterdir():
+        if source.name != "HF2SwiftModels":
+            (package / "Sources" / source.name).symlink_to(source.resolve())
+    (package / "Sources" / "HF2SwiftModels").symlink_to(SCRATCH / "generated")
+    (package / "Tests" / "ParityTests").symlink_to((SWIFT / "Tests" / "ParityTests").resolve())
+    manifest = (SWIFT / "Package.swift").read_text()
+    # Only the parity tests are built; their sources are the real ones.
+    lines = manifest.splitlines(keepends=True)
+    kept, skip = [], 0
+    for i, line in enumerate(lines):
+        if skip:
+            skip -= 1
+            continue
+        if ".testTarget(" in line and 'name: "ParityTests"' not in "".join(lines[i:i + 3]):
+            # Drop this test target: its declaration ends at the line closing with "),".
+            j = i
+            while not lines[j].rstrip().endswith("),"):
+                j += 1
+            skip = j - i
+            continue
+        kept.append(line)
+    (package / "Package.swift").write_text("".join(kept))
+    return package
+
+
+def generate(hf2swift: str, mutation: Mutation | None) -> None:
+    families = SCRATCH / "families"
+    if families.exists():
+        shutil.rmtree(families)
+    shutil.copytree(ROOT / "families", families)
+    for file, text, replacement in (mutation.edits if mutation else []):
+        path = families / file
+        content = path.read_text()
+        if text not in content:
+            raise SystemExit(f"mutation {mutation.name}: {file} no longer contains {text!r}; update the mutation")
+        path.write_text(content.replace(text, replacement, 1))
+    generated = SCRATCH / "generated"
+    if generated.exists():
+        shutil.rmtree(generated)
+    result = run([hf2swift, "generate", "--families", str(families), "--templates", str(ROOT / "templates"),
+                  "--out", str(generated)])
+    if result.returncode != 0:
+        raise SystemExit(f"hf2swift generate failed for {mutation.name if mutation else 'the baseline'}:\n"
+                         + result.stderr)
+
+
+def failing_fixtures(package: Path) -> set[str]:
+    report = SCRATCH / "report.json"
+    if report.exists():
+        report.unlink()
+    env = dict(os.environ, HF2SWIFT_PARITY_REPORT=str(report))
+    result = run(["swift", "test", "--scratch-path", str(SCRATCH / "build"), "--filter",
+                  "ParityTests.ParityTests/testEveryFixtureMatchesMLXLMOnPrefillAndDecode"], cwd=package, env=env)
+    if not report.exists():
+        raise SystemExit("the parity tests did not run:\n" + result.stdout[-4000:] + result.stderr[-4000:])
+    return {name for name, outcome in json.loads(report.read_text()).items() if outcome != "pass"}
+
+
+def main() -> int:
+    if len(sys.argv) != 2:
+        print(__doc__)
+        return 2
+    hf2swift = str(Path(sys.argv[1]).resolve())
+    SCRATCH.mkdir(parents=True, exist_ok=True)
+    generate(hf2swift, None)
+    package = prepare_package()
+    baseline = failing_fixtures(package)
+    if baseline:
+        print(f"baseline: fixtures already fail without a mutation: {sorted(baseline)}")
+        return 1
+    print("baseline: every fixture passes")
+    problems = 0
+    for mutation in MUTATIONS:
+        generate(hf2swift, mutation)
+        failed = failing_fixtures(package)
+        missed = mutation.fails - failed
+        extra = failed - mutation.fails
+        verdict = "caught" if not missed and not extra else "WRONG"
+        print(f"{mutation.name} ({mutation.mistake}): {verdict} by {', '.join(sorted(failed)) or 'nothing'}")
+        if missed:
+            print(f"  should have failed but passed: {', '.join(sorted(missed))}")
+        if extra:
+            print(f"  failed though the mistake does not affect them: {', '.join(sorted(extra))}")
+        problems += verdict != "caught"
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
