@@ -91,7 +91,7 @@ mutation-check: build
 
 ## test: both builds with every test, the sanitizer build, the sync check, the Swift package, the
 ## fixtures recomputed with mlx-lm, the API contract and the mutation check
-test: test-cmake test-meson test-asan check swift-test check-fixtures mutation-check
+test: test-cmake test-meson test-asan check swift-test api-contract check-fixtures mutation-check
 
 clean:
 	rm -rf $(BUILD) $(MESON_BUILD) $(ASAN_BUILD) swift/.build

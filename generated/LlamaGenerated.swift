@@ -4,8 +4,9 @@
 //   families/dense_decoder.yaml
 // Do not edit: change the family documents or templates/, then run `make regen`.
 //
-// Llama: Llama 2, 3 and relatives; a pre-norm SwiGLU decoder with GQA.
-// Numerics follow mlx_lm/models/llama.py; the code targets mlx-swift 0.31.6 and HF2SwiftRuntime.
+// Llama 2, 3 and relatives; a pre-norm SwiGLU decoder with GQA.
+// Numerics follow mlx_lm/models/llama.py.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
@@ -14,10 +15,11 @@ import MLXNN
 
 // MARK: - Configuration
 
-/// The `config.json` of a llama checkpoint (its `text_config` when the checkpoint nests one).
+/// A llama checkpoint's `config.json` (its `text_config`, when nested).
 ///
 /// Keys this configuration deliberately does not read:
-/// - `pretraining_tp`: a training-time sharding of the projections; inference is unchanged.
+/// - `pretraining_tp`:
+///   a training-time sharding of the projections; inference is unchanged.
 public struct LlamaConfiguration: Decodable, Sendable {
     public let hiddenSize: Int
     public let hiddenLayers: Int
@@ -76,7 +78,8 @@ public struct LlamaConfiguration: Decodable, Sendable {
             ?? attentionHeads
         headDim =
             try container.decodeIfPresent(Int.self, forKey: .headDim)
-            ?? ConfigDefaults.headDim(hiddenSize: hiddenSize, attentionHeads: attentionHeads)
+            ?? ConfigDefaults.headDim(
+                hiddenSize: hiddenSize, attentionHeads: attentionHeads)
         rmsNormEps = try container.decode(Float.self, forKey: .rmsNormEps)
         vocabularySize = try container.decode(Int.self, forKey: .vocabularySize)
         maxPositionEmbeddings =
@@ -104,7 +107,8 @@ public struct LlamaConfiguration: Decodable, Sendable {
             ?? false
         layerTypes =
             try container.decodeIfPresent([AttentionLayerType].self, forKey: .layerTypes)
-            ?? ConfigDefaults.allFullAttention(layers: hiddenLayers)
+            ?? ConfigDefaults.allFullAttention(
+                layers: hiddenLayers)
         slidingWindow =
             try container.decodeIfPresent(Int.self, forKey: .slidingWindow)
 
@@ -113,7 +117,8 @@ public struct LlamaConfiguration: Decodable, Sendable {
             because: "the MLP is SwiGLU; mlx-lm never reads hidden_act")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
-            supported: [.linear, .llama3, .yarn, .longrope])
+            supported: [.linear, .llama3, .yarn, .longrope],
+            rotaryDimensions: headDim)
         try validateSlidingWindow(
             layerTypes: layerTypes, slidingWindow: slidingWindow,
             layers: hiddenLayers)
@@ -140,17 +145,19 @@ final class LlamaAttention: Module {
         let heads = args.attentionHeads
         let kvHeads = args.kvHeads
         let headDim = args.headDim
-        scale = pow(Float(headDim), -0.5)
+        scale = Float(pow(Double(headDim), -0.5))
 
         _wq.wrappedValue = Linear(dim, heads * headDim, bias: args.attentionBias)
         _wk.wrappedValue = Linear(dim, kvHeads * headDim, bias: args.attentionBias)
         _wv.wrappedValue = Linear(dim, kvHeads * headDim, bias: args.attentionBias)
         _wo.wrappedValue = Linear(heads * headDim, dim, bias: args.attentionBias)
 
+        let rotated = headDim
         rope = initializeRoPE(
-            dimensions: headDim, base: args.ropeTheta,
+            dimensions: rotated, base: args.ropeTheta,
             traditional: args.ropeTraditional, scaling: args.ropeScaling,
-            maxPositionEmbeddings: args.maxPositionEmbeddings)
+            maxPositionEmbeddings: args.maxPositionEmbeddings,
+            originalMaxPositionEmbeddings: nil)
     }
 
     func callAsFunction(
@@ -210,11 +217,12 @@ final class LlamaDecoderLayer: Module {
     @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayerNorm: RMSNorm
 
     init(_ args: LlamaConfiguration) {
+        let dim = args.hiddenSize
+        let eps = args.rmsNormEps
         _attention.wrappedValue = LlamaAttention(args)
         mlp = LlamaMLP(args)
-        _inputLayerNorm.wrappedValue = RMSNorm(dimensions: args.hiddenSize, eps: args.rmsNormEps)
-        _postAttentionLayerNorm.wrappedValue = RMSNorm(
-            dimensions: args.hiddenSize, eps: args.rmsNormEps)
+        _inputLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
+        _postAttentionLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
     }
 
     func callAsFunction(
@@ -289,11 +297,12 @@ public final class LlamaModel: Module, LLMModel {
         makeLayerCaches(layerTypes: args.layerTypes, slidingWindow: args.slidingWindow)
     }
 
-    /// Removes what the checkpoint holds but the model does not: precomputed RoPE tables and,
-    /// when the embedding doubles as the head, `lm_head`.
+    /// Maps a checkpoint onto this model: renames wrapper prefixes, removes what the checkpoint
+    /// holds but the model does not (precomputed RoPE tables, other towers, a tied `lm_head`).
     public func sanitize(weights: [String: MLXArray]) -> [String: MLXArray] {
+        let renamed = weights
         let tiedHead = lmHead == nil ? ["lm_head.*"] : []
-        return removingWeights(weights, matching: Self.droppedWeights + tiedHead)
+        return removingWeights(renamed, matching: Self.droppedWeights + tiedHead)
     }
 
     /// Checkpoint keys that `sanitize(weights:)` drops (`*` matches any run of characters).

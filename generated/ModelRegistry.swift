@@ -11,10 +11,14 @@ import HF2SwiftRuntime
 public enum ModelRegistry: ModelFactory {
     /// Every `model_type` a generated model serves.
     public static let supportedModelTypes: [String] = [
+        "gemma3",
+        "gemma3_text",
         "llama",
         "mistral",
+        "phi3",
         "qwen2",
         "qwen3",
+        "smollm3",
     ]
 
     /// Decodes `config.json` for `modelType` and builds its model with freshly initialised weights.
@@ -22,17 +26,40 @@ public enum ModelRegistry: ModelFactory {
     /// supported ones.
     public static func makeModel(modelType: String, configuration: Data) throws -> any LLMModel {
         let decoder = JSONDecoder()
+        let text = try textConfiguration(modelType: modelType, configuration: configuration)
         switch modelType {
+        case "gemma3":
+            return Gemma3Model(try decoder.decode(Gemma3Configuration.self, from: text))
+        case "gemma3_text":
+            return Gemma3Model(try decoder.decode(Gemma3Configuration.self, from: text))
         case "llama":
-            return LlamaModel(try decoder.decode(LlamaConfiguration.self, from: configuration))
+            return LlamaModel(try decoder.decode(LlamaConfiguration.self, from: text))
         case "mistral":
-            return MistralModel(try decoder.decode(MistralConfiguration.self, from: configuration))
+            return MistralModel(try decoder.decode(MistralConfiguration.self, from: text))
+        case "phi3":
+            return Phi3Model(try decoder.decode(Phi3Configuration.self, from: text))
         case "qwen2":
-            return Qwen2Model(try decoder.decode(Qwen2Configuration.self, from: configuration))
+            return Qwen2Model(try decoder.decode(Qwen2Configuration.self, from: text))
         case "qwen3":
-            return Qwen3Model(try decoder.decode(Qwen3Configuration.self, from: configuration))
+            return Qwen3Model(try decoder.decode(Qwen3Configuration.self, from: text))
+        case "smollm3":
+            return SmolLM3Model(try decoder.decode(SmolLM3Configuration.self, from: text))
         default:
             throw ModelFactoryError.unsupportedModelType(modelType, supported: supportedModelTypes)
+        }
+    }
+
+    /// The configuration the text model reads: for a checkpoint that wraps its text model in
+    /// `text_config`, that object with the rewrites the reference applies; otherwise the input.
+    public static func textConfiguration(modelType: String, configuration: Data) throws -> Data {
+        switch modelType {
+        case "gemma3":
+            return try unwrappedTextConfiguration(
+                of: configuration,
+                fromTopLevel: ["vocab_size": 262_208],
+                defaults: ["num_attention_heads": 8, "num_key_value_heads": 4])
+        default:
+            return configuration
         }
     }
 }

@@ -4,8 +4,9 @@
 //   families/dense_decoder.yaml
 // Do not edit: change the family documents or templates/, then run `make regen`.
 //
-// Qwen2: Qwen2 and Qwen2.5; bias on q, k and v, none on o.
-// Numerics follow mlx_lm/models/qwen2.py; the code targets mlx-swift 0.31.6 and HF2SwiftRuntime.
+// Qwen2 and Qwen2.5; bias on q, k and v, none on o.
+// Numerics follow mlx_lm/models/qwen2.py.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
@@ -14,12 +15,15 @@ import MLXNN
 
 // MARK: - Configuration
 
-/// The `config.json` of a qwen2 checkpoint (its `text_config` when the checkpoint nests one).
+/// A qwen2 checkpoint's `config.json` (its `text_config`, when nested).
 ///
 /// Keys this configuration deliberately does not read:
-/// - `attention_bias`: qwen2 always has q/k/v bias and no o bias, whatever the key says.
-/// - `sliding_window`: mlx-lm's qwen2 attends over the full context on every layer.
-/// - `max_window_layers`: only matters with use_sliding_window, which is refused.
+/// - `attention_bias`:
+///   qwen2 always has q/k/v bias and no o bias, whatever the key says.
+/// - `sliding_window`:
+///   mlx-lm's qwen2 attends over the full context on every layer.
+/// - `max_window_layers`:
+///   only matters with use_sliding_window, which is refused.
 public struct Qwen2Configuration: Decodable, Sendable {
     public let hiddenSize: Int
     public let hiddenLayers: Int
@@ -64,7 +68,8 @@ public struct Qwen2Configuration: Decodable, Sendable {
         intermediateSize = try container.decode(Int.self, forKey: .intermediateSize)
         attentionHeads = try container.decode(Int.self, forKey: .attentionHeads)
         kvHeads = try container.decode(Int.self, forKey: .kvHeads)
-        headDim = ConfigDefaults.headDim(hiddenSize: hiddenSize, attentionHeads: attentionHeads)
+        headDim = ConfigDefaults.headDim(
+            hiddenSize: hiddenSize, attentionHeads: attentionHeads)
         rmsNormEps = try container.decode(Float.self, forKey: .rmsNormEps)
         vocabularySize = try container.decode(Int.self, forKey: .vocabularySize)
         maxPositionEmbeddings =
@@ -94,7 +99,8 @@ public struct Qwen2Configuration: Decodable, Sendable {
             because: "mlx-lm's qwen2 has no sliding-window attention")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
-            supported: [.linear, .llama3, .yarn, .longrope])
+            supported: [.linear, .llama3, .yarn, .longrope],
+            rotaryDimensions: headDim)
     }
 }
 
@@ -118,17 +124,19 @@ final class Qwen2Attention: Module {
         let heads = args.attentionHeads
         let kvHeads = args.kvHeads
         let headDim = args.headDim
-        scale = pow(Float(headDim), -0.5)
+        scale = Float(pow(Double(headDim), -0.5))
 
         _wq.wrappedValue = Linear(dim, heads * headDim, bias: true)
         _wk.wrappedValue = Linear(dim, kvHeads * headDim, bias: true)
         _wv.wrappedValue = Linear(dim, kvHeads * headDim, bias: true)
         _wo.wrappedValue = Linear(heads * headDim, dim, bias: false)
 
+        let rotated = headDim
         rope = initializeRoPE(
-            dimensions: headDim, base: args.ropeTheta,
+            dimensions: rotated, base: args.ropeTheta,
             traditional: args.ropeTraditional, scaling: args.ropeScaling,
-            maxPositionEmbeddings: args.maxPositionEmbeddings)
+            maxPositionEmbeddings: args.maxPositionEmbeddings,
+            originalMaxPositionEmbeddings: nil)
     }
 
     func callAsFunction(
@@ -188,11 +196,12 @@ final class Qwen2DecoderLayer: Module {
     @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayerNorm: RMSNorm
 
     init(_ args: Qwen2Configuration) {
+        let dim = args.hiddenSize
+        let eps = args.rmsNormEps
         _attention.wrappedValue = Qwen2Attention(args)
         mlp = Qwen2MLP(args)
-        _inputLayerNorm.wrappedValue = RMSNorm(dimensions: args.hiddenSize, eps: args.rmsNormEps)
-        _postAttentionLayerNorm.wrappedValue = RMSNorm(
-            dimensions: args.hiddenSize, eps: args.rmsNormEps)
+        _inputLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
+        _postAttentionLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
     }
 
     func callAsFunction(
@@ -264,11 +273,12 @@ public final class Qwen2Model: Module, LLMModel {
         (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
     }
 
-    /// Removes what the checkpoint holds but the model does not: precomputed RoPE tables and,
-    /// when the embedding doubles as the head, `lm_head`.
+    /// Maps a checkpoint onto this model: renames wrapper prefixes, removes what the checkpoint
+    /// holds but the model does not (precomputed RoPE tables, other towers, a tied `lm_head`).
     public func sanitize(weights: [String: MLXArray]) -> [String: MLXArray] {
+        let renamed = weights
         let tiedHead = lmHead == nil ? ["lm_head.*"] : []
-        return removingWeights(weights, matching: Self.droppedWeights + tiedHead)
+        return removingWeights(renamed, matching: Self.droppedWeights + tiedHead)
     }
 
     /// Checkpoint keys that `sanitize(weights:)` drops (`*` matches any run of characters).

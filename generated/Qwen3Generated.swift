@@ -5,8 +5,9 @@
 //   families/dense_decoder.yaml
 // Do not edit: change the family documents or templates/, then run `make regen`.
 //
-// Qwen3: Qwen3 dense models; per-head RMSNorm on queries and keys before RoPE.
-// Numerics follow mlx_lm/models/qwen3.py; the code targets mlx-swift 0.31.6 and HF2SwiftRuntime.
+// Qwen3 dense models; per-head RMSNorm on queries and keys before RoPE.
+// Numerics follow mlx_lm/models/qwen3.py.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
@@ -15,11 +16,13 @@ import MLXNN
 
 // MARK: - Configuration
 
-/// The `config.json` of a qwen3 checkpoint (its `text_config` when the checkpoint nests one).
+/// A qwen3 checkpoint's `config.json` (its `text_config`, when nested).
 ///
 /// Keys this configuration deliberately does not read:
-/// - `sliding_window`: mlx-lm's qwen2 attends over the full context on every layer.
-/// - `max_window_layers`: only matters with use_sliding_window, which is refused.
+/// - `sliding_window`:
+///   mlx-lm's qwen2 attends over the full context on every layer.
+/// - `max_window_layers`:
+///   only matters with use_sliding_window, which is refused.
 public struct Qwen3Configuration: Decodable, Sendable {
     public let hiddenSize: Int
     public let hiddenLayers: Int
@@ -92,7 +95,8 @@ public struct Qwen3Configuration: Decodable, Sendable {
             because: "mlx-lm's qwen2 has no sliding-window attention")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
-            supported: [.linear, .llama3, .yarn, .longrope])
+            supported: [.linear, .llama3, .yarn, .longrope],
+            rotaryDimensions: headDim)
     }
 }
 
@@ -119,7 +123,7 @@ final class Qwen3Attention: Module {
         let heads = args.attentionHeads
         let kvHeads = args.kvHeads
         let headDim = args.headDim
-        scale = pow(Float(headDim), -0.5)
+        scale = Float(pow(Double(headDim), -0.5))
 
         _wq.wrappedValue = Linear(dim, heads * headDim, bias: false)
         _wk.wrappedValue = Linear(dim, kvHeads * headDim, bias: false)
@@ -128,10 +132,12 @@ final class Qwen3Attention: Module {
         _qNorm.wrappedValue = RMSNorm(dimensions: headDim, eps: args.rmsNormEps)
         _kNorm.wrappedValue = RMSNorm(dimensions: headDim, eps: args.rmsNormEps)
 
+        let rotated = headDim
         rope = initializeRoPE(
-            dimensions: headDim, base: args.ropeTheta,
+            dimensions: rotated, base: args.ropeTheta,
             traditional: false, scaling: args.ropeScaling,
-            maxPositionEmbeddings: args.maxPositionEmbeddings)
+            maxPositionEmbeddings: args.maxPositionEmbeddings,
+            originalMaxPositionEmbeddings: nil)
     }
 
     func callAsFunction(
@@ -192,11 +198,12 @@ final class Qwen3DecoderLayer: Module {
     @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayerNorm: RMSNorm
 
     init(_ args: Qwen3Configuration) {
+        let dim = args.hiddenSize
+        let eps = args.rmsNormEps
         _attention.wrappedValue = Qwen3Attention(args)
         mlp = Qwen3MLP(args)
-        _inputLayerNorm.wrappedValue = RMSNorm(dimensions: args.hiddenSize, eps: args.rmsNormEps)
-        _postAttentionLayerNorm.wrappedValue = RMSNorm(
-            dimensions: args.hiddenSize, eps: args.rmsNormEps)
+        _inputLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
+        _postAttentionLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
     }
 
     func callAsFunction(
@@ -268,11 +275,12 @@ public final class Qwen3Model: Module, LLMModel {
         (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
     }
 
-    /// Removes what the checkpoint holds but the model does not: precomputed RoPE tables and,
-    /// when the embedding doubles as the head, `lm_head`.
+    /// Maps a checkpoint onto this model: renames wrapper prefixes, removes what the checkpoint
+    /// holds but the model does not (precomputed RoPE tables, other towers, a tied `lm_head`).
     public func sanitize(weights: [String: MLXArray]) -> [String: MLXArray] {
+        let renamed = weights
         let tiedHead = lmHead == nil ? ["lm_head.*"] : []
-        return removingWeights(weights, matching: Self.droppedWeights + tiedHead)
+        return removingWeights(renamed, matching: Self.droppedWeights + tiedHead)
     }
 
     /// Checkpoint keys that `sanitize(weights:)` drops (`*` matches any run of characters).

@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -138,15 +140,33 @@ Location at(const std::string& path, const YAML::Mark& mark) {
     return Location{path, mark.line + 1, mark.column + 1};
 }
 
+/// The byte offset of a mark in the text (yaml-cpp does not count a UTF-8 byte order mark), or npos.
+size_t offset_of(const std::string& text, const YAML::Mark& mark) {
+    if (mark.pos < 0) return std::string::npos;
+    size_t pos = static_cast<size_t>(mark.pos) + (text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0);
+    return pos < text.size() ? pos : std::string::npos;
+}
+
 /// Builds Nodes from parser events, refusing what would bypass the closed vocabulary.
 class TreeBuilder : public YAML::EventHandler {
 public:
-    TreeBuilder(std::string path, Diagnostics& diags) : path_(std::move(path)), diags_(diags) {}
+    TreeBuilder(std::string path, const std::string& text, Diagnostics& diags)
+        : path_(std::move(path)), text_(text), diags_(diags) {}
 
     Node root;
     bool has_root = false;
 
-    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentStart(const YAML::Mark& mark) override {
+        // yaml-cpp 0.7 does not consume a ',' outside any collection: it starts empty documents there
+        // forever. parse_yaml reads two documents at most; this names what the parser is stuck on.
+        if (documents_++ > 0 && mark.pos == document_pos_) {
+            stalled_ = true;
+            size_t at_char = offset_of(text_, mark);
+            std::string what = at_char != std::string::npos ? "'" + std::string(1, text_[at_char]) + "'" : "text";
+            diags_.error(at(path_, mark), "", "YAML syntax: unexpected " + what + " outside a flow collection");
+        }
+        document_pos_ = mark.pos;
+    }
     void OnDocumentEnd() override {}
 
     void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -171,9 +191,14 @@ public:
         check_anchor(anchor, n.loc);
         check_tag(tag, n.loc);
         n.text = value;
+        check_printable(n);
         if (tag == "?") {
             type_plain_scalar(n);
+            if (n.kind == Node::Kind::Float && !std::isfinite(n.number)) {
+                diags_.error(n.loc, "", "the number " + n.text + " is out of range");
+            }
         } else {
+            check_quote_closed(mark, n.loc);
             n.kind = Node::Kind::String;
             n.quoted = true;
         }
@@ -181,28 +206,38 @@ public:
     }
 
     void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                         YAML::EmitterStyle::value) override {
+                         YAML::EmitterStyle::value style) override {
         Node n;
         n.kind = Node::Kind::List;
         n.loc = at(path_, mark);
         check_anchor(anchor, n.loc);
         check_tag(tag, n.loc);
         open(std::move(n));
+        stack_.back().flow = style == YAML::EmitterStyle::Flow;
     }
 
     void OnSequenceEnd() override { close(); }
 
     void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                    YAML::EmitterStyle::value) override {
+                    YAML::EmitterStyle::value style) override {
         Node n;
         n.kind = Node::Kind::Map;
         n.loc = at(path_, mark);
         check_anchor(anchor, n.loc);
         check_tag(tag, n.loc);
         open(std::move(n));
+        stack_.back().flow = style == YAML::EmitterStyle::Flow;
     }
 
     void OnMapEnd() override { close(); }
+
+    /// Where the innermost `[` or `{` still open was written, for a syntax error inside it.
+    const Location* open_flow() const {
+        for (auto it = stack_.rbegin(); it != stack_.rend(); ++it) {
+            if (it->flow) return &it->node.loc;
+        }
+        return nullptr;
+    }
 
 private:
     struct Frame {
@@ -212,6 +247,7 @@ private:
         Location pending_key_loc;
         bool skip_value = false;  // the key was refused; drop its value
         std::map<std::string, Location> seen;
+        bool flow = false;  // written `[...]` or `{...}`
     };
 
     void check_anchor(YAML::anchor_t anchor, const Location& loc) {
@@ -220,9 +256,43 @@ private:
         }
     }
 
+    /// Family text ends up in Swift comments and literals and in Markdown, which control characters
+    /// would break (the renderer would stop at its line sentinel, U+0001).
+    void check_printable(const Node& n) {
+        for (unsigned char c : n.text) {
+            if ((c < 0x20 && c != '\n') || c == 0x7f) {
+                char code[8];
+                std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(c));
+                diags_.error(n.loc, "", std::string("control character ") + code + (c == '\t' ? " (tab)" : "") +
+                                            " in a scalar; family documents hold printable text");
+                return;
+            }
+        }
+    }
+
+    /// yaml-cpp 0.7 lets a quoted scalar run to the end of the file; hf2swift refuses it.
+    void check_quote_closed(const YAML::Mark& mark, const Location& loc) {
+        size_t start = offset_of(text_, mark);
+        if (start == std::string::npos) return;
+        char quote = text_[start];
+        if (quote != '"' && quote != '\'') return;
+        for (size_t i = start + 1; i < text_.size(); ++i) {
+            if (quote == '"' && text_[i] == '\\') {
+                ++i;
+            } else if (text_[i] == quote) {
+                if (quote == '"' || i + 1 >= text_.size() || text_[i + 1] != '\'') return;
+                ++i;  // '' is a quote inside a single-quoted scalar
+            }
+        }
+        diags_.error(loc, "", std::string("YAML syntax: this quoted scalar is never closed (no ") + quote +
+                                  " before the end of the file)");
+    }
+
     void check_tag(const std::string& tag, const Location& loc) {
         if (tag != "?" && tag != "!" && !tag.empty()) {
-            diags_.error(loc, "", "tags are not allowed (found '" + tag + "')");
+            // yaml-cpp expands `!!str` to its full name; show it as written.
+            std::string shown = tag.rfind("tag:yaml.org,2002:", 0) == 0 ? "!!" + tag.substr(18) : tag;
+            diags_.error(loc, "", "tags are not allowed (found '" + shown + "')");
         }
     }
 
@@ -269,6 +339,7 @@ private:
     }
 
     void add(Node n) {
+        if (stalled_) return;
         if (stack_.empty()) {
             if (has_root) {
                 diags_.error(n.loc, "", "a family file holds exactly one YAML document");
@@ -315,9 +386,13 @@ private:
     }
 
     std::string path_;
+    const std::string& text_;
     Diagnostics& diags_;
     std::vector<Frame> stack_;
     bool depth_reported_ = false;
+    int documents_ = 0;
+    int document_pos_ = -1;
+    bool stalled_ = false;
 };
 
 std::string join_path(const std::string& base, const std::string& key) {
@@ -386,7 +461,8 @@ public:
                     fail(node, path, "at most " + std::to_string(spec.max_length) + " characters (one line); got " +
                                          std::to_string(node.text.size()));
                 }
-                if (node.kind == Node::Kind::String && node.text.find('\n') != std::string::npos && spec.max_length) {
+                // Every string lands on one line of Swift (a comment, a literal): a newline would end it.
+                if (node.kind == Node::Kind::String && node.text.find('\n') != std::string::npos) {
                     fail(node, path, "one line of text; got several lines");
                 }
                 break;
@@ -412,6 +488,10 @@ public:
                         fail(item, p, "expected a non-empty string");
                         return false;
                     }
+                    if (item.text.find('\n') != std::string::npos) {
+                        fail(item, p, "one line of text; got several lines");
+                        return false;
+                    }
                     return true;
                 });
                 break;
@@ -430,6 +510,19 @@ public:
                 }
                 break;
             case Type::Default: check_default(node, path); break;
+            case Type::ScalarMap:
+                if (!node.is_map()) {
+                    fail(node, path, "expected a mapping; got " + node.describe());
+                    break;
+                }
+                for (const auto& e : node.entries) {
+                    if (e.key.empty()) diags_.error(e.key_loc, path, "empty key");
+                    if (!e.value.is_scalar() || e.value.is_null()) {
+                        fail(e.value, join_path(path, e.key), "expected a boolean, number or string; got " +
+                                                                  e.value.describe());
+                    }
+                }
+                break;
             case Type::Scalars:
                 check_list(node, path, [&](const Node& item, const std::string& p) {
                     if (!item.is_scalar() || item.is_null()) {
@@ -568,11 +661,15 @@ private:
             const Node& v = e.value;
             if (v.is_null()) continue;
             if (!v.is_map()) {
-                fail(v, p, "expected a mapping with '" + spec.variant_tags[0] + "' or '" + spec.variant_tags[1] +
-                               "'; got " + v.describe());
+                if (spec.variant_tags.size() == 2) {
+                    fail(v, p, "expected a mapping with '" + spec.variant_tags[0] + "' or '" + spec.variant_tags[1] +
+                                   "'; got " + v.describe());
+                } else {
+                    fail(v, p, "expected a mapping; got " + v.describe());
+                }
                 continue;
             }
-            int chosen = -1;
+            int chosen = spec.variant_tags.empty() ? 0 : -1;
             for (size_t i = 0; i < spec.variant_tags.size(); ++i) {
                 if (const Node* tag = v.find(spec.variant_tags[i]); tag && !tag->is_null()) {
                     if (chosen >= 0) {
@@ -601,8 +698,10 @@ private:
                     std::string message = "unknown key '" + f.key + "'";
                     if (auto s = vocab::suggest(f.key, known)) {
                         message += " (did you mean '" + *s + "'?)";
-                    } else {
+                    } else if (!spec.variant_tags.empty()) {
                         message += " in a '" + spec.variant_tags[chosen] + "' entry (allowed: " + quoted_list(known) + ")";
+                    } else {
+                        message += " (allowed: " + quoted_list(known) + ")";
                     }
                     diags_.error(f.key_loc, fp, message);
                     continue;
@@ -657,21 +756,72 @@ std::string scalar_hint(const Node& node) {
     return "";
 }
 
+namespace {
+
+/// yaml-cpp's wording for the mistakes people make, said the way a family author would look for them.
+std::string syntax_message(const std::string& msg, const std::string& text, const YAML::Mark& mark) {
+    if (msg == YAML::ErrorMsg::END_OF_MAP) {
+        return "expected another 'key: value' at this indentation, or less indentation";
+    }
+    if (msg == YAML::ErrorMsg::END_OF_SEQ) return "expected another '- item' at this indentation, or less indentation";
+    if (msg == YAML::ErrorMsg::MAP_VALUE) {
+        return "unexpected ':' (is this line indented deeper than the one above, or does a value hold ': ' "
+               "without quotes?)";
+    }
+    if (msg == YAML::ErrorMsg::BLOCK_ENTRY) return "unexpected '- ' list item (check the indentation)";
+    if (size_t at_char = offset_of(text, mark); msg == YAML::ErrorMsg::FLOW_END && at_char != std::string::npos) {
+        return std::string("unexpected '") + text[at_char] + "' with no '[' or '{' open";
+    }
+    return msg;
+}
+
+/// The first tab in the indentation of lines 1..last (1-based), as a location; line 0 when none.
+Location tab_in_indentation(const std::string& path, const std::string& text, int last) {
+    int line = 1;
+    size_t start = 0;
+    while (start < text.size() && line <= last) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        for (size_t i = start; i < end && (text[i] == ' ' || text[i] == '\t'); ++i) {
+            if (text[i] == '\t') return Location{path, line, static_cast<int>(i - start) + 1};
+        }
+        start = end + 1;
+        ++line;
+    }
+    return Location{};
+}
+
+}  // namespace
+
 bool parse_yaml(const std::string& path, const std::string& text, Node& out, Diagnostics& diags) {
     size_t before = diags.size();
     std::istringstream in(text);
-    TreeBuilder builder(path, diags);
+    TreeBuilder builder(path, text, diags);
     try {
         YAML::Parser parser(in);
-        while (parser.HandleNextDocument(builder)) {
+        // A family file is one document: a second one is reported, and reading stops there.
+        for (int documents = 0; documents < 2 && parser.HandleNextDocument(builder); ++documents) {
         }
     } catch (const YAML::Exception& e) {
         Location loc{path, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1};
-        std::string message = e.msg;
         if (dynamic_cast<const YAML::DeepRecursion*>(&e)) {
-            message = "nesting too deep for the YAML parser";
+            diags.error(loc, "", "YAML syntax: nesting too deep for the YAML parser");
+            return false;
         }
-        diags.error(loc, "", "YAML syntax: " + message);
+        // A tab in the indentation confuses yaml-cpp into other errors further on: name the tab.
+        if (Location tab = tab_in_indentation(path, text, loc.line); tab.known()) {
+            diags.error(tab, "", "YAML syntax: tab in indentation; YAML indents with spaces only");
+            return false;
+        }
+        const Location* opened = builder.open_flow();
+        if (opened && (e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW || e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW)) {
+            bool map = e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW;
+            Diagnostic& d = diags.error(loc, "", std::string("YAML syntax: expected ',' or '") + (map ? "}" : "]") +
+                                                     "' in the flow " + (map ? "mapping" : "sequence"));
+            d.notes.push_back(Note{*opened, std::string("to match this '") + (map ? "{" : "[") + "'"});
+            return false;
+        }
+        diags.error(loc, "", "YAML syntax: " + syntax_message(e.msg, text, e.mark));
         return false;
     }
     if (!builder.has_root) {

@@ -46,11 +46,20 @@ public:
         collect_fields();
         lower_config(m.config);
         lower_attention(m.attention, m.config);
+        m.mlp.fused = f_.text("mlp.kind") == "fused_gated";
         m.mlp.bias = flag_expr("mlp.bias");
-        m.mlp.activation = f_.text("mlp.activation");
-        m.norm.type = "RMSNorm";
+        m.mlp.activation = f_.text("mlp.activation") == "gelu_approx" ? "geluApproximate" : "silu";
+        m.norm.type = f_.text("norm.kind") == "rms_one_plus" ? "OnePlusRMSNorm" : "RMSNorm";
         m.norm.eps = binding_expr("norm.eps", false);
+        m.norm.sandwich = f_.text("norm.placement") == "sandwich";
+        const Node* clip = f_.get("residual.clip_float16");
+        m.norm.clip_residual = clip && clip->boolean;
+        std::string embedding_scale = f_.text("embedding.scale");
+        m.embedding.scaled = embedding_scale != "none" && !embedding_scale.empty();
+        m.embedding.scale_bf16 = embedding_scale == "sqrt_hidden_bf16";
         lower_head(m.head);
+        lower_prefixes(m.sanitize);
+        lower_wrappers(m.wrappers);
         auto drops = f_.strings("weights.drop");
         for (size_t i = 0; i < drops.size(); ++i) {
             m.sanitize.drop.push_back(
@@ -180,6 +189,12 @@ private:
         return order;
     }
 
+    /// The config key a derivation argument reads: the field bound to a role, or a named field.
+    std::string argument_key(const std::string& source) const {
+        if (source.rfind("dims.", 0) == 0) return f_.text(source);
+        return source.substr(std::string("config.").size());
+    }
+
     std::vector<std::string> dependencies(const FieldDecl& d) {
         std::vector<std::string> deps;
         if (const Node* dflt = d.entry->value.find("default"); dflt && dflt->is_map() && !dflt->entries.empty()) {
@@ -187,7 +202,7 @@ private:
             if (e.key == "field") deps.push_back(e.value.text);
             if (e.key == "derive") {
                 if (const vocab::Derivation* der = vocab::find_derivation(e.value.text)) {
-                    for (const auto& arg : der->arguments) deps.push_back(f_.text("dims." + arg.second));
+                    for (const auto& arg : der->arguments) deps.push_back(argument_key(arg.second));
                 }
             }
         }
@@ -231,8 +246,8 @@ private:
                         out.default_is_derived = true;
                         out.derive_function = der->swift_function;
                         for (size_t i = 0; i < der->arguments.size(); ++i) {
-                            const auto& [label, role] = der->arguments[i];
-                            const FieldDecl* input = field(f_.text("dims." + role));
+                            const auto& [label, source] = der->arguments[i];
+                            const FieldDecl* input = field(argument_key(source));
                             out.derive_arguments.push_back(ir::Argument{
                                 label, input ? input->swift_name : "", i + 1 == der->arguments.size()});
                         }
@@ -310,8 +325,33 @@ private:
                     c.rope_scaling_kinds.push_back(ir::RoPEScalingKind{namer::enum_case(kinds[i]), i + 1 == kinds.size()});
                 }
                 c.rope_scaling_none_supported = kinds.empty();
+                c.rotary_dimensions = "headDim";
+                if (const Node* fraction = f_.get("attention.rope.fraction");
+                    fraction && fraction->kind == Node::Kind::String) {
+                    if (const FieldDecl* fr = field(fraction->text)) {
+                        c.rotary_dimensions = "rotaryDimensions(headDim: headDim, fraction: " + fr->swift_name + ")";
+                    }
+                }
+                if (const Node* original = f_.get("attention.rope.original_max_positions");
+                    original && original->kind == Node::Kind::String) {
+                    if (const FieldDecl* o = field(original->text)) {
+                        c.rope_scaling_has_original = true;
+                        c.rope_scaling_original_field = o->swift_name;
+                    }
+                }
                 if (!is_optional(*d)) {
                     error(scaling->loc, "attention.rope.scaling", "binds '" + scaling->text + "', which must be optional");
+                }
+            }
+        }
+        if (const Node* layers = f_.get("attention.rope.layers"); layers && layers->kind == Node::Kind::String) {
+            if (const FieldDecl* d = field(layers->text)) {
+                c.validates_rope_layers = true;
+                c.rope_layers_field = d->swift_name;
+                if (is_optional(*d)) {
+                    error(layers->loc, "attention.rope.layers",
+                          "binds the optional field '" + layers->text + "'; give it a default such as "
+                          "{derive: rope_except_every_nth}");
                 }
             }
         }
@@ -333,6 +373,17 @@ private:
     }
 
     void lower_attention(ir::Attention& a, const ir::Configuration& c) {
+        a.fused_qkv = f_.text("attention.projection") == "fused_qkv";
+        std::string scale = f_.text("attention.scale");
+        a.scale_one = scale == "one";
+        a.scale_from_field = scale == "inverse_sqrt_field";
+        a.scale_head_dim = !a.scale_one && !a.scale_from_field;
+        if (a.scale_from_field) a.scale_field = binding_expr("attention.scale_field", false);
+        a.local_rope = f_.get("attention.rope.local_base") != nullptr;
+        if (a.local_rope) a.local_base = binding_expr("attention.rope.local_base", false);
+        a.nope_layers = c.validates_rope_layers;
+        if (a.nope_layers) a.rope_layers = "args." + c.rope_layers_field;
+        a.per_layer = a.local_rope || a.nope_layers;
         a.qkv_bias = flag_expr("attention.bias.qkv");
         a.o_bias = flag_expr("attention.bias.o");
         a.qk_norm = f_.text("attention.qk_norm") == "per_head";
@@ -340,6 +391,9 @@ private:
         a.rope.base = binding_expr("attention.rope.base", false);
         a.rope.scaling = binding_expr("attention.rope.scaling", true);
         a.rope.max_positions = binding_expr("attention.rope.max_positions", true);
+        a.rope.original_max_positions = binding_expr("attention.rope.original_max_positions", true);
+        a.rope.partial = f_.get("attention.rope.fraction") != nullptr;
+        if (a.rope.partial) a.rope.fraction = binding_expr("attention.rope.fraction", false);
         a.sliding = c.validates_sliding;
         if (a.sliding) {
             a.layer_types = "args." + c.layer_types_field;
@@ -347,7 +401,55 @@ private:
         }
     }
 
+    /// A mapping of scalars as a Swift dictionary literal, in document order.
+    static std::string dictionary_literal(const Node* map) {
+        if (!map || !map->is_map() || map->entries.empty()) return "[:]";
+        std::string out = "[";
+        for (size_t i = 0; i < map->entries.size(); ++i) {
+            const Entry& e = map->entries[i];
+            if (i) out += ", ";
+            out += namer::string_literal(e.key) + ": ";
+            const Node& v = e.value;
+            if (v.kind == Node::Kind::Bool) out += v.boolean ? "true" : "false";
+            else if (v.kind == Node::Kind::Int) out += namer::int_literal(v.integer);
+            else if (v.kind == Node::Kind::Float) out += namer::float_literal(v.number);
+            else out += namer::string_literal(v.text);
+        }
+        return out + "]";
+    }
+
+    void lower_prefixes(ir::Sanitize& s) {
+        const Node* prefixes = f_.get("weights.prefixes");
+        if (!prefixes || !prefixes->is_map()) return;
+        for (const auto& e : prefixes->entries) {
+            s.prefixes.push_back(ir::PrefixRename{namer::string_literal(e.key), namer::string_literal(e.value.text),
+                                                  prefixes->entries.size() > 1});
+        }
+        s.has_prefixes = !s.prefixes.empty();
+    }
+
+    void lower_wrappers(std::vector<ir::Wrapper>& out) {
+        const Node* wrappers = f_.get("wrappers");
+        if (!wrappers || !wrappers->is_map()) return;
+        for (const auto& e : wrappers->entries) {
+            ir::Wrapper w;
+            w.model_type = e.key;
+            w.from_top_level = dictionary_literal(e.value.find("text_config_from_top_level"));
+            w.defaults = dictionary_literal(e.value.find("text_config_defaults"));
+            if (const Node* dispatch = e.value.find("dispatch"); dispatch && dispatch->is_map()) {
+                for (const auto& d : dispatch->entries) w.dispatch.emplace_back(d.key, d.value.text);
+            }
+            out.push_back(w);
+        }
+    }
+
     void lower_head(ir::Head& h) {
+        if (const Node* from_weights = f_.get("head.tie_from_weights"); from_weights && from_weights->boolean) {
+            h.tie = "false";
+            h.never_tied = true;
+            h.tie_from_weights = true;
+            return;
+        }
         const Node* tie = f_.get("head.tie");
         if (!tie || tie->kind == Node::Kind::Bool) {
             bool tied = tie && tie->boolean;
@@ -375,10 +477,43 @@ ir::ModelFile lower_family(const ResolvedFamily& family, Diagnostics& diags) {
 ir::Registry lower_registry(const std::vector<ir::ModelFile>& models) {
     ir::Registry r;
     std::string supported = "[";
+    auto by_family = [&](const std::string& family) -> const ir::ModelFile* {
+        for (const auto& m : models) {
+            if (m.family == family) return &m;
+        }
+        return nullptr;
+    };
     for (const auto& m : models) {
         std::string types;
         for (const auto& t : m.model_types) {
-            r.entries.push_back(ir::RegistryEntry{t.name, m.family, m.types.configuration, m.types.model});
+            ir::RegistryEntry entry;
+            entry.model_type = t.name;
+            entry.family = m.family;
+            entry.configuration = m.types.configuration;
+            entry.model = m.types.model;
+            for (const auto& w : m.wrappers) {
+                if (w.model_type != t.name) continue;
+                entry.wrapped = true;
+                entry.from_top_level = w.from_top_level;
+                entry.defaults = w.defaults;
+                for (const auto& [text_type, family] : w.dispatch) {
+                    const ir::ModelFile* target = by_family(family);
+                    if (!target) throw InternalError("dispatch to unknown family " + family);
+                    if (text_type == "*") {
+                        entry.default_configuration = target->types.configuration;
+                        entry.default_model = target->types.model;
+                    } else {
+                        entry.dispatch.push_back(ir::DispatchCase{namer::string_literal(text_type),
+                                                                  target->types.configuration, target->types.model});
+                    }
+                }
+                entry.dispatches = !w.dispatch.empty();
+                if (entry.dispatches && entry.default_model.empty()) {
+                    entry.default_configuration = m.types.configuration;
+                    entry.default_model = m.types.model;
+                }
+            }
+            r.entries.push_back(entry);
             types += (types.empty() ? "" : ", ") + std::string("`") + t.name + "`";
         }
         r.families.push_back(ir::RegistryFamily{m.family, m.swift_name, m.file_name, m.description, types});

@@ -139,7 +139,7 @@ ordered_json vocabulary_view() {
     ordered_json derivations = ordered_json::array();
     for (const auto& d : vocab::derivations()) {
         std::string inputs;
-        for (const auto& [label, role] : d.arguments) inputs += (inputs.empty() ? "" : ", ") + std::string("dims.") + role;
+        for (const auto& [label, source] : d.arguments) inputs += (inputs.empty() ? "" : ", ") + source;
         derivations.push_back({{"name", d.name}, {"type", d.result_type}, {"doc", d.doc},
                                {"swift_function", d.swift_function}, {"inputs", inputs}});
     }

@@ -214,6 +214,8 @@ public:
         check_config_entries();
         check_sliding();
         check_rope();
+        check_features();
+        check_wrappers();
     }
 
 private:
@@ -363,10 +365,15 @@ private:
                     error(e.value.loc, path, "derivation '" + d->name + "' gives " + d->result_type +
                                                  "; the field has type " + type);
                 }
-                for (const auto& [label, role] : d->arguments) {
-                    const Node* bound = f_.get("dims." + role);
-                    if (!bound || bound->kind != Node::Kind::String) {
-                        error(e.value.loc, path, "derivation '" + d->name + "' needs dims." + role + " to be bound");
+                for (const auto& [label, source] : d->arguments) {
+                    if (source.rfind("dims.", 0) == 0) {
+                        const Node* bound = f_.get(source);
+                        if (!bound || bound->kind != Node::Kind::String) {
+                            error(e.value.loc, path, "derivation '" + d->name + "' needs " + source + " to be bound");
+                        }
+                    } else if (field_kind(source.substr(7)).empty() || field_kind(source.substr(7)) == "policy") {
+                        error(e.value.loc, path, "derivation '" + d->name + "' reads the config field '" +
+                                                     source.substr(7) + "'; declare it under config:");
                     }
                 }
             } else if (e.key == "field") {
@@ -468,6 +475,37 @@ private:
         }
     }
 
+    void check_features() {
+        const Node* scale = f_.get("attention.scale");
+        const Node* scale_field = f_.get("attention.scale_field");
+        if (scale && scale->text == "inverse_sqrt_field" && (!scale_field || scale_field->kind != Node::Kind::String)) {
+            error(scale->loc, "attention.scale", "'inverse_sqrt_field' needs 'attention.scale_field'");
+        }
+        if (const Node* local = f_.get("attention.rope.local_base"); local && local->kind == Node::Kind::String) {
+            const Node* types = f_.get("attention.sliding.layer_types");
+            if (!types || types->kind != Node::Kind::String) {
+                error(local->loc, "attention.rope.local_base",
+                      "a local RoPE base applies to sliding layers; bind 'attention.sliding.layer_types'");
+            }
+        }
+        const Node* from_weights = f_.get("head.tie_from_weights");
+        const Node* tie = f_.get("head.tie");
+        if (from_weights && from_weights->boolean && tie && tie->kind == Node::Kind::String) {
+            error(tie->loc, "head.tie", "'tie_from_weights' decides the tie from the checkpoint; set 'tie: false'");
+        }
+    }
+
+    void check_wrappers() {
+        const Node* wrappers = f_.get("wrappers");
+        if (!wrappers || !wrappers->is_map()) return;
+        std::vector<std::string> claimed = f_.strings("model_types");
+        for (const auto& e : wrappers->entries) {
+            if (std::find(claimed.begin(), claimed.end(), e.key) == claimed.end()) {
+                error(e.key_loc, "wrappers." + e.key, "'" + e.key + "' is not one of this family's model_types");
+            }
+        }
+    }
+
     void check_rope() {
         const Node* types = f_.get("attention.rope.scaling_types");
         const Node* scaling = f_.get("attention.rope.scaling");
@@ -478,7 +516,7 @@ private:
         }
         if (types && types->is_list()) {
             for (const auto& t : types->items) {
-                if (t.text == "longrope" && !f_.get("attention.rope.max_positions")) {
+                if ((t.text == "longrope" || t.text == "su") && !f_.get("attention.rope.max_positions")) {
                     error(t.loc, "attention.rope.scaling_types",
                           "longrope needs 'attention.rope.max_positions' (max_position_embeddings)");
                 }

@@ -54,27 +54,45 @@ void to_json(ordered_json& j, const RoPEScalingKind& v) {
 void to_json(ordered_json& j, const Configuration& v) {
     IR_SET(declarations) IR_SET(fields) IR_SET(coding_keys) IR_SET(checks) IR_SET(has_checks) IR_SET(ignored) IR_SET(has_ignored)
     IR_SET(validates_rope_scaling) IR_SET(rope_scaling_field) IR_SET(rope_scaling_kinds)
-    IR_SET(rope_scaling_none_supported) IR_SET(validates_sliding) IR_SET(layer_types_field) IR_SET(window_field)
+    IR_SET(rope_scaling_none_supported) IR_SET(rope_scaling_has_original) IR_SET(rope_scaling_original_field)
+    IR_SET(rotary_dimensions)
+    IR_SET(validates_sliding) IR_SET(layer_types_field) IR_SET(window_field)
+    IR_SET(validates_rope_layers) IR_SET(rope_layers_field)
 }
 
 void to_json(ordered_json& j, const RoPE& v) {
-    IR_SET(traditional) IR_SET(base) IR_SET(scaling) IR_SET(max_positions)
+    IR_SET(traditional) IR_SET(base) IR_SET(scaling) IR_SET(max_positions) IR_SET(original_max_positions)
+    IR_SET(partial) IR_SET(fraction)
 }
 
 void to_json(ordered_json& j, const Attention& v) {
-    IR_SET(qkv_bias) IR_SET(o_bias) IR_SET(qk_norm) IR_SET(rope) IR_SET(sliding) IR_SET(layer_types) IR_SET(window)
+    IR_SET(fused_qkv) IR_SET(per_layer) IR_SET(scale_head_dim) IR_SET(scale_from_field) IR_SET(scale_field)
+    IR_SET(scale_one) IR_SET(local_rope) IR_SET(local_base)
+    IR_SET(nope_layers) IR_SET(rope_layers) IR_SET(qkv_bias) IR_SET(o_bias) IR_SET(qk_norm) IR_SET(rope) IR_SET(sliding) IR_SET(layer_types) IR_SET(window)
 }
 
 void to_json(ordered_json& j, const MLP& v) {
-    IR_SET(bias) IR_SET(activation)
+    IR_SET(fused) IR_SET(bias) IR_SET(activation)
 }
 
 void to_json(ordered_json& j, const Norm& v) {
-    IR_SET(type) IR_SET(eps)
+    IR_SET(type) IR_SET(eps) IR_SET(sandwich) IR_SET(clip_residual)
+}
+
+void to_json(ordered_json& j, const Embedding& v) {
+    IR_SET(scaled) IR_SET(scale_bf16)
+}
+
+void to_json(ordered_json& j, const PrefixRename& v) {
+    IR_SET(from) IR_SET(to) IR_SET(comma)
+}
+
+void to_json(ordered_json& j, const DispatchCase& v) {
+    IR_SET(text_model_type) IR_SET(configuration) IR_SET(model)
 }
 
 void to_json(ordered_json& j, const Head& v) {
-    IR_SET(tie) IR_SET(tie_from_config) IR_SET(always_tied) IR_SET(never_tied)
+    IR_SET(tie) IR_SET(tie_from_config) IR_SET(always_tied) IR_SET(never_tied) IR_SET(tie_from_weights)
 }
 
 void to_json(ordered_json& j, const DropPattern& v) {
@@ -82,17 +100,20 @@ void to_json(ordered_json& j, const DropPattern& v) {
 }
 
 void to_json(ordered_json& j, const Sanitize& v) {
-    IR_SET(drop) IR_SET(has_drop)
+    IR_SET(drop) IR_SET(has_drop) IR_SET(prefixes) IR_SET(has_prefixes)
 }
 
 void to_json(ordered_json& j, const ModelFile& v) {
     IR_SET(family) IR_SET(swift_name) IR_SET(file_name) IR_SET(description) IR_SET(reference) IR_SET(sources)
-    IR_SET(model_types) IR_SET(types) IR_SET(config) IR_SET(attention) IR_SET(mlp) IR_SET(norm) IR_SET(head)
-    IR_SET(sanitize)
+    IR_SET(model_types) IR_SET(types) IR_SET(config) IR_SET(attention) IR_SET(mlp) IR_SET(norm) IR_SET(embedding)
+    IR_SET(head)
+    IR_SET(sanitize) IR_SET(wrappers)
 }
 
 void to_json(ordered_json& j, const RegistryEntry& v) {
-    IR_SET(model_type) IR_SET(family) IR_SET(configuration) IR_SET(model) IR_SET(comma)
+    IR_SET(model_type) IR_SET(family) IR_SET(configuration) IR_SET(model) IR_SET(comma) IR_SET(wrapped)
+    IR_SET(from_top_level) IR_SET(defaults) IR_SET(dispatches) IR_SET(dispatch) IR_SET(default_configuration)
+    IR_SET(default_model)
 }
 
 void to_json(ordered_json& j, const RegistryFamily& v) {
@@ -101,6 +122,12 @@ void to_json(ordered_json& j, const RegistryFamily& v) {
 
 void to_json(ordered_json& j, const Registry& v) {
     IR_SET(entries) IR_SET(families) IR_SET(supported)
+}
+
+void to_json(ordered_json& j, const Wrapper& v) {
+    IR_SET(model_type) IR_SET(from_top_level) IR_SET(defaults)
+    j["dispatch"] = ordered_json::object();
+    for (const auto& [type, family] : v.dispatch) j["dispatch"][type] = family;
 }
 
 #undef IR_SET

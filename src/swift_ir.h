@@ -108,10 +108,16 @@ struct Configuration {
     std::string rope_scaling_field;
     std::vector<RoPEScalingKind> rope_scaling_kinds;
     bool rope_scaling_none_supported = false;
+    bool rope_scaling_has_original = false;  // longrope reads an overriding context length
+    std::string rope_scaling_original_field;
+    std::string rotary_dimensions;  // Swift expression of the rotated width, inside the initializer
     // Sliding layers: fields to validate together.
     bool validates_sliding = false;
     std::string layer_types_field;
     std::string window_field;
+    // Per-layer RoPE on/off: the field to validate against the layer count.
+    bool validates_rope_layers = false;
+    std::string rope_layers_field;
 };
 
 struct RoPE {
@@ -119,9 +125,22 @@ struct RoPE {
     std::string base;            // `args.ropeTheta`
     std::string scaling;         // `args.ropeScaling` or `nil`
     std::string max_positions;   // `args.maxPositionEmbeddings` or `nil`
+    std::string original_max_positions;  // an override for longrope, or `nil`
+    bool partial = false;        // only a fraction of each head is rotated
+    std::string fraction;        // `args.partialRotaryFactor`, when partial
 };
 
 struct Attention {
+    bool fused_qkv = false;  // one qkv_proj split into q, k, v
+    bool per_layer = false;  // the layer index decides something (RoPE base, NoPE), so init takes it
+    bool scale_head_dim = false;   // 1/sqrt(head_dim)
+    bool scale_from_field = false; // 1/sqrt(scale_field)
+    std::string scale_field;
+    bool scale_one = false;
+    bool local_rope = false;       // sliding layers rotate with their own base, unscaled
+    std::string local_base;
+    bool nope_layers = false;      // layers marked 0 in rope_layers take no position embedding
+    std::string rope_layers;       // `args.noRopeLayers`
     std::string qkv_bias;  // Swift expression
     std::string o_bias;
     bool qk_norm = false;  // per-head RMSNorm on q and k before RoPE
@@ -132,20 +151,29 @@ struct Attention {
 };
 
 struct MLP {
+    bool fused = false;  // one gate_up_proj split into gate and up
     std::string bias;
     std::string activation;  // MLXNN function: `silu`
 };
 
 struct Norm {
-    std::string type;  // `RMSNorm`
+    std::string type;  // `RMSNorm`, `OnePlusRMSNorm`
     std::string eps;   // `args.rmsNormEps`
+    bool sandwich = false;       // four norms per layer
+    bool clip_residual = false;  // float16 residuals added in float32 and clipped
+};
+
+struct Embedding {
+    bool scaled = false;
+    bool scale_bf16 = false;  // sqrt(hidden) rounded to bfloat16 first
 };
 
 struct Head {
     std::string tie;          // Swift expression deciding the tie
     bool tie_from_config = false;
     bool always_tied = false;
-    bool never_tied = false;
+    bool never_tied = false;     // an lm_head always (tie_from_weights included)
+    bool tie_from_weights = false;  // lm_head filled from the embedding when the checkpoint has none
 };
 
 struct DropPattern {
@@ -154,10 +182,28 @@ struct DropPattern {
     bool comma = false;   // a list of several elements ends every line with a comma
 };
 
+struct PrefixRename {
+    std::string from;  // Swift string literals
+    std::string to;
+    bool comma = false;
+};
+
 struct Sanitize {
     std::vector<DropPattern> drop;
     bool has_drop = false;
+    std::vector<PrefixRename> prefixes;
+    bool has_prefixes = false;
 };
+
+/// A model type whose checkpoints wrap the text model (lowered into the registry).
+struct Wrapper {
+    std::string model_type;
+    std::string from_top_level;  // Swift dictionary literal
+    std::string defaults;        // Swift dictionary literal
+    std::vector<std::pair<std::string, std::string>> dispatch;  // text model_type ("*": any other) -> family
+};
+
+void to_json(nlohmann::ordered_json& j, const Wrapper& v);
 
 /// Everything one `<SwiftName>Generated.swift` says.
 struct ModelFile {
@@ -173,8 +219,17 @@ struct ModelFile {
     Attention attention;
     MLP mlp;
     Norm norm;
+    Embedding embedding;
     Head head;
     Sanitize sanitize;
+    std::vector<Wrapper> wrappers;
+};
+
+/// One text model a wrapper checkpoint may hold, chosen by `text_config.model_type`.
+struct DispatchCase {
+    std::string text_model_type;  // a Swift string literal
+    std::string configuration;
+    std::string model;
 };
 
 struct RegistryEntry {
@@ -183,6 +238,13 @@ struct RegistryEntry {
     std::string configuration;
     std::string model;
     bool comma = false;  // in a multi-line list of several entries
+    bool wrapped = false;  // the checkpoint nests the text model in text_config
+    std::string from_top_level;  // Swift dictionary literal of rewrites
+    std::string defaults;        // Swift dictionary literal of defaults
+    bool dispatches = false;
+    std::vector<DispatchCase> dispatch;  // explicit text model types
+    std::string default_configuration;  // for any other text model type
+    std::string default_model;
 };
 
 struct RegistryFamily {
@@ -215,6 +277,9 @@ void to_json(nlohmann::ordered_json& j, const RoPE& v);
 void to_json(nlohmann::ordered_json& j, const Attention& v);
 void to_json(nlohmann::ordered_json& j, const MLP& v);
 void to_json(nlohmann::ordered_json& j, const Norm& v);
+void to_json(nlohmann::ordered_json& j, const Embedding& v);
+void to_json(nlohmann::ordered_json& j, const PrefixRename& v);
+void to_json(nlohmann::ordered_json& j, const DispatchCase& v);
 void to_json(nlohmann::ordered_json& j, const Head& v);
 void to_json(nlohmann::ordered_json& j, const DropPattern& v);
 void to_json(nlohmann::ordered_json& j, const Sanitize& v);

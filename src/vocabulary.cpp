@@ -92,7 +92,7 @@ KeySpec build_root() {
     KeySpec scaling_types = key("scaling_types", Type::EnumList,
         "The `rope_scaling` types this family applies. A checkpoint naming any other type is refused "
         "when its configuration is decoded, never ignored.");
-    scaling_types.values = {"linear", "llama3", "yarn", "longrope"};
+    scaling_types.values = {"linear", "llama3", "yarn", "longrope", "su"};
     scaling_types.default_yaml = "[]";
     KeySpec rope = map_key("rope", "Rotary position embedding.", {
         with_default(key("interleaved", Type::Flag,
@@ -102,6 +102,18 @@ KeySpec build_root() {
         scaling_types,
         field_key("max_positions", "int",
             "The config field holding `max_position_embeddings`, which longrope scaling needs."),
+        field_key("original_max_positions", "int",
+            "A config field holding the pre-extension context length, used by longrope/su scaling "
+            "instead of the one inside `rope_scaling` (Phi-3 keeps it at the top level)."),
+        field_key("fraction", "float",
+            "The config field holding the fraction of each head that is rotated (`partial_rotary_factor`); "
+            "the rotated width is int(head_dim * fraction), the rest passes through."),
+        field_key("layers", "int_list",
+            "A config field listing, per layer, 1 to rotate and 0 for no position embedding at all "
+            "(NoPE), e.g. `no_rope_layers`; its length must equal the layer count."),
+        field_key("local_base", "float",
+            "A config field holding the RoPE base of sliding-window layers (`rope_local_base_freq`); those "
+            "layers rotate without scaling, the full-attention layers use `base` and `scaling`."),
     });
     KeySpec sliding = map_key("sliding", "Sliding-window attention on some layers.", {
         field_key("layer_types", "layer_types",
@@ -110,41 +122,83 @@ KeySpec build_root() {
         field_key("window", "int", "The config field holding the window length."),
     });
     KeySpec attention = map_key("attention", "The attention block.", {
+        enum_key("projection", {"separate", "fused_qkv"}, "separate",
+            "`separate`: `q_proj`, `k_proj`, `v_proj`. `fused_qkv`: one `qkv_proj` whose output rows are "
+            "[q | k | v], split at run time."),
         bias,
         enum_key("qk_norm", {"none", "per_head"}, "none",
             "Normalisation of queries and keys before RoPE. `per_head`: an RMSNorm over the head "
             "dimension with one weight shared by all heads (`q_norm`, `k_norm`)."),
-        enum_key("scale", {"inverse_sqrt_head_dim"}, "inverse_sqrt_head_dim",
-            "The softmax scale. `inverse_sqrt_head_dim`: 1/sqrt(head_dim)."),
+        enum_key("scale", {"inverse_sqrt_head_dim", "inverse_sqrt_field", "one"}, "inverse_sqrt_head_dim",
+            "The softmax scale. `inverse_sqrt_head_dim`: 1/sqrt(head_dim); `inverse_sqrt_field`: "
+            "1/sqrt of the config field `scale_field` (e.g. `query_pre_attn_scalar`); `one`: 1."),
+        field_key("scale_field", "float", "The config field of `scale: inverse_sqrt_field`."),
         rope,
         sliding,
     });
     top.push_back(attention);
 
     top.push_back(map_key("mlp", "The feed-forward block.", {
-        enum_key("kind", {"gated"}, "gated",
-            "`gated`: down(act(gate(x)) * up(x)) with separate `gate_proj` and `up_proj`."),
-        enum_key("activation", {"silu"}, "silu", "The activation of the gate."),
+        enum_key("kind", {"gated", "fused_gated"}, "gated",
+            "`gated`: down(act(gate(x)) * up(x)) with separate `gate_proj` and `up_proj`. "
+            "`fused_gated`: the same with one `gate_up_proj` whose output is [gate | up]."),
+        enum_key("activation", {"silu", "gelu_approx"}, "silu",
+            "The activation of the gate: `silu`, or `gelu_approx` (the tanh approximation of GELU)."),
         with_default(key("bias", Type::Flag, "Bias on the MLP projections."), "false"),
     }));
 
     top.push_back(map_key("norm", "The normalisation layers.", {
-        enum_key("kind", {"rms"}, "rms", "`rms`: x * rsqrt(mean(x^2) + eps) * weight."),
-        enum_key("placement", {"pre"}, "pre",
-            "`pre`: h = x + attn(norm1(x)); out = h + mlp(norm2(h))."),
+        enum_key("kind", {"rms", "rms_one_plus"}, "rms",
+            "`rms`: x * rsqrt(mean(x^2) + eps) * weight. `rms_one_plus`: the same times (1 + weight), "
+            "for checkpoints whose norm weights are stored around zero. q/k norms use the same kind."),
+        enum_key("placement", {"pre", "sandwich"}, "pre",
+            "`pre`: h = x + attn(norm1(x)); out = h + mlp(norm2(h)). `sandwich`: four norms, "
+            "h = x + norm2(attn(norm1(x))); out = h + norm4(mlp(norm3(h)))."),
         required(field_key("eps", "float", "The config field holding the norm epsilon.")),
+    }));
+
+    top.push_back(map_key("residual", "The residual additions.", {
+        with_default(key("clip_float16", Type::Bool,
+            "In float16, add residuals in float32 and clip to the float16 range (other dtypes add "
+            "plainly)."), "false"),
+    }));
+
+    top.push_back(map_key("embedding", "The token embedding.", {
+        enum_key("scale", {"none", "sqrt_hidden", "sqrt_hidden_bf16"}, "none",
+            "Multiplies the embedding output: `sqrt_hidden` by sqrt(hidden size), `sqrt_hidden_bf16` by "
+            "sqrt(hidden size) rounded to bfloat16 first (as Gemma 3 does, even in float32)."),
     }));
 
     top.push_back(map_key("head", "The language-model head.", {
         with_default(key("tie", Type::Flag,
             "Reuse the embedding matrix as the output projection instead of an `lm_head`."), "false"),
+        with_default(key("tie_from_weights", Type::Bool,
+            "The checkpoint decides: an `lm_head` is always built, and filled from the embedding when the "
+            "checkpoint has no `lm_head.weight` (`tie` is then unused)."), "false"),
     }));
 
     KeySpec drop = key("drop", Type::StringList,
         "Checkpoint keys that `sanitize(weights:)` removes; `*` matches any run of characters. "
         "A tied `lm_head` is removed without being listed.");
     drop.default_yaml = "[]";
-    top.push_back(map_key("weights", "How checkpoint weights map onto the generated modules.", {drop}));
+    KeySpec prefixes = key("prefixes", Type::ScalarMap,
+        "Key prefixes `sanitize(weights:)` rewrites before anything else, longest first: "
+        "`{\"language_model.\": \"\"}` reads a multimodal wrapper's text weights.");
+    prefixes.default_yaml = "{}";
+    top.push_back(map_key("weights", "How checkpoint weights map onto the generated modules.", {prefixes, drop}));
+
+    KeySpec wrappers = identity(key("wrappers", Type::EntryMap,
+        "Model types (claimed in `model_types`) whose checkpoints wrap the text model in `text_config`, "
+        "with the config rewrites the reference applies before reading it."));
+    wrappers.entry_variants = {{
+        key("text_config_from_top_level", Type::ScalarMap,
+            "Keys whose top-level value (or, when absent there, the given default) replaces the one in "
+            "`text_config`."),
+        key("text_config_defaults", Type::ScalarMap, "Values for keys `text_config` does not set."),
+        key("dispatch", Type::ScalarMap,
+            "`text_config.model_type` -> the family whose model serves it; `\"*\"` for any other."),
+    }};
+    top.push_back(wrappers);
 
     KeySpec config = key("config", Type::EntryMap,
         "The Configuration struct: one entry per config.json key the family knows. An entry with `type` "
@@ -219,9 +273,19 @@ const std::vector<ConfigType>& config_types() {
 const std::vector<Derivation>& derivations() {
     static const std::vector<Derivation> list = {
         {"hidden_over_heads", "int", "hidden size / number of heads (integer division).",
-         "ConfigDefaults.headDim", {{"hiddenSize", "hidden"}, {"attentionHeads", "heads"}}},
+         "ConfigDefaults.headDim", {{"hiddenSize", "dims.hidden"}, {"attentionHeads", "dims.heads"}}},
         {"all_full_attention", "layer_types", "every layer `full_attention`.",
-         "ConfigDefaults.allFullAttention", {{"layers", "layers"}}},
+         "ConfigDefaults.allFullAttention", {{"layers", "dims.layers"}}},
+        {"global_every_nth", "layer_types",
+         "layer i is `full_attention` when (i + 1) is a multiple of `sliding_window_pattern`, else "
+         "`sliding_attention`.",
+         "ConfigDefaults.globalEveryNth", {{"layers", "dims.layers"}, {"pattern", "config.sliding_window_pattern"}}},
+        {"alternating_sliding_full", "layer_types",
+         "`sliding_attention`, `full_attention`, alternating from the first layer.",
+         "ConfigDefaults.alternatingSlidingFull", {{"layers", "dims.layers"}}},
+        {"rope_except_every_nth", "int_list",
+         "1 (rotate) for every layer except when (i + 1) is a multiple of `no_rope_layer_interval`, 0 there.",
+         "ConfigDefaults.ropeExceptEveryNth", {{"layers", "dims.layers"}, {"interval", "config.no_rope_layer_interval"}}},
     };
     return list;
 }
@@ -250,8 +314,9 @@ const std::vector<Policy>& policies() {
 
 const std::vector<std::string>& inert_config_keys() {
     static const std::vector<std::string> keys = {
-        "_name_or_path", "architectures", "attention_dropout", "bos_token_id", "dtype", "eos_token_id",
-        "initializer_range", "pad_token_id", "torch_dtype", "transformers_version", "use_cache",
+        "_name_or_path", "architectures", "attention_dropout", "auto_map", "bos_token_id", "dtype",
+        "embd_pdrop", "eos_token_id", "initializer_range", "pad_token_id", "resid_pdrop", "torch_dtype",
+        "transformers_version", "use_cache",
     };
     return keys;
 }
@@ -313,6 +378,7 @@ std::string type_name(const KeySpec& spec) {
         case Type::Field: return "config field (" + spec.field_type + ")";
         case Type::Default: return "default value";
         case Type::Scalars: return "list of scalars";
+        case Type::ScalarMap: return "mapping of names to scalars";
     }
     return "value";
 }

@@ -25,6 +25,7 @@ enum class Type {
     Field,       // the name of a config field whose type is `field_type`
     Default,     // a config default: a literal, {derive: NAME} or {field: KEY}
     Scalars,     // list of scalars (bool, number or string)
+    ScalarMap,   // free keys, each a scalar (bool, number or string)
 };
 
 enum class Inherit {
@@ -45,7 +46,7 @@ struct KeySpec {
     std::vector<std::string> values;         // Enum, EnumList
     std::vector<KeySpec> children;           // Map
     std::vector<std::vector<KeySpec>> entry_variants;  // EntryMap: one of these key sets
-    std::vector<std::string> variant_tags;   // EntryMap: the key that selects each variant
+    std::vector<std::string> variant_tags;   // EntryMap: the key that selects each variant (none: one variant)
     Inherit inherit = Inherit::Merge;
     Required required = Required::No;
     std::optional<std::string> default_yaml;  // default as YAML text, applied after inheritance
@@ -69,7 +70,9 @@ struct Derivation {
     std::string result_type;  // config type
     std::string doc;
     std::string swift_function;  // runtime function, e.g. "ConfigDefaults.headDim"
-    std::vector<std::pair<std::string, std::string>> arguments;  // Swift label -> dims role
+    /// Swift label -> where the argument comes from: "dims.ROLE" (the field bound to a dimension
+    /// role) or "config.KEY" (the config field KEY, which the family must declare).
+    std::vector<std::pair<std::string, std::string>> arguments;
 };
 
 /// The dimension roles every concrete family binds to config fields; each role names the

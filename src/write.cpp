@@ -20,6 +20,8 @@ namespace {
 std::string staged_name(const std::string& path) { return path + ".hf2swift-staged"; }
 
 std::string errno_text(int err) { return std::strerror(err); }
+
+std::string blocked_directory_message() { return "exists and is not a directory; cannot write under it"; }
 }  // namespace
 
 std::optional<std::string> DiskSink::read(const std::string& path) {
@@ -59,7 +61,8 @@ void DiskSink::stage(const std::string& path, const std::string& content) {
             std::error_code ec;
             auto status = fs::status(p, ec);
             if (status.type() == fs::file_type::directory) break;
-            if (status.type() != fs::file_type::not_found) throw WriteError(path, "cannot write: " + errno_text(ENOTDIR));
+            // Name the file in the way, not the first output that tripped over it.
+            if (status.type() != fs::file_type::not_found) throw WriteError(p.string(), blocked_directory_message());
             missing.push_back(p);
             if (p == p.parent_path()) break;
         }
@@ -123,7 +126,7 @@ std::vector<std::string> MemorySink::list(const std::string& dir) {
 void MemorySink::stage(const std::string& path, const std::string& content) {
     if (directories.count(path)) throw WriteError(path, "cannot write: " + errno_text(EISDIR));
     for (fs::path p = fs::path(path).parent_path(); !p.empty(); p = p.parent_path()) {
-        if (files.count(p.string())) throw WriteError(path, "cannot write: " + errno_text(ENOTDIR));
+        if (files.count(p.string())) throw WriteError(p.string(), blocked_directory_message());
         if (p == p.parent_path()) break;
     }
     staged_[path] = content;

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = ROOT / "tests" / "data" / "hf-configs"
 OUT = ROOT / "tests" / "fixtures" / "configs"
 # The model types whose families exist so far; the others are added with their families.
-SERVED = {"llama", "mistral", "qwen2", "qwen3"}
+SERVED = {"llama", "mistral", "qwen2", "qwen3", "phi3", "gemma3_text", "gemma3", "smollm3"}
 ROPE_OFFSET = 3
 
 
@@ -37,43 +37,61 @@ def rope_input(head_dim: int) -> mx.array:
 
 def facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
     model_class, args_class = _get_classes(config)
+    args = args_class.from_dict(copy.deepcopy(config))
     # MLX is lazy: building the full-size model allocates nothing until evaluated.
-    model = model_class(args_class.from_dict(copy.deepcopy(config)))
+    model = model_class(args)
+    text = getattr(model, "language_model", model)
+    text_args = getattr(text, "args", args)
     layers = model.layers
     attention = layers[0].self_attn
     heads = attention.n_heads
-    head_dim = attention.q_proj.weight.shape[0] // heads
+    query = attention.q_proj if hasattr(attention, "q_proj") else None
+    head_dim = query.weight.shape[0] // heads if query is not None else attention.head_dim
+    mlp = layers[0].mlp
+    intermediate = (mlp.gate_proj.weight.shape[0] if hasattr(mlp, "gate_proj")
+                    else mlp.gate_up_proj.weight.shape[0] // 2)
     caches = model.make_cache() if hasattr(model, "make_cache") else None
     layer_kinds = []
     for i, layer in enumerate(layers):
-        sliding = bool(getattr(layer, "use_sliding", False))
+        sliding = bool(getattr(layer, "use_sliding", False) or getattr(layer.self_attn, "is_sliding", False))
         kind = {"sliding": sliding}
         if caches is not None:
             cache = caches[i]
             kind["cache"] = type(cache).__name__
             kind["window"] = getattr(cache, "max_size", None)
         layer_kinds.append(kind)
-    rope = attention.rope
-    x = rope_input(head_dim)
-    y = rope(x, offset=ROPE_OFFSET)
+    # One RoPE per kind of layer: the first layer, the first layer of the other attention kind if
+    # any, and the first whose RoPE differs in kind (a NoPE layer).
+    rope_class = [type(layer.self_attn.rope).__name__ for layer in layers]
+    rope_layers = [0] + [i for i, k in enumerate(layer_kinds) if k["sliding"] != layer_kinds[0]["sliding"]][:1]
+    rope_layers += [i for i, c in enumerate(rope_class) if c != rope_class[0] and i not in rope_layers][:1]
+    ropes, tensors = [], {}
+    for i in rope_layers:
+        rope = layers[i].self_attn.rope
+        x = rope_input(head_dim)
+        tensors[f"layer{i}.x"] = x
+        tensors[f"layer{i}.y"] = rope(x, offset=ROPE_OFFSET)
+        ropes.append({"layer": i, "class": type(rope).__name__, "offset": ROPE_OFFSET})
+    tied = getattr(text_args, "tie_word_embeddings", None)
     record = {
         "model_type": config["model_type"],
         "layers": len(layers),
-        "hidden": model.model.embed_tokens.weight.shape[1],
-        "vocab": model.model.embed_tokens.weight.shape[0],
+        "hidden": text.model.embed_tokens.weight.shape[1],
+        "vocab": text.model.embed_tokens.weight.shape[0],
         "heads": heads,
         "kv_heads": attention.n_kv_heads,
         "head_dim": head_dim,
-        "intermediate": layers[0].mlp.gate_proj.weight.shape[0],
+        "intermediate": intermediate,
         "scale": attention.scale,
-        "qkv_bias": "bias" in attention.q_proj,
+        "qkv_bias": "bias" in (query if query is not None else attention.qkv_proj),
         "o_bias": "bias" in attention.o_proj,
         "qk_norm": hasattr(attention, "q_norm"),
-        "tied": not hasattr(model, "lm_head"),
+        # None: the checkpoint's weights decide (no tie_word_embeddings setting is read).
+        "tied": tied,
         "layer_kinds": layer_kinds,
-        "rope": {"class": type(rope).__name__, "offset": ROPE_OFFSET},
+        "rope": ropes,
     }
-    return record, {"x": x, "y": y}
+    return record, tensors
 
 
 def build():

@@ -15,6 +15,7 @@ import os
 import shutil
 import sys
 import tempfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +51,8 @@ class Fixture:
     # computed from this equivalent config instead; the Swift side must read `config` itself.
     reference_config: dict | None = None
     windows: list[int] = field(default_factory=list)
+    # Weights left out of the checkpoint (a tied head that only the absence of lm_head announces).
+    drop: list[str] = field(default_factory=list)
 
 
 def with_(base: dict, **changes) -> dict:
@@ -60,6 +63,14 @@ def with_(base: dict, **changes) -> dict:
 
 LLAMA3_SCALING = {"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
                   "original_max_position_embeddings": 16}
+
+GEMMA3 = {
+    "model_type": "gemma3_text", "hidden_size": 72, "num_hidden_layers": 4, "intermediate_size": 128,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-6,
+    "vocab_size": 256, "rope_theta": 1000000.0, "rope_local_base_freq": 10000.0,
+    "query_pre_attn_scalar": 24, "sliding_window": 5, "sliding_window_pattern": 2,
+    "max_position_embeddings": 512,
+}
 
 FIXTURES = [
     Fixture("llama", "llama", "plain llama, GQA 2", LLAMA),
@@ -92,6 +103,36 @@ FIXTURES = [
     Fixture("mistral", "mistral", "head_dim 32, not hidden/heads; sliding_window null; GQA 4",
             with_(LLAMA, model_type="mistral", num_attention_heads=8, num_key_value_heads=2, head_dim=32,
                   sliding_window=None, rope_theta=1000000.0)),
+    Fixture("phi3", "phi3", "fused qkv and gate_up projections, GQA 2",
+            with_(LLAMA, model_type="phi3")),
+    Fixture("phi3_partial", "phi3", "partial_rotary_factor 0.75, rope_traditional",
+            with_(LLAMA, model_type="phi3", partial_rotary_factor=0.75, rope_traditional=True)),
+    Fixture("phi3_longrope", "phi3",
+            "longrope over 0.75 of each head; original context (top level) below max positions",
+            with_(LLAMA, model_type="phi3", partial_rotary_factor=0.75, max_position_embeddings=4096,
+                  original_max_position_embeddings=256,
+                  rope_scaling={"type": "longrope", "short_factor": [1.0 + 0.05 * i for i in range(6)],
+                                "long_factor": [1.0 + 0.4 * i for i in range(6)]})),
+    Fixture("gemma3_tied", "gemma3",
+            "hidden 72 (sqrt not exact in bfloat16), no lm_head in the checkpoint, sliding window 5",
+            GEMMA3, windows=[5], drop=["lm_head.weight"]),
+    Fixture("gemma3_untied", "gemma3", "an lm_head in the checkpoint; hidden 64",
+            with_(GEMMA3, hidden_size=64), windows=[5]),
+    Fixture("gemma3_rope_linear", "gemma3", "linear rope_scaling on the global layers",
+            with_(GEMMA3, rope_scaling={"rope_type": "linear", "factor": 8.0}), windows=[5],
+            drop=["lm_head.weight"]),
+    Fixture("gemma3_wrapper", "gemma3",
+            "a multimodal checkpoint: text_config, top-level vocab_size, language_model. weights",
+            {"model_type": "gemma3", "vocab_size": 256,
+             "text_config": {k: v for k, v in GEMMA3.items()
+                             if k not in ("vocab_size", "num_attention_heads", "num_key_value_heads")}},
+            windows=[5], drop=["language_model.lm_head.weight"]),
+    Fixture("smollm3", "smollm3", "4 layers, no_rope_layers derived: the 4th layer is NoPE",
+            with_(LLAMA, model_type="smollm3", num_hidden_layers=4)),
+    Fixture("smollm3_explicit", "smollm3",
+            "an explicit no_rope_layers list that the interval would not give; tied",
+            with_(LLAMA, model_type="smollm3", num_hidden_layers=4, no_rope_layers=[0, 1, 0, 1],
+                  no_rope_layer_interval=4, tie_word_embeddings=True)),
     Fixture("qwen2", "qwen2", "q/k/v bias, tied embeddings, GQA 2",
             with_({k: v for k, v in LLAMA.items() if k != "max_position_embeddings"},
                   model_type="qwen2", rope_theta=1000000.0, tie_word_embeddings=True)),
@@ -146,12 +187,19 @@ def reference_directory(fixture: Fixture, directory: Path, scratch: Path) -> Pat
     return scratch
 
 
-def build(fixture: Fixture, index: int) -> None:
-    rng = np.random.default_rng(1000 + index)
+def seed_of(fixture: Fixture) -> int:
+    """A seed from the fixture's name, so adding a fixture does not change the others."""
+    return zlib.crc32(fixture.name.encode())
+
+
+def build(fixture: Fixture) -> None:
+    rng = np.random.default_rng(seed_of(fixture))
     config = copy.deepcopy(fixture.reference_config or fixture.config)
     model_class, args_class = _get_classes(config)
     template = model_class(args_class.from_dict(copy.deepcopy(config)))
     weights = randomised_weights(template, rng)
+    for key in fixture.drop:
+        del weights[key]
     directory = OUT / fixture.name
     if directory.exists():
         shutil.rmtree(directory)
@@ -164,7 +212,7 @@ def build(fixture: Fixture, index: int) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         expected = run_reference(reference_directory(fixture, directory, Path(scratch)), tokens)
     mx.save_safetensors(str(directory / "expected.safetensors"), expected,
-                        metadata={"mlx": mx.__version__, "mlx_lm": mlx_lm.__version__, "seed": str(1000 + index)})
+                        metadata={"mlx": mx.__version__, "mlx_lm": mlx_lm.__version__, "seed": str(seed_of(fixture))})
 
 
 def check(fixture: Fixture) -> str | None:
@@ -215,7 +263,7 @@ def main() -> int:
             failures += 1
         return 1 if failures else 0
     for f in chosen:
-        build(f, FIXTURES.index(f))
+        build(f)
         print(f"wrote tests/fixtures/models/{f.name}")
     (OUT / "fixtures.json").write_text(json.dumps(manifest(), indent=2) + "\n")
     return 0

@@ -3,7 +3,7 @@
 regenerates the Swift with hf2swift, runs the parity tests against each mutant, and requires the
 fixtures the mistake affects (and only those) to fail.
 
-Usage: tools/mutation_check.py path/to/hf2swift
+Usage: tools/mutation_check.py path/to/hf2swift [MUTATION...]   (default: every mutation)
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SWIFT = ROOT / "swift"
 SCRATCH = Path(os.environ.get("HF2SWIFT_MUTATION_SCRATCH", Path(tempfile.gettempdir()) / "hf2swift-mutation-check"))
 
+GEMMA3 = {"gemma3_tied", "gemma3_untied", "gemma3_rope_linear", "gemma3_wrapper"}
 LLAMA_ROPE_SCALED = {"llama_rope_llama3", "llama_rope_parameters", "llama_rope_linear", "llama_rope_yarn",
                      "llama_rope_longrope"}
 
@@ -56,6 +57,36 @@ MUTATIONS = [
     Mutation("ignored_sliding_window", "layer_types read but every layer attends over the full context",
              [("llama.yaml", "  sliding:\n    layer_types: layer_types\n    window: sliding_window\n", "")],
              {"llama_sliding"}),
+    Mutation("phi3_interleaved_rope", "phi3 rotating interleaved pairs",
+             [("phi3.yaml", "    interleaved: rope_traditional", "    interleaved: true")],
+             # phi3_partial asks for rope_traditional itself; longrope always rotates halves.
+             {"phi3"}),
+    Mutation("phi3_full_rotary", "partial_rotary_factor read but every dimension rotated",
+             [("phi3.yaml", "    fraction: partial_rotary_factor\n", "")],
+             {"phi3_partial", "phi3_longrope"}),
+    Mutation("phi3_original_context", "longrope's original context taken from max_position_embeddings",
+             [("phi3.yaml", "    original_max_positions: original_max_position_embeddings\n", "")],
+             {"phi3_longrope"}),
+    Mutation("smollm3_rope_everywhere", "no_rope_layers read but every layer rotated",
+             [("smollm3.yaml", "attention:\n  rope:\n    layers: no_rope_layers\n", "")],
+             {"smollm3", "smollm3_explicit"}),
+    Mutation("gemma3_plain_rmsnorm", "RMSNorm scaling by w instead of (1 + w)",
+             [("gemma3.yaml", "norm: {kind: rms_one_plus, placement: sandwich}",
+               "norm: {kind: rms, placement: sandwich}")],
+             GEMMA3),
+    Mutation("gemma3_unscaled_embedding", "the embedding not multiplied by sqrt(hidden_size)",
+             [("gemma3.yaml", "embedding: {scale: sqrt_hidden_bf16}", "embedding: {scale: none}")],
+             GEMMA3),
+    Mutation("gemma3_unrounded_embedding_scale", "sqrt(hidden_size) not rounded to bfloat16",
+             [("gemma3.yaml", "embedding: {scale: sqrt_hidden_bf16}", "embedding: {scale: sqrt_hidden}")],
+             # sqrt(64) is exact in bfloat16; sqrt(72) is not.
+             GEMMA3 - {"gemma3_untied"}),
+    Mutation("gemma3_head_dim_scale", "softmax scaled by head_dim instead of query_pre_attn_scalar",
+             [("gemma3.yaml", "  scale: inverse_sqrt_field\n  scale_field: query_pre_attn_scalar\n", "")],
+             GEMMA3),
+    Mutation("gemma3_global_rope_base_everywhere", "sliding layers rotating with the global RoPE base",
+             [("gemma3.yaml", "    local_base: rope_local_base_freq\n", "")],
+             GEMMA3),
 ]
 
 
@@ -130,10 +161,15 @@ def failing_fixtures(package: Path) -> set[str]:
 
 
 def main() -> int:
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2:
         print(__doc__)
         return 2
     hf2swift = str(Path(sys.argv[1]).resolve())
+    selected = [m for m in MUTATIONS if len(sys.argv) == 2 or m.name in sys.argv[2:]]
+    unknown = set(sys.argv[2:]) - {m.name for m in MUTATIONS}
+    if unknown:
+        print(f"unknown mutation: {', '.join(sorted(unknown))}")
+        return 2
     SCRATCH.mkdir(parents=True, exist_ok=True)
     generate(hf2swift, None)
     package = prepare_package()
@@ -143,7 +179,7 @@ def main() -> int:
         return 1
     print("baseline: every fixture passes")
     problems = 0
-    for mutation in MUTATIONS:
+    for mutation in selected:
         generate(hf2swift, mutation)
         failed = failing_fixtures(package)
         missed = mutation.fails - failed

@@ -1,6 +1,11 @@
 // tests/golden/errors: one directory per kind of bad input. Expectations sit next to the offending
 // line (`expect-error@+N:COL: message`); each case must fail with exactly those errors, exit 1, and
 // leave the output directory byte-identical.
+//
+// case.txt directives: `expect: LINE` (an error line that has no place for a comment), `file: PATH`
+// and `mkdir: PATH` (something in the way, made before the run), `out: DIR` (the output directory),
+// `fail-write: K` (the K-th staged write fails, as on a full disk: the disk sink is wrapped in a
+// FaultInjectingSink).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -24,6 +29,7 @@ struct Case {
     std::string out = "generated";
     std::vector<std::string> make_dirs;
     std::vector<std::string> make_files;
+    int fail_write = 0;  // 0: no injected failure
 };
 
 void collect_expectations(Case& c) {
@@ -49,6 +55,7 @@ void collect_expectations(Case& c) {
                 if (line.rfind("mkdir: ", 0) == 0) c.make_dirs.push_back(line.substr(7));
                 if (line.rfind("file: ", 0) == 0) c.make_files.push_back(line.substr(6));
                 if (line.rfind("expect: ", 0) == 0) c.expected.push_back(line.substr(8));
+                if (line.rfind("fail-write: ", 0) == 0) c.fail_write = std::stoi(line.substr(12));
             }
         }
     }
@@ -80,7 +87,7 @@ TEST_SUITE("errors") {
 
 TEST_CASE("errors: every bad-input case fails with exactly its expected errors and changes nothing") {
     std::vector<Case> all = cases();
-    REQUIRE(all.size() >= 12);
+    REQUIRE(all.size() >= 40);
     for (const Case& c : all) {
         CAPTURE(c.name);
         {
@@ -107,8 +114,10 @@ TEST_CASE("errors: every bad-input case fails with exactly its expected errors a
             args.paths.templates = tmp.str("templates");
             args.paths.out = tmp.str(c.out);
             DiskSink disk;
+            FaultInjectingSink faulty(disk, c.fail_write);
+            OutputSink& sink = c.fail_write > 0 ? static_cast<OutputSink&>(faulty) : disk;
             std::ostringstream out, err;
-            int code = run_generate(args, disk, out, err);
+            int code = run_generate(args, sink, out, err);
             std::string text = replace_all(err.str(), tmp.str() + "/", "");
 
             CHECK_MESSAGE(code == kDiagnostics, text);

@@ -10,6 +10,7 @@
 #include "pipeline.h"
 #include "render.h"
 #include "test_support.h"
+#include "vocabulary.h"
 
 using namespace hf2swift;
 using namespace hf2swift::test;
@@ -87,6 +88,62 @@ TEST_CASE("golden: explain output of each family") {
         REQUIRE_MESSAGE(d.empty(), d.format());
         check_golden("tests/golden/explain/" + f.id + ".txt", text);
     }
+}
+
+namespace {
+void key_paths(const vocab::KeySpec& spec, const std::string& prefix, std::vector<std::string>& out) {
+    for (const auto& c : spec.children) {
+        std::string path = prefix.empty() ? c.name : prefix + "." + c.name;
+        out.push_back(path);
+        key_paths(c, path, out);
+    }
+    for (const auto& variant : spec.entry_variants) {
+        for (const auto& c : variant) out.push_back(prefix + ".*." + c.name);
+    }
+}
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+}  // namespace
+
+TEST_CASE("golden: features select code; no template section or vocabulary key is named after a family") {
+    AtRoot root;
+    FamilySet set = load_family_set("families");
+    std::vector<std::string> names;
+    for (const auto& f : set.families) {
+        names.push_back(lower(f.id));
+        if (!f.abstract) names.push_back(lower(f.text("swift_name")));
+    }
+    std::vector<std::string> keys;
+    key_paths(vocab::root(), "", keys);
+    REQUIRE(keys.size() > 30);
+    for (const auto& key : keys) {
+        for (const auto& name : names) {
+            CHECK_MESSAGE(lower(key).find(name) == std::string::npos, "vocabulary key " << key << " names " << name);
+        }
+    }
+    // Every tag of every template: sections, inverted sections, variables and partials.
+    TemplateSet templates = load_templates("templates");
+    size_t tags = 0;
+    for (const auto& [file, text] : templates.files) {
+        for (size_t at = text.find("{{"); at != std::string::npos; at = text.find("{{", at + 2)) {
+            size_t end = text.find("}}", at);
+            REQUIRE(end != std::string::npos);
+            std::string tag = lower(text.substr(at + 2, end - at - 2));
+            if (!tag.empty() && tag[0] == '!') continue;  // comments may name what they explain
+            ++tags;
+            for (const auto& name : names) {
+                CHECK_MESSAGE(tag.find(name) == std::string::npos, file << ": tag {{" << tag << "}} names " << name);
+            }
+        }
+    }
+    CHECK(tags > 100);
+    // One template per kind of output file, plus partials.
+    size_t outputs = 0;
+    for (const auto& [file, text] : templates.files) outputs += file[0] != '_';
+    CHECK(outputs == 4);
 }
 
 TEST_CASE("golden: a changed family shows up as a diff of exactly the affected Swift") {

@@ -155,7 +155,7 @@ TEST_CASE("load: the family id equals the file name") {
 TEST_CASE("load: syntax errors, empty files, several documents and deep nesting") {
     auto errors = load_errors("family: llamax\nmodel_types: [a, b\nextends: x\n");
     REQUIRE(errors.size() == 1);
-    CHECK(errors[0] == "families/llamax.yaml:3:8: error: YAML syntax: end of sequence flow not found");
+    CHECK(errors[0] == "families/llamax.yaml:3:8: error: YAML syntax: expected ',' or ']' in the flow sequence");
     errors = load_errors("");
     REQUIRE(errors.size() == 1);
     CHECK(errors[0] == "families/llamax.yaml: error: the file is empty; a family document is a mapping");

@@ -86,8 +86,12 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
     }
 
     /// Throws unless `scaling` is absent, `default`, or one of `supported` with the parameters
-    /// that kind needs. `key` names the config key in the error.
-    public static func validate(_ scaling: RoPEScaling?, key: String, supported: [Kind]) throws {
+    /// that kind needs. `key` names the config key in the error. `originalMaxPositionEmbeddings`
+    /// stands in for the scaling's own when the configuration states it elsewhere.
+    public static func validate(
+        _ scaling: RoPEScaling?, key: String, supported: [Kind], originalMaxPositionEmbeddings: Int? = nil,
+        rotaryDimensions: Int? = nil
+    ) throws {
         guard let scaling, scaling.kind != .default else { return }
         guard supported.contains(scaling.kind) else {
             throw ConfigurationError.unsupportedValue(
@@ -108,7 +112,16 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
             }
         case .longrope, .su:
             try need(scaling.longFactor != nil, "long_factor")
-            try need(scaling.originalMaxPositionEmbeddings != nil, "original_max_position_embeddings")
+            // One factor per rotated frequency; any other count cannot scale the rotation.
+            if let rotaryDimensions, let factors = scaling.longFactor, factors.count != rotaryDimensions / 2 {
+                throw ConfigurationError.invalid(
+                    key: key + ".long_factor",
+                    reason: "has \(factors.count) entries; the \(rotaryDimensions) rotated dimensions need "
+                        + "\(rotaryDimensions / 2)")
+            }
+            try need(
+                scaling.originalMaxPositionEmbeddings != nil || originalMaxPositionEmbeddings != nil,
+                "original_max_position_embeddings")
         default:
             break
         }
@@ -144,6 +157,48 @@ public enum ConfigDefaults {
     public static func allFullAttention(layers: Int) -> [AttentionLayerType] {
         Array(repeating: .fullAttention, count: layers)
     }
+
+    /// `global_every_nth`: layer i is full attention when (i + 1) is a multiple of `pattern`.
+    public static func globalEveryNth(layers: Int, pattern: Int) -> [AttentionLayerType] {
+        (0 ..< layers).map { ($0 + 1) % max(pattern, 1) == 0 ? .fullAttention : .slidingAttention }
+    }
+
+    /// `alternating_sliding_full`: sliding, full, sliding, full, ...
+    public static func alternatingSlidingFull(layers: Int) -> [AttentionLayerType] {
+        (0 ..< layers).map { $0 % 2 == 0 ? .slidingAttention : .fullAttention }
+    }
+
+    /// `rope_except_every_nth`: 1 (rotate) except where (i + 1) is a multiple of `interval`.
+    public static func ropeExceptEveryNth(layers: Int, interval: Int) -> [Int] {
+        (0 ..< layers).map { ($0 + 1) % max(interval, 1) != 0 ? 1 : 0 }
+    }
+}
+
+/// The text model's configuration out of a wrapper checkpoint's `config.json`: its `text_config`,
+/// with the rewrites the reference applies before reading it. `fromTopLevel` keys take the
+/// top-level value (or the given default when the top level lacks it); `defaults` fill keys the
+/// text config does not set.
+public func unwrappedTextConfiguration(
+    of configuration: Data, fromTopLevel: [String: Any], defaults: [String: Any]
+) throws -> Data {
+    guard let top = try JSONSerialization.jsonObject(with: configuration) as? [String: Any] else {
+        throw ConfigurationError.invalid(key: "config.json", reason: "is not a JSON object")
+    }
+    guard var text = top["text_config"] as? [String: Any] else {
+        throw ConfigurationError.invalid(key: "text_config", reason: "is missing; this model_type wraps a text model")
+    }
+    for (key, fallback) in fromTopLevel {
+        text[key] = top[key] ?? fallback
+    }
+    for (key, value) in defaults where text[key] == nil || text[key] is NSNull {
+        text[key] = value
+    }
+    return try JSONSerialization.data(withJSONObject: text, options: [.sortedKeys])
+}
+
+/// The `model_type` a configuration states, if any.
+public func textModelType(of configuration: Data) -> String? {
+    (try? JSONSerialization.jsonObject(with: configuration) as? [String: Any])?["model_type"] as? String
 }
 
 /// Checks a per-layer schedule against the layer count and the window it needs.
@@ -157,6 +212,16 @@ public func validateSlidingWindow(layerTypes: [AttentionLayerType], slidingWindo
             throw ConfigurationError.invalid(
                 key: "sliding_window", reason: "sliding_attention layers need a positive sliding_window")
         }
+    }
+}
+
+/// Checks a per-layer RoPE switch list (1 rotates, 0 is NoPE) against the layer count.
+public func validateRoPELayers(_ ropeLayers: [Int], key: String, layers: Int) throws {
+    if ropeLayers.count != layers {
+        throw ConfigurationError.invalid(key: key, reason: "has \(ropeLayers.count) entries for \(layers) layers")
+    }
+    if let bad = ropeLayers.first(where: { $0 != 0 && $0 != 1 }) {
+        throw ConfigurationError.invalid(key: key, reason: "holds \(bad); each entry is 1 (RoPE) or 0 (none)")
     }
 }
 

@@ -26,6 +26,31 @@ public func removingWeights(_ weights: [String: MLXArray], matching patterns: [S
     return weights.filter { key, _ in !patterns.contains { globMatches($0, key) } }
 }
 
+/// `weights` with each key's longest matching prefix in `prefixes` replaced by its value.
+public func renamingPrefixes(_ weights: [String: MLXArray], _ prefixes: [String: String]) -> [String: MLXArray] {
+    let ordered = prefixes.sorted { $0.key.count > $1.key.count }
+    var renamed: [String: MLXArray] = [:]
+    for (key, value) in weights {
+        if let (from, to) = ordered.first(where: { key.hasPrefix($0.key) }) {
+            renamed[to + key.dropFirst(from.count)] = value
+        } else {
+            renamed[key] = value
+        }
+    }
+    return renamed
+}
+
+/// `weights` with a head copied from the embedding under `embedding` when the checkpoint has no
+/// `lm_head.weight`: a tied checkpoint, read by a model that always holds a head.
+public func tyingHead(_ weights: [String: MLXArray], to embedding: String) -> [String: MLXArray] {
+    guard weights["lm_head.weight"] == nil else { return weights }
+    var tied = weights
+    for (key, value) in weights where key.hasPrefix(embedding + ".") {
+        tied["lm_head." + key.dropFirst(embedding.count + 1)] = value
+    }
+    return tied
+}
+
 /// Matches `text` against `pattern` whose only wildcard is `*` (any run, possibly empty).
 func globMatches(_ pattern: String, _ text: String) -> Bool {
     let p = Array(pattern.utf8)

@@ -11,10 +11,20 @@ public protocol RoPELayer: Module {
 
 extension RoPE: RoPELayer {}
 
+/// The position embedding of a NoPE layer: none; queries and keys pass through unchanged.
+public final class NoPE: Module, RoPELayer {
+    override public init() {}
+
+    public func callAsFunction(_ x: MLXArray, offset: Int) -> MLXArray { x }
+}
+
 /// The rotary embedding a configuration asks for. Scaling kinds the family does not support were
 /// refused when the configuration was decoded (`RoPEScaling.validate`), so none reach here.
+/// `originalMaxPositionEmbeddings`, when given, is the pre-extension context length longrope uses
+/// instead of the one inside `rope_scaling` (Phi-3 states it at the top level of its config).
 public func initializeRoPE(
-    dimensions: Int, base: Float, traditional: Bool, scaling: RoPEScaling?, maxPositionEmbeddings: Int?
+    dimensions: Int, base: Float, traditional: Bool, scaling: RoPEScaling?, maxPositionEmbeddings: Int?,
+    originalMaxPositionEmbeddings: Int? = nil
 ) -> RoPELayer {
     guard let scaling, scaling.kind != .default else {
         return RoPE(dimensions: dimensions, traditional: traditional, base: base)
@@ -37,11 +47,17 @@ public func initializeRoPE(
         }
         return SuScaledRoPE(
             dimensions: dimensions, base: base, maxPositionEmbeddings: maxPositionEmbeddings,
-            originalMaxPositionEmbeddings: scaling.originalMaxPositionEmbeddings!,
+            originalMaxPositionEmbeddings: originalMaxPositionEmbeddings ?? scaling.originalMaxPositionEmbeddings!,
             longFactor: scaling.longFactor!, longMScale: scaling.longMScale)
     default:
         preconditionFailure("rope_scaling type \(scaling.kind.rawValue) reached initializeRoPE unvalidated")
     }
+}
+
+/// The rotated width of a head of which only `fraction` is rotated: int(headDim * fraction), with
+/// the product in double precision as Python computes it.
+public func rotaryDimensions(headDim: Int, fraction: Float) -> Int {
+    Int(Double(headDim) * Double(fraction))
 }
 
 /// `base^(2i/d)` for i < d/2, in float32 as MLX computes it.

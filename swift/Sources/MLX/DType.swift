@@ -51,7 +51,7 @@ public enum DType: Hashable, Sendable, CaseIterable {
     }
 
     /// A scalar array holding the largest finite value of this (floating point) type.
-    public var greatestFiniteMagnitudeArray: MLXArray {
+    var greatestFiniteMagnitudeArray: MLXArray {
         guard let info = finfo else {
             fatalError("greatestFiniteMagnitudeArray requires a floating-point dtype, got \(self)")
         }
@@ -64,9 +64,9 @@ public enum DType: Hashable, Sendable, CaseIterable {
     }
 
     public struct FInfo: Sendable {
-        public let dtype: DType
+        let dtype: DType
 
-        public var eps: Double {
+        var eps: Double {
             switch dtype {
             case .float16: 0x1p-10
             case .bfloat16: 0x1p-7
@@ -75,9 +75,9 @@ public enum DType: Hashable, Sendable, CaseIterable {
             }
         }
 
-        public var min: Double { -max }
+        var min: Double { -max }
 
-        public var max: Double {
+        var max: Double {
             switch dtype {
             case .float16: 65504
             case .bfloat16: Double(Float(bitPattern: 0x7F7F_0000))
@@ -86,7 +86,7 @@ public enum DType: Hashable, Sendable, CaseIterable {
             }
         }
 
-        public var smallestNormal: Double {
+        var smallestNormal: Double {
             switch dtype {
             case .float16: 0x1p-14
             case .bfloat16: 0x1p-126
@@ -95,7 +95,7 @@ public enum DType: Hashable, Sendable, CaseIterable {
             }
         }
 
-        public var smallestSubnormal: Double {
+        var smallestSubnormal: Double {
             switch dtype {
             case .float16: 0x1p-24
             case .bfloat16: 0x1p-133

@@ -193,7 +193,7 @@ public func eye(
     eye(n, m: m, k: k, dtype: type.dtype)
 }
 
-public func eye(
+func eye(
     _ n: Int, m: Int? = nil, k: Int = 0, dtype: DType, stream: StreamOrDevice = .default
 ) -> MLXArray {
     let m = m ?? n
@@ -203,13 +203,13 @@ public func eye(
     return diagonal.asType(dtype)
 }
 
-public func identity(
+func identity(
     _ n: Int, type: (some HasDType).Type = Float.self, stream: StreamOrDevice = .default
 ) -> MLXArray {
     eye(n, dtype: type.dtype)
 }
 
-public func identity(_ n: Int, dtype: DType, stream: StreamOrDevice = .default) -> MLXArray {
+func identity(_ n: Int, dtype: DType, stream: StreamOrDevice = .default) -> MLXArray {
     eye(n, dtype: dtype)
 }
 
@@ -276,7 +276,7 @@ extension MLXArray {
         MLX.eye(n, m: m, k: k, type: type)
     }
 
-    static public func eye(
+    static func eye(
         _ n: Int, m: Int? = nil, k: Int = 0, dtype: DType, stream: StreamOrDevice = .default
     ) -> MLXArray {
         MLX.eye(n, m: m, k: k, dtype: dtype)
@@ -302,13 +302,13 @@ extension MLXArray {
         MLX.full(shape, values: values)
     }
 
-    static public func identity(
+    static func identity(
         _ n: Int, type: (some HasDType).Type = Float.self, stream: StreamOrDevice = .default
     ) -> MLXArray {
         MLX.identity(n, type: type)
     }
 
-    static public func identity(_ n: Int, dtype: DType, stream: StreamOrDevice = .default)
+    static func identity(_ n: Int, dtype: DType, stream: StreamOrDevice = .default)
         -> MLXArray
     {
         MLX.identity(n, dtype: dtype)

@@ -6,22 +6,14 @@ public enum LoadSaveError: Error {
     case unknownExtension(String)
 }
 
-extension LoadSaveError: LocalizedError {
-    public var errorDescription: String? {
-        switch self {
-        case .unableToOpen(let url, let message):
-            "\(message) (\(url))"
-        case .unknownExtension(let fileExtension):
-            "Unknown extension \(fileExtension)"
-        }
-    }
-}
-
 /// An error reported by an MLX operation (here: malformed safetensors contents).
-public enum MLXError: LocalizedError, Sendable, Equatable {
+///
+/// Internal: the API spec names this type (as Sendable) but none of its cases, and a public enum
+/// cannot hide its cases; mlx-swift has it public.
+enum MLXError: LocalizedError, Sendable, Equatable {
     case caught(String)
 
-    public var errorDescription: String? {
+    var errorDescription: String? {
         switch self {
         case .caught(let message): "MLX Error: \(message)"
         }

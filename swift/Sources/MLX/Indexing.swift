@@ -67,26 +67,26 @@ public struct MLXSlice: Equatable, CustomStringConvertible, Sendable {
         self._stride = stride
     }
 
-    public var isFull: Bool {
+    var isFull: Bool {
         (_stride == nil || _stride == 1) && (_start == nil || _start == 0) && (_end == nil)
     }
 
-    public var stride: Int32 { _stride ?? 1 }
+    var stride: Int32 { _stride ?? 1 }
 
-    public func start(_ size: Int32) -> Int32 {
+    func start(_ size: Int32) -> Int32 {
         _start ?? (stride < 0 ? size - 1 : 0)
     }
 
-    public func absoluteStart(_ size: Int32) -> Int32 {
+    func absoluteStart(_ size: Int32) -> Int32 {
         let start = self.start(size)
         return start < 0 ? start + size : start
     }
 
-    public func end(_ size: Int32) -> Int32 {
+    func end(_ size: Int32) -> Int32 {
         _end ?? (stride < 0 ? -size - 1 : size)
     }
 
-    public func absoluteEnd(_ size: Int32) -> Int32 {
+    func absoluteEnd(_ size: Int32) -> Int32 {
         let end = self.end(size)
         return end < 0 ? end + size : end
     }

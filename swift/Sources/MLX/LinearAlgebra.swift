@@ -236,7 +236,7 @@ public func gatherMatmul(
 }
 
 /// Sum-product over the last axes of `a` and `b` (a plain product for scalars).
-public func inner(_ a: MLXArray, _ b: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func inner(_ a: MLXArray, _ b: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     if a.ndim == 0 || b.ndim == 0 {
         return binaryOp(a, b, .multiply)
     }
@@ -250,6 +250,6 @@ public func inner(_ a: MLXArray, _ b: MLXArray, stream: StreamOrDevice = .defaul
 }
 
 /// Outer product of the flattened inputs.
-public func outer(_ a: MLXArray, _ b: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func outer(_ a: MLXArray, _ b: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     binaryOp(a.reshaped([-1, 1]), b.reshaped([1, -1]), .multiply)
 }

@@ -32,21 +32,18 @@ func rawBytes(_ array: MLXArray) -> Data {
 
 extension MLXArray {
     public enum AccessMethod {
-        /// A copy whose lifetime is independent of the array.
+        /// A copy whose lifetime is independent of the array (the only method here: storage is
+        /// never shared with the caller).
         case copy
-        /// Contiguous data, without a copy where possible (always a copy here).
-        case noCopyIfContiguous
-        /// The backing, possibly strided (always a contiguous copy here).
-        case noCopy
     }
 
     /// Bytes of an array together with how to read them.
     public struct MLXArrayData {
-        public let data: Data
-        public let shape: [Int]
+        let data: Data
+        let shape: [Int]
         /// Strides in elements.
-        public let strides: [Int]
-        public let dType: DType
+        let strides: [Int]
+        let dType: DType
     }
 
     /// The contents as contiguous bytes of the array's dtype. Storage here is never shared with
@@ -55,7 +52,7 @@ extension MLXArray {
         MLXArrayData(data: rawBytes(self), shape: shape, strides: rowMajorStrides(shape), dType: dtype)
     }
 
-    public convenience init(data: MLXArrayData) {
+    convenience init(data: MLXArrayData) {
         self.init(data.data, data.shape, dtype: data.dType)
     }
 }

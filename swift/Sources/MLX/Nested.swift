@@ -12,7 +12,7 @@ extension IndentedDescription {
     }
 }
 
-public func indentedDescription(_ value: Any, _ indent: Int) -> String {
+func indentedDescription(_ value: Any, _ indent: Int) -> String {
     if let value = value as? IndentedDescription {
         return value.description(indent: indent)
     }
@@ -30,8 +30,12 @@ public indirect enum NestedItem<Key: Hashable, Element>: IndentedDescription {
     case array([NestedItem<Key, Element>])
     case dictionary([Key: NestedItem<Key, Element>])
 
+    public var description: String {
+        description(indent: 0)
+    }
+
     /// The structure as plain Swift values (`nil`, element, `[Any?]`, `[Key: Any?]`).
-    public func unwrap() -> Any? {
+    func unwrap() -> Any? {
         switch self {
         case .none: nil
         case .value(let element): element
@@ -40,7 +44,7 @@ public indirect enum NestedItem<Key: Hashable, Element>: IndentedDescription {
         }
     }
 
-    public func mapValues<Result>(_ transform: (Element) throws -> Result) rethrows
+    func mapValues<Result>(_ transform: (Element) throws -> Result) rethrows
         -> NestedItem<Key, Result>
     {
         switch self {
@@ -53,7 +57,7 @@ public indirect enum NestedItem<Key: Hashable, Element>: IndentedDescription {
     }
 
     /// Map each value together with its dotted path.
-    public func mapValues<Result>(
+    func mapValues<Result>(
         prefix: String? = nil, _ transform: (String, Element) throws -> Result
     ) rethrows -> NestedItem<Key, Result> {
         func path(_ component: String) -> String {
@@ -75,7 +79,7 @@ public indirect enum NestedItem<Key: Hashable, Element>: IndentedDescription {
     }
 
     /// Map values, dropping those that map to nil and containers left empty.
-    public func compactMapValues<Result>(_ transform: (Element) throws -> Result?) rethrows
+    func compactMapValues<Result>(_ transform: (Element) throws -> Result?) rethrows
         -> NestedItem<Key, Result>
     {
         switch self {
@@ -99,7 +103,7 @@ public indirect enum NestedItem<Key: Hashable, Element>: IndentedDescription {
         }
     }
 
-    public func reduce<R>(_ initialValue: R, _ reducer: (R, Element) throws -> R) rethrows -> R {
+    func reduce<R>(_ initialValue: R, _ reducer: (R, Element) throws -> R) rethrows -> R {
         switch self {
         case .none: return initialValue
         case .value(let element): return try reducer(initialValue, element)
@@ -167,7 +171,7 @@ public indirect enum NestedItem<Key: Hashable, Element>: IndentedDescription {
     }
 
     /// The values in `flattened()` order.
-    public func flattenedValues() -> [Element] {
+    func flattenedValues() -> [Element] {
         switch self {
         case .none: return []
         case .value(let element): return [element]
@@ -271,7 +275,7 @@ public struct NestedDictionary<Key: Hashable, Element>: CustomStringConvertible 
         .dictionary(contents)
     }
 
-    public func asDictionary() -> [Key: Any?] {
+    func asDictionary() -> [Key: Any?] {
         contents.mapValues { $0.unwrap() }
     }
 
@@ -294,7 +298,7 @@ public struct NestedDictionary<Key: Hashable, Element>: CustomStringConvertible 
         return NestedDictionary<Key, Result>(values: values)
     }
 
-    public func compactMapValues<Result>(transform: (Element) throws -> Result?) rethrows
+    func compactMapValues<Result>(transform: (Element) throws -> Result?) rethrows
         -> NestedDictionary<Key, Result>
     {
         switch try asItem().compactMapValues(transform) {
@@ -303,7 +307,7 @@ public struct NestedDictionary<Key: Hashable, Element>: CustomStringConvertible 
         }
     }
 
-    public func reduce<R>(_ initialValue: R, _ reducer: (R, Element) throws -> R) rethrows -> R {
+    func reduce<R>(_ initialValue: R, _ reducer: (R, Element) throws -> R) rethrows -> R {
         try asItem().reduce(initialValue, reducer)
     }
 

@@ -1,7 +1,9 @@
 // Less common ops: 1-D convolution, mesh grids, einsum and segmented matmul.
 import Foundation
 
-public enum ConvolveMode: Sendable {
+/// Internal: the API spec names this type (as Sendable) but none of its cases, and a public enum
+/// cannot hide its cases; mlx-swift has it public.
+enum ConvolveMode: Sendable {
     case full
     case valid
     case same
@@ -9,7 +11,7 @@ public enum ConvolveMode: Sendable {
 
 /// Discrete 1-D convolution of two vectors (numpy.convolve modes; for `.same` with an even
 /// kernel the input is padded the way mlx-swift pads it).
-public func convolve(
+func convolve(
     _ a: some ScalarOrArray, _ b: some ScalarOrArray, mode: ConvolveMode = .full,
     stream: StreamOrDevice = .default
 ) -> MLXArray {
@@ -52,7 +54,9 @@ public func convolve(
         .asType(dtype)
 }
 
-public enum MeshGridIndexing: String, Sendable {
+/// Internal: the API spec names this type (as Sendable) but none of its cases, and a public enum
+/// cannot hide its cases; mlx-swift has it public.
+enum MeshGridIndexing: String, Sendable {
     /// Cartesian indexing: the first two output axes are swapped
     case xy
     /// matrix indexing
@@ -60,7 +64,7 @@ public enum MeshGridIndexing: String, Sendable {
 }
 
 /// Coordinate arrays from 1-D coordinate vectors (numpy.meshgrid).
-public func meshGrid(
+func meshGrid(
     _ arrays: some Collection<MLXArray>, sparse: Bool = false, indexing: MeshGridIndexing = .xy,
     stream: StreamOrDevice = .default
 ) -> [MLXArray] {

@@ -70,55 +70,55 @@ public func erfInverse(_ array: MLXArray, stream: StreamOrDevice = .default) -> 
     unaryOp(array, .erfInverse)
 }
 
-public func ceil(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func ceil(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     unaryOp(array, .ceil)
 }
 
-public func tan(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func tan(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     unaryOp(array, .tan)
 }
 
-public func sinh(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func sinh(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     unaryOp(array, .sinh)
 }
 
-public func cosh(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func cosh(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     unaryOp(array, .cosh)
 }
 
-public func asin(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func asin(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     unaryOp(array, .arcSin)
 }
 
-public func acos(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func acos(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     unaryOp(array, .arcCos)
 }
 
-public func atan(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func atan(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     unaryOp(array, .arcTan)
 }
 
-public func asinh(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func asinh(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     unaryOp(array, .arcSinh)
 }
 
-public func acosh(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func acosh(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     unaryOp(array, .arcCosh)
 }
 
-public func atanh(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func atanh(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     unaryOp(array, .arcTanh)
 }
 
-public func expm1(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func expm1(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     unaryOp(array, .expm1)
 }
 
-public func negative(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func negative(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     unaryOp(array, .negative)
 }
 
-public func sign(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func sign(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     unaryOp(array, .sign)
 }
 
@@ -126,23 +126,23 @@ public func logicalNot(_ array: MLXArray, stream: StreamOrDevice = .default) -> 
     unaryOp(array, .logicalNot)
 }
 
-public func bitwiseInvert(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func bitwiseInvert(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     unaryOp(array, .bitwiseInvert)
 }
 
-public func isNaN(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func isNaN(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     unaryOp(array, .isNaN)
 }
 
-public func isInf(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func isInf(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     unaryOp(array, .isInf)
 }
 
-public func isPosInf(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func isPosInf(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     unaryOp(array, .isPosInf)
 }
 
-public func isNegInf(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func isNegInf(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     unaryOp(array, .isNegInf)
 }
 
@@ -228,7 +228,7 @@ public func divide(
     return binaryOp(a, b, .divide)
 }
 
-public func remainder(
+func remainder(
     _ a: some ScalarOrArray, _ b: some ScalarOrArray, stream: StreamOrDevice = .default
 ) -> MLXArray {
     let (a, b) = toArrays(a, b)
@@ -249,7 +249,7 @@ public func minimum(
     return binaryOp(a, b, .minimum)
 }
 
-public func logAddExp(
+func logAddExp(
     _ a: some ScalarOrArray, _ b: some ScalarOrArray, stream: StreamOrDevice = .default
 ) -> MLXArray {
     let (a, b) = toArrays(a, b)
@@ -270,35 +270,35 @@ public func logicalOr(
     return binaryOp(a, b, .logicalOr)
 }
 
-public func bitwiseAnd(
+func bitwiseAnd(
     _ a: some ScalarOrArray, _ b: some ScalarOrArray, stream: StreamOrDevice = .default
 ) -> MLXArray {
     let (a, b) = toArrays(a, b)
     return binaryOp(a, b, .bitwiseAnd)
 }
 
-public func bitwiseOr(
+func bitwiseOr(
     _ a: some ScalarOrArray, _ b: some ScalarOrArray, stream: StreamOrDevice = .default
 ) -> MLXArray {
     let (a, b) = toArrays(a, b)
     return binaryOp(a, b, .bitwiseOr)
 }
 
-public func bitwiseXOr(
+func bitwiseXOr(
     _ a: some ScalarOrArray, _ b: some ScalarOrArray, stream: StreamOrDevice = .default
 ) -> MLXArray {
     let (a, b) = toArrays(a, b)
     return binaryOp(a, b, .bitwiseXor)
 }
 
-public func leftShift(
+func leftShift(
     _ a: some ScalarOrArray, _ b: some ScalarOrArray, stream: StreamOrDevice = .default
 ) -> MLXArray {
     let (a, b) = toArrays(a, b)
     return binaryOp(a, b, .leftShift)
 }
 
-public func rightShift(
+func rightShift(
     _ a: some ScalarOrArray, _ b: some ScalarOrArray, stream: StreamOrDevice = .default
 ) -> MLXArray {
     let (a, b) = toArrays(a, b)
@@ -370,14 +370,14 @@ public func floorDivide(
     binaryOp(array, other.asMLXArray(dtype: array.dtype), .floorDivide)
 }
 
-public func divmod(
+func divmod(
     _ a: some ScalarOrArray, _ b: some ScalarOrArray, stream: StreamOrDevice = .default
 ) -> (MLXArray, MLXArray) {
     let (a, b) = toArrays(a, b)
     return (binaryOp(a, b, .floorDivide), binaryOp(a, b, .remainder))
 }
 
-public func atan2(_ a: MLXArray, _ b: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func atan2(_ a: MLXArray, _ b: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     binaryOp(a, b, .arcTan2)
 }
 
@@ -396,12 +396,12 @@ public func round(_ array: MLXArray, decimals: Int = 0, stream: StreamOrDevice =
     return binaryOp(rounded, MLXArray(1 / scale, dtype: dtype), .multiply).asType(array.dtype)
 }
 
-public func degrees(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func degrees(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     let a = array.asType(array.dtype.atLeastFloat)
     return binaryOp(a, MLXArray(Float(180.0 / Double.pi), dtype: a.dtype), .multiply)
 }
 
-public func radians(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func radians(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     let a = array.asType(array.dtype.atLeastFloat)
     return binaryOp(a, MLXArray(Float(Double.pi / 180.0), dtype: a.dtype), .multiply)
 }
@@ -411,7 +411,7 @@ public func stopGradient(_ array: MLXArray, stream: StreamOrDevice = .default) -
 }
 
 /// Replace NaN and infinities with finite values (by default the dtype's extremes).
-public func nanToNum(
+func nanToNum(
     _ array: MLXArray, nan: Float = 0, posInf: Float? = 0, negInf: Float? = 0,
     stream: StreamOrDevice = .default
 ) -> MLXArray {
@@ -466,7 +466,7 @@ public func clip(_ array: MLXArray, max: some ScalarOrArray, stream: StreamOrDev
 
 // MARK: - Closeness
 
-public func isClose(
+func isClose(
     _ a: MLXArray, _ b: MLXArray, rtol: Double = 1e-5, atol: Double = 1e-8, equalNaN: Bool = false,
     stream: StreamOrDevice = .default
 ) -> MLXArray {
@@ -489,7 +489,7 @@ public func isClose(
     return MLXArray(storage: .int(out), shape: shape, dtype: .bool)
 }
 
-public func allClose(
+func allClose(
     _ array: MLXArray, _ other: some ScalarOrArray, rtol: Double = 1e-5, atol: Double = 1e-8,
     equalNaN: Bool = false, stream: StreamOrDevice = .default
 ) -> MLXArray {
@@ -499,7 +499,7 @@ public func allClose(
 }
 
 /// True when both arrays have the same shape and equal values.
-public func arrayEqual(
+func arrayEqual(
     _ array: MLXArray, _ other: some ScalarOrArray, equalNAN: Bool = false,
     stream: StreamOrDevice = .default
 ) -> MLXArray {
@@ -649,7 +649,7 @@ extension MLXArray {
         binaryOp(self, other.asMLXArray(dtype: dtype), .power)
     }
 
-    public func floorDivide(_ other: some ScalarOrArray, stream: StreamOrDevice = .default)
+    func floorDivide(_ other: some ScalarOrArray, stream: StreamOrDevice = .default)
         -> MLXArray
     {
         binaryOp(self, other.asMLXArray(dtype: dtype), .floorDivide)
@@ -659,14 +659,14 @@ extension MLXArray {
         MLX.round(self, decimals: decimals, stream: stream)
     }
 
-    public func allClose(
+    func allClose(
         _ other: some ScalarOrArray, rtol: Double = 1e-5, atol: Double = 1e-8,
         equalNaN: Bool = false, stream: StreamOrDevice = .default
     ) -> MLXArray {
         MLX.allClose(self, other, rtol: rtol, atol: atol, equalNaN: equalNaN, stream: stream)
     }
 
-    public func arrayEqual(
+    func arrayEqual(
         _ other: some ScalarOrArray, equalNAN: Bool = false, stream: StreamOrDevice = .default
     ) -> MLXArray {
         MLX.arrayEqual(self, other, equalNAN: equalNAN, stream: stream)

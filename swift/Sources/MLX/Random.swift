@@ -89,7 +89,7 @@ public enum MLXRandom {
             lock.withLock { [state] }
         }
 
-        public func next() -> MLXArray {
+        func next() -> MLXArray {
             lock.withLock {
                 let (a, b) = MLXRandom.split(key: state)
                 state = a
@@ -97,7 +97,7 @@ public enum MLXRandom {
             }
         }
 
-        public func seed(_ seed: UInt64) {
+        func seed(_ seed: UInt64) {
             lock.withLock { state = MLXRandom.key(seed) }
         }
 
@@ -298,7 +298,7 @@ public enum MLXRandom {
             dtype: T.dtype, key: resolve(key: key))
     }
 
-    public static func randInt(
+    static func randInt(
         low: some ScalarOrArray, high: some ScalarOrArray,
         _ shape: (some Collection<Int>)? = [Int]?.none,
         key: (some RandomStateOrKey)? = MLXArray?.none, stream: StreamOrDevice = .default
@@ -309,7 +309,7 @@ public enum MLXRandom {
             dtype: DType.promote(lo.dtype, hi.dtype), key: resolve(key: key))
     }
 
-    public static func randInt(
+    static func randInt(
         low: some ScalarOrArray, high: some ScalarOrArray,
         _ shape: (some Collection<Int>)? = [Int]?.none, type: (some HasDType & BinaryInteger).Type,
         key: (some RandomStateOrKey)? = MLXArray?.none, stream: StreamOrDevice = .default
@@ -463,16 +463,16 @@ public enum MLXRandom {
 
 /// The key to use: the given key (or the next key of a given state), else the task-local state
 /// installed by ``withRandomState(_:body:)-6i2p5``, else the global state.
-public func resolve(key: (some RandomStateOrKey)? = MLXArray?.none) -> MLXArray {
+func resolve(key: (some RandomStateOrKey)? = MLXArray?.none) -> MLXArray {
     key?.asRandomKey() ?? MLXRandom.taskLocalRandomState?.asRandomKey()
         ?? MLXRandom.globalState.next()
 }
 
-public func withRandomState<R>(_ state: MLXRandom.RandomState, body: () throws -> R) rethrows -> R {
+func withRandomState<R>(_ state: MLXRandom.RandomState, body: () throws -> R) rethrows -> R {
     try MLXRandom.$taskLocalRandomState.withValue(state, operation: body)
 }
 
-public func withRandomState<R>(_ state: MLXRandom.RandomState, body: () async throws -> R)
+func withRandomState<R>(_ state: MLXRandom.RandomState, body: () async throws -> R)
     async rethrows -> R
 {
     try await MLXRandom.$taskLocalRandomState.withValue(state, operation: body)
@@ -549,14 +549,14 @@ public func randInt(
     MLXRandom.randInt(range, shape, key: key, stream: stream)
 }
 
-public func randInt(
+func randInt(
     low: some ScalarOrArray, high: some ScalarOrArray, _ shape: (some Collection<Int>)? = [Int]?.none,
     key: (some RandomStateOrKey)? = MLXArray?.none, stream: StreamOrDevice = .default
 ) -> MLXArray {
     MLXRandom.randInt(low: low, high: high, shape, key: key, stream: stream)
 }
 
-public func randInt(
+func randInt(
     low: some ScalarOrArray, high: some ScalarOrArray, _ shape: (some Collection<Int>)? = [Int]?.none,
     type: (some HasDType & BinaryInteger).Type, key: (some RandomStateOrKey)? = MLXArray?.none,
     stream: StreamOrDevice = .default

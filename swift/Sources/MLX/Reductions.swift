@@ -449,7 +449,7 @@ extension MLXArray {
     public func argMin(axis: Int, keepDims: Bool = false, stream: StreamOrDevice = .default) -> MLXArray {
         argReduce(self, axis: axis, keepDims: keepDims, maximum: false)
     }
-    public func argMin(keepDims: Bool = false, stream: StreamOrDevice = .default) -> MLXArray {
+    func argMin(keepDims: Bool = false, stream: StreamOrDevice = .default) -> MLXArray {
         argReduce(self, axis: nil, keepDims: keepDims, maximum: false)
     }
 
@@ -557,13 +557,13 @@ public func variance(_ array: MLXArray, axis: Int, keepDims: Bool = false, ddof:
 public func variance(_ array: MLXArray, keepDims: Bool = false, ddof: Int = 0, stream: StreamOrDevice = .default) -> MLXArray {
     array.variance(keepDims: keepDims, ddof: ddof)
 }
-public func std(_ array: MLXArray, axes: some Collection<Int>, keepDims: Bool = false, ddof: Int = 0, stream: StreamOrDevice = .default) -> MLXArray {
+func std(_ array: MLXArray, axes: some Collection<Int>, keepDims: Bool = false, ddof: Int = 0, stream: StreamOrDevice = .default) -> MLXArray {
     unaryOp(array.variance(axes: axes, keepDims: keepDims, ddof: ddof), .sqrt)
 }
-public func std(_ array: MLXArray, axis: Int, keepDims: Bool = false, ddof: Int = 0, stream: StreamOrDevice = .default) -> MLXArray {
+func std(_ array: MLXArray, axis: Int, keepDims: Bool = false, ddof: Int = 0, stream: StreamOrDevice = .default) -> MLXArray {
     unaryOp(array.variance(axis: axis, keepDims: keepDims, ddof: ddof), .sqrt)
 }
-public func std(_ array: MLXArray, keepDims: Bool = false, ddof: Int = 0, stream: StreamOrDevice = .default) -> MLXArray {
+func std(_ array: MLXArray, keepDims: Bool = false, ddof: Int = 0, stream: StreamOrDevice = .default) -> MLXArray {
     unaryOp(array.variance(keepDims: keepDims, ddof: ddof), .sqrt)
 }
 public func logSumExp(_ array: MLXArray, axes: some Collection<Int>, keepDims: Bool = false, stream: StreamOrDevice = .default) -> MLXArray {
@@ -584,7 +584,7 @@ public func argMax(_ array: MLXArray, keepDims: Bool = false, stream: StreamOrDe
 public func argMin(_ array: MLXArray, axis: Int, keepDims: Bool = false, stream: StreamOrDevice = .default) -> MLXArray {
     array.argMin(axis: axis, keepDims: keepDims)
 }
-public func argMin(_ array: MLXArray, keepDims: Bool = false, stream: StreamOrDevice = .default) -> MLXArray {
+func argMin(_ array: MLXArray, keepDims: Bool = false, stream: StreamOrDevice = .default) -> MLXArray {
     array.argMin(keepDims: keepDims)
 }
 public func cumsum(_ array: MLXArray, axis: Int, reverse: Bool = false, inclusive: Bool = true, stream: StreamOrDevice = .default) -> MLXArray {

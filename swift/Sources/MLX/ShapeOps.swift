@@ -259,11 +259,11 @@ public func unflatten(
     return a.reshaped(Array(a.shape[..<ax]) + parts + Array(a.shape[(ax + 1)...]))
 }
 
-public func atLeast1D(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func atLeast1D(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     array.ndim >= 1 ? array : array.reshaped([1])
 }
 
-public func atLeast2D(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func atLeast2D(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     switch array.ndim {
     case 0: array.reshaped([1, 1])
     case 1: array.reshaped([1, array.shape[0]])
@@ -271,7 +271,7 @@ public func atLeast2D(_ array: MLXArray, stream: StreamOrDevice = .default) -> M
     }
 }
 
-public func atLeast3D(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func atLeast3D(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     switch array.ndim {
     case 0: array.reshaped([1, 1, 1])
     case 1: array.reshaped([1, array.shape[0], 1])
@@ -453,7 +453,7 @@ public func `repeat`(_ array: MLXArray, count: Int, stream: StreamOrDevice = .de
 }
 
 /// Roll elements along an axis; elements shifted past the end come back at the start.
-public func roll(_ a: MLXArray, shift: Int, axis: Int, stream: StreamOrDevice = .default)
+func roll(_ a: MLXArray, shift: Int, axis: Int, stream: StreamOrDevice = .default)
     -> MLXArray
 {
     let ax = normalizeAxis(axis, a.ndim, "roll")
@@ -464,7 +464,7 @@ public func roll(_ a: MLXArray, shift: Int, axis: Int, stream: StreamOrDevice = 
     return concatenated([a.slice(axis: ax, start: n - s, end: n), a.slice(axis: ax, start: 0, end: n - s)], axis: ax)
 }
 
-public func roll(
+func roll(
     _ a: MLXArray, shift: Int, axes: (some Collection<Int>)? = [Int]?.none,
     stream: StreamOrDevice = .default
 ) -> MLXArray {
@@ -478,7 +478,15 @@ public func roll(
 
 // MARK: - Padding
 
-public enum PadMode: String {
+/// How ``padded(_:widths:mode:value:stream:)`` fills. The API spec names only `.constant` (mlx-swift
+/// also has `.edge`); edge padding stays reachable inside the module through ``PadFill``.
+public enum PadMode {
+    /// pad with a constant value
+    case constant
+}
+
+/// The fills the padding implementation supports.
+enum PadFill {
     /// pad with a constant value
     case constant
     /// pad with the edge values of the array
@@ -493,10 +501,25 @@ public func padded(
     padded(array, widths: [IntOrPair](repeating: width, count: array.ndim), mode: mode, value: value)
 }
 
+extension PadMode {
+    var fill: PadFill {
+        switch self {
+        case .constant: .constant
+        }
+    }
+}
+
 /// Pad each axis by its own (before, after) amounts.
 public func padded(
     _ array: MLXArray, widths: some Collection<IntOrPair>, mode: PadMode = .constant,
     value: MLXArray? = nil, stream: StreamOrDevice = .default
+) -> MLXArray {
+    padded(array, widths: widths, fill: mode.fill, value: value)
+}
+
+/// Pad each axis by its own (before, after) amounts, filling with `fill`.
+func padded(
+    _ array: MLXArray, widths: some Collection<IntOrPair>, fill: PadFill, value: MLXArray? = nil
 ) -> MLXArray {
     let widths = Array(widths)
     precondition(
@@ -510,10 +533,10 @@ public func padded(
         func filler(_ count: Int, edgeIndex: Int) -> MLXArray {
             var shape = result.shape
             shape[axis] = count
-            switch mode {
+            switch fill {
             case .constant:
-                let fill = (value ?? MLXArray(0, dtype: array.dtype)).asType(array.dtype)
-                return fill.broadcasted(to: shape, "pad")
+                let constant = (value ?? MLXArray(0, dtype: array.dtype)).asType(array.dtype)
+                return constant.broadcasted(to: shape, "pad")
             case .edge:
                 return result.slice(axis: axis, start: edgeIndex, end: edgeIndex + 1)
                     .broadcasted(to: shape, "pad")

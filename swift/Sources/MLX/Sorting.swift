@@ -234,7 +234,7 @@ public func sorted(_ array: MLXArray, axis: Int, stream: StreamOrDevice = .defau
     takeAlong(array, argSortOp(array, axis: axis), axis: axis)
 }
 
-public func sorted(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
+func sorted(_ array: MLXArray, stream: StreamOrDevice = .default) -> MLXArray {
     sorted(array.reshaped([-1]), axis: 0)
 }
 
@@ -256,7 +256,7 @@ public func partitioned(_ array: MLXArray, kth: Int, axis: Int, stream: StreamOr
     partitionOp(array, kth: kth, axis: axis)
 }
 
-public func partitioned(_ array: MLXArray, kth: Int, stream: StreamOrDevice = .default) -> MLXArray {
+func partitioned(_ array: MLXArray, kth: Int, stream: StreamOrDevice = .default) -> MLXArray {
     partitionOp(array.reshaped([-1]), kth: kth, axis: 0)
 }
 
@@ -271,7 +271,7 @@ public func top(_ array: MLXArray, k: Int, axis: Int = -1, stream: StreamOrDevic
     return partitionOp(array, kth: -k, axis: ax).slice(axis: ax, start: n - k, end: n)
 }
 
-public func top(_ array: MLXArray, k: Int, stream: StreamOrDevice = .default) -> MLXArray {
+func top(_ array: MLXArray, k: Int, stream: StreamOrDevice = .default) -> MLXArray {
     top(array.reshaped([-1]), k: k, axis: 0)
 }
 
@@ -382,7 +382,7 @@ public func putAlong(
     return MLXArray(storage: storage, shape: aShape, dtype: array.dtype)
 }
 
-public func putAlong(
+func putAlong(
     _ array: MLXArray, _ indices: MLXArray, values: MLXArray, stream: StreamOrDevice = .default
 ) -> MLXArray {
     putAlong(array.reshaped([-1]), indices.reshaped([-1]), values: values.reshaped([-1]), axis: 0)

@@ -2,7 +2,7 @@
 // carry identity; every op accepts a `stream:` argument for source compatibility and ignores it.
 import Foundation
 
-public enum DeviceType: String, Hashable, Sendable {
+enum DeviceType: String, Hashable, Sendable {
     case cpu
     case gpu
 }
@@ -11,7 +11,7 @@ public final class Device: @unchecked Sendable, Equatable {
     let type: DeviceType
     let index: Int32
 
-    public init(_ deviceType: DeviceType, index: Int32 = 0) {
+    init(_ deviceType: DeviceType, index: Int32 = 0) {
         self.type = deviceType
         self.index = index
     }
@@ -19,21 +19,21 @@ public final class Device: @unchecked Sendable, Equatable {
     static public let cpu: Device = Device(.cpu)
     static public let gpu: Device = Device(.gpu)
 
-    public var deviceType: DeviceType? { type }
+    var deviceType: DeviceType? { type }
 
     private static let lock = NSLock()
     nonisolated(unsafe) private static var globalDefault: Device?
 
     /// The device ops would run on; the CPU unless changed with ``setDefault(device:)``.
-    static public func defaultDevice() -> Device {
+    static func defaultDevice() -> Device {
         lock.withLock { globalDefault } ?? .cpu
     }
 
-    static public func setDefault(device: Device?) {
+    static func setDefault(device: Device?) {
         lock.withLock { globalDefault = device }
     }
 
-    static public func withDefaultDevice<R>(_ device: Device, _ body: () throws -> R) rethrows
+    static func withDefaultDevice<R>(_ device: Device, _ body: () throws -> R) rethrows
         -> R
     {
         let previous = lock.withLock { globalDefault }
@@ -47,8 +47,8 @@ public final class Device: @unchecked Sendable, Equatable {
     }
 }
 
-extension Device: CustomStringConvertible {
-    public var description: String {
+extension Device {
+    var description: String {
         "Device(type=\(type.rawValue), index=\(index))"
     }
 }
@@ -57,8 +57,8 @@ public final class Stream: @unchecked Sendable, Equatable {
     let device: Device
     let index: Int
 
-    public static let gpu = Stream(device: .gpu, index: 0)
-    public static let cpu = Stream(device: .cpu, index: 0)
+    static let gpu = Stream(device: .gpu, index: 0)
+    static let cpu = Stream(device: .cpu, index: 0)
 
     private static let counterLock = NSLock()
     nonisolated(unsafe) private static var counter = 1
@@ -68,12 +68,12 @@ public final class Stream: @unchecked Sendable, Equatable {
         self.index = index
     }
 
-    public init() {
+    init() {
         self.device = Device.defaultDevice()
         self.index = 0
     }
 
-    public init(_ device: Device) {
+    init(_ device: Device) {
         self.device = device
         self.index = Stream.counterLock.withLock {
             defer { Stream.counter += 1 }
@@ -81,10 +81,7 @@ public final class Stream: @unchecked Sendable, Equatable {
         }
     }
 
-    /// Work is done when an op returns, so there is never anything to wait for.
-    public func synchronize() {}
-
-    static public func defaultStream(_ device: Device) -> Stream {
+    static func defaultStream(_ device: Device) -> Stream {
         device.type == .cpu ? .cpu : .gpu
     }
 
@@ -93,14 +90,14 @@ public final class Stream: @unchecked Sendable, Equatable {
     }
 }
 
-extension Stream: CustomStringConvertible {
-    public var description: String {
-        "Stream(\(device), \(index))"
+extension Stream {
+    var description: String {
+        "Stream(\(device.description), \(index))"
     }
 }
 
 public struct StreamOrDevice: Sendable, CustomStringConvertible, Equatable {
-    public let stream: Stream
+    let stream: Stream
 
     private init(_ stream: Stream) {
         self.stream = stream
@@ -124,9 +121,4 @@ public struct StreamOrDevice: Sendable, CustomStringConvertible, Equatable {
     public var description: String {
         stream.description
     }
-}
-
-/// Run `fn` with `device` as the default device.
-public func using<R>(device: Device, fn: () throws -> R) rethrows -> R {
-    try Device.withDefaultDevice(device, fn)
 }

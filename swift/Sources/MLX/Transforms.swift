@@ -12,12 +12,6 @@ public protocol Evaluatable {
     func innerState() -> [MLXArray]
 }
 
-extension [MLXArray]: Updatable, Evaluatable {
-    public func innerState() -> [MLXArray] {
-        self
-    }
-}
-
 /// Wraps a value so a `@Sendable` closure may capture it; compile() needs this because the
 /// functions it is given are not declared `@Sendable` but its results are.
 struct UncheckedSendableBox<T>: @unchecked Sendable {

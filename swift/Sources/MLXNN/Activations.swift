@@ -17,11 +17,6 @@ public func leakyRelu(_ x: MLXArray, negativeSlope: Float = 0.01) -> MLXArray {
     maximum(negativeSlope.asMLXArray(dtype: x.dtype) * x, x)
 }
 
-@available(*, deprecated, renamed: "logSoftmax(_:axis:)")
-public func logSoftMax(_ x: MLXArray, axis: Int = -1) -> MLXArray {
-    logSoftmax(x, axis: axis)
-}
-
 /// `x - logsumexp(x)` along `axis`.
 public func logSoftmax(_ x: MLXArray, axis: Int = -1) -> MLXArray {
     x - logSumExp(x, axis: axis, keepDims: true)
@@ -42,19 +37,13 @@ public func reluSquared(_ x: MLXArray) -> MLXArray {
     relu(x).square()
 }
 
-@available(*, deprecated, renamed: "softplus(_:)")
-public func softPlus(_ x: MLXArray) -> MLXArray {
-    softplus(x)
-}
-
-/// `log(1 + e^x)`, computed as logaddexp(x, 0).
+/// `log(1 + e^x)`, computed as logaddexp(x, 0) = max(x, 0) + log1p(exp(min(x, 0) - max(x, 0))),
+/// step by step as MLX's logaddexp kernel does (each intermediate in the operand's float type).
 public func softplus(_ x: MLXArray) -> MLXArray {
-    logAddExp(x, 0)
-}
-
-@available(*, deprecated, renamed: "softsign(_:)")
-public func softSign(_ x: MLXArray) -> MLXArray {
-    softsign(x)
+    let x = x.dtype.isFloatingPoint ? x : x.asType(.float32)
+    let hi = maximum(x, 0)
+    let lo = minimum(x, 0)
+    return hi + MLX.log1p(MLX.exp(lo - hi))
 }
 
 /// `x / (1 + |x|)`
@@ -63,9 +52,9 @@ public func softsign(_ x: MLXArray) -> MLXArray {
 }
 
 /// `x - sign(x) * lambda` where `|x| > lambda`, else 0.
-public func softshrink(_ x: MLXArray, lambda: Float = 0.5) -> MLXArray {
+func softshrink(_ x: MLXArray, lambda: Float = 0.5) -> MLXArray {
     let lambda = lambda.asMLXArray(dtype: x.dtype)
-    return which(abs(x) .> lambda, x - sign(x) * lambda, 0)
+    return which(x .> lambda, x - lambda, which(x .< -lambda, x + lambda, 0))
 }
 
 /// `max(x, 0) + alpha * (e^(min(x, 0) / alpha) - 1)`
@@ -80,7 +69,7 @@ public func silu(_ x: MLXArray) -> MLXArray {
 }
 
 /// `-softplus(-x)`
-public func logSigmoid(_ x: MLXArray) -> MLXArray {
+func logSigmoid(_ x: MLXArray) -> MLXArray {
     -softplus(-x)
 }
 
@@ -116,7 +105,7 @@ public func selu(_ x: MLXArray) -> MLXArray {
 }
 
 /// `max(0, x) + alpha * min(0, x)`
-public func prelu(_ x: MLXArray, alpha: MLXArray) -> MLXArray {
+func prelu(_ x: MLXArray, alpha: MLXArray) -> MLXArray {
     maximum(0, x) + alpha * minimum(0, x)
 }
 
@@ -132,22 +121,22 @@ public func hardSwish(_ x: MLXArray) -> MLXArray {
 }
 
 /// `min(max(x, min), max)`
-public func hardTanH(_ x: MLXArray, min: Float = -1, max: Float = 1) -> MLXArray {
+func hardTanH(_ x: MLXArray, min: Float = -1, max: Float = 1) -> MLXArray {
     minimum(maximum(x, min.asMLXArray(dtype: x.dtype)), max.asMLXArray(dtype: x.dtype))
 }
 
 /// `x` where `|x| > lambda`, else 0.
-public func hardShrink(_ x: MLXArray, lambda: Float = 0.5) -> MLXArray {
+func hardShrink(_ x: MLXArray, lambda: Float = 0.5) -> MLXArray {
     which(abs(x) .> lambda.asMLXArray(dtype: x.dtype), x, 0)
 }
 
 /// `softmax(-x)`
-public func softmin(_ x: MLXArray, axis: Int = -1) -> MLXArray {
+func softmin(_ x: MLXArray, axis: Int = -1) -> MLXArray {
     softmax(-x, axis: axis)
 }
 
 open class GLU: Module, UnaryLayer {
-    public var axis: Int
+    var axis: Int
 
     public init(axis: Int = -1) {
         self.axis = axis
@@ -160,49 +149,57 @@ open class GLU: Module, UnaryLayer {
 }
 
 open class Sigmoid: Module, UnaryLayer {
+    public override init() {
+        super.init()
+    }
+
     open func callAsFunction(_ x: MLXArray) -> MLXArray {
         sigmoid(x)
     }
 }
 
-open class Mish: Module, UnaryLayer {
-    open func callAsFunction(_ x: MLXArray) -> MLXArray {
+class Mish: Module, UnaryLayer {
+    func callAsFunction(_ x: MLXArray) -> MLXArray {
         mish(x)
     }
 }
 
 open class ReLU: Module, UnaryLayer {
+    public override init() {
+        super.init()
+    }
+
     open func callAsFunction(_ x: MLXArray) -> MLXArray {
         relu(x)
     }
 }
 
-open class LeakyReLU: Module, UnaryLayer {
-    public var negativeSlope: Float
+class LeakyReLU: Module, UnaryLayer {
+    var negativeSlope: Float
 
-    public init(negativeSlope: Float = 0.01) {
+    init(negativeSlope: Float = 0.01) {
         self.negativeSlope = negativeSlope
     }
 
-    open func callAsFunction(_ x: MLXArray) -> MLXArray {
+    func callAsFunction(_ x: MLXArray) -> MLXArray {
         leakyRelu(x, negativeSlope: negativeSlope)
     }
 }
 
-open class ReLU6: Module, UnaryLayer {
-    open func callAsFunction(_ x: MLXArray) -> MLXArray {
+class ReLU6: Module, UnaryLayer {
+    func callAsFunction(_ x: MLXArray) -> MLXArray {
         relu6(x)
     }
 }
 
-open class ReLUSquared: Module, UnaryLayer {
-    open func callAsFunction(_ x: MLXArray) -> MLXArray {
+class ReLUSquared: Module, UnaryLayer {
+    func callAsFunction(_ x: MLXArray) -> MLXArray {
         reluSquared(x)
     }
 }
 
 open class Softmax: Module, UnaryLayer {
-    public var axis: Int
+    var axis: Int
 
     public init(axis: Int = -1) {
         self.axis = axis
@@ -213,189 +210,211 @@ open class Softmax: Module, UnaryLayer {
     }
 }
 
-open class Softmin: Module, UnaryLayer {
-    public var axis: Int
+class Softmin: Module, UnaryLayer {
+    var axis: Int
 
-    public init(axis: Int = -1) {
+    init(axis: Int = -1) {
         self.axis = axis
     }
 
-    open func callAsFunction(_ x: MLXArray) -> MLXArray {
+    func callAsFunction(_ x: MLXArray) -> MLXArray {
         softmin(x, axis: axis)
     }
 }
 
-open class Softplus: Module, UnaryLayer {
-    open func callAsFunction(_ x: MLXArray) -> MLXArray {
+class Softplus: Module, UnaryLayer {
+    func callAsFunction(_ x: MLXArray) -> MLXArray {
         softplus(x)
     }
 }
 
-open class Softsign: Module, UnaryLayer {
-    open func callAsFunction(_ x: MLXArray) -> MLXArray {
+class Softsign: Module, UnaryLayer {
+    func callAsFunction(_ x: MLXArray) -> MLXArray {
         softsign(x)
     }
 }
 
-open class Softshrink: Module, UnaryLayer {
-    public var lambda: Float
+class Softshrink: Module, UnaryLayer {
+    var lambda: Float
 
-    public init(lambda: Float = 0.5) {
+    init(lambda: Float = 0.5) {
         self.lambda = lambda
         super.init()
     }
 
-    open func callAsFunction(_ x: MLXArray) -> MLXArray {
+    func callAsFunction(_ x: MLXArray) -> MLXArray {
         softshrink(x, lambda: lambda)
     }
 }
 
-open class ELU: Module, UnaryLayer {
-    public var alpha: Float
+class ELU: Module, UnaryLayer {
+    var alpha: Float
 
-    public init(alpha: Float = 1.0) {
+    init(alpha: Float = 1.0) {
         self.alpha = alpha
         super.init()
     }
 
-    open func callAsFunction(_ x: MLXArray) -> MLXArray {
+    func callAsFunction(_ x: MLXArray) -> MLXArray {
         elu(x, alpha: alpha)
     }
 }
 
-open class CELU: Module, UnaryLayer {
-    public var alpha: Float
+class CELU: Module, UnaryLayer {
+    var alpha: Float
 
-    public init(alpha: Float = 1.0) {
+    init(alpha: Float = 1.0) {
         self.alpha = alpha
         super.init()
     }
 
-    open func callAsFunction(_ x: MLXArray) -> MLXArray {
+    func callAsFunction(_ x: MLXArray) -> MLXArray {
         celu(x, alpha: alpha)
     }
 }
 
 open class SiLU: Module, UnaryLayer {
+    public override init() {
+        super.init()
+    }
+
     open func callAsFunction(_ x: MLXArray) -> MLXArray {
         silu(x)
     }
 }
 
-open class LogSoftmax: Module, UnaryLayer {
-    public var axis: Int
+class LogSoftmax: Module, UnaryLayer {
+    var axis: Int
 
-    public init(axis: Int = -1) {
+    init(axis: Int = -1) {
         self.axis = axis
     }
 
-    open func callAsFunction(_ x: MLXArray) -> MLXArray {
+    func callAsFunction(_ x: MLXArray) -> MLXArray {
         logSoftmax(x, axis: axis)
     }
 }
 
-open class LogSigmoid: Module, UnaryLayer {
-    open func callAsFunction(_ x: MLXArray) -> MLXArray {
+class LogSigmoid: Module, UnaryLayer {
+    func callAsFunction(_ x: MLXArray) -> MLXArray {
         logSigmoid(x)
     }
 }
 
-open class PReLU: Module, UnaryLayer {
-    public let weight: MLXArray
+class PReLU: Module, UnaryLayer {
+    let weight: MLXArray
 
-    public init(count: Int = 1, value: Float = 0.25) {
+    init(count: Int = 1, value: Float = 0.25) {
         self.weight = MLXArray.full([count], values: MLXArray(value))
         super.init()
     }
 
-    open func callAsFunction(_ x: MLXArray) -> MLXArray {
+    func callAsFunction(_ x: MLXArray) -> MLXArray {
         prelu(x, alpha: weight)
     }
 }
 
 open class GELU: Module, UnaryLayer {
+    /// The API spec names only `.none` (`GELU(approximation: GELU.Approximation = .none)`); mlx-swift
+    /// also has `.precise`, `.tanh` and `.fast`, which are ``Formula`` cases here, reachable inside
+    /// the module through `init(formula:)`.
     public enum Approximation: Sendable {
         /// the exact erf form
         case none
-        /// the tanh approximation
-        case precise
-        /// the tanh approximation (same as `.precise`)
+    }
+
+    /// The formulas the layer implements.
+    enum Formula {
+        /// the exact erf form
+        case exact
+        /// the tanh approximation (mlx-swift's `.precise` and `.tanh`)
         case tanh
-        /// `x * sigmoid(1.702 x)`
+        /// `x * sigmoid(1.702 x)` (mlx-swift's `.fast`)
         case fast
     }
 
-    public let approximation: Approximation
+    let formula: Formula
 
     public init(approximation: Approximation = .none) {
-        self.approximation = approximation
+        switch approximation {
+        case .none: self.formula = .exact
+        }
+        super.init()
+    }
+
+    init(formula: Formula) {
+        self.formula = formula
         super.init()
     }
 
     open func callAsFunction(_ x: MLXArray) -> MLXArray {
-        switch approximation {
-        case .none: gelu(x)
-        case .precise, .tanh: geluApproximate(x)
+        switch formula {
+        case .exact: gelu(x)
+        case .tanh: geluApproximate(x)
         case .fast: geluFastApproximate(x)
         }
     }
 }
 
 open class Tanh: Module, UnaryLayer {
+    public override init() {
+        super.init()
+    }
+
     open func callAsFunction(_ x: MLXArray) -> MLXArray {
         tanh(x)
     }
 }
 
-open class HardSwish: Module, UnaryLayer {
-    open func callAsFunction(_ x: MLXArray) -> MLXArray {
+class HardSwish: Module, UnaryLayer {
+    func callAsFunction(_ x: MLXArray) -> MLXArray {
         hardSwish(x)
     }
 }
 
-open class HardTanh: Module, UnaryLayer {
-    public var min: Float
-    public var max: Float
+class HardTanh: Module, UnaryLayer {
+    var min: Float
+    var max: Float
 
-    public init(min: Float = -1, max: Float = 1) {
+    init(min: Float = -1, max: Float = 1) {
         self.min = min
         self.max = max
         super.init()
     }
 
-    open func callAsFunction(_ x: MLXArray) -> MLXArray {
+    func callAsFunction(_ x: MLXArray) -> MLXArray {
         hardTanH(x, min: min, max: max)
     }
 }
 
-open class HardShrink: Module, UnaryLayer {
-    public var lambda: Float
+class HardShrink: Module, UnaryLayer {
+    var lambda: Float
 
-    public init(lambda: Float = 0.5) {
+    init(lambda: Float = 0.5) {
         self.lambda = lambda
         super.init()
     }
 
-    open func callAsFunction(_ x: MLXArray) -> MLXArray {
+    func callAsFunction(_ x: MLXArray) -> MLXArray {
         hardShrink(x, lambda: lambda)
     }
 }
 
-open class Step: Module, UnaryLayer {
-    public var threshold: Float
+class Step: Module, UnaryLayer {
+    var threshold: Float
 
-    public init(threshold: Float = 0.0) {
+    init(threshold: Float = 0.0) {
         self.threshold = threshold
         super.init()
     }
 
-    open func callAsFunction(_ x: MLXArray) -> MLXArray {
+    func callAsFunction(_ x: MLXArray) -> MLXArray {
         step(x, threshold: threshold)
     }
 }
 
-open class SELU: Module, UnaryLayer {
-    open func callAsFunction(_ x: MLXArray) -> MLXArray {
+class SELU: Module, UnaryLayer {
+    func callAsFunction(_ x: MLXArray) -> MLXArray {
         selu(x)
     }
 }

@@ -4,7 +4,7 @@ import MLX
 
 open class Dropout: Module, UnaryLayer {
     /// Probability of keeping an element.
-    public let p1: Float
+    let p1: Float
 
     public init(p: Float = 0.5) {
         precondition((0 ..< 1).contains(p), "dropout probability must be in [0, 1), got \(p)")

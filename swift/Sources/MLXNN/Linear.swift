@@ -4,6 +4,10 @@ import MLX
 
 /// Returns its input unchanged.
 public class Identity: Module, UnaryLayer {
+    public override init() {
+        super.init()
+    }
+
     public func callAsFunction(_ x: MLXArray) -> MLXArray {
         x
     }

@@ -231,7 +231,7 @@ open class Module {
             default:
                 throw UpdateError.incompatibleItems(
                     path: path, modules: modulePath, item: item.description,
-                    value: String(describing: value.mapValues { $0.shape.description }))
+                    value: String(describing: shapes(value)))
             }
         }
 
@@ -443,7 +443,7 @@ open class Module {
         _noGrad
     }
 
-    open func didSetNoGrad(_ noGrad: Set<String>) {}
+    func didSetNoGrad(_ noGrad: Set<String>) {}
 
     /// Set training mode on this module and all descendants.
     public func train(_ mode: Bool = true) {
@@ -457,6 +457,10 @@ open class Module {
 }
 
 extension Module: IndentedDescription {
+    public var description: String {
+        description(indent: 0)
+    }
+
     public func description(indent: Int) -> String {
         var result = "\(describeType(self))\(describeExtra(indent))"
         let children = self.children().sorted { $0.key < $1.key }
@@ -464,7 +468,7 @@ extension Module: IndentedDescription {
             let pad = String(repeating: " ", count: indent)
             result += " {\n"
             for (key, value) in children {
-                result += "\(pad)  \(key): \(indentedDescription(value, indent + 2)),\n"
+                result += "\(pad)  \(key): \(value.description(indent: indent + 2)),\n"
             }
             result += "\(pad)}"
         }
@@ -551,7 +555,7 @@ extension Module {
         }
     }
 
-    static public func mapOther<Result>(map: @escaping (Any) -> Result? = { $0 }) -> (ModuleItem)
+    static func mapOther<Result>(map: @escaping (Any) -> Result? = { $0 }) -> (ModuleItem)
         -> Result?
     {
         { item in
@@ -823,5 +827,15 @@ extension UpdateError: LocalizedError {
         case .unexpectedStructure(let key, let item):
             "Unexpected structure for \(key) on \(item): not @ModuleInfo var modules = [...]"
         }
+    }
+}
+
+/// `item` with each array replaced by its shape, for error messages.
+private func shapes(_ item: NestedItem<String, MLXArray>) -> NestedItem<String, String> {
+    switch item {
+    case .none: .none
+    case .value(let array): .value(array.shape.description)
+    case .array(let items): .array(items.map(shapes))
+    case .dictionary(let items): .dictionary(items.mapValues(shapes))
     }
 }

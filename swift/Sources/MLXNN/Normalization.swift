@@ -47,20 +47,24 @@ open class RMSNorm: Module, UnaryLayer {
 }
 
 /// Normalization over all axes but the first (batch) and last (features), per sample.
-open class InstanceNorm: Module, UnaryLayer {
-    public let dimensions: Int
-    public let eps: Float
-    public let weight: MLXArray?
-    public let bias: MLXArray?
+///
+/// The API spec names this class without members, so only the type is public; its initializer and
+/// `callAsFunction` are internal, and it does not conform to `UnaryLayer` (which would need a public
+/// `callAsFunction`). mlx-swift has the full layer.
+open class InstanceNorm: Module {
+    let dimensions: Int
+    let eps: Float
+    let weight: MLXArray?
+    let bias: MLXArray?
 
-    public init(dimensions: Int, eps: Float = 1e-5, affine: Bool = false) {
+    init(dimensions: Int, eps: Float = 1e-5, affine: Bool = false) {
         self.dimensions = dimensions
         self.eps = eps
         self.weight = affine ? MLXArray.ones([dimensions]) : nil
         self.bias = affine ? MLXArray.zeros([dimensions]) : nil
     }
 
-    open func callAsFunction(_ x: MLXArray) -> MLXArray {
+    func callAsFunction(_ x: MLXArray) -> MLXArray {
         let axes = Array(1 ..< x.ndim - 1)
         let mean = MLX.mean(x, axes: axes, keepDims: true)
         let variance = MLX.variance(x, axes: axes, keepDims: true)
@@ -74,15 +78,19 @@ open class InstanceNorm: Module, UnaryLayer {
 
 /// Normalization over groups of features (the features of a group are contiguous with
 /// `pytorchCompatible`, interleaved otherwise, as in MLX).
-open class GroupNorm: Module, UnaryLayer {
-    public let groupCount: Int
-    public let dimensions: Int
-    public let eps: Float
-    public let pytorchCompatible: Bool
-    public let weight: MLXArray?
-    public let bias: MLXArray?
+///
+/// The API spec names this class without members, so only the type is public; its initializer and
+/// `callAsFunction` are internal, and it does not conform to `UnaryLayer` (which would need a public
+/// `callAsFunction`). mlx-swift has the full layer.
+open class GroupNorm: Module {
+    let groupCount: Int
+    let dimensions: Int
+    let eps: Float
+    let pytorchCompatible: Bool
+    let weight: MLXArray?
+    let bias: MLXArray?
 
-    public init(
+    init(
         groupCount: Int, dimensions: Int, eps: Float = 1e-5, affine: Bool = true,
         pytorchCompatible: Bool = false
     ) {
@@ -112,7 +120,7 @@ open class GroupNorm: Module, UnaryLayer {
         return ((y - mean) * rsqrt(variance + eps)).reshaped([batch] + rest + [dims])
     }
 
-    open func callAsFunction(_ x: MLXArray) -> MLXArray {
+    func callAsFunction(_ x: MLXArray) -> MLXArray {
         let y = normalize(x)
         if let weight, let bias {
             return weight * y + bias
@@ -123,16 +131,20 @@ open class GroupNorm: Module, UnaryLayer {
 
 /// Batch normalization over all axes but the last, with running statistics (frozen buffers
 /// `running_mean` / `running_var`) used outside training.
-open class BatchNorm: Module, UnaryLayer {
-    public let featureCount: Int
-    public let eps: Float
-    public let momentum: Float
-    public let weight: MLXArray?
-    public let bias: MLXArray?
+///
+/// The API spec names this class without members, so only the type is public; its initializer and
+/// `callAsFunction` are internal, and it does not conform to `UnaryLayer` (which would need a public
+/// `callAsFunction`). mlx-swift has the full layer.
+open class BatchNorm: Module {
+    let featureCount: Int
+    let eps: Float
+    let momentum: Float
+    let weight: MLXArray?
+    let bias: MLXArray?
     @ParameterInfo(key: "running_mean") var runningMean: MLXArray?
     @ParameterInfo(key: "running_var") var runningVar: MLXArray?
 
-    public init(
+    init(
         featureCount: Int, eps: Float = 1e-5, momentum: Float = 0.1, affine: Bool = true,
         trackRunningStats: Bool = true
     ) {
@@ -161,7 +173,7 @@ open class BatchNorm: Module, UnaryLayer {
         }
     }
 
-    open func callAsFunction(_ x: MLXArray) -> MLXArray {
+    func callAsFunction(_ x: MLXArray) -> MLXArray {
         precondition((2 ... 4).contains(x.ndim), "BatchNorm expects 2 to 4 dimensions, got \(x.shape)")
         let axes = Array(0 ..< x.ndim - 1)
         var mean = MLX.mean(x, axes: axes)

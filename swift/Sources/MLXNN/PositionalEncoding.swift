@@ -45,12 +45,16 @@ final public class RoPE: Module, UnaryLayer, OffsetLayer, ArrayOffsetLayer {
 
 /// Sinusoidal features of (continuous) positions: sin and cos at geometrically spaced
 /// frequencies between `minFrequency` and `maxFrequency`.
-open class SinusoidalPositionalEncoding: Module, UnaryLayer {
+///
+/// The API spec names this class without members, so only the type is public; its initializer and
+/// `callAsFunction` are internal, and it does not conform to `UnaryLayer` (which would need a public
+/// `callAsFunction`). mlx-swift has the full layer.
+open class SinusoidalPositionalEncoding: Module {
     let _sigmas: MLXArray
-    public let scale: Float
-    public let cosineFirst: Bool
+    let scale: Float
+    let cosineFirst: Bool
 
-    public init(
+    init(
         dimensions: Int, minFrequency: Float = 0.0001, maxFrequency: Float = 1, scale: Float? = nil,
         cosineFirst: Bool = false, fullTurns: Bool = false
     ) {
@@ -63,7 +67,7 @@ open class SinusoidalPositionalEncoding: Module, UnaryLayer {
         self.cosineFirst = cosineFirst
     }
 
-    open func callAsFunction(_ x: MLXArray) -> MLXArray {
+    func callAsFunction(_ x: MLXArray) -> MLXArray {
         let y = x.expandedDimensions(axis: -1) * _sigmas
         let parts = cosineFirst ? [cos(y), sin(y)] : [sin(y), cos(y)]
         let encoded = concatenated(parts, axis: -1)
@@ -72,6 +76,9 @@ open class SinusoidalPositionalEncoding: Module, UnaryLayer {
 }
 
 /// Attention with linear biases: adds `-slope_h * |i - j|` to the attention scores of head h.
+///
+/// The API spec names this class without members: `callAsFunction(attentionScores:offset:mask:)` is
+/// internal.
 final public class ALiBi: Module {
     public override init() {}
 
@@ -81,7 +88,7 @@ final public class ALiBi: Module {
     }
 
     /// Scores of shape [B, heads, queries, keys]; `offset` is the position of the first query.
-    public func callAsFunction(attentionScores: MLXArray, offset: Int = 0, mask: MLXArray? = nil)
+    func callAsFunction(attentionScores: MLXArray, offset: Int = 0, mask: MLXArray? = nil)
         -> MLXArray
     {
         let queries = MLXArray(offset ..< (attentionScores.dim(-2) + offset)).expandedDimensions(axis: 1)

@@ -2,15 +2,17 @@
 import Foundation
 import MLX
 
+/// The API spec names this class and its static `createAdditiveCausalMask(_:dtype:)` only: the
+/// initializer, projections and `callAsFunction` are internal.
 open class MultiHeadAttention: Module {
-    public let numHeads: Int
+    let numHeads: Int
 
-    @ModuleInfo(key: "query_proj") public var queryProjection: UnaryLayer
-    @ModuleInfo(key: "key_proj") public var keyProjection: UnaryLayer
-    @ModuleInfo(key: "value_proj") public var valueProjection: UnaryLayer
-    @ModuleInfo(key: "out_proj") public var outProjection: UnaryLayer
+    @ModuleInfo(key: "query_proj") var queryProjection: UnaryLayer
+    @ModuleInfo(key: "key_proj") var keyProjection: UnaryLayer
+    @ModuleInfo(key: "value_proj") var valueProjection: UnaryLayer
+    @ModuleInfo(key: "out_proj") var outProjection: UnaryLayer
 
-    public init(
+    init(
         dimensions: Int, numHeads: Int, queryInputDimensions: Int? = nil,
         keyInputDimensions: Int? = nil, valueInputDimensions: Int? = nil,
         valueDimensions: Int? = nil, valueOutputDimensions: Int? = nil, bias: Bool = false
@@ -24,7 +26,7 @@ open class MultiHeadAttention: Module {
         self._outProjection.wrappedValue = Linear(valueDimensions, valueOutputDimensions ?? dimensions, bias: bias)
     }
 
-    open func callAsFunction(
+    func callAsFunction(
         _ queries: MLXArray, keys: MLXArray, values: MLXArray, mask: MLXArray? = nil
     ) -> MLXArray {
         let q = unflatten(queryProjection(queries), axis: -1, shape: [numHeads, -1]).transposed(0, 2, 1, 3)

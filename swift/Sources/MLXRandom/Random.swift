@@ -95,23 +95,8 @@ public func randInt<T>(
     MLXRandom.randInt(range, shape, key: key, stream: stream)
 }
 
-@available(*, deprecated, message: "randInt is now available in the main MLX module")
-@_disfavoredOverload
-public func randInt(
-    low: any ScalarOrArray, high: any ScalarOrArray, _ shape: [Int]? = nil, key: MLXArray? = nil,
-    stream: StreamOrDevice = .default
-) -> MLXArray {
-    MLXRandom.randInt(low: low.asMLXArray(dtype: nil), high: high.asMLXArray(dtype: nil), shape, key: key, stream: stream)
-}
-
-@available(*, deprecated, message: "randInt is now available in the main MLX module")
-@_disfavoredOverload
-public func randInt<T>(
-    low: any ScalarOrArray, high: any ScalarOrArray, _ shape: [Int]? = nil, type: T.Type,
-    key: MLXArray? = nil, stream: StreamOrDevice = .default
-) -> MLXArray where T: HasDType, T: BinaryInteger {
-    MLXRandom.randInt(low: low.asMLXArray(dtype: nil), high: high.asMLXArray(dtype: nil), shape, type: type, key: key, stream: stream)
-}
+// randInt(low:high:...) is not forwarded: MLX keeps it internal (the API spec lists only
+// randInt(_ range:_:key:stream:)).
 
 @available(*, deprecated, message: "bernoulli is now available in the main MLX module")
 @_disfavoredOverload

@@ -1,6 +1,6 @@
 // Tests of element-wise arithmetic, broadcasting, comparison, selection and unary math.
 import Foundation
-import MLX
+@testable import MLX
 import XCTest
 
 final class ArithmeticTests: XCTestCase {

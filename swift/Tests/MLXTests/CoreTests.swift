@@ -1,6 +1,6 @@
 // Tests of dtypes, promotion, initialisers, conversions and the MLXArray object itself.
 import Foundation
-import MLX
+@testable import MLX
 import XCTest
 
 final class CoreTests: XCTestCase {

@@ -1,7 +1,7 @@
 // Tests of softmax, RMS/layer norm, RoPE and scaled dot product attention: against MLX's outputs
 // and against the defining formulas (GQA, causal alignment, masks, sinks).
 import Foundation
-import MLX
+@testable import MLX
 import XCTest
 
 final class FastTests: XCTestCase {

@@ -1,6 +1,6 @@
 // Tests of safetensors I/O and of the random number generator (bit-compatible with MLX).
 import Foundation
-import MLX
+@testable import MLX
 import XCTest
 
 final class IOTests: XCTestCase {

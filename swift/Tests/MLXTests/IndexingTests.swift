@@ -1,7 +1,7 @@
 // Tests of subscript reads and writes (ints, ranges, strides, ellipsis, new axes, index arrays)
 // and of at[...] scatter updates. Expected values follow numpy/MLX indexing rules (checked in MLX).
 import Foundation
-import MLX
+@testable import MLX
 import XCTest
 
 final class IndexingTests: XCTestCase {

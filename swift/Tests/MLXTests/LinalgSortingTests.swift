@@ -1,7 +1,7 @@
 // Tests of matrix products (matmul, addMM, gatherMM, quantized), sorting/partitioning and the
 // take/put family.
 import Foundation
-import MLX
+@testable import MLX
 import XCTest
 
 final class LinalgSortingTests: XCTestCase {

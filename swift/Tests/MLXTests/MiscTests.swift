@@ -1,8 +1,8 @@
 // Tests of the less common ops (convolve, meshGrid, einsum, segmentedMM), .npy I/O and the
 // remaining normalization / positional layers.
 import Foundation
-import MLX
-import MLXNN
+@testable import MLX
+@testable import MLXNN
 import XCTest
 
 final class MiscTests: XCTestCase {

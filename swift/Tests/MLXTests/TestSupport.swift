@@ -1,6 +1,6 @@
 // Shared helpers for the MLX reference-backend tests: deterministic inputs and comparisons.
 import Foundation
-import MLX
+@testable import MLX
 import XCTest
 
 /// Deterministic, exactly representable test values in [-1.5, 1.5]; quadratic in the index so

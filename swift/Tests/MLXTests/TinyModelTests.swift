@@ -2,8 +2,8 @@
 // (GQA attention with RoPE and a KV cache, SwiGLU MLP, tied embeddings), checked for speed,
 // cache consistency and a safetensors weight round trip.
 import Foundation
-import MLX
-import MLXNN
+@testable import MLX
+@testable import MLXNN
 import XCTest
 
 private final class KVCache {

@@ -146,6 +146,21 @@ final class ParityTests: XCTestCase {
         }
     }
 
+    /// No model lands unproven: every model_type the registry serves has a parity fixture.
+    func testEveryServedModelTypeHasAFixture() throws {
+        let (_, fixtures) = try ParityFixtures.all()
+        var proven = Set<String>()
+        for fixture in fixtures {
+            let config = try JSONSerialization.jsonObject(
+                with: Data(contentsOf: ParityFixtures.root.appendingPathComponent("\(fixture.name)/config.json")))
+                as! [String: Any]
+            proven.insert(config["model_type"] as! String)
+        }
+        for type in ModelRegistry.supportedModelTypes {
+            XCTAssertTrue(proven.contains(type), "model_type \(type) has no parity fixture")
+        }
+    }
+
     /// Loading is strict: a fixture with one weight removed is refused, not half-loaded.
     func testAFixtureMissingAWeightIsRefused() throws {
         let (_, fixtures) = try ParityFixtures.all()

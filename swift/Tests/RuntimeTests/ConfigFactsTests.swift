@@ -8,70 +8,47 @@ import XCTest
 @testable import HF2SwiftModels
 @testable import HF2SwiftRuntime
 
-/// What one model derives from its configuration, in mlx-lm's terms.
-struct DerivedFacts {
-    var layers: Int
-    var hidden: Int
-    var vocab: Int
-    var heads: Int
-    var kvHeads: Int
-    var headDim: Int
-    var intermediate: Int
-    var scale: Float
-    var qkvBias: Bool
-    var oBias: Bool
-    var qkNorm: Bool
-    var tied: Bool
-    var sliding: [Bool]
-    var caches: [KVCache]?
-    var rope: RoPELayer
-}
-
 final class ConfigFactsTests: XCTestCase {
-    /// Decodes `data` with the configuration of `modelType` and builds one attention layer, which is
-    /// where biases, norms, scale and RoPE are decided.
-    func derive(modelType: String, data: Data) throws -> DerivedFacts {
+    /// One attention layer is enough to see biases, norms, scale and RoPE; building a whole
+    /// full-size model would allocate every weight. `layer` matters where layers differ.
+    static func configurationAndAttention(modelType: String, data: Data, layer: Int) throws -> (Any, Module) {
         let decoder = JSONDecoder()
+        let text = try ModelRegistry.textConfiguration(modelType: modelType, configuration: data)
         switch modelType {
-        case "llama", "mistral":
-            // Mistral's family extends Llama's; each decodes with its own type.
-            if modelType == "mistral" {
-                let c = try decoder.decode(MistralConfiguration.self, from: data)
-                let a = MistralAttention(c)
-                return DerivedFacts(
-                    layers: c.hiddenLayers, hidden: c.hiddenSize, vocab: c.vocabularySize, heads: c.attentionHeads,
-                    kvHeads: c.kvHeads, headDim: c.headDim, intermediate: c.intermediateSize, scale: a.scale,
-                    qkvBias: a.wq.bias != nil, oBias: a.wo.bias != nil, qkNorm: false, tied: c.tieWordEmbeddings,
-                    sliding: c.layerTypes.map { $0 == .slidingAttention },
-                    caches: makeLayerCaches(layerTypes: c.layerTypes, slidingWindow: c.slidingWindow), rope: a.rope)
-            }
-            let c = try decoder.decode(LlamaConfiguration.self, from: data)
-            let a = LlamaAttention(c)
-            return DerivedFacts(
-                layers: c.hiddenLayers, hidden: c.hiddenSize, vocab: c.vocabularySize, heads: c.attentionHeads,
-                kvHeads: c.kvHeads, headDim: c.headDim, intermediate: c.intermediateSize, scale: a.scale,
-                qkvBias: a.wq.bias != nil, oBias: a.wo.bias != nil, qkNorm: false, tied: c.tieWordEmbeddings,
-                sliding: c.layerTypes.map { $0 == .slidingAttention },
-                caches: makeLayerCaches(layerTypes: c.layerTypes, slidingWindow: c.slidingWindow), rope: a.rope)
+        case "llama":
+            let c = try decoder.decode(LlamaConfiguration.self, from: text)
+            return (c, LlamaAttention(c))
+        case "mistral":
+            let c = try decoder.decode(MistralConfiguration.self, from: text)
+            return (c, MistralAttention(c))
         case "qwen2":
-            let c = try decoder.decode(Qwen2Configuration.self, from: data)
-            let a = Qwen2Attention(c)
-            return DerivedFacts(
-                layers: c.hiddenLayers, hidden: c.hiddenSize, vocab: c.vocabularySize, heads: c.attentionHeads,
-                kvHeads: c.kvHeads, headDim: c.headDim, intermediate: c.intermediateSize, scale: a.scale,
-                qkvBias: a.wq.bias != nil, oBias: a.wo.bias != nil, qkNorm: false, tied: c.tieWordEmbeddings,
-                sliding: Array(repeating: false, count: c.hiddenLayers), caches: nil, rope: a.rope)
+            let c = try decoder.decode(Qwen2Configuration.self, from: text)
+            return (c, Qwen2Attention(c))
         case "qwen3":
-            let c = try decoder.decode(Qwen3Configuration.self, from: data)
-            let a = Qwen3Attention(c)
-            return DerivedFacts(
-                layers: c.hiddenLayers, hidden: c.hiddenSize, vocab: c.vocabularySize, heads: c.attentionHeads,
-                kvHeads: c.kvHeads, headDim: c.headDim, intermediate: c.intermediateSize, scale: a.scale,
-                qkvBias: a.wq.bias != nil, oBias: a.wo.bias != nil, qkNorm: true, tied: c.tieWordEmbeddings,
-                sliding: Array(repeating: false, count: c.hiddenLayers), caches: nil, rope: a.rope)
+            let c = try decoder.decode(Qwen3Configuration.self, from: text)
+            return (c, Qwen3Attention(c))
+        case "phi3":
+            let c = try decoder.decode(Phi3Configuration.self, from: text)
+            return (c, Phi3Attention(c))
+        case "smollm3":
+            let c = try decoder.decode(SmolLM3Configuration.self, from: text)
+            return (c, SmolLM3Attention(c, layer: layer))
+        case "gemma3", "gemma3_text":
+            let c = try decoder.decode(Gemma3Configuration.self, from: text)
+            return (c, Gemma3Attention(c, layer: layer))
         default:
             throw ModelFactoryError.unsupportedModelType(modelType, supported: ModelRegistry.supportedModelTypes)
         }
+    }
+
+    /// A stored property of a configuration or module, by its Swift name.
+    static func value(_ name: String, of subject: Any) -> Any? {
+        var mirror: Mirror? = Mirror(reflecting: subject)
+        while let m = mirror {
+            if let child = m.children.first(where: { $0.label == name }) { return child.value }
+            mirror = m.superclassMirror
+        }
+        return nil
     }
 
     func testRealConfigsDeriveWhatMLXLMDerives() throws {
@@ -81,23 +58,35 @@ final class ConfigFactsTests: XCTestCase {
         for (name, value) in facts.sorted(by: { $0.key < $1.key }) {
             let expected = value as! [String: Any]
             let data = try Data(contentsOf: Fixtures.url("tests/data/hf-configs/\(name).json"))
-            let derived = try derive(modelType: expected["model_type"] as! String, data: data)
-            XCTAssertEqual(derived.layers, expected["layers"] as! Int, name)
-            XCTAssertEqual(derived.hidden, expected["hidden"] as! Int, name)
-            XCTAssertEqual(derived.vocab, expected["vocab"] as! Int, name)
-            XCTAssertEqual(derived.heads, expected["heads"] as! Int, name)
-            XCTAssertEqual(derived.kvHeads, expected["kv_heads"] as! Int, name)
-            XCTAssertEqual(derived.headDim, expected["head_dim"] as! Int, name)
-            XCTAssertEqual(derived.intermediate, expected["intermediate"] as! Int, name)
-            XCTAssertEqual(derived.scale, Float(expected["scale"] as! Double), accuracy: 1e-7, name)
-            XCTAssertEqual(derived.qkvBias, expected["qkv_bias"] as! Bool, name)
-            XCTAssertEqual(derived.oBias, expected["o_bias"] as! Bool, name)
-            XCTAssertEqual(derived.qkNorm, expected["qk_norm"] as! Bool, name)
-            XCTAssertEqual(derived.tied, expected["tied"] as! Bool, name)
+            let modelType = expected["model_type"] as! String
+            let (config, attention) = try Self.configurationAndAttention(modelType: modelType, data: data, layer: 0)
+            func int(_ property: String) -> Int? { Self.value(property, of: config) as? Int }
+            XCTAssertEqual(int("hiddenLayers"), expected["layers"] as? Int, name)
+            XCTAssertEqual(int("hiddenSize"), expected["hidden"] as? Int, name)
+            XCTAssertEqual(int("vocabularySize"), expected["vocab"] as? Int, name)
+            XCTAssertEqual(int("attentionHeads"), expected["heads"] as? Int, name)
+            XCTAssertEqual(int("kvHeads"), expected["kv_heads"] as? Int, name)
+            XCTAssertEqual(int("headDim"), expected["head_dim"] as? Int, name)
+            XCTAssertEqual(int("intermediateSize"), expected["intermediate"] as? Int, name)
+            // nil on both sides: the checkpoint's weights decide the tie.
+            XCTAssertEqual(Self.value("tieWordEmbeddings", of: config) as? Bool, expected["tied"] as? Bool, name)
+            XCTAssertEqual(
+                Self.value("scale", of: attention) as! Float, Float(expected["scale"] as! Double), accuracy: 1e-7, name)
+
+            let keys = Set(attention.parameters().flattened().map(\.0))
+            XCTAssertEqual(
+                keys.contains("q_proj.bias") || keys.contains("qkv_proj.bias"), expected["qkv_bias"] as? Bool, name)
+            XCTAssertEqual(keys.contains("o_proj.bias"), expected["o_bias"] as? Bool, name)
+            XCTAssertEqual(keys.contains("q_norm.weight"), expected["qk_norm"] as? Bool, name)
+
             let kinds = expected["layer_kinds"] as! [[String: Any]]
-            XCTAssertEqual(derived.sliding, kinds.map { $0["sliding"] as! Bool }, name)
-            if let caches = derived.caches, kinds.first?["cache"] != nil {
-                for (cache, kind) in zip(caches, kinds) {
+            let layerTypes =
+                Self.value("layerTypes", of: config) as? [AttentionLayerType]
+                ?? Array(repeating: .fullAttention, count: kinds.count)
+            XCTAssertEqual(layerTypes.map { $0 == .slidingAttention }, kinds.map { $0["sliding"] as! Bool }, name)
+            if kinds.first?["cache"] != nil {
+                let window = Self.value("slidingWindow", of: config) as? Int
+                for (cache, kind) in zip(makeLayerCaches(layerTypes: layerTypes, slidingWindow: window), kinds) {
                     switch kind["cache"] as! String {
                     case "KVCache": XCTAssertTrue(cache is KVCacheSimple, name)
                     case "RotatingKVCache":
@@ -106,10 +95,16 @@ final class ConfigFactsTests: XCTestCase {
                     }
                 }
             }
-            let rope = expected["rope"] as! [String: Any]
-            XCTAssertEqual("\(type(of: derived.rope))", rope["class"] as! String, name)
-            let y = derived.rope(ropeTensors["\(name).x"]!, offset: rope["offset"] as! Int)
-            XCTAssertLessThan(maxAbsDifference(y, ropeTensors["\(name).y"]!), 1e-5, name)
+
+            for ropeFacts in expected["rope"] as! [[String: Any]] {
+                let layer = ropeFacts["layer"] as! Int
+                let (_, layerAttention) = try Self.configurationAndAttention(modelType: modelType, data: data, layer: layer)
+                let rope = Self.value("rope", of: layerAttention) as! RoPELayer
+                XCTAssertEqual("\(type(of: rope))", ropeFacts["class"] as! String, "\(name) layer \(layer)")
+                let y = rope(ropeTensors["\(name).layer\(layer).x"]!, offset: ropeFacts["offset"] as! Int)
+                XCTAssertLessThan(
+                    maxAbsDifference(y, ropeTensors["\(name).layer\(layer).y"]!), 1e-5, "\(name) layer \(layer)")
+            }
         }
     }
 }

@@ -53,6 +53,22 @@ final class RoPETests: XCTestCase {
         XCTAssertNoThrow(try RoPEScaling.validate(nil, key: "rope_scaling", supported: []))
     }
 
+    func testLongropeFactorsMustMatchTheRotatedWidth() throws {
+        let longrope = try JSONDecoder().decode(
+            RoPEScaling.self,
+            from: Data(
+                (#"{"type": "longrope", "long_factor": [1, 2, 3], "short_factor": [1, 1, 1],"#
+                    + #" "original_max_position_embeddings": 16}"#).utf8))
+        XCTAssertNoThrow(
+            try RoPEScaling.validate(longrope, key: "rope_scaling", supported: [.longrope], rotaryDimensions: 6))
+        XCTAssertThrowsError(
+            try RoPEScaling.validate(longrope, key: "rope_scaling", supported: [.longrope], rotaryDimensions: 8)
+        ) {
+            XCTAssertEqual(
+                "\($0)", "rope_scaling.long_factor: has 3 entries; the 8 rotated dimensions need 4")
+        }
+    }
+
     func testRoPEParametersCarryThetaAndScaling() throws {
         let llama3 = try JSONDecoder().decode(
             RoPEParameters.self,
