@@ -334,20 +334,13 @@ public final class Gemma3Model: Module, LLMModel {
         makeLayerCaches(layerTypes: args.layerTypes, slidingWindow: args.slidingWindow)
     }
 
-    /// Maps a checkpoint onto this model: renames wrapper prefixes, removes what the checkpoint
-    /// holds but the model does not (precomputed RoPE tables, other towers, a tied `lm_head`).
+    /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
+    /// not (precomputed RoPE tables, other towers, a tied `lm_head`).
     public func sanitize(weights: [String: MLXArray]) -> [String: MLXArray] {
-        let renamed = renamingPrefixes(weights, Self.renamedPrefixes)
         // Without an lm_head in the checkpoint, the head is the embedding.
-        let kept = removingWeights(renamed, matching: Self.droppedWeights)
+        let kept = removingWeights(weights, matching: Self.droppedWeights)
         return tyingHead(kept, to: "model.embed_tokens")
     }
-
-    /// Checkpoint key prefixes `sanitize(weights:)` rewrites (the longest matching one applies).
-    static let renamedPrefixes: [String: String] = [
-        "model.language_model.": "model.",
-        "language_model.": "",
-    ]
 
     /// Checkpoint keys that `sanitize(weights:)` drops (`*` matches any run of characters).
     static let droppedWeights: [String] = [

@@ -14,7 +14,9 @@ public enum ModelRegistry: ModelFactory {
         "gemma3",
         "gemma3_text",
         "llama",
+        "ministral3",
         "mistral",
+        "mistral3",
         "phi3",
         "qwen2",
         "qwen3",
@@ -34,8 +36,20 @@ public enum ModelRegistry: ModelFactory {
             return Gemma3Model(try decoder.decode(Gemma3Configuration.self, from: text))
         case "llama":
             return LlamaModel(try decoder.decode(LlamaConfiguration.self, from: text))
+        case "ministral3":
+            return Mistral3Model(try decoder.decode(Mistral3Configuration.self, from: text))
         case "mistral":
             return MistralModel(try decoder.decode(MistralConfiguration.self, from: text))
+        case "mistral3":
+            // The wrapped text model's own model_type picks the model that serves it.
+            switch textModelType(of: text) ?? "" {
+            case "ministral3":
+                return Mistral3Model(try decoder.decode(Mistral3Configuration.self, from: text))
+            case "mistral4":
+                throw ModelFactoryError.unsupportedTextModelType("mistral4", wrapper: modelType)
+            default:
+                return LlamaModel(try decoder.decode(LlamaConfiguration.self, from: text))
+            }
         case "phi3":
             return Phi3Model(try decoder.decode(Phi3Configuration.self, from: text))
         case "qwen2":
@@ -58,8 +72,32 @@ public enum ModelRegistry: ModelFactory {
                 of: configuration,
                 fromTopLevel: ["vocab_size": 262_208],
                 defaults: ["num_attention_heads": 8, "num_key_value_heads": 4])
+        case "mistral3":
+            return try unwrappedTextConfiguration(
+                of: configuration,
+                fromTopLevel: [:],
+                defaults: ["tie_word_embeddings": false])
         default:
             return configuration
+        }
+    }
+
+    /// Key prefixes a wrapper checkpoint puts around the text model's weights, and what each
+    /// becomes; the loader rewrites them (longest first) before the model's `sanitize(weights:)`.
+    public static func checkpointPrefixes(modelType: String) -> [String: String] {
+        switch modelType {
+        case "gemma3":
+            return [
+                "model.language_model.": "model.",
+                "language_model.": "",
+            ]
+        case "mistral3":
+            return [
+                "model.language_model.": "model.",
+                "language_model.": "",
+            ]
+        default:
+            return [:]
         }
     }
 }

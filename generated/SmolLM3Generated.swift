@@ -323,12 +323,11 @@ public final class SmolLM3Model: Module, LLMModel {
         makeLayerCaches(layerTypes: args.layerTypes, slidingWindow: args.slidingWindow)
     }
 
-    /// Maps a checkpoint onto this model: renames wrapper prefixes, removes what the checkpoint
-    /// holds but the model does not (precomputed RoPE tables, other towers, a tied `lm_head`).
+    /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
+    /// not (precomputed RoPE tables, other towers, a tied `lm_head`).
     public func sanitize(weights: [String: MLXArray]) -> [String: MLXArray] {
-        let renamed = weights
         let tiedHead = lmHead == nil ? ["lm_head.*"] : []
-        return removingWeights(renamed, matching: Self.droppedWeights + tiedHead)
+        return removingWeights(weights, matching: Self.droppedWeights + tiedHead)
     }
 
     /// Checkpoint keys that `sanitize(weights:)` drops (`*` matches any run of characters).

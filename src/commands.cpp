@@ -325,7 +325,12 @@ int run_detect(const Paths& paths, const std::string& config_path, std::ostream&
             }
             const Node* read_flag = spec.find("read");
             if (read_flag && read_flag->kind == Node::Kind::Bool && !read_flag->boolean) {
-                if (present) ignored.push_back(e.key + " (never read: the family computes it)");
+                const Node* fb = spec.find("fallback");
+                if (present && fb && fb->kind == Node::Kind::String) {
+                    ignored.push_back(e.key + " (never read at the top level: the family takes " + fb->text + ")");
+                } else if (present) {
+                    ignored.push_back(e.key + " (never read: the family computes it)");
+                }
                 continue;
             }
             if (!present) {

@@ -58,7 +58,6 @@ public:
         m.embedding.scaled = embedding_scale != "none" && !embedding_scale.empty();
         m.embedding.scale_bf16 = embedding_scale == "sqrt_hidden_bf16";
         lower_head(m.head);
-        lower_prefixes(m.sanitize);
         lower_wrappers(m.wrappers);
         auto drops = f_.strings("weights.drop");
         for (size_t i = 0; i < drops.size(); ++i) {
@@ -232,7 +231,9 @@ private:
                 if (const FieldDecl* fd = field(base)) {
                     out.has_fallback = true;
                     out.fallback_field = fd->swift_name;
-                    out.fallback_member = namer::camel_case(member);
+                    // A required struct field is no optional: its member is reached with '.'.
+                    out.fallback_member = (is_optional(*fd) ? "?." : ".") + namer::camel_case(member);
+                    out.fallback_path = namer::string_literal(fb->text);
                 }
             }
             if (const Node* dflt = spec.find("default"); dflt && !dflt->is_null()) {
@@ -260,6 +261,8 @@ private:
             out.required = !out.has_default && !out.optional && !out.has_fallback;
             out.single_line = out.read && out.required;
             out.missing_throws = out.has_fallback && !out.has_default && !out.optional;
+            out.assigned = !out.read && !out.has_fallback;
+            out.fallback_only = !out.read && out.has_fallback;
             c.fields.push_back(out);
             if (out.read) c.coding_keys.push_back(ir::CodingKey{out.swift_name, out.json_key});
         }
@@ -320,6 +323,13 @@ private:
             if (const FieldDecl* d = field(scaling->text)) {
                 c.validates_rope_scaling = true;
                 c.rope_scaling_field = d->swift_name;
+                c.rope_scaling_key = "CodingKeys." + d->swift_name + ".stringValue";
+                // Read only from a member: errors name the field that holds it.
+                const Node* read = d->entry->value.find("read");
+                const Node* fb = d->entry->value.find("fallback");
+                if (read && read->kind == Node::Kind::Bool && !read->boolean && fb && fb->kind == Node::Kind::String) {
+                    c.rope_scaling_key = namer::string_literal(fb->text.substr(0, fb->text.find('.')));
+                }
                 auto kinds = f_.strings("attention.rope.scaling_types");
                 for (size_t i = 0; i < kinds.size(); ++i) {
                     c.rope_scaling_kinds.push_back(ir::RoPEScalingKind{namer::enum_case(kinds[i]), i + 1 == kinds.size()});
@@ -394,6 +404,11 @@ private:
         a.rope.original_max_positions = binding_expr("attention.rope.original_max_positions", true);
         a.rope.partial = f_.get("attention.rope.fraction") != nullptr;
         if (a.rope.partial) a.rope.fraction = binding_expr("attention.rope.fraction", false);
+        a.query_position_scale = f_.get("attention.query_position_scale.beta") != nullptr;
+        if (a.query_position_scale) {
+            a.query_scale_beta = binding_expr("attention.query_position_scale.beta", false);
+            a.query_scale_original = binding_expr("attention.query_position_scale.original_max_positions", false);
+        }
         a.sliding = c.validates_sliding;
         if (a.sliding) {
             a.layer_types = "args." + c.layer_types_field;
@@ -418,16 +433,6 @@ private:
         return out + "]";
     }
 
-    void lower_prefixes(ir::Sanitize& s) {
-        const Node* prefixes = f_.get("weights.prefixes");
-        if (!prefixes || !prefixes->is_map()) return;
-        for (const auto& e : prefixes->entries) {
-            s.prefixes.push_back(ir::PrefixRename{namer::string_literal(e.key), namer::string_literal(e.value.text),
-                                                  prefixes->entries.size() > 1});
-        }
-        s.has_prefixes = !s.prefixes.empty();
-    }
-
     void lower_wrappers(std::vector<ir::Wrapper>& out) {
         const Node* wrappers = f_.get("wrappers");
         if (!wrappers || !wrappers->is_map()) return;
@@ -436,6 +441,13 @@ private:
             w.model_type = e.key;
             w.from_top_level = dictionary_literal(e.value.find("text_config_from_top_level"));
             w.defaults = dictionary_literal(e.value.find("text_config_defaults"));
+            if (const Node* prefixes = e.value.find("weight_prefixes"); prefixes && prefixes->is_map()) {
+                for (const auto& p : prefixes->entries) {
+                    w.weight_prefixes.push_back(ir::PrefixRename{namer::string_literal(p.key),
+                                                                 namer::string_literal(p.value.text),
+                                                                 prefixes->entries.size() > 1});
+                }
+            }
             if (const Node* dispatch = e.value.find("dispatch"); dispatch && dispatch->is_map()) {
                 for (const auto& d : dispatch->entries) w.dispatch.emplace_back(d.key, d.value.text);
             }
@@ -496,7 +508,16 @@ ir::Registry lower_registry(const std::vector<ir::ModelFile>& models) {
                 entry.wrapped = true;
                 entry.from_top_level = w.from_top_level;
                 entry.defaults = w.defaults;
+                entry.weight_prefixes = w.weight_prefixes;
+                entry.has_weight_prefixes = !w.weight_prefixes.empty();
                 for (const auto& [text_type, family] : w.dispatch) {
+                    if (family == vocab::kRefusedDispatch) {
+                        ir::DispatchCase refused;
+                        refused.text_model_type = namer::string_literal(text_type);
+                        refused.refused = true;
+                        entry.dispatch.push_back(refused);
+                        continue;
+                    }
                     const ir::ModelFile* target = by_family(family);
                     if (!target) throw InternalError("dispatch to unknown family " + family);
                     if (text_type == "*") {

@@ -318,8 +318,15 @@ private:
             }
             if (dflt) check_default(*dflt, p + ".default", key, info.type);
             if (const Node* read = spec.find("read"); read && read->kind == Node::Kind::Bool && !read->boolean) {
-                if (!dflt) error(read->loc, p + ".read", "a field that is never read needs a default");
-                if (info.optional) error(read->loc, p + ".read", "a field that is never read cannot be optional");
+                // Never read at the top level: the value comes from the default or the fallback member.
+                const Node* fb = spec.find("fallback");
+                bool has_fallback = fb && fb->kind == Node::Kind::String;
+                if (!dflt && !has_fallback) {
+                    error(read->loc, p + ".read", "a field that is never read needs a default or a fallback");
+                }
+                if (info.optional && !has_fallback) {
+                    error(read->loc, p + ".read", "a field that is never read cannot be optional without a fallback");
+                }
             }
             if (const Node* fb = spec.find("fallback"); fb && fb->kind == Node::Kind::String) {
                 check_fallback(*fb, p + ".fallback", key, info.type);
@@ -642,6 +649,34 @@ std::vector<ResolvedFamily> resolve_families(const std::vector<FamilyDocument>& 
             }
         }
     };
+    // A wrapper's dispatch names families; each must exist and generate a model.
+    for (const auto& f : out) {
+        const Node* wrappers = f.get("wrappers");
+        if (f.abstract || !wrappers || !wrappers->is_map()) continue;
+        for (const auto& w : wrappers->entries) {
+            const Node* dispatch = w.value.find("dispatch");
+            if (!dispatch || !dispatch->is_map()) continue;
+            for (const auto& d : dispatch->entries) {
+                if (d.value.kind != Node::Kind::String || d.value.text == vocab::kRefusedDispatch) continue;
+                auto target = std::find_if(out.begin(), out.end(), [&](const ResolvedFamily& g) { return g.id == d.value.text; });
+                std::string path = "wrappers." + w.key + ".dispatch." + d.key;
+                if (target == out.end()) {
+                    std::vector<std::string> names{vocab::kRefusedDispatch};
+                    for (const auto& g : out) {
+                        if (!g.abstract) names.push_back(g.id);
+                    }
+                    std::string message = "'" + d.value.text + "' is not a family";
+                    if (auto s = vocab::suggest(d.value.text, names)) message += " (did you mean '" + *s + "'?)";
+                    Diagnostic& e = local.error(d.value.loc, path, message);
+                    e.notes = f.chain_notes();
+                } else if (target->abstract) {
+                    Diagnostic& e = local.error(d.value.loc, path,
+                                                "'" + d.value.text + "' is abstract; dispatch to a family that generates a model");
+                    e.notes = f.chain_notes();
+                }
+            }
+        }
+    }
     report(claims, "model_types", "model_type");
     report(swift_names, "swift_name", "swift_name");
 

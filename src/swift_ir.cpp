@@ -28,7 +28,7 @@ void to_json(ordered_json& j, const ConfigField& v) {
     IR_SET(read) IR_SET(required) IR_SET(optional) IR_SET(has_default) IR_SET(has_fallback)
     IR_SET(fallback_field) IR_SET(fallback_member) IR_SET(default_is_literal) IR_SET(literal)
     IR_SET(default_is_field) IR_SET(source_field) IR_SET(default_is_derived) IR_SET(derive_function)
-    IR_SET(derive_arguments) IR_SET(single_line) IR_SET(missing_throws)
+    IR_SET(derive_arguments) IR_SET(single_line) IR_SET(missing_throws) IR_SET(assigned) IR_SET(fallback_only) IR_SET(fallback_path)
 }
 
 void to_json(ordered_json& j, const Declaration& v) {
@@ -53,7 +53,7 @@ void to_json(ordered_json& j, const RoPEScalingKind& v) {
 
 void to_json(ordered_json& j, const Configuration& v) {
     IR_SET(declarations) IR_SET(fields) IR_SET(coding_keys) IR_SET(checks) IR_SET(has_checks) IR_SET(ignored) IR_SET(has_ignored)
-    IR_SET(validates_rope_scaling) IR_SET(rope_scaling_field) IR_SET(rope_scaling_kinds)
+    IR_SET(validates_rope_scaling) IR_SET(rope_scaling_field) IR_SET(rope_scaling_key) IR_SET(rope_scaling_kinds)
     IR_SET(rope_scaling_none_supported) IR_SET(rope_scaling_has_original) IR_SET(rope_scaling_original_field)
     IR_SET(rotary_dimensions)
     IR_SET(validates_sliding) IR_SET(layer_types_field) IR_SET(window_field)
@@ -69,6 +69,7 @@ void to_json(ordered_json& j, const Attention& v) {
     IR_SET(fused_qkv) IR_SET(per_layer) IR_SET(scale_head_dim) IR_SET(scale_from_field) IR_SET(scale_field)
     IR_SET(scale_one) IR_SET(local_rope) IR_SET(local_base)
     IR_SET(nope_layers) IR_SET(rope_layers) IR_SET(qkv_bias) IR_SET(o_bias) IR_SET(qk_norm) IR_SET(rope) IR_SET(sliding) IR_SET(layer_types) IR_SET(window)
+    IR_SET(query_position_scale) IR_SET(query_scale_beta) IR_SET(query_scale_original)
 }
 
 void to_json(ordered_json& j, const MLP& v) {
@@ -88,7 +89,7 @@ void to_json(ordered_json& j, const PrefixRename& v) {
 }
 
 void to_json(ordered_json& j, const DispatchCase& v) {
-    IR_SET(text_model_type) IR_SET(configuration) IR_SET(model)
+    IR_SET(text_model_type) IR_SET(configuration) IR_SET(model) IR_SET(refused)
 }
 
 void to_json(ordered_json& j, const Head& v) {
@@ -100,7 +101,7 @@ void to_json(ordered_json& j, const DropPattern& v) {
 }
 
 void to_json(ordered_json& j, const Sanitize& v) {
-    IR_SET(drop) IR_SET(has_drop) IR_SET(prefixes) IR_SET(has_prefixes)
+    IR_SET(drop) IR_SET(has_drop)
 }
 
 void to_json(ordered_json& j, const ModelFile& v) {
@@ -113,7 +114,7 @@ void to_json(ordered_json& j, const ModelFile& v) {
 void to_json(ordered_json& j, const RegistryEntry& v) {
     IR_SET(model_type) IR_SET(family) IR_SET(configuration) IR_SET(model) IR_SET(comma) IR_SET(wrapped)
     IR_SET(from_top_level) IR_SET(defaults) IR_SET(dispatches) IR_SET(dispatch) IR_SET(default_configuration)
-    IR_SET(default_model)
+    IR_SET(default_model) IR_SET(weight_prefixes) IR_SET(has_weight_prefixes)
 }
 
 void to_json(ordered_json& j, const RegistryFamily& v) {
@@ -125,7 +126,7 @@ void to_json(ordered_json& j, const Registry& v) {
 }
 
 void to_json(ordered_json& j, const Wrapper& v) {
-    IR_SET(model_type) IR_SET(from_top_level) IR_SET(defaults)
+    IR_SET(model_type) IR_SET(from_top_level) IR_SET(defaults) IR_SET(weight_prefixes)
     j["dispatch"] = ordered_json::object();
     for (const auto& [type, family] : v.dispatch) j["dispatch"][type] = family;
 }

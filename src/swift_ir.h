@@ -49,7 +49,7 @@ struct ConfigField {
     bool has_default = false;
     bool has_fallback = false;
     std::string fallback_field;   // Swift name of a struct-typed field
-    std::string fallback_member;  // its member
+    std::string fallback_member;  // its member with the access: `?.ropeTheta` or `.ropeTheta`
     bool default_is_literal = false;
     std::string literal;          // a Swift literal
     bool default_is_field = false;
@@ -59,6 +59,9 @@ struct ConfigField {
     std::vector<Argument> derive_arguments;
     bool single_line = false;     // read, no default, no fallback: one `decode` line
     bool missing_throws = false;  // a fallback but no default: absent everywhere is an error
+    bool assigned = false;        // never read, no fallback: always the default
+    bool fallback_only = false;   // never read at the top level: only the fallback member, then the default
+    std::string fallback_path;    // a Swift string literal, `"rope_parameters.rope_theta"`
 };
 
 /// A stored property as declared, in the document's order.
@@ -106,6 +109,7 @@ struct Configuration {
     // RoPE scaling: the field to validate against the supported kinds.
     bool validates_rope_scaling = false;
     std::string rope_scaling_field;
+    std::string rope_scaling_key;  // Swift expression naming it in errors
     std::vector<RoPEScalingKind> rope_scaling_kinds;
     bool rope_scaling_none_supported = false;
     bool rope_scaling_has_original = false;  // longrope reads an overriding context length
@@ -148,6 +152,9 @@ struct Attention {
     bool sliding = false;  // per-layer full/sliding schedule
     std::string layer_types;  // `args.layerTypes`
     std::string window;       // `args.slidingWindow`
+    bool query_position_scale = false;  // Llama-4 scaling of queries by position
+    std::string query_scale_beta;
+    std::string query_scale_original;
 };
 
 struct MLP {
@@ -191,8 +198,6 @@ struct PrefixRename {
 struct Sanitize {
     std::vector<DropPattern> drop;
     bool has_drop = false;
-    std::vector<PrefixRename> prefixes;
-    bool has_prefixes = false;
 };
 
 /// A model type whose checkpoints wrap the text model (lowered into the registry).
@@ -201,6 +206,7 @@ struct Wrapper {
     std::string from_top_level;  // Swift dictionary literal
     std::string defaults;        // Swift dictionary literal
     std::vector<std::pair<std::string, std::string>> dispatch;  // text model_type ("*": any other) -> family
+    std::vector<PrefixRename> weight_prefixes;
 };
 
 void to_json(nlohmann::ordered_json& j, const Wrapper& v);
@@ -230,6 +236,7 @@ struct DispatchCase {
     std::string text_model_type;  // a Swift string literal
     std::string configuration;
     std::string model;
+    bool refused = false;  // the wrapper rejects this text model type
 };
 
 struct RegistryEntry {
@@ -245,6 +252,8 @@ struct RegistryEntry {
     std::vector<DispatchCase> dispatch;  // explicit text model types
     std::string default_configuration;  // for any other text model type
     std::string default_model;
+    std::vector<PrefixRename> weight_prefixes;  // the wrapper's key prefixes around the text weights
+    bool has_weight_prefixes = false;
 };
 
 struct RegistryFamily {

@@ -134,6 +134,13 @@ KeySpec build_root() {
             "1/sqrt of the config field `scale_field` (e.g. `query_pre_attn_scalar`); `one`: 1."),
         field_key("scale_field", "float", "The config field of `scale: inverse_sqrt_field`."),
         rope,
+        map_key("query_position_scale",
+            "Llama-4 query scaling: after RoPE, queries are multiplied by "
+            "1 + beta * log(1 + floor(position / original_max_positions)), which grows past the original "
+            "context.", {
+            field_key("beta", "float", "The config field holding beta (`llama_4_scaling_beta`)."),
+            field_key("original_max_positions", "int", "The config field holding the original context length."),
+        }),
         sliding,
     });
     top.push_back(attention);
@@ -181,11 +188,7 @@ KeySpec build_root() {
         "Checkpoint keys that `sanitize(weights:)` removes; `*` matches any run of characters. "
         "A tied `lm_head` is removed without being listed.");
     drop.default_yaml = "[]";
-    KeySpec prefixes = key("prefixes", Type::ScalarMap,
-        "Key prefixes `sanitize(weights:)` rewrites before anything else, longest first: "
-        "`{\"language_model.\": \"\"}` reads a multimodal wrapper's text weights.");
-    prefixes.default_yaml = "{}";
-    top.push_back(map_key("weights", "How checkpoint weights map onto the generated modules.", {prefixes, drop}));
+    top.push_back(map_key("weights", "How checkpoint weights map onto the generated modules.", {drop}));
 
     KeySpec wrappers = identity(key("wrappers", Type::EntryMap,
         "Model types (claimed in `model_types`) whose checkpoints wrap the text model in `text_config`, "
@@ -195,8 +198,12 @@ KeySpec build_root() {
             "Keys whose top-level value (or, when absent there, the given default) replaces the one in "
             "`text_config`."),
         key("text_config_defaults", Type::ScalarMap, "Values for keys `text_config` does not set."),
+        key("weight_prefixes", Type::ScalarMap,
+            "Checkpoint key prefixes the wrapper puts around the text model's weights, rewritten before "
+            "the text model's `sanitize(weights:)`, longest first: `{\"language_model.\": \"\"}`."),
         key("dispatch", Type::ScalarMap,
-            "`text_config.model_type` -> the family whose model serves it; `\"*\"` for any other."),
+            "`text_config.model_type` -> the family whose model serves it; `\"*\"` for any other (without "
+            "it, this family). The target `refuse` rejects that text model type with an error."),
     }};
     top.push_back(wrappers);
 
@@ -265,7 +272,8 @@ const std::vector<ConfigType>& config_types() {
          "A `rope_scaling` object: `rope_type` (or `type`) and that type's parameters.", {}},
         {"rope_parameters", "RoPEParameters",
          "A transformers-5 `rope_parameters` object: `rope_theta` plus a `rope_scaling`-style type.",
-         {{"rope_theta", "float"}, {"scaling", "rope_scaling"}}},
+         {{"rope_theta", "float"}, {"scaling", "rope_scaling"}, {"llama_4_scaling_beta", "float"},
+          {"original_max_position_embeddings", "int"}}},
     };
     return types;
 }

@@ -100,6 +100,9 @@ const std::vector<std::string>& inert_config_keys();
 
 const ConfigType* find_config_type(const std::string& name);
 const Derivation* find_derivation(const std::string& name);
+
+/// The dispatch target that rejects a wrapped text model type instead of naming a family.
+inline constexpr const char* kRefusedDispatch = "refuse";
 const DimRole* find_dim_role(const std::string& role);
 
 /// Looks up a dotted key path ("attention.rope.base") in the vocabulary.

@@ -72,6 +72,16 @@ GEMMA3 = {
     "max_position_embeddings": 512,
 }
 
+MINISTRAL3 = {
+    "model_type": "ministral3", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 128,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-5,
+    "vocab_size": 256, "max_position_embeddings": 512, "tie_word_embeddings": False,
+    # The original context (8) is shorter than the prompt, so the query scaling changes within it.
+    "rope_parameters": {"rope_type": "yarn", "rope_theta": 1000000.0, "factor": 16.0,
+                        "original_max_position_embeddings": 8, "beta_fast": 32.0, "beta_slow": 1.0,
+                        "mscale": 1.0, "mscale_all_dim": 1.0, "llama_4_scaling_beta": 0.1},
+}
+
 FIXTURES = [
     Fixture("llama", "llama", "plain llama, GQA 2", LLAMA),
     Fixture("llama_mha_tied", "llama", "tied embeddings, one key/value head per query head",
@@ -133,6 +143,24 @@ FIXTURES = [
             "an explicit no_rope_layers list that the interval would not give; tied",
             with_(LLAMA, model_type="smollm3", num_hidden_layers=4, no_rope_layers=[0, 1, 0, 1],
                   no_rope_layer_interval=4, tie_word_embeddings=True)),
+    Fixture("ministral3", "mistral3", "YaRN and Llama-4 query scaling from rope_parameters, untied",
+            MINISTRAL3),
+    Fixture("ministral3_sliding", "mistral3",
+            "plain RoPE (rope_type default), a sliding layer, tied by default",
+            with_({k: v for k, v in MINISTRAL3.items() if k != "tie_word_embeddings"},
+                  layer_types=["sliding_attention", "full_attention"], sliding_window=6,
+                  rope_parameters={"rope_type": "default", "rope_theta": 10000.0,
+                                   "original_max_position_embeddings": 4, "llama_4_scaling_beta": 0.5}),
+            windows=[6]),
+    Fixture("mistral3_wrapper", "mistral3",
+            "a multimodal checkpoint holding ministral3: text_config, untied by default",
+            {"model_type": "mistral3",
+             "text_config": {k: v for k, v in MINISTRAL3.items() if k != "tie_word_embeddings"}}),
+    Fixture("mistral3_llama", "llama",
+            "a multimodal checkpoint holding a Mistral (Llama) text model, as Mistral Small 3.x does",
+            {"model_type": "mistral3",
+             "text_config": with_({k: v for k, v in LLAMA.items() if k != "tie_word_embeddings"},
+                                  model_type="mistral", head_dim=32, rope_theta=1000000000.0)}),
     Fixture("qwen2", "qwen2", "q/k/v bias, tied embeddings, GQA 2",
             with_({k: v for k, v in LLAMA.items() if k != "max_position_embeddings"},
                   model_type="qwen2", rope_theta=1000000.0, tie_word_embeddings=True)),
@@ -207,7 +235,7 @@ def build(fixture: Fixture) -> None:
     mx.save_safetensors(str(directory / "model.safetensors"), dict(sorted(weights.items())),
                         metadata={"format": "mlx"})
     (directory / "config.json").write_text(json.dumps(fixture.config, indent=2, sort_keys=True) + "\n")
-    vocab = config["vocab_size"]
+    vocab = config.get("vocab_size") or config["text_config"]["vocab_size"]
     tokens = mx.array(rng.integers(0, vocab, size=(1, PREFILL)), dtype=mx.int32)
     with tempfile.TemporaryDirectory() as scratch:
         expected = run_reference(reference_directory(fixture, directory, Path(scratch)), tokens)

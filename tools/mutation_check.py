@@ -70,6 +70,13 @@ MUTATIONS = [
     Mutation("smollm3_rope_everywhere", "no_rope_layers read but every layer rotated",
              [("smollm3.yaml", "attention:\n  rope:\n    layers: no_rope_layers\n", "")],
              {"smollm3", "smollm3_explicit"}),
+    Mutation("ministral3_unscaled_queries", "Llama-4 query scaling read but not applied",
+             [("mistral3.yaml", "  query_position_scale:\n    beta: llama_4_scaling_beta\n"
+               "    original_max_positions: original_max_position_embeddings\n", "")],
+             {"ministral3", "ministral3_sliding", "mistral3_wrapper"}),
+    Mutation("mistral3_wrapper_as_ministral3", "every text model of a Mistral 3 checkpoint read as Ministral 3",
+             [("mistral3.yaml", '"*": llama', '"*": mistral3')],
+             {"mistral3_llama"}),
     Mutation("gemma3_plain_rmsnorm", "RMSNorm scaling by w instead of (1 + w)",
              [("gemma3.yaml", "norm: {kind: rms_one_plus, placement: sandwich}",
                "norm: {kind: rms, placement: sandwich}")],
@@ -85,7 +92,7 @@ MUTATIONS = [
              [("gemma3.yaml", "  scale: inverse_sqrt_field\n  scale_field: query_pre_attn_scalar\n", "")],
              GEMMA3),
     Mutation("gemma3_global_rope_base_everywhere", "sliding layers rotating with the global RoPE base",
-             [("gemma3.yaml", "    local_base: rope_local_base_freq\n", "")],
+             [("gemma3.yaml", "    local_base: rope_local_base_freq\n", "    local_base: rope_theta\n")],
              GEMMA3),
 ]
 

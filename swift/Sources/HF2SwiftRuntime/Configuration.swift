@@ -133,14 +133,21 @@ public struct RoPEParameters: Decodable, Sendable, Equatable {
     public let ropeTheta: Float?
     /// The scaling it describes; nil for plain RoPE (`rope_type: default`).
     public let scaling: RoPEScaling?
+    /// Llama-4 query scaling (Ministral 3): beta, and the context length it counts in.
+    public let llama4ScalingBeta: Float?
+    public let originalMaxPositionEmbeddings: Int?
 
     enum CodingKeys: String, CodingKey {
         case ropeTheta = "rope_theta"
+        case llama4ScalingBeta = "llama_4_scaling_beta"
+        case originalMaxPositionEmbeddings = "original_max_position_embeddings"
     }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         ropeTheta = try c.decodeIfPresent(Float.self, forKey: .ropeTheta)
+        llama4ScalingBeta = try c.decodeIfPresent(Float.self, forKey: .llama4ScalingBeta)
+        originalMaxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
         let scaling = try RoPEScaling(from: decoder)
         self.scaling = scaling.kind == .default ? nil : scaling
     }
@@ -274,6 +281,12 @@ extension KeyedDecodingContainer {
     }
 
     /// Throws the error a required key that is absent everywhere deserves.
+    /// Throws for a value that only a member of another field (`path`, e.g.
+    /// `rope_parameters.rope_theta`) can give, when that member is absent too.
+    public func missing<T>(member path: String) throws -> T {
+        throw ConfigurationError.invalid(key: path, reason: "is required")
+    }
+
     public func missing<T>(_ key: Key) throws -> T {
         throw DecodingError.keyNotFound(
             key, DecodingError.Context(codingPath: codingPath, debugDescription: "\(path(key)) is required"))

@@ -30,15 +30,27 @@ public protocol ModelFactory {
     /// Decodes `configuration` (the bytes of `config.json`) and builds the model serving
     /// `modelType`, with freshly initialised weights.
     static func makeModel(modelType: String, configuration: Data) throws -> any LLMModel
+
+    /// Key prefixes a `modelType`'s checkpoints put around the text model's weights, each mapped
+    /// to what it becomes; the loader rewrites them before `sanitize(weights:)`.
+    static func checkpointPrefixes(modelType: String) -> [String: String]
+}
+
+extension ModelFactory {
+    public static func checkpointPrefixes(modelType: String) -> [String: String] { [:] }
 }
 
 public enum ModelFactoryError: Error, CustomStringConvertible, Equatable {
     case unsupportedModelType(String, supported: [String])
+    /// A wrapper checkpoint (`wrapper`) holding a text model this factory does not serve.
+    case unsupportedTextModelType(String, wrapper: String)
 
     public var description: String {
         switch self {
         case .unsupportedModelType(let type, let supported):
             "model_type \"\(type)\" is not supported; supported: \(supported.joined(separator: ", "))"
+        case .unsupportedTextModelType(let type, let wrapper):
+            "text_config.model_type \"\(type)\" inside a \"\(wrapper)\" checkpoint is not supported"
         }
     }
 }

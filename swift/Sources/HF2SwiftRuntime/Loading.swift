@@ -129,8 +129,10 @@ public func loadModel(directory: URL, factory: any ModelFactory.Type) throws -> 
         throw ModelLoadingError.missingFile(configURL.path)
     }
     let configuration = try Data(contentsOf: configURL)
-    let model = try factory.makeModel(modelType: try modelType(ofConfiguration: configuration), configuration: configuration)
-    let weights = model.sanitize(weights: try loadWeights(directory: directory))
+    let type = try modelType(ofConfiguration: configuration)
+    let model = try factory.makeModel(modelType: type, configuration: configuration)
+    let checkpoint = renamingPrefixes(try loadWeights(directory: directory), factory.checkpointPrefixes(modelType: type))
+    let weights = model.sanitize(weights: checkpoint)
     try model.update(parameters: ModuleParameters.unflattened(weights), verify: [.all])
     eval(model)
     return model

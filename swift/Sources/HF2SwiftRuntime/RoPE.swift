@@ -178,3 +178,13 @@ func scaleRotatedPart(_ x: MLXArray, dimensions: Int, by factor: Float) -> MLXAr
     if dimensions >= x.dim(-1) { return x * factor }
     return concatenated([x[.ellipsis, ..<dimensions] * factor, x[.ellipsis, dimensions...]], axis: -1)
 }
+
+/// Llama-4 query scaling for `length` positions from `offset`, shaped `[length, 1]` to broadcast
+/// over `[batch, heads, length, headDim]` queries: 1 + beta * log(1 + floor(position / original)).
+public func llama4QueryScale(length: Int, offset: Int, beta: Float, originalMaxPositionEmbeddings: Int)
+    -> MLXArray
+{
+    let positions = MLXArray((offset ..< offset + length).map { Float($0) })
+    let scale = 1 + beta * log(1 + floor(positions / Float(originalMaxPositionEmbeddings)))
+    return scale.reshaped(length, 1)
+}

@@ -80,6 +80,39 @@ final class ModelTests: XCTestCase {
         }
     }
 
+    func testWrapperCheckpointsDispatchOnTheTextModelType() throws {
+        func wrapped(_ textModelType: String) throws -> Data {
+            var text = Self.tiny()
+            text["model_type"] = textModelType
+            text["rope_parameters"] = [
+                "rope_type": "default", "rope_theta": 10000.0, "llama_4_scaling_beta": 0.1,
+                "original_max_position_embeddings": 8,
+            ]
+            text.removeValue(forKey: "tie_word_embeddings")
+            return try JSONSerialization.data(withJSONObject: ["model_type": "mistral3", "text_config": text])
+        }
+        XCTAssertTrue(try ModelRegistry.makeModel(modelType: "mistral3", configuration: wrapped("ministral3")) is Mistral3Model)
+        XCTAssertTrue(try ModelRegistry.makeModel(modelType: "mistral3", configuration: wrapped("mistral")) is LlamaModel)
+        XCTAssertThrowsError(try ModelRegistry.makeModel(modelType: "mistral3", configuration: wrapped("mistral4"))) {
+            XCTAssertEqual("\($0)", #"text_config.model_type "mistral4" inside a "mistral3" checkpoint is not supported"#)
+        }
+        XCTAssertEqual(ModelRegistry.checkpointPrefixes(modelType: "mistral3")["language_model."], "")
+        XCTAssertEqual(ModelRegistry.checkpointPrefixes(modelType: "ministral3"), [:])
+    }
+
+    func testValuesReadOnlyFromRoPEParametersAreRequiredThere() throws {
+        var object = Self.tiny()
+        object["model_type"] = "ministral3"
+        object["rope_parameters"] = ["rope_type": "default", "rope_theta": 10000.0, "llama_4_scaling_beta": 0.1]
+        // A top-level value is not read: mlx-lm's ministral3 takes it from rope_parameters only.
+        object["original_max_position_embeddings"] = 8
+        XCTAssertThrowsError(
+            try JSONDecoder().decode(Mistral3Configuration.self, from: JSONSerialization.data(withJSONObject: object))
+        ) {
+            XCTAssertEqual("\($0)", "rope_parameters.original_max_position_embeddings: is required")
+        }
+    }
+
     /// A small llama-shaped config; a function, since a global dictionary of `Any` is not Sendable.
     static func tiny() -> [String: Any] { [
         "model_type": "llama", "hidden_size": 32, "num_hidden_layers": 2, "intermediate_size": 48,
