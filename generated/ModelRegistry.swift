@@ -13,6 +13,7 @@ public enum ModelRegistry: ModelFactory {
     public static let supportedModelTypes: [String] = [
         "gemma3",
         "gemma3_text",
+        "gpt_oss",
         "llama",
         "ministral3",
         "mistral",
@@ -34,6 +35,8 @@ public enum ModelRegistry: ModelFactory {
             return Gemma3Model(try decoder.decode(Gemma3Configuration.self, from: text))
         case "gemma3_text":
             return Gemma3Model(try decoder.decode(Gemma3Configuration.self, from: text))
+        case "gpt_oss":
+            return GptOSSModel(try decoder.decode(GptOSSConfiguration.self, from: text))
         case "llama":
             return LlamaModel(try decoder.decode(LlamaConfiguration.self, from: text))
         case "ministral3":

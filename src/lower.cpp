@@ -49,6 +49,15 @@ public:
         m.mlp.fused = f_.text("mlp.kind") == "fused_gated";
         m.mlp.bias = flag_expr("mlp.bias");
         m.mlp.activation = f_.text("mlp.activation") == "gelu_approx" ? "geluApproximate" : "silu";
+        m.mlp.clamped = f_.text("mlp.activation") == "swiglu_clamped";
+        m.mlp.experts = f_.text("mlp.kind") == "experts";
+        if (m.mlp.experts) {
+            m.mlp.expert_count = binding_expr("mlp.experts.count", false);
+            m.mlp.experts_per_token = binding_expr("mlp.experts.per_token", false);
+            m.mlp.router_bias = flag_expr("mlp.experts.router_bias");
+        }
+        m.sanitize.split_gate_up = f_.get("weights.split_interleaved_gate_up") &&
+                                   f_.get("weights.split_interleaved_gate_up")->boolean;
         m.norm.type = f_.text("norm.kind") == "rms_one_plus" ? "OnePlusRMSNorm" : "RMSNorm";
         m.norm.eps = binding_expr("norm.eps", false);
         m.norm.sandwich = f_.text("norm.placement") == "sandwich";
@@ -397,6 +406,7 @@ private:
         a.qkv_bias = flag_expr("attention.bias.qkv");
         a.o_bias = flag_expr("attention.bias.o");
         a.qk_norm = f_.text("attention.qk_norm") == "per_head";
+        a.sinks = f_.get("attention.sinks") && f_.get("attention.sinks")->boolean;
         a.rope.traditional = flag_expr("attention.rope.interleaved");
         a.rope.base = binding_expr("attention.rope.base", false);
         a.rope.scaling = binding_expr("attention.rope.scaling", true);

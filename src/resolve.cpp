@@ -495,6 +495,17 @@ private:
                       "a local RoPE base applies to sliding layers; bind 'attention.sliding.layer_types'");
             }
         }
+        const Node* kind = f_.get("mlp.kind");
+        bool experts = kind && kind->text == "experts";
+        for (const char* key : {"mlp.experts.count", "mlp.experts.per_token"}) {
+            const Node* bound = f_.get(key);
+            bool is_bound = bound && bound->kind == Node::Kind::String;
+            if (experts && !is_bound) {
+                error(kind->loc, "mlp.kind", std::string("'experts' needs '") + key + "', a config field");
+            } else if (!experts && is_bound) {
+                error(bound->loc, key, "applies to 'mlp.kind: experts' only");
+            }
+        }
         const Node* from_weights = f_.get("head.tie_from_weights");
         const Node* tie = f_.get("head.tie");
         if (from_weights && from_weights->boolean && tie && tie->kind == Node::Kind::String) {

@@ -68,12 +68,13 @@ void to_json(ordered_json& j, const RoPE& v) {
 void to_json(ordered_json& j, const Attention& v) {
     IR_SET(fused_qkv) IR_SET(per_layer) IR_SET(scale_head_dim) IR_SET(scale_from_field) IR_SET(scale_field)
     IR_SET(scale_one) IR_SET(local_rope) IR_SET(local_base)
-    IR_SET(nope_layers) IR_SET(rope_layers) IR_SET(qkv_bias) IR_SET(o_bias) IR_SET(qk_norm) IR_SET(rope) IR_SET(sliding) IR_SET(layer_types) IR_SET(window)
+    IR_SET(nope_layers) IR_SET(rope_layers) IR_SET(qkv_bias) IR_SET(o_bias) IR_SET(qk_norm) IR_SET(sinks) IR_SET(rope) IR_SET(sliding) IR_SET(layer_types) IR_SET(window)
     IR_SET(query_position_scale) IR_SET(query_scale_beta) IR_SET(query_scale_original)
 }
 
 void to_json(ordered_json& j, const MLP& v) {
-    IR_SET(fused) IR_SET(bias) IR_SET(activation)
+    IR_SET(fused) IR_SET(bias) IR_SET(activation) IR_SET(clamped) IR_SET(experts) IR_SET(expert_count)
+    IR_SET(experts_per_token) IR_SET(router_bias)
 }
 
 void to_json(ordered_json& j, const Norm& v) {
@@ -101,7 +102,7 @@ void to_json(ordered_json& j, const DropPattern& v) {
 }
 
 void to_json(ordered_json& j, const Sanitize& v) {
-    IR_SET(drop) IR_SET(has_drop)
+    IR_SET(drop) IR_SET(has_drop) IR_SET(split_gate_up)
 }
 
 void to_json(ordered_json& j, const ModelFile& v) {

@@ -148,6 +148,7 @@ struct Attention {
     std::string qkv_bias;  // Swift expression
     std::string o_bias;
     bool qk_norm = false;  // per-head RMSNorm on q and k before RoPE
+    bool sinks = false;    // a learned per-head logit in the softmax denominator
     RoPE rope;
     bool sliding = false;  // per-layer full/sliding schedule
     std::string layer_types;  // `args.layerTypes`
@@ -161,6 +162,11 @@ struct MLP {
     bool fused = false;  // one gate_up_proj split into gate and up
     std::string bias;
     std::string activation;  // MLXNN function: `silu`
+    bool clamped = false;    // GPT-OSS's clamped SwiGLU instead of act(gate) * up
+    bool experts = false;    // a routed mixture of gated experts
+    std::string expert_count;      // `args.numLocalExperts`
+    std::string experts_per_token; // `args.numExpertsPerTok`
+    std::string router_bias;
 };
 
 struct Norm {
@@ -198,6 +204,7 @@ struct PrefixRename {
 struct Sanitize {
     std::vector<DropPattern> drop;
     bool has_drop = false;
+    bool split_gate_up = false;  // interleaved expert gate_up_proj split into gate_proj and up_proj
 };
 
 /// A model type whose checkpoints wrap the text model (lowered into the registry).

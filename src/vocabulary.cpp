@@ -133,6 +133,9 @@ KeySpec build_root() {
             "The softmax scale. `inverse_sqrt_head_dim`: 1/sqrt(head_dim); `inverse_sqrt_field`: "
             "1/sqrt of the config field `scale_field` (e.g. `query_pre_attn_scalar`); `one`: 1."),
         field_key("scale_field", "float", "The config field of `scale: inverse_sqrt_field`."),
+        with_default(key("sinks", Type::Bool,
+            "A learned logit per query head (`sinks`, zeros until loaded) joins the softmax denominator, "
+            "so a head can attend to nothing."), "false"),
         rope,
         map_key("query_position_scale",
             "Llama-4 query scaling: after RoPE, queries are multiplied by "
@@ -146,12 +149,24 @@ KeySpec build_root() {
     top.push_back(attention);
 
     top.push_back(map_key("mlp", "The feed-forward block.", {
-        enum_key("kind", {"gated", "fused_gated"}, "gated",
+        enum_key("kind", {"gated", "fused_gated", "experts"}, "gated",
             "`gated`: down(act(gate(x)) * up(x)) with separate `gate_proj` and `up_proj`. "
-            "`fused_gated`: the same with one `gate_up_proj` whose output is [gate | up]."),
-        enum_key("activation", {"silu", "gelu_approx"}, "silu",
-            "The activation of the gate: `silu`, or `gelu_approx` (the tanh approximation of GELU)."),
-        with_default(key("bias", Type::Flag, "Bias on the MLP projections."), "false"),
+            "`fused_gated`: the same with one `gate_up_proj` whose output is [gate | up]. `experts`: a "
+            "mixture of gated experts (`experts.{gate,up,down}_proj`, one matrix per expert) chosen per "
+            "token by a linear `router` (see `experts`)."),
+        enum_key("activation", {"silu", "gelu_approx", "swiglu_clamped"}, "silu",
+            "How gate and up combine: `silu` and `gelu_approx` (tanh GELU) give act(gate) * up; "
+            "`swiglu_clamped` (GPT-OSS) gives (clip(up, -7, 7) + 1) * g * sigmoid(1.702 g), g = min(gate, 7)."),
+        with_default(key("bias", Type::Flag, "Bias on the MLP projections (on every expert's, for experts)."),
+                     "false"),
+        map_key("experts", "The mixture of experts of `kind: experts`.", {
+            field_key("count", "int", "The config field holding the number of experts."),
+            field_key("per_token", "int", "The config field holding how many experts each token uses."),
+            enum_key("routing", {"top_k_softmax"}, "top_k_softmax",
+                "`top_k_softmax`: the k largest router logits, softmaxed among themselves (in float32), "
+                "weight the k experts' outputs."),
+            with_default(key("router_bias", Type::Flag, "Bias on the router."), "false"),
+        }),
     }));
 
     top.push_back(map_key("norm", "The normalisation layers.", {
@@ -188,7 +203,11 @@ KeySpec build_root() {
         "Checkpoint keys that `sanitize(weights:)` removes; `*` matches any run of characters. "
         "A tied `lm_head` is removed without being listed.");
     drop.default_yaml = "[]";
-    top.push_back(map_key("weights", "How checkpoint weights map onto the generated modules.", {drop}));
+    KeySpec split_gate_up = with_default(key("split_interleaved_gate_up", Type::Bool,
+        "Checkpoints may hold each expert's gate and up projections as one `gate_up_proj.weight` whose rows "
+        "interleave gate, up, gate, ... (with `gate_up_proj_bias` and `down_proj_bias`); `sanitize` splits "
+        "them as mlx-lm does."), "false");
+    top.push_back(map_key("weights", "How checkpoint weights map onto the generated modules.", {drop, split_gate_up}));
 
     KeySpec wrappers = identity(key("wrappers", Type::EntryMap,
         "Model types (claimed in `model_types`) whose checkpoints wrap the text model in `text_config`, "
@@ -289,7 +308,8 @@ const std::vector<Derivation>& derivations() {
          "`sliding_attention`.",
          "ConfigDefaults.globalEveryNth", {{"layers", "dims.layers"}, {"pattern", "config.sliding_window_pattern"}}},
         {"alternating_sliding_full", "layer_types",
-         "`sliding_attention`, `full_attention`, alternating from the first layer.",
+         "(`sliding_attention`, `full_attention`) repeated layers / 2 times; an odd layer count leaves the "
+         "schedule one short, which is refused (mlx-lm would silently skip the last layer).",
          "ConfigDefaults.alternatingSlidingFull", {{"layers", "dims.layers"}}},
         {"rope_except_every_nth", "int_list",
          "1 (rotate) for every layer except when (i + 1) is a multiple of `no_rope_layer_interval`, 0 there.",

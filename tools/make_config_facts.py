@@ -25,7 +25,20 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = ROOT / "tests" / "data" / "hf-configs"
 OUT = ROOT / "tests" / "fixtures" / "configs"
 # The model types whose families exist so far; the others are added with their families.
-SERVED = {"llama", "mistral", "qwen2", "qwen3", "phi3", "gemma3_text", "gemma3", "smollm3"}
+
+def served_model_types() -> set[str]:
+    """Every model_type a family document claims (its one-line `model_types: [...]`)."""
+    served = set()
+    for path in (ROOT / "families").glob("*.yaml"):
+        for line in path.read_text().splitlines():
+            if line.startswith("model_types:"):
+                served.update(t.strip() for t in line.split("[", 1)[1].split("]", 1)[0].split(","))
+    return served
+
+
+# Keys about the weight format, not the architecture, left out on both sides: the generated code
+# refuses quantized checkpoints, and the facts are about the model they describe.
+STRIPPED = ["quantization_config"]
 ROPE_OFFSET = 3
 
 
@@ -44,12 +57,19 @@ def facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
     text_args = getattr(text, "args", args)
     layers = model.layers
     attention = layers[0].self_attn
-    heads = attention.n_heads
+    # mlx-lm's attention classes name the same facts differently (gpt_oss: num_attention_heads, sm_scale).
+    heads = attention.n_heads if "n_heads" in dir(attention) else attention.num_attention_heads
+    kv_heads = attention.n_kv_heads if "n_kv_heads" in dir(attention) else attention.num_key_value_heads
+    scale = attention.scale if "scale" in dir(attention) else attention.sm_scale
     query = attention.q_proj if hasattr(attention, "q_proj") else None
     head_dim = query.weight.shape[0] // heads if query is not None else attention.head_dim
     mlp = layers[0].mlp
-    intermediate = (mlp.gate_proj.weight.shape[0] if hasattr(mlp, "gate_proj")
-                    else mlp.gate_up_proj.weight.shape[0] // 2)
+    if hasattr(mlp, "experts"):
+        intermediate = mlp.experts.gate_proj.weight.shape[1]
+    elif hasattr(mlp, "gate_proj"):
+        intermediate = mlp.gate_proj.weight.shape[0]
+    else:
+        intermediate = mlp.gate_up_proj.weight.shape[0] // 2
     caches = model.make_cache() if hasattr(model, "make_cache") else None
     layer_kinds = []
     for i, layer in enumerate(layers):
@@ -57,6 +77,8 @@ def facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
         kind = {"sliding": sliding}
         if caches is not None:
             cache = caches[i]
+            # Some models (gpt_oss) keep the schedule only in their caches.
+            kind["sliding"] = sliding or type(cache).__name__ == "RotatingKVCache"
             kind["cache"] = type(cache).__name__
             kind["window"] = getattr(cache, "max_size", None)
         layer_kinds.append(kind)
@@ -79,10 +101,10 @@ def facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
         "hidden": text.model.embed_tokens.weight.shape[1],
         "vocab": text.model.embed_tokens.weight.shape[0],
         "heads": heads,
-        "kv_heads": attention.n_kv_heads,
+        "kv_heads": kv_heads,
         "head_dim": head_dim,
         "intermediate": intermediate,
-        "scale": attention.scale,
+        "scale": scale,
         "qkv_bias": "bias" in (query if query is not None else attention.qkv_proj),
         "o_bias": "bias" in attention.o_proj,
         "qk_norm": hasattr(attention, "q_norm"),
@@ -98,9 +120,11 @@ def build():
     records, tensors = {}, {}
     for path in sorted(CONFIGS.glob("*.json")):
         config = json.loads(path.read_text())
-        if config.get("model_type") not in SERVED:
+        if config.get("model_type") not in served_model_types():
             continue
-        record, arrays = facts(config)
+        stripped = [key for key in STRIPPED if key in config]
+        record, arrays = facts({k: v for k, v in config.items() if k not in stripped})
+        record["stripped"] = stripped
         records[path.stem] = record
         for key, value in arrays.items():
             tensors[f"{path.stem}.{key}"] = value

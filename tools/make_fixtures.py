@@ -18,6 +18,7 @@ import tempfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 os.environ.setdefault("MLX_DISABLE_COMPILE", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -53,6 +54,8 @@ class Fixture:
     windows: list[int] = field(default_factory=list)
     # Weights left out of the checkpoint (a tied head that only the absence of lm_head announces).
     drop: list[str] = field(default_factory=list)
+    # Rewrites the weights into another checkpoint layout before they are saved.
+    layout: Callable[[dict[str, mx.array]], dict[str, mx.array]] | None = None
 
 
 def with_(base: dict, **changes) -> dict:
@@ -71,6 +74,39 @@ GEMMA3 = {
     "query_pre_attn_scalar": 24, "sliding_window": 5, "sliding_window_pattern": 2,
     "max_position_embeddings": 512,
 }
+
+GPT_OSS = {
+    "model_type": "gpt_oss", "hidden_size": 64, "num_hidden_layers": 4, "intermediate_size": 32,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-5,
+    "vocab_size": 256, "num_local_experts": 8, "num_experts_per_tok": 2, "sliding_window": 6,
+    "rope_theta": 150000.0, "tie_word_embeddings": False,
+    "layer_types": ["sliding_attention", "full_attention", "sliding_attention", "full_attention"],
+    "rope_scaling": {"rope_type": "yarn", "factor": 4.0, "beta_fast": 32.0, "beta_slow": 1.0,
+                     "original_max_position_embeddings": 8, "truncate": False},
+}
+
+
+def fused_expert_gate_up(weights: dict[str, mx.array]) -> dict[str, mx.array]:
+    """The experts' gate and up projections as one tensor with interleaved rows (gate, up, ...),
+    biases as `*_proj_bias`: the layout GPT-OSS checkpoints converted from the release use."""
+    out = {}
+    for key, value in weights.items():
+        if ".experts.gate_proj." in key:
+            up = weights[key.replace("gate_proj", "up_proj")]
+            fused = mx.stack([value, up], axis=-2 if key.endswith("weight") else -1)
+            if key.endswith("weight"):
+                fused = fused.reshape(value.shape[0], 2 * value.shape[1], value.shape[2])
+                out[key.replace("gate_proj", "gate_up_proj")] = fused
+            else:
+                out[key.replace("gate_proj.bias", "gate_up_proj_bias")] = fused.reshape(value.shape[0], -1)
+        elif ".experts.up_proj." in key:
+            continue
+        elif key.endswith(".experts.down_proj.bias"):
+            out[key.replace("down_proj.bias", "down_proj_bias")] = value
+        else:
+            out[key] = value
+    return out
+
 
 MINISTRAL3 = {
     "model_type": "ministral3", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 128,
@@ -161,6 +197,13 @@ FIXTURES = [
             {"model_type": "mistral3",
              "text_config": with_({k: v for k, v in LLAMA.items() if k != "tie_word_embeddings"},
                                   model_type="mistral", head_dim=32, rope_theta=1000000000.0)}),
+    Fixture("gpt_oss", "gpt_oss", "sinks, YaRN, sliding window 6, 8 experts top-2, clamped SwiGLU",
+            GPT_OSS, windows=[6]),
+    Fixture("gpt_oss_fused", "gpt_oss",
+            "expert gate/up fused with interleaved rows; layer_types derived; plain RoPE",
+            with_({k: v for k, v in GPT_OSS.items() if k not in ("layer_types", "rope_scaling")},
+                  num_experts_per_tok=3),
+            windows=[6], layout=fused_expert_gate_up),
     Fixture("qwen2", "qwen2", "q/k/v bias, tied embeddings, GQA 2",
             with_({k: v for k, v in LLAMA.items() if k != "max_position_embeddings"},
                   model_type="qwen2", rope_theta=1000000.0, tie_word_embeddings=True)),
@@ -228,6 +271,8 @@ def build(fixture: Fixture) -> None:
     weights = randomised_weights(template, rng)
     for key in fixture.drop:
         del weights[key]
+    if fixture.layout is not None:
+        weights = fixture.layout(weights)
     directory = OUT / fixture.name
     if directory.exists():
         shutil.rmtree(directory)

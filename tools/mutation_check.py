@@ -29,7 +29,7 @@ LLAMA_ROPE_SCALED = {"llama_rope_llama3", "llama_rope_parameters", "llama_rope_l
 class Mutation:
     name: str
     mistake: str
-    edits: list[tuple[str, str, str]]  # (family file, text, replacement)
+    edits: list[tuple[str, str, str]]  # (family file, or templates/FILE, text, replacement)
     fails: set[str]
 
 
@@ -77,6 +77,22 @@ MUTATIONS = [
     Mutation("mistral3_wrapper_as_ministral3", "every text model of a Mistral 3 checkpoint read as Ministral 3",
              [("mistral3.yaml", '"*": llama', '"*": mistral3')],
              {"mistral3_llama"}),
+    Mutation("gpt_oss_plain_swiglu", "silu(gate) * up instead of GPT-OSS's clamped SwiGLU",
+             [("gpt_oss.yaml", "  activation: swiglu_clamped", "  activation: silu")],
+             {"gpt_oss", "gpt_oss_fused"}),
+    Mutation("gpt_oss_no_sinks", "attention sinks left out",
+             [("gpt_oss.yaml", "  sinks: true", "  sinks: false")],
+             {"gpt_oss", "gpt_oss_fused"}),
+    Mutation("gpt_oss_interleaved_rope", "GPT-OSS rotating interleaved pairs",
+             [("gpt_oss.yaml", "  rope:\n    scaling_types", "  rope:\n    interleaved: true\n    scaling_types")],
+             {"gpt_oss", "gpt_oss_fused"}),
+    Mutation("smollm3_inverted_no_rope_layers", "no_rope_layers read with 1 meaning NoPE",
+             [("templates/_attention.swift.mustache", "if {{attention.rope_layers}}[layer] == 0 {",
+               "if {{attention.rope_layers}}[layer] == 1 {")],
+             {"smollm3", "smollm3_explicit"}),
+    Mutation("phi3_unfused", "q/k/v and gate/up as separate projections where Phi-3 fuses them",
+             [("phi3.yaml", "  projection: fused_qkv\n", ""), ("phi3.yaml", "  kind: fused_gated", "  kind: gated")],
+             {"phi3", "phi3_partial", "phi3_longrope"}),
     Mutation("gemma3_plain_rmsnorm", "RMSNorm scaling by w instead of (1 + w)",
              [("gemma3.yaml", "norm: {kind: rms_one_plus, placement: sandwich}",
                "norm: {kind: rms, placement: sandwich}")],
@@ -136,11 +152,13 @@ def prepare_package() -> Path:
 
 def generate(hf2swift: str, mutation: Mutation | None) -> None:
     families = SCRATCH / "families"
-    if families.exists():
-        shutil.rmtree(families)
-    shutil.copytree(ROOT / "families", families)
+    templates = SCRATCH / "templates"
+    for copy, source in ((families, ROOT / "families"), (templates, ROOT / "templates")):
+        if copy.exists():
+            shutil.rmtree(copy)
+        shutil.copytree(source, copy)
     for file, text, replacement in (mutation.edits if mutation else []):
-        path = families / file
+        path = SCRATCH / file if file.startswith("templates/") else families / file
         content = path.read_text()
         if text not in content:
             raise SystemExit(f"mutation {mutation.name}: {file} no longer contains {text!r}; update the mutation")
@@ -148,7 +166,7 @@ def generate(hf2swift: str, mutation: Mutation | None) -> None:
     generated = SCRATCH / "generated"
     if generated.exists():
         shutil.rmtree(generated)
-    result = run([hf2swift, "generate", "--families", str(families), "--templates", str(ROOT / "templates"),
+    result = run([hf2swift, "generate", "--families", str(families), "--templates", str(templates),
                   "--out", str(generated)])
     if result.returncode != 0:
         raise SystemExit(f"hf2swift generate failed for {mutation.name if mutation else 'the baseline'}:\n"

@@ -121,7 +121,7 @@ TEST_CASE("render: unknown and self-including partials are located") {
     Diagnostics d;
     render(templates({{"main.mustache", "x\n{{>bdy}}\n"}, {"_body.mustache", "b\n"}}), ordered_json::object(), d);
     REQUIRE(d.size() == 1);
-    CHECK(error_lines(d)[0] == "templates/main.mustache:2:1: error: unknown partial 'bdy' (no file _bdy.mustache) "
+    CHECK(error_lines(d)[0] == "templates/main.mustache:2:1: error: unknown partial 'bdy': no file _bdy.mustache "
                                "(did you mean 'body'?)");
     Diagnostics e;
     render(templates({{"main.mustache", "{{>a}}\n"}, {"_a.mustache", "{{>b}}\n"}, {"_b.mustache", "  {{>a}}\n"}}),

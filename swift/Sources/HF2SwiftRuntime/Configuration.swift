@@ -170,9 +170,10 @@ public enum ConfigDefaults {
         (0 ..< layers).map { ($0 + 1) % max(pattern, 1) == 0 ? .fullAttention : .slidingAttention }
     }
 
-    /// `alternating_sliding_full`: sliding, full, sliding, full, ...
+    /// `alternating_sliding_full`: (sliding, full) repeated layers / 2 times, as mlx-lm builds it;
+    /// with an odd layer count the schedule is one short and the configuration is refused.
     public static func alternatingSlidingFull(layers: Int) -> [AttentionLayerType] {
-        (0 ..< layers).map { $0 % 2 == 0 ? .slidingAttention : .fullAttention }
+        (0 ..< layers / 2 * 2).map { $0 % 2 == 0 ? .slidingAttention : .fullAttention }
     }
 
     /// `rope_except_every_nth`: 1 (rotate) except where (i + 1) is a multiple of `interval`.

@@ -1,0 +1,99 @@
+// Mixture-of-experts building blocks: per-expert linear layers, the gated expert MLP, top-k routing.
+import Foundation
+import MLX
+import MLXNN
+
+/// One `[out, in]` weight (and `[out]` bias) per expert; each input row is multiplied by the
+/// matrix of the expert its index names.
+public final class SwitchLinear: Module {
+    @ParameterInfo(key: "weight") public var weight: MLXArray
+    @ParameterInfo(key: "bias") public var bias: MLXArray?
+
+    public init(inputDimensions: Int, outputDimensions: Int, experts: Int, bias: Bool) {
+        let scale = (1.0 / Float(inputDimensions)).squareRoot()
+        _weight.wrappedValue = MLXRandom.uniform(-scale ..< scale, [experts, outputDimensions, inputDimensions])
+        _bias.wrappedValue = bias ? MLXArray.zeros([experts, outputDimensions]) : nil
+        super.init()
+    }
+
+    /// `x`: `[..., 1, rows, in]`; `indices`: `[..., k]`, broadcast against x's leading axes.
+    public func callAsFunction(_ x: MLXArray, _ indices: MLXArray) -> MLXArray {
+        let y = gatherMM(x, weight.swappedAxes(-1, -2), rhsIndices: indices)
+        guard let bias else { return y }
+        return y + bias[indices].expandedDimensions(axis: -2)
+    }
+}
+
+/// Gated experts: down(activation(gate(x), up(x))) with the experts `indices` name, for every
+/// token and each of its k experts. Returns `[..., k, dims]`.
+public final class SwitchGLU: Module {
+    @ModuleInfo(key: "gate_proj") var gate: SwitchLinear
+    @ModuleInfo(key: "up_proj") var up: SwitchLinear
+    @ModuleInfo(key: "down_proj") var down: SwitchLinear
+    let activation: (MLXArray, MLXArray) -> MLXArray
+
+    /// `activation(gate, up)` combines the two projections.
+    public init(
+        inputDimensions: Int, hiddenDimensions: Int, experts: Int, bias: Bool,
+        activation: @escaping (MLXArray, MLXArray) -> MLXArray
+    ) {
+        _gate.wrappedValue = SwitchLinear(
+            inputDimensions: inputDimensions, outputDimensions: hiddenDimensions, experts: experts, bias: bias)
+        _up.wrappedValue = SwitchLinear(
+            inputDimensions: inputDimensions, outputDimensions: hiddenDimensions, experts: experts, bias: bias)
+        _down.wrappedValue = SwitchLinear(
+            inputDimensions: hiddenDimensions, outputDimensions: inputDimensions, experts: experts, bias: bias)
+        self.activation = activation
+        super.init()
+    }
+
+    /// `x`: `[..., dims]`; `indices`: `[..., k]`.
+    public func callAsFunction(_ x: MLXArray, _ indices: MLXArray) -> MLXArray {
+        // One row per token, against k expert matrices: [..., 1, 1, dims].
+        let rows = x.expandedDimensions(axes: [-2, -3])
+        let hidden = activation(gate(rows, indices), up(rows, indices))
+        return down(hidden, indices).squeezed(axis: -2)
+    }
+}
+
+/// The `k` experts with the largest router logits and their weights: a softmax (in float32)
+/// over just those `k` logits. Both are `[..., k]`.
+public func topKRouting(_ logits: MLXArray, k: Int) -> (weights: MLXArray, indices: MLXArray) {
+    let indices = argPartition(logits, kth: -k, axis: -1)[.ellipsis, (-k)...]
+    let selected = takeAlong(logits, indices, axis: -1)
+    return (softmax(selected, axis: -1, precise: true), indices)
+}
+
+/// GPT-OSS's gate: (clip(up, -7, 7) + 1) * g * sigmoid(1.702 * g) with g = min(gate, 7).
+public func clampedSwiGLU(gate: MLXArray, up: MLXArray) -> MLXArray {
+    let limit: Float = 7
+    let g = minimum(gate, limit)
+    let u = clip(up, min: -limit, max: limit)
+    return (u + 1) * (g * sigmoid(1.702 * g))
+}
+
+/// Splits expert projections stored fused (`experts.gate_up_proj.weight` `[E, 2I, D]` with gate
+/// and up rows interleaved, `experts.gate_up_proj_bias` `[E, 2I]`, `experts.down_proj_bias`) into
+/// `gate_proj` and `up_proj`. Checkpoints that already hold `gate_proj.weight` pass unchanged.
+public func splittingInterleavedGateUp(_ weights: [String: MLXArray]) -> [String: MLXArray] {
+    if weights.keys.contains(where: { $0.contains("gate_proj.weight") }) { return weights }
+    var out: [String: MLXArray] = [:]
+    for (key, value) in weights {
+        if key.contains("gate_up_proj_bias") {
+            out[key.replacingOccurrences(of: "gate_up_proj_bias", with: "gate_proj.bias")] =
+                value[.ellipsis, .stride(by: 2)]
+            out[key.replacingOccurrences(of: "gate_up_proj_bias", with: "up_proj.bias")] =
+                value[.ellipsis, .stride(from: 1, by: 2)]
+        } else if key.contains("down_proj_bias") {
+            out[key.replacingOccurrences(of: "down_proj_bias", with: "down_proj.bias")] = value
+        } else if key.contains("gate_up_proj") {
+            out[key.replacingOccurrences(of: "gate_up_proj", with: "gate_proj")] =
+                value[.ellipsis, .stride(by: 2), 0...]
+            out[key.replacingOccurrences(of: "gate_up_proj", with: "up_proj")] =
+                value[.ellipsis, .stride(from: 1, by: 2), 0...]
+        } else {
+            out[key] = value
+        }
+    }
+    return out
+}
