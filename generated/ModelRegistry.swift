@@ -13,6 +13,7 @@ public enum ModelRegistry: ModelFactory {
     public static let supportedModelTypes: [String] = [
         "gemma3",
         "gemma3_text",
+        "gemma3n",
         "gpt_oss",
         "llama",
         "ministral3",
@@ -35,6 +36,8 @@ public enum ModelRegistry: ModelFactory {
             return Gemma3Model(try decoder.decode(Gemma3Configuration.self, from: text))
         case "gemma3_text":
             return Gemma3Model(try decoder.decode(Gemma3Configuration.self, from: text))
+        case "gemma3n":
+            return Gemma3nModel(try decoder.decode(Gemma3nConfiguration.self, from: text))
         case "gpt_oss":
             return GptOSSModel(try decoder.decode(GptOSSConfiguration.self, from: text))
         case "llama":
@@ -75,6 +78,11 @@ public enum ModelRegistry: ModelFactory {
                 of: configuration,
                 fromTopLevel: ["vocab_size": 262_208],
                 defaults: ["num_attention_heads": 8, "num_key_value_heads": 4])
+        case "gemma3n":
+            return try unwrappedTextConfiguration(
+                of: configuration,
+                fromTopLevel: [:],
+                defaults: [:])
         case "mistral3":
             return try unwrappedTextConfiguration(
                 of: configuration,
@@ -93,6 +101,10 @@ public enum ModelRegistry: ModelFactory {
             return [
                 "model.language_model.": "model.",
                 "language_model.": "",
+            ]
+        case "gemma3n":
+            return [
+                "model.language_model.": "model."
             ]
         case "mistral3":
             return [

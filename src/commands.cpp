@@ -245,6 +245,7 @@ bool json_fits(const Json& v, const std::string& type) {
             return x.is_string() && (x == "full_attention" || x == "sliding_attention");
         });
     }
+    if (type == "int_per_layer") return v.is_number_integer() || all([](const Json& x) { return x.is_number_integer(); });
     if (type == "rope_scaling" || type == "rope_parameters") return v.is_object();
     return false;
 }

@@ -56,6 +56,7 @@ public:
             m.mlp.experts_per_token = binding_expr("mlp.experts.per_token", false);
             m.mlp.router_bias = flag_expr("mlp.experts.router_bias");
         }
+        lower_per_layer_mlp(m.mlp);
         m.sanitize.split_gate_up = f_.get("weights.split_interleaved_gate_up") &&
                                    f_.get("weights.split_interleaved_gate_up")->boolean;
         m.norm.type = f_.text("norm.kind") == "rms_one_plus" ? "OnePlusRMSNorm" : "RMSNorm";
@@ -66,7 +67,14 @@ public:
         std::string embedding_scale = f_.text("embedding.scale");
         m.embedding.scaled = embedding_scale != "none" && !embedding_scale.empty();
         m.embedding.scale_bf16 = embedding_scale == "sqrt_hidden_bf16";
+        m.embedding.per_layer = f_.get("embedding.per_layer.width") != nullptr;
+        if (m.embedding.per_layer) {
+            m.embedding.per_layer_width = binding_expr("embedding.per_layer.width", false);
+            m.embedding.per_layer_vocabulary = binding_expr("embedding.per_layer.vocabulary", false);
+        }
+        lower_residual(m.residual);
         lower_head(m.head);
+        m.per_layer_decoder = m.attention.per_layer || m.mlp.per_layer || m.residual.altup;
         lower_wrappers(m.wrappers);
         auto drops = f_.strings("weights.drop");
         for (size_t i = 0; i < drops.size(); ++i) {
@@ -363,6 +371,18 @@ private:
                 }
             }
         }
+        for (const auto& d : fields_) {
+            if (d.type == "int_per_layer") c.per_layer_int_fields.push_back(d.swift_name);
+        }
+        if (const Node* sparsity = f_.get("mlp.activation_sparsity"); sparsity && sparsity->kind == Node::Kind::String) {
+            if (const FieldDecl* d = field(sparsity->text)) c.per_layer_list_fields.push_back(d->swift_name);
+        }
+        if (const Node* shared = f_.get("attention.kv_sharing.shared_layers"); shared && shared->kind == Node::Kind::String) {
+            if (const FieldDecl* d = field(shared->text)) {
+                c.validates_kv_sharing = true;
+                c.kv_sharing_field = d->swift_name;
+            }
+        }
         if (const Node* layers = f_.get("attention.rope.layers"); layers && layers->kind == Node::Kind::String) {
             if (const FieldDecl* d = field(layers->text)) {
                 c.validates_rope_layers = true;
@@ -407,6 +427,9 @@ private:
         a.o_bias = flag_expr("attention.bias.o");
         a.qk_norm = f_.text("attention.qk_norm") == "per_head";
         a.sinks = f_.get("attention.sinks") && f_.get("attention.sinks")->boolean;
+        a.v_norm = f_.get("attention.v_norm") && f_.get("attention.v_norm")->boolean;
+        a.kv_sharing = c.validates_kv_sharing;
+        if (a.kv_sharing) a.shared_layers = "args." + c.kv_sharing_field;
         a.rope.traditional = flag_expr("attention.rope.interleaved");
         a.rope.base = binding_expr("attention.rope.base", false);
         a.rope.scaling = binding_expr("attention.rope.scaling", true);
@@ -465,6 +488,34 @@ private:
         }
     }
 
+    void lower_residual(ir::Residual& r) {
+        r.altup = f_.get("residual.altup.streams") != nullptr;
+        if (r.altup) {
+            r.streams = binding_expr("residual.altup.streams", false);
+            r.active = binding_expr("residual.altup.active", false);
+            r.coef_clip = binding_expr("residual.altup.coef_clip", true);
+            r.correct_scale = flag_expr("residual.altup.correct_scale");
+        }
+        r.laurel = f_.get("residual.laurel.rank") != nullptr;
+        if (r.laurel) r.laurel_rank = binding_expr("residual.laurel.rank", false);
+    }
+
+    /// The MLP's width per layer (a list-valued intermediate size) and its sparsity.
+    void lower_per_layer_mlp(ir::MLP& mlp) {
+        mlp.intermediate = "args.intermediateSize";
+        if (const Node* dim = f_.get("dims.intermediate"); dim && dim->kind == Node::Kind::String) {
+            if (const FieldDecl* d = field(dim->text); d && d->type == "int_per_layer") {
+                mlp.intermediate = "args." + d->swift_name + "[layer]";
+                mlp.per_layer = true;
+            }
+        }
+        mlp.sparse = f_.get("mlp.activation_sparsity") != nullptr;
+        if (mlp.sparse) {
+            mlp.sparsity = binding_expr("mlp.activation_sparsity", true);
+            mlp.per_layer = true;
+        }
+    }
+
     void lower_head(ir::Head& h) {
         if (const Node* from_weights = f_.get("head.tie_from_weights"); from_weights && from_weights->boolean) {
             h.tie = "false";
@@ -481,6 +532,13 @@ private:
         } else {
             h.tie = binding_expr("head.tie", false);
             h.tie_from_config = true;
+        }
+        if (const Node* cap = f_.get("head.softcap"); cap && cap->kind == Node::Kind::String) {
+            h.softcap = true;
+            h.softcap_field = binding_expr("head.softcap", true);
+            if (const FieldDecl* d = field(cap->text); d && !is_optional(*d)) {
+                error(cap->loc, "head.softcap", "binds '" + cap->text + "', which must be optional: absent means no cap");
+            }
         }
     }
 

@@ -246,26 +246,44 @@ private:
         return it->second.type.empty() ? "policy" : it->second.type;
     }
 
+    /// `want` is a type or alternatives joined by '|' (`int|int_per_layer`).
+    static bool type_accepted(const std::string& type, const std::string& want) {
+        size_t start = 0;
+        while (start <= want.size()) {
+            size_t bar = std::min(want.find('|', start), want.size());
+            if (want.compare(start, bar - start, type) == 0 && type.size() == bar - start) return true;
+            start = bar + 1;
+        }
+        return false;
+    }
+
+    static std::string type_choices(std::string want) {
+        for (size_t at = want.find('|'); at != std::string::npos; at = want.find('|', at)) want.replace(at, 1, " or ");
+        return want;
+    }
+
     void check_field_ref(const Node& value, const std::string& path, const std::string& want) {
         const std::string& name = value.text;
         auto it = fields_.find(name);
         if (it == fields_.end()) {
             std::vector<std::string> names;
             for (const auto& [k, info] : fields_) {
-                if (info.type == want) names.push_back(k);
+                if (type_accepted(info.type, want)) names.push_back(k);
             }
             std::string message = "'" + name + "' is not a config field of this family";
             if (auto s = vocab::suggest(name, names)) message += " (did you mean '" + *s + "'?)";
-            else message += "; declare it under config: with type " + want;
+            else message += "; declare it under config: with type " + type_choices(want);
             error(value.loc, path, message);
             return;
         }
         if (it->second.type.empty()) {
-            error(value.loc, path, "config key '" + name + "' has a policy, so nothing reads it; it must be a field of type " + want);
+            error(value.loc, path, "config key '" + name + "' has a policy, so nothing reads it; it must be a field of type " +
+                                       type_choices(want));
             return;
         }
-        if (it->second.type != want) {
-            error(value.loc, path, "config field '" + name + "' has type " + it->second.type + "; expected " + want);
+        if (!type_accepted(it->second.type, want)) {
+            error(value.loc, path, "config field '" + name + "' has type " + it->second.type + "; expected " +
+                                       type_choices(want));
         }
     }
 
@@ -396,7 +414,7 @@ private:
             }
             return;
         }
-        if (type == "rope_scaling" || type == "rope_parameters") {
+        if (type == "rope_scaling" || type == "rope_parameters" || type == "int_per_layer") {
             error(dflt.loc, path, "a " + type + " field takes no literal default; make it optional");
             return;
         }
@@ -495,8 +513,16 @@ private:
                       "a local RoPE base applies to sliding layers; bind 'attention.sliding.layer_types'");
             }
         }
+        check_altup_bundle();
         const Node* kind = f_.get("mlp.kind");
         bool experts = kind && kind->text == "experts";
+        if (const Node* sparsity = f_.get("mlp.activation_sparsity"); sparsity && sparsity->kind == Node::Kind::String) {
+            const Node* activation = f_.get("mlp.activation");
+            if ((kind && kind->text != "gated") || (activation && activation->text != "gelu_approx")) {
+                error(sparsity->loc, "mlp.activation_sparsity", "a sparse GELU needs 'mlp.kind: gated' and "
+                                                                "'mlp.activation: gelu_approx'");
+            }
+        }
         for (const char* key : {"mlp.experts.count", "mlp.experts.per_token"}) {
             const Node* bound = f_.get(key);
             bool is_bound = bound && bound->kind == Node::Kind::String;
@@ -506,10 +532,44 @@ private:
                 error(bound->loc, key, "applies to 'mlp.kind: experts' only");
             }
         }
+        if (const Node* cap = f_.get("head.softcap"); cap && cap->kind == Node::Kind::String) {
+            const Node* tie = f_.get("head.tie");
+            if (!tie || tie->kind != Node::Kind::Bool || !tie->boolean) {
+                error(cap->loc, "head.softcap", "a logit cap is generated for a tied head only ('head.tie: true')");
+            }
+        }
         const Node* from_weights = f_.get("head.tie_from_weights");
         const Node* tie = f_.get("head.tie");
         if (from_weights && from_weights->boolean && tie && tie->kind == Node::Kind::String) {
             error(tie->loc, "head.tie", "'tie_from_weights' decides the tie from the checkpoint; set 'tie: false'");
+        }
+    }
+
+    /// AltUp decoders, per-layer inputs and KV sharing are generated together: the decoder layer
+    /// of an AltUp model is the one that threads the other two through.
+    void check_altup_bundle() {
+        auto bound = [&](const char* key) {
+            const Node* n = f_.get(key);
+            return n && n->kind == Node::Kind::String ? n : nullptr;
+        };
+        const Node* altup = bound("residual.altup.streams");
+        const Node* active = bound("residual.altup.active");
+        if (altup || active) {
+            const Node* at = altup ? altup : active;
+            for (const char* need : {"residual.altup.streams", "residual.altup.active", "embedding.per_layer.width",
+                                     "embedding.per_layer.vocabulary", "attention.kv_sharing.shared_layers",
+                                     "attention.sliding.layer_types"}) {
+                if (!bound(need)) error(at->loc, "residual.altup", std::string("an AltUp decoder needs '") + need + "'");
+            }
+            const Node* placement = f_.get("norm.placement");
+            if (placement && placement->text != "sandwich") {
+                error(placement->loc, "norm.placement", "an AltUp decoder uses sandwich norms");
+            }
+            return;
+        }
+        for (const char* only : {"embedding.per_layer.width", "embedding.per_layer.vocabulary",
+                                 "attention.kv_sharing.shared_layers", "residual.laurel.rank", "mlp.activation_sparsity"}) {
+            if (const Node* n = bound(only)) error(n->loc, only, "applies to AltUp decoders only (residual.altup)");
         }
     }
 

@@ -57,7 +57,8 @@ void to_json(ordered_json& j, const Configuration& v) {
     IR_SET(rope_scaling_none_supported) IR_SET(rope_scaling_has_original) IR_SET(rope_scaling_original_field)
     IR_SET(rotary_dimensions)
     IR_SET(validates_sliding) IR_SET(layer_types_field) IR_SET(window_field)
-    IR_SET(validates_rope_layers) IR_SET(rope_layers_field)
+    IR_SET(validates_rope_layers) IR_SET(rope_layers_field) IR_SET(per_layer_int_fields) IR_SET(per_layer_list_fields)
+    IR_SET(validates_kv_sharing) IR_SET(kv_sharing_field)
 }
 
 void to_json(ordered_json& j, const RoPE& v) {
@@ -68,13 +69,15 @@ void to_json(ordered_json& j, const RoPE& v) {
 void to_json(ordered_json& j, const Attention& v) {
     IR_SET(fused_qkv) IR_SET(per_layer) IR_SET(scale_head_dim) IR_SET(scale_from_field) IR_SET(scale_field)
     IR_SET(scale_one) IR_SET(local_rope) IR_SET(local_base)
-    IR_SET(nope_layers) IR_SET(rope_layers) IR_SET(qkv_bias) IR_SET(o_bias) IR_SET(qk_norm) IR_SET(sinks) IR_SET(rope) IR_SET(sliding) IR_SET(layer_types) IR_SET(window)
+    IR_SET(nope_layers) IR_SET(rope_layers) IR_SET(qkv_bias) IR_SET(o_bias) IR_SET(qk_norm) IR_SET(sinks) IR_SET(v_norm) IR_SET(kv_sharing)
+    IR_SET(shared_layers) IR_SET(rope) IR_SET(sliding) IR_SET(layer_types) IR_SET(window)
     IR_SET(query_position_scale) IR_SET(query_scale_beta) IR_SET(query_scale_original)
 }
 
 void to_json(ordered_json& j, const MLP& v) {
     IR_SET(fused) IR_SET(bias) IR_SET(activation) IR_SET(clamped) IR_SET(experts) IR_SET(expert_count)
-    IR_SET(experts_per_token) IR_SET(router_bias)
+    IR_SET(experts_per_token) IR_SET(router_bias) IR_SET(intermediate) IR_SET(per_layer) IR_SET(sparse)
+    IR_SET(sparsity)
 }
 
 void to_json(ordered_json& j, const Norm& v) {
@@ -82,7 +85,12 @@ void to_json(ordered_json& j, const Norm& v) {
 }
 
 void to_json(ordered_json& j, const Embedding& v) {
-    IR_SET(scaled) IR_SET(scale_bf16)
+    IR_SET(scaled) IR_SET(scale_bf16) IR_SET(per_layer) IR_SET(per_layer_width) IR_SET(per_layer_vocabulary)
+}
+
+void to_json(ordered_json& j, const Residual& v) {
+    IR_SET(altup) IR_SET(streams) IR_SET(active) IR_SET(coef_clip) IR_SET(correct_scale) IR_SET(laurel)
+    IR_SET(laurel_rank)
 }
 
 void to_json(ordered_json& j, const PrefixRename& v) {
@@ -95,6 +103,7 @@ void to_json(ordered_json& j, const DispatchCase& v) {
 
 void to_json(ordered_json& j, const Head& v) {
     IR_SET(tie) IR_SET(tie_from_config) IR_SET(always_tied) IR_SET(never_tied) IR_SET(tie_from_weights)
+    IR_SET(softcap) IR_SET(softcap_field)
 }
 
 void to_json(ordered_json& j, const DropPattern& v) {
@@ -108,7 +117,7 @@ void to_json(ordered_json& j, const Sanitize& v) {
 void to_json(ordered_json& j, const ModelFile& v) {
     IR_SET(family) IR_SET(swift_name) IR_SET(file_name) IR_SET(description) IR_SET(reference) IR_SET(sources)
     IR_SET(model_types) IR_SET(types) IR_SET(config) IR_SET(attention) IR_SET(mlp) IR_SET(norm) IR_SET(embedding)
-    IR_SET(head)
+    IR_SET(residual) IR_SET(head) IR_SET(per_layer_decoder)
     IR_SET(sanitize) IR_SET(wrappers)
 }
 

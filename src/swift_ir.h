@@ -119,6 +119,13 @@ struct Configuration {
     bool validates_sliding = false;
     std::string layer_types_field;
     std::string window_field;
+    // Per-layer integers (one or a list): each list validated against the layer count.
+    std::vector<std::string> per_layer_int_fields;
+    // Lists with one entry per layer (an activation sparsity pattern), validated when present.
+    std::vector<std::string> per_layer_list_fields;
+    // KV sharing: the field to validate against the layer schedule.
+    bool validates_kv_sharing = false;
+    std::string kv_sharing_field;
     // Per-layer RoPE on/off: the field to validate against the layer count.
     bool validates_rope_layers = false;
     std::string rope_layers_field;
@@ -149,6 +156,9 @@ struct Attention {
     std::string o_bias;
     bool qk_norm = false;  // per-head RMSNorm on q and k before RoPE
     bool sinks = false;    // a learned per-head logit in the softmax denominator
+    bool v_norm = false;   // values RMS-normalised per head without a scale
+    bool kv_sharing = false;        // the last layers reuse an earlier layer's keys and values
+    std::string shared_layers;      // `args.numKvSharedLayers`
     RoPE rope;
     bool sliding = false;  // per-layer full/sliding schedule
     std::string layer_types;  // `args.layerTypes`
@@ -167,6 +177,10 @@ struct MLP {
     std::string expert_count;      // `args.numLocalExperts`
     std::string experts_per_token; // `args.numExpertsPerTok`
     std::string router_bias;
+    std::string intermediate;  // `args.intermediateSize` or `args.intermediateSize[layer]`
+    bool per_layer = false;    // the layer index decides the width or the sparsity
+    bool sparse = false;       // sparse GELU from a per-layer activation sparsity
+    std::string sparsity;      // `args.activationSparsityPattern`
 };
 
 struct Norm {
@@ -179,6 +193,20 @@ struct Norm {
 struct Embedding {
     bool scaled = false;
     bool scale_bf16 = false;  // sqrt(hidden) rounded to bfloat16 first
+    bool per_layer = false;   // per-layer inputs (AltUp decoders)
+    std::string per_layer_width;       // `args.hiddenSizePerLayerInput`
+    std::string per_layer_vocabulary;  // `args.vocabSizePerLayerInput`
+};
+
+/// The AltUp residual machinery (Gemma 3n-style decoders).
+struct Residual {
+    bool altup = false;
+    std::string streams;       // `args.altupNumInputs`
+    std::string active;        // `args.altupActiveIdx`
+    std::string coef_clip;     // an optional Float expression, or `nil`
+    std::string correct_scale; // Swift Bool expression
+    bool laurel = false;
+    std::string laurel_rank;
 };
 
 struct Head {
@@ -187,6 +215,8 @@ struct Head {
     bool always_tied = false;
     bool never_tied = false;     // an lm_head always (tie_from_weights included)
     bool tie_from_weights = false;  // lm_head filled from the embedding when the checkpoint has none
+    bool softcap = false;            // logits capped by tanh when the (optional) field is set
+    std::string softcap_field;       // `args.finalLogitSoftcapping`
 };
 
 struct DropPattern {
@@ -233,7 +263,9 @@ struct ModelFile {
     MLP mlp;
     Norm norm;
     Embedding embedding;
+    Residual residual;
     Head head;
+    bool per_layer_decoder = false;  // the decoder layer's init takes its index
     Sanitize sanitize;
     std::vector<Wrapper> wrappers;
 };
@@ -294,6 +326,7 @@ void to_json(nlohmann::ordered_json& j, const Attention& v);
 void to_json(nlohmann::ordered_json& j, const MLP& v);
 void to_json(nlohmann::ordered_json& j, const Norm& v);
 void to_json(nlohmann::ordered_json& j, const Embedding& v);
+void to_json(nlohmann::ordered_json& j, const Residual& v);
 void to_json(nlohmann::ordered_json& j, const PrefixRename& v);
 void to_json(nlohmann::ordered_json& j, const DispatchCase& v);
 void to_json(nlohmann::ordered_json& j, const Head& v);

@@ -81,7 +81,7 @@ KeySpec build_root() {
         required(field_key("heads", "int", "Number of query heads.")),
         required(field_key("kv_heads", "int", "Number of key/value heads (grouped-query attention).")),
         required(field_key("head_dim", "int", "Width of one attention head.")),
-        required(field_key("intermediate", "int", "Inner width of the MLP.")),
+        required(field_key("intermediate", "int|int_per_layer", "Inner width of the MLP (per layer, or one for all).")),
         required(field_key("vocab", "int", "Vocabulary size (rows of the embedding).")),
     }));
 
@@ -133,6 +133,13 @@ KeySpec build_root() {
             "The softmax scale. `inverse_sqrt_head_dim`: 1/sqrt(head_dim); `inverse_sqrt_field`: "
             "1/sqrt of the config field `scale_field` (e.g. `query_pre_attn_scalar`); `one`: 1."),
         field_key("scale_field", "float", "The config field of `scale: inverse_sqrt_field`."),
+        with_default(key("v_norm", Type::Bool,
+            "Values are RMS-normalised per head, with no learned scale, before attention."), "false"),
+        map_key("kv_sharing",
+            "The last `shared_layers` layers compute no keys or values of their own: each attends over "
+            "those of the last earlier layer of its kind, from the same step (AltUp decoders only).", {
+            field_key("shared_layers", "int", "The config field holding how many final layers share."),
+        }),
         with_default(key("sinks", Type::Bool,
             "A learned logit per query head (`sinks`, zeros until loaded) joins the softmax denominator, "
             "so a head can attend to nothing."), "false"),
@@ -159,6 +166,9 @@ KeySpec build_root() {
             "`swiglu_clamped` (GPT-OSS) gives (clip(up, -7, 7) + 1) * g * sigmoid(1.702 g), g = min(gate, 7)."),
         with_default(key("bias", Type::Flag, "Bias on the MLP projections (on every expert's, for experts)."),
                      "false"),
+        field_key("activation_sparsity", "float_list",
+            "A config field giving each layer's activation sparsity s; where s > 0 only gate values above "
+            "mean + std * sqrt(2) * erfinv(2s - 1) of their row pass the GELU (AltUp decoders)."),
         map_key("experts", "The mixture of experts of `kind: experts`.", {
             field_key("count", "int", "The config field holding the number of experts."),
             field_key("per_token", "int", "The config field holding how many experts each token uses."),
@@ -183,12 +193,34 @@ KeySpec build_root() {
         with_default(key("clip_float16", Type::Bool,
             "In float16, add residuals in float32 and clip to the float16 range (other dtypes add "
             "plainly)."), "false"),
+        map_key("altup",
+            "Alternating updates: the residual stream is `streams` copies; each layer works on the `active` "
+            "one, learned coefficients (clipped to +-`coef_clip`) predict all copies before it and correct "
+            "them after it. Decoders with AltUp also take per-layer inputs (`embedding.per_layer`) and may "
+            "share keys and values (`attention.kv_sharing`), and use sandwich norms.", {
+            field_key("streams", "int", "The config field holding the number of copies (`altup_num_inputs`)."),
+            field_key("active", "int", "The config field holding the active copy's index."),
+            field_key("coef_clip", "float", "The config field holding the coefficient clip; absent: no clip."),
+            with_default(key("correct_scale", Type::Flag,
+                "Scale the corrected active copy by a learned vector before the per-layer input gate."),
+                "false"),
+        }),
+        map_key("laurel", "A learned augmented residual (LAuReL) beside attention: x + norm(right(left(x))).", {
+            field_key("rank", "int", "The config field holding the low rank."),
+        }),
     }));
 
     top.push_back(map_key("embedding", "The token embedding.", {
         enum_key("scale", {"none", "sqrt_hidden", "sqrt_hidden_bf16"}, "none",
             "Multiplies the embedding output: `sqrt_hidden` by sqrt(hidden size), `sqrt_hidden_bf16` by "
             "sqrt(hidden size) rounded to bfloat16 first (as Gemma 3 does, even in float32)."),
+        map_key("per_layer",
+            "Per-layer inputs (AltUp decoders): a second embedding gives each token a `width`-wide input "
+            "per layer (tokens at or beyond `vocabulary` read row 0), averaged with a projection of the "
+            "hidden state; each layer gates it into the streams after the MLP.", {
+            field_key("width", "int", "The config field holding the per-layer input width."),
+            field_key("vocabulary", "int", "The config field holding the per-layer embedding's row count."),
+        }),
     }));
 
     top.push_back(map_key("head", "The language-model head.", {
@@ -197,6 +229,8 @@ KeySpec build_root() {
         with_default(key("tie_from_weights", Type::Bool,
             "The checkpoint decides: an `lm_head` is always built, and filled from the embedding when the "
             "checkpoint has no `lm_head.weight` (`tie` is then unused)."), "false"),
+        field_key("softcap", "float",
+            "An optional config field capping the logits: tanh(logits / cap) * cap when it is set."),
     }));
 
     KeySpec drop = key("drop", Type::StringList,
@@ -283,7 +317,8 @@ const std::vector<ConfigType>& config_types() {
         {"bool", "Bool", "A JSON boolean.", {}},
         {"string", "String", "A JSON string.", {}},
         {"int_list", "[Int]", "A list of integers.", {}},
-        {"float_list", "[Float]", "A list of numbers.", {}},
+        {"float_list", "[Double]", "A list of numbers, in double precision as Python reads them.", {}},
+        {"int_per_layer", "PerLayerInt", "One integer for every layer, or a list with one per layer.", {}},
         {"string_list", "[String]", "A list of strings.", {}},
         {"layer_types", "[AttentionLayerType]",
          "Per-layer attention kinds: `full_attention` or `sliding_attention`; any other value is refused.", {}},
@@ -403,7 +438,11 @@ std::string type_name(const KeySpec& spec) {
         case Type::EnumList: return "list of the listed values";
         case Type::StringList: return "list of strings";
         case Type::Flag: return "true, false, or a bool config field";
-        case Type::Field: return "config field (" + spec.field_type + ")";
+        case Type::Field: {
+            std::string types = spec.field_type;
+            for (size_t at = types.find('|'); at != std::string::npos; at = types.find('|', at)) types.replace(at, 1, " or ");
+            return "config field (" + types + ")";
+        }
         case Type::Default: return "default value";
         case Type::Scalars: return "list of scalars";
         case Type::ScalarMap: return "mapping of names to scalars";

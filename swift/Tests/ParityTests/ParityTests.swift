@@ -124,6 +124,26 @@ final class ParityTests: XCTestCase {
         return nil
     }
 
+    /// Prefill, prefill without a cache, and one token at a time must agree for every fixture:
+    /// the cached path (and KV sharing, which must not depend on a cache) has no offset error.
+    func testPrefillEqualsTokenByTokenAndUncachedPrefill() throws {
+        let (_, fixtures) = try ParityFixtures.all()
+        for fixture in fixtures where fixture.family == "gemma3n" || fixture.windows.isEmpty == false {
+            let directory = ParityFixtures.root.appendingPathComponent(fixture.name)
+            let tokens = try Expected(directory: directory).tokens
+            let model = try loadModel(directory: directory, factory: ModelRegistry.self)
+            let cached = model(tokens, cache: model.newCache())
+            if let failure = compareLogits(model(tokens, cache: nil), cached) {
+                XCTFail("\(fixture.name) without a cache: \(failure)")
+            }
+            let cache = model.newCache()
+            let steps = (0 ..< tokens.dim(1)).map { model(tokens[0..., $0 ..< ($0 + 1)], cache: cache) }
+            if let failure = compareLogits(concatenated(steps, axis: 1), cached) {
+                XCTFail("\(fixture.name) token by token: \(failure)")
+            }
+        }
+    }
+
     /// A fixture proves nothing if a tensor is constant (a zero bias multiplies a path away) or
     /// if the prompt never reaches past a sliding window.
     func testFixturesCanFail() throws {
