@@ -22,6 +22,7 @@ os.environ.setdefault("MLX_DISABLE_COMPILE", "1")
 
 import mlx.core as mx  # noqa: E402  (must follow the environment setting above)
 import mlx.nn as nn  # noqa: E402
+from mlx.utils import tree_flatten, tree_unflatten  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_DIR = ROOT / "tests" / "fixtures" / "ops"
@@ -44,16 +45,15 @@ DTYPES: dict[Any, tuple[str, str, Any]] = {
 BY_NAME = {name: dt for dt, (_, name, _) in DTYPES.items()}
 BY_CODE = {code: np_dt for _, (code, _, np_dt) in DTYPES.items()}
 
-# Tolerances: |actual - expected| <= atol + rtol * |expected|. One bfloat16 ulp is 2^-8 relative and
-# one float16 ulp 2^-11, so the half-precision tolerances allow a one-ulp rounding difference.
+# Tolerances (rtol, atol): |actual - expected| <= atol + rtol * |expected|. Half-precision and
+# quantized results are compared bit for bit: MLX's CPU computes them with plain loops that the
+# reference reproduces. float32 products go through BLAS (sgemm), whose summation order depends on
+# the machine's kernel, and float32 sin/cos/log come from the C library, so those keep a margin.
 EXACT = (0.0, 0.0)
 F32 = (1e-5, 1e-6)
 F32_MATH = (2e-5, 1e-6)
 F32_ACC = (1e-5, 1e-5)
 F32_MM = (1e-4, 1e-5)
-BF16 = (1e-2, 1e-5)
-BF16_ACC = (2e-2, 2e-2)
-F16 = (2e-3, 1e-6)
 
 
 @dataclass
@@ -152,7 +152,7 @@ def elementwise(s: Suite) -> None:
     s.add("maximum.nan", "maximum", {}, {"a": f32([NAN, 1.0, -INF]), "b": f32([1.0, NAN, 2.0])}, mx.maximum,
           comment="MLX propagates nan through maximum")
     s.add("add.bf16", "add", {}, {"a": normal("add.bf16a", (3, 5), mx.bfloat16), "b": normal("add.bf16b", (5,), mx.bfloat16)},
-          lambda a, b: a + b, tol=BF16)
+          lambda a, b: a + b, tol=EXACT)
     s.add("multiply.bf16_f32", "multiply", {}, {"a": normal("mbf.a", (2, 3), mx.bfloat16), "b": normal("mbf.b", (2, 3))},
           lambda a, b: a * b, comment="bf16 array x f32 array promotes to f32")
     s.add("add.bf16_f16", "add", {}, {"a": normal("abf.a", (4,), mx.bfloat16), "b": normal("abf.b", (4,), mx.float16)},
@@ -173,10 +173,10 @@ def elementwise(s: Suite) -> None:
     # Scalars take the array's dtype when it is floating point (Float) or any (Int); a Float scalar
     # makes an integer array float32.
     scalar_cases = [
-        ("bf16_times_float", "*", 0.5, "Float", "right", normal("sp1", (2, 4), mx.bfloat16), BF16),
-        ("float_times_bf16", "*", 0.5, "Float", "left", normal("sp2", (2, 4), mx.bfloat16), BF16),
-        ("bf16_plus_int", "+", 3, "Int", "right", normal("sp3", (2, 4), mx.bfloat16), BF16),
-        ("f16_plus_float", "+", 1.5, "Float", "right", normal("sp4", (2, 4), mx.float16), F16),
+        ("bf16_times_float", "*", 0.5, "Float", "right", normal("sp1", (2, 4), mx.bfloat16), EXACT),
+        ("float_times_bf16", "*", 0.5, "Float", "left", normal("sp2", (2, 4), mx.bfloat16), EXACT),
+        ("bf16_plus_int", "+", 3, "Int", "right", normal("sp3", (2, 4), mx.bfloat16), EXACT),
+        ("f16_plus_float", "+", 1.5, "Float", "right", normal("sp4", (2, 4), mx.float16), EXACT),
         ("int32_times_float", "*", 0.5, "Float", "right", ints("sp5", (2, 4), -9, 9), F32),
         ("int32_plus_int", "+", 3, "Int", "right", ints("sp6", (2, 4), -9, 9), EXACT),
         ("f32_div_int", "/", 3, "Int", "right", normal("sp7", (2, 4)), F32),
@@ -184,7 +184,7 @@ def elementwise(s: Suite) -> None:
         ("float_div_f32", "/", 1.0, "Float", "left", uniform("sp9", (2, 4), 0.5, 2.0), F32),
         ("f32_minus_float", "-", 0.25, "Float", "right", normal("sp10", (2, 4)), F32),
         ("f32_pow_int", "**", 3, "Int", "right", normal("sp11", (2, 4)), F32_MATH),
-        ("bf16_pow_float", "**", 0.5, "Float", "right", uniform("sp12", (2, 4), 0.1, 4.0, mx.bfloat16), BF16),
+        ("bf16_pow_float", "**", 0.5, "Float", "right", uniform("sp12", (2, 4), 0.1, 4.0, mx.bfloat16), EXACT),
         ("int32_pow_int", "**", 2, "Int", "right", ints("sp13", (2, 4), -9, 9), EXACT),
     ]
     ops = {"+": lambda x, y: x + y, "-": lambda x, y: x - y, "*": lambda x, y: x * y, "/": lambda x, y: x / y,
@@ -254,8 +254,8 @@ def unary(s: Suite) -> None:
     for op, f in {"exp": mx.exp, "sqrt": mx.sqrt, "square": mx.square, "abs": mx.abs, "rsqrt": mx.rsqrt}.items():
         x = uniform(op + "m", (2, 3), 0.1, 3.0)
         s.add(f"unary.{op}.method", op, {"form": "method"}, {"x": x}, f, tol=F32_MATH)
-    s.add("unary.exp.bf16", "exp", {}, {"x": normal("expbf", (2, 6), mx.bfloat16)}, mx.exp, tol=BF16)
-    s.add("unary.sigmoid.bf16", "sigmoid", {}, {"x": normal("sigbf", (2, 6), mx.bfloat16, 3.0)}, mx.sigmoid, tol=BF16)
+    s.add("unary.exp.bf16", "exp", {}, {"x": normal("expbf", (2, 6), mx.bfloat16)}, mx.exp, tol=EXACT)
+    s.add("unary.sigmoid.bf16", "sigmoid", {}, {"x": normal("sigbf", (2, 6), mx.bfloat16, 3.0)}, mx.sigmoid, tol=EXACT)
 
 
 def reductions(s: Suite) -> None:
@@ -279,7 +279,7 @@ def reductions(s: Suite) -> None:
           {"x": ints("rmi", (3, 4), -100, 100)}, lambda x: mx.mean(x, axis=0), tol=F32,
           comment="mean of int32 is float32")
     s.add("reduce.sum.bf16", "sum", {"axes": [-1], "keepdims": True, "form": "free"},
-          {"x": normal("rsb", (3, 16), mx.bfloat16)}, lambda x: mx.sum(x, axis=-1, keepdims=True), tol=BF16_ACC)
+          {"x": normal("rsb", (3, 16), mx.bfloat16)}, lambda x: mx.sum(x, axis=-1, keepdims=True), tol=EXACT)
     s.add("reduce.max.bf16", "max", {"axes": [-1], "keepdims": False, "form": "method"},
           {"x": normal("rmb", (3, 8), mx.bfloat16)}, lambda x: mx.max(x, axis=-1), tol=EXACT)
     lse = f32([[1000.0, 1000.0, -INF], [-INF, -INF, -INF], [-1000.0, -1000.5, -999.0], [0.0, INF, 1.0]])
@@ -311,7 +311,7 @@ def softmaxes(s: Suite) -> None:
     xb = normal("softmaxbf", (3, 7), mx.bfloat16, 3.0)
     for precise in (False, True):
         s.add(f"softmax.bf16{'.precise' if precise else ''}", "softmax", {"axes": [-1], "precise": precise},
-              {"x": xb}, lambda x, precise=precise: mx.softmax(x, axis=-1, precise=precise), tol=BF16)
+              {"x": xb}, lambda x, precise=precise: mx.softmax(x, axis=-1, precise=precise), tol=EXACT)
     # A row of only -inf is left out: MLX itself gives zeros or nans there depending on the row length.
     masked = f32([[-INF, 1.0, 2.0, -INF], [-INF, -INF, 3.0, -INF], [1000.0, 1000.0, -1000.0, 0.0]])
     for precise in (False, True):
@@ -333,7 +333,7 @@ def matmuls(s: Suite) -> None:
         s.add(f"matmul.{tag}", "matmul", {}, {"a": normal(f"mm{tag}a", sa), "b": normal(f"mm{tag}b", sb)},
               mx.matmul, tol=F32_MM)
     s.add("matmul.bf16", "matmul", {}, {"a": normal("mmbfa", (4, 16), mx.bfloat16), "b": normal("mmbfb", (16, 3), mx.bfloat16)},
-          mx.matmul, tol=BF16_ACC)
+          mx.matmul, tol=EXACT)
 
 
 def shapes(s: Suite) -> None:
@@ -583,7 +583,7 @@ def fast_ops(s: Suite) -> None:
         ("eps_large", (3, 8), 1e-1, mx.float32, F32_MATH),
         ("eps_1e-6", (4, 16), 1e-6, mx.float32, F32_MATH),
         ("tiny_input", (2, 8), 1e-5, mx.float32, F32_MATH),
-        ("bf16", (2, 3, 16), 1e-5, mx.bfloat16, BF16),
+        ("bf16", (2, 3, 16), 1e-5, mx.bfloat16, EXACT),
     ]:
         x = normal("rms" + tag, shape, dtype)
         if tag == "tiny_input":
@@ -628,7 +628,7 @@ def fast_ops(s: Suite) -> None:
             return mx.fast.rope(x, p["dims"], traditional=p["traditional"], base=p["base"], scale=p["scale"],
                                 offset=off, freqs=freqs)
 
-        s.add(f"rope.{tag}", "rope", p, inputs, rope, tol=BF16 if dtype == mx.bfloat16 else (1e-4, 1e-5))
+        s.add(f"rope.{tag}", "rope", p, inputs, rope, tol=EXACT if dtype == mx.bfloat16 else (1e-4, 1e-5))
     for tag, params in [("default", (8, False, 10000.0, 1.0, 3)), ("traditional_partial", (4, True, 1000.0, 2.0, 0))]:
         dims, trad, base, scale, off = params
         x = normal("nnrope" + tag, (1, 2, 3, 8))
@@ -683,7 +683,7 @@ def fast_ops(s: Suite) -> None:
     s.add("sdpa.bf16_causal", "sdpa", {"scale": 0.25, "mask": "causal", "api": "mode"},
           {"q": normal(n + "q", (1, 4, 2, 16), mx.bfloat16), "k": normal(n + "k", (1, 2, 5, 16), mx.bfloat16),
            "v": normal(n + "v", (1, 2, 5, 16), mx.bfloat16)},
-          lambda q, k, v: mx.fast.scaled_dot_product_attention(q, k, v, scale=0.25, mask="causal"), tol=BF16_ACC)
+          lambda q, k, v: mx.fast.scaled_dot_product_attention(q, k, v, scale=0.25, mask="causal"), tol=EXACT)
 
 
 def nn_ops(s: Suite) -> None:
@@ -695,9 +695,9 @@ def nn_ops(s: Suite) -> None:
     for op, f in acts.items():
         s.add(f"act.{op}", op, {}, {"x": normal("act" + op, (3, 6), scale=3.0)}, f, tol=F32_MATH)
         s.add(f"act.{op}.edge", op, {}, {"x": edge}, f, tol=F32_MATH)
-    s.add("act.silu.bf16", "silu", {}, {"x": normal("actsilubf", (2, 8), mx.bfloat16, 3.0)}, nn.silu, tol=BF16)
+    s.add("act.silu.bf16", "silu", {}, {"x": normal("actsilubf", (2, 8), mx.bfloat16, 3.0)}, nn.silu, tol=EXACT)
     s.add("act.gelu_approx.bf16", "gelu_approx", {}, {"x": normal("actgabf", (2, 8), mx.bfloat16, 3.0)},
-          nn.gelu_approx, tol=BF16)
+          nn.gelu_approx, tol=EXACT)
 
     def linear(x: mx.array, weight: mx.array, bias: mx.array | None = None) -> mx.array:
         layer = nn.Linear(weight.shape[1], weight.shape[0], bias=bias is not None)
@@ -712,7 +712,7 @@ def nn_ops(s: Suite) -> None:
           linear, tol=F32_MM)
     s.add("linear.bf16", "linear", {}, {"x": normal("linb.x", (2, 8), mx.bfloat16),
                                          "weight": normal("linb.w", (3, 8), mx.bfloat16),
-                                         "bias": normal("linb.b", (3,), mx.bfloat16)}, linear, tol=BF16_ACC)
+                                         "bias": normal("linb.b", (3,), mx.bfloat16)}, linear, tol=EXACT)
 
     def embedding(weight: mx.array, indices: mx.array) -> mx.array:
         layer = nn.Embedding(weight.shape[0], weight.shape[1])
@@ -751,9 +751,436 @@ def nn_ops(s: Suite) -> None:
           lambda a, b, rhs_indices: mx.gather_mm(a, b, rhs_indices=rhs_indices, sorted_indices=True), tol=F32_MM)
 
 
+# ----------------------------------------------------------------------------------------------
+# bfloat16 / float16: the ops models use, in each half type, compared bit for bit. MLX's CPU
+# computes each primitive in float32 and rounds its result once (elementwise ops, the half-type
+# gemm, the precise softmax), while its composed fallbacks (rms_norm, rope, attention) and the
+# non-precise softmax round after each step; the reference must round at the same places.
+# ----------------------------------------------------------------------------------------------
+
+HALF = {"bf16": mx.bfloat16, "f16": mx.float16}
+# MLX's CPU gather_mm refuses every dtype but float32 ("[GatherMM::eval] Currently only supports
+# float32"); its half-type meaning is the half-type matmul of the gathered operands, which is what
+# these cases record (and what the GPU computes).
+GATHER_HALF = "MLX CPU's gather_mm is float32-only; expected = matmul of the gathered matrices"
+
+
+def low_precision(s: Suite) -> None:
+    binary = {
+        "add": lambda a, b: a + b, "subtract": lambda a, b: a - b, "multiply": lambda a, b: a * b,
+        "divide": lambda a, b: a / b, "maximum": mx.maximum, "minimum": mx.minimum,
+    }
+    for tag, dt in HALF.items():
+        for op, f in binary.items():
+            n = f"half.{op}.{tag}"
+            b = normal(n + "b", (5,), dt)
+            if op == "divide":
+                b = mx.where(mx.abs(b) < 0.1, 0.5, b).astype(dt)
+            s.add(n, op, {}, {"a": normal(n + "a", (3, 5), dt, 3.0), "b": b}, f, tol=EXACT)
+        for sym, scalar, stype in (("*", 0.125, "Float"), ("+", 3, "Int"), ("/", 3.0, "Float")):
+            n = f"half.scalar{sym}.{tag}"
+            py = float(scalar) if stype == "Float" else int(scalar)
+            op = {"*": lambda x, y: x * y, "+": lambda x, y: x + y, "/": lambda x, y: x / y}[sym]
+            s.add(n, "binary_scalar", {"op": sym, "scalar": scalar, "scalar_type": stype, "side": "right"},
+                  {"a": normal(n, (2, 6), dt, 4.0)}, lambda a, op=op, v=py: op(a, v), tol=EXACT)
+
+        unary_ops: dict[str, tuple[Callable[[mx.array], mx.array], mx.array]] = {
+            "exp": (mx.exp, normal(f"half.exp.{tag}", (3, 6), dt, 3.0)),
+            "log": (mx.log, uniform(f"half.log.{tag}", (3, 6), 0.01, 20.0, dt)),
+            "sqrt": (mx.sqrt, uniform(f"half.sqrt.{tag}", (3, 6), 0.0, 20.0, dt)),
+            "rsqrt": (mx.rsqrt, uniform(f"half.rsqrt.{tag}", (3, 6), 0.01, 20.0, dt)),
+            "tanh": (mx.tanh, normal(f"half.tanh.{tag}", (3, 6), dt, 2.0)),
+            "sigmoid": (mx.sigmoid, normal(f"half.sigmoid.{tag}", (3, 6), dt, 4.0)),
+            "erf": (mx.erf, normal(f"half.erf.{tag}", (3, 6), dt, 1.5)),
+            "square": (mx.square, normal(f"half.square.{tag}", (3, 6), dt, 4.0)),
+            "negative": (mx.negative, normal(f"half.negative.{tag}", (3, 6), dt)),
+        }
+        for op, (f, x) in unary_ops.items():
+            s.add(f"half.unary.{op}.{tag}", op, {}, {"x": x}, f, tol=EXACT)
+
+        acts = {"silu": nn.silu, "gelu": nn.gelu, "gelu_approx": nn.gelu_approx,
+                "gelu_fast_approx": nn.gelu_fast_approx, "relu": nn.relu, "softplus": nn.softplus}
+        for op, f in acts.items():
+            s.add(f"half.act.{op}.{tag}", op, {}, {"x": normal(f"half.act.{op}.{tag}", (3, 8), dt, 3.0)}, f, tol=EXACT,
+                  comment="the activation's composing ops, each rounded to the half type")
+
+        # Reductions accumulate in the half type itself (MLX's SumReduce over bfloat16_t), mean is
+        # that sum times 1/n in the half type, max is exact.
+        for op, f in {"sum": mx.sum, "mean": mx.mean, "max": mx.max, "logsumexp": mx.logsumexp}.items():
+            n = f"half.reduce.{op}.{tag}"
+            s.add(n, op, {"axes": [-1], "keepdims": False, "form": "free"}, {"x": normal(n, (3, 24), dt, 2.0)},
+                  lambda x, f=f: f(x, axis=-1), tol=EXACT)
+
+        # Products: the half-type gemm accumulates in float32 along k (16-wide blocks, in order)
+        # and rounds once; addmm folds alpha·AB + beta·C into that single rounding.
+        n = f"half.matmul.{tag}"
+        s.add(n, "matmul", {}, {"a": normal(n + "a", (3, 40), dt), "b": normal(n + "b", (40, 5), dt)}, mx.matmul,
+              tol=EXACT, comment="k = 40 crosses two 16-wide blocks and a tail")
+        n = f"half.matmul.batched_transposed.{tag}"
+        s.add(n, "matmul", {}, {"a": normal(n + "a", (2, 3, 20), dt), "b": normal(n + "b", (6, 20), dt).T},
+              mx.matmul, tol=EXACT, comment="a transposed operand (x @ W.T)")
+        n = f"half.matmul.vector.{tag}"
+        s.add(n, "matmul", {}, {"a": normal(n + "a", (17,), dt), "b": normal(n + "b", (17, 4), dt)}, mx.matmul,
+              tol=EXACT)
+        for label, alpha, beta in (("", 1.0, 1.0), (".alpha_beta", 0.5, 2.0)):
+            n = f"half.addmm{label}.{tag}"
+            s.add(n, "addmm", {"alpha": alpha, "beta": beta},
+                  {"c": normal(n + "c", (4,), dt), "a": normal(n + "a", (3, 24), dt), "b": normal(n + "b", (24, 4), dt)},
+                  lambda c, a, b, alpha=alpha, beta=beta: mx.addmm(c, a, b, alpha=alpha, beta=beta), tol=EXACT,
+                  comment="one rounding of alpha * (a @ b) + beta * c")
+        for label, with_bias in (("bias", True), ("nobias", False)):
+            n = f"half.linear.{label}.{tag}"
+            inputs = {"x": normal(n + "x", (2, 3, 24), dt), "weight": normal(n + "w", (5, 24), dt)}
+            if with_bias:
+                inputs["bias"] = normal(n + "b", (5,), dt)
+
+            def linear(x: mx.array, weight: mx.array, bias: mx.array | None = None) -> mx.array:
+                layer = nn.Linear(weight.shape[1], weight.shape[0], bias=bias is not None)
+                layer.update({"weight": weight, **({"bias": bias} if bias is not None else {})})
+                return layer(x)
+
+            s.add(n, "linear", {}, inputs, linear, tol=EXACT, comment="nn.Linear with a bias is addmm")
+        n = f"half.gather_mm.{tag}"
+        s.add(n, "gather_mm", {"sorted": False},
+              {"a": normal(n + "a", (4, 1, 1, 20), dt), "b": normal(n + "b", (3, 20, 6), dt),
+               "rhs_indices": ints(n + "r", (4, 2), 0, 3)},
+              lambda a, b, rhs_indices: mx.matmul(a, b[rhs_indices]), tol=EXACT, comment=GATHER_HALF)
+        n = f"half.gather_mm.lhs_rhs.{tag}"
+        s.add(n, "gather_mm", {"sorted": False},
+              {"a": normal(n + "a", (3, 2, 20), dt), "b": normal(n + "b", (4, 20, 3), dt),
+               "lhs_indices": i32([[0, 2], [1, 1]]), "rhs_indices": i32([[3, 0], [2, 2]])},
+              lambda a, b, lhs_indices, rhs_indices: mx.matmul(a[lhs_indices], b[rhs_indices]), tol=EXACT,
+              comment=GATHER_HALF)
+
+        table = normal(f"half.emb.{tag}", (7, 24), dt)
+        s.add(f"half.embedding.{tag}", "embedding", {}, {"weight": table, "indices": i32([[6, 0], [3, 3]])},
+              lambda weight, indices: weight[indices], tol=EXACT)
+
+        def as_linear(weight: mx.array, x: mx.array) -> mx.array:
+            layer = nn.Embedding(weight.shape[0], weight.shape[1])
+            layer.weight = weight
+            return layer.as_linear(x)
+
+        s.add(f"half.embedding.as_linear.{tag}", "embedding_as_linear", {},
+              {"weight": table, "x": normal(f"half.embx.{tag}", (2, 24), dt)}, as_linear, tol=EXACT)
+
+        # Softmax: the precise one is float32 throughout with one rounding; the default one keeps
+        # the maximum, x - max, exp, the running sum and 1/sum in the half type.
+        xs = normal(f"half.softmax.{tag}", (3, 33), dt, 3.0)
+        xs = mx.where(mx.arange(33) == 7, -INF, xs).astype(dt)
+        for precise in (False, True):
+            s.add(f"half.softmax{'.precise' if precise else ''}.{tag}", "softmax", {"axes": [-1], "precise": precise},
+                  {"x": xs}, lambda x, precise=precise: mx.softmax(x, axis=-1, precise=precise), tol=EXACT)
+
+        for label, shape, eps, wdt in (("", (2, 3, 48), 1e-5, dt), (".eps_1e-6", (2, 24), 1e-6, dt),
+                                       (".f32_weight", (2, 24), 1e-5, mx.float32)):
+            n = f"half.rms_norm{label}.{tag}"
+            w = (1.0 + normal(n + "w", (shape[-1],), scale=0.2)).astype(wdt)
+            s.add(n, "rms_norm", {"eps": eps}, {"x": normal(n, shape, dt, 2.0), "weight": w},
+                  lambda x, weight, eps=eps: mx.fast.rms_norm(x, weight, eps), tol=EXACT,
+                  comment="float32 statistics, the normalized x rounded to the output type, then times the weight")
+
+        rope_cases: list[tuple[str, tuple[int, ...], dict[str, Any], Any]] = [
+            ("", (1, 2, 5, 16), {"dims": 16, "traditional": False, "base": 10000.0, "scale": 1.0}, 3),
+            ("traditional", (1, 2, 5, 16), {"dims": 16, "traditional": True, "base": 10000.0, "scale": 1.0}, 3),
+            ("partial_decode", (2, 2, 1, 16), {"dims": 8, "traditional": False, "base": 500000.0, "scale": 1.0}, 41),
+            ("freqs_scale", (1, 2, 3, 16), {"dims": 16, "traditional": False, "base": None, "scale": 0.5}, 2),
+            ("array_offset", (2, 2, 3, 8), {"dims": 8, "traditional": False, "base": 10000.0, "scale": 1.0}, "array1d"),
+        ]
+        for label, shape, params, offset in rope_cases:
+            n = f"half.rope{'.' + label if label else ''}.{tag}"
+            inputs: dict[str, mx.array] = {"x": normal(n, shape, dt, 2.0)}
+            if params["base"] is None:
+                inputs["freqs"] = uniform(n + "f", (params["dims"] // 2,), 1.0, 100.0)
+            if offset == "array1d":
+                inputs["offset"] = i32([0, 9])
+            p = dict(params, offset=offset if isinstance(offset, int) else None)
+
+            def rope(x: mx.array, freqs: mx.array | None = None, offset: mx.array | None = None,
+                     p: dict[str, Any] = p) -> mx.array:
+                off = p["offset"] if offset is None else offset
+                return mx.fast.rope(x, p["dims"], traditional=p["traditional"], base=p["base"], scale=p["scale"],
+                                    offset=off, freqs=freqs)
+
+            s.add(n, "rope", p, inputs, rope, tol=EXACT,
+                  comment="cos and sin rounded to the half type, each product and sum rounded")
+
+        # Attention: scale·q rounded, q kᵀ through the half-type gemm, mask, a precise softmax,
+        # then the product with v through the gemm again.
+        sdpa_cases: list[tuple[str, int, int, int, int, str, bool]] = [
+            ("causal_gqa", 4, 2, 3, 5, "causal", False),
+            ("decode", 4, 1, 1, 6, "none", False),
+            ("bool_mask", 2, 2, 3, 4, "bool", False),
+            ("additive_mask", 4, 2, 2, 5, "additive", False),
+            ("sinks_causal", 4, 2, 3, 4, "causal", True),
+        ]
+        for label, hq, hkv, lq, lk, mask, sinks in sdpa_cases:
+            n = f"half.sdpa.{label}.{tag}"
+            d = 16
+            inputs = {"q": normal(n + "q", (1, hq, lq, d), dt), "k": normal(n + "k", (1, hkv, lk, d), dt),
+                      "v": normal(n + "v", (1, hkv, lk, d), dt)}
+            if mask == "bool":
+                m = rng_for(n + "m").random((1, 1, lq, lk)) > 0.35
+                m[..., 0] = True
+                inputs["mask"] = mx.array(m)
+            elif mask == "additive":
+                inputs["mask"] = normal(n + "m", (lq, lk), dt, 2.0)
+            if sinks:
+                inputs["sinks"] = normal(n + "s", (hq,), dt)
+            scale = 1.0 / math.sqrt(d)
+
+            def sdpa(q: mx.array, k: mx.array, v: mx.array, mask: mx.array | None = None,
+                     sinks: mx.array | None = None, kind: str = mask, scale: float = scale) -> mx.array:
+                m: Any = "causal" if kind == "causal" else mask
+                return mx.fast.scaled_dot_product_attention(q, k, v, scale=scale, mask=m, sinks=sinks)
+
+            s.add(n, "sdpa", {"scale": scale, "mask": mask, "api": "mode"}, inputs, sdpa, tol=EXACT)
+
+
+# ----------------------------------------------------------------------------------------------
+# Quantization: mx.quantize / dequantize / quantized_matmul / gather_qmm and the quantized layers.
+# MLX's CPU kernels are plain sequential loops (no SIMD on x86-64: simd::max_size is 1), so every
+# case here is deterministic and compared bit for bit.
+# ----------------------------------------------------------------------------------------------
+
+QUANT_DTYPES = {"f32": mx.float32, "bf16": mx.bfloat16, "f16": mx.float16}
+
+
+def qparams(group_size: int | None, bits: int | None, **extra: Any) -> dict[str, Any]:
+    return {"group_size": group_size, "bits": bits, **extra}
+
+
+def quantized_weight(name: str, shape: tuple[int, ...], group_size: int, bits: int,
+                     dtype: Any = mx.float32) -> tuple[mx.array, mx.array, mx.array]:
+    w = normal(name, shape, dtype, scale=0.5)
+    wq, scales, biases = mx.quantize(w, group_size, bits)
+    return wq, scales, biases
+
+
+def quantization(s: Suite) -> None:
+    # quantize: packing, scales and biases, one or two groups per row.
+    for bits in (2, 3, 4, 5, 6, 8):
+        for gs in (32, 64, 128):
+            n = f"quantize.b{bits}.g{gs}"
+            s.add(n, "quantize", qparams(gs, bits), {"w": normal(n, (2, 64) if gs < 128 else (1, 128))},
+                  lambda w, gs=gs, bits=bits: mx.quantize(w, gs, bits), tol=EXACT)
+    s.add("quantize.defaults", "quantize", qparams(None, None), {"w": normal("qdef", (3, 64))},
+          lambda w: mx.quantize(w), tol=EXACT, comment="group size 64 and 4 bits when not given")
+    for tag, dt in (("bf16", mx.bfloat16), ("f16", mx.float16)):
+        for bits, gs in ((4, 64), (8, 32), (3, 32)):
+            n = f"quantize.{tag}.b{bits}.g{gs}"
+            s.add(n, "quantize", qparams(gs, bits), {"w": normal(n, (2, 64), dt)},
+                  lambda w, gs=gs, bits=bits: mx.quantize(w, gs, bits), tol=EXACT,
+                  comment="computed in float32 from the half values; scales and biases rounded once")
+    # Groups that exercise the scale/bias rules: constant groups (scale falls back to 1e-7),
+    # all zeros, a zero edge (q0 == 0 keeps bias 0), one-signed groups, an outlier, exact ties.
+    edge = np.zeros((8, 32), dtype=np.float32)
+    r = rng_for("quantize.edge")
+    edge[0] = 0.75
+    edge[1] = 0.0
+    edge[2] = -3.0
+    edge[3] = r.uniform(0.0, 1.0, 32)
+    edge[3, 5] = 0.0
+    edge[4] = r.uniform(-2.0, -0.5, 32)
+    edge[5] = r.standard_normal(32) * 0.01
+    edge[5, 17] = 40.0
+    edge[6] = np.linspace(-1.0, 1.0, 32)
+    edge[7] = np.append(np.arange(31) / 2, 15.0)  # q lands on .5 ties: rint rounds them to even
+    for bits in (2, 4, 8):
+        s.add(f"quantize.edge.b{bits}", "quantize", qparams(32, bits), {"w": f32(edge)},
+              lambda w, bits=bits: mx.quantize(w, 32, bits), tol=EXACT)
+    s.add("quantize.batched", "quantize", qparams(32, 4), {"w": normal("qbatch", (2, 3, 64))},
+          lambda w: mx.quantize(w, 32, 4), tol=EXACT, comment="stacked expert weights: every leading axis kept")
+
+    # dequantize: scale * q + bias in the scales' dtype (each op rounded), cast to `dtype` if given.
+    for bits in (2, 3, 4, 5, 6, 8):
+        n = f"dequantize.b{bits}.g64"
+        wq, sc, bi = quantized_weight(n, (2, 64), 64, bits)
+        s.add(n, "dequantize", qparams(64, bits), {"wq": wq, "scales": sc, "biases": bi},
+              lambda wq, scales, biases, bits=bits: mx.dequantize(wq, scales, biases, 64, bits), tol=EXACT)
+    for tag in ("bf16", "f16"):
+        for bits, gs in ((4, 64), (8, 32), (6, 128)):
+            n = f"dequantize.{tag}.b{bits}.g{gs}"
+            wq, sc, bi = quantized_weight(n, (1, 128) if gs == 128 else (2, 64), gs, bits, QUANT_DTYPES[tag])
+            s.add(n, "dequantize", qparams(gs, bits), {"wq": wq, "scales": sc, "biases": bi},
+                  lambda wq, scales, biases, gs=gs, bits=bits: mx.dequantize(wq, scales, biases, gs, bits), tol=EXACT)
+    wq, sc, bi = quantized_weight("dequantize.dtype", (2, 64), 32, 4, mx.bfloat16)
+    s.add("dequantize.bf16_to_f32", "dequantize", qparams(32, 4, dtype="float32"), {"wq": wq, "scales": sc, "biases": bi},
+          lambda wq, scales, biases: mx.dequantize(wq, scales, biases, 32, 4, dtype=mx.float32), tol=EXACT,
+          comment="computed in bfloat16, then cast")
+    wq, sc, bi = quantized_weight("dequantize.defaults", (2, 3, 64), 64, 4)
+    s.add("dequantize.defaults_batched", "dequantize", qparams(None, None), {"wq": wq, "scales": sc, "biases": bi},
+          lambda wq, scales, biases: mx.dequantize(wq, scales, biases), tol=EXACT)
+
+    # quantized_matmul: x [.., M, K] against W [N, K] (transpose) or [K, N], accumulated over k in
+    # the compute dtype with every multiply and add rounded (MLX's _qmm / _qmm_t loops).
+    def qmm(x: mx.array, wq: mx.array, scales: mx.array, biases: mx.array, transpose: bool = True,
+            gs: int | None = 64, bits: int | None = 4) -> mx.array:
+        return mx.quantized_matmul(x, wq, scales, biases, transpose=transpose, group_size=gs, bits=bits)
+
+    qmm_cases: list[tuple[str, int, int, bool, str, str, tuple[int, ...], int]] = [
+        # tag, bits, group size, transpose, x dtype, weight dtype, x shape, N
+        *[(f"b{b}.g64", b, 64, True, "f32", "f32", (2, 128), 4) for b in (2, 3, 4, 5, 6, 8)],
+        ("b4.g32", 4, 32, True, "f32", "f32", (2, 64), 4),
+        ("b4.g128", 4, 128, True, "f32", "f32", (2, 128), 4),
+        ("b8.g128", 8, 128, True, "f32", "f32", (1, 128), 4),
+        ("b2.g32", 2, 32, True, "f32", "f32", (2, 64), 4),
+        ("b4.g64.notrans", 4, 64, False, "f32", "f32", (2, 16), 64),
+        ("b8.g32.notrans", 8, 32, False, "f32", "f32", (2, 8), 64),
+        ("b3.g32.notrans", 3, 32, False, "f32", "f32", (2, 16), 32),
+        ("b4.g64.batched_x", 4, 64, True, "f32", "f32", (2, 2, 64), 4),
+        ("b4.g64.vector_x", 4, 64, True, "f32", "f32", (64,), 4),
+        ("bf16.b4.g64", 4, 64, True, "bf16", "bf16", (3, 128), 4),
+        ("bf16.b8.g32", 8, 32, True, "bf16", "bf16", (2, 128), 4),
+        ("bf16.b3.g64", 3, 64, True, "bf16", "bf16", (2, 64), 4),
+        ("bf16.b4.g32.notrans", 4, 32, False, "bf16", "bf16", (2, 16), 64),
+        ("bf16.b4.g64.decode", 4, 64, True, "bf16", "bf16", (1, 1, 256), 8),
+        ("f16.b4.g64", 4, 64, True, "f16", "f16", (3, 128), 4),
+        ("f16.b8.g64.notrans", 8, 64, False, "f16", "f16", (2, 16), 64),
+        ("mixed.bf16_x.f32_w", 4, 64, True, "bf16", "f32", (2, 64), 4),
+        ("mixed.f32_x.bf16_w", 4, 64, True, "f32", "bf16", (2, 64), 4),
+        ("mixed.f16_x.bf16_w", 8, 32, True, "f16", "bf16", (2, 64), 4),
+    ]
+    for tag, bits, gs, transpose, xdt, wdt, xshape, n_out in qmm_cases:
+        name = f"qmm.{tag}"
+        k = xshape[-1]
+        wq, sc, bi = quantized_weight(name + "w", (n_out, k) if transpose else (k, n_out), gs, bits, QUANT_DTYPES[wdt])
+        x = normal(name + "x", xshape, QUANT_DTYPES[xdt])
+        s.add(name, "quantized_matmul", qparams(gs, bits, transpose=transpose),
+              {"x": x, "wq": wq, "scales": sc, "biases": bi},
+              lambda x, wq, scales, biases, t=transpose, gs=gs, bits=bits: qmm(x, wq, scales, biases, t, gs, bits),
+              tol=EXACT, comment="" if xdt == wdt else "x and the scales promote to a common type")
+    wq, sc, bi = quantized_weight("qmm.batched_w", (2, 4, 64), 64, 4)
+    s.add("qmm.batched_w", "quantized_matmul", qparams(64, 4, transpose=True),
+          {"x": normal("qmm.batched_wx", (3, 1, 2, 64)), "wq": wq, "scales": sc, "biases": bi},
+          lambda x, wq, scales, biases: qmm(x, wq, scales, biases), tol=EXACT,
+          comment="batch axes of x and w broadcast together")
+    wq, sc, bi = quantized_weight("qmm.defaults", (4, 64), 64, 4)
+    s.add("qmm.defaults", "quantized_matmul", qparams(None, None, transpose=None),
+          {"x": normal("qmm.defaultsx", (2, 64)), "wq": wq, "scales": sc, "biases": bi},
+          lambda x, wq, scales, biases: mx.quantized_matmul(x, wq, scales, biases), tol=EXACT,
+          comment="transpose true, group size 64, 4 bits by default")
+
+    # gather_qmm: the quantized switch layers of MoE models (x [tokens, 1, 1, K] against the
+    # experts [E, N, K] picked by rhs_indices [tokens, top_k]).
+    def gather_qmm(x: mx.array, wq: mx.array, scales: mx.array, biases: mx.array,
+                   lhs_indices: mx.array | None = None, rhs_indices: mx.array | None = None,
+                   transpose: bool = True, gs: int = 64, bits: int = 4, sorted_indices: bool = False) -> mx.array:
+        return mx.gather_qmm(x, wq, scales, biases, lhs_indices, rhs_indices, transpose=transpose,
+                             group_size=gs, bits=bits, sorted_indices=sorted_indices)
+
+    gq_cases: list[tuple[str, int, int, bool, str, tuple[int, ...], tuple[int, ...], dict[str, mx.array], bool]] = [
+        # tag, bits, gs, transpose, dtype, x shape, w float shape, indices, sorted
+        ("moe.b4", 4, 64, True, "f32", (5, 1, 1, 64), (4, 4, 64), {"rhs_indices": ints("gq1.r", (5, 2), 0, 4)}, False),
+        ("moe.b8.g32", 8, 32, True, "f32", (3, 1, 1, 64), (4, 4, 64), {"rhs_indices": ints("gq2.r", (3, 2), 0, 4)}, False),
+        ("moe.bf16.b4", 4, 64, True, "bf16", (5, 1, 1, 128), (4, 4, 128), {"rhs_indices": ints("gq3.r", (5, 2), 0, 4)}, False),
+        ("moe.f16.b4", 4, 64, True, "f16", (3, 1, 1, 64), (3, 4, 64), {"rhs_indices": ints("gq4.r", (3, 2), 0, 3)}, False),
+        ("lhs_rhs.notrans", 4, 32, False, "f32", (3, 2, 8), (5, 8, 32),
+         {"lhs_indices": i32([[0, 1], [2, 0]]), "rhs_indices": i32([[4, 0], [1, 1]])}, False),
+        ("sorted", 4, 64, True, "f32", (8, 1, 64), (4, 4, 64), {"rhs_indices": i32([0, 0, 1, 1, 1, 3, 3, 3])}, True),
+        ("lhs_only", 8, 64, True, "bf16", (3, 2, 64), (4, 64), {"lhs_indices": i32([2, 2, 0, 1])}, False),
+    ]
+    for tag, bits, gs, transpose, dt, xshape, wshape, idx, sorted_idx in gq_cases:
+        name = f"gather_qmm.{tag}"
+        wq, sc, bi = quantized_weight(name + "w", wshape, gs, bits, QUANT_DTYPES[dt])
+        inputs = {"x": normal(name + "x", xshape, QUANT_DTYPES[dt]), "wq": wq, "scales": sc, "biases": bi, **idx}
+        s.add(name, "gather_qmm", qparams(gs, bits, transpose=transpose, sorted=sorted_idx), inputs,
+              lambda t=transpose, gs=gs, bits=bits, so=sorted_idx, **kw: gather_qmm(**kw, transpose=t, gs=gs, bits=bits,
+                                                                                  sorted_indices=so),
+              tol=EXACT)
+
+    # The quantized layers, with the parameters MLX writes (weight uint32, scales, biases, bias).
+    def qlinear(x: mx.array, wq: mx.array, scales: mx.array, biases: mx.array, bias: mx.array | None = None,
+                gs: int = 64, bits: int = 4) -> mx.array:
+        layer = nn.QuantizedLinear(wq.shape[1] * 32 // bits, wq.shape[0], bias=bias is not None, group_size=gs, bits=bits)
+        layer.update({"weight": wq, "scales": scales, "biases": biases, **({"bias": bias} if bias is not None else {})})
+        return layer(x)
+
+    for tag, dt, bits, gs, with_bias in (("f32.b4", "f32", 4, 64, True), ("f32.b8.nobias", "f32", 8, 32, False),
+                                         ("bf16.b4", "bf16", 4, 64, True), ("f16.b8", "f16", 8, 64, True)):
+        name = f"quantized_linear.{tag}"
+        wq, sc, bi = quantized_weight(name + "w", (4, 64), gs, bits, QUANT_DTYPES[dt])
+        inputs = {"x": normal(name + "x", (2, 2, 64), QUANT_DTYPES[dt]), "wq": wq, "scales": sc, "biases": bi}
+        if with_bias:
+            inputs["bias"] = normal(name + "b", (4,), QUANT_DTYPES[dt])
+        s.add(name, "quantized_linear", qparams(gs, bits), inputs,
+              lambda gs=gs, bits=bits, **kw: qlinear(**kw, gs=gs, bits=bits), tol=EXACT,
+              comment="quantized_matmul, then + bias (not fused)")
+
+    def qlinear_from(x: mx.array, weight: mx.array, bias: mx.array, gs: int = 64, bits: int = 4) -> list[mx.array]:
+        lin = nn.Linear(weight.shape[1], weight.shape[0])
+        lin.update({"weight": weight, "bias": bias})
+        q = nn.QuantizedLinear.from_linear(lin, gs, bits)
+        return [q(x), q.weight, q.scales, q.biases]
+
+    for tag, dt in (("f32", mx.float32), ("bf16", mx.bfloat16)):
+        name = f"quantized_linear_from.{tag}"
+        s.add(name, "quantized_linear_from", qparams(32, 4),
+              {"x": normal(name + "x", (2, 64), dt), "weight": normal(name + "w", (4, 64), dt, 0.3),
+               "bias": normal(name + "b", (4,), dt)},
+              lambda **kw: qlinear_from(**kw, gs=32, bits=4), tol=EXACT,
+              comment="QuantizedLinear(linear) quantizes the float weight itself")
+
+    def qembedding(wq: mx.array, scales: mx.array, biases: mx.array, indices: mx.array | None = None,
+                   x: mx.array | None = None, gs: int = 64, bits: int = 4) -> mx.array:
+        layer = nn.QuantizedEmbedding(wq.shape[0], wq.shape[1] * 32 // bits, gs, bits)
+        layer.update({"weight": wq, "scales": scales, "biases": biases})
+        return layer(indices) if indices is not None else layer.as_linear(x)
+
+    for tag, dt, bits, gs in (("f32.b4", "f32", 4, 64), ("bf16.b4", "bf16", 4, 64), ("bf16.b8", "bf16", 8, 32),
+                              ("f16.b6", "f16", 6, 64)):
+        name = f"quantized_embedding.{tag}"
+        wq, sc, bi = quantized_weight(name + "w", (10, 64), gs, bits, QUANT_DTYPES[dt])
+        s.add(name, "quantized_embedding", qparams(gs, bits),
+              {"wq": wq, "scales": sc, "biases": bi, "indices": i32([[3, 0, 9], [3, 7, 1]])},
+              lambda gs=gs, bits=bits, **kw: qembedding(**kw, gs=gs, bits=bits), tol=EXACT,
+              comment="the selected rows dequantized")
+        s.add(name + ".as_linear", "quantized_embedding_as_linear", qparams(gs, bits),
+              {"wq": wq, "scales": sc, "biases": bi, "x": normal(name + "x", (2, 1, 64), QUANT_DTYPES[dt])},
+              lambda gs=gs, bits=bits, **kw: qembedding(**kw, gs=gs, bits=bits), tol=EXACT,
+              comment="a tied output head: quantized_matmul against the table")
+
+    # A module quantized the way mlx_lm.convert writes checkpoints (nn.quantize with a per-layer
+    # override, one layer left in float), loaded in Swift by quantize(model:filter:) on the layers
+    # whose `.scales` exist, then update(parameters:verify: .all).
+    for tag, dt in (("f32", mx.float32), ("bf16", mx.bfloat16)):
+        name = f"quantized_module.{tag}"
+        model = TinyQuantModel()
+        model.update(tree_unflatten([(k, normal(f"{name}.{k}", v.shape, dt, 0.5))
+                                     for k, v in tree_flatten(model.parameters())]))
+        overrides = {"proj": {"group_size": 64, "bits": 8}}
+
+        def predicate(path: str, module: nn.Module) -> bool | dict[str, Any]:
+            if path in overrides:
+                return overrides[path]
+            return path != "head" and hasattr(module, "to_quantized")
+
+        nn.quantize(model, group_size=32, bits=4, class_predicate=predicate)
+        params = dict(tree_flatten(model.parameters()))
+        s.add(name, "quantized_module", {"group_size": 32, "bits": 4, "layers": overrides},
+              {**params, "tokens": i32([[1, 11, 4], [0, 5, 5]])},
+              lambda model=model, **kw: list(model(kw["tokens"])), tol=EXACT,
+              comment="per-layer quantization as in config.json's quantization block; head stays float")
+
+
+class TinyQuantModel(nn.Module):
+    """embed -> proj (+ bias) -> head, and the embedding reused as a tied head (as_linear)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embed = nn.Embedding(12, 64)
+        self.proj = nn.Linear(64, 64, bias=True)
+        self.head = nn.Linear(64, 6, bias=False)
+
+    def __call__(self, tokens: mx.array) -> tuple[mx.array, mx.array]:
+        h = self.proj(self.embed(tokens))
+        return self.head(h), self.embed.as_linear(h)
+
+
 def build_suite() -> Suite:
     s = Suite()
-    for group in (elementwise, unary, reductions, softmaxes, matmuls, shapes, indexing, casts, fast_ops, nn_ops):
+    for group in (elementwise, unary, reductions, softmaxes, matmuls, shapes, indexing, casts, fast_ops, nn_ops,
+                  low_precision, quantization):
         group(s)
     return s
 

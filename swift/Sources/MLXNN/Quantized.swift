@@ -130,7 +130,7 @@ open class QuantizedEmbedding: Embedding, Quantized {
     }
 
     /// Quantize `weight` (and freeze the layer).
-    init(
+    public init(
         weight: MLXArray, groupSize: Int = 64, bits: Int = 4, mode: QuantizationMode = .affine,
         globalScale: MLXArray? = nil
     ) {
@@ -147,7 +147,7 @@ open class QuantizedEmbedding: Embedding, Quantized {
     }
 
     /// Use already quantized parameters.
-    init(
+    public init(
         weight: MLXArray, scales: MLXArray, biases: MLXArray?, groupSize: Int, bits: Int,
         mode: QuantizationMode = .affine, globalScale: MLXArray? = nil
     ) {

@@ -266,6 +266,13 @@ enum ParityReplay {
             return [softmax(x, axes: axes, precise: precise)]
         }
         t["matmul"] = two { matmul($0, $1) }
+        t["addmm"] = { p, inputs in
+            let (c, a, b) = (try inputs["c"], try inputs["a"], try inputs["b"])
+            let alpha = Float(try p.double("alpha"))
+            let beta = Float(try p.double("beta"))
+            if alpha == 1 && beta == 1 { return [addMM(c, a, b)] }
+            return [addMM(c, a, b, alpha: alpha, beta: beta)]
+        }
 
         // Shapes.
         t["reshape"] = { p, inputs in [try inputs["x"].reshaped(try p.ints("shape"))] }
@@ -415,6 +422,7 @@ enum ParityReplay {
             [gatherMM(try inputs["a"], try inputs["b"], lhsIndices: inputs.optional("lhs_indices"),
                       rhsIndices: inputs.optional("rhs_indices"), sortedIndices: try p.bool("sorted"))]
         }
+        t.merge(quantizedTable()) { _, _ in preconditionFailure("an op has two replays") }
         return t
     }
 }
