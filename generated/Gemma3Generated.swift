@@ -327,7 +327,8 @@ public final class Gemma3Model: Module, LLMModel {
 
     public func callAsFunction(_ inputs: MLXArray, cache: [KVCache]?) -> MLXArray {
         let out = model(inputs, cache: cache)
-        return lmHead(out)
+        let logits = lmHead(out)
+        return logits
     }
 
     public func newCache() -> [KVCache] {

@@ -288,10 +288,8 @@ public final class MistralModel: Module, LLMModel {
 
     public func callAsFunction(_ inputs: MLXArray, cache: [KVCache]?) -> MLXArray {
         let out = model(inputs, cache: cache)
-        if let lmHead {
-            return lmHead(out)
-        }
-        return model.embedTokens.asLinear(out)
+        let logits = lmHead.map { $0(out) } ?? model.embedTokens.asLinear(out)
+        return logits
     }
 
     public func newCache() -> [KVCache] {

@@ -11,18 +11,24 @@ import HF2SwiftRuntime
 public enum ModelRegistry: ModelFactory {
     /// Every `model_type` a generated model serves.
     public static let supportedModelTypes: [String] = [
+        "ernie4_5",
         "gemma3",
         "gemma3_text",
         "gemma3n",
         "gpt_oss",
+        "granite",
+        "helium",
         "llama",
         "ministral3",
         "mistral",
         "mistral3",
+        "olmo2",
         "phi3",
         "qwen2",
         "qwen3",
+        "seed_oss",
         "smollm3",
+        "starcoder2",
     ]
 
     /// Decodes `config.json` for `modelType` and builds its model with freshly initialised weights.
@@ -32,6 +38,8 @@ public enum ModelRegistry: ModelFactory {
         let decoder = JSONDecoder()
         let text = try textConfiguration(modelType: modelType, configuration: configuration)
         switch modelType {
+        case "ernie4_5":
+            return Ernie45Model(try decoder.decode(Ernie45Configuration.self, from: text))
         case "gemma3":
             return Gemma3Model(try decoder.decode(Gemma3Configuration.self, from: text))
         case "gemma3_text":
@@ -40,6 +48,10 @@ public enum ModelRegistry: ModelFactory {
             return Gemma3nModel(try decoder.decode(Gemma3nConfiguration.self, from: text))
         case "gpt_oss":
             return GptOSSModel(try decoder.decode(GptOSSConfiguration.self, from: text))
+        case "granite":
+            return GraniteModel(try decoder.decode(GraniteConfiguration.self, from: text))
+        case "helium":
+            return HeliumModel(try decoder.decode(HeliumConfiguration.self, from: text))
         case "llama":
             return LlamaModel(try decoder.decode(LlamaConfiguration.self, from: text))
         case "ministral3":
@@ -56,14 +68,20 @@ public enum ModelRegistry: ModelFactory {
             default:
                 return LlamaModel(try decoder.decode(LlamaConfiguration.self, from: text))
             }
+        case "olmo2":
+            return Olmo2Model(try decoder.decode(Olmo2Configuration.self, from: text))
         case "phi3":
             return Phi3Model(try decoder.decode(Phi3Configuration.self, from: text))
         case "qwen2":
             return Qwen2Model(try decoder.decode(Qwen2Configuration.self, from: text))
         case "qwen3":
             return Qwen3Model(try decoder.decode(Qwen3Configuration.self, from: text))
+        case "seed_oss":
+            return SeedOSSModel(try decoder.decode(SeedOSSConfiguration.self, from: text))
         case "smollm3":
             return SmolLM3Model(try decoder.decode(SmolLM3Configuration.self, from: text))
+        case "starcoder2":
+            return Starcoder2Model(try decoder.decode(Starcoder2Configuration.self, from: text))
         default:
             throw ModelFactoryError.unsupportedModelType(modelType, supported: supportedModelTypes)
         }

@@ -47,8 +47,14 @@ public:
         lower_config(m.config);
         lower_attention(m.attention, m.config);
         m.mlp.fused = f_.text("mlp.kind") == "fused_gated";
+        m.mlp.plain = f_.text("mlp.kind") == "plain";
+        for (auto [key, out] : {std::pair{"mlp.keys.gate", &m.mlp.gate_key}, std::pair{"mlp.keys.up", &m.mlp.up_key},
+                                std::pair{"mlp.keys.down", &m.mlp.down_key}}) {
+            if (const Node* n = f_.get(key); n && n->kind == Node::Kind::String) *out = n->text;
+        }
         m.mlp.bias = flag_expr("mlp.bias");
-        m.mlp.activation = f_.text("mlp.activation") == "gelu_approx" ? "geluApproximate" : "silu";
+        std::string activation = f_.text("mlp.activation");
+        m.mlp.activation = activation == "gelu_approx" ? "geluApproximate" : activation == "gelu" ? "gelu" : "silu";
         m.mlp.clamped = f_.text("mlp.activation") == "swiglu_clamped";
         m.mlp.experts = f_.text("mlp.kind") == "experts";
         if (m.mlp.experts) {
@@ -59,14 +65,21 @@ public:
         lower_per_layer_mlp(m.mlp);
         m.sanitize.split_gate_up = f_.get("weights.split_interleaved_gate_up") &&
                                    f_.get("weights.split_interleaved_gate_up")->boolean;
-        m.norm.type = f_.text("norm.kind") == "rms_one_plus" ? "OnePlusRMSNorm" : "RMSNorm";
+        std::string norm_kind = f_.text("norm.kind");
+        m.norm.type = norm_kind == "rms_one_plus" ? "OnePlusRMSNorm" : norm_kind == "layer" ? "LayerNorm" : "RMSNorm";
         m.norm.eps = binding_expr("norm.eps", false);
         m.norm.sandwich = f_.text("norm.placement") == "sandwich";
+        m.norm.post = f_.text("norm.placement") == "post";
+        m.norm.pre = !m.norm.sandwich && !m.norm.post;
+        m.norm.residual_scaled = f_.get("residual.multiplier") != nullptr;
+        if (m.norm.residual_scaled) m.norm.residual_multiplier = binding_expr("residual.multiplier", false);
         const Node* clip = f_.get("residual.clip_float16");
         m.norm.clip_residual = clip && clip->boolean;
         std::string embedding_scale = f_.text("embedding.scale");
         m.embedding.scaled = embedding_scale != "none" && !embedding_scale.empty();
         m.embedding.scale_bf16 = embedding_scale == "sqrt_hidden_bf16";
+        m.embedding.multiplied = f_.get("embedding.multiplier") != nullptr;
+        if (m.embedding.multiplied) m.embedding.multiplier = binding_expr("embedding.multiplier", false);
         m.embedding.per_layer = f_.get("embedding.per_layer.width") != nullptr;
         if (m.embedding.per_layer) {
             m.embedding.per_layer_width = binding_expr("embedding.per_layer.width", false);
@@ -416,8 +429,9 @@ private:
         std::string scale = f_.text("attention.scale");
         a.scale_one = scale == "one";
         a.scale_from_field = scale == "inverse_sqrt_field";
-        a.scale_head_dim = !a.scale_one && !a.scale_from_field;
-        if (a.scale_from_field) a.scale_field = binding_expr("attention.scale_field", false);
+        a.scale_field_value = scale == "field";
+        a.scale_head_dim = !a.scale_one && !a.scale_from_field && !a.scale_field_value;
+        if (a.scale_from_field || a.scale_field_value) a.scale_field = binding_expr("attention.scale_field", false);
         a.local_rope = f_.get("attention.rope.local_base") != nullptr;
         if (a.local_rope) a.local_base = binding_expr("attention.rope.local_base", false);
         a.nope_layers = c.validates_rope_layers;
@@ -425,7 +439,12 @@ private:
         a.per_layer = a.local_rope || a.nope_layers;
         a.qkv_bias = flag_expr("attention.bias.qkv");
         a.o_bias = flag_expr("attention.bias.o");
-        a.qk_norm = f_.text("attention.qk_norm") == "per_head";
+        std::string qk_norm = f_.text("attention.qk_norm");
+        a.qk_norm_per_head = qk_norm == "per_head";
+        a.qk_norm_whole = qk_norm == "whole";
+        a.qk_norm = a.qk_norm_per_head || a.qk_norm_whole;
+        a.q_norm_dimensions = a.qk_norm_whole ? "heads * headDim" : "headDim";
+        a.k_norm_dimensions = a.qk_norm_whole ? "kvHeads * headDim" : "headDim";
         a.sinks = f_.get("attention.sinks") && f_.get("attention.sinks")->boolean;
         a.v_norm = f_.get("attention.v_norm") && f_.get("attention.v_norm")->boolean;
         a.kv_sharing = c.validates_kv_sharing;
@@ -533,6 +552,10 @@ private:
             h.tie = binding_expr("head.tie", false);
             h.tie_from_config = true;
         }
+        if (const Node* divisor = f_.get("head.logit_divisor"); divisor && divisor->kind == Node::Kind::String) {
+            h.divided = true;
+            h.divisor = binding_expr("head.logit_divisor", false);
+        }
         if (const Node* cap = f_.get("head.softcap"); cap && cap->kind == Node::Kind::String) {
             h.softcap = true;
             h.softcap_field = binding_expr("head.softcap", true);
@@ -540,6 +563,7 @@ private:
                 error(cap->loc, "head.softcap", "binds '" + cap->text + "', which must be optional: absent means no cap");
             }
         }
+        h.plain = !h.divided && !h.softcap;
     }
 
     const ResolvedFamily& f_;

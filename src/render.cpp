@@ -213,7 +213,7 @@ private:
             for (const auto& [f, _] : set_.files) {
                 if (f.size() > 10 && f[0] == '_') names.push_back(f.substr(1, f.size() - 10));
             }
-            std::string message = "unknown partial '" + t.name + "' (no file " + file + ")";
+            std::string message = "unknown partial '" + t.name + "': no file " + file;
             if (auto s = vocab::suggest(t.name, names)) message += " (did you mean '" + *s + "'?)";
             diags_.error(loc, "", message);
             return false;

@@ -532,12 +532,6 @@ private:
                 error(bound->loc, key, "applies to 'mlp.kind: experts' only");
             }
         }
-        if (const Node* cap = f_.get("head.softcap"); cap && cap->kind == Node::Kind::String) {
-            const Node* tie = f_.get("head.tie");
-            if (!tie || tie->kind != Node::Kind::Bool || !tie->boolean) {
-                error(cap->loc, "head.softcap", "a logit cap is generated for a tied head only ('head.tie: true')");
-            }
-        }
         const Node* from_weights = f_.get("head.tie_from_weights");
         const Node* tie = f_.get("head.tie");
         if (from_weights && from_weights->boolean && tie && tie->kind == Node::Kind::String) {

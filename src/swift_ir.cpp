@@ -69,23 +69,25 @@ void to_json(ordered_json& j, const RoPE& v) {
 void to_json(ordered_json& j, const Attention& v) {
     IR_SET(fused_qkv) IR_SET(per_layer) IR_SET(scale_head_dim) IR_SET(scale_from_field) IR_SET(scale_field)
     IR_SET(scale_one) IR_SET(local_rope) IR_SET(local_base)
-    IR_SET(nope_layers) IR_SET(rope_layers) IR_SET(qkv_bias) IR_SET(o_bias) IR_SET(qk_norm) IR_SET(sinks) IR_SET(v_norm) IR_SET(kv_sharing)
+    IR_SET(nope_layers) IR_SET(rope_layers) IR_SET(qkv_bias) IR_SET(o_bias) IR_SET(qk_norm) IR_SET(qk_norm_per_head) IR_SET(qk_norm_whole)
+    IR_SET(q_norm_dimensions) IR_SET(k_norm_dimensions) IR_SET(scale_field_value) IR_SET(sinks) IR_SET(v_norm) IR_SET(kv_sharing)
     IR_SET(shared_layers) IR_SET(rope) IR_SET(sliding) IR_SET(layer_types) IR_SET(window)
     IR_SET(query_position_scale) IR_SET(query_scale_beta) IR_SET(query_scale_original)
 }
 
 void to_json(ordered_json& j, const MLP& v) {
-    IR_SET(fused) IR_SET(bias) IR_SET(activation) IR_SET(clamped) IR_SET(experts) IR_SET(expert_count)
+    IR_SET(fused) IR_SET(plain) IR_SET(gate_key) IR_SET(up_key) IR_SET(down_key) IR_SET(bias) IR_SET(activation) IR_SET(clamped) IR_SET(experts) IR_SET(expert_count)
     IR_SET(experts_per_token) IR_SET(router_bias) IR_SET(intermediate) IR_SET(per_layer) IR_SET(sparse)
     IR_SET(sparsity)
 }
 
 void to_json(ordered_json& j, const Norm& v) {
-    IR_SET(type) IR_SET(eps) IR_SET(sandwich) IR_SET(clip_residual)
+    IR_SET(type) IR_SET(eps) IR_SET(pre) IR_SET(post) IR_SET(sandwich) IR_SET(clip_residual) IR_SET(residual_scaled)
+    IR_SET(residual_multiplier)
 }
 
 void to_json(ordered_json& j, const Embedding& v) {
-    IR_SET(scaled) IR_SET(scale_bf16) IR_SET(per_layer) IR_SET(per_layer_width) IR_SET(per_layer_vocabulary)
+    IR_SET(scaled) IR_SET(scale_bf16) IR_SET(multiplied) IR_SET(multiplier) IR_SET(per_layer) IR_SET(per_layer_width) IR_SET(per_layer_vocabulary)
 }
 
 void to_json(ordered_json& j, const Residual& v) {
@@ -103,7 +105,7 @@ void to_json(ordered_json& j, const DispatchCase& v) {
 
 void to_json(ordered_json& j, const Head& v) {
     IR_SET(tie) IR_SET(tie_from_config) IR_SET(always_tied) IR_SET(never_tied) IR_SET(tie_from_weights)
-    IR_SET(softcap) IR_SET(softcap_field)
+    IR_SET(softcap) IR_SET(softcap_field) IR_SET(divided) IR_SET(divisor) IR_SET(plain)
 }
 
 void to_json(ordered_json& j, const DropPattern& v) {

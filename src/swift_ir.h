@@ -154,7 +154,12 @@ struct Attention {
     std::string rope_layers;       // `args.noRopeLayers`
     std::string qkv_bias;  // Swift expression
     std::string o_bias;
-    bool qk_norm = false;  // per-head RMSNorm on q and k before RoPE
+    bool qk_norm = false;  // q and k normalised before RoPE (per head or whole)
+    bool qk_norm_per_head = false;
+    bool qk_norm_whole = false;      // over the whole projection, before the split into heads
+    std::string q_norm_dimensions;   // `headDim` or `heads * headDim`
+    std::string k_norm_dimensions;
+    bool scale_field_value = false;  // the scale is a config value itself
     bool sinks = false;    // a learned per-head logit in the softmax denominator
     bool v_norm = false;   // values RMS-normalised per head without a scale
     bool kv_sharing = false;        // the last layers reuse an earlier layer's keys and values
@@ -170,6 +175,10 @@ struct Attention {
 
 struct MLP {
     bool fused = false;  // one gate_up_proj split into gate and up
+    bool plain = false;  // down(act(up(x))), no gate
+    std::string gate_key = "gate_proj";
+    std::string up_key = "up_proj";
+    std::string down_key = "down_proj";
     std::string bias;
     std::string activation;  // MLXNN function: `silu`
     bool clamped = false;    // GPT-OSS's clamped SwiGLU instead of act(gate) * up
@@ -184,15 +193,21 @@ struct MLP {
 };
 
 struct Norm {
-    std::string type;  // `RMSNorm`, `OnePlusRMSNorm`
+    std::string type;  // `RMSNorm`, `OnePlusRMSNorm`, `LayerNorm`
     std::string eps;   // `args.rmsNormEps`
+    bool pre = false;            // norms before the blocks
+    bool post = false;           // norms after the blocks only
     bool sandwich = false;       // four norms per layer
     bool clip_residual = false;  // float16 residuals added in float32 and clipped
+    bool residual_scaled = false;    // block outputs scaled before joining the residual
+    std::string residual_multiplier; // `args.residualMultiplier`
 };
 
 struct Embedding {
     bool scaled = false;
     bool scale_bf16 = false;  // sqrt(hidden) rounded to bfloat16 first
+    bool multiplied = false;  // the embedding output times a config value
+    std::string multiplier;
     bool per_layer = false;   // per-layer inputs (AltUp decoders)
     std::string per_layer_width;       // `args.hiddenSizePerLayerInput`
     std::string per_layer_vocabulary;  // `args.vocabSizePerLayerInput`
@@ -217,6 +232,9 @@ struct Head {
     bool tie_from_weights = false;  // lm_head filled from the embedding when the checkpoint has none
     bool softcap = false;            // logits capped by tanh when the (optional) field is set
     std::string softcap_field;       // `args.finalLogitSoftcapping`
+    bool divided = false;            // logits divided by a config value
+    std::string divisor;             // `args.logitsScaling`
+    bool plain = true;               // logits returned as the head computes them
 };
 
 struct DropPattern {

@@ -126,13 +126,15 @@ KeySpec build_root() {
             "`separate`: `q_proj`, `k_proj`, `v_proj`. `fused_qkv`: one `qkv_proj` whose output rows are "
             "[q | k | v], split at run time."),
         bias,
-        enum_key("qk_norm", {"none", "per_head"}, "none",
+        enum_key("qk_norm", {"none", "per_head", "whole"}, "none",
             "Normalisation of queries and keys before RoPE. `per_head`: an RMSNorm over the head "
-            "dimension with one weight shared by all heads (`q_norm`, `k_norm`)."),
-        enum_key("scale", {"inverse_sqrt_head_dim", "inverse_sqrt_field", "one"}, "inverse_sqrt_head_dim",
+            "dimension with one weight shared by all heads (`q_norm`, `k_norm`). `whole`: an RMSNorm over "
+            "the whole projection (heads x head_dim), before it is split into heads."),
+        enum_key("scale", {"inverse_sqrt_head_dim", "inverse_sqrt_field", "field", "one"}, "inverse_sqrt_head_dim",
             "The softmax scale. `inverse_sqrt_head_dim`: 1/sqrt(head_dim); `inverse_sqrt_field`: "
-            "1/sqrt of the config field `scale_field` (e.g. `query_pre_attn_scalar`); `one`: 1."),
-        field_key("scale_field", "float", "The config field of `scale: inverse_sqrt_field`."),
+            "1/sqrt of the config field `scale_field` (e.g. `query_pre_attn_scalar`); `field`: the value "
+            "of `scale_field` itself (e.g. `attention_multiplier`); `one`: 1."),
+        field_key("scale_field", "float", "The config field of `scale: inverse_sqrt_field` or `field`."),
         with_default(key("v_norm", Type::Bool,
             "Values are RMS-normalised per head, with no learned scale, before attention."), "false"),
         map_key("kv_sharing",
@@ -156,16 +158,22 @@ KeySpec build_root() {
     top.push_back(attention);
 
     top.push_back(map_key("mlp", "The feed-forward block.", {
-        enum_key("kind", {"gated", "fused_gated", "experts"}, "gated",
-            "`gated`: down(act(gate(x)) * up(x)) with separate `gate_proj` and `up_proj`. "
+        enum_key("kind", {"gated", "fused_gated", "plain", "experts"}, "gated",
+            "`gated`: down(act(gate(x)) * up(x)) with separate `gate_proj` and `up_proj`. `plain`: "
+            "down(act(up(x))), no gate. "
             "`fused_gated`: the same with one `gate_up_proj` whose output is [gate | up]. `experts`: a "
             "mixture of gated experts (`experts.{gate,up,down}_proj`, one matrix per expert) chosen per "
             "token by a linear `router` (see `experts`)."),
-        enum_key("activation", {"silu", "gelu_approx", "swiglu_clamped"}, "silu",
-            "How gate and up combine: `silu` and `gelu_approx` (tanh GELU) give act(gate) * up; "
+        enum_key("activation", {"silu", "gelu", "gelu_approx", "swiglu_clamped"}, "silu",
+            "How gate and up combine: `silu`, `gelu` (exact, erf) and `gelu_approx` (tanh) give act(gate) * up; "
             "`swiglu_clamped` (GPT-OSS) gives (clip(up, -7, 7) + 1) * g * sigmoid(1.702 g), g = min(gate, 7)."),
         with_default(key("bias", Type::Flag, "Bias on the MLP projections (on every expert's, for experts)."),
                      "false"),
+        map_key("keys", "The checkpoint names of the MLP's projections, where they differ from the usual.", {
+            with_default(key("gate", Type::Identifier, "The gate projection's key."), "gate_proj"),
+            with_default(key("up", Type::Identifier, "The up projection's key."), "up_proj"),
+            with_default(key("down", Type::Identifier, "The down projection's key."), "down_proj"),
+        }),
         field_key("activation_sparsity", "float_list",
             "A config field giving each layer's activation sparsity s; where s > 0 only gate values above "
             "mean + std * sqrt(2) * erfinv(2s - 1) of their row pass the GELU (AltUp decoders)."),
@@ -180,11 +188,14 @@ KeySpec build_root() {
     }));
 
     top.push_back(map_key("norm", "The normalisation layers.", {
-        enum_key("kind", {"rms", "rms_one_plus"}, "rms",
+        enum_key("kind", {"rms", "rms_one_plus", "layer"}, "rms",
             "`rms`: x * rsqrt(mean(x^2) + eps) * weight. `rms_one_plus`: the same times (1 + weight), "
-            "for checkpoints whose norm weights are stored around zero. q/k norms use the same kind."),
-        enum_key("placement", {"pre", "sandwich"}, "pre",
-            "`pre`: h = x + attn(norm1(x)); out = h + mlp(norm2(h)). `sandwich`: four norms, "
+            "for checkpoints whose norm weights are stored around zero. `layer`: LayerNorm with weight and "
+            "bias. q/k norms use the same kind."),
+        enum_key("placement", {"pre", "post", "sandwich"}, "pre",
+            "`pre`: h = x + attn(norm1(x)); out = h + mlp(norm2(h)). `post`: the norms follow the blocks, "
+            "h = x + norm1(attn(x)); out = h + norm2(mlp(h)) (`post_attention_layernorm`, "
+            "`post_feedforward_layernorm`). `sandwich`: four norms, "
             "h = x + norm2(attn(norm1(x))); out = h + norm4(mlp(norm3(h)))."),
         required(field_key("eps", "float", "The config field holding the norm epsilon.")),
     }));
@@ -193,6 +204,8 @@ KeySpec build_root() {
         with_default(key("clip_float16", Type::Bool,
             "In float16, add residuals in float32 and clip to the float16 range (other dtypes add "
             "plainly)."), "false"),
+        field_key("multiplier", "float",
+            "A config field scaling each block's output before it joins the residual: x + m * attn(...)."),
         map_key("altup",
             "Alternating updates: the residual stream is `streams` copies; each layer works on the `active` "
             "one, learned coefficients (clipped to +-`coef_clip`) predict all copies before it and correct "
@@ -214,6 +227,7 @@ KeySpec build_root() {
         enum_key("scale", {"none", "sqrt_hidden", "sqrt_hidden_bf16"}, "none",
             "Multiplies the embedding output: `sqrt_hidden` by sqrt(hidden size), `sqrt_hidden_bf16` by "
             "sqrt(hidden size) rounded to bfloat16 first (as Gemma 3 does, even in float32)."),
+        field_key("multiplier", "float", "A config field multiplying the embedding output."),
         map_key("per_layer",
             "Per-layer inputs (AltUp decoders): a second embedding gives each token a `width`-wide input "
             "per layer (tokens at or beyond `vocabulary` read row 0), averaged with a projection of the "
@@ -229,6 +243,7 @@ KeySpec build_root() {
         with_default(key("tie_from_weights", Type::Bool,
             "The checkpoint decides: an `lm_head` is always built, and filled from the embedding when the "
             "checkpoint has no `lm_head.weight` (`tie` is then unused)."), "false"),
+        field_key("logit_divisor", "float", "A config field dividing the logits (e.g. `logits_scaling`)."),
         field_key("softcap", "float",
             "An optional config field capping the logits: tanh(logits / cap) * cap when it is set."),
     }));

@@ -190,11 +190,47 @@ def generate(hf2swift: str, mutation: Mutation | None) -> None:
                          + result.stderr)
 
 
-def failing_fixtures(package: Path) -> set[str]:
+def fixtures_by_family() -> dict[str, list[str]]:
+    manifest = json.loads((ROOT / "tests" / "fixtures" / "models" / "fixtures.json").read_text())
+    out: dict[str, list[str]] = {}
+    for fixture in manifest["fixtures"]:
+        out.setdefault(fixture["family"], []).append(fixture["name"])
+    return out
+
+
+def swift_files_by_family() -> dict[str, str]:
+    """Each concrete family's generated file name, from its document's `swift_name`."""
+    out = {}
+    for path in (ROOT / "families").glob("*.yaml"):
+        names = dict(line.split(":", 1) for line in path.read_text().splitlines()
+                     if line.startswith(("family:", "swift_name:")))
+        if "swift_name" in names:
+            out[names["family"].strip()] = names["swift_name"].strip() + "Generated.swift"
+    return out
+
+
+def affected_fixtures(baseline: Path, mutant: Path) -> set[str] | None:
+    """The fixtures whose generated code differs between the baseline and the mutant; None when
+    shared code (the registry) changed, so every fixture must run. A fixture whose generated file is
+    byte-identical runs the same code as in the baseline, where it passed."""
+    changed = {p.name for p in mutant.iterdir() if p.suffix == ".swift" and
+               (not (baseline / p.name).exists() or (baseline / p.name).read_bytes() != p.read_bytes())}
+    if any(not name.endswith("Generated.swift") for name in changed):
+        return None
+    files = swift_files_by_family()
+    return {fixture for family, fixtures in fixtures_by_family().items() for fixture in fixtures
+            if files.get(family) in changed}
+
+
+def failing_fixtures(package: Path, only: set[str] | None = None) -> set[str]:
     report = SCRATCH / "report.json"
     if report.exists():
         report.unlink()
     env = dict(os.environ, HF2SWIFT_PARITY_REPORT=str(report))
+    if only is not None:
+        if not only:
+            return set()
+        env["HF2SWIFT_PARITY_ONLY"] = ",".join(sorted(only))
     result = run(["swift", "test", "--scratch-path", str(SCRATCH / "build"), "--filter",
                   "ParityTests.ParityTests/testEveryFixtureMatchesMLXLMOnPrefillAndDecode"], cwd=package, env=env)
     if not report.exists():
@@ -214,6 +250,10 @@ def main() -> int:
         return 2
     SCRATCH.mkdir(parents=True, exist_ok=True)
     generate(hf2swift, None)
+    baseline_generated = SCRATCH / "baseline-generated"
+    if baseline_generated.exists():
+        shutil.rmtree(baseline_generated)
+    shutil.copytree(SCRATCH / "generated", baseline_generated)
     package = prepare_package()
     baseline = failing_fixtures(package)
     if baseline:
@@ -223,7 +263,7 @@ def main() -> int:
     problems = 0
     for mutation in selected:
         generate(hf2swift, mutation)
-        failed = failing_fixtures(package)
+        failed = failing_fixtures(package, affected_fixtures(baseline_generated, SCRATCH / "generated"))
         missed = mutation.fails - failed
         extra = failed - mutation.fails
         verdict = "caught" if not missed and not extra else "WRONG"
