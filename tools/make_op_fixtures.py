@@ -40,6 +40,7 @@ DTYPES: dict[Any, tuple[str, str, Any]] = {
     mx.bfloat16: ("BF16", "bfloat16", np.uint16),
     mx.int32: ("I32", "int32", np.int32),
     mx.uint32: ("U32", "uint32", np.uint32),
+    mx.uint8: ("U8", "uint8", np.uint8),
     mx.bool_: ("BOOL", "bool", np.bool_),
 }
 BY_NAME = {name: dt for dt, (_, name, _) in DTYPES.items()}
@@ -1107,6 +1108,11 @@ def quantization(s: Suite) -> None:
               lambda gs=gs, bits=bits, **kw: qlinear(**kw, gs=gs, bits=bits), tol=EXACT,
               comment="quantized_matmul, then + bias (not fused)")
 
+    def qlinear_fp(x: mx.array, wq: mx.array, scales: mx.array, bias: mx.array, mode: str) -> mx.array:
+        layer = nn.QuantizedLinear(wq.shape[1] * 8, wq.shape[0], bias=True, mode=mode)
+        layer.update({"weight": wq, "scales": scales, "bias": bias})
+        return layer(x)
+
     def qlinear_from(x: mx.array, weight: mx.array, bias: mx.array, gs: int = 64, bits: int = 4) -> list[mx.array]:
         lin = nn.Linear(weight.shape[1], weight.shape[0])
         lin.update({"weight": weight, "bias": bias})
@@ -1139,6 +1145,64 @@ def quantization(s: Suite) -> None:
               {"wq": wq, "scales": sc, "biases": bi, "x": normal(name + "x", (2, 1, 64), QUANT_DTYPES[dt])},
               lambda gs=gs, bits=bits, **kw: qembedding(**kw, gs=gs, bits=bits), tol=EXACT,
               comment="a tied output head: quantized_matmul against the table")
+
+    # Microscaled formats (gpt-oss checkpoints ship mxfp4 experts): 32-wide groups sharing a
+    # power-of-two scale stored as a biased exponent (uint8), no biases. MLX quantizes and
+    # dequantizes them with composed ops (rounded in the input / output dtype), and multiplies
+    # with group sums scaled once per group.
+    for mode in ("mxfp4", "mxfp8"):
+        for tag, dt in QUANT_DTYPES.items():
+            n = f"quantize.{mode}.{tag}"
+            w = normal(n, (2, 64), dt, 3.0)
+            if tag == "f32":
+                # exact fp4 ties (0.25, 0.75, 2.5 once scaled), a zero group, values past the fp8 range
+                w = mx.concatenate([w[:1], f32(np.concatenate([np.array([0.25, 0.75, 2.5, -0.25, -0.75, -2.5, 6.0, 5.0]),
+                                                               np.linspace(-1.0, 1.0, 24), np.zeros(32)]))[None]], 0)
+            s.add(n, "quantize", qparams(None, None, mode=mode), {"w": w},
+                  lambda w, mode=mode: mx.quantize(w, mode=mode), tol=EXACT)
+        for tag, out in (("bf16", None), ("f32", "float32"), ("f16", "float16")):
+            n = f"dequantize.{mode}.{tag}"
+            wq, sc = mx.quantize(normal(n, (2, 64), scale=2.0), mode=mode)
+            s.add(n, "dequantize", qparams(None, None, mode=mode, **({"dtype": out} if out else {})),
+                  {"wq": wq, "scales": sc},
+                  lambda wq, scales, mode=mode, out=out: mx.dequantize(wq, scales, mode=mode,
+                                                                        dtype=BY_NAME[out] if out else None),
+                  tol=EXACT, comment="bfloat16 unless a dtype is given")
+        for tag, transpose, xshape, wshape in (("f32", True, (2, 64), (4, 64)), ("bf16", True, (3, 64), (4, 64)),
+                                               ("f16.notrans", False, (2, 8), (8, 64)),
+                                               ("bf16.notrans", False, (2, 8), (8, 64))):
+            n = f"qmm.{mode}.{tag}"
+            dt = QUANT_DTYPES[tag.split(".")[0]]
+            wq, sc = mx.quantize(normal(n + "w", wshape, dt), mode=mode)
+            s.add(n, "quantized_matmul", qparams(None, None, transpose=transpose, mode=mode),
+                  {"x": normal(n + "x", xshape, dt), "wq": wq, "scales": sc},
+                  lambda x, wq, scales, mode=mode, t=transpose: mx.quantized_matmul(x, wq, scales, transpose=t, mode=mode),
+                  tol=EXACT, comment="the output keeps x's dtype")
+    for tag, dt in (("f32", mx.float32), ("bf16", mx.bfloat16)):
+        n = f"gather_qmm.mxfp4.moe.{tag}"
+        wq, sc = mx.quantize(normal(n + "w", (4, 4, 64), dt), mode="mxfp4")
+        s.add(n, "gather_qmm", qparams(None, None, transpose=True, sorted=False, mode="mxfp4"),
+              {"x": normal(n + "x", (3, 1, 1, 64), dt), "wq": wq, "scales": sc, "rhs_indices": ints(n + "r", (3, 2), 0, 4)},
+              lambda x, wq, scales, rhs_indices: mx.gather_qmm(x, wq, scales, rhs_indices=rhs_indices, mode="mxfp4"),
+              tol=EXACT)
+    n = "quantized_linear.mxfp4.bf16"
+    wq, sc = mx.quantize(normal(n + "w", (4, 64), mx.bfloat16), mode="mxfp4")
+    s.add(n, "quantized_linear", qparams(32, 4, mode="mxfp4"),
+          {"x": normal(n + "x", (2, 64), mx.bfloat16), "wq": wq, "scales": sc, "bias": normal(n + "b", (4,), mx.bfloat16)},
+          lambda x, wq, scales, bias: qlinear_fp(x, wq, scales, bias, "mxfp4"), tol=EXACT)
+
+    # Odd corners of the affine ops: a 2-D x against a stacked w uses w's first matrix (MLX
+    # broadcasts batch axes only when both operands have them); mixed scale and bias types.
+    wq, sc, bi = quantized_weight("qmm.x2d_w3d", (2, 4, 64), 64, 4)
+    s.add("qmm.x2d_w3d", "quantized_matmul", qparams(64, 4, transpose=True),
+          {"x": normal("qmm.x2d_w3dx", (2, 64)), "wq": wq, "scales": sc, "biases": bi},
+          lambda x, wq, scales, biases: qmm(x, wq, scales, biases), tol=EXACT,
+          comment="MLX's output has x's shape and uses the first matrix of w")
+    wq, sc, bi = quantized_weight("dequantize.mixed", (2, 64), 32, 4)
+    s.add("dequantize.bf16_scales_f32_biases", "dequantize", qparams(32, 4),
+          {"wq": wq, "scales": sc.astype(mx.bfloat16), "biases": bi},
+          lambda wq, scales, biases: mx.dequantize(wq, scales, biases, 32, 4), tol=EXACT,
+          comment="q * scales rounds to bfloat16, + biases to float32")
 
     # A module quantized the way mlx_lm.convert writes checkpoints (nn.quantize with a per-layer
     # override, one layer left in float), loaded in Swift by quantize(model:filter:) on the layers

@@ -10,6 +10,7 @@ func elementValues(_ a: MLXArray) -> [Double] {
     case .bool: return a.asArray(Bool.self).map { $0 ? 1 : 0 }
     case .int32: return a.asArray(Int32.self).map(Double.init)
     case .uint32: return a.asArray(UInt32.self).map(Double.init)
+    case .uint8: return a.asArray(UInt8.self).map(Double.init)
     default: return a.asArray(Float.self).map(Double.init)
     }
 }

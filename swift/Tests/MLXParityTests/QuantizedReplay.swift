@@ -28,6 +28,15 @@ extension Params {
     /// group_size / bits, where null means "use the default" (the argument is left out).
     var groupSize: Int? { get throws { try optionalInt("group_size") } }
     var bits: Int? { get throws { try optionalInt("bits") } }
+
+    /// The quantization mode; nil when the case leaves it to the default (affine).
+    var mode: QuantizationMode? {
+        get throws {
+            guard let name = try optionalString("mode") else { return nil }
+            guard let mode = QuantizationMode(rawValue: name) else { throw FixtureError("\(caseName): unknown mode \(name)") }
+            return mode
+        }
+    }
 }
 
 extension ParityReplay {
@@ -37,10 +46,15 @@ extension ParityReplay {
         t["quantize"] = { p, inputs in
             let w = try inputs["w"]
             let (wq, scales, biases): (MLXArray, MLXArray, MLXArray?)
-            switch (try p.groupSize, try p.bits) {
-            case (let g?, let b?): (wq, scales, biases) = quantized(w, groupSize: g, bits: b)
-            case (nil, nil): (wq, scales, biases) = quantized(w)
+            switch (try p.groupSize, try p.bits, try p.mode) {
+            case (let g?, let b?, nil): (wq, scales, biases) = quantized(w, groupSize: g, bits: b)
+            case (nil, nil, nil): (wq, scales, biases) = quantized(w)
+            case (let g, let b, let mode?): (wq, scales, biases) = quantized(w, groupSize: g, bits: b, mode: mode)
             default: throw FixtureError("\(p.caseName): give both group_size and bits or neither")
+            }
+            if try p.mode ?? .affine != .affine {
+                guard biases == nil else { throw FixtureError("\(p.caseName): a microscaled mode returned biases") }
+                return [wq, scales]
             }
             guard let biases else { throw FixtureError("\(p.caseName): affine quantization returned no biases") }
             return [wq, scales, biases]
@@ -49,8 +63,13 @@ extension ParityReplay {
         t["dequantize"] = { p, inputs in
             let wq = try inputs["wq"]
             let scales = try inputs["scales"]
-            let biases = try inputs["biases"]
             let dtype = try p.optionalString("dtype").map { try parityDType(named: $0) }
+            if let mode = try p.mode {
+                return [dequantized(
+                    wq, scales: scales, biases: inputs.optional("biases"), groupSize: try p.groupSize,
+                    bits: try p.bits, mode: mode, dtype: dtype)]
+            }
+            let biases = try inputs["biases"]
             switch (try p.groupSize, try p.bits) {
             case (let g?, let b?):
                 if let dtype {
@@ -68,6 +87,11 @@ extension ParityReplay {
             let x = try inputs["x"]
             let wq = try inputs["wq"]
             let scales = try inputs["scales"]
+            if let mode = try p.mode {
+                return [quantizedMM(
+                    x, wq, scales: scales, biases: inputs.optional("biases"), transpose: try p.bool("transpose"),
+                    groupSize: try p.groupSize, bits: try p.bits, mode: mode)]
+            }
             let biases = try inputs["biases"]
             guard let g = try p.groupSize, let b = try p.bits else {
                 // every default: transpose true, group size 64, 4 bits
@@ -79,17 +103,17 @@ extension ParityReplay {
 
         t["gather_qmm"] = { p, inputs in
             [gatherQuantizedMM(
-                try inputs["x"], try inputs["wq"], scales: try inputs["scales"], biases: try inputs["biases"],
+                try inputs["x"], try inputs["wq"], scales: try inputs["scales"], biases: inputs.optional("biases"),
                 lhsIndices: inputs.optional("lhs_indices"), rhsIndices: inputs.optional("rhs_indices"),
                 transpose: try p.bool("transpose"), groupSize: try p.groupSize, bits: try p.bits,
-                sortedIndices: try p.bool("sorted"))]
+                mode: try p.mode ?? .affine, sortedIndices: try p.bool("sorted"))]
         }
 
         t["quantized_linear"] = { p, inputs in
             guard let g = try p.groupSize, let b = try p.bits else { throw FixtureError("\(p.caseName): bits missing") }
             let layer = QuantizedLinear(
                 weight: try inputs["wq"], bias: inputs.optional("bias"), scales: try inputs["scales"],
-                biases: try inputs["biases"], groupSize: g, bits: b)
+                biases: inputs.optional("biases"), groupSize: g, bits: b, mode: try p.mode ?? .affine)
             return [layer(try inputs["x"])]
         }
 

@@ -34,6 +34,7 @@ func parityDType(named name: String) throws -> DType {
     case "bfloat16": return .bfloat16
     case "int32": return .int32
     case "uint32": return .uint32
+    case "uint8": return .uint8
     case "bool": return .bool
     default: throw FixtureError("unknown dtype \(name)")
     }
