@@ -1191,6 +1191,14 @@ def quantization(s: Suite) -> None:
           {"x": normal(n + "x", (2, 64), mx.bfloat16), "wq": wq, "scales": sc, "bias": normal(n + "b", (4,), mx.bfloat16)},
           lambda x, wq, scales, bias: qlinear_fp(x, wq, scales, bias, "mxfp4"), tol=EXACT)
 
+    # Hugging Face gpt-oss checkpoints store mxfp4 experts as uint8 blocks [E, N, K/32, 16];
+    # mlx-lm reads them as the packed weight with view(uint32) and a flatten of the last two axes.
+    blocks = mx.array(rng_for("view.blocks").integers(0, 256, (2, 3, 2, 16)).astype(np.uint8))
+    s.add("view.uint8_to_uint32", "view", {"dtype": "uint32"}, {"x": blocks},
+          lambda x: x.view(mx.uint32), tol=EXACT, comment="little-endian: byte 0 is the low byte of word 0")
+    s.add("view.uint32_to_uint8", "view", {"dtype": "uint8"},
+          {"x": mx.array(np.array([[0x01020304, 0xFFEE0080]], dtype=np.uint32))}, lambda x: x.view(mx.uint8), tol=EXACT)
+
     # Odd corners of the affine ops: a 2-D x against a stacked w uses w's first matrix (MLX
     # broadcasts batch axes only when both operands have them); mixed scale and bias types.
     wq, sc, bi = quantized_weight("qmm.x2d_w3d", (2, 4, 64), 64, 4)

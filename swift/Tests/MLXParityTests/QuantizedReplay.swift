@@ -109,6 +109,8 @@ extension ParityReplay {
                 mode: try p.mode ?? .affine, sortedIndices: try p.bool("sorted"))]
         }
 
+        t["view"] = { p, inputs in [try inputs["x"].view(dtype: try parityDType(named: try p.string("dtype")))] }
+
         t["quantized_linear"] = { p, inputs in
             guard let g = try p.groupSize, let b = try p.bits else { throw FixtureError("\(p.caseName): bits missing") }
             let layer = QuantizedLinear(
