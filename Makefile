@@ -19,7 +19,7 @@ HF2SWIFT := $(BUILD)/hf2swift
 VENV_PYTHON := .venv/bin/python
 
 .PHONY: deps build regen check test test-cmake test-meson test-asan clean venv fixtures check-fixtures \
-        swift-test api-contract mutation-check
+        swift-test api-contract mutation-check walkthrough
 
 ## deps: install the Debian packages the engine needs (apt-get update runs only when something is missing)
 deps:
@@ -89,9 +89,14 @@ api-contract:
 mutation-check: build
 	python3 tools/mutation_check.py $(HF2SWIFT)
 
+## walkthrough: the README's walkthrough (adding MiMo) in a scratch copy, from detect to parity; after
+## mutation-check it reuses that check's Swift build
+walkthrough: build venv
+	python3 tests/walkthrough_test.py $(HF2SWIFT)
+
 ## test: both builds with every test, the sanitizer build, the sync check, the Swift package, the
 ## fixtures recomputed with mlx-lm, the API contract and the mutation check
-test: test-cmake test-meson test-asan check swift-test api-contract check-fixtures mutation-check
+test: test-cmake test-meson test-asan check swift-test api-contract check-fixtures mutation-check walkthrough
 
 clean:
 	rm -rf $(BUILD) $(MESON_BUILD) $(ASAN_BUILD) swift/.build

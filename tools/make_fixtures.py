@@ -5,6 +5,9 @@ mlx-lm computes from the files as written (a prefill, then greedy decode steps t
 cache). With --check it recomputes the logits from the committed directories and compares.
 
 Run in the project's virtual environment: .venv/bin/python tools/make_fixtures.py [--check] [NAME...]
+A fixture that needs nothing but a config is recorded without editing this file:
+  .venv/bin/python tools/make_fixtures.py --record NAME --family FAMILY --config CONFIG.json [--describe TEXT]
+writes tests/fixtures/specs/NAME.json (the fixture's definition) and the fixture itself.
 """
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ from mlx_lm.utils import _get_classes, load_model  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "fixtures" / "models"
+SPECS = ROOT / "tests" / "fixtures" / "specs"
 PREFILL = 24
 DECODE = 3
 
@@ -59,6 +63,16 @@ class Fixture:
     # Also require mlx-lm's prefill logits to equal its token-by-token logits (a model whose
     # reference has had an offset bug in its cached path).
     token_by_token: bool = False
+
+
+def recorded_fixtures() -> list[Fixture]:
+    """Fixtures defined by a spec file alone (name, family, description, config, windows)."""
+    out = []
+    for path in sorted(SPECS.glob("*.json")):
+        spec = json.loads(path.read_text())
+        out.append(Fixture(path.stem, spec["family"], spec["description"], spec["config"],
+                           windows=spec.get("windows", [])))
+    return out
 
 
 def with_(base: dict, **changes) -> dict:
@@ -273,6 +287,7 @@ FIXTURES = [
     Fixture("qwen3_mha", "qwen3", "per-head q/k RMSNorm, tied, one key/value head per query head",
             with_(LLAMA, model_type="qwen3", head_dim=16, num_key_value_heads=4, tie_word_embeddings=True)),
 ]
+FIXTURES += recorded_fixtures()
 
 
 def randomised_weights(model, rng: np.random.Generator) -> dict[str, mx.array]:
@@ -403,12 +418,35 @@ def manifest() -> dict:
     }
 
 
+def record(name: str, family: str, config_path: Path, description: str) -> Fixture:
+    """Writes the spec of a config-only fixture; the caller builds it."""
+    config = json.loads(config_path.read_text())
+    windows = [config["sliding_window"]] if "sliding_attention" in config.get("layer_types", []) else []
+    SPECS.mkdir(parents=True, exist_ok=True)
+    spec = {"family": family, "description": description, "config": config, "windows": windows}
+    (SPECS / f"{name}.json").write_text(json.dumps(spec, indent=2, sort_keys=True) + "\n")
+    return Fixture(name, family, description, config, windows=windows)
+
+
 def main() -> int:
+    global FIXTURES
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="recompute from the committed files; write nothing")
+    parser.add_argument("--record", metavar="NAME", help="record a new fixture from --config for --family")
+    parser.add_argument("--family", help="the family a recorded fixture proves")
+    parser.add_argument("--config", type=Path, help="the config.json of a recorded fixture's tiny model")
+    parser.add_argument("--describe", default="", help="what a recorded fixture exercises")
     parser.add_argument("names", nargs="*", help="only these fixtures")
     args = parser.parse_args()
     mx.disable_compile()
+    if args.record:
+        if not args.family or not args.config:
+            parser.error("--record needs --family and --config")
+        if any(f.name == args.record for f in FIXTURES):
+            parser.error(f"a fixture named {args.record} exists already")
+        FIXTURES = FIXTURES + [record(args.record, args.family, args.config,
+                                      args.describe or f"{args.family}, from {args.config.name}")]
+        args.names = [args.record]
     chosen = [f for f in FIXTURES if not args.names or f.name in args.names]
     if args.check:
         failures = 0

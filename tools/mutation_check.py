@@ -134,10 +134,12 @@ def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, text=True, capture_output=True, **kwargs)
 
 
-def prepare_package() -> Path:
-    """A copy of the Swift package whose HF2SwiftModels is the mutant under test; the other sources
-    are the real ones (symlinks), so only the models rebuild between mutations."""
+def prepare_package(generated: Path | None = None) -> Path:
+    """A copy of the Swift package whose HF2SwiftModels is `generated` (the mutant under test); the
+    other sources are the real ones (symlinks), so only the models rebuild between mutations. The
+    package always lives at the same path, so its build directory stays valid between runs."""
     package = SCRATCH / "package"
+    generated = generated or SCRATCH / "generated"
     if package.exists():
         shutil.rmtree(package)
     (package / "Sources").mkdir(parents=True)
@@ -145,7 +147,7 @@ def prepare_package() -> Path:
     for source in (SWIFT / "Sources").iterdir():
         if source.name != "HF2SwiftModels":
             (package / "Sources" / source.name).symlink_to(source.resolve())
-    (package / "Sources" / "HF2SwiftModels").symlink_to(SCRATCH / "generated")
+    (package / "Sources" / "HF2SwiftModels").symlink_to(generated)
     (package / "Tests" / "ParityTests").symlink_to((SWIFT / "Tests" / "ParityTests").resolve())
     manifest = (SWIFT / "Package.swift").read_text()
     # Only the parity tests are built; their sources are the real ones.

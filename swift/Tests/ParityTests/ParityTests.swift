@@ -31,7 +31,10 @@ struct FixtureInfo {
 }
 
 enum ParityFixtures {
-    static let root = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+    /// tests/fixtures/models of this checkout, or HF2SWIFT_FIXTURES_DIR (a scratch copy's).
+    static let root =
+        ProcessInfo.processInfo.environment["HF2SWIFT_FIXTURES_DIR"].map { URL(fileURLWithPath: $0) }
+        ?? URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("tests/fixtures/models")
 
