@@ -69,7 +69,6 @@ public struct GptOSSConfiguration: Decodable, Sendable {
         case layerTypes = "layer_types"
         case attentionBias = "attention_bias"
         case swigluLimit = "swiglu_limit"
-        case quantizationConfig = "quantization_config"
     }
 
     public init(from decoder: Decoder) throws {
@@ -133,9 +132,6 @@ public struct GptOSSConfiguration: Decodable, Sendable {
         try container.expect(
             .swigluLimit, in: [7],
             because: "mlx-lm's gpt_oss clamps its SwiGLU at 7")
-        try container.refuse(
-            .quantizationConfig,
-            because: "MXFP4 expert weights are not dequantised; use an unquantised conversion")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
             supported: [.linear, .llama3, .yarn],

@@ -302,7 +302,7 @@ public final class Mistral3Model: Module, LLMModel {
     /// Checkpoint keys that `sanitize(weights:)` drops (`*` matches any run of characters).
     static let droppedWeights: [String] = [
         "*.self_attn.rotary_emb.inv_freq",
-        "vision_tower.*",
-        "multi_modal_projector.*",
+        "*vision_tower.*",
+        "*multi_modal_projector.*",
     ]
 }

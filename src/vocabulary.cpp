@@ -395,6 +395,8 @@ const std::vector<std::string>& inert_config_keys() {
         "_name_or_path", "architectures", "attention_dropout", "auto_map", "bos_token_id", "dtype",
         "embd_pdrop", "eos_token_id", "initializer_range", "pad_token_id", "resid_pdrop", "torch_dtype",
         "transformers_version", "use_cache",
+        // How the weights are stored, not what the model computes: the loader reads these.
+        "quantization", "quantization_config",
     };
     return keys;
 }

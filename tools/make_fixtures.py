@@ -31,7 +31,8 @@ import mlx_lm  # noqa: E402
 import numpy as np  # noqa: E402
 from mlx.utils import tree_flatten  # noqa: E402
 from mlx_lm.models.cache import make_prompt_cache  # noqa: E402
-from mlx_lm.utils import _get_classes, load_model  # noqa: E402
+import mlx.nn as nn  # noqa: E402
+from mlx_lm.utils import _get_classes, load_model, quantize_model  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "fixtures" / "models"
@@ -63,6 +64,13 @@ class Fixture:
     # Also require mlx-lm's prefill logits to equal its token-by-token logits (a model whose
     # reference has had an offset bug in its cached path).
     token_by_token: bool = False
+    # The checkpoint's dtype; bfloat16 and float16 models compute in that dtype in mlx-lm too.
+    dtype: str = "float32"
+    # Quantize as mlx_lm.convert does: group_size, bits, mode, and per-layer `layers` (path ->
+    # parameters, or False to keep a layer dense).
+    quantize: dict | None = None
+    # Write the weights as this many shards with a model.safetensors.index.json.
+    shards: int = 1
 
 
 def recorded_fixtures() -> list[Fixture]:
@@ -138,6 +146,25 @@ GEMMA3N_TEXT = {
     "altup_correct_scale": True, "altup_active_idx": 0, "laurel_rank": 8,
     "hidden_activation": "gelu_pytorch_tanh",
 }
+
+def hf_checkpoint(rename: dict[str, str] | None = None, extra: dict[str, tuple[int, ...]] | None = None):
+    """A layout function giving the Hugging Face twin of an mlx-lm checkpoint: keys renamed back
+    (mlx-lm's sanitize renames them forward) and tensors mlx-lm's sanitize drops (other towers,
+    precomputed RoPE tables, a tied head) added with seeded random values."""
+    def layout(weights: dict[str, mx.array]) -> dict[str, mx.array]:
+        out = {}
+        for key, value in weights.items():
+            for old, new in (rename or {}).items():
+                if key.startswith(old):
+                    key = new + key[len(old):]
+                    break
+            out[key] = value
+        rng = np.random.default_rng(zlib.crc32(json.dumps(sorted(extra or {})).encode()))
+        for key, shape in (extra or {}).items():
+            out[key] = mx.array(rng.standard_normal(shape).astype(np.float32))
+        return out
+    return layout
+
 
 MINISTRAL3 = {
     "model_type": "ministral3", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 128,
@@ -279,6 +306,64 @@ FIXTURES = [
     Fixture("starcoder2_tied", "starcoder2", "tied, GQA 4 (one key/value head)",
             with_({k: v for k, v in LLAMA.items() if k != "rms_norm_eps"}, model_type="starcoder2",
                   num_key_value_heads=1, tie_word_embeddings=True)),
+    Fixture("llama_hf", "llama", "Hugging Face layout: a rotary inv_freq table and a tied lm_head to drop",
+            with_(LLAMA, tie_word_embeddings=True),
+            layout=hf_checkpoint(extra={"model.layers.0.self_attn.rotary_emb.inv_freq": (8,),
+                                        "model.layers.1.self_attn.rotary_emb.inv_freq": (8,),
+                                        "lm_head.weight": (256, 64)})),
+    Fixture("gemma3_wrapper_hf", "gemma3", "Hugging Face layout of a multimodal checkpoint: vision tower and projector",
+            {"model_type": "gemma3", "vocab_size": 256,
+             "text_config": {k: v for k, v in GEMMA3.items()
+                             if k not in ("vocab_size", "num_attention_heads", "num_key_value_heads")}},
+            windows=[5], drop=["language_model.lm_head.weight"],
+            layout=hf_checkpoint(extra={"vision_tower.vision_model.post_layernorm.weight": (16,),
+                                        "multi_modal_projector.mm_input_projection_weight": (16, 8)})),
+    Fixture("mistral3_hf", "mistral3",
+            "Hugging Face layout (model.language_model., a top-level lm_head, vision tower, projector)",
+            {"model_type": "mistral3",
+             "text_config": {k: v for k, v in MINISTRAL3.items() if k != "tie_word_embeddings"}},
+            layout=hf_checkpoint(rename={"language_model.model.": "model.language_model.",
+                                         "language_model.lm_head.": "lm_head."},
+                                 extra={"model.vision_tower.transformer.layers.0.attention.q_proj.weight": (8, 8),
+                                        "model.multi_modal_projector.linear_1.weight": (8, 8)})),
+    Fixture("gemma3n_hf", "gemma3n", "Hugging Face layout: vision and audio towers and their embedders",
+            {"model_type": "gemma3n", "text_config": with_(GEMMA3N_TEXT, num_kv_shared_layers=0)},
+            windows=[5],
+            layout=hf_checkpoint(extra={"model.vision_tower.timm_model.conv_stem.conv.weight": (4, 4),
+                                        "model.audio_tower.conformer.0.attention.attn.q_proj.weight": (4, 4),
+                                        "model.embed_vision.embedding.weight": (4, 4),
+                                        "model.embed_audio.embedding.weight": (4, 4)})),
+    Fixture("llama_q4", "llama",
+            "4-bit affine (groups of 64), one layer at 8 bits, one left dense, as mlx_lm.convert writes it",
+            LLAMA, quantize={"group_size": 64, "bits": 4,
+                             "layers": {"model.layers.1.mlp.down_proj": {"group_size": 64, "bits": 8},
+                                        "model.layers.0.self_attn.q_proj": False}}),
+    Fixture("qwen3_q8", "qwen3", "8-bit affine in groups of 32, tied: a quantized embedding is the head",
+            with_(LLAMA, model_type="qwen3", head_dim=16, num_key_value_heads=4, tie_word_embeddings=True),
+            quantize={"group_size": 32, "bits": 8}),
+    Fixture("gemma3_wrapper_q4", "gemma3",
+            "a quantized multimodal checkpoint: per-layer entries keyed by the wrapper's paths",
+            {"model_type": "gemma3", "vocab_size": 256,
+             "text_config": {k: v for k, v in with_(GEMMA3, hidden_size=64).items()
+                             if k not in ("vocab_size", "num_attention_heads", "num_key_value_heads")}},
+            windows=[5],
+            drop=["language_model.lm_head.weight", "language_model.lm_head.scales", "language_model.lm_head.biases"],
+            quantize={"group_size": 64, "bits": 4,
+                      "layers": {"language_model.model.layers.1.mlp.down_proj": {"group_size": 32, "bits": 8}}}),
+    Fixture("gpt_oss_q4", "gpt_oss", "4-bit experts through gatherQuantizedMM, an 8-bit router",
+            GPT_OSS, windows=[6],
+            quantize={"group_size": 32, "bits": 4,
+                      "layers": {f"model.layers.{i}.mlp.router": {"group_size": 64, "bits": 8} for i in range(4)}}),
+    Fixture("gpt_oss_mxfp4", "gpt_oss", "mxfp4 everywhere, as mlx_lm.convert --q-mode mxfp4 writes it",
+            GPT_OSS, windows=[6], quantize={"mode": "mxfp4"}),
+    Fixture("llama_bf16", "llama", "a bfloat16 checkpoint, computed in bfloat16", LLAMA, dtype="bfloat16"),
+    Fixture("gemma3_bf16", "gemma3", "bfloat16, tied, sliding window 5", GEMMA3, windows=[5],
+            drop=["lm_head.weight"], dtype="bfloat16"),
+    Fixture("phi3_f16", "phi3", "a float16 checkpoint, fused projections", with_(LLAMA, model_type="phi3"),
+            dtype="float16"),
+    Fixture("qwen2_sharded", "qwen2", "three shards and model.safetensors.index.json",
+            with_({k: v for k, v in LLAMA.items() if k != "max_position_embeddings"},
+                  model_type="qwen2", rope_theta=1000000.0, tie_word_embeddings=True), shards=3),
     Fixture("qwen2", "qwen2", "q/k/v bias, tied embeddings, GQA 2",
             with_({k: v for k, v in LLAMA.items() if k != "max_position_embeddings"},
                   model_type="qwen2", rope_theta=1000000.0, tie_word_embeddings=True)),
@@ -358,12 +443,44 @@ def seed_of(fixture: Fixture) -> int:
     return zlib.crc32(fixture.name.encode())
 
 
+def quantized(template: nn.Module, weights: dict[str, mx.array], config: dict, spec: dict):
+    """The weights and config mlx_lm.convert writes for `template` holding `weights`."""
+    template.load_weights(list(weights.items()))
+    layers = spec.get("layers", {})
+    _, config = quantize_model(template, config, spec.get("group_size"), spec.get("bits"),
+                               mode=spec.get("mode", "affine"),
+                               quant_predicate=lambda path, module: layers.get(path, True))
+    return dict(tree_flatten(template.parameters())), config
+
+
+def save_weights(directory: Path, weights: dict[str, mx.array], shards: int) -> None:
+    """One model.safetensors, or `shards` files and the index that maps each tensor to its file."""
+    keys = sorted(weights)
+    if shards == 1:
+        mx.save_safetensors(str(directory / "model.safetensors"), {k: weights[k] for k in keys},
+                            metadata={"format": "mlx"})
+        return
+    weight_map = {}
+    for i in range(shards):
+        name = f"model-{i + 1:05d}-of-{shards:05d}.safetensors"
+        part = keys[i::shards]
+        mx.save_safetensors(str(directory / name), {k: weights[k] for k in part}, metadata={"format": "mlx"})
+        weight_map.update({k: name for k in part})
+    index = {"metadata": {"total_size": sum(v.nbytes for v in weights.values())}, "weight_map": weight_map}
+    (directory / "model.safetensors.index.json").write_text(json.dumps(index, indent=2, sort_keys=True) + "\n")
+
+
 def build(fixture: Fixture) -> None:
     rng = np.random.default_rng(seed_of(fixture))
     config = copy.deepcopy(fixture.reference_config or fixture.config)
     model_class, args_class = _get_classes(config)
     template = model_class(args_class.from_dict(copy.deepcopy(config)))
     weights = randomised_weights(template, rng)
+    if fixture.dtype != "float32":
+        weights = {k: v.astype(getattr(mx, fixture.dtype)) for k, v in weights.items()}
+    saved_config = fixture.config
+    if fixture.quantize is not None:
+        weights, saved_config = quantized(template, weights, copy.deepcopy(fixture.config), fixture.quantize)
     for key in fixture.drop:
         del weights[key]
     if fixture.layout is not None:
@@ -372,9 +489,8 @@ def build(fixture: Fixture) -> None:
     if directory.exists():
         shutil.rmtree(directory)
     directory.mkdir(parents=True)
-    mx.save_safetensors(str(directory / "model.safetensors"), dict(sorted(weights.items())),
-                        metadata={"format": "mlx"})
-    (directory / "config.json").write_text(json.dumps(fixture.config, indent=2, sort_keys=True) + "\n")
+    save_weights(directory, weights, fixture.shards)
+    (directory / "config.json").write_text(json.dumps(saved_config, indent=2, sort_keys=True) + "\n")
     vocab = config.get("vocab_size") or config["text_config"]["vocab_size"]
     tokens = mx.array(rng.integers(0, vocab, size=(1, PREFILL)), dtype=mx.int32)
     with tempfile.TemporaryDirectory() as scratch:
@@ -382,6 +498,13 @@ def build(fixture: Fixture) -> None:
         expected = run_reference(reference, tokens)
         if problem := self_inconsistency(fixture, reference, tokens, expected["prefill_logits"]):
             raise SystemExit(problem)
+        if fixture.dtype != "float32":
+            # The same weights in float32: the Swift test shows the half-precision run differs.
+            upcast = Path(scratch) / "float32"
+            upcast.mkdir()
+            shutil.copy(reference / "config.json", upcast / "config.json")
+            save_weights(upcast, {k: v.astype(mx.float32) for k, v in weights.items()}, 1)
+            expected["float32_prefill_logits"] = run_reference(upcast, tokens)["prefill_logits"]
     mx.save_safetensors(str(directory / "expected.safetensors"), expected,
                         metadata={"mlx": mx.__version__, "mlx_lm": mlx_lm.__version__, "seed": str(seed_of(fixture))})
 
@@ -412,7 +535,8 @@ def manifest() -> dict:
         "decode": DECODE,
         "fixtures": [
             {"name": f.name, "family": f.family, "description": f.description, "windows": f.windows,
-             "reference_config_differs": f.reference_config is not None}
+             "reference_config_differs": f.reference_config is not None, "dtype": f.dtype,
+             "quantized": f.quantize is not None, "shards": f.shards}
             for f in FIXTURES
         ],
     }

@@ -5,7 +5,7 @@ import MLXNN
 
 /// One `[out, in]` weight (and `[out]` bias) per expert; each input row is multiplied by the
 /// matrix of the expert its index names.
-public final class SwitchLinear: Module {
+public class SwitchLinear: Module {
     @ParameterInfo(key: "weight") public var weight: MLXArray
     @ParameterInfo(key: "bias") public var bias: MLXArray?
 
@@ -16,11 +16,49 @@ public final class SwitchLinear: Module {
         super.init()
     }
 
+    /// A quantized layer's stored parameters as they are (the quantized subclass sets them).
+    init(weight: MLXArray, bias: MLXArray?) {
+        _weight.wrappedValue = weight
+        _bias.wrappedValue = bias
+        super.init()
+    }
+
     /// `x`: `[..., 1, rows, in]`; `indices`: `[..., k]`, broadcast against x's leading axes.
     public func callAsFunction(_ x: MLXArray, _ indices: MLXArray) -> MLXArray {
-        let y = gatherMM(x, weight.swappedAxes(-1, -2), rhsIndices: indices)
+        addingBias(gatherMM(x, weight.swappedAxes(-1, -2), rhsIndices: indices), indices)
+    }
+
+    func addingBias(_ y: MLXArray, _ indices: MLXArray) -> MLXArray {
         guard let bias else { return y }
         return y + bias[indices].expandedDimensions(axis: -2)
+    }
+}
+
+/// Per-expert matrices stored quantized (`weight` packed, `scales`, `biases` for affine) and
+/// multiplied through gatherQuantizedMM, as mlx_lm.convert writes switch layers.
+public final class QuantizedSwitchLinear: SwitchLinear, Quantized {
+    public let groupSize: Int
+    public let bits: Int
+    public let mode: QuantizationMode
+    @ParameterInfo(key: "scales") public var scales: MLXArray
+    @ParameterInfo(key: "biases") public var biases: MLXArray?
+
+    /// `layer` quantized expert by expert.
+    public init(_ layer: SwitchLinear, groupSize: Int, bits: Int, mode: QuantizationMode) {
+        let (wq, scales, biases) = MLX.quantized(layer.weight, groupSize: groupSize, bits: bits, mode: mode)
+        self.groupSize = groupSize
+        self.bits = bits
+        self.mode = mode
+        _scales.wrappedValue = scales
+        _biases.wrappedValue = biases
+        super.init(weight: wq, bias: layer.bias)
+    }
+
+    public override func callAsFunction(_ x: MLXArray, _ indices: MLXArray) -> MLXArray {
+        let y = gatherQuantizedMM(
+            x, weight, scales: scales, biases: biases, rhsIndices: indices, transpose: true,
+            groupSize: groupSize, bits: bits, mode: mode)
+        return addingBias(y, indices)
     }
 }
 

@@ -8,9 +8,12 @@ public enum ModelLoadingError: Error, CustomStringConvertible, Equatable {
     case invalidConfiguration(String)
     case noWeights(String)
     case invalidIndex(String)
+    /// A weight the checkpoint lacks, has too many of, or holds in another shape.
+    case weights(String)
 
     public var description: String {
         switch self {
+        case .weights(let message): "checkpoint: \(message)"
         case .missingFile(let path): "\(path): no such file"
         case .invalidConfiguration(let message): "config.json: \(message)"
         case .noWeights(let directory): "\(directory): no model*.safetensors files"
@@ -131,9 +134,110 @@ public func loadModel(directory: URL, factory: any ModelFactory.Type) throws -> 
     let configuration = try Data(contentsOf: configURL)
     let type = try modelType(ofConfiguration: configuration)
     let model = try factory.makeModel(modelType: type, configuration: configuration)
-    let checkpoint = renamingPrefixes(try loadWeights(directory: directory), factory.checkpointPrefixes(modelType: type))
+    let prefixes = factory.checkpointPrefixes(modelType: type)
+    let checkpoint = renamingPrefixes(try loadWeights(directory: directory), prefixes)
     let weights = model.sanitize(weights: checkpoint)
-    try model.update(parameters: ModuleParameters.unflattened(weights), verify: [.all])
+    if let plan = try QuantizationPlan(configuration: configuration, prefixes: prefixes) {
+        // Layers become quantized before the update, so their packed weights and scales fit.
+        plan.apply(to: model, weights: weights)
+    } else if let quantized = weights.keys.sorted().first(where: { $0.hasSuffix(".scales") }) {
+        throw ModelLoadingError.invalidConfiguration(
+            "the weights are quantized (\(quantized)) but there is no quantization object")
+    }
+    do {
+        try model.update(parameters: ModuleParameters.unflattened(weights), verify: [.all])
+    } catch let error as UpdateError {
+        throw ModelLoadingError.weights(weightProblem(error))
+    }
     eval(model)
     return model
+}
+
+/// How a checkpoint's layers are quantized, from config.json's `quantization` (or
+/// `quantization_config`) object as mlx_lm.convert writes it: a default group size, bits and mode,
+/// and per-layer entries (keyed by module path) that override them or (`false`) keep a layer dense.
+public struct QuantizationPlan {
+    public typealias Parameters = (groupSize: Int, bits: Int, mode: QuantizationMode)
+    let defaults: Parameters
+    let layers: [String: Parameters?]
+
+    /// nil when the configuration quantizes nothing. Per-layer paths get the same prefix renames
+    /// as the checkpoint's weights, so they name the generated module tree.
+    public init?(configuration: Data, prefixes: [String: String]) throws {
+        guard let object = try JSONSerialization.jsonObject(with: configuration) as? [String: Any],
+            let spec = (object["quantization"] ?? object["quantization_config"]) as? [String: Any]
+        else { return nil }
+        let key = object["quantization"] != nil ? "quantization" : "quantization_config"
+        if let method = spec["quant_method"] as? String, spec["bits"] == nil {
+            throw ModelLoadingError.invalidConfiguration(
+                "\(key).quant_method: \"\(method)\" (a Hugging Face quantized layout) is not supported; "
+                    + "convert the checkpoint with mlx_lm.convert")
+        }
+        defaults = try Self.parameters(spec, key: key)
+        var layers: [String: Parameters?] = [:]
+        let ordered = prefixes.sorted { $0.key.count > $1.key.count }
+        for (path, value) in spec {
+            let renamed = ordered.first { path.hasPrefix($0.key) }.map { $1 + path.dropFirst($0.count) } ?? path
+            if let dense = value as? Bool, !dense {
+                layers[renamed] = .some(nil)
+            } else if let layer = value as? [String: Any] {
+                layers[renamed] = try Self.parameters(layer, key: "\(key).\(path)", inheriting: defaults)
+            }
+        }
+        self.layers = layers
+    }
+
+    static func parameters(_ spec: [String: Any], key: String, inheriting: Parameters? = nil) throws -> Parameters {
+        let modeName = spec["mode"] as? String ?? inheriting?.mode.rawValue ?? "affine"
+        guard let mode = QuantizationMode(rawValue: modeName), mode != .nvfp4 else {
+            throw ModelLoadingError.invalidConfiguration(
+                "\(key).mode: \"\(modeName)\" is not supported (supported: affine, mxfp4, mxfp8)")
+        }
+        let defaults: (Int, Int) = mode == .affine ? (64, 4) : mode == .mxfp8 ? (32, 8) : (32, 4)
+        let groupSize = spec["group_size"] as? Int ?? inheriting?.groupSize ?? defaults.0
+        let bits = spec["bits"] as? Int ?? inheriting?.bits ?? defaults.1
+        guard [2, 3, 4, 5, 6, 8].contains(bits), [32, 64, 128].contains(groupSize) else {
+            throw ModelLoadingError.invalidConfiguration(
+                "\(key): \(bits) bits in groups of \(groupSize) is not a supported quantization")
+        }
+        return (groupSize, bits, mode)
+    }
+
+    /// A layer's parameters: its own entry if it has one, else the defaults when the checkpoint
+    /// holds `scales` for it (as mlx-lm decides), else nil (dense).
+    public func parameters(forLayer path: String, weights: [String: MLXArray]) -> Parameters? {
+        if let entry = layers[path] { return entry }
+        return weights["\(path).scales"] != nil ? defaults : nil
+    }
+
+    /// Replaces every quantizable layer the plan covers with its quantized form.
+    public func apply(to model: Module, weights: [String: MLXArray]) {
+        quantize(
+            model: model,
+            filter: { path, module in
+                guard module is Quantizable || module is SwitchLinear else { return nil }
+                return parameters(forLayer: path, weights: weights)
+            },
+            apply: { module, groupSize, bits, mode in
+                if let experts = module as? SwitchLinear {
+                    return QuantizedSwitchLinear(experts, groupSize: groupSize, bits: bits, mode: mode)
+                }
+                return quantizeSingle(layer: module, groupSize: groupSize, bits: bits, mode: mode)
+            })
+    }
+}
+
+/// One line naming the weight an update refused.
+func weightProblem(_ error: UpdateError) -> String {
+    switch error {
+    case .keyNotFound(let path, _):
+        return "\(path.joined(separator: ".")) is missing"
+    case .unhandledKeys(let path, _, let keys):
+        let names = keys.sorted().map { (path + [$0]).joined(separator: ".") }
+        return "\(names.joined(separator: ", ")) \(names.count == 1 ? "is not a parameter" : "are not parameters") of the model"
+    case .mismatchedSize(let path, _, let expected, let actual):
+        return "\(path.joined(separator: ".")) has shape \(actual); the model expects \(expected)"
+    default:
+        return error.localizedDescription
+    }
 }

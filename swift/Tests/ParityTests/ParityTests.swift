@@ -14,6 +14,8 @@ struct Expected {
     let prefillLogits: MLXArray
     let decodeTokens: MLXArray
     let decodeLogits: MLXArray
+    /// For a half-precision fixture: mlx-lm's prefill with the same weights in float32.
+    let float32PrefillLogits: MLXArray?
 
     init(directory: URL) throws {
         let arrays = try loadArrays(url: directory.appendingPathComponent("expected.safetensors"))
@@ -21,6 +23,7 @@ struct Expected {
         prefillLogits = arrays["prefill_logits"]!
         decodeTokens = arrays["decode_tokens"]!
         decodeLogits = arrays["decode_logits"]!
+        float32PrefillLogits = arrays["float32_prefill_logits"]
     }
 }
 
@@ -28,6 +31,32 @@ struct FixtureInfo {
     let name: String
     let family: String
     let windows: [Int]
+    /// The checkpoint's dtype; half-precision models are judged in units of their last place.
+    var dtype = "float32"
+
+    var tolerance: LogitTolerance {
+        switch dtype {
+        case "bfloat16": .lastPlaces(4, mantissaBits: 7)
+        case "float16": .lastPlaces(4, mantissaBits: 10)
+        default: .absoluteAndRelative(1e-4, 1e-4)
+        }
+    }
+}
+
+/// How far a logit may be from mlx-lm's: in float32, 1e-4 plus 1e-4 of its size; in half
+/// precision, a few units in the last place of the reference logit in that format.
+enum LogitTolerance {
+    case absoluteAndRelative(Float, Float)
+    case lastPlaces(Float, mantissaBits: Int)
+
+    func bound(_ reference: Float) -> Float {
+        switch self {
+        case .absoluteAndRelative(let atol, let rtol): return atol + rtol * abs(reference)
+        case .lastPlaces(let places, let mantissaBits):
+            let exponent = max(reference.exponent, Float.leastNormalMagnitude.exponent)
+            return places * Float(sign: .plus, exponent: exponent - mantissaBits, significand: 1)
+        }
+    }
 }
 
 enum ParityFixtures {
@@ -42,16 +71,20 @@ enum ParityFixtures {
         let data = try Data(contentsOf: root.appendingPathComponent("fixtures.json"))
         let object = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         let fixtures = (object["fixtures"] as! [[String: Any]]).map {
-            FixtureInfo(name: $0["name"] as! String, family: $0["family"] as! String, windows: $0["windows"] as! [Int])
+            FixtureInfo(
+                name: $0["name"] as! String, family: $0["family"] as! String, windows: $0["windows"] as! [Int],
+                dtype: $0["dtype"] as? String ?? "float32")
         }
         return (object["prefill"] as! Int, fixtures)
     }
 }
 
-/// Compares logits row by row within `atol + rtol * |expected|`, and requires the same argmax
-/// wherever the reference's top two logits are further apart than the tolerance. Returns a
-/// description of the first failure, naming the row, the worst index and the difference.
-func compareLogits(_ actual: MLXArray, _ expected: MLXArray, atol: Float = 1e-4, rtol: Float = 1e-4) -> String? {
+/// Compares logits row by row within the tolerance, and requires the same argmax wherever the
+/// reference's top two logits are further apart than twice the tolerance. Returns a description
+/// of the first failure, naming the row, the worst index and the difference.
+func compareLogits(
+    _ actual: MLXArray, _ expected: MLXArray, tolerance: LogitTolerance = .absoluteAndRelative(1e-4, 1e-4)
+) -> String? {
     let vocabulary = expected.dim(-1)
     let a = actual.asType(.float32).reshaped(-1, vocabulary).asArray(Float.self)
     let e = expected.asType(.float32).reshaped(-1, vocabulary).asArray(Float.self)
@@ -62,7 +95,7 @@ func compareLogits(_ actual: MLXArray, _ expected: MLXArray, atol: Float = 1e-4,
             let x = a[row * vocabulary + i]
             let y = e[row * vocabulary + i]
             let difference = abs(x - y)
-            let excess = difference - (atol + rtol * abs(y))
+            let excess = difference - tolerance.bound(y)
             if excess > worst.excess { worst = (i, excess, difference) }
         }
         if worst.excess > 0 || worst.difference.isNaN {
@@ -71,7 +104,7 @@ func compareLogits(_ actual: MLXArray, _ expected: MLXArray, atol: Float = 1e-4,
         }
         let reference = Array(e[(row * vocabulary) ..< ((row + 1) * vocabulary)])
         let ranked = reference.indices.sorted { reference[$0] > reference[$1] }
-        if reference[ranked[0]] - reference[ranked[1]] > atol + rtol * abs(reference[ranked[0]]) {
+        if reference[ranked[0]] - reference[ranked[1]] > 2 * tolerance.bound(reference[ranked[0]]) {
             let mine = Array(a[(row * vocabulary) ..< ((row + 1) * vocabulary)])
             let best = mine.indices.max { mine[$0] < mine[$1] }!
             if best != ranked[0] { return "row \(row): argmax \(best), mlx-lm \(ranked[0])" }
@@ -119,12 +152,18 @@ final class ParityTests: XCTestCase {
         let model = try loadModel(directory: directory, factory: ModelRegistry.self)
         let cache = model.newCache()
         let logits = model(expected.tokens, cache: cache)
-        if let failure = compareLogits(logits, expected.prefillLogits) {
+        if let failure = compareLogits(logits, expected.prefillLogits, tolerance: fixture.tolerance) {
             return "prefill: position \(failure)"
+        }
+        // A half-precision fixture proves half-precision arithmetic only if float32 would miss it.
+        if let float32 = expected.float32PrefillLogits, logits.dtype == .float32
+            || compareLogits(logits, float32) == nil
+        {
+            return "the \(fixture.dtype) model computes in \(logits.dtype) or agrees with float32 to 1e-4"
         }
         for (step, token) in expected.decodeTokens.asArray(Int32.self).enumerated() {
             let stepLogits = model(MLXArray([token], [1, 1]), cache: cache)
-            if let failure = compareLogits(stepLogits, expected.decodeLogits[step]) {
+            if let failure = compareLogits(stepLogits, expected.decodeLogits[step], tolerance: fixture.tolerance) {
                 return "decode step \(step): \(failure)"
             }
         }
@@ -140,24 +179,26 @@ final class ParityTests: XCTestCase {
             let tokens = try Expected(directory: directory).tokens
             let model = try loadModel(directory: directory, factory: ModelRegistry.self)
             let cached = model(tokens, cache: model.newCache())
-            if let failure = compareLogits(model(tokens, cache: nil), cached) {
+            if let failure = compareLogits(model(tokens, cache: nil), cached, tolerance: fixture.tolerance) {
                 XCTFail("\(fixture.name) without a cache: \(failure)")
             }
             let cache = model.newCache()
             let steps = (0 ..< tokens.dim(1)).map { model(tokens[0..., $0 ..< ($0 + 1)], cache: cache) }
-            if let failure = compareLogits(concatenated(steps, axis: 1), cached) {
+            if let failure = compareLogits(concatenated(steps, axis: 1), cached, tolerance: fixture.tolerance) {
                 XCTFail("\(fixture.name) token by token: \(failure)")
             }
         }
     }
 
     /// A fixture proves nothing if a tensor is constant (a zero bias multiplies a path away) or
-    /// if the prompt never reaches past a sliding window.
+    /// if the prompt never reaches past a sliding window. A quantized layer's scales and biases are
+    /// derived from its weights (a microscaled group may share one exponent), so they are exempt.
     func testFixturesCanFail() throws {
         let (prefill, fixtures) = try ParityFixtures.all()
         for fixture in fixtures {
             let directory = ParityFixtures.root.appendingPathComponent(fixture.name)
-            for (key, value) in try loadArrays(url: directory.appendingPathComponent("model.safetensors")) {
+            for (key, value) in try loadWeights(directory: directory)
+            where !key.hasSuffix(".scales") && !key.hasSuffix(".biases") {
                 let values = value.asType(.float32)
                 XCTAssertGreaterThan(
                     (values.max() - values.min()).item(Float.self), 0, "\(fixture.name): \(key) is constant")

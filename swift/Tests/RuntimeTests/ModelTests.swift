@@ -159,26 +159,72 @@ final class ModelTests: XCTestCase {
         let tokens = MLXArray([1, 2, 3] as [Int32], [1, 3])
         XCTAssertLessThan(maxAbsDifference(loaded(tokens, cache: nil), model(tokens, cache: nil)), 1e-6)
 
+        // Each refusal is one line that names the weight.
+        func refused(_ arrays: [String: MLXArray], naming key: String) throws {
+            try save(arrays: arrays, url: file)
+            XCTAssertThrowsError(try loadModel(directory: directory, factory: ModelRegistry.self)) {
+                XCTAssertTrue("\($0)".contains(key), "\($0)")
+                XCTAssertFalse("\($0)".contains("\n"), "\($0)")
+            }
+        }
         var missing = weights
         missing.removeValue(forKey: "model.norm.weight")
-        try save(arrays: missing, url: file)
-        XCTAssertThrowsError(try loadModel(directory: directory, factory: ModelRegistry.self))
+        try refused(missing, naming: "model.norm.weight")
 
         var extra = weights
         extra["model.layers.0.mlp.extra.weight"] = MLXArray.zeros([2])
-        try save(arrays: extra, url: file)
-        XCTAssertThrowsError(try loadModel(directory: directory, factory: ModelRegistry.self))
+        try refused(extra, naming: "extra")
 
         var misshaped = weights
         misshaped["model.norm.weight"] = MLXArray.zeros([31])
-        try save(arrays: misshaped, url: file)
-        XCTAssertThrowsError(try loadModel(directory: directory, factory: ModelRegistry.self))
+        try refused(misshaped, naming: "norm")
 
         // What sanitize drops is not "unused": a rotary table and a tied head load fine.
         var sanitized = weights
         sanitized["model.layers.0.self_attn.rotary_emb.inv_freq"] = MLXArray.zeros([4])
         try save(arrays: sanitized, url: file)
         XCTAssertNoThrow(try loadModel(directory: directory, factory: ModelRegistry.self))
+    }
+
+    func testQuantizationRefusalsAreOneClearLine() throws {
+        let (model, data) = try makeTiny()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hf2swift-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var weights = Dictionary(uniqueKeysWithValues: model.parameters().flattened())
+        try save(arrays: weights, url: directory.appendingPathComponent("model.safetensors"))
+        func refusal(_ quantization: [String: Any], key: String = "quantization") throws -> String {
+            var object = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+            object[key] = quantization
+            try JSONSerialization.data(withJSONObject: object).write(to: directory.appendingPathComponent("config.json"))
+            do {
+                _ = try loadModel(directory: directory, factory: ModelRegistry.self)
+                return "loaded"
+            } catch {
+                return "\(error)"
+            }
+        }
+        XCTAssertEqual(
+            try refusal(["group_size": 16, "bits": 4, "mode": "nvfp4"]),
+            #"config.json: quantization.mode: "nvfp4" is not supported (supported: affine, mxfp4, mxfp8)"#)
+        XCTAssertEqual(
+            try refusal(["group_size": 48, "bits": 4]),
+            "config.json: quantization: 4 bits in groups of 48 is not a supported quantization")
+        XCTAssertEqual(
+            try refusal(["quant_method": "mxfp4"], key: "quantization_config"),
+            #"config.json: quantization_config.quant_method: "mxfp4" (a Hugging Face quantized layout) is not "#
+                + "supported; convert the checkpoint with mlx_lm.convert")
+
+        // Quantized weights without a quantization object.
+        try data.write(to: directory.appendingPathComponent("config.json"))
+        weights["model.layers.0.mlp.down_proj.scales"] = MLXArray.zeros([2])
+        try save(arrays: weights, url: directory.appendingPathComponent("model.safetensors"))
+        XCTAssertThrowsError(try loadModel(directory: directory, factory: ModelRegistry.self)) {
+            XCTAssertEqual(
+                "\($0)",
+                "config.json: the weights are quantized (model.layers.0.mlp.down_proj.scales) but there is no "
+                    + "quantization object")
+        }
     }
 
     func testShardedCheckpointsLoadThroughTheIndex() throws {
