@@ -19,7 +19,7 @@ HF2SWIFT := $(BUILD)/hf2swift
 VENV_PYTHON := .venv/bin/python
 
 .PHONY: deps build regen check test test-cmake test-meson test-asan clean venv fixtures check-fixtures \
-        swift-test api-contract mutation-check walkthrough
+        swift-test api-contract mutation-check walkthrough fuzz bench
 
 ## deps: install the Debian packages the engine needs (apt-get update runs only when something is missing)
 deps:
@@ -84,6 +84,14 @@ swift-test:
 ## api-contract: snippets that must (not) type-check against the reference, and its public surface
 api-contract:
 	bash tests/api_contract/run.sh
+
+## fuzz: libFuzzer on family documents and templates for SECONDS (default 60); not part of test
+fuzz: deps
+	tools/fuzz.sh $(or $(SECONDS),60)
+
+## bench: time and peak memory of generation, real and synthetic families (a table; nothing asserted)
+bench: build
+	tools/bench.sh $(HF2SWIFT)
 
 ## mutation-check: real modelling mistakes must fail exactly the fixtures they affect
 mutation-check: build

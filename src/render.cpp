@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "load.h"
@@ -446,21 +447,38 @@ void check_no_sentinel(const ordered_json& v) {
     }
 }
 
-kainjow::mustache::data to_data(const ordered_json& v) {
+/// A leaf as kainjow data, or an empty mapping or list for a structured value.
+kainjow::mustache::data data_shell(const ordered_json& v) {
     using kainjow::mustache::data;
-    if (v.is_object()) {
-        data d{data::type::object};
-        for (const auto& [k, item] : v.items()) d.set(k, to_data(item));
-        return d;
-    }
-    if (v.is_array()) {
-        data d{data::type::list};
-        for (const auto& item : v) d.push_back(to_data(item));
-        return d;
-    }
+    if (v.is_object()) return data{data::type::object};
+    if (v.is_array()) return data{data::type::list};
     if (v.is_boolean()) return data{v.get<bool>()};
     if (v.is_string()) return data{v.get<std::string>()};
     throw InternalError("the intermediate model holds a value mustache cannot print: " + v.dump());
+}
+
+/// kainjow's set() and push_back() copy their argument, so building the tree bottom-up copied each
+/// subtree once per level above it (a third of a run). Children are inserted as shells and filled
+/// where they stand; kainjow only hands out const access to them, but they are not const objects.
+void fill_data(kainjow::mustache::data& out, const ordered_json& v) {
+    using kainjow::mustache::data;
+    if (v.is_object()) {
+        for (const auto& [k, item] : v.items()) {
+            out.set(k, data_shell(item));
+            if (item.is_structured()) fill_data(const_cast<data&>(*out.get(k)), item);
+        }
+    } else if (v.is_array()) {
+        for (const auto& item : v) {
+            out.push_back(data_shell(item));
+            if (item.is_structured()) fill_data(const_cast<data&>(out.list_value().back()), item);
+        }
+    }
+}
+
+kainjow::mustache::data to_data(const ordered_json& v) {
+    kainjow::mustache::data d = data_shell(v);
+    fill_data(d, v);
+    return d;
 }
 
 }  // namespace
@@ -498,43 +516,70 @@ ExpandedTemplate expand_template(const TemplateSet& set, const std::string& file
     return t;
 }
 
+namespace {
+
+/// A template as every family renders it: partials expanded, tags scanned and nested, the text
+/// prepared for and parsed by kainjow. It depends on the template files only.
+struct PreparedTemplate {
+    std::map<std::string, std::string> files;  // the template set it was made from
+    ExpandedTemplate expanded;
+    std::vector<TNode> roots;
+    std::unique_ptr<kainjow::mustache::mustache> parsed;
+};
+
+}  // namespace
+
 std::string render_template(const TemplateSet& set, const std::string& file_name, const ordered_json& view,
                             const std::string& output_name, Diagnostics& diags) {
     size_t before = diags.size();
-    ExpandedTemplate t = expand_template(set, file_name, diags);
-    if (diags.size() != before) return "";
-
-    std::vector<Tag> tags;
-    size_t err_at = 0;
-    std::string err;
-    if (!scan_tags(t.text, tags, err_at, err)) {
-        diags.error(t.locate(err_at), "", err);
-        return "";
+    // Expanding, scanning and parsing were half of a run, repeated for every family: each template is
+    // prepared once per process, and again when a template file changes. A template that failed is
+    // not kept; the cache is bounded for runs that keep changing templates (fuzzing).
+    static std::map<std::string, PreparedTemplate> cache;  // by directory and file name
+    std::string key = set.dir + '\n' + file_name;
+    auto found = cache.find(key);
+    if (found == cache.end() || found->second.files != set.files) {
+        if (found != cache.end()) cache.erase(found);
+        if (cache.size() > 64) cache.clear();
+        PreparedTemplate p;
+        p.files = set.files;
+        p.expanded = expand_template(set, file_name, diags);
+        if (diags.size() != before) return "";
+        std::vector<Tag> tags;
+        size_t err_at = 0;
+        std::string err;
+        if (!scan_tags(p.expanded.text, tags, err_at, err)) {
+            diags.error(p.expanded.locate(err_at), "", err);
+            return "";
+        }
+        if (!Checker(p.expanded, diags).build(tags, p.roots)) return "";
+        p.parsed = std::make_unique<kainjow::mustache::mustache>(prepare_for_kainjow(p.expanded.text));
+        p.parsed->set_custom_escape([](const std::string& s) { return s; });
+        found = cache.emplace(key, std::move(p)).first;
     }
+    const ExpandedTemplate& t = found->second.expanded;
     Checker checker(t, diags);
-    std::vector<TNode> roots;
-    if (!checker.build(tags, roots)) return "";
     std::vector<const ordered_json*> frames{&view};
-    checker.walk(roots, frames);
+    checker.walk(found->second.roots, frames);
     check_no_sentinel(view);
     if (diags.size() != before) return "";
 
-    std::string prepared = prepare_for_kainjow(t.text);
-    kainjow::mustache::mustache tmpl{prepared};
+    kainjow::mustache::mustache& tmpl = *found->second.parsed;
     if (!tmpl.is_valid()) {
         // The scanner above accepts only what kainjow accepts; map its byte offset anyway.
         std::string message = tmpl.error_message();
         size_t at = message.rfind(" at ");
         size_t offset = at == std::string::npos ? 0 : std::strtoul(message.c_str() + at + 4, nullptr, 10);
         diags.error(t.locate(offset), "", "template syntax: " + message);
+        cache.erase(found);
         return "";
     }
-    tmpl.set_custom_escape([](const std::string& s) { return s; });
     std::string out = tmpl.render(to_data(view));
     out.erase(std::remove(out.begin(), out.end(), kLineSentinel), out.end());
     if (!tmpl.is_valid()) {
         diags.error(Location{(fs::path(set.dir) / file_name).string(), 0, 0}, "",
                     "rendering " + output_name + " failed: " + tmpl.error_message());
+        cache.erase(found);
         return "";
     }
     check_output_layout(output_name, out, (fs::path(set.dir) / file_name).string(), diags);
