@@ -163,7 +163,7 @@ final class Ernie45MLP: Module, UnaryLayer {
 
 final class Ernie45DecoderLayer: Module {
     @ModuleInfo(key: "self_attn") var attention: Ernie45Attention
-    let mlp: Ernie45MLP
+    @ModuleInfo(key: "mlp") var mlp: Ernie45MLP
 
     @ModuleInfo(key: "input_layernorm") var inputLayerNorm: RMSNorm
     @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayerNorm: RMSNorm
@@ -172,7 +172,7 @@ final class Ernie45DecoderLayer: Module {
         let dim = args.hiddenSize
         let eps = args.rmsNormEps
         _attention.wrappedValue = Ernie45Attention(args)
-        mlp = Ernie45MLP(args)
+        _mlp.wrappedValue = Ernie45MLP(args)
         _inputLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
         _postAttentionLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
     }

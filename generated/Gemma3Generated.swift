@@ -247,7 +247,7 @@ final class Gemma3MLP: Module, UnaryLayer {
 
 final class Gemma3DecoderLayer: Module {
     @ModuleInfo(key: "self_attn") var attention: Gemma3Attention
-    let mlp: Gemma3MLP
+    @ModuleInfo(key: "mlp") var mlp: Gemma3MLP
 
     @ModuleInfo(key: "input_layernorm") var inputLayerNorm: OnePlusRMSNorm
     @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayerNorm: OnePlusRMSNorm
@@ -258,7 +258,7 @@ final class Gemma3DecoderLayer: Module {
         let dim = args.hiddenSize
         let eps = args.rmsNormEps
         _attention.wrappedValue = Gemma3Attention(args, layer: layer)
-        mlp = Gemma3MLP(args)
+        _mlp.wrappedValue = Gemma3MLP(args)
         _inputLayerNorm.wrappedValue = OnePlusRMSNorm(dimensions: dim, eps: eps)
         _postAttentionLayerNorm.wrappedValue = OnePlusRMSNorm(dimensions: dim, eps: eps)
         _preFeedforwardLayerNorm.wrappedValue = OnePlusRMSNorm(dimensions: dim, eps: eps)

@@ -256,7 +256,7 @@ final class Gemma3nMLP: Module, UnaryLayer {
 
 final class Gemma3nDecoderLayer: Module {
     @ModuleInfo(key: "self_attn") var attention: Gemma3nAttention
-    let mlp: Gemma3nMLP
+    @ModuleInfo(key: "mlp") var mlp: Gemma3nMLP
 
     @ModuleInfo(key: "input_layernorm") var inputLayerNorm: RMSNorm
     @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayerNorm: RMSNorm
@@ -274,7 +274,7 @@ final class Gemma3nDecoderLayer: Module {
         let dim = args.hiddenSize
         let eps = args.rmsNormEps
         _attention.wrappedValue = Gemma3nAttention(args, layer: layer)
-        mlp = Gemma3nMLP(args, layer: layer)
+        _mlp.wrappedValue = Gemma3nMLP(args, layer: layer)
         _inputLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
         _postAttentionLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
         _preFeedforwardLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)

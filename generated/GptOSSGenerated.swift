@@ -238,7 +238,7 @@ final class GptOSSMLP: Module, UnaryLayer {
 
 final class GptOSSDecoderLayer: Module {
     @ModuleInfo(key: "self_attn") var attention: GptOSSAttention
-    let mlp: GptOSSMLP
+    @ModuleInfo(key: "mlp") var mlp: GptOSSMLP
 
     @ModuleInfo(key: "input_layernorm") var inputLayerNorm: RMSNorm
     @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayerNorm: RMSNorm
@@ -247,7 +247,7 @@ final class GptOSSDecoderLayer: Module {
         let dim = args.hiddenSize
         let eps = args.rmsNormEps
         _attention.wrappedValue = GptOSSAttention(args)
-        mlp = GptOSSMLP(args)
+        _mlp.wrappedValue = GptOSSMLP(args)
         _inputLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
         _postAttentionLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
     }

@@ -187,7 +187,7 @@ final class GraniteMLP: Module, UnaryLayer {
 
 final class GraniteDecoderLayer: Module {
     @ModuleInfo(key: "self_attn") var attention: GraniteAttention
-    let mlp: GraniteMLP
+    @ModuleInfo(key: "mlp") var mlp: GraniteMLP
 
     @ModuleInfo(key: "input_layernorm") var inputLayerNorm: RMSNorm
     @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayerNorm: RMSNorm
@@ -198,7 +198,7 @@ final class GraniteDecoderLayer: Module {
         let dim = args.hiddenSize
         let eps = args.rmsNormEps
         _attention.wrappedValue = GraniteAttention(args)
-        mlp = GraniteMLP(args)
+        _mlp.wrappedValue = GraniteMLP(args)
         _inputLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
         _postAttentionLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
         residualMultiplier = args.residualMultiplier

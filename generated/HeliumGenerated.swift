@@ -164,7 +164,7 @@ final class HeliumMLP: Module, UnaryLayer {
 
 final class HeliumDecoderLayer: Module {
     @ModuleInfo(key: "self_attn") var attention: HeliumAttention
-    let mlp: HeliumMLP
+    @ModuleInfo(key: "mlp") var mlp: HeliumMLP
 
     @ModuleInfo(key: "input_layernorm") var inputLayerNorm: RMSNorm
     @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayerNorm: RMSNorm
@@ -173,7 +173,7 @@ final class HeliumDecoderLayer: Module {
         let dim = args.hiddenSize
         let eps = args.rmsNormEps
         _attention.wrappedValue = HeliumAttention(args)
-        mlp = HeliumMLP(args)
+        _mlp.wrappedValue = HeliumMLP(args)
         _inputLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
         _postAttentionLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
     }

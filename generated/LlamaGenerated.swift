@@ -211,7 +211,7 @@ final class LlamaMLP: Module, UnaryLayer {
 
 final class LlamaDecoderLayer: Module {
     @ModuleInfo(key: "self_attn") var attention: LlamaAttention
-    let mlp: LlamaMLP
+    @ModuleInfo(key: "mlp") var mlp: LlamaMLP
 
     @ModuleInfo(key: "input_layernorm") var inputLayerNorm: RMSNorm
     @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayerNorm: RMSNorm
@@ -220,7 +220,7 @@ final class LlamaDecoderLayer: Module {
         let dim = args.hiddenSize
         let eps = args.rmsNormEps
         _attention.wrappedValue = LlamaAttention(args)
-        mlp = LlamaMLP(args)
+        _mlp.wrappedValue = LlamaMLP(args)
         _inputLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
         _postAttentionLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
     }

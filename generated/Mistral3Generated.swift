@@ -208,7 +208,7 @@ final class Mistral3MLP: Module, UnaryLayer {
 
 final class Mistral3DecoderLayer: Module {
     @ModuleInfo(key: "self_attn") var attention: Mistral3Attention
-    let mlp: Mistral3MLP
+    @ModuleInfo(key: "mlp") var mlp: Mistral3MLP
 
     @ModuleInfo(key: "input_layernorm") var inputLayerNorm: RMSNorm
     @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayerNorm: RMSNorm
@@ -217,7 +217,7 @@ final class Mistral3DecoderLayer: Module {
         let dim = args.hiddenSize
         let eps = args.rmsNormEps
         _attention.wrappedValue = Mistral3Attention(args)
-        mlp = Mistral3MLP(args)
+        _mlp.wrappedValue = Mistral3MLP(args)
         _inputLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
         _postAttentionLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
     }

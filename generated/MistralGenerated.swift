@@ -212,7 +212,7 @@ final class MistralMLP: Module, UnaryLayer {
 
 final class MistralDecoderLayer: Module {
     @ModuleInfo(key: "self_attn") var attention: MistralAttention
-    let mlp: MistralMLP
+    @ModuleInfo(key: "mlp") var mlp: MistralMLP
 
     @ModuleInfo(key: "input_layernorm") var inputLayerNorm: RMSNorm
     @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayerNorm: RMSNorm
@@ -221,7 +221,7 @@ final class MistralDecoderLayer: Module {
         let dim = args.hiddenSize
         let eps = args.rmsNormEps
         _attention.wrappedValue = MistralAttention(args)
-        mlp = MistralMLP(args)
+        _mlp.wrappedValue = MistralMLP(args)
         _inputLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
         _postAttentionLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
     }

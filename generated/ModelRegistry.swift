@@ -22,6 +22,7 @@ public enum ModelRegistry: ModelFactory {
         "ministral3",
         "mistral",
         "mistral3",
+        "mixtral",
         "olmo2",
         "phi3",
         "qwen2",
@@ -68,6 +69,8 @@ public enum ModelRegistry: ModelFactory {
             default:
                 return LlamaModel(try decoder.decode(LlamaConfiguration.self, from: text))
             }
+        case "mixtral":
+            return MixtralModel(try decoder.decode(MixtralConfiguration.self, from: text))
         case "olmo2":
             return Olmo2Model(try decoder.decode(Olmo2Configuration.self, from: text))
         case "phi3":

@@ -195,7 +195,7 @@ final class Olmo2MLP: Module, UnaryLayer {
 
 final class Olmo2DecoderLayer: Module {
     @ModuleInfo(key: "self_attn") var attention: Olmo2Attention
-    let mlp: Olmo2MLP
+    @ModuleInfo(key: "mlp") var mlp: Olmo2MLP
 
     @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayerNorm: RMSNorm
     @ModuleInfo(key: "post_feedforward_layernorm") var postFeedforwardLayerNorm: RMSNorm
@@ -204,7 +204,7 @@ final class Olmo2DecoderLayer: Module {
         let dim = args.hiddenSize
         let eps = args.rmsNormEps
         _attention.wrappedValue = Olmo2Attention(args)
-        mlp = Olmo2MLP(args)
+        _mlp.wrappedValue = Olmo2MLP(args)
         _postAttentionLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
         _postFeedforwardLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
     }

@@ -218,7 +218,7 @@ final class Phi3MLP: Module, UnaryLayer {
 
 final class Phi3DecoderLayer: Module {
     @ModuleInfo(key: "self_attn") var attention: Phi3Attention
-    let mlp: Phi3MLP
+    @ModuleInfo(key: "mlp") var mlp: Phi3MLP
 
     @ModuleInfo(key: "input_layernorm") var inputLayerNorm: RMSNorm
     @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayerNorm: RMSNorm
@@ -227,7 +227,7 @@ final class Phi3DecoderLayer: Module {
         let dim = args.hiddenSize
         let eps = args.rmsNormEps
         _attention.wrappedValue = Phi3Attention(args)
-        mlp = Phi3MLP(args)
+        _mlp.wrappedValue = Phi3MLP(args)
         _inputLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
         _postAttentionLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
     }

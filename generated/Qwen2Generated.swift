@@ -190,7 +190,7 @@ final class Qwen2MLP: Module, UnaryLayer {
 
 final class Qwen2DecoderLayer: Module {
     @ModuleInfo(key: "self_attn") var attention: Qwen2Attention
-    let mlp: Qwen2MLP
+    @ModuleInfo(key: "mlp") var mlp: Qwen2MLP
 
     @ModuleInfo(key: "input_layernorm") var inputLayerNorm: RMSNorm
     @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayerNorm: RMSNorm
@@ -199,7 +199,7 @@ final class Qwen2DecoderLayer: Module {
         let dim = args.hiddenSize
         let eps = args.rmsNormEps
         _attention.wrappedValue = Qwen2Attention(args)
-        mlp = Qwen2MLP(args)
+        _mlp.wrappedValue = Qwen2MLP(args)
         _inputLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
         _postAttentionLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
     }

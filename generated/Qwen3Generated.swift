@@ -192,7 +192,7 @@ final class Qwen3MLP: Module, UnaryLayer {
 
 final class Qwen3DecoderLayer: Module {
     @ModuleInfo(key: "self_attn") var attention: Qwen3Attention
-    let mlp: Qwen3MLP
+    @ModuleInfo(key: "mlp") var mlp: Qwen3MLP
 
     @ModuleInfo(key: "input_layernorm") var inputLayerNorm: RMSNorm
     @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayerNorm: RMSNorm
@@ -201,7 +201,7 @@ final class Qwen3DecoderLayer: Module {
         let dim = args.hiddenSize
         let eps = args.rmsNormEps
         _attention.wrappedValue = Qwen3Attention(args)
-        mlp = Qwen3MLP(args)
+        _mlp.wrappedValue = Qwen3MLP(args)
         _inputLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
         _postAttentionLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
     }

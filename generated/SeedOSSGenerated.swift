@@ -190,7 +190,7 @@ final class SeedOSSMLP: Module, UnaryLayer {
 
 final class SeedOSSDecoderLayer: Module {
     @ModuleInfo(key: "self_attn") var attention: SeedOSSAttention
-    let mlp: SeedOSSMLP
+    @ModuleInfo(key: "mlp") var mlp: SeedOSSMLP
 
     @ModuleInfo(key: "input_layernorm") var inputLayerNorm: RMSNorm
     @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayerNorm: RMSNorm
@@ -199,7 +199,7 @@ final class SeedOSSDecoderLayer: Module {
         let dim = args.hiddenSize
         let eps = args.rmsNormEps
         _attention.wrappedValue = SeedOSSAttention(args)
-        mlp = SeedOSSMLP(args)
+        _mlp.wrappedValue = SeedOSSMLP(args)
         _inputLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
         _postAttentionLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
     }

@@ -237,7 +237,7 @@ final class SmolLM3MLP: Module, UnaryLayer {
 
 final class SmolLM3DecoderLayer: Module {
     @ModuleInfo(key: "self_attn") var attention: SmolLM3Attention
-    let mlp: SmolLM3MLP
+    @ModuleInfo(key: "mlp") var mlp: SmolLM3MLP
 
     @ModuleInfo(key: "input_layernorm") var inputLayerNorm: RMSNorm
     @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayerNorm: RMSNorm
@@ -246,7 +246,7 @@ final class SmolLM3DecoderLayer: Module {
         let dim = args.hiddenSize
         let eps = args.rmsNormEps
         _attention.wrappedValue = SmolLM3Attention(args, layer: layer)
-        mlp = SmolLM3MLP(args)
+        _mlp.wrappedValue = SmolLM3MLP(args)
         _inputLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
         _postAttentionLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
     }

@@ -168,7 +168,7 @@ final class Starcoder2MLP: Module, UnaryLayer {
 
 final class Starcoder2DecoderLayer: Module {
     @ModuleInfo(key: "self_attn") var attention: Starcoder2Attention
-    let mlp: Starcoder2MLP
+    @ModuleInfo(key: "mlp") var mlp: Starcoder2MLP
 
     @ModuleInfo(key: "input_layernorm") var inputLayerNorm: LayerNorm
     @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayerNorm: LayerNorm
@@ -177,7 +177,7 @@ final class Starcoder2DecoderLayer: Module {
         let dim = args.hiddenSize
         let eps = args.normEpsilon
         _attention.wrappedValue = Starcoder2Attention(args)
-        mlp = Starcoder2MLP(args)
+        _mlp.wrappedValue = Starcoder2MLP(args)
         _inputLayerNorm.wrappedValue = LayerNorm(dimensions: dim, eps: eps)
         _postAttentionLayerNorm.wrappedValue = LayerNorm(dimensions: dim, eps: eps)
     }

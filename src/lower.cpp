@@ -49,7 +49,9 @@ public:
         m.mlp.fused = f_.text("mlp.kind") == "fused_gated";
         m.mlp.plain = f_.text("mlp.kind") == "plain";
         for (auto [key, out] : {std::pair{"mlp.keys.gate", &m.mlp.gate_key}, std::pair{"mlp.keys.up", &m.mlp.up_key},
-                                std::pair{"mlp.keys.down", &m.mlp.down_key}}) {
+                                std::pair{"mlp.keys.down", &m.mlp.down_key}, std::pair{"mlp.keys.block", &m.mlp.block_key},
+                                std::pair{"mlp.keys.router", &m.mlp.router_key},
+                                std::pair{"mlp.keys.experts", &m.mlp.experts_key}}) {
             if (const Node* n = f_.get(key); n && n->kind == Node::Kind::String) *out = n->text;
         }
         m.mlp.bias = flag_expr("mlp.bias");
@@ -63,6 +65,12 @@ public:
             m.mlp.router_bias = flag_expr("mlp.experts.router_bias");
         }
         lower_per_layer_mlp(m.mlp);
+        if (const Node* from = f_.get("weights.stack_experts.from"); from && from->kind == Node::Kind::String) {
+            m.sanitize.stack_experts = true;
+            m.sanitize.stack_from = namer::string_literal(m.mlp.block_key + "." + from->text);
+            m.sanitize.stack_into = namer::string_literal(m.mlp.block_key + "." + m.mlp.experts_key);
+            m.sanitize.stack_names = dictionary_literal(f_.get("weights.stack_experts.names"));
+        }
         m.sanitize.split_gate_up = f_.get("weights.split_interleaved_gate_up") &&
                                    f_.get("weights.split_interleaved_gate_up")->boolean;
         std::string norm_kind = f_.text("norm.kind");

@@ -516,6 +516,13 @@ private:
         check_altup_bundle();
         const Node* kind = f_.get("mlp.kind");
         bool experts = kind && kind->text == "experts";
+        if (const Node* from = f_.get("weights.stack_experts.from"); from && from->kind == Node::Kind::String) {
+            const Node* names = f_.get("weights.stack_experts.names");
+            if (!experts) error(from->loc, "weights.stack_experts", "stacking experts needs 'mlp.kind: experts'");
+            if (!names || !names->is_map() || names->entries.empty()) {
+                error(from->loc, "weights.stack_experts", "'names' maps each per-expert projection to a stacked one");
+            }
+        }
         if (const Node* sparsity = f_.get("mlp.activation_sparsity"); sparsity && sparsity->kind == Node::Kind::String) {
             const Node* activation = f_.get("mlp.activation");
             if ((kind && kind->text != "gated") || (activation && activation->text != "gelu_approx")) {

@@ -76,7 +76,7 @@ void to_json(ordered_json& j, const Attention& v) {
 }
 
 void to_json(ordered_json& j, const MLP& v) {
-    IR_SET(fused) IR_SET(plain) IR_SET(gate_key) IR_SET(up_key) IR_SET(down_key) IR_SET(bias) IR_SET(activation) IR_SET(clamped) IR_SET(experts) IR_SET(expert_count)
+    IR_SET(fused) IR_SET(plain) IR_SET(block_key) IR_SET(router_key) IR_SET(experts_key) IR_SET(gate_key) IR_SET(up_key) IR_SET(down_key) IR_SET(bias) IR_SET(activation) IR_SET(clamped) IR_SET(experts) IR_SET(expert_count)
     IR_SET(experts_per_token) IR_SET(router_bias) IR_SET(intermediate) IR_SET(per_layer) IR_SET(sparse)
     IR_SET(sparsity)
 }
@@ -113,7 +113,8 @@ void to_json(ordered_json& j, const DropPattern& v) {
 }
 
 void to_json(ordered_json& j, const Sanitize& v) {
-    IR_SET(drop) IR_SET(has_drop) IR_SET(split_gate_up)
+    IR_SET(drop) IR_SET(has_drop) IR_SET(split_gate_up) IR_SET(stack_experts) IR_SET(stack_from)
+    IR_SET(stack_into) IR_SET(stack_names)
 }
 
 void to_json(ordered_json& j, const ModelFile& v) {

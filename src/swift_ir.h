@@ -176,6 +176,9 @@ struct Attention {
 struct MLP {
     bool fused = false;  // one gate_up_proj split into gate and up
     bool plain = false;  // down(act(up(x))), no gate
+    std::string block_key = "mlp";
+    std::string router_key = "router";
+    std::string experts_key = "experts";
     std::string gate_key = "gate_proj";
     std::string up_key = "up_proj";
     std::string down_key = "down_proj";
@@ -253,6 +256,10 @@ struct Sanitize {
     std::vector<DropPattern> drop;
     bool has_drop = false;
     bool split_gate_up = false;  // interleaved expert gate_up_proj split into gate_proj and up_proj
+    bool stack_experts = false;  // per-expert tensors stacked into the experts' projections
+    std::string stack_from;      // Swift string literals
+    std::string stack_into;
+    std::string stack_names;     // a Swift dictionary literal
 };
 
 /// A model type whose checkpoints wrap the text model (lowered into the registry).

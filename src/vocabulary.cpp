@@ -169,7 +169,10 @@ KeySpec build_root() {
             "`swiglu_clamped` (GPT-OSS) gives (clip(up, -7, 7) + 1) * g * sigmoid(1.702 g), g = min(gate, 7)."),
         with_default(key("bias", Type::Flag, "Bias on the MLP projections (on every expert's, for experts)."),
                      "false"),
-        map_key("keys", "The checkpoint names of the MLP's projections, where they differ from the usual.", {
+        map_key("keys", "The checkpoint names of the MLP and its parts, where they differ from the usual.", {
+            with_default(key("block", Type::Identifier, "The MLP's key in a decoder layer."), "mlp"),
+            with_default(key("router", Type::Identifier, "The router's key (`kind: experts`)."), "router"),
+            with_default(key("experts", Type::Identifier, "The stacked experts' key (`kind: experts`)."), "experts"),
             with_default(key("gate", Type::Identifier, "The gate projection's key."), "gate_proj"),
             with_default(key("up", Type::Identifier, "The up projection's key."), "up_proj"),
             with_default(key("down", Type::Identifier, "The down projection's key."), "down_proj"),
@@ -256,7 +259,15 @@ KeySpec build_root() {
         "Checkpoints may hold each expert's gate and up projections as one `gate_up_proj.weight` whose rows "
         "interleave gate, up, gate, ... (with `gate_up_proj_bias` and `down_proj_bias`); `sanitize` splits "
         "them as mlx-lm does."), "false");
-    top.push_back(map_key("weights", "How checkpoint weights map onto the generated modules.", {drop, split_gate_up}));
+    KeySpec stack = map_key("stack_experts",
+        "Checkpoints may hold one tensor per expert (`<mlp>.<from>.<e>.<name>.weight`, also `.scales` and "
+        "`.biases`); `sanitize` stacks them into the experts' projections, as mlx-lm does.", {
+        key("from", Type::Identifier, "The per-expert key between the MLP and the expert index, e.g. `experts`."),
+        key("names", Type::ScalarMap,
+            "Each per-expert projection's name -> the stacked projection it joins (`gate_proj`, `up_proj`, "
+            "`down_proj`), e.g. `{w1: gate_proj, w2: down_proj, w3: up_proj}`."),
+    });
+    top.push_back(map_key("weights", "How checkpoint weights map onto the generated modules.", {drop, split_gate_up, stack}));
 
     KeySpec wrappers = identity(key("wrappers", Type::EntryMap,
         "Model types (claimed in `model_types`) whose checkpoints wrap the text model in `text_config`, "

@@ -166,6 +166,27 @@ def hf_checkpoint(rename: dict[str, str] | None = None, extra: dict[str, tuple[i
     return layout
 
 
+def per_expert_checkpoint(block: str, stacked: str, names: dict[str, str]):
+    """A layout function unstacking each switch projection into one tensor per expert
+    (`<block>.experts.<e>.<name>.weight`), as Hugging Face MoE checkpoints keep them."""
+    def layout(weights: dict[str, mx.array]) -> dict[str, mx.array]:
+        out = {}
+        for key, value in weights.items():
+            marker = f".{block}.{stacked}."
+            if marker not in key:
+                out[key] = value
+                continue
+            prefix, rest = key.split(marker)
+            projection, suffix = rest.split(".", 1)
+            name = next(n for n, p in names.items() if p == projection)
+            for e in range(value.shape[0]):
+                out[f"{prefix}.{block}.experts.{e}.{name}.{suffix}"] = value[e]
+        return out
+    return layout
+
+
+MIXTRAL = with_(LLAMA, model_type="mixtral", num_local_experts=4, num_experts_per_tok=2)
+
 MINISTRAL3 = {
     "model_type": "ministral3", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 128,
     "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-5,
@@ -342,6 +363,11 @@ FIXTURES = [
                                         "model.audio_tower.conformer.0.attention.attn.q_proj.weight": (4, 4),
                                         "model.embed_vision.embedding.weight": (4, 4),
                                         "model.embed_audio.embedding.weight": (4, 4)})),
+    Fixture("mixtral", "mixtral", "4 experts top-2 (block_sparse_moe: gate, switch_mlp), GQA 2", MIXTRAL),
+    Fixture("mixtral_hf", "mixtral", "Hugging Face layout: one w1/w2/w3 per expert, stacked by sanitize",
+            with_(MIXTRAL, num_experts_per_tok=3, rope_traditional=True),
+            layout=per_expert_checkpoint("block_sparse_moe", "switch_mlp",
+                                         {"w1": "gate_proj", "w2": "down_proj", "w3": "up_proj"})),
     Fixture("llama_q4", "llama",
             "4-bit affine (groups of 64), one layer at 8 bits, one left dense, as mlx_lm.convert writes it",
             LLAMA, quantize={"group_size": 64, "bits": 4,

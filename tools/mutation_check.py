@@ -110,6 +110,10 @@ MUTATIONS = [
     Mutation("gemma3n_uncapped_logits", "final_logit_softcapping read but not applied",
              [("gemma3n.yaml", "head: {tie: true, softcap: final_logit_softcapping}", "head: {tie: true}")],
              {"gemma3n"}),
+    Mutation("mixtral_unstacked_experts", "per-expert checkpoint tensors left unstacked",
+             [("mixtral.yaml", "weights:\n  stack_experts:\n    from: experts\n"
+               "    names: {w1: gate_proj, w2: down_proj, w3: up_proj}\n", "")],
+             {"mixtral_hf"}),
     Mutation("gemma3_plain_rmsnorm", "RMSNorm scaling by w instead of (1 + w)",
              [("gemma3.yaml", "norm: {kind: rms_one_plus, placement: sandwich}",
                "norm: {kind: rms, placement: sandwich}")],

@@ -135,3 +135,36 @@ public func splittingInterleavedGateUp(_ weights: [String: MLXArray]) -> [String
     }
     return out
 }
+
+/// Stacks per-expert tensors (`<layer>.<from>.<e>.<name>.<suffix>`, e = 0, 1, ...) into one tensor
+/// per projection (`<layer>.<into>.<names[name]>.<suffix>`), expert e at index e: the layout
+/// checkpoints keep experts in, turned into the stacked switch layers. Other keys pass unchanged.
+public func stackingExperts(
+    _ weights: [String: MLXArray], from: String, into: String, names: [String: String]
+) -> [String: MLXArray] {
+    var out: [String: MLXArray] = [:]
+    var groups: [String: [Int: MLXArray]] = [:]
+    let marker = "." + from + "."
+    for (key, value) in weights {
+        guard let range = key.range(of: marker) else {
+            out[key] = value
+            continue
+        }
+        let parts = key[range.upperBound...].split(separator: ".", maxSplits: 2).map(String.init)
+        guard parts.count == 3, let expert = Int(parts[0]), let target = names[parts[1]] else {
+            out[key] = value
+            continue
+        }
+        let stacked = "\(key[..<range.lowerBound]).\(into).\(target).\(parts[2])"
+        groups[stacked, default: [:]][expert] = value
+    }
+    for (key, experts) in groups {
+        // A missing expert leaves the group unstacked, so the strict load names what is missing.
+        guard experts.keys.sorted() == Array(0 ..< experts.count) else {
+            for (e, value) in experts { out["\(key).expert\(e)"] = value }
+            continue
+        }
+        out[key] = stacked((0 ..< experts.count).map { experts[$0]! }, axis: 0)
+    }
+    return out
+}
