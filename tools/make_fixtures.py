@@ -368,6 +368,8 @@ FIXTURES = [
             with_(MIXTRAL, num_experts_per_tok=3, rope_traditional=True),
             layout=per_expert_checkpoint("block_sparse_moe", "switch_mlp",
                                          {"w1": "gate_proj", "w2": "down_proj", "w3": "up_proj"})),
+    Fixture("mixtral_q8_sharded", "mixtral", "8-bit experts (quantized switch layers) in two shards",
+            MIXTRAL, quantize={"group_size": 32, "bits": 8}, shards=2),
     Fixture("llama_q4", "llama",
             "4-bit affine (groups of 64), one layer at 8 bits, one left dense, as mlx_lm.convert writes it",
             LLAMA, quantize={"group_size": 64, "bits": 4,
