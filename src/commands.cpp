@@ -12,6 +12,7 @@
 #include "load.h"
 #include "namer.h"
 #include "resolve.h"
+#include "schema.h"
 #include "vocabulary.h"
 
 namespace hf2swift {
@@ -411,6 +412,7 @@ int run_new(const Paths& paths, const std::string& name, const std::string& like
         }
         std::string path = (fs::path(paths.families) / (name + ".yaml")).string();
         std::string text =
+            schema::modeline() + "\n"
             "family: " + name + "\n"
             "swift_name: " + swift + "\n"
             "extends: " + like + "\n"
@@ -425,15 +427,35 @@ int run_new(const Paths& paths, const std::string& name, const std::string& like
             "# config:\n"
             "#   rope_theta: {type: float, default: 1000000}\n";
         if (sink.read(path)) fail(Location{path, 0, 0}, "", "file exists; not overwriting it");
+        // The scaffold must resolve among the existing families before it is written (a derived
+        // swift_name or description could still collide or overflow).
         Diagnostics diags;
+        std::vector<FamilyDocument> docs = set.documents;
+        docs.push_back(load_family(path, text, diags));
+        if (diags.empty()) resolve_families(docs, diags);
+        if (!diags.empty()) throw DiagnosticError(diags);
         write_outputs(sink, WritePlan{{OutputFile{path, text}}, ""}, false, diags);
         if (!diags.empty()) throw DiagnosticError(diags);
+        // The next commands name the directories given, so they can be pasted as printed.
+        const Paths standard;
+        std::string families = paths.families == standard.families ? "" : " --families " + paths.families;
+        std::string regen = "make regen";
+        if (!families.empty() || paths.out != standard.out) {
+            regen = "hf2swift generate" + families + (paths.out == standard.out ? "" : " --out " + paths.out);
+        }
+        std::vector<std::pair<std::string, std::string>> steps = {
+            {"hf2swift explain " + name + families, "every value, and where it comes from"},
+            {"$EDITOR " + path, "override what differs from " + like},
+            {regen, "writes " + (fs::path(paths.out) / namer::model_file_name(swift)).string()},
+            {"git diff " + paths.out + "/", "read the Swift it changed"},
+        };
+        size_t width = 0;
+        for (const auto& step : steps) width = std::max(width, step.first.size());
         out << "wrote " << path << "\n"
-            << "next:\n"
-            << "  hf2swift explain " << name << "    # every value, and where it comes from\n"
-            << "  $EDITOR " << path << "    # override what differs from " << like << "\n"
-            << "  make regen               # writes generated/" << swift << "Generated.swift\n"
-            << "  git diff generated/      # read the Swift it changed\n";
+            << "next:\n";
+        for (const auto& [command, why] : steps) {
+            out << "  " << command << std::string(width - command.size() + 2, ' ') << "# " << why << "\n";
+        }
         return kOk;
     });
 }

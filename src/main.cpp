@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "schema.h"
 
 namespace po = boost::program_options;
 using namespace hf2swift;
@@ -24,6 +25,7 @@ const char* kUsageText =
     "  ir FAMILY                        the intermediate model as JSON\n"
     "  detect CONFIG.json               which family serves a checkpoint, and what it would refuse\n"
     "  new NAME --like FAMILY           scaffold a family document that extends FAMILY\n"
+    "  schema                           the JSON Schema of family documents\n"
     "\n"
     "Run `hf2swift <verb> --help` for a verb's options. Exit codes: 0 success, 1 diagnostics,\n"
     "2 usage, 3 internal error.\n";
@@ -164,6 +166,20 @@ int verb(const std::string& name, const std::vector<std::string>& args) {
         if (family.empty() || like.empty()) return usage_error("new: NAME and --like FAMILY are required");
         return run_new(paths_from(p.vm), family, like, disk, std::cout, std::cerr);
     }
+    if (name == "schema") {
+        Parsed p = parse(args, o, pos);
+        if (p.help) {
+            print_help("schema",
+                       "Prints the JSON Schema (draft-07) of family documents, read off the vocabulary like\n"
+                       "families/README.md; `make regen` writes it to families/family.schema.json.",
+                       o);
+            return kOk;
+        }
+        return guarded(std::cerr, [] {
+            std::cout << schema::family_schema_text();
+            return kOk;
+        });
+    }
     return usage_error("unknown verb '" + name + "'");
 }
 
@@ -192,7 +208,7 @@ int top_level(const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
-    static const std::vector<std::string> verbs = {"generate", "list", "explain", "ir", "detect", "new"};
+    static const std::vector<std::string> verbs = {"generate", "list", "explain", "ir", "detect", "new", "schema"};
     try {
         if (!args.empty() && args[0].rfind("-", 0) != 0) {
             std::vector<std::string> rest(args.begin() + 1, args.end());

@@ -24,7 +24,7 @@ contains() { grep -qF -- "$2" <<<"$1" || fail "expected to find '$2' in: $1"; }
 # Version, help and usage errors.
 expect 0 "$bin" --version; contains "$out" "hf2swift 0.1.0"
 expect 0 "$bin" --help; contains "$out" "usage: hf2swift"
-for verb in generate list explain ir detect new; do
+for verb in generate list explain ir detect new schema; do
     expect 0 "$bin" "$verb" --help; contains "$out" "usage: hf2swift $verb"
 done
 expect 2 "$bin"
@@ -82,7 +82,7 @@ contains "$err" "use_sliding_window: true is refused (accepted: [false]): mlx-lm
 cp -r families "$tmp/families"
 expect 0 "$bin" new my_llama --like llama --families "$tmp/families"
 contains "$out" "wrote $tmp/families/my_llama.yaml"
-contains "$out" "make regen"
+contains "$out" "hf2swift generate --families $tmp/families"
 expect 1 "$bin" new my_llama --like llama --families "$tmp/families"; contains "$err" "already exists"
 expect 1 "$bin" new other --like lama --families "$tmp/families"; contains "$err" "did you mean 'llama'?"
 expect 1 "$bin" new Bad-Name --like llama --families "$tmp/families"; contains "$err" "must be lower_snake_case"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates everything derived from families/ and templates/: generated/, families/README.md and the
-# intermediate-model and explain goldens in tests/golden/. With --check it writes nothing and fails
-# (printing the diff) when anything is out of date.
+# Regenerates everything derived from families/, templates/ and the vocabulary: generated/,
+# families/README.md, families/family.schema.json and the intermediate-model, explain and `new` goldens
+# in tests/golden/. With --check it writes nothing and fails (printing the diff) when anything is out
+# of date.
 set -euo pipefail
 
 bin=$(realpath "$1")
@@ -27,6 +28,25 @@ mkdir -p tests/golden/ir tests/golden/explain
     "$bin" explain "$family" > "$scratch/explain-$family.txt"
     echo "tests/golden/explain/$family.txt $scratch/explain-$family.txt"
 done > "$scratch/pairs"
+
+# The JSON Schema of family documents, read off the vocabulary like families/README.md.
+"$bin" schema > "$scratch/family.schema.json"
+echo "families/family.schema.json $scratch/family.schema.json" >> "$scratch/pairs"
+
+# `hf2swift new` as a person runs it (the README's example), in a copy of families/: what it prints,
+# the document it writes, and what that document resolves to.
+mkdir -p "$scratch/new" tests/golden/new
+cp -r families "$scratch/new/families"
+(
+    cd "$scratch/new"
+    echo "\$ hf2swift new my_model --like llama"
+    "$bin" new my_model --like llama
+    echo "\$ cat families/my_model.yaml"
+    cat families/my_model.yaml
+    echo "\$ hf2swift explain my_model"
+    "$bin" explain my_model
+) > "$scratch/new.txt"
+echo "tests/golden/new/my_model.txt $scratch/new.txt" >> "$scratch/pairs"
 
 while read -r golden fresh; do
     if ! cmp -s "$golden" "$fresh" 2>/dev/null; then

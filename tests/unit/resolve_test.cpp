@@ -129,9 +129,9 @@ TEST_CASE("resolve: two families cannot claim one model_type or one swift_name")
                   claims);
     auto errors = error_lines(claims);
     REQUIRE(errors.size() == 2);
-    CHECK(errors[0] == "families/llama.yaml:6:15: error: model_types: model_type \"llama\" is also claimed by 'zeta'");
+    CHECK(errors[0] == "families/llama.yaml:7:15: error: model_types: model_type \"llama\" is also claimed by 'zeta'");
     CHECK(errors[1] == "families/zeta.yaml:5:15: error: model_types: model_type \"llama\" is also claimed by 'llama'");
-    CHECK(claims.items()[1].notes[0].loc.str() == "families/llama.yaml:6:15");
+    CHECK(claims.items()[1].notes[0].loc.str() == "families/llama.yaml:7:15");
 }
 
 TEST_CASE("resolve: bindings must name config fields of the right type") {
