@@ -19,7 +19,7 @@ HF2SWIFT := $(BUILD)/hf2swift
 VENV_PYTHON := .venv/bin/python
 
 .PHONY: deps build regen check test test-cmake test-meson test-asan clean venv fixtures check-fixtures \
-        swift-test api-contract mutation-check walkthrough fuzz bench
+        swift-test api-contract mutation-check walkthrough fuzz bench schema-test
 
 ## deps: install the Debian packages the engine needs (apt-get update runs only when something is missing)
 deps:
@@ -85,6 +85,11 @@ swift-test:
 api-contract:
 	bash tests/api_contract/run.sh
 
+## schema-test: families/family.schema.json and the engine agree: every family validates, and the bad
+## documents of tests/golden/errors one document shows are rejected by both (jsonschema, pinned venv)
+schema-test: build venv
+	$(VENV_PYTHON) tests/schema_test.py $(HF2SWIFT)
+
 ## fuzz: libFuzzer on family documents and templates for SECONDS (default 60); not part of test
 fuzz: deps
 	tools/fuzz.sh $(or $(SECONDS),60)
@@ -102,9 +107,11 @@ mutation-check: build
 walkthrough: build venv
 	python3 tests/walkthrough_test.py $(HF2SWIFT)
 
-## test: both builds with every test, the sanitizer build, the sync check, the Swift package, the
-## fixtures recomputed with mlx-lm, the API contract and the mutation check
-test: test-cmake test-meson test-asan check swift-test api-contract check-fixtures mutation-check walkthrough
+## test: both builds with every test, the sanitizer build, the sync check, the schema test, the Swift
+## package, the fixtures recomputed with mlx-lm, the API contract, the mutation check and the README's
+## walkthrough
+test: test-cmake test-meson test-asan check schema-test swift-test api-contract check-fixtures mutation-check \
+      walkthrough
 
 clean:
 	rm -rf $(BUILD) $(MESON_BUILD) $(ASAN_BUILD) swift/.build
