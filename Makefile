@@ -19,7 +19,7 @@ HF2SWIFT := $(BUILD)/hf2swift
 VENV_PYTHON := .venv/bin/python
 
 .PHONY: deps build regen check test test-cmake test-meson test-asan clean venv fixtures check-fixtures \
-        swift-test api-contract mutation-check walkthrough fuzz bench schema-test
+        swift-test api-contract mutation-check walkthrough fuzz bench schema-test hook-test install-hooks
 
 ## deps: install the Debian packages the engine needs (apt-get update runs only when something is missing)
 deps:
@@ -90,6 +90,14 @@ api-contract:
 schema-test: build venv
 	$(VENV_PYTHON) tests/schema_test.py $(HF2SWIFT)
 
+## install-hooks: a git pre-push hook that refuses a push unless `make check` passes on the commit
+install-hooks:
+	tools/install-hooks.sh
+
+## hook-test: in a scratch clone, the hook refuses stale generated/ and a broken build, accepts a regen
+hook-test:
+	bash tests/hook_test.sh
+
 ## fuzz: libFuzzer on family documents and templates for SECONDS (default 60); not part of test
 fuzz: deps
 	tools/fuzz.sh $(or $(SECONDS),60)
@@ -108,10 +116,10 @@ walkthrough: build venv
 	python3 tests/walkthrough_test.py $(HF2SWIFT)
 
 ## test: both builds with every test, the sanitizer build, the sync check, the schema test, the Swift
-## package, the fixtures recomputed with mlx-lm, the API contract, the mutation check and the README's
-## walkthrough
+## package, the fixtures recomputed with mlx-lm, the API contract, the mutation check, the README's
+## walkthrough and the push hook
 test: test-cmake test-meson test-asan check schema-test swift-test api-contract check-fixtures mutation-check \
-      walkthrough
+      walkthrough hook-test
 
 clean:
 	rm -rf $(BUILD) $(MESON_BUILD) $(ASAN_BUILD) swift/.build
