@@ -165,6 +165,7 @@ public:
             }
             if (partials.empty()) {
                 out.push_back(Line{line, origin});
+                ++lines_;
                 continue;
             }
             bool standalone = partials.size() == 1 && tags.size() == 1 &&
@@ -225,14 +226,28 @@ private:
             diags_.error(loc, "", "partial '" + t.name + "' includes itself: " + chain + file);
             return false;
         }
+        // Partials that include others several times over grow exponentially without a cycle;
+        // the budget stops that long before memory runs out. Real templates expand to hundreds.
+        if (lines_ > kMaxExpandedLines) {
+            if (!over_budget_) {
+                diags_.error(loc, "", "partial '" + t.name + "': the expanded template passes " +
+                                          std::to_string(kMaxExpandedLines) +
+                                          " lines; partials include each other too many times over");
+            }
+            over_budget_ = true;
+            return false;
+        }
         stack.push_back(file);
         out = expand(file, stack);
         stack.pop_back();
         return true;
     }
 
+    static constexpr size_t kMaxExpandedLines = 100000;
     const TemplateSet& set_;
     Diagnostics& diags_;
+    size_t lines_ = 0;
+    bool over_budget_ = false;
 };
 
 struct TNode {

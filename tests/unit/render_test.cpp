@@ -131,6 +131,19 @@ TEST_CASE("render: unknown and self-including partials are located") {
                                "_a.mustache -> _b.mustache -> _a.mustache");
 }
 
+TEST_CASE("render: partials that include each other many times over stop at a budget") {
+    // Each level includes the next twice: 2^20 lines with no cycle.
+    std::map<std::string, std::string> files{{"main.mustache", "{{>p0}}\n"}, {"_p20.mustache", "leaf\n"}};
+    for (int i = 0; i < 20; ++i) {
+        std::string next = "{{>p" + std::to_string(i + 1) + "}}\n";
+        files["_p" + std::to_string(i) + ".mustache"] = next + next;
+    }
+    Diagnostics d;
+    render(templates(files), ordered_json::object(), d);
+    REQUIRE(d.size() == 1);
+    CHECK(error_lines(d)[0].find("the expanded template passes 100000 lines") != std::string::npos);
+}
+
 TEST_CASE("render: output layout is checked") {
     Diagnostics d;
     check_output_layout("x.swift", "a  \n\n\nb\t\n" + std::string(101, 'c') + "\n&lt;\n", "t.mustache", d);
