@@ -19,7 +19,8 @@ HF2SWIFT := $(BUILD)/hf2swift
 VENV_PYTHON := .venv/bin/python
 
 .PHONY: deps build regen check test test-cmake test-meson test-asan clean venv fixtures check-fixtures \
-        swift-test api-contract mutation-check walkthrough fuzz bench schema-test hook-test install-hooks
+        swift-test api-contract mutation-check walkthrough fuzz bench schema-test hook-test install-hooks \
+        probe-config-keys
 
 ## deps: install the Debian packages the engine needs (apt-get update runs only when something is missing)
 deps:
@@ -58,22 +59,25 @@ test-asan: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir $(ASAN_BUILD) --output-on-failure -E swift_syntax
 
-## venv: the pinned Python environment (MLX, mlx-lm) that computes and checks every fixture
+## venv: the pinned Python environment (MLX, mlx-lm, torch, transformers) that computes and checks every fixture
 venv:
 	tools/venv.sh
 
-## fixtures: rebuild every fixture from MLX and mlx-lm (op, runtime, model, config facts)
+## fixtures: rebuild every fixture from MLX and mlx-lm (op, runtime, model, config facts) and from
+## transformers (model)
 fixtures: venv
 	$(VENV_PYTHON) tools/make_op_fixtures.py
 	$(VENV_PYTHON) tools/make_runtime_fixtures.py
 	$(VENV_PYTHON) tools/make_fixtures.py
+	$(VENV_PYTHON) tools/make_hf_fixtures.py
 	$(VENV_PYTHON) tools/make_config_facts.py
 
-## check-fixtures: recompute every committed fixture with MLX and mlx-lm and compare
+## check-fixtures: recompute every committed fixture with its oracle (MLX, mlx-lm, transformers) and compare
 check-fixtures: venv
 	$(VENV_PYTHON) tools/make_op_fixtures.py --check
 	$(VENV_PYTHON) tools/make_runtime_fixtures.py --check
 	$(VENV_PYTHON) tools/make_fixtures.py --check
+	$(VENV_PYTHON) tools/make_hf_fixtures.py --check
 	$(VENV_PYTHON) tools/make_config_facts.py --check
 
 ## swift-test: build the Swift package (reference MLX, runtime, generated models) and run its tests
@@ -106,6 +110,12 @@ fuzz: deps
 bench: build
 	tools/bench.sh $(HF2SWIFT)
 
+## probe-config-keys: every config key a family leaves unread (ignored, inert, taken from elsewhere) set to
+## a value transformers honours leaves transformers' logits unchanged; detect knows every key of every
+## transformers fixture's config
+probe-config-keys: build venv
+	$(VENV_PYTHON) tools/probe_config_keys.py $(HF2SWIFT)
+
 ## mutation-check: real modelling mistakes must fail exactly the fixtures they affect
 mutation-check: build
 	python3 tools/mutation_check.py $(HF2SWIFT)
@@ -116,10 +126,10 @@ walkthrough: build venv
 	python3 tests/walkthrough_test.py $(HF2SWIFT)
 
 ## test: both builds with every test, the sanitizer build, the sync check, the schema test, the Swift
-## package, the fixtures recomputed with mlx-lm, the API contract, the mutation check, the README's
-## walkthrough and the push hook
-test: test-cmake test-meson test-asan check schema-test swift-test api-contract check-fixtures mutation-check \
-      walkthrough hook-test
+## package, the API contract, the fixtures recomputed with both oracles, the config-key probe, the
+## mutation check, the README's walkthrough and the push hook
+test: test-cmake test-meson test-asan check schema-test swift-test api-contract check-fixtures probe-config-keys \
+      mutation-check walkthrough hook-test
 
 clean:
 	rm -rf $(BUILD) $(MESON_BUILD) $(ASAN_BUILD) swift/.build

@@ -16,12 +16,6 @@ import MLXNN
 // MARK: - Configuration
 
 /// A ernie4_5 checkpoint's `config.json` (its `text_config`, when nested).
-///
-/// Keys this configuration deliberately does not read:
-/// - `rope_parameters`:
-///   mlx-lm's ernie4_5 reads rope_theta only.
-/// - `rope_scaling`:
-///   mlx-lm's ernie4_5 applies no RoPE scaling.
 public struct Ernie45Configuration: Decodable, Sendable {
     public let hiddenSize: Int
     public let hiddenLayers: Int
@@ -32,7 +26,12 @@ public struct Ernie45Configuration: Decodable, Sendable {
     public let rmsNormEps: Float
     public let vocabularySize: Int
     public let maxPositionEmbeddings: Int
+    /// The pre-extension context; overrides the one inside the RoPE scaling.
+    public let originalMaxPositionEmbeddings: Int?
+    /// Where transformers-5 configs keep rope_theta and the RoPE scaling.
+    public let ropeParameters: RoPEParameters?
     public let ropeTheta: Float
+    public let ropeScaling: RoPEScaling?
     public let tieWordEmbeddings: Bool
     /// Bias on every attention and MLP projection.
     public let useBias: Bool
@@ -47,7 +46,10 @@ public struct Ernie45Configuration: Decodable, Sendable {
         case rmsNormEps = "rms_norm_eps"
         case vocabularySize = "vocab_size"
         case maxPositionEmbeddings = "max_position_embeddings"
+        case originalMaxPositionEmbeddings = "original_max_position_embeddings"
+        case ropeParameters = "rope_parameters"
         case ropeTheta = "rope_theta"
+        case ropeScaling = "rope_scaling"
         case tieWordEmbeddings = "tie_word_embeddings"
         case hiddenAct = "hidden_act"
         case useBias = "use_bias"
@@ -67,13 +69,35 @@ public struct Ernie45Configuration: Decodable, Sendable {
         rmsNormEps = try container.decode(Float.self, forKey: .rmsNormEps)
         vocabularySize = try container.decode(Int.self, forKey: .vocabularySize)
         maxPositionEmbeddings = try container.decode(Int.self, forKey: .maxPositionEmbeddings)
-        ropeTheta = try container.decode(Float.self, forKey: .ropeTheta)
+        originalMaxPositionEmbeddings =
+            try container.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
+        ropeParameters =
+            try container.decodeIfPresent(RoPEParameters.self, forKey: .ropeParameters)
+        ropeTheta =
+            try container.decodeIfPresent(
+                Float.self, forKey: .ropeTheta,
+                agreeingWith: ropeParameters?.ropeTheta,
+                at: "rope_parameters.rope_theta")
+            ?? container.missing(.ropeTheta)
+        ropeScaling =
+            try container.decodeIfPresent(
+                RoPEScaling.self, forKey: .ropeScaling,
+                agreeingWith: ropeParameters?.scaling,
+                at: "rope_parameters.scaling")
         tieWordEmbeddings = try container.decode(Bool.self, forKey: .tieWordEmbeddings)
         useBias = try container.decode(Bool.self, forKey: .useBias)
 
         try container.expect(
             .hiddenAct, in: ["silu"],
-            because: "the MLP is SwiGLU; mlx-lm never reads hidden_act")
+            because: "the MLP gate is SwiGLU (silu); other activations are not supported")
+        try RoPEScaling.validate(
+            ropeScaling, key: CodingKeys.ropeScaling.stringValue,
+            supported: [.linear, .llama3, .yarn, .longrope],
+            originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
+            rotaryDimensions: headDim)
+        try RoPEParameters.validate(
+            ropeParameters, key: CodingKeys.ropeParameters.stringValue,
+            perLayerType: false, partialRotation: false)
     }
 }
 
@@ -107,9 +131,9 @@ final class Ernie45Attention: Module {
         let rotated = headDim
         rope = initializeRoPE(
             dimensions: rotated, base: args.ropeTheta,
-            traditional: true, scaling: nil,
+            traditional: true, scaling: args.ropeScaling,
             maxPositionEmbeddings: args.maxPositionEmbeddings,
-            originalMaxPositionEmbeddings: nil)
+            originalMaxPositionEmbeddings: args.originalMaxPositionEmbeddings)
     }
 
     func callAsFunction(

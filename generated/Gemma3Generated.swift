@@ -18,8 +18,8 @@ import MLXNN
 /// A gemma3 checkpoint's `config.json` (its `text_config`, when nested).
 ///
 /// Keys this configuration deliberately does not read:
-/// - `tie_word_embeddings`:
-///   the checkpoint decides; without lm_head.weight the embedding is the head.
+/// - `_sliding_window_pattern`:
+///   transformers writes it beside layer_types and never reads it back.
 /// - `cache_implementation`:
 ///   a generation hint; the caches follow the layer schedule.
 public struct Gemma3Configuration: Decodable, Sendable {
@@ -32,10 +32,15 @@ public struct Gemma3Configuration: Decodable, Sendable {
     public let rmsNormEps: Float
     public let vocabularySize: Int
     public let maxPositionEmbeddings: Int
+    /// The pre-extension context; overrides the one inside the RoPE scaling.
+    public let originalMaxPositionEmbeddings: Int?
     /// Where transformers-5 configs keep rope_theta and the RoPE scaling.
     public let ropeParameters: RoPEParameters?
     public let ropeTheta: Float
+    /// Scaling of the full-attention layers; sliding layers rotate unscaled.
     public let ropeScaling: RoPEScaling?
+    /// The embedding is the head; a checkpoint lm_head.weight is dropped.
+    public let tieWordEmbeddings: Bool
     /// The RoPE base of sliding-window layers.
     public let ropeLocalBaseFreq: Float
     /// The softmax scale is 1 / sqrt(queryPreAttnScalar).
@@ -43,7 +48,7 @@ public struct Gemma3Configuration: Decodable, Sendable {
     public let slidingWindow: Int
     /// Every slidingWindowPattern-th layer attends globally; others slide.
     public let slidingWindowPattern: Int
-    /// Derived from slidingWindowPattern, as in mlx-lm; never read.
+    /// Per-layer attention; without it, derived from slidingWindowPattern.
     public let layerTypes: [AttentionLayerType]
 
     enum CodingKeys: String, CodingKey {
@@ -56,18 +61,22 @@ public struct Gemma3Configuration: Decodable, Sendable {
         case rmsNormEps = "rms_norm_eps"
         case vocabularySize = "vocab_size"
         case maxPositionEmbeddings = "max_position_embeddings"
+        case originalMaxPositionEmbeddings = "original_max_position_embeddings"
         case ropeParameters = "rope_parameters"
         case ropeTheta = "rope_theta"
         case ropeScaling = "rope_scaling"
+        case tieWordEmbeddings = "tie_word_embeddings"
         case hiddenAct = "hidden_act"
         case ropeLocalBaseFreq = "rope_local_base_freq"
         case queryPreAttnScalar = "query_pre_attn_scalar"
         case slidingWindow = "sliding_window"
         case slidingWindowPattern = "sliding_window_pattern"
+        case layerTypes = "layer_types"
         case attentionBias = "attention_bias"
         case hiddenActivation = "hidden_activation"
         case attnLogitSoftcapping = "attn_logit_softcapping"
         case finalLogitSoftcapping = "final_logit_softcapping"
+        case useBidirectionalAttention = "use_bidirectional_attention"
     }
 
     public init(from decoder: Decoder) throws {
@@ -99,17 +108,29 @@ public struct Gemma3Configuration: Decodable, Sendable {
         maxPositionEmbeddings =
             try container.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings)
             ?? 32_768
+        originalMaxPositionEmbeddings =
+            try container.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
         ropeParameters =
             try container.decodeIfPresent(RoPEParameters.self, forKey: .ropeParameters)
         ropeTheta =
-            try container.decodeIfPresent(Float.self, forKey: .ropeTheta)
-            ?? ropeParameters?.ropeTheta
+            try container.decodeIfPresent(
+                Float.self, forKey: .ropeTheta,
+                agreeingWith: ropeParameters?.fullAttention?.ropeTheta,
+                at: "rope_parameters.full_attention.rope_theta")
             ?? 1_000_000
         ropeScaling =
-            try container.decodeIfPresent(RoPEScaling.self, forKey: .ropeScaling)
-            ?? ropeParameters?.scaling
+            try container.decodeIfPresent(
+                RoPEScaling.self, forKey: .ropeScaling,
+                agreeingWith: ropeParameters?.fullAttention?.scaling,
+                at: "rope_parameters.full_attention.scaling")
+        tieWordEmbeddings =
+            try container.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings)
+            ?? true
         ropeLocalBaseFreq =
-            try container.decodeIfPresent(Float.self, forKey: .ropeLocalBaseFreq)
+            try container.decodeIfPresent(
+                Float.self, forKey: .ropeLocalBaseFreq,
+                agreeingWith: ropeParameters?.slidingAttention?.ropeTheta,
+                at: "rope_parameters.sliding_attention.rope_theta")
             ?? 10_000
         queryPreAttnScalar =
             try container.decodeIfPresent(Float.self, forKey: .queryPreAttnScalar)
@@ -120,8 +141,10 @@ public struct Gemma3Configuration: Decodable, Sendable {
         slidingWindowPattern =
             try container.decodeIfPresent(Int.self, forKey: .slidingWindowPattern)
             ?? 6
-        layerTypes = ConfigDefaults.globalEveryNth(
-            layers: hiddenLayers, pattern: slidingWindowPattern)
+        layerTypes =
+            try container.decodeIfPresent([AttentionLayerType].self, forKey: .layerTypes)
+            ?? ConfigDefaults.globalEveryNth(
+                layers: hiddenLayers, pattern: slidingWindowPattern)
 
         try container.expect(
             .hiddenAct, in: ["gelu_pytorch_tanh"],
@@ -134,14 +157,21 @@ public struct Gemma3Configuration: Decodable, Sendable {
             because: "the MLP gate is the tanh approximation of GELU")
         try container.refuse(
             .attnLogitSoftcapping,
-            because: "mlx-lm's gemma3 does not cap attention logits")
+            because: "capping attention logits is not supported")
         try container.refuse(
             .finalLogitSoftcapping,
-            because: "mlx-lm's gemma3 does not cap the output logits")
+            because: "capping the output logits is not supported")
+        try container.expect(
+            .useBidirectionalAttention, in: [false],
+            because: "the text model attends causally")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
             supported: [.linear, .llama3, .yarn, .longrope],
+            originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
             rotaryDimensions: headDim)
+        try RoPEParameters.validate(
+            ropeParameters, key: CodingKeys.ropeParameters.stringValue,
+            perLayerType: true, partialRotation: false)
         try validateSlidingWindow(
             layerTypes: layerTypes, slidingWindow: slidingWindow,
             layers: hiddenLayers)
@@ -192,7 +222,7 @@ final class Gemma3Attention: Module {
             dimensions: rotated, base: args.ropeTheta,
             traditional: false, scaling: args.ropeScaling,
             maxPositionEmbeddings: args.maxPositionEmbeddings,
-            originalMaxPositionEmbeddings: nil)
+            originalMaxPositionEmbeddings: args.originalMaxPositionEmbeddings)
     }
 
     func callAsFunction(
@@ -296,7 +326,7 @@ public final class Gemma3ModelInner: Module {
 
     func callAsFunction(_ inputs: MLXArray, cache: [KVCache]? = nil) -> MLXArray {
         var h = embedTokens(inputs)
-        h = scaleEmbedding(h, hiddenSize: args.hiddenSize, roundToBFloat16: true)
+        h = scaleEmbedding(h, hiddenSize: args.hiddenSize)
 
         // One mask per attention kind, each sized by the cache of the first layer of that kind.
         let masks = createAttentionMasks(
@@ -316,18 +346,20 @@ public final class Gemma3Model: Module, LLMModel {
     public let model: Gemma3ModelInner
     let args: Gemma3Configuration
 
-    @ModuleInfo(key: "lm_head") var lmHead: Linear
+    @ModuleInfo(key: "lm_head") var lmHead: Linear?
 
     public init(_ args: Gemma3Configuration) {
         self.args = args
         vocabularySize = args.vocabularySize
         model = Gemma3ModelInner(args)
-        _lmHead.wrappedValue = Linear(args.hiddenSize, args.vocabularySize, bias: false)
+        if !args.tieWordEmbeddings {
+            _lmHead.wrappedValue = Linear(args.hiddenSize, args.vocabularySize, bias: false)
+        }
     }
 
     public func callAsFunction(_ inputs: MLXArray, cache: [KVCache]?) -> MLXArray {
         let out = model(inputs, cache: cache)
-        let logits = lmHead(out)
+        let logits = lmHead.map { $0(out) } ?? model.embedTokens.asLinear(out)
         return logits
     }
 
@@ -338,15 +370,12 @@ public final class Gemma3Model: Module, LLMModel {
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).
     public func sanitize(weights: [String: MLXArray]) -> [String: MLXArray] {
-        // Without an lm_head in the checkpoint, the head is the embedding.
-        let kept = removingWeights(weights, matching: Self.droppedWeights)
-        return tyingHead(kept, to: "model.embed_tokens")
+        let tiedHead = lmHead == nil ? ["lm_head.*"] : []
+        return removingWeights(weights, matching: Self.droppedWeights + tiedHead)
     }
 
     /// Checkpoint keys that `sanitize(weights:)` drops (`*` matches any run of characters).
     static let droppedWeights: [String] = [
-        "*.self_attn.rotary_emb.inv_freq",
-        "vision_tower.*",
-        "multi_modal_projector.*",
+        "*.self_attn.rotary_emb.inv_freq"
     ]
 }

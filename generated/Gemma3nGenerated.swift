@@ -18,14 +18,10 @@ import MLXNN
 /// A gemma3n checkpoint's `config.json` (its `text_config`, when nested).
 ///
 /// Keys this configuration deliberately does not read:
-/// - `rope_parameters`:
-///   mlx-lm's gemma3n reads rope_theta and rope_local_base_freq.
-/// - `rope_scaling`:
-///   mlx-lm's gemma3n applies no RoPE scaling.
-/// - `tie_word_embeddings`:
-///   gemma3n's head is always the embedding.
+/// - `altup_coef_clip`:
+///   transformers clips the AltUp coefficients while training only.
 /// - `query_pre_attn_scalar`:
-///   mlx-lm's gemma3n scales attention by 1.
+///   gemma3n scales attention by 1 whatever the key says.
 /// - `altup_lr_multiplier`:
 ///   a training setting.
 public struct Gemma3nConfiguration: Decodable, Sendable {
@@ -39,8 +35,15 @@ public struct Gemma3nConfiguration: Decodable, Sendable {
     public let rmsNormEps: Float
     public let vocabularySize: Int
     public let maxPositionEmbeddings: Int?
+    /// The pre-extension context; overrides the one inside the RoPE scaling.
+    public let originalMaxPositionEmbeddings: Int?
+    /// Where transformers-5 configs keep rope_theta and the RoPE scaling.
+    public let ropeParameters: RoPEParameters?
     /// The RoPE base of full-attention layers.
     public let ropeTheta: Float
+    /// No scaling is applied; any stated scaling is refused.
+    public let ropeScaling: RoPEScaling?
+    public let tieWordEmbeddings: Bool
     /// The RoPE base of sliding-window layers.
     public let ropeLocalBaseFreq: Float
     public let slidingWindow: Int
@@ -53,8 +56,6 @@ public struct Gemma3nConfiguration: Decodable, Sendable {
     public let altupNumInputs: Int
     /// The stream each layer computes on.
     public let altupActiveIdx: Int
-    /// AltUp coefficients are clipped to this magnitude; nil leaves them.
-    public let altupCoefClip: Float?
     public let altupCorrectScale: Bool
     public let laurelRank: Int
     /// Per layer, the fraction of gate activations the sparse GELU cuts.
@@ -72,7 +73,11 @@ public struct Gemma3nConfiguration: Decodable, Sendable {
         case rmsNormEps = "rms_norm_eps"
         case vocabularySize = "vocab_size"
         case maxPositionEmbeddings = "max_position_embeddings"
+        case originalMaxPositionEmbeddings = "original_max_position_embeddings"
+        case ropeParameters = "rope_parameters"
         case ropeTheta = "rope_theta"
+        case ropeScaling = "rope_scaling"
+        case tieWordEmbeddings = "tie_word_embeddings"
         case hiddenAct = "hidden_act"
         case ropeLocalBaseFreq = "rope_local_base_freq"
         case slidingWindow = "sliding_window"
@@ -82,7 +87,6 @@ public struct Gemma3nConfiguration: Decodable, Sendable {
         case hiddenSizePerLayerInput = "hidden_size_per_layer_input"
         case altupNumInputs = "altup_num_inputs"
         case altupActiveIdx = "altup_active_idx"
-        case altupCoefClip = "altup_coef_clip"
         case altupCorrectScale = "altup_correct_scale"
         case laurelRank = "laurel_rank"
         case activationSparsityPattern = "activation_sparsity_pattern"
@@ -103,8 +107,30 @@ public struct Gemma3nConfiguration: Decodable, Sendable {
         vocabularySize = try container.decode(Int.self, forKey: .vocabularySize)
         maxPositionEmbeddings =
             try container.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings)
-        ropeTheta = try container.decode(Float.self, forKey: .ropeTheta)
-        ropeLocalBaseFreq = try container.decode(Float.self, forKey: .ropeLocalBaseFreq)
+        originalMaxPositionEmbeddings =
+            try container.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
+        ropeParameters =
+            try container.decodeIfPresent(RoPEParameters.self, forKey: .ropeParameters)
+        ropeTheta =
+            try container.decodeIfPresent(
+                Float.self, forKey: .ropeTheta,
+                agreeingWith: ropeParameters?.fullAttention?.ropeTheta,
+                at: "rope_parameters.full_attention.rope_theta")
+            ?? container.missing(.ropeTheta)
+        ropeScaling =
+            try container.decodeIfPresent(
+                RoPEScaling.self, forKey: .ropeScaling,
+                agreeingWith: ropeParameters?.fullAttention?.scaling,
+                at: "rope_parameters.full_attention.scaling")
+        tieWordEmbeddings =
+            try container.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings)
+            ?? true
+        ropeLocalBaseFreq =
+            try container.decodeIfPresent(
+                Float.self, forKey: .ropeLocalBaseFreq,
+                agreeingWith: ropeParameters?.slidingAttention?.ropeTheta,
+                at: "rope_parameters.sliding_attention.rope_theta")
+            ?? container.missing(.ropeLocalBaseFreq)
         slidingWindow = try container.decode(Int.self, forKey: .slidingWindow)
         layerTypes = try container.decode([AttentionLayerType].self, forKey: .layerTypes)
         numKvSharedLayers = try container.decode(Int.self, forKey: .numKvSharedLayers)
@@ -112,8 +138,6 @@ public struct Gemma3nConfiguration: Decodable, Sendable {
         hiddenSizePerLayerInput = try container.decode(Int.self, forKey: .hiddenSizePerLayerInput)
         altupNumInputs = try container.decode(Int.self, forKey: .altupNumInputs)
         altupActiveIdx = try container.decode(Int.self, forKey: .altupActiveIdx)
-        altupCoefClip =
-            try container.decodeIfPresent(Float.self, forKey: .altupCoefClip)
         altupCorrectScale = try container.decode(Bool.self, forKey: .altupCorrectScale)
         laurelRank = try container.decode(Int.self, forKey: .laurelRank)
         activationSparsityPattern =
@@ -130,6 +154,14 @@ public struct Gemma3nConfiguration: Decodable, Sendable {
         try container.expect(
             .hiddenActivation, in: ["gelu_pytorch_tanh"],
             because: "the MLP gate is the tanh approximation of GELU")
+        try RoPEScaling.validate(
+            ropeScaling, key: CodingKeys.ropeScaling.stringValue,
+            supported: [],
+            originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
+            rotaryDimensions: headDim)
+        try RoPEParameters.validate(
+            ropeParameters, key: CodingKeys.ropeParameters.stringValue,
+            perLayerType: true, partialRotation: false)
         try validateSlidingWindow(
             layerTypes: layerTypes, slidingWindow: slidingWindow,
             layers: hiddenLayers)
@@ -151,12 +183,13 @@ final class Gemma3nAttention: Module {
     let scale: Float
 
     @ModuleInfo(key: "q_proj") var wq: Linear
-    @ModuleInfo(key: "k_proj") var wk: Linear
-    @ModuleInfo(key: "v_proj") var wv: Linear
+    /// Nil on a layer that attends over an earlier layer's keys and values.
+    @ModuleInfo(key: "k_proj") var wk: Linear?
+    @ModuleInfo(key: "v_proj") var wv: Linear?
     @ModuleInfo(key: "o_proj") var wo: Linear
 
     @ModuleInfo(key: "q_norm") var qNorm: RMSNorm
-    @ModuleInfo(key: "k_norm") var kNorm: RMSNorm
+    @ModuleInfo(key: "k_norm") var kNorm: RMSNorm?
 
     let rope: RoPELayer
 
@@ -170,11 +203,14 @@ final class Gemma3nAttention: Module {
         scale = 1
 
         _wq.wrappedValue = Linear(dim, heads * headDim, bias: false)
-        _wk.wrappedValue = Linear(dim, kvHeads * headDim, bias: false)
-        _wv.wrappedValue = Linear(dim, kvHeads * headDim, bias: false)
         _wo.wrappedValue = Linear(heads * headDim, dim, bias: false)
         _qNorm.wrappedValue = RMSNorm(dimensions: headDim, eps: args.rmsNormEps)
-        _kNorm.wrappedValue = RMSNorm(dimensions: headDim, eps: args.rmsNormEps)
+        // The last layers reuse earlier layers' keys and values, so they project none of their own.
+        if layer < args.hiddenLayers - args.numKvSharedLayers {
+            _wk.wrappedValue = Linear(dim, kvHeads * headDim, bias: false)
+            _wv.wrappedValue = Linear(dim, kvHeads * headDim, bias: false)
+            _kNorm.wrappedValue = RMSNorm(dimensions: headDim, eps: args.rmsNormEps)
+        }
 
         let rotated = headDim
         // Sliding-window layers rotate with their own base and no scaling.
@@ -186,9 +222,9 @@ final class Gemma3nAttention: Module {
         }
         rope = initializeRoPE(
             dimensions: rotated, base: args.ropeTheta,
-            traditional: false, scaling: nil,
+            traditional: false, scaling: args.ropeScaling,
             maxPositionEmbeddings: nil,
-            originalMaxPositionEmbeddings: nil)
+            originalMaxPositionEmbeddings: args.originalMaxPositionEmbeddings)
     }
 
     func callAsFunction(
@@ -196,25 +232,26 @@ final class Gemma3nAttention: Module {
         offset: Int, shared: KeysAndValues?
     ) -> (output: MLXArray, keysAndValues: KeysAndValues) {
         let (B, L) = (x.dim(0), x.dim(1))
-
         var queries = wq(x)
-        var keys = wk(x)
-        var values = wv(x)
-
-        // The norms act on each head, so they come before the heads move to axis 1.
         queries = qNorm(queries.reshaped(B, L, args.attentionHeads, -1)).transposed(0, 2, 1, 3)
-        keys = kNorm(keys.reshaped(B, L, args.kvHeads, -1)).transposed(0, 2, 1, 3)
-        values = rmsNormWithoutScale(values.reshaped(B, L, args.kvHeads, -1), eps: args.rmsNormEps)
-            .transposed(0, 2, 1, 3)
-
         queries = rope(queries, offset: offset)
-        keys = rope(keys, offset: offset)
 
         // A sharing layer attends over its source layer's keys and values from this same step.
+        var keys: MLXArray
+        var values: MLXArray
         if let shared {
             (keys, values) = shared
-        } else if let cache {
-            (keys, values) = cache.update(keys: keys, values: values)
+        } else {
+            guard let wk, let wv, let kNorm else {
+                preconditionFailure("a sharing layer was called without its source")
+            }
+            keys = kNorm(wk(x).reshaped(B, L, args.kvHeads, -1)).transposed(0, 2, 1, 3)
+            values = wv(x).reshaped(B, L, args.kvHeads, -1)
+            values = rmsNormWithoutScale(values, eps: args.rmsNormEps).transposed(0, 2, 1, 3)
+            keys = rope(keys, offset: offset)
+            if let cache {
+                (keys, values) = cache.update(keys: keys, values: values)
+            }
         }
         let output = MLXFast.scaledDotProductAttention(
             queries: queries, keys: keys, values: values, scale: scale, mask: mask
@@ -280,8 +317,7 @@ final class Gemma3nDecoderLayer: Module {
         _preFeedforwardLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
         _postFeedforwardLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
         _altUp.wrappedValue = AltUp(
-            hiddenSize: dim, streams: args.altupNumInputs, active: args.altupActiveIdx,
-            coefficientClip: args.altupCoefClip, eps: eps)
+            hiddenSize: dim, streams: args.altupNumInputs, active: args.altupActiveIdx, eps: eps)
         _laurel.wrappedValue = Laurel(hiddenSize: dim, rank: args.laurelRank, eps: eps)
         let width = args.hiddenSizePerLayerInput
         _perLayerInputGate.wrappedValue = Linear(dim, width, bias: false)
@@ -360,7 +396,7 @@ public final class Gemma3nModelInner: Module {
 
     func callAsFunction(_ inputs: MLXArray, cache: [KVCache]? = nil) -> MLXArray {
         var h = embedTokens(inputs)
-        h = scaleEmbedding(h, hiddenSize: args.hiddenSize, roundToBFloat16: false)
+        h = scaleEmbedding(h, hiddenSize: args.hiddenSize)
 
         let perLayer = perLayerInputs(
             tokens: inputs, h: h, embedding: embedTokensPerLayer,
@@ -392,15 +428,20 @@ public final class Gemma3nModel: Module, LLMModel {
     public let model: Gemma3nModelInner
     let args: Gemma3nConfiguration
 
+    @ModuleInfo(key: "lm_head") var lmHead: Linear?
+
     public init(_ args: Gemma3nConfiguration) {
         self.args = args
         vocabularySize = args.vocabularySize
         model = Gemma3nModelInner(args)
+        if !args.tieWordEmbeddings {
+            _lmHead.wrappedValue = Linear(args.hiddenSize, args.vocabularySize, bias: false)
+        }
     }
 
     public func callAsFunction(_ inputs: MLXArray, cache: [KVCache]?) -> MLXArray {
         let out = model(inputs, cache: cache)
-        let logits = model.embedTokens.asLinear(out)
+        let logits = lmHead.map { $0(out) } ?? model.embedTokens.asLinear(out)
         guard let cap = args.finalLogitSoftcapping else { return logits }
         return softcapped(logits, cap: cap)
     }
@@ -415,15 +456,15 @@ public final class Gemma3nModel: Module, LLMModel {
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).
     public func sanitize(weights: [String: MLXArray]) -> [String: MLXArray] {
-        return removingWeights(weights, matching: Self.droppedWeights + ["lm_head.*"])
+        // Converted checkpoints may still hold the sharing layers' unused key and value weights.
+        let weights = droppingSharedKeysAndValues(
+            weights, firstShared: args.hiddenLayers - args.numKvSharedLayers)
+        let tiedHead = lmHead == nil ? ["lm_head.*"] : []
+        return removingWeights(weights, matching: Self.droppedWeights + tiedHead)
     }
 
     /// Checkpoint keys that `sanitize(weights:)` drops (`*` matches any run of characters).
     static let droppedWeights: [String] = [
-        "*.self_attn.rotary_emb.inv_freq",
-        "model.vision_tower.*",
-        "model.audio_tower.*",
-        "model.embed_audio.*",
-        "model.embed_vision.*",
+        "*.self_attn.rotary_emb.inv_freq"
     ]
 }

@@ -19,9 +19,9 @@ import MLXNN
 ///
 /// Keys this configuration deliberately does not read:
 /// - `max_position_embeddings`:
-///   mlx-lm's gpt_oss builds its RoPE without it.
+///   YaRN's original context is the one inside the RoPE scaling.
 /// - `experts_per_token`:
-///   mlx-lm's gpt_oss reads num_experts_per_tok.
+///   the experts each token uses are num_experts_per_tok.
 /// - `initial_context_length`:
 ///   rope_scaling carries the original context length.
 /// - `output_router_logits`:
@@ -37,6 +37,8 @@ public struct GptOSSConfiguration: Decodable, Sendable {
     public let headDim: Int
     public let rmsNormEps: Float
     public let vocabularySize: Int
+    /// The pre-extension context; overrides the one inside the RoPE scaling.
+    public let originalMaxPositionEmbeddings: Int?
     /// Where transformers-5 configs keep rope_theta and the RoPE scaling.
     public let ropeParameters: RoPEParameters?
     public let ropeTheta: Float
@@ -58,6 +60,7 @@ public struct GptOSSConfiguration: Decodable, Sendable {
         case headDim = "head_dim"
         case rmsNormEps = "rms_norm_eps"
         case vocabularySize = "vocab_size"
+        case originalMaxPositionEmbeddings = "original_max_position_embeddings"
         case ropeParameters = "rope_parameters"
         case ropeTheta = "rope_theta"
         case ropeScaling = "rope_scaling"
@@ -69,6 +72,7 @@ public struct GptOSSConfiguration: Decodable, Sendable {
         case layerTypes = "layer_types"
         case attentionBias = "attention_bias"
         case swigluLimit = "swiglu_limit"
+        case swigluAlpha = "swiglu_alpha"
     }
 
     public init(from decoder: Decoder) throws {
@@ -97,15 +101,21 @@ public struct GptOSSConfiguration: Decodable, Sendable {
         vocabularySize =
             try container.decodeIfPresent(Int.self, forKey: .vocabularySize)
             ?? 201_088
+        originalMaxPositionEmbeddings =
+            try container.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
         ropeParameters =
             try container.decodeIfPresent(RoPEParameters.self, forKey: .ropeParameters)
         ropeTheta =
-            try container.decodeIfPresent(Float.self, forKey: .ropeTheta)
-            ?? ropeParameters?.ropeTheta
+            try container.decodeIfPresent(
+                Float.self, forKey: .ropeTheta,
+                agreeingWith: ropeParameters?.ropeTheta,
+                at: "rope_parameters.rope_theta")
             ?? 150_000
         ropeScaling =
-            try container.decodeIfPresent(RoPEScaling.self, forKey: .ropeScaling)
-            ?? ropeParameters?.scaling
+            try container.decodeIfPresent(
+                RoPEScaling.self, forKey: .ropeScaling,
+                agreeingWith: ropeParameters?.scaling,
+                at: "rope_parameters.scaling")
         numLocalExperts =
             try container.decodeIfPresent(Int.self, forKey: .numLocalExperts)
             ?? 128
@@ -125,17 +135,24 @@ public struct GptOSSConfiguration: Decodable, Sendable {
             because: "gpt_oss always has its own lm_head")
         try container.expect(
             .hiddenAct, in: ["silu"],
-            because: "the MLP is SwiGLU; mlx-lm never reads hidden_act")
+            because: "the MLP gate is SwiGLU (silu); other activations are not supported")
         try container.expect(
             .attentionBias, in: [true],
             because: "gpt_oss always has attention biases")
         try container.expect(
             .swigluLimit, in: [7],
-            because: "mlx-lm's gpt_oss clamps its SwiGLU at 7")
+            because: "the experts' SwiGLU is clamped at 7")
+        try container.expect(
+            .swigluAlpha, in: [1.702],
+            because: "the experts' SwiGLU gates with sigmoid(1.702 x)")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
             supported: [.linear, .llama3, .yarn],
+            originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
             rotaryDimensions: headDim)
+        try RoPEParameters.validate(
+            ropeParameters, key: CodingKeys.ropeParameters.stringValue,
+            perLayerType: false, partialRotation: false)
         try validateSlidingWindow(
             layerTypes: layerTypes, slidingWindow: slidingWindow,
             layers: hiddenLayers)
@@ -178,7 +195,7 @@ final class GptOSSAttention: Module {
             dimensions: rotated, base: args.ropeTheta,
             traditional: false, scaling: args.ropeScaling,
             maxPositionEmbeddings: nil,
-            originalMaxPositionEmbeddings: nil)
+            originalMaxPositionEmbeddings: args.originalMaxPositionEmbeddings)
     }
 
     func callAsFunction(

@@ -16,24 +16,22 @@ import MLXNN
 // MARK: - Configuration
 
 /// A helium checkpoint's `config.json` (its `text_config`, when nested).
-///
-/// Keys this configuration deliberately does not read:
-/// - `rope_parameters`:
-///   mlx-lm's helium reads rope_theta only.
-/// - `rope_scaling`:
-///   mlx-lm's helium applies no RoPE scaling.
 public struct HeliumConfiguration: Decodable, Sendable {
     public let hiddenSize: Int
     public let hiddenLayers: Int
     public let intermediateSize: Int
     public let attentionHeads: Int
     public let kvHeads: Int
-    /// Always hidden_size / num_attention_heads, as in mlx-lm's helium.
     public let headDim: Int
     public let rmsNormEps: Float
     public let vocabularySize: Int
     public let maxPositionEmbeddings: Int
+    /// The pre-extension context; overrides the one inside the RoPE scaling.
+    public let originalMaxPositionEmbeddings: Int?
+    /// Where transformers-5 configs keep rope_theta and the RoPE scaling.
+    public let ropeParameters: RoPEParameters?
     public let ropeTheta: Float
+    public let ropeScaling: RoPEScaling?
     public let tieWordEmbeddings: Bool
     /// Bias on the q, k and v projections (never on o).
     public let attentionBias: Bool
@@ -45,10 +43,14 @@ public struct HeliumConfiguration: Decodable, Sendable {
         case intermediateSize = "intermediate_size"
         case attentionHeads = "num_attention_heads"
         case kvHeads = "num_key_value_heads"
+        case headDim = "head_dim"
         case rmsNormEps = "rms_norm_eps"
         case vocabularySize = "vocab_size"
         case maxPositionEmbeddings = "max_position_embeddings"
+        case originalMaxPositionEmbeddings = "original_max_position_embeddings"
+        case ropeParameters = "rope_parameters"
         case ropeTheta = "rope_theta"
+        case ropeScaling = "rope_scaling"
         case tieWordEmbeddings = "tie_word_embeddings"
         case hiddenAct = "hidden_act"
         case attentionBias = "attention_bias"
@@ -62,19 +64,43 @@ public struct HeliumConfiguration: Decodable, Sendable {
         intermediateSize = try container.decode(Int.self, forKey: .intermediateSize)
         attentionHeads = try container.decode(Int.self, forKey: .attentionHeads)
         kvHeads = try container.decode(Int.self, forKey: .kvHeads)
-        headDim = ConfigDefaults.headDim(
-            hiddenSize: hiddenSize, attentionHeads: attentionHeads)
+        headDim =
+            try container.decodeIfPresent(Int.self, forKey: .headDim)
+            ?? ConfigDefaults.headDim(
+                hiddenSize: hiddenSize, attentionHeads: attentionHeads)
         rmsNormEps = try container.decode(Float.self, forKey: .rmsNormEps)
         vocabularySize = try container.decode(Int.self, forKey: .vocabularySize)
         maxPositionEmbeddings = try container.decode(Int.self, forKey: .maxPositionEmbeddings)
-        ropeTheta = try container.decode(Float.self, forKey: .ropeTheta)
+        originalMaxPositionEmbeddings =
+            try container.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
+        ropeParameters =
+            try container.decodeIfPresent(RoPEParameters.self, forKey: .ropeParameters)
+        ropeTheta =
+            try container.decodeIfPresent(
+                Float.self, forKey: .ropeTheta,
+                agreeingWith: ropeParameters?.ropeTheta,
+                at: "rope_parameters.rope_theta")
+            ?? container.missing(.ropeTheta)
+        ropeScaling =
+            try container.decodeIfPresent(
+                RoPEScaling.self, forKey: .ropeScaling,
+                agreeingWith: ropeParameters?.scaling,
+                at: "rope_parameters.scaling")
         tieWordEmbeddings = try container.decode(Bool.self, forKey: .tieWordEmbeddings)
         attentionBias = try container.decode(Bool.self, forKey: .attentionBias)
         mlpBias = try container.decode(Bool.self, forKey: .mlpBias)
 
         try container.expect(
             .hiddenAct, in: ["silu"],
-            because: "the MLP is SwiGLU; mlx-lm never reads hidden_act")
+            because: "the MLP gate is SwiGLU (silu); other activations are not supported")
+        try RoPEScaling.validate(
+            ropeScaling, key: CodingKeys.ropeScaling.stringValue,
+            supported: [.linear, .llama3, .yarn, .longrope],
+            originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
+            rotaryDimensions: headDim)
+        try RoPEParameters.validate(
+            ropeParameters, key: CodingKeys.ropeParameters.stringValue,
+            perLayerType: false, partialRotation: false)
     }
 }
 
@@ -108,9 +134,9 @@ final class HeliumAttention: Module {
         let rotated = headDim
         rope = initializeRoPE(
             dimensions: rotated, base: args.ropeTheta,
-            traditional: true, scaling: nil,
+            traditional: true, scaling: args.ropeScaling,
             maxPositionEmbeddings: args.maxPositionEmbeddings,
-            originalMaxPositionEmbeddings: nil)
+            originalMaxPositionEmbeddings: args.originalMaxPositionEmbeddings)
     }
 
     func callAsFunction(

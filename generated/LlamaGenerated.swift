@@ -30,6 +30,8 @@ public struct LlamaConfiguration: Decodable, Sendable {
     public let rmsNormEps: Float
     public let vocabularySize: Int
     public let maxPositionEmbeddings: Int?
+    /// The pre-extension context; overrides the one inside the RoPE scaling.
+    public let originalMaxPositionEmbeddings: Int?
     /// Where transformers-5 configs keep rope_theta and the RoPE scaling.
     public let ropeParameters: RoPEParameters?
     public let ropeTheta: Float
@@ -40,10 +42,6 @@ public struct LlamaConfiguration: Decodable, Sendable {
     public let mlpBias: Bool
     /// Interleaved RoPE; an mlx-lm key that Hugging Face configs do not carry.
     public let ropeTraditional: Bool
-    /// Per-layer attention; sliding layers see the last slidingWindow tokens.
-    public let layerTypes: [AttentionLayerType]
-    /// The window of the sliding_attention layers in layerTypes.
-    public let slidingWindow: Int?
 
     enum CodingKeys: String, CodingKey {
         case hiddenSize = "hidden_size"
@@ -55,6 +53,7 @@ public struct LlamaConfiguration: Decodable, Sendable {
         case rmsNormEps = "rms_norm_eps"
         case vocabularySize = "vocab_size"
         case maxPositionEmbeddings = "max_position_embeddings"
+        case originalMaxPositionEmbeddings = "original_max_position_embeddings"
         case ropeParameters = "rope_parameters"
         case ropeTheta = "rope_theta"
         case ropeScaling = "rope_scaling"
@@ -84,15 +83,21 @@ public struct LlamaConfiguration: Decodable, Sendable {
         vocabularySize = try container.decode(Int.self, forKey: .vocabularySize)
         maxPositionEmbeddings =
             try container.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings)
+        originalMaxPositionEmbeddings =
+            try container.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
         ropeParameters =
             try container.decodeIfPresent(RoPEParameters.self, forKey: .ropeParameters)
         ropeTheta =
-            try container.decodeIfPresent(Float.self, forKey: .ropeTheta)
-            ?? ropeParameters?.ropeTheta
+            try container.decodeIfPresent(
+                Float.self, forKey: .ropeTheta,
+                agreeingWith: ropeParameters?.ropeTheta,
+                at: "rope_parameters.rope_theta")
             ?? 10_000
         ropeScaling =
-            try container.decodeIfPresent(RoPEScaling.self, forKey: .ropeScaling)
-            ?? ropeParameters?.scaling
+            try container.decodeIfPresent(
+                RoPEScaling.self, forKey: .ropeScaling,
+                agreeingWith: ropeParameters?.scaling,
+                at: "rope_parameters.scaling")
         tieWordEmbeddings =
             try container.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings)
             ?? true
@@ -105,23 +110,24 @@ public struct LlamaConfiguration: Decodable, Sendable {
         ropeTraditional =
             try container.decodeIfPresent(Bool.self, forKey: .ropeTraditional)
             ?? false
-        layerTypes =
-            try container.decodeIfPresent([AttentionLayerType].self, forKey: .layerTypes)
-            ?? ConfigDefaults.allFullAttention(
-                layers: hiddenLayers)
-        slidingWindow =
-            try container.decodeIfPresent(Int.self, forKey: .slidingWindow)
 
         try container.expect(
             .hiddenAct, in: ["silu"],
-            because: "the MLP is SwiGLU; mlx-lm never reads hidden_act")
+            because: "the MLP gate is SwiGLU (silu); other activations are not supported")
+        try container.expect(
+            .layerTypes, in: ["full_attention"],
+            because: "every layer attends over the full context")
+        try container.refuse(
+            .slidingWindow,
+            because: "transformers' llama attends to all the prompt, caching only the window")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
             supported: [.linear, .llama3, .yarn, .longrope],
+            originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
             rotaryDimensions: headDim)
-        try validateSlidingWindow(
-            layerTypes: layerTypes, slidingWindow: slidingWindow,
-            layers: hiddenLayers)
+        try RoPEParameters.validate(
+            ropeParameters, key: CodingKeys.ropeParameters.stringValue,
+            perLayerType: false, partialRotation: false)
     }
 }
 
@@ -157,7 +163,7 @@ final class LlamaAttention: Module {
             dimensions: rotated, base: args.ropeTheta,
             traditional: args.ropeTraditional, scaling: args.ropeScaling,
             maxPositionEmbeddings: args.maxPositionEmbeddings,
-            originalMaxPositionEmbeddings: nil)
+            originalMaxPositionEmbeddings: args.originalMaxPositionEmbeddings)
     }
 
     func callAsFunction(
@@ -256,12 +262,9 @@ public final class LlamaModelInner: Module {
     func callAsFunction(_ inputs: MLXArray, cache: [KVCache]? = nil) -> MLXArray {
         var h = embedTokens(inputs)
 
-        // One mask per attention kind, each sized by the cache of the first layer of that kind.
-        let masks = createAttentionMasks(
-            h: h, cache: cache, layerTypes: args.layerTypes,
-            slidingWindow: args.slidingWindow)
+        let mask = createAttentionMask(h: h, cache: cache?.first)
         for (i, layer) in layers.enumerated() {
-            h = layer(h, mask: masks[i], cache: cache?[i])
+            h = layer(h, mask: mask, cache: cache?[i])
         }
 
         return norm(h)
@@ -292,7 +295,7 @@ public final class LlamaModel: Module, LLMModel {
     }
 
     public func newCache() -> [KVCache] {
-        makeLayerCaches(layerTypes: args.layerTypes, slidingWindow: args.slidingWindow)
+        (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
     }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does

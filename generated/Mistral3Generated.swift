@@ -19,9 +19,9 @@ import MLXNN
 ///
 /// Keys this configuration deliberately does not read:
 /// - `attention_bias`:
-///   mlx-lm's ministral3 builds its projections without biases.
+///   ministral3 builds its projections without biases.
 /// - `mlp_bias`:
-///   mlx-lm's ministral3 builds its MLP without biases.
+///   ministral3 builds its MLP without biases.
 public struct Mistral3Configuration: Decodable, Sendable {
     public let hiddenSize: Int
     public let hiddenLayers: Int
@@ -32,15 +32,15 @@ public struct Mistral3Configuration: Decodable, Sendable {
     public let rmsNormEps: Float
     public let vocabularySize: Int
     public let maxPositionEmbeddings: Int?
-    /// RoPE base, scaling and Llama-4 query scaling; read only here.
+    /// The context the query scaling counts in; also the YaRN original context.
+    public let originalMaxPositionEmbeddings: Int
+    /// RoPE base, scaling and Llama-4 query scaling.
     public let ropeParameters: RoPEParameters
-    /// Read from ropeParameters only, as in mlx-lm's ministral3.
     public let ropeTheta: Float
-    /// Read from ropeParameters only, as in mlx-lm's ministral3.
     public let ropeScaling: RoPEScaling?
     public let tieWordEmbeddings: Bool
+    /// Read from ropeParameters only, as transformers reads it.
     public let llama4ScalingBeta: Float
-    public let originalMaxPositionEmbeddings: Int
     /// Per-layer attention; sliding layers see the last slidingWindow tokens.
     public let layerTypes: [AttentionLayerType]
     /// The window of the sliding_attention layers in layerTypes.
@@ -56,7 +56,10 @@ public struct Mistral3Configuration: Decodable, Sendable {
         case rmsNormEps = "rms_norm_eps"
         case vocabularySize = "vocab_size"
         case maxPositionEmbeddings = "max_position_embeddings"
+        case originalMaxPositionEmbeddings = "original_max_position_embeddings"
         case ropeParameters = "rope_parameters"
+        case ropeTheta = "rope_theta"
+        case ropeScaling = "rope_scaling"
         case tieWordEmbeddings = "tie_word_embeddings"
         case hiddenAct = "hidden_act"
         case layerTypes = "layer_types"
@@ -81,20 +84,29 @@ public struct Mistral3Configuration: Decodable, Sendable {
         maxPositionEmbeddings =
             try container.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings)
         ropeParameters = try container.decode(RoPEParameters.self, forKey: .ropeParameters)
+        originalMaxPositionEmbeddings =
+            try container.decodeIfPresent(
+                Int.self, forKey: .originalMaxPositionEmbeddings,
+                agreeingWith: ropeParameters.originalMaxPositionEmbeddings,
+                at: "rope_parameters.original_max_position_embeddings")
+            ?? container.missing(.originalMaxPositionEmbeddings)
         ropeTheta =
-            try ropeParameters.ropeTheta
-            ?? container.missing(member: "rope_parameters.rope_theta")
+            try container.decodeIfPresent(
+                Float.self, forKey: .ropeTheta,
+                agreeingWith: ropeParameters.ropeTheta,
+                at: "rope_parameters.rope_theta")
+            ?? container.missing(.ropeTheta)
         ropeScaling =
-            ropeParameters.scaling
+            try container.decodeIfPresent(
+                RoPEScaling.self, forKey: .ropeScaling,
+                agreeingWith: ropeParameters.scaling,
+                at: "rope_parameters.scaling")
         tieWordEmbeddings =
             try container.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings)
             ?? true
         llama4ScalingBeta =
             try ropeParameters.llama4ScalingBeta
             ?? container.missing(member: "rope_parameters.llama_4_scaling_beta")
-        originalMaxPositionEmbeddings =
-            try ropeParameters.originalMaxPositionEmbeddings
-            ?? container.missing(member: "rope_parameters.original_max_position_embeddings")
         layerTypes =
             try container.decodeIfPresent([AttentionLayerType].self, forKey: .layerTypes)
             ?? ConfigDefaults.allFullAttention(
@@ -104,11 +116,15 @@ public struct Mistral3Configuration: Decodable, Sendable {
 
         try container.expect(
             .hiddenAct, in: ["silu"],
-            because: "the MLP is SwiGLU; mlx-lm never reads hidden_act")
+            because: "the MLP gate is SwiGLU (silu); other activations are not supported")
         try RoPEScaling.validate(
-            ropeScaling, key: "rope_parameters",
+            ropeScaling, key: CodingKeys.ropeScaling.stringValue,
             supported: [.linear, .llama3, .yarn, .longrope],
+            originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
             rotaryDimensions: headDim)
+        try RoPEParameters.validate(
+            ropeParameters, key: CodingKeys.ropeParameters.stringValue,
+            perLayerType: false, partialRotation: false)
         try validateSlidingWindow(
             layerTypes: layerTypes, slidingWindow: slidingWindow,
             layers: hiddenLayers)
@@ -147,7 +163,7 @@ final class Mistral3Attention: Module {
             dimensions: rotated, base: args.ropeTheta,
             traditional: false, scaling: args.ropeScaling,
             maxPositionEmbeddings: args.maxPositionEmbeddings,
-            originalMaxPositionEmbeddings: nil)
+            originalMaxPositionEmbeddings: args.originalMaxPositionEmbeddings)
     }
 
     func callAsFunction(
@@ -301,8 +317,6 @@ public final class Mistral3Model: Module, LLMModel {
 
     /// Checkpoint keys that `sanitize(weights:)` drops (`*` matches any run of characters).
     static let droppedWeights: [String] = [
-        "*.self_attn.rotary_emb.inv_freq",
-        "*vision_tower.*",
-        "*multi_modal_projector.*",
+        "*.self_attn.rotary_emb.inv_freq"
     ]
 }

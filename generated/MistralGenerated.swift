@@ -31,6 +31,8 @@ public struct MistralConfiguration: Decodable, Sendable {
     public let rmsNormEps: Float
     public let vocabularySize: Int
     public let maxPositionEmbeddings: Int?
+    /// The pre-extension context; overrides the one inside the RoPE scaling.
+    public let originalMaxPositionEmbeddings: Int?
     /// Where transformers-5 configs keep rope_theta and the RoPE scaling.
     public let ropeParameters: RoPEParameters?
     public let ropeTheta: Float
@@ -41,9 +43,9 @@ public struct MistralConfiguration: Decodable, Sendable {
     public let mlpBias: Bool
     /// Interleaved RoPE; an mlx-lm key that Hugging Face configs do not carry.
     public let ropeTraditional: Bool
-    /// Per-layer attention; sliding layers see the last slidingWindow tokens.
+    /// Every layer slides when slidingWindow is set; never read.
     public let layerTypes: [AttentionLayerType]
-    /// The window of the sliding_attention layers in layerTypes.
+    /// When set, every layer attends over the last slidingWindow tokens.
     public let slidingWindow: Int?
 
     enum CodingKeys: String, CodingKey {
@@ -56,6 +58,7 @@ public struct MistralConfiguration: Decodable, Sendable {
         case rmsNormEps = "rms_norm_eps"
         case vocabularySize = "vocab_size"
         case maxPositionEmbeddings = "max_position_embeddings"
+        case originalMaxPositionEmbeddings = "original_max_position_embeddings"
         case ropeParameters = "rope_parameters"
         case ropeTheta = "rope_theta"
         case ropeScaling = "rope_scaling"
@@ -85,15 +88,21 @@ public struct MistralConfiguration: Decodable, Sendable {
         vocabularySize = try container.decode(Int.self, forKey: .vocabularySize)
         maxPositionEmbeddings =
             try container.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings)
+        originalMaxPositionEmbeddings =
+            try container.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
         ropeParameters =
             try container.decodeIfPresent(RoPEParameters.self, forKey: .ropeParameters)
         ropeTheta =
-            try container.decodeIfPresent(Float.self, forKey: .ropeTheta)
-            ?? ropeParameters?.ropeTheta
+            try container.decodeIfPresent(
+                Float.self, forKey: .ropeTheta,
+                agreeingWith: ropeParameters?.ropeTheta,
+                at: "rope_parameters.rope_theta")
             ?? 10_000
         ropeScaling =
-            try container.decodeIfPresent(RoPEScaling.self, forKey: .ropeScaling)
-            ?? ropeParameters?.scaling
+            try container.decodeIfPresent(
+                RoPEScaling.self, forKey: .ropeScaling,
+                agreeingWith: ropeParameters?.scaling,
+                at: "rope_parameters.scaling")
         tieWordEmbeddings =
             try container.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings)
             ?? true
@@ -106,20 +115,25 @@ public struct MistralConfiguration: Decodable, Sendable {
         ropeTraditional =
             try container.decodeIfPresent(Bool.self, forKey: .ropeTraditional)
             ?? false
-        layerTypes =
-            try container.decodeIfPresent([AttentionLayerType].self, forKey: .layerTypes)
-            ?? ConfigDefaults.allFullAttention(
-                layers: hiddenLayers)
         slidingWindow =
             try container.decodeIfPresent(Int.self, forKey: .slidingWindow)
+        layerTypes = ConfigDefaults.slidingWhenWindowed(
+            layers: hiddenLayers, window: slidingWindow)
 
         try container.expect(
             .hiddenAct, in: ["silu"],
-            because: "the MLP is SwiGLU; mlx-lm never reads hidden_act")
+            because: "the MLP gate is SwiGLU (silu); other activations are not supported")
+        try container.expect(
+            .layerTypes, computedAs: layerTypes,
+            because: "the model derives it from the config's other keys")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
             supported: [.linear, .llama3, .yarn, .longrope],
+            originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
             rotaryDimensions: headDim)
+        try RoPEParameters.validate(
+            ropeParameters, key: CodingKeys.ropeParameters.stringValue,
+            perLayerType: false, partialRotation: false)
         try validateSlidingWindow(
             layerTypes: layerTypes, slidingWindow: slidingWindow,
             layers: hiddenLayers)
@@ -158,7 +172,7 @@ final class MistralAttention: Module {
             dimensions: rotated, base: args.ropeTheta,
             traditional: args.ropeTraditional, scaling: args.ropeScaling,
             maxPositionEmbeddings: args.maxPositionEmbeddings,
-            originalMaxPositionEmbeddings: nil)
+            originalMaxPositionEmbeddings: args.originalMaxPositionEmbeddings)
     }
 
     func callAsFunction(

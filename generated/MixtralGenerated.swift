@@ -18,14 +18,8 @@ import MLXNN
 /// A mixtral checkpoint's `config.json` (its `text_config`, when nested).
 ///
 /// Keys this configuration deliberately does not read:
-/// - `max_position_embeddings`:
-///   mlx-lm's mixtral builds its RoPE without it.
-/// - `rope_parameters`:
-///   mlx-lm's mixtral reads rope_theta only.
-/// - `rope_scaling`:
-///   mlx-lm's mixtral applies no RoPE scaling.
-/// - `sliding_window`:
-///   mlx-lm's mixtral attends over the full context on every layer.
+/// - `router_jitter_noise`:
+///   noise added to the router's logits in training only.
 /// - `router_aux_loss_coef`:
 ///   a training loss weight.
 /// - `output_router_logits`:
@@ -36,11 +30,16 @@ public struct MixtralConfiguration: Decodable, Sendable {
     public let intermediateSize: Int
     public let attentionHeads: Int
     public let kvHeads: Int
-    /// Always hidden_size / num_attention_heads, as in mlx-lm's mixtral.
     public let headDim: Int
     public let rmsNormEps: Float
     public let vocabularySize: Int
+    public let maxPositionEmbeddings: Int?
+    /// The pre-extension context; overrides the one inside the RoPE scaling.
+    public let originalMaxPositionEmbeddings: Int?
+    /// Where transformers-5 configs keep rope_theta and the RoPE scaling.
+    public let ropeParameters: RoPEParameters?
     public let ropeTheta: Float
+    public let ropeScaling: RoPEScaling?
     public let tieWordEmbeddings: Bool
     /// The number of experts in each layer.
     public let numLocalExperts: Int
@@ -48,6 +47,10 @@ public struct MixtralConfiguration: Decodable, Sendable {
     public let numExpertsPerTok: Int
     /// Interleaved RoPE (an mlx-lm key).
     public let ropeTraditional: Bool
+    /// When set, every layer attends over the last slidingWindow tokens.
+    public let slidingWindow: Int?
+    /// Every layer slides when slidingWindow is set; never read.
+    public let layerTypes: [AttentionLayerType]
 
     enum CodingKeys: String, CodingKey {
         case hiddenSize = "hidden_size"
@@ -55,14 +58,21 @@ public struct MixtralConfiguration: Decodable, Sendable {
         case intermediateSize = "intermediate_size"
         case attentionHeads = "num_attention_heads"
         case kvHeads = "num_key_value_heads"
+        case headDim = "head_dim"
         case rmsNormEps = "rms_norm_eps"
         case vocabularySize = "vocab_size"
+        case maxPositionEmbeddings = "max_position_embeddings"
+        case originalMaxPositionEmbeddings = "original_max_position_embeddings"
+        case ropeParameters = "rope_parameters"
         case ropeTheta = "rope_theta"
+        case ropeScaling = "rope_scaling"
         case tieWordEmbeddings = "tie_word_embeddings"
         case hiddenAct = "hidden_act"
         case numLocalExperts = "num_local_experts"
         case numExpertsPerTok = "num_experts_per_tok"
         case ropeTraditional = "rope_traditional"
+        case slidingWindow = "sliding_window"
+        case layerTypes = "layer_types"
     }
 
     public init(from decoder: Decoder) throws {
@@ -82,17 +92,33 @@ public struct MixtralConfiguration: Decodable, Sendable {
         kvHeads =
             try container.decodeIfPresent(Int.self, forKey: .kvHeads)
             ?? 8
-        headDim = ConfigDefaults.headDim(
-            hiddenSize: hiddenSize, attentionHeads: attentionHeads)
+        headDim =
+            try container.decodeIfPresent(Int.self, forKey: .headDim)
+            ?? ConfigDefaults.headDim(
+                hiddenSize: hiddenSize, attentionHeads: attentionHeads)
         rmsNormEps =
             try container.decodeIfPresent(Float.self, forKey: .rmsNormEps)
             ?? 1e-5
         vocabularySize =
             try container.decodeIfPresent(Int.self, forKey: .vocabularySize)
             ?? 32_000
+        maxPositionEmbeddings =
+            try container.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings)
+        originalMaxPositionEmbeddings =
+            try container.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
+        ropeParameters =
+            try container.decodeIfPresent(RoPEParameters.self, forKey: .ropeParameters)
         ropeTheta =
-            try container.decodeIfPresent(Float.self, forKey: .ropeTheta)
+            try container.decodeIfPresent(
+                Float.self, forKey: .ropeTheta,
+                agreeingWith: ropeParameters?.ropeTheta,
+                at: "rope_parameters.rope_theta")
             ?? 1_000_000
+        ropeScaling =
+            try container.decodeIfPresent(
+                RoPEScaling.self, forKey: .ropeScaling,
+                agreeingWith: ropeParameters?.scaling,
+                at: "rope_parameters.scaling")
         tieWordEmbeddings =
             try container.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings)
             ?? false
@@ -105,10 +131,28 @@ public struct MixtralConfiguration: Decodable, Sendable {
         ropeTraditional =
             try container.decodeIfPresent(Bool.self, forKey: .ropeTraditional)
             ?? false
+        slidingWindow =
+            try container.decodeIfPresent(Int.self, forKey: .slidingWindow)
+        layerTypes = ConfigDefaults.slidingWhenWindowed(
+            layers: hiddenLayers, window: slidingWindow)
 
         try container.expect(
             .hiddenAct, in: ["silu"],
-            because: "the MLP is SwiGLU; mlx-lm never reads hidden_act")
+            because: "the MLP gate is SwiGLU (silu); other activations are not supported")
+        try container.expect(
+            .layerTypes, computedAs: layerTypes,
+            because: "the model derives it from the config's other keys")
+        try RoPEScaling.validate(
+            ropeScaling, key: CodingKeys.ropeScaling.stringValue,
+            supported: [.linear, .llama3, .yarn, .longrope],
+            originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
+            rotaryDimensions: headDim)
+        try RoPEParameters.validate(
+            ropeParameters, key: CodingKeys.ropeParameters.stringValue,
+            perLayerType: false, partialRotation: false)
+        try validateSlidingWindow(
+            layerTypes: layerTypes, slidingWindow: slidingWindow,
+            layers: hiddenLayers)
     }
 }
 
@@ -142,9 +186,9 @@ final class MixtralAttention: Module {
         let rotated = headDim
         rope = initializeRoPE(
             dimensions: rotated, base: args.ropeTheta,
-            traditional: args.ropeTraditional, scaling: nil,
-            maxPositionEmbeddings: nil,
-            originalMaxPositionEmbeddings: nil)
+            traditional: args.ropeTraditional, scaling: args.ropeScaling,
+            maxPositionEmbeddings: args.maxPositionEmbeddings,
+            originalMaxPositionEmbeddings: args.originalMaxPositionEmbeddings)
     }
 
     func callAsFunction(
@@ -248,9 +292,12 @@ public final class MixtralModelInner: Module {
     func callAsFunction(_ inputs: MLXArray, cache: [KVCache]? = nil) -> MLXArray {
         var h = embedTokens(inputs)
 
-        let mask = createAttentionMask(h: h, cache: cache?.first)
+        // One mask per attention kind, each sized by the cache of the first layer of that kind.
+        let masks = createAttentionMasks(
+            h: h, cache: cache, layerTypes: args.layerTypes,
+            slidingWindow: args.slidingWindow)
         for (i, layer) in layers.enumerated() {
-            h = layer(h, mask: mask, cache: cache?[i])
+            h = layer(h, mask: masks[i], cache: cache?[i])
         }
 
         return norm(h)
@@ -281,7 +328,7 @@ public final class MixtralModel: Module, LLMModel {
     }
 
     public func newCache() -> [KVCache] {
-        (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
+        makeLayerCaches(layerTypes: args.layerTypes, slidingWindow: args.slidingWindow)
     }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does

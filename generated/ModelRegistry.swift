@@ -15,6 +15,7 @@ public enum ModelRegistry: ModelFactory {
         "gemma3",
         "gemma3_text",
         "gemma3n",
+        "gemma3n_text",
         "gpt_oss",
         "granite",
         "helium",
@@ -47,6 +48,8 @@ public enum ModelRegistry: ModelFactory {
             return Gemma3Model(try decoder.decode(Gemma3Configuration.self, from: text))
         case "gemma3n":
             return Gemma3nModel(try decoder.decode(Gemma3nConfiguration.self, from: text))
+        case "gemma3n_text":
+            return Gemma3nModel(try decoder.decode(Gemma3nConfiguration.self, from: text))
         case "gpt_oss":
             return GptOSSModel(try decoder.decode(GptOSSConfiguration.self, from: text))
         case "granite":
@@ -64,10 +67,13 @@ public enum ModelRegistry: ModelFactory {
             switch textModelType(of: text) ?? "" {
             case "ministral3":
                 return Mistral3Model(try decoder.decode(Mistral3Configuration.self, from: text))
-            case "mistral4":
-                throw ModelFactoryError.unsupportedTextModelType("mistral4", wrapper: modelType)
-            default:
+            case "mistral":
+                return MistralModel(try decoder.decode(MistralConfiguration.self, from: text))
+            case "llama":
                 return LlamaModel(try decoder.decode(LlamaConfiguration.self, from: text))
+            default:
+                throw ModelFactoryError.unsupportedTextModelType(
+                    textModelType(of: text) ?? "(none)", wrapper: modelType)
             }
         case "mixtral":
             return MixtralModel(try decoder.decode(MixtralConfiguration.self, from: text))
@@ -97,8 +103,14 @@ public enum ModelRegistry: ModelFactory {
         case "gemma3":
             return try unwrappedTextConfiguration(
                 of: configuration,
-                fromTopLevel: ["vocab_size": 262_208],
-                defaults: ["num_attention_heads": 8, "num_key_value_heads": 4])
+                fromTopLevel: [
+                    "tie_word_embeddings": true
+                ],
+                defaults: [
+                    "vocab_size": 262_208,
+                    "num_attention_heads": 8,
+                    "num_key_value_heads": 4,
+                ])
         case "gemma3n":
             return try unwrappedTextConfiguration(
                 of: configuration,
@@ -107,8 +119,12 @@ public enum ModelRegistry: ModelFactory {
         case "mistral3":
             return try unwrappedTextConfiguration(
                 of: configuration,
-                fromTopLevel: [:],
-                defaults: ["tie_word_embeddings": false])
+                fromTopLevel: [
+                    "tie_word_embeddings": true
+                ],
+                defaults: [
+                    "model_type": "mistral"
+                ])
         default:
             return configuration
         }
@@ -134,6 +150,34 @@ public enum ModelRegistry: ModelFactory {
             ]
         default:
             return [:]
+        }
+    }
+
+    /// Checkpoint keys a wrapper holds beside the text model (`*` matches any run of characters);
+    /// the loader drops them before the serving model's `sanitize(weights:)`.
+    public static func checkpointDroppedWeights(modelType: String) -> [String] {
+        switch modelType {
+        case "gemma3":
+            return [
+                "vision_tower.*",
+                "multi_modal_projector.*",
+                "model.vision_tower.*",
+                "model.multi_modal_projector.*",
+            ]
+        case "gemma3n":
+            return [
+                "model.vision_tower.*",
+                "model.audio_tower.*",
+                "model.embed_audio.*",
+                "model.embed_vision.*",
+            ]
+        case "mistral3":
+            return [
+                "*vision_tower.*",
+                "*multi_modal_projector.*",
+            ]
+        default:
+            return []
         }
     }
 }

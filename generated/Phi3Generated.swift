@@ -16,21 +16,18 @@ import MLXNN
 // MARK: - Configuration
 
 /// A phi3 checkpoint's `config.json` (its `text_config`, when nested).
-///
-/// Keys this configuration deliberately does not read:
-/// - `sliding_window`:
-///   mlx-lm's phi3 attends over the full context on every layer.
 public struct Phi3Configuration: Decodable, Sendable {
     public let hiddenSize: Int
     public let hiddenLayers: Int
     public let intermediateSize: Int
     public let attentionHeads: Int
     public let kvHeads: Int
-    /// Always hidden_size / num_attention_heads, as in mlx-lm's phi3.
     public let headDim: Int
     public let rmsNormEps: Float
     public let vocabularySize: Int
     public let maxPositionEmbeddings: Int
+    /// The context length before longrope extended it.
+    public let originalMaxPositionEmbeddings: Int
     /// Where transformers-5 configs keep rope_theta and the RoPE scaling.
     public let ropeParameters: RoPEParameters?
     public let ropeTheta: Float
@@ -40,8 +37,10 @@ public struct Phi3Configuration: Decodable, Sendable {
     public let ropeTraditional: Bool
     /// The rotated fraction of each head.
     public let partialRotaryFactor: Float
-    /// The context length before longrope extended it.
-    public let originalMaxPositionEmbeddings: Int
+    /// When set, every layer attends over the last slidingWindow tokens.
+    public let slidingWindow: Int?
+    /// Every layer slides when slidingWindow is set; never read.
+    public let layerTypes: [AttentionLayerType]
 
     enum CodingKeys: String, CodingKey {
         case hiddenSize = "hidden_size"
@@ -49,9 +48,11 @@ public struct Phi3Configuration: Decodable, Sendable {
         case intermediateSize = "intermediate_size"
         case attentionHeads = "num_attention_heads"
         case kvHeads = "num_key_value_heads"
+        case headDim = "head_dim"
         case rmsNormEps = "rms_norm_eps"
         case vocabularySize = "vocab_size"
         case maxPositionEmbeddings = "max_position_embeddings"
+        case originalMaxPositionEmbeddings = "original_max_position_embeddings"
         case ropeParameters = "rope_parameters"
         case ropeTheta = "rope_theta"
         case ropeScaling = "rope_scaling"
@@ -59,7 +60,8 @@ public struct Phi3Configuration: Decodable, Sendable {
         case hiddenAct = "hidden_act"
         case ropeTraditional = "rope_traditional"
         case partialRotaryFactor = "partial_rotary_factor"
-        case originalMaxPositionEmbeddings = "original_max_position_embeddings"
+        case slidingWindow = "sliding_window"
+        case layerTypes = "layer_types"
         case attentionBias = "attention_bias"
         case mlpBias = "mlp_bias"
         case lmHeadBias = "lm_head_bias"
@@ -76,22 +78,31 @@ public struct Phi3Configuration: Decodable, Sendable {
         kvHeads =
             try container.decodeIfPresent(Int.self, forKey: .kvHeads)
             ?? attentionHeads
-        headDim = ConfigDefaults.headDim(
-            hiddenSize: hiddenSize, attentionHeads: attentionHeads)
+        headDim =
+            try container.decodeIfPresent(Int.self, forKey: .headDim)
+            ?? ConfigDefaults.headDim(
+                hiddenSize: hiddenSize, attentionHeads: attentionHeads)
         rmsNormEps = try container.decode(Float.self, forKey: .rmsNormEps)
         vocabularySize = try container.decode(Int.self, forKey: .vocabularySize)
         maxPositionEmbeddings =
             try container.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings)
             ?? 131_072
+        originalMaxPositionEmbeddings =
+            try container.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
+            ?? 4096
         ropeParameters =
             try container.decodeIfPresent(RoPEParameters.self, forKey: .ropeParameters)
         ropeTheta =
-            try container.decodeIfPresent(Float.self, forKey: .ropeTheta)
-            ?? ropeParameters?.ropeTheta
+            try container.decodeIfPresent(
+                Float.self, forKey: .ropeTheta,
+                agreeingWith: ropeParameters?.ropeTheta,
+                at: "rope_parameters.rope_theta")
             ?? 10_000
         ropeScaling =
-            try container.decodeIfPresent(RoPEScaling.self, forKey: .ropeScaling)
-            ?? ropeParameters?.scaling
+            try container.decodeIfPresent(
+                RoPEScaling.self, forKey: .ropeScaling,
+                agreeingWith: ropeParameters?.scaling,
+                at: "rope_parameters.scaling")
         tieWordEmbeddings =
             try container.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings)
             ?? false
@@ -99,15 +110,19 @@ public struct Phi3Configuration: Decodable, Sendable {
             try container.decodeIfPresent(Bool.self, forKey: .ropeTraditional)
             ?? false
         partialRotaryFactor =
-            try container.decodeIfPresent(Float.self, forKey: .partialRotaryFactor)
+            try container.decodeIfPresent(
+                Float.self, forKey: .partialRotaryFactor,
+                agreeingWith: ropeParameters?.partialRotaryFactor,
+                at: "rope_parameters.partial_rotary_factor")
             ?? 1
-        originalMaxPositionEmbeddings =
-            try container.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
-            ?? 4096
+        slidingWindow =
+            try container.decodeIfPresent(Int.self, forKey: .slidingWindow)
+        layerTypes = ConfigDefaults.slidingWhenWindowed(
+            layers: hiddenLayers, window: slidingWindow)
 
         try container.expect(
             .hiddenAct, in: ["silu"],
-            because: "the MLP is SwiGLU; mlx-lm never reads hidden_act")
+            because: "the MLP gate is SwiGLU (silu); other activations are not supported")
         try container.expect(
             .attentionBias, in: [false],
             because: "phi3 has no attention biases")
@@ -119,15 +134,24 @@ public struct Phi3Configuration: Decodable, Sendable {
             because: "phi3's head has no bias")
         try container.expect(
             .interpolateFactor, in: [1],
-            because: "mlx-lm's phi3 applies no interpolation factor")
+            because: "no interpolation factor is applied")
         try container.expect(
             .fullAttnMod, in: [1],
-            because: "mlx-lm's phi3 attends over the full context on every layer")
+            because: "every layer attends the same way")
+        try container.expect(
+            .layerTypes, computedAs: layerTypes,
+            because: "the model derives it from the config's other keys")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
             supported: [.linear, .longrope, .su],
             originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
             rotaryDimensions: rotaryDimensions(headDim: headDim, fraction: partialRotaryFactor))
+        try RoPEParameters.validate(
+            ropeParameters, key: CodingKeys.ropeParameters.stringValue,
+            perLayerType: false, partialRotation: true)
+        try validateSlidingWindow(
+            layerTypes: layerTypes, slidingWindow: slidingWindow,
+            layers: hiddenLayers)
     }
 }
 
@@ -263,9 +287,12 @@ public final class Phi3ModelInner: Module {
     func callAsFunction(_ inputs: MLXArray, cache: [KVCache]? = nil) -> MLXArray {
         var h = embedTokens(inputs)
 
-        let mask = createAttentionMask(h: h, cache: cache?.first)
+        // One mask per attention kind, each sized by the cache of the first layer of that kind.
+        let masks = createAttentionMasks(
+            h: h, cache: cache, layerTypes: args.layerTypes,
+            slidingWindow: args.slidingWindow)
         for (i, layer) in layers.enumerated() {
-            h = layer(h, mask: mask, cache: cache?[i])
+            h = layer(h, mask: masks[i], cache: cache?[i])
         }
 
         return norm(h)
@@ -296,7 +323,7 @@ public final class Phi3Model: Module, LLMModel {
     }
 
     public func newCache() -> [KVCache] {
-        (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
+        makeLayerCaches(layerTypes: args.layerTypes, slidingWindow: args.slidingWindow)
     }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does

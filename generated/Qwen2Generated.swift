@@ -21,7 +21,7 @@ import MLXNN
 /// - `attention_bias`:
 ///   qwen2 always has q/k/v bias and no o bias, whatever the key says.
 /// - `sliding_window`:
-///   mlx-lm's qwen2 attends over the full context on every layer.
+///   only matters with use_sliding_window, which is refused.
 /// - `max_window_layers`:
 ///   only matters with use_sliding_window, which is refused.
 public struct Qwen2Configuration: Decodable, Sendable {
@@ -30,11 +30,12 @@ public struct Qwen2Configuration: Decodable, Sendable {
     public let intermediateSize: Int
     public let attentionHeads: Int
     public let kvHeads: Int
-    /// Always hidden_size / num_attention_heads, as in mlx-lm's qwen2.
     public let headDim: Int
     public let rmsNormEps: Float
     public let vocabularySize: Int
     public let maxPositionEmbeddings: Int
+    /// The pre-extension context; overrides the one inside the RoPE scaling.
+    public let originalMaxPositionEmbeddings: Int?
     /// Where transformers-5 configs keep rope_theta and the RoPE scaling.
     public let ropeParameters: RoPEParameters?
     public let ropeTheta: Float
@@ -49,15 +50,18 @@ public struct Qwen2Configuration: Decodable, Sendable {
         case intermediateSize = "intermediate_size"
         case attentionHeads = "num_attention_heads"
         case kvHeads = "num_key_value_heads"
+        case headDim = "head_dim"
         case rmsNormEps = "rms_norm_eps"
         case vocabularySize = "vocab_size"
         case maxPositionEmbeddings = "max_position_embeddings"
+        case originalMaxPositionEmbeddings = "original_max_position_embeddings"
         case ropeParameters = "rope_parameters"
         case ropeTheta = "rope_theta"
         case ropeScaling = "rope_scaling"
         case tieWordEmbeddings = "tie_word_embeddings"
         case hiddenAct = "hidden_act"
         case ropeTraditional = "rope_traditional"
+        case layerTypes = "layer_types"
         case useSlidingWindow = "use_sliding_window"
     }
 
@@ -68,22 +72,30 @@ public struct Qwen2Configuration: Decodable, Sendable {
         intermediateSize = try container.decode(Int.self, forKey: .intermediateSize)
         attentionHeads = try container.decode(Int.self, forKey: .attentionHeads)
         kvHeads = try container.decode(Int.self, forKey: .kvHeads)
-        headDim = ConfigDefaults.headDim(
-            hiddenSize: hiddenSize, attentionHeads: attentionHeads)
+        headDim =
+            try container.decodeIfPresent(Int.self, forKey: .headDim)
+            ?? ConfigDefaults.headDim(
+                hiddenSize: hiddenSize, attentionHeads: attentionHeads)
         rmsNormEps = try container.decode(Float.self, forKey: .rmsNormEps)
         vocabularySize = try container.decode(Int.self, forKey: .vocabularySize)
         maxPositionEmbeddings =
             try container.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings)
             ?? 32_768
+        originalMaxPositionEmbeddings =
+            try container.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
         ropeParameters =
             try container.decodeIfPresent(RoPEParameters.self, forKey: .ropeParameters)
         ropeTheta =
-            try container.decodeIfPresent(Float.self, forKey: .ropeTheta)
-            ?? ropeParameters?.ropeTheta
+            try container.decodeIfPresent(
+                Float.self, forKey: .ropeTheta,
+                agreeingWith: ropeParameters?.ropeTheta,
+                at: "rope_parameters.rope_theta")
             ?? 1_000_000
         ropeScaling =
-            try container.decodeIfPresent(RoPEScaling.self, forKey: .ropeScaling)
-            ?? ropeParameters?.scaling
+            try container.decodeIfPresent(
+                RoPEScaling.self, forKey: .ropeScaling,
+                agreeingWith: ropeParameters?.scaling,
+                at: "rope_parameters.scaling")
         tieWordEmbeddings =
             try container.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings)
             ?? true
@@ -93,14 +105,21 @@ public struct Qwen2Configuration: Decodable, Sendable {
 
         try container.expect(
             .hiddenAct, in: ["silu"],
-            because: "the MLP is SwiGLU; mlx-lm never reads hidden_act")
+            because: "the MLP gate is SwiGLU (silu); other activations are not supported")
+        try container.expect(
+            .layerTypes, in: ["full_attention"],
+            because: "sliding layers need use_sliding_window, which is refused")
         try container.expect(
             .useSlidingWindow, in: [false],
-            because: "mlx-lm's qwen2 has no sliding-window attention")
+            because: "the sliding-window layers Qwen2 can enable are not supported")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
             supported: [.linear, .llama3, .yarn, .longrope],
+            originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
             rotaryDimensions: headDim)
+        try RoPEParameters.validate(
+            ropeParameters, key: CodingKeys.ropeParameters.stringValue,
+            perLayerType: false, partialRotation: false)
     }
 }
 
@@ -136,7 +155,7 @@ final class Qwen2Attention: Module {
             dimensions: rotated, base: args.ropeTheta,
             traditional: args.ropeTraditional, scaling: args.ropeScaling,
             maxPositionEmbeddings: args.maxPositionEmbeddings,
-            originalMaxPositionEmbeddings: nil)
+            originalMaxPositionEmbeddings: args.originalMaxPositionEmbeddings)
     }
 
     func callAsFunction(

@@ -20,7 +20,7 @@ import MLXNN
 ///
 /// Keys this configuration deliberately does not read:
 /// - `sliding_window`:
-///   mlx-lm's qwen2 attends over the full context on every layer.
+///   only matters with use_sliding_window, which is refused.
 /// - `max_window_layers`:
 ///   only matters with use_sliding_window, which is refused.
 public struct Qwen3Configuration: Decodable, Sendable {
@@ -33,6 +33,8 @@ public struct Qwen3Configuration: Decodable, Sendable {
     public let rmsNormEps: Float
     public let vocabularySize: Int
     public let maxPositionEmbeddings: Int
+    /// The pre-extension context; overrides the one inside the RoPE scaling.
+    public let originalMaxPositionEmbeddings: Int?
     /// Where transformers-5 configs keep rope_theta and the RoPE scaling.
     public let ropeParameters: RoPEParameters?
     public let ropeTheta: Float
@@ -49,6 +51,7 @@ public struct Qwen3Configuration: Decodable, Sendable {
         case rmsNormEps = "rms_norm_eps"
         case vocabularySize = "vocab_size"
         case maxPositionEmbeddings = "max_position_embeddings"
+        case originalMaxPositionEmbeddings = "original_max_position_embeddings"
         case ropeParameters = "rope_parameters"
         case ropeTheta = "rope_theta"
         case ropeScaling = "rope_scaling"
@@ -56,6 +59,7 @@ public struct Qwen3Configuration: Decodable, Sendable {
         case hiddenAct = "hidden_act"
         case ropeTraditional = "rope_traditional"
         case attentionBias = "attention_bias"
+        case layerTypes = "layer_types"
         case useSlidingWindow = "use_sliding_window"
     }
 
@@ -70,20 +74,26 @@ public struct Qwen3Configuration: Decodable, Sendable {
         rmsNormEps = try container.decode(Float.self, forKey: .rmsNormEps)
         vocabularySize = try container.decode(Int.self, forKey: .vocabularySize)
         maxPositionEmbeddings = try container.decode(Int.self, forKey: .maxPositionEmbeddings)
+        originalMaxPositionEmbeddings =
+            try container.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
         ropeParameters =
             try container.decodeIfPresent(RoPEParameters.self, forKey: .ropeParameters)
         ropeTheta =
-            try container.decodeIfPresent(Float.self, forKey: .ropeTheta)
-            ?? ropeParameters?.ropeTheta
+            try container.decodeIfPresent(
+                Float.self, forKey: .ropeTheta,
+                agreeingWith: ropeParameters?.ropeTheta,
+                at: "rope_parameters.rope_theta")
             ?? container.missing(.ropeTheta)
         ropeScaling =
-            try container.decodeIfPresent(RoPEScaling.self, forKey: .ropeScaling)
-            ?? ropeParameters?.scaling
+            try container.decodeIfPresent(
+                RoPEScaling.self, forKey: .ropeScaling,
+                agreeingWith: ropeParameters?.scaling,
+                at: "rope_parameters.scaling")
         tieWordEmbeddings = try container.decode(Bool.self, forKey: .tieWordEmbeddings)
 
         try container.expect(
             .hiddenAct, in: ["silu"],
-            because: "the MLP is SwiGLU; mlx-lm never reads hidden_act")
+            because: "the MLP gate is SwiGLU (silu); other activations are not supported")
         try container.expect(
             .ropeTraditional, in: [false],
             because: "qwen3 rotates the two halves of each head")
@@ -91,12 +101,19 @@ public struct Qwen3Configuration: Decodable, Sendable {
             .attentionBias, in: [false],
             because: "qwen3 has no attention biases")
         try container.expect(
+            .layerTypes, in: ["full_attention"],
+            because: "sliding layers need use_sliding_window, which is refused")
+        try container.expect(
             .useSlidingWindow, in: [false],
-            because: "mlx-lm's qwen2 has no sliding-window attention")
+            because: "the sliding-window layers Qwen2 can enable are not supported")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
             supported: [.linear, .llama3, .yarn, .longrope],
+            originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
             rotaryDimensions: headDim)
+        try RoPEParameters.validate(
+            ropeParameters, key: CodingKeys.ropeParameters.stringValue,
+            perLayerType: false, partialRotation: false)
     }
 }
 
@@ -137,7 +154,7 @@ final class Qwen3Attention: Module {
             dimensions: rotated, base: args.ropeTheta,
             traditional: false, scaling: args.ropeScaling,
             maxPositionEmbeddings: args.maxPositionEmbeddings,
-            originalMaxPositionEmbeddings: nil)
+            originalMaxPositionEmbeddings: args.originalMaxPositionEmbeddings)
     }
 
     func callAsFunction(

@@ -18,8 +18,8 @@ import MLXNN
 /// A seed_oss checkpoint's `config.json` (its `text_config`, when nested).
 ///
 /// Keys this configuration deliberately does not read:
-/// - `rope_parameters`:
-///   mlx-lm's seed_oss reads rope_theta and rope_scaling only.
+/// - `pretraining_tp`:
+///   a training-time sharding of the projections; inference is unchanged.
 public struct SeedOSSConfiguration: Decodable, Sendable {
     public let hiddenSize: Int
     public let hiddenLayers: Int
@@ -30,6 +30,10 @@ public struct SeedOSSConfiguration: Decodable, Sendable {
     public let rmsNormEps: Float
     public let vocabularySize: Int
     public let maxPositionEmbeddings: Int?
+    /// The pre-extension context; overrides the one inside the RoPE scaling.
+    public let originalMaxPositionEmbeddings: Int?
+    /// Where transformers-5 configs keep rope_theta and the RoPE scaling.
+    public let ropeParameters: RoPEParameters?
     public let ropeTheta: Float
     public let ropeScaling: RoPEScaling?
     public let tieWordEmbeddings: Bool
@@ -51,6 +55,8 @@ public struct SeedOSSConfiguration: Decodable, Sendable {
         case rmsNormEps = "rms_norm_eps"
         case vocabularySize = "vocab_size"
         case maxPositionEmbeddings = "max_position_embeddings"
+        case originalMaxPositionEmbeddings = "original_max_position_embeddings"
+        case ropeParameters = "rope_parameters"
         case ropeTheta = "rope_theta"
         case ropeScaling = "rope_scaling"
         case tieWordEmbeddings = "tie_word_embeddings"
@@ -73,11 +79,21 @@ public struct SeedOSSConfiguration: Decodable, Sendable {
         vocabularySize = try container.decode(Int.self, forKey: .vocabularySize)
         maxPositionEmbeddings =
             try container.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings)
+        originalMaxPositionEmbeddings =
+            try container.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
+        ropeParameters =
+            try container.decodeIfPresent(RoPEParameters.self, forKey: .ropeParameters)
         ropeTheta =
-            try container.decodeIfPresent(Float.self, forKey: .ropeTheta)
+            try container.decodeIfPresent(
+                Float.self, forKey: .ropeTheta,
+                agreeingWith: ropeParameters?.ropeTheta,
+                at: "rope_parameters.rope_theta")
             ?? 10_000
         ropeScaling =
-            try container.decodeIfPresent(RoPEScaling.self, forKey: .ropeScaling)
+            try container.decodeIfPresent(
+                RoPEScaling.self, forKey: .ropeScaling,
+                agreeingWith: ropeParameters?.scaling,
+                at: "rope_parameters.scaling")
         tieWordEmbeddings =
             try container.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings)
             ?? true
@@ -96,11 +112,15 @@ public struct SeedOSSConfiguration: Decodable, Sendable {
 
         try container.expect(
             .hiddenAct, in: ["silu"],
-            because: "the MLP is SwiGLU; mlx-lm never reads hidden_act")
+            because: "the MLP gate is SwiGLU (silu); other activations are not supported")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
             supported: [.linear, .llama3, .yarn, .longrope],
+            originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
             rotaryDimensions: headDim)
+        try RoPEParameters.validate(
+            ropeParameters, key: CodingKeys.ropeParameters.stringValue,
+            perLayerType: false, partialRotation: false)
     }
 }
 
@@ -136,7 +156,7 @@ final class SeedOSSAttention: Module {
             dimensions: rotated, base: args.ropeTheta,
             traditional: args.ropeTraditional, scaling: args.ropeScaling,
             maxPositionEmbeddings: args.maxPositionEmbeddings,
-            originalMaxPositionEmbeddings: nil)
+            originalMaxPositionEmbeddings: args.originalMaxPositionEmbeddings)
     }
 
     func callAsFunction(

@@ -21,10 +21,8 @@ import MLXNN
 /// Keys this configuration deliberately does not read:
 /// - `pretraining_tp`:
 ///   a training-time sharding of the projections; inference is unchanged.
-/// - `use_sliding_window`:
-///   mlx-lm's smollm3 follows layer_types and sliding_window, as Llama does.
 /// - `max_window_layers`:
-///   mlx-lm's smollm3 follows layer_types, as Llama does.
+///   only matters with use_sliding_window, which is refused.
 public struct SmolLM3Configuration: Decodable, Sendable {
     public let hiddenSize: Int
     public let hiddenLayers: Int
@@ -35,6 +33,8 @@ public struct SmolLM3Configuration: Decodable, Sendable {
     public let rmsNormEps: Float
     public let vocabularySize: Int
     public let maxPositionEmbeddings: Int?
+    /// The pre-extension context; overrides the one inside the RoPE scaling.
+    public let originalMaxPositionEmbeddings: Int?
     /// Where transformers-5 configs keep rope_theta and the RoPE scaling.
     public let ropeParameters: RoPEParameters?
     public let ropeTheta: Float
@@ -45,10 +45,6 @@ public struct SmolLM3Configuration: Decodable, Sendable {
     public let mlpBias: Bool
     /// Interleaved RoPE; an mlx-lm key that Hugging Face configs do not carry.
     public let ropeTraditional: Bool
-    /// Per-layer attention; sliding layers see the last slidingWindow tokens.
-    public let layerTypes: [AttentionLayerType]
-    /// The window of the sliding_attention layers in layerTypes.
-    public let slidingWindow: Int?
     /// Without noRopeLayers, every noRopeLayerInterval-th layer is NoPE.
     public let noRopeLayerInterval: Int
     /// Per layer, 1 to apply RoPE and 0 for none.
@@ -64,6 +60,7 @@ public struct SmolLM3Configuration: Decodable, Sendable {
         case rmsNormEps = "rms_norm_eps"
         case vocabularySize = "vocab_size"
         case maxPositionEmbeddings = "max_position_embeddings"
+        case originalMaxPositionEmbeddings = "original_max_position_embeddings"
         case ropeParameters = "rope_parameters"
         case ropeTheta = "rope_theta"
         case ropeScaling = "rope_scaling"
@@ -76,6 +73,7 @@ public struct SmolLM3Configuration: Decodable, Sendable {
         case slidingWindow = "sliding_window"
         case noRopeLayerInterval = "no_rope_layer_interval"
         case noRopeLayers = "no_rope_layers"
+        case useSlidingWindow = "use_sliding_window"
     }
 
     public init(from decoder: Decoder) throws {
@@ -95,15 +93,21 @@ public struct SmolLM3Configuration: Decodable, Sendable {
         vocabularySize = try container.decode(Int.self, forKey: .vocabularySize)
         maxPositionEmbeddings =
             try container.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings)
+        originalMaxPositionEmbeddings =
+            try container.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
         ropeParameters =
             try container.decodeIfPresent(RoPEParameters.self, forKey: .ropeParameters)
         ropeTheta =
-            try container.decodeIfPresent(Float.self, forKey: .ropeTheta)
-            ?? ropeParameters?.ropeTheta
+            try container.decodeIfPresent(
+                Float.self, forKey: .ropeTheta,
+                agreeingWith: ropeParameters?.ropeTheta,
+                at: "rope_parameters.rope_theta")
             ?? 10_000
         ropeScaling =
-            try container.decodeIfPresent(RoPEScaling.self, forKey: .ropeScaling)
-            ?? ropeParameters?.scaling
+            try container.decodeIfPresent(
+                RoPEScaling.self, forKey: .ropeScaling,
+                agreeingWith: ropeParameters?.scaling,
+                at: "rope_parameters.scaling")
         tieWordEmbeddings =
             try container.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings)
             ?? true
@@ -116,12 +120,6 @@ public struct SmolLM3Configuration: Decodable, Sendable {
         ropeTraditional =
             try container.decodeIfPresent(Bool.self, forKey: .ropeTraditional)
             ?? false
-        layerTypes =
-            try container.decodeIfPresent([AttentionLayerType].self, forKey: .layerTypes)
-            ?? ConfigDefaults.allFullAttention(
-                layers: hiddenLayers)
-        slidingWindow =
-            try container.decodeIfPresent(Int.self, forKey: .slidingWindow)
         noRopeLayerInterval =
             try container.decodeIfPresent(Int.self, forKey: .noRopeLayerInterval)
             ?? 4
@@ -132,14 +130,24 @@ public struct SmolLM3Configuration: Decodable, Sendable {
 
         try container.expect(
             .hiddenAct, in: ["silu"],
-            because: "the MLP is SwiGLU; mlx-lm never reads hidden_act")
+            because: "the MLP gate is SwiGLU (silu); other activations are not supported")
+        try container.expect(
+            .layerTypes, in: ["full_attention"],
+            because: "every layer attends over the full context")
+        try container.refuse(
+            .slidingWindow,
+            because: "transformers' llama attends to all the prompt, caching only the window")
+        try container.expect(
+            .useSlidingWindow, in: [false],
+            because: "the sliding-window layers SmolLM3 can enable are not supported")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
             supported: [.linear, .llama3, .yarn, .longrope],
+            originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
             rotaryDimensions: headDim)
-        try validateSlidingWindow(
-            layerTypes: layerTypes, slidingWindow: slidingWindow,
-            layers: hiddenLayers)
+        try RoPEParameters.validate(
+            ropeParameters, key: CodingKeys.ropeParameters.stringValue,
+            perLayerType: false, partialRotation: false)
         try validateRoPELayers(
             noRopeLayers, key: CodingKeys.noRopeLayers.stringValue,
             layers: hiddenLayers)
@@ -183,7 +191,7 @@ final class SmolLM3Attention: Module {
             dimensions: rotated, base: args.ropeTheta,
             traditional: args.ropeTraditional, scaling: args.ropeScaling,
             maxPositionEmbeddings: args.maxPositionEmbeddings,
-            originalMaxPositionEmbeddings: nil)
+            originalMaxPositionEmbeddings: args.originalMaxPositionEmbeddings)
     }
 
     func callAsFunction(
@@ -282,12 +290,9 @@ public final class SmolLM3ModelInner: Module {
     func callAsFunction(_ inputs: MLXArray, cache: [KVCache]? = nil) -> MLXArray {
         var h = embedTokens(inputs)
 
-        // One mask per attention kind, each sized by the cache of the first layer of that kind.
-        let masks = createAttentionMasks(
-            h: h, cache: cache, layerTypes: args.layerTypes,
-            slidingWindow: args.slidingWindow)
+        let mask = createAttentionMask(h: h, cache: cache?.first)
         for (i, layer) in layers.enumerated() {
-            h = layer(h, mask: masks[i], cache: cache?[i])
+            h = layer(h, mask: mask, cache: cache?[i])
         }
 
         return norm(h)
@@ -318,7 +323,7 @@ public final class SmolLM3Model: Module, LLMModel {
     }
 
     public func newCache() -> [KVCache] {
-        makeLayerCaches(layerTypes: args.layerTypes, slidingWindow: args.slidingWindow)
+        (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
     }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does

@@ -20,27 +20,29 @@ import MLXNN
 /// Keys this configuration deliberately does not read:
 /// - `rms_norm_eps`:
 ///   starcoder2 normalises with LayerNorm and norm_epsilon.
-/// - `rope_parameters`:
-///   mlx-lm's starcoder2 reads rope_theta only.
-/// - `rope_scaling`:
-///   mlx-lm's starcoder2 applies no RoPE scaling.
-/// - `hidden_act`:
-///   mlx-lm's starcoder2 uses the exact GELU whatever the config names.
-/// - `sliding_window`:
-///   mlx-lm's starcoder2 attends over the full context on every layer.
 public struct Starcoder2Configuration: Decodable, Sendable {
     public let hiddenSize: Int
     public let hiddenLayers: Int
     public let intermediateSize: Int
     public let attentionHeads: Int
     public let kvHeads: Int
-    /// Always hidden_size / num_attention_heads, as in mlx-lm's starcoder2.
     public let headDim: Int
     public let vocabularySize: Int
     public let maxPositionEmbeddings: Int?
+    /// The pre-extension context; overrides the one inside the RoPE scaling.
+    public let originalMaxPositionEmbeddings: Int?
+    /// Where transformers-5 configs keep rope_theta and the RoPE scaling.
+    public let ropeParameters: RoPEParameters?
     public let ropeTheta: Float
+    public let ropeScaling: RoPEScaling?
     public let tieWordEmbeddings: Bool
+    /// The MLP's activation.
+    public let hiddenAct: Activation
     public let normEpsilon: Float
+    /// When set, every layer attends over the last slidingWindow tokens.
+    public let slidingWindow: Int?
+    /// Every layer slides when slidingWindow is set; never read.
+    public let layerTypes: [AttentionLayerType]
 
     enum CodingKeys: String, CodingKey {
         case hiddenSize = "hidden_size"
@@ -48,11 +50,18 @@ public struct Starcoder2Configuration: Decodable, Sendable {
         case intermediateSize = "intermediate_size"
         case attentionHeads = "num_attention_heads"
         case kvHeads = "num_key_value_heads"
+        case headDim = "head_dim"
         case vocabularySize = "vocab_size"
         case maxPositionEmbeddings = "max_position_embeddings"
+        case originalMaxPositionEmbeddings = "original_max_position_embeddings"
+        case ropeParameters = "rope_parameters"
         case ropeTheta = "rope_theta"
+        case ropeScaling = "rope_scaling"
         case tieWordEmbeddings = "tie_word_embeddings"
+        case hiddenAct = "hidden_act"
         case normEpsilon = "norm_epsilon"
+        case slidingWindow = "sliding_window"
+        case layerTypes = "layer_types"
         case useBias = "use_bias"
     }
 
@@ -63,26 +72,61 @@ public struct Starcoder2Configuration: Decodable, Sendable {
         intermediateSize = try container.decode(Int.self, forKey: .intermediateSize)
         attentionHeads = try container.decode(Int.self, forKey: .attentionHeads)
         kvHeads = try container.decode(Int.self, forKey: .kvHeads)
-        headDim = ConfigDefaults.headDim(
-            hiddenSize: hiddenSize, attentionHeads: attentionHeads)
+        headDim =
+            try container.decodeIfPresent(Int.self, forKey: .headDim)
+            ?? ConfigDefaults.headDim(
+                hiddenSize: hiddenSize, attentionHeads: attentionHeads)
         vocabularySize =
             try container.decodeIfPresent(Int.self, forKey: .vocabularySize)
             ?? 49_152
         maxPositionEmbeddings =
             try container.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings)
+        originalMaxPositionEmbeddings =
+            try container.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
+        ropeParameters =
+            try container.decodeIfPresent(RoPEParameters.self, forKey: .ropeParameters)
         ropeTheta =
-            try container.decodeIfPresent(Float.self, forKey: .ropeTheta)
+            try container.decodeIfPresent(
+                Float.self, forKey: .ropeTheta,
+                agreeingWith: ropeParameters?.ropeTheta,
+                at: "rope_parameters.rope_theta")
             ?? 100_000
+        ropeScaling =
+            try container.decodeIfPresent(
+                RoPEScaling.self, forKey: .ropeScaling,
+                agreeingWith: ropeParameters?.scaling,
+                at: "rope_parameters.scaling")
         tieWordEmbeddings =
             try container.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings)
             ?? true
+        hiddenAct =
+            try container.decodeIfPresent(Activation.self, forKey: .hiddenAct)
+            ?? Activation("gelu_pytorch_tanh")
         normEpsilon =
             try container.decodeIfPresent(Float.self, forKey: .normEpsilon)
             ?? 1e-5
+        slidingWindow =
+            try container.decodeIfPresent(Int.self, forKey: .slidingWindow)
+        layerTypes = ConfigDefaults.slidingWhenWindowed(
+            layers: hiddenLayers, window: slidingWindow)
 
         try container.expect(
             .useBias, in: [true],
-            because: "mlx-lm's starcoder2 always has biases")
+            because: "StarCoder2 always has biases")
+        try container.expect(
+            .layerTypes, computedAs: layerTypes,
+            because: "the model derives it from the config's other keys")
+        try RoPEScaling.validate(
+            ropeScaling, key: CodingKeys.ropeScaling.stringValue,
+            supported: [.linear, .llama3, .yarn, .longrope],
+            originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
+            rotaryDimensions: headDim)
+        try RoPEParameters.validate(
+            ropeParameters, key: CodingKeys.ropeParameters.stringValue,
+            perLayerType: false, partialRotation: false)
+        try validateSlidingWindow(
+            layerTypes: layerTypes, slidingWindow: slidingWindow,
+            layers: hiddenLayers)
     }
 }
 
@@ -116,9 +160,9 @@ final class Starcoder2Attention: Module {
         let rotated = headDim
         rope = initializeRoPE(
             dimensions: rotated, base: args.ropeTheta,
-            traditional: false, scaling: nil,
+            traditional: false, scaling: args.ropeScaling,
             maxPositionEmbeddings: args.maxPositionEmbeddings,
-            originalMaxPositionEmbeddings: nil)
+            originalMaxPositionEmbeddings: args.originalMaxPositionEmbeddings)
     }
 
     func callAsFunction(
@@ -153,14 +197,16 @@ final class Starcoder2Attention: Module {
 final class Starcoder2MLP: Module, UnaryLayer {
     @ModuleInfo(key: "c_fc") var up: Linear
     @ModuleInfo(key: "c_proj") var down: Linear
+    let activation: Activation
 
     init(_ args: Starcoder2Configuration) {
+        activation = args.hiddenAct
         _up.wrappedValue = Linear(args.hiddenSize, args.intermediateSize, bias: true)
         _down.wrappedValue = Linear(args.intermediateSize, args.hiddenSize, bias: true)
     }
 
     func callAsFunction(_ x: MLXArray) -> MLXArray {
-        down(gelu(up(x)))
+        down(activation(up(x)))
     }
 }
 
@@ -213,9 +259,12 @@ public final class Starcoder2ModelInner: Module {
     func callAsFunction(_ inputs: MLXArray, cache: [KVCache]? = nil) -> MLXArray {
         var h = embedTokens(inputs)
 
-        let mask = createAttentionMask(h: h, cache: cache?.first)
+        // One mask per attention kind, each sized by the cache of the first layer of that kind.
+        let masks = createAttentionMasks(
+            h: h, cache: cache, layerTypes: args.layerTypes,
+            slidingWindow: args.slidingWindow)
         for (i, layer) in layers.enumerated() {
-            h = layer(h, mask: mask, cache: cache?[i])
+            h = layer(h, mask: masks[i], cache: cache?[i])
         }
 
         return norm(h)
@@ -246,7 +295,7 @@ public final class Starcoder2Model: Module, LLMModel {
     }
 
     public func newCache() -> [KVCache] {
-        (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
+        makeLayerCaches(layerTypes: args.layerTypes, slidingWindow: args.slidingWindow)
     }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does

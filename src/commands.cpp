@@ -248,6 +248,10 @@ bool json_fits(const Json& v, const std::string& type) {
     }
     if (type == "int_per_layer") return v.is_number_integer() || all([](const Json& x) { return x.is_number_integer(); });
     if (type == "rope_scaling" || type == "rope_parameters") return v.is_object();
+    if (type == "activation") {
+        const auto& names = vocab::activation_names();
+        return v.is_string() && std::find(names.begin(), names.end(), v.get<std::string>()) != names.end();
+    }
     return false;
 }
 
@@ -315,8 +319,13 @@ int run_detect(const Paths& paths, const std::string& config_path, std::ostream&
                     refuse(e.key, json_text(keys[e.key]) + " is refused: " + reason);
                 } else {
                     const Node* values = spec.find("values");
-                    bool ok = std::any_of(values->items.begin(), values->items.end(),
-                                          [&](const Node& n) { return matches_scalar(keys[e.key], n); });
+                    auto accepted = [&](const Json& v) {
+                        return std::any_of(values->items.begin(), values->items.end(),
+                                           [&](const Node& n) { return matches_scalar(v, n); });
+                    };
+                    // A list passes when every entry is one of the values, as the generated code checks.
+                    const Json& given = keys[e.key];
+                    bool ok = given.is_array() ? std::all_of(given.begin(), given.end(), accepted) : accepted(given);
                     if (ok) {
                         read.push_back(e.key);
                     } else {
@@ -331,7 +340,7 @@ int run_detect(const Paths& paths, const std::string& config_path, std::ostream&
                 if (present && fb && fb->kind == Node::Kind::String) {
                     ignored.push_back(e.key + " (never read at the top level: the family takes " + fb->text + ")");
                 } else if (present) {
-                    ignored.push_back(e.key + " (never read: the family computes it)");
+                    ignored.push_back(e.key + " (never read: the family computes it, and refuses another value)");
                 }
                 continue;
             }
@@ -360,9 +369,13 @@ int run_detect(const Paths& paths, const std::string& config_path, std::ostream&
             }
         }
         const auto& inert_keys = vocab::inert_config_keys();
+        const auto& loader_keys = vocab::loader_config_keys();
+        std::vector<std::string> loaded;
         for (const auto& [k, v] : keys.items()) {
             if (known.count(k) || k == "model_type" || k == "text_config") continue;
-            if (std::find(inert_keys.begin(), inert_keys.end(), k) != inert_keys.end()) {
+            if (std::find(loader_keys.begin(), loader_keys.end(), k) != loader_keys.end()) {
+                loaded.push_back(k);
+            } else if (std::find(inert_keys.begin(), inert_keys.end(), k) != inert_keys.end()) {
                 inert.push_back(k);
             } else {
                 unknown.push_back(k);
@@ -374,7 +387,8 @@ int run_detect(const Paths& paths, const std::string& config_path, std::ostream&
             for (const auto& i : items) out << "  " << i << "\n";
         };
         section("read", read, "");
-        section("ignored", ignored, "as mlx-lm ignores them");
+        section("read by the loader", loaded, "how the weights are stored and computed");
+        section("ignored", ignored, "they do not change the output");
         section("inert", inert, "metadata and training settings");
         section("not known to the family", unknown, "not read");
         if (!refusals.empty()) {

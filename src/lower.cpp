@@ -58,6 +58,11 @@ public:
         std::string activation = f_.text("mlp.activation");
         m.mlp.activation = activation == "gelu_approx" ? "geluApproximate" : activation == "gelu" ? "gelu" : "silu";
         m.mlp.clamped = f_.text("mlp.activation") == "swiglu_clamped";
+        if (const Node* field = f_.get("mlp.activation_field"); field && field->kind == Node::Kind::String) {
+            m.mlp.configured_activation = true;
+            m.mlp.activation = "activation";
+            m.mlp.activation_field = binding_expr("mlp.activation_field", false);
+        }
         m.mlp.experts = f_.text("mlp.kind") == "experts";
         if (m.mlp.experts) {
             m.mlp.expert_count = binding_expr("mlp.experts.count", false);
@@ -85,7 +90,6 @@ public:
         m.norm.clip_residual = clip && clip->boolean;
         std::string embedding_scale = f_.text("embedding.scale");
         m.embedding.scaled = embedding_scale != "none" && !embedding_scale.empty();
-        m.embedding.scale_bf16 = embedding_scale == "sqrt_hidden_bf16";
         m.embedding.multiplied = f_.get("embedding.multiplier") != nullptr;
         if (m.embedding.multiplied) m.embedding.multiplier = binding_expr("embedding.multiplier", false);
         m.embedding.per_layer = f_.get("embedding.per_layer.width") != nullptr;
@@ -194,6 +198,7 @@ private:
         if (type == "float") return namer::float_literal(v.number);
         if (type == "bool") return v.boolean ? "true" : "false";
         if (type == "string") return namer::string_literal(v.text);
+        if (type == "activation") return "Activation(" + namer::string_literal(v.text) + ")";
         std::string out = "[";
         for (size_t i = 0; i < v.items.size(); ++i) {
             if (i) out += ", ";
@@ -250,6 +255,7 @@ private:
     }
 
     void lower_config(ir::Configuration& c) {
+        std::vector<ir::KeyCheck> computed_checks;
         for (const FieldDecl* d : decode_order()) {
             ir::ConfigField out;
             const Node& spec = d->entry->value;
@@ -269,8 +275,13 @@ private:
                 if (const FieldDecl* fd = field(base)) {
                     out.has_fallback = true;
                     out.fallback_field = fd->swift_name;
-                    // A required struct field is no optional: its member is reached with '.'.
-                    out.fallback_member = (is_optional(*fd) ? "?." : ".") + namer::camel_case(member);
+                    // A required struct field is no optional: its member is reached with '.'. The
+                    // objects a member path passes through (one per layer type) are optional.
+                    std::string access = is_optional(*fd) ? "?." : ".";
+                    for (size_t start = 0, dot = 0; dot != std::string::npos; start = dot + 1, access = "?.") {
+                        dot = member.find('.', start);
+                        out.fallback_member += access + namer::camel_case(member.substr(start, dot - start));
+                    }
                     out.fallback_path = namer::string_literal(fb->text);
                 }
             }
@@ -303,6 +314,16 @@ private:
             out.fallback_only = !out.read && out.has_fallback;
             c.fields.push_back(out);
             if (out.read) c.coding_keys.push_back(ir::CodingKey{out.swift_name, out.json_key});
+            if (out.assigned) {
+                // Derived, not read: a config stating another value would be silently overruled.
+                ir::KeyCheck k;
+                k.swift_name = out.swift_name;
+                k.json_key = out.json_key;
+                k.why = namer::string_literal("the model derives it from the config's other keys");
+                k.computed = true;
+                computed_checks.push_back(k);
+                c.coding_keys.push_back(ir::CodingKey{out.swift_name, out.json_key});
+            }
         }
         for (const auto& d : fields_) {
             if (d.type.empty()) continue;
@@ -348,6 +369,7 @@ private:
             c.checks.push_back(k);
             c.coding_keys.push_back(ir::CodingKey{k.swift_name, k.json_key});
         }
+        c.checks.insert(c.checks.end(), computed_checks.begin(), computed_checks.end());
         // Document order for the keys a reader looks up; decode order only matters inside init.
         std::map<std::string, size_t> position;
         for (size_t i = 0; i < fields_.size(); ++i) position[fields_[i].json_key] = i;
@@ -391,6 +413,21 @@ private:
                     error(scaling->loc, "attention.rope.scaling", "binds '" + scaling->text + "', which must be optional");
                 }
             }
+        }
+        for (const auto& d : fields_) {
+            if (d.type != "rope_parameters") continue;
+            c.validates_rope_parameters = true;
+            c.rope_parameters_field = d.swift_name;
+            // Members of one layer type's object mean the family reads one object per layer type.
+            bool per_layer_type = false;
+            for (const auto& other : fields_) {
+                const Node* fb = other.entry->value.find("fallback");
+                if (!fb || fb->kind != Node::Kind::String || fb->text.rfind(d.json_key + ".", 0) != 0) continue;
+                std::string member = fb->text.substr(d.json_key.size() + 1);
+                per_layer_type |= member.rfind("full_attention.", 0) == 0 || member.rfind("sliding_attention.", 0) == 0;
+            }
+            c.rope_parameters_per_layer_type = per_layer_type ? "true" : "false";
+            c.rope_parameters_partial = f_.get("attention.rope.fraction") ? "true" : "false";
         }
         for (const auto& d : fields_) {
             if (d.type == "int_per_layer") c.per_layer_int_fields.push_back(d.swift_name);
@@ -444,7 +481,7 @@ private:
         if (a.local_rope) a.local_base = binding_expr("attention.rope.local_base", false);
         a.nope_layers = c.validates_rope_layers;
         if (a.nope_layers) a.rope_layers = "args." + c.rope_layers_field;
-        a.per_layer = a.local_rope || a.nope_layers;
+        a.per_layer = a.local_rope || a.nope_layers || c.validates_kv_sharing;
         a.qkv_bias = flag_expr("attention.bias.qkv");
         a.o_bias = flag_expr("attention.bias.o");
         std::string qk_norm = f_.text("attention.qk_norm");
@@ -476,21 +513,33 @@ private:
         }
     }
 
+    static std::string scalar_literal(const Node& v) {
+        if (v.kind == Node::Kind::Bool) return v.boolean ? "true" : "false";
+        if (v.kind == Node::Kind::Int) return namer::int_literal(v.integer);
+        if (v.kind == Node::Kind::Float) return namer::float_literal(v.number);
+        return namer::string_literal(v.text);
+    }
+
     /// A mapping of scalars as a Swift dictionary literal, in document order.
     static std::string dictionary_literal(const Node* map) {
         if (!map || !map->is_map() || map->entries.empty()) return "[:]";
         std::string out = "[";
         for (size_t i = 0; i < map->entries.size(); ++i) {
-            const Entry& e = map->entries[i];
             if (i) out += ", ";
-            out += namer::string_literal(e.key) + ": ";
-            const Node& v = e.value;
-            if (v.kind == Node::Kind::Bool) out += v.boolean ? "true" : "false";
-            else if (v.kind == Node::Kind::Int) out += namer::int_literal(v.integer);
-            else if (v.kind == Node::Kind::Float) out += namer::float_literal(v.number);
-            else out += namer::string_literal(v.text);
+            out += namer::string_literal(map->entries[i].key) + ": " + scalar_literal(map->entries[i].value);
         }
         return out + "]";
+    }
+
+    /// A mapping of scalars as entries of a Swift dictionary literal, in document order.
+    static std::vector<ir::LiteralEntry> literal_entries(const Node* map) {
+        std::vector<ir::LiteralEntry> out;
+        if (!map || !map->is_map()) return out;
+        // swift-format wants a trailing comma in a multi-element literal and none in a single one.
+        for (const auto& e : map->entries) {
+            out.push_back(ir::LiteralEntry{namer::string_literal(e.key), scalar_literal(e.value), map->entries.size() > 1});
+        }
+        return out;
     }
 
     void lower_wrappers(std::vector<ir::Wrapper>& out) {
@@ -499,13 +548,19 @@ private:
         for (const auto& e : wrappers->entries) {
             ir::Wrapper w;
             w.model_type = e.key;
-            w.from_top_level = dictionary_literal(e.value.find("text_config_from_top_level"));
-            w.defaults = dictionary_literal(e.value.find("text_config_defaults"));
+            w.from_top_level = literal_entries(e.value.find("text_config_from_top_level"));
+            w.defaults = literal_entries(e.value.find("text_config_defaults"));
             if (const Node* prefixes = e.value.find("weight_prefixes"); prefixes && prefixes->is_map()) {
                 for (const auto& p : prefixes->entries) {
                     w.weight_prefixes.push_back(ir::PrefixRename{namer::string_literal(p.key),
                                                                  namer::string_literal(p.value.text),
                                                                  prefixes->entries.size() > 1});
+                }
+            }
+            if (const Node* drops = e.value.find("weight_drops"); drops && drops->is_list()) {
+                for (size_t i = 0; i < drops->items.size(); ++i) {
+                    w.weight_drops.push_back(ir::DropPattern{namer::string_literal(drops->items[i].text),
+                                                             i + 1 == drops->items.size(), true});
                 }
             }
             if (const Node* dispatch = e.value.find("dispatch"); dispatch && dispatch->is_map()) {
@@ -520,7 +575,6 @@ private:
         if (r.altup) {
             r.streams = binding_expr("residual.altup.streams", false);
             r.active = binding_expr("residual.altup.active", false);
-            r.coef_clip = binding_expr("residual.altup.coef_clip", true);
             r.correct_scale = flag_expr("residual.altup.correct_scale");
         }
         r.laurel = f_.get("residual.laurel.rank") != nullptr;
@@ -544,12 +598,6 @@ private:
     }
 
     void lower_head(ir::Head& h) {
-        if (const Node* from_weights = f_.get("head.tie_from_weights"); from_weights && from_weights->boolean) {
-            h.tie = "false";
-            h.never_tied = true;
-            h.tie_from_weights = true;
-            return;
-        }
         const Node* tie = f_.get("head.tie");
         if (!tie || tie->kind == Node::Kind::Bool) {
             bool tied = tie && tie->boolean;
@@ -608,9 +656,17 @@ ir::Registry lower_registry(const std::vector<ir::ModelFile>& models) {
                 entry.wrapped = true;
                 entry.from_top_level = w.from_top_level;
                 entry.defaults = w.defaults;
+                entry.has_from_top_level = !w.from_top_level.empty();
+                entry.has_defaults = !w.defaults.empty();
                 entry.weight_prefixes = w.weight_prefixes;
+                entry.weight_drops = w.weight_drops;
+                entry.has_weight_drops = !w.weight_drops.empty();
                 entry.has_weight_prefixes = !w.weight_prefixes.empty();
                 for (const auto& [text_type, family] : w.dispatch) {
+                    if (family == vocab::kRefusedDispatch && text_type == "*") {
+                        entry.default_refused = true;
+                        continue;
+                    }
                     if (family == vocab::kRefusedDispatch) {
                         ir::DispatchCase refused;
                         refused.text_model_type = namer::string_literal(text_type);
@@ -629,7 +685,7 @@ ir::Registry lower_registry(const std::vector<ir::ModelFile>& models) {
                     }
                 }
                 entry.dispatches = !w.dispatch.empty();
-                if (entry.dispatches && entry.default_model.empty()) {
+                if (entry.dispatches && entry.default_model.empty() && !entry.default_refused) {
                     entry.default_configuration = m.types.configuration;
                     entry.default_model = m.types.model;
                 }

@@ -155,6 +155,9 @@ ordered_json vocabulary_view() {
     std::string inert;
     for (const auto& k : vocab::inert_config_keys()) inert += (inert.empty() ? "" : ", ") + std::string("`") + k + "`";
     view["inert_keys"] = inert;
+    std::string loader;
+    for (const auto& k : vocab::loader_config_keys()) loader += (loader.empty() ? "" : ", ") + std::string("`") + k + "`";
+    view["loader_keys"] = loader;
     return view;
 }
 

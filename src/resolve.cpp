@@ -143,7 +143,11 @@ struct Merger {
                     if (f.value.is_null()) {
                         remove_entry(slot, f.key);
                     } else {
-                        entry_slot(slot, f) = f.value;  // entries replace as a whole
+                        // Entries replace as a whole, and are then located where the child wrote them.
+                        entry_slot(slot, f) = f.value;
+                        for (auto& replaced : slot.entries) {
+                            if (replaced.key == f.key) replaced.key_loc = f.key_loc;
+                        }
                     }
                 }
             } else {
@@ -311,6 +315,10 @@ private:
         if (type == "float") return v.is_number();
         if (type == "bool") return v.kind == Node::Kind::Bool;
         if (type == "string") return v.kind == Node::Kind::String;
+        if (type == "activation") {
+            const auto& names = vocab::activation_names();
+            return v.kind == Node::Kind::String && std::find(names.begin(), names.end(), v.text) != names.end();
+        }
         if (type == "int_list") return all([](const Node& n) { return n.kind == Node::Kind::Int; });
         if (type == "float_list") return all([](const Node& n) { return n.is_number(); });
         if (type == "string_list") return all([](const Node& n) { return n.kind == Node::Kind::String; });
@@ -433,6 +441,8 @@ private:
         std::string field = fb.text.substr(0, dot);
         std::string member = fb.text.substr(dot + 1);
         std::string ftype = field_kind(field);
+        // An ignored rope_parameters is reported once, by check_rope_parameters.
+        if (ftype == "policy" && field == "rope_parameters") return;
         const vocab::ConfigType* ct = vocab::find_config_type(ftype);
         if (!ct || ct->members.empty()) {
             error(fb.loc, path, "'" + field + "' is not a config field with members");
@@ -523,6 +533,14 @@ private:
                 error(from->loc, "weights.stack_experts", "'names' maps each per-expert projection to a stacked one");
             }
         }
+        if (const Node* field = f_.get("mlp.activation_field"); field && field->kind == Node::Kind::String) {
+            if (kind && kind->text != "gated" && kind->text != "plain") {
+                error(field->loc, "mlp.activation_field", "a configured activation applies to 'mlp.kind: gated' or 'plain'");
+            }
+            if (const Node* sparsity = f_.get("mlp.activation_sparsity"); sparsity && sparsity->kind == Node::Kind::String) {
+                error(field->loc, "mlp.activation_field", "a sparse GELU takes no configured activation");
+            }
+        }
         if (const Node* sparsity = f_.get("mlp.activation_sparsity"); sparsity && sparsity->kind == Node::Kind::String) {
             const Node* activation = f_.get("mlp.activation");
             if ((kind && kind->text != "gated") || (activation && activation->text != "gelu_approx")) {
@@ -538,11 +556,6 @@ private:
             } else if (!experts && is_bound) {
                 error(bound->loc, key, "applies to 'mlp.kind: experts' only");
             }
-        }
-        const Node* from_weights = f_.get("head.tie_from_weights");
-        const Node* tie = f_.get("head.tie");
-        if (from_weights && from_weights->boolean && tie && tie->kind == Node::Kind::String) {
-            error(tie->loc, "head.tie", "'tie_from_weights' decides the tie from the checkpoint; set 'tie: false'");
         }
     }
 
@@ -561,6 +574,12 @@ private:
                                      "embedding.per_layer.vocabulary", "attention.kv_sharing.shared_layers",
                                      "attention.sliding.layer_types"}) {
                 if (!bound(need)) error(at->loc, "residual.altup", std::string("an AltUp decoder needs '") + need + "'");
+            }
+            const Node* projection = f_.get("attention.projection");
+            const Node* qk_norm = f_.get("attention.qk_norm");
+            if ((projection && projection->text == "fused_qkv") || (qk_norm && qk_norm->text == "whole")) {
+                error(at->loc, "residual.altup", "an AltUp decoder shares keys and values; it needs separate q/k/v "
+                                                 "projections and no whole-projection q/k norm");
             }
             const Node* placement = f_.get("norm.placement");
             if (placement && placement->text != "sandwich") {
@@ -599,6 +618,55 @@ private:
                     error(t.loc, "attention.rope.scaling_types",
                           "longrope needs 'attention.rope.max_positions' (max_position_embeddings)");
                 }
+            }
+        }
+        check_rope_parameters();
+    }
+
+    /// transformers 5 writes the RoPE base, scaling and rotated fraction only inside
+    /// `rope_parameters`, so a field read for any of them must also be found there: a family that
+    /// read only the top-level key would run a transformers-5 checkpoint with its default.
+    void check_rope_parameters() {
+        const Node* base = f_.get("attention.rope.base");
+        if (!base || base->kind != Node::Kind::String) return;
+        std::string holder;
+        for (const auto& [key, info] : fields_) {
+            if (info.type == "rope_parameters") holder = key;
+        }
+        if (auto policy = fields_.find("rope_parameters"); holder.empty() && policy != fields_.end()) {
+            error(policy->second.entry->key_loc, "config.rope_parameters",
+                  "transformers 5 writes the RoPE base, scaling and rotated fraction here, so a family with RoPE "
+                  "reads it: {type: rope_parameters, optional: true}, with fallbacks into it");
+            return;
+        }
+        if (holder.empty()) {
+            error(base->loc, "attention.rope.base",
+                  "transformers 5 writes the RoPE settings inside rope_parameters; declare the field "
+                  "(config.rope_parameters: {type: rope_parameters, optional: true}) and give '" + base->text +
+                      "' a fallback into it");
+            return;
+        }
+        const std::pair<const char*, const char*> bound[] = {
+            {"attention.rope.base", "rope_theta"},
+            {"attention.rope.scaling", "scaling"},
+            {"attention.rope.fraction", "partial_rotary_factor"},
+            {"attention.rope.local_base", "rope_theta"},
+        };
+        for (const auto& [path, member] : bound) {
+            const Node* binding = f_.get(path);
+            if (!binding || binding->kind != Node::Kind::String) continue;
+            auto it = fields_.find(binding->text);
+            if (it == fields_.end() || it->second.type.empty()) continue;  // reported by check_bindings
+            const Node* fb = it->second.entry->value.find("fallback");
+            std::string want = holder + "." + member;
+            bool into_holder = fb && fb->kind == Node::Kind::String && fb->text.rfind(holder + ".", 0) == 0;
+            bool right_member = into_holder && fb->text.size() >= std::string(member).size() &&
+                                fb->text.compare(fb->text.size() - std::string(member).size(), std::string::npos, member) == 0;
+            if (!right_member) {
+                error(fb && fb->kind == Node::Kind::String ? fb->loc : it->second.entry->key_loc,
+                      "config." + binding->text,
+                      "read for " + std::string(path) + ", which transformers 5 writes inside " + holder +
+                          "; give it 'fallback: " + want + "' (or the member of its layer type)");
             }
         }
     }

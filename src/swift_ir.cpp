@@ -40,7 +40,7 @@ void to_json(ordered_json& j, const CodingKey& v) {
 }
 
 void to_json(ordered_json& j, const KeyCheck& v) {
-    IR_SET(swift_name) IR_SET(json_key) IR_SET(why) IR_SET(refuse) IR_SET(expect) IR_SET(values) IR_SET(value_type)
+    IR_SET(swift_name) IR_SET(json_key) IR_SET(why) IR_SET(refuse) IR_SET(expect) IR_SET(computed) IR_SET(values) IR_SET(value_type)
 }
 
 void to_json(ordered_json& j, const IgnoredKey& v) {
@@ -56,6 +56,8 @@ void to_json(ordered_json& j, const Configuration& v) {
     IR_SET(validates_rope_scaling) IR_SET(rope_scaling_field) IR_SET(rope_scaling_key) IR_SET(rope_scaling_kinds)
     IR_SET(rope_scaling_none_supported) IR_SET(rope_scaling_has_original) IR_SET(rope_scaling_original_field)
     IR_SET(rotary_dimensions)
+    IR_SET(validates_rope_parameters) IR_SET(rope_parameters_field) IR_SET(rope_parameters_per_layer_type)
+    IR_SET(rope_parameters_partial)
     IR_SET(validates_sliding) IR_SET(layer_types_field) IR_SET(window_field)
     IR_SET(validates_rope_layers) IR_SET(rope_layers_field) IR_SET(per_layer_int_fields) IR_SET(per_layer_list_fields)
     IR_SET(validates_kv_sharing) IR_SET(kv_sharing_field)
@@ -76,7 +78,7 @@ void to_json(ordered_json& j, const Attention& v) {
 }
 
 void to_json(ordered_json& j, const MLP& v) {
-    IR_SET(fused) IR_SET(plain) IR_SET(block_key) IR_SET(router_key) IR_SET(experts_key) IR_SET(gate_key) IR_SET(up_key) IR_SET(down_key) IR_SET(bias) IR_SET(activation) IR_SET(clamped) IR_SET(experts) IR_SET(expert_count)
+    IR_SET(fused) IR_SET(plain) IR_SET(block_key) IR_SET(router_key) IR_SET(experts_key) IR_SET(gate_key) IR_SET(up_key) IR_SET(down_key) IR_SET(bias) IR_SET(activation) IR_SET(configured_activation) IR_SET(activation_field) IR_SET(clamped) IR_SET(experts) IR_SET(expert_count)
     IR_SET(experts_per_token) IR_SET(router_bias) IR_SET(intermediate) IR_SET(per_layer) IR_SET(sparse)
     IR_SET(sparsity)
 }
@@ -87,11 +89,11 @@ void to_json(ordered_json& j, const Norm& v) {
 }
 
 void to_json(ordered_json& j, const Embedding& v) {
-    IR_SET(scaled) IR_SET(scale_bf16) IR_SET(multiplied) IR_SET(multiplier) IR_SET(per_layer) IR_SET(per_layer_width) IR_SET(per_layer_vocabulary)
+    IR_SET(scaled) IR_SET(multiplied) IR_SET(multiplier) IR_SET(per_layer) IR_SET(per_layer_width) IR_SET(per_layer_vocabulary)
 }
 
 void to_json(ordered_json& j, const Residual& v) {
-    IR_SET(altup) IR_SET(streams) IR_SET(active) IR_SET(coef_clip) IR_SET(correct_scale) IR_SET(laurel)
+    IR_SET(altup) IR_SET(streams) IR_SET(active) IR_SET(correct_scale) IR_SET(laurel)
     IR_SET(laurel_rank)
 }
 
@@ -104,7 +106,7 @@ void to_json(ordered_json& j, const DispatchCase& v) {
 }
 
 void to_json(ordered_json& j, const Head& v) {
-    IR_SET(tie) IR_SET(tie_from_config) IR_SET(always_tied) IR_SET(never_tied) IR_SET(tie_from_weights)
+    IR_SET(tie) IR_SET(tie_from_config) IR_SET(always_tied) IR_SET(never_tied)
     IR_SET(softcap) IR_SET(softcap_field) IR_SET(divided) IR_SET(divisor) IR_SET(plain)
 }
 
@@ -124,10 +126,15 @@ void to_json(ordered_json& j, const ModelFile& v) {
     IR_SET(sanitize) IR_SET(wrappers)
 }
 
+void to_json(ordered_json& j, const LiteralEntry& v) {
+    IR_SET(key) IR_SET(value) IR_SET(comma)
+}
+
 void to_json(ordered_json& j, const RegistryEntry& v) {
     IR_SET(model_type) IR_SET(family) IR_SET(configuration) IR_SET(model) IR_SET(comma) IR_SET(wrapped)
-    IR_SET(from_top_level) IR_SET(defaults) IR_SET(dispatches) IR_SET(dispatch) IR_SET(default_configuration)
-    IR_SET(default_model) IR_SET(weight_prefixes) IR_SET(has_weight_prefixes)
+    IR_SET(from_top_level) IR_SET(defaults) IR_SET(has_from_top_level) IR_SET(has_defaults) IR_SET(dispatches) IR_SET(dispatch) IR_SET(default_configuration)
+    IR_SET(default_model) IR_SET(default_refused) IR_SET(weight_prefixes) IR_SET(has_weight_prefixes)
+    IR_SET(weight_drops) IR_SET(has_weight_drops)
 }
 
 void to_json(ordered_json& j, const RegistryFamily& v) {
@@ -139,7 +146,7 @@ void to_json(ordered_json& j, const Registry& v) {
 }
 
 void to_json(ordered_json& j, const Wrapper& v) {
-    IR_SET(model_type) IR_SET(from_top_level) IR_SET(defaults) IR_SET(weight_prefixes)
+    IR_SET(model_type) IR_SET(from_top_level) IR_SET(defaults) IR_SET(weight_prefixes) IR_SET(weight_drops)
     j["dispatch"] = ordered_json::object();
     for (const auto& [type, family] : v.dispatch) j["dispatch"][type] = family;
 }

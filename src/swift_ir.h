@@ -84,6 +84,7 @@ struct KeyCheck {
     std::string why;          // a Swift string literal
     bool refuse = false;
     bool expect = false;
+    bool computed = false;    // a field the model derives: a stated value must equal it
     std::string values;       // a Swift array literal, for expect
     std::string value_type;   // its element type
 };
@@ -115,6 +116,11 @@ struct Configuration {
     bool rope_scaling_has_original = false;  // longrope reads an overriding context length
     std::string rope_scaling_original_field;
     std::string rotary_dimensions;  // Swift expression of the rotated width, inside the initializer
+    // The transformers-5 RoPE object: its layout and what it may ask for.
+    bool validates_rope_parameters = false;
+    std::string rope_parameters_field;
+    std::string rope_parameters_per_layer_type;  // `true` or `false`
+    std::string rope_parameters_partial;         // `true` or `false`
     // Sliding layers: fields to validate together.
     bool validates_sliding = false;
     std::string layer_types_field;
@@ -183,7 +189,9 @@ struct MLP {
     std::string up_key = "up_proj";
     std::string down_key = "down_proj";
     std::string bias;
-    std::string activation;  // MLXNN function: `silu`
+    std::string activation;  // MLXNN function: `silu`, or `activation` (configured, a stored property)
+    bool configured_activation = false;  // the config names the activation
+    std::string activation_field;        // `args.hiddenAct`
     bool clamped = false;    // GPT-OSS's clamped SwiGLU instead of act(gate) * up
     bool experts = false;    // a routed mixture of gated experts
     std::string expert_count;      // `args.numLocalExperts`
@@ -208,7 +216,6 @@ struct Norm {
 
 struct Embedding {
     bool scaled = false;
-    bool scale_bf16 = false;  // sqrt(hidden) rounded to bfloat16 first
     bool multiplied = false;  // the embedding output times a config value
     std::string multiplier;
     bool per_layer = false;   // per-layer inputs (AltUp decoders)
@@ -221,7 +228,6 @@ struct Residual {
     bool altup = false;
     std::string streams;       // `args.altupNumInputs`
     std::string active;        // `args.altupActiveIdx`
-    std::string coef_clip;     // an optional Float expression, or `nil`
     std::string correct_scale; // Swift Bool expression
     bool laurel = false;
     std::string laurel_rank;
@@ -231,8 +237,7 @@ struct Head {
     std::string tie;          // Swift expression deciding the tie
     bool tie_from_config = false;
     bool always_tied = false;
-    bool never_tied = false;     // an lm_head always (tie_from_weights included)
-    bool tie_from_weights = false;  // lm_head filled from the embedding when the checkpoint has none
+    bool never_tied = false;     // an lm_head always
     bool softcap = false;            // logits capped by tanh when the (optional) field is set
     std::string softcap_field;       // `args.finalLogitSoftcapping`
     bool divided = false;            // logits divided by a config value
@@ -244,6 +249,13 @@ struct DropPattern {
     std::string pattern;  // a Swift string literal
     bool last = false;
     bool comma = false;   // a list of several elements ends every line with a comma
+};
+
+/// One `key: value` of a Swift dictionary literal written one entry per line.
+struct LiteralEntry {
+    std::string key;  // Swift literals
+    std::string value;
+    bool comma = false;
 };
 
 struct PrefixRename {
@@ -265,10 +277,11 @@ struct Sanitize {
 /// A model type whose checkpoints wrap the text model (lowered into the registry).
 struct Wrapper {
     std::string model_type;
-    std::string from_top_level;  // Swift dictionary literal
-    std::string defaults;        // Swift dictionary literal
+    std::vector<LiteralEntry> from_top_level;
+    std::vector<LiteralEntry> defaults;
     std::vector<std::pair<std::string, std::string>> dispatch;  // text model_type ("*": any other) -> family
     std::vector<PrefixRename> weight_prefixes;
+    std::vector<DropPattern> weight_drops;
 };
 
 void to_json(nlohmann::ordered_json& j, const Wrapper& v);
@@ -310,14 +323,19 @@ struct RegistryEntry {
     std::string model;
     bool comma = false;  // in a multi-line list of several entries
     bool wrapped = false;  // the checkpoint nests the text model in text_config
-    std::string from_top_level;  // Swift dictionary literal of rewrites
-    std::string defaults;        // Swift dictionary literal of defaults
+    std::vector<LiteralEntry> from_top_level;  // the text_config keys taken from the top level
+    std::vector<LiteralEntry> defaults;        // values for keys text_config does not set
+    bool has_from_top_level = false;
+    bool has_defaults = false;
     bool dispatches = false;
     std::vector<DispatchCase> dispatch;  // explicit text model types
     std::string default_configuration;  // for any other text model type
     std::string default_model;
+    bool default_refused = false;  // any other text model type is refused (`"*": refuse`)
     std::vector<PrefixRename> weight_prefixes;  // the wrapper's key prefixes around the text weights
     bool has_weight_prefixes = false;
+    std::vector<DropPattern> weight_drops;  // what the wrapper holds beside the text model
+    bool has_weight_drops = false;
 };
 
 struct RegistryFamily {

@@ -167,6 +167,9 @@ KeySpec build_root() {
         enum_key("activation", {"silu", "gelu", "gelu_approx", "swiglu_clamped"}, "silu",
             "How gate and up combine: `silu`, `gelu` (exact, erf) and `gelu_approx` (tanh) give act(gate) * up; "
             "`swiglu_clamped` (GPT-OSS) gives (clip(up, -7, 7) + 1) * g * sigmoid(1.702 g), g = min(gate, 7)."),
+        field_key("activation_field", "activation",
+            "A config field naming the activation (`hidden_act`), chosen when the configuration is read; it "
+            "replaces `activation` (kinds `gated` and `plain`)."),
         with_default(key("bias", Type::Flag, "Bias on the MLP projections (on every expert's, for experts)."),
                      "false"),
         map_key("keys", "The checkpoint names of the MLP and its parts, where they differ from the usual.", {
@@ -211,12 +214,11 @@ KeySpec build_root() {
             "A config field scaling each block's output before it joins the residual: x + m * attn(...)."),
         map_key("altup",
             "Alternating updates: the residual stream is `streams` copies; each layer works on the `active` "
-            "one, learned coefficients (clipped to +-`coef_clip`) predict all copies before it and correct "
+            "one, learned coefficients predict all copies before it and correct "
             "them after it. Decoders with AltUp also take per-layer inputs (`embedding.per_layer`) and may "
             "share keys and values (`attention.kv_sharing`), and use sandwich norms.", {
             field_key("streams", "int", "The config field holding the number of copies (`altup_num_inputs`)."),
             field_key("active", "int", "The config field holding the active copy's index."),
-            field_key("coef_clip", "float", "The config field holding the coefficient clip; absent: no clip."),
             with_default(key("correct_scale", Type::Flag,
                 "Scale the corrected active copy by a learned vector before the per-layer input gate."),
                 "false"),
@@ -227,9 +229,9 @@ KeySpec build_root() {
     }));
 
     top.push_back(map_key("embedding", "The token embedding.", {
-        enum_key("scale", {"none", "sqrt_hidden", "sqrt_hidden_bf16"}, "none",
-            "Multiplies the embedding output: `sqrt_hidden` by sqrt(hidden size), `sqrt_hidden_bf16` by "
-            "sqrt(hidden size) rounded to bfloat16 first (as Gemma 3 does, even in float32)."),
+        enum_key("scale", {"none", "sqrt_hidden"}, "none",
+            "Multiplies the embedding output: `sqrt_hidden` by sqrt(hidden size) in the weights' dtype (rounded "
+            "to bfloat16 in a bfloat16 model only, as transformers computes it)."),
         field_key("multiplier", "float", "A config field multiplying the embedding output."),
         map_key("per_layer",
             "Per-layer inputs (AltUp decoders): a second embedding gives each token a `width`-wide input "
@@ -243,9 +245,6 @@ KeySpec build_root() {
     top.push_back(map_key("head", "The language-model head.", {
         with_default(key("tie", Type::Flag,
             "Reuse the embedding matrix as the output projection instead of an `lm_head`."), "false"),
-        with_default(key("tie_from_weights", Type::Bool,
-            "The checkpoint decides: an `lm_head` is always built, and filled from the embedding when the "
-            "checkpoint has no `lm_head.weight` (`tie` is then unused)."), "false"),
         field_key("logit_divisor", "float", "A config field dividing the logits (e.g. `logits_scaling`)."),
         field_key("softcap", "float",
             "An optional config field capping the logits: tanh(logits / cap) * cap when it is set."),
@@ -280,6 +279,9 @@ KeySpec build_root() {
         key("weight_prefixes", Type::ScalarMap,
             "Checkpoint key prefixes the wrapper puts around the text model's weights, rewritten before "
             "the text model's `sanitize(weights:)`, longest first: `{\"language_model.\": \"\"}`."),
+        key("weight_drops", Type::StringList,
+            "Checkpoint keys the wrapper holds beside the text model (vision towers, projectors), removed by the "
+            "loader before whichever text model serves it sees them; `*` matches any run of characters."),
         key("dispatch", Type::ScalarMap,
             "`text_config.model_type` -> the family whose model serves it; `\"*\"` for any other (without "
             "it, this family). The target `refuse` rejects that text model type with an error."),
@@ -303,11 +305,13 @@ KeySpec build_root() {
             with_default(key("optional", Type::Bool,
                 "An absent key gives `nil` (a Swift optional) instead of an error."), "false"),
             with_default(key("read", Type::Bool,
-                "`false`: the key is never read and the field always takes its default, as when mlx-lm "
-                "computes a value that checkpoints also state."), "true"),
+                "`false`: the key is never read and the field always takes its default, as when the model "
+                "computes a value that checkpoints also state; a config stating another value is refused "
+                "(with a fallback, the fallback is read instead)."), "true"),
             key("fallback", Type::String,
                 "Where to read the value when the key is absent, as `FIELD.MEMBER` of a struct-typed "
-                "field, e.g. `rope_parameters.rope_theta` for transformers-5 configs."),
+                "field, e.g. `rope_parameters.rope_theta` for transformers-5 configs. A config that "
+                "states both, with different values, is refused."),
             line_key("doc", "What the field means, shown in the generated code."),
         },
         {
@@ -346,14 +350,22 @@ const std::vector<ConfigType>& config_types() {
         {"float_list", "[Double]", "A list of numbers, in double precision as Python reads them.", {}},
         {"int_per_layer", "PerLayerInt", "One integer for every layer, or a list with one per layer.", {}},
         {"string_list", "[String]", "A list of strings.", {}},
+        {"activation", "Activation",
+         "An activation's name as transformers knows it: `gelu` (exact), `gelu_new`, `gelu_pytorch_tanh` and "
+         "`gelu_fast` (tanh approximation), `relu`, `silu` or `swish`; any other is refused.", {}},
         {"layer_types", "[AttentionLayerType]",
          "Per-layer attention kinds: `full_attention` or `sliding_attention`; any other value is refused.", {}},
         {"rope_scaling", "RoPEScaling",
          "A `rope_scaling` object: `rope_type` (or `type`) and that type's parameters.", {}},
         {"rope_parameters", "RoPEParameters",
-         "A transformers-5 `rope_parameters` object: `rope_theta` plus a `rope_scaling`-style type.",
-         {{"rope_theta", "float"}, {"scaling", "rope_scaling"}, {"llama_4_scaling_beta", "float"},
-          {"original_max_position_embeddings", "int"}}},
+         "A transformers-5 `rope_parameters` object: `rope_theta`, `partial_rotary_factor` and a "
+         "`rope_scaling`-style type, or one such object per layer type (`full_attention`, "
+         "`sliding_attention`), reached as `full_attention.rope_theta` and so on.",
+         {{"rope_theta", "float"}, {"scaling", "rope_scaling"}, {"partial_rotary_factor", "float"},
+          {"llama_4_scaling_beta", "float"}, {"original_max_position_embeddings", "int"},
+          {"full_attention.rope_theta", "float"}, {"full_attention.scaling", "rope_scaling"},
+          {"full_attention.partial_rotary_factor", "float"}, {"sliding_attention.rope_theta", "float"},
+          {"sliding_attention.scaling", "rope_scaling"}, {"sliding_attention.partial_rotary_factor", "float"}}},
     };
     return types;
 }
@@ -372,6 +384,10 @@ const std::vector<Derivation>& derivations() {
          "(`sliding_attention`, `full_attention`) repeated layers / 2 times; an odd layer count leaves the "
          "schedule one short, which is refused (mlx-lm would silently skip the last layer).",
          "ConfigDefaults.alternatingSlidingFull", {{"layers", "dims.layers"}}},
+        {"sliding_when_windowed", "layer_types",
+         "every layer `sliding_attention` when `sliding_window` is set (not null), else every layer "
+         "`full_attention`: one window for the whole model.",
+         "ConfigDefaults.slidingWhenWindowed", {{"layers", "dims.layers"}, {"window", "config.sliding_window"}}},
         {"rope_except_every_nth", "int_list",
          "1 (rotate) for every layer except when (i + 1) is a multiple of `no_rope_layer_interval`, 0 there.",
          "ConfigDefaults.ropeExceptEveryNth", {{"layers", "dims.layers"}, {"interval", "config.no_rope_layer_interval"}}},
@@ -394,7 +410,8 @@ const std::vector<DimRole>& dim_roles() {
 
 const std::vector<Policy>& policies() {
     static const std::vector<Policy> list = {
-        {"ignored", "The key is read by nobody, as mlx-lm ignores it; `why` says why that is safe."},
+        {"ignored", "The key is read by nobody, because the model's output does not depend on it "
+                    "(tools/probe_config_keys.py shows transformers' logits unchanged); `why` says why."},
         {"refuse", "A checkpoint that sets the key (to anything but null) is refused with `why`."},
         {"expect", "Only the listed `values` (or null) are accepted; any other value is refused with `why`."},
     };
@@ -402,19 +419,29 @@ const std::vector<Policy>& policies() {
 }
 
 const std::vector<std::string>& inert_config_keys() {
+    // tools/probe_config_keys.py shows each leaves transformers' logits unchanged.
     static const std::vector<std::string> keys = {
-        "_name_or_path", "architectures", "attention_dropout", "auto_map", "bos_token_id", "dtype",
-        "embd_pdrop", "eos_token_id", "initializer_range", "pad_token_id", "resid_pdrop", "torch_dtype",
-        "transformers_version", "use_cache",
-        // How the weights are stored, not what the model computes: the loader reads these.
-        "quantization", "quantization_config",
+        "_name_or_path", "architectures", "attention_dropout", "auto_map", "bos_token_id", "embd_pdrop",
+        "embedding_dropout", "eos_token_id", "initializer_range", "pad_token_id", "resid_pdrop",
+        "residual_dropout", "transformers_version", "use_cache",
     };
+    return keys;
+}
+
+const std::vector<std::string>& loader_config_keys() {
+    static const std::vector<std::string> keys = {"dtype", "torch_dtype", "quantization", "quantization_config"};
     return keys;
 }
 
 const KeySpec& root() {
     static const KeySpec r = build_root();
     return r;
+}
+
+const std::vector<std::string>& activation_names() {
+    static const std::vector<std::string> names = {"gelu", "gelu_fast", "gelu_new", "gelu_pytorch_tanh",
+                                                   "relu", "silu", "swish"};
+    return names;
 }
 
 const ConfigType* find_config_type(const std::string& name) {

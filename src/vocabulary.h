@@ -98,7 +98,13 @@ const std::vector<Policy>& policies();
 /// flag them as unknown.
 const std::vector<std::string>& inert_config_keys();
 
+/// Config keys the checkpoint loader reads (the compute dtype, quantization), not the configuration.
+const std::vector<std::string>& loader_config_keys();
+
 const ConfigType* find_config_type(const std::string& name);
+
+/// The activation names a config type `activation` accepts (the Swift runtime's `Activation`).
+const std::vector<std::string>& activation_names();
 const Derivation* find_derivation(const std::string& name);
 
 /// The dispatch target that rejects a wrapped text model type instead of naming a family.

@@ -66,7 +66,7 @@ for pair in Llama-3.2-1B-Instruct:llama TinyLlama-1.1B-Chat-v1.0:llama Mistral-7
 done
 expect 0 "$bin" detect tests/data/hf-configs/Qwen2.5-0.5B-Instruct.json
 contains "$out" "use_sliding_window"
-contains "$out" "sliding_window (mlx-lm's qwen2 attends over the full context on every layer)"
+contains "$out" "sliding_window (only matters with use_sliding_window, which is refused)"
 sed 's/"model_type": "llama"/"model_type": "no_such_arch"/' tests/data/hf-configs/Llama-3.2-1B-Instruct.json > "$tmp/unserved.json"
 expect 1 "$bin" detect "$tmp/unserved.json"
 contains "$err" "model_type: \"no_such_arch\" is not served by any family; supported: "; contains "$err" " qwen3"
@@ -76,7 +76,7 @@ contains "$err" "rope_scaling.rope_type: \"dynamic\" is not applied by family ll
 contains "$err" "1 error."
 sed 's/"use_sliding_window": false/"use_sliding_window": true/' tests/data/hf-configs/Qwen2.5-0.5B-Instruct.json > "$tmp/swa.json"
 expect 1 "$bin" detect "$tmp/swa.json"
-contains "$err" "use_sliding_window: true is refused (accepted: [false]): mlx-lm's qwen2 has no sliding-window attention"
+contains "$err" "use_sliding_window: true is refused (accepted: [false]): the sliding-window layers Qwen2 can enable are not supported"
 
 # new: scaffold, explain, regenerate into a scratch tree without touching C++ or templates.
 cp -r families "$tmp/families"

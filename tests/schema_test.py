@@ -85,6 +85,8 @@ NOT_SCHEMA_DETECTABLE = {
     "binding_unknown_field": "a binding must name a config field declared anywhere in the chain",
     "policy_missing_why": "a rule between two keys of a config entry (`ignored` needs `why`)",
     "read_false_without_default": "a rule between keys of a config entry (`read: false` needs a default)",
+    "rope_base_outside_rope_parameters": "a rule between the RoPE bindings and config entries, after inheritance",
+    "rope_parameters_ignored": "a rule between the RoPE bindings and config entries, after inheritance",
     "wrong_default_type": "a default must fit the entry's `type`: a rule between two keys",
     "wrong_type_hex": "`0x1000` is a string default of an int entry: a default must fit the entry's `type`",
     "wrong_type_octal": "`010` is a string default of an int entry: a default must fit the entry's `type`",

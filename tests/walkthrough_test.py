@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import mutation_check  # noqa: E402
 
-COPIED = ["families", "templates", "tools", "tests/data", "tests/fixtures/models", "README.md", "Makefile"]
+COPIED = ["families", "templates", "tools", "tests/data", "tests/fixtures/models", "tests/fixtures/transformers",
+          "README.md", "Makefile"]
 
 
 def walkthrough_script(readme: str) -> str:
@@ -74,7 +75,7 @@ def main() -> int:
         if missing:
             print(f"walkthrough: finished but did not produce {', '.join(missing)}", file=sys.stderr)
             return 1
-        if "mimo: pass" not in result.stdout:
+        if "mlx-lm/mimo: pass" not in result.stdout:
             print("walkthrough: the parity step did not report mimo: pass", file=sys.stderr)
             return 1
         if "not known to the family (0)" not in result.stdout:

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Records what mlx-lm derives from real checkpoint configs (tests/data/hf-configs): head width,
-heads, attention scale, per-layer attention and window, caches, RoPE kind and its output on a fixed
-input, biases and the tied head. The Swift tests decode the same files with the generated
-configurations and must derive the same values.
+"""Records what transformers and mlx-lm derive from real checkpoint configs (tests/data/hf-configs):
+head width, heads, attention scale, per-layer attention and window, caches, RoPE kind and its output
+on a fixed input, biases and the tied head. The Swift tests decode the same files with the generated
+configurations and must derive what transformers derives; where mlx-lm derives something else, the
+record names the facts (`mlx_lm_differs`), which the README lists.
 
 Run in the project's virtual environment: .venv/bin/python tools/make_config_facts.py [--check]
 """
@@ -17,9 +18,15 @@ from pathlib import Path
 
 os.environ.setdefault("MLX_DISABLE_COMPILE", "1")
 
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
 import mlx.core as mx  # noqa: E402
 import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import transformers  # noqa: E402
 from mlx_lm.utils import _get_classes  # noqa: E402
+from transformers import AutoConfig  # noqa: E402
+from transformers.cache_utils import get_layer_types_and_kwargs  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = ROOT / "tests" / "data" / "hf-configs"
@@ -48,7 +55,7 @@ def rope_input(head_dim: int) -> mx.array:
     return mx.array(values.reshape(1, 1, 4, head_dim))
 
 
-def facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
+def mlx_lm_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
     model_class, args_class = _get_classes(config)
     args = args_class.from_dict(copy.deepcopy(config))
     # MLX is lazy: building the full-size model allocates nothing until evaluated.
@@ -116,6 +123,110 @@ def facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
     return record, tensors
 
 
+def transformers_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
+    """The same facts from transformers: the model built on the meta device (no memory), its rotary
+    embedding on the CPU, the per-layer schedule as its caches read it."""
+    hf = AutoConfig.for_model(**copy.deepcopy(config))
+    architecture = getattr(transformers, config["architectures"][0])
+    with torch.device("meta"):
+        model = architecture._from_config(hf)
+    text = hf.get_text_config()
+    inner = model.get_decoder() if hasattr(model, "get_decoder") else model.model
+    layers = inner.layers
+    attention = layers[0].self_attn
+    heads = text.num_attention_heads
+    query = getattr(attention, "q_proj", None)
+    head_dim = (query.out_features if query is not None else attention.qkv_proj.out_features) // heads
+    if query is None:
+        head_dim = attention.head_dim
+    mlp = layers[0].mlp
+    if hasattr(mlp, "experts"):
+        intermediate = mlp.experts.gate_up_proj.shape[-1] // 2
+    elif hasattr(mlp, "gate_proj"):
+        intermediate = mlp.gate_proj.out_features
+    else:
+        intermediate = mlp.gate_up_proj.out_features // 2
+    types, kwargs = get_layer_types_and_kwargs(text)
+    layer_kinds = []
+    for kind, extra in zip(types, kwargs):
+        sliding = kind == "sliding_attention"
+        layer_kinds.append({"sliding": sliding, "cache": "RotatingKVCache" if sliding else "KVCache",
+                            "window": extra.get("sliding_window")})
+    embed = model.get_input_embeddings()
+    tied = model.get_output_embeddings().weight is embed.weight
+    rotary = type(inner.rotary_emb)(config=text)
+    ropes, tensors = [], {}
+    rope_layers = [0] + [i for i, k in enumerate(layer_kinds) if k["sliding"] != layer_kinds[0]["sliding"]][:1]
+    no_rope = getattr(text, "no_rope_layers", None)
+    if no_rope is not None:
+        rope_layers += [i for i, flag in enumerate(no_rope) if not flag and i not in rope_layers][:1]
+    for i in rope_layers:
+        x = torch.from_numpy(np.array(rope_input(head_dim)))
+        if no_rope is not None and not no_rope[i]:
+            y, kind = x, "none"
+        else:
+            positions = torch.arange(ROPE_OFFSET, ROPE_OFFSET + x.shape[-2])[None]
+            layer_type = types[i] if getattr(rotary, "layer_types", None) else None
+            cos, sin = rotary(x, positions, layer_type=layer_type) if layer_type else rotary(x, positions)
+            # The model's own application (halves, GPT-OSS's chunks, Phi-3's partial rotation).
+            apply = sys.modules[architecture.__module__].apply_rotary_pos_emb
+            y, _ = apply(x, x, cos, sin)
+            rope_type = rotary.rope_type[layer_type] if layer_type else rotary.rope_type
+            kind = "default" if rope_type == "linear" else rope_type
+        tensors[f"layer{i}.x"] = mx.array(x.numpy())
+        tensors[f"layer{i}.y"] = mx.array(y.float().numpy())
+        ropes.append({"layer": i, "kind": kind, "offset": ROPE_OFFSET})
+    record = {
+        "model_type": config["model_type"],
+        "layers": len(layers),
+        "hidden": embed.embedding_dim,
+        "vocab": embed.num_embeddings,
+        "heads": heads,
+        "kv_heads": text.num_key_value_heads,
+        "head_dim": head_dim,
+        "intermediate": intermediate,
+        "scale": attention.scaling,
+        "qkv_bias": (query if query is not None else attention.qkv_proj).bias is not None,
+        "o_bias": attention.o_proj.bias is not None,
+        "qk_norm": hasattr(attention, "q_norm"),
+        "tied": tied,
+        "layer_kinds": layer_kinds,
+        "rope": ropes,
+    }
+    return record, tensors
+
+
+# mlx-lm's RoPE classes by the kind of rotation they apply.
+MLX_LM_ROPE_KINDS = {"RoPE": "default", "Llama3RoPE": "llama3", "YarnRoPE": "yarn", "SuScaledRoPE": "longrope",
+                     "NoPE": "none"}
+
+
+def differing(transformers_record: dict, mlx_record: dict, transformers_tensors: dict, mlx_tensors: dict) -> list:
+    """The facts on which mlx-lm derives something else than transformers."""
+    out = []
+    for key, value in transformers_record.items():
+        theirs = mlx_record.get(key)
+        if key == "rope":
+            kinds = [MLX_LM_ROPE_KINDS.get(r["class"], r["class"]) for r in theirs]
+            if kinds != [r["kind"] for r in value] or any(
+                    not np.allclose(np.array(transformers_tensors[k]), np.array(mlx_tensors[k]), atol=1e-5)
+                    for k in transformers_tensors if k.endswith(".y") and k in mlx_tensors):
+                out.append("rope")
+        elif key == "layer_kinds":
+            if [k["sliding"] for k in value] != [k["sliding"] for k in theirs]:
+                out.append("layer_kinds")
+        elif key == "tied" and theirs is None:
+            # mlx-lm reads no tie setting: it loads an lm_head when the checkpoint holds one.
+            if value:
+                out.append(key)
+        elif key == "scale":
+            if abs(value - theirs) > 1e-7:
+                out.append(key)
+        elif value != theirs:
+            out.append(key)
+    return out
+
+
 def build():
     records, tensors = {}, {}
     for path in sorted(CONFIGS.glob("*.json")):
@@ -123,7 +234,10 @@ def build():
         if config.get("model_type") not in served_model_types():
             continue
         stripped = [key for key in STRIPPED if key in config]
-        record, arrays = facts({k: v for k, v in config.items() if k not in stripped})
+        kept = {k: v for k, v in config.items() if k not in stripped}
+        record, arrays = transformers_facts(kept)
+        theirs, their_arrays = mlx_lm_facts(kept)
+        record["mlx_lm_differs"] = differing(record, theirs, arrays, their_arrays)
         record["stripped"] = stripped
         records[path.stem] = record
         for key, value in arrays.items():
@@ -139,14 +253,14 @@ def main() -> int:
     if args.check:
         committed = json.loads((OUT / "facts.json").read_text())
         if committed != json.loads(json.dumps(records, sort_keys=True)):
-            print("tests/fixtures/configs/facts.json differs from what mlx-lm derives now")
+            print("tests/fixtures/configs/facts.json differs from what transformers and mlx-lm derive now")
             return 1
         stored = mx.load(str(OUT / "rope.safetensors"))
         for name, value in tensors.items():
             if name not in stored or not mx.allclose(stored[name], value, rtol=1e-6, atol=1e-6):
-                print(f"{name}: differs from what mlx-lm computes now")
+                print(f"{name}: differs from what transformers computes now")
                 return 1
-        print(f"config facts match mlx-lm for {len(records)} configs")
+        print(f"config facts match transformers and mlx-lm for {len(records)} configs")
         return 0
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "facts.json").write_text(json.dumps(records, indent=1, sort_keys=True) + "\n")

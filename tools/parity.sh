@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Builds the Swift package and checks the named parity fixtures (all when none are named) against
-# the logits mlx-lm recorded for them. HF2SWIFT_PACKAGE, HF2SWIFT_SCRATCH and HF2SWIFT_FIXTURES_DIR
-# point it at another package, build directory or fixture set (the walkthrough test does).
+# the logits their oracle (mlx-lm or transformers) recorded. A fixture is named `oracle/name`, or by
+# its bare name for every oracle's fixture of that name. HF2SWIFT_PACKAGE, HF2SWIFT_SCRATCH and
+# HF2SWIFT_FIXTURES_DIR (a tests/fixtures directory) point it at another package, build directory or
+# fixture set (the walkthrough test does).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 package=${HF2SWIFT_PACKAGE:-$root/swift}
 scratch=${HF2SWIFT_SCRATCH:-$package/.build}
-export HF2SWIFT_FIXTURES_DIR=${HF2SWIFT_FIXTURES_DIR:-$root/tests/fixtures/models}
+export HF2SWIFT_FIXTURES_DIR=${HF2SWIFT_FIXTURES_DIR:-$root/tests/fixtures}
 report=$(mktemp)
 trap 'rm -f "$report"' EXIT
 
@@ -24,7 +26,7 @@ if ! (cd "$package" && swift build --build-tests --scratch-path "$scratch" >"$lo
 fi
 status=0
 (cd "$package" && HF2SWIFT_PARITY_REPORT=$report swift test --skip-build --scratch-path "$scratch" \
-    --filter "ParityTests.ParityTests/testEveryFixtureMatchesMLXLMOnPrefillAndDecode" >/dev/null 2>&1) || status=$?
+    --filter "ParityTests.ParityTests/testEveryFixtureMatchesItsOracleOnPrefillAndDecode" >/dev/null 2>&1) || status=$?
 if [ ! -s "$report" ]; then
     echo "parity: the tests did not run (swift test exited $status)" >&2
     exit 1

@@ -28,7 +28,7 @@ TEST_CASE("resolve: maps merge key by key, scalars and lists replace, null remov
                               "attention:\n  qk_norm: per_head\n  bias: {o: true}\n"
                               "weights:\n  drop: [\"a.*\"]\n"
                               "config:\n  hidden_act: null\n"
-                              "  rope_theta: {type: float, default: 5}\n")},
+                              "  max_position_embeddings: {type: int, default: 5}\n")},
     }), d);
     REQUIRE_MESSAGE(d.empty(), d.format());
     const ResolvedFamily& f = by_id(fs, "child");
@@ -39,11 +39,26 @@ TEST_CASE("resolve: maps merge key by key, scalars and lists replace, null remov
     CHECK(f.strings("weights.drop") == std::vector<std::string>{"a.*"});  // the list replaced
     CHECK(f.get("config.hidden_act") == nullptr);                  // removed by null
     CHECK(f.history.at("config.hidden_act").back().text == "null");
-    // A config entry replaces the parent's entry as a whole: no inherited fallback survives.
-    const Node* theta = f.get("config.rope_theta");
-    REQUIRE(theta);
-    CHECK(theta->find("fallback") == nullptr);
-    CHECK(theta->find("default")->number == 5.0);
+    // A config entry replaces the parent's entry as a whole: nothing of the parent's survives.
+    const Node* positions = f.get("config.max_position_embeddings");
+    REQUIRE(positions);
+    CHECK(positions->find("optional") == nullptr);
+    CHECK(positions->find("default")->integer == 5);
+}
+
+TEST_CASE("resolve: RoPE settings are read where transformers 5 writes them") {
+    Diagnostics d;
+    resolve_texts(real_families_with({
+        {"child", family_text("child", "config:\n  rope_theta: {type: float, default: 5}\n")},
+        {"other", family_text("other", "config:\n  rope_parameters: {policy: ignored, why: not needed}\n")},
+    }), d);
+    auto errors = error_lines(d);
+    REQUIRE(errors.size() == 2);
+    CHECK(errors[0] == "families/child.yaml:7:3: error: config.rope_theta: read for attention.rope.base, which "
+                       "transformers 5 writes inside rope_parameters; give it 'fallback: rope_parameters.rope_theta' "
+                       "(or the member of its layer type)");
+    CHECK(errors[1].find("families/other.yaml:7:3: error: config.rope_parameters: transformers 5 writes the RoPE "
+                         "base, scaling and rotated fraction here") == 0);
 }
 
 TEST_CASE("resolve: identity keys are never inherited") {
@@ -92,7 +107,8 @@ TEST_CASE("resolve: every value remembers the documents that set it") {
     CHECK(placement.back().family == "dense_decoder");
     // A key nobody sets takes the vocabulary default, recorded as such.
     const ResolvedFamily& l = by_id(fs, "llama");
-    CHECK(l.get("attention.sliding.layer_types")->text == "layer_types");
+    CHECK(by_id(fs, "mistral").get("attention.sliding.layer_types")->text == "layer_types");
+    CHECK(l.get("attention.sliding.layer_types") == nullptr);
     CHECK(by_id(fs, "qwen2").get("attention.sliding") != nullptr);
 }
 

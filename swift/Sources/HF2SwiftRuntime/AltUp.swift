@@ -16,13 +16,11 @@ public final class AltUp: Module {
 
     let streams: Int
     public let active: Int
-    let coefficientClip: Float?
     let hiddenSize: Int
 
-    public init(hiddenSize: Int, streams: Int, active: Int, coefficientClip: Float?, eps: Float) {
+    public init(hiddenSize: Int, streams: Int, active: Int, eps: Float) {
         self.streams = streams
         self.active = active
-        self.coefficientClip = coefficientClip
         self.hiddenSize = hiddenSize
         _correctOutputScale.wrappedValue = MLXArray.zeros([hiddenSize])
         _correctionCoefficients.wrappedValue = Linear(streams, streams, bias: false)
@@ -38,17 +36,11 @@ public final class AltUp: Module {
         return tanh(routed.asType(.float32))
     }
 
-    /// A coefficient matrix in float32, clipped to ±coefficientClip when the config sets one.
-    func clipped(_ weight: MLXArray) -> MLXArray {
-        let w = weight.asType(.float32)
-        guard let coefficientClip else { return w }
-        return clip(w, min: -coefficientClip, max: coefficientClip)
-    }
 
     /// Every stream predicted as itself plus a routed mix of all streams.
     public func predict(_ x: MLXArray) -> MLXArray {
         let m = modalities(x[active])
-        let coefficients = matmul(m, clipped(predictionCoefficients.weight).T)
+        let coefficients = matmul(m, predictionCoefficients.weight.asType(.float32).T)
             .reshaped(m.dim(0), m.dim(1), streams, streams)
             .transposed(0, 1, 3, 2)
         let streamsUp = x.asType(.float32)
@@ -58,7 +50,7 @@ public final class AltUp: Module {
 
     /// The predictions corrected by the layer's innovation on the active stream.
     public func correct(_ predictions: MLXArray, activated: MLXArray) -> MLXArray {
-        let coefficients = matmul(modalities(activated), clipped(correctionCoefficients.weight).T) + 1
+        let coefficients = matmul(modalities(activated), correctionCoefficients.weight.asType(.float32).T) + 1
         let innovation = activated - predictions[active]
         let perStream = coefficients.transposed(2, 0, 1)
         let corrected = innovation.expandedDimensions(axis: 0) * perStream.expandedDimensions(axis: -1)
@@ -215,5 +207,19 @@ public struct PerLayerInt: Decodable, Sendable, Equatable {
         if !repeated && values.count != layers {
             throw ConfigurationError.invalid(key: key, reason: "has \(values.count) entries for \(layers) layers")
         }
+    }
+}
+
+/// `weights` without the key and value projections (and key norms) of layers `firstShared` and
+/// later, which attend over earlier layers' keys and values: transformers saves none for them,
+/// converted checkpoints may still carry them.
+public func droppingSharedKeysAndValues(_ weights: [String: MLXArray], firstShared: Int) -> [String: MLXArray] {
+    weights.filter { key, _ in
+        guard let range = key.range(of: "layers."), key.contains(".self_attn.") else { return true }
+        let rest = key[range.upperBound...]
+        guard let dot = rest.firstIndex(of: "."), let layer = Int(rest[..<dot]), layer >= firstShared else {
+            return true
+        }
+        return !["k_proj.", "v_proj.", "k_norm."].contains { key.contains(".self_attn." + $0) }
     }
 }

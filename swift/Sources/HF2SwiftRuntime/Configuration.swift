@@ -51,6 +51,10 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
     public let shortFactor: [Double]?
     public let longFactor: [Double]?
     public let longMScale: Double?
+    /// YaRN rounds its correction range to whole dimensions unless this is false (GPT-OSS).
+    public let truncate: Bool?
+    /// Overrides the attention factor YaRN and longrope derive from `factor`.
+    public let attentionFactor: Double?
 
     enum CodingKeys: String, CodingKey {
         case ropeType = "rope_type"
@@ -66,6 +70,8 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
         case shortFactor = "short_factor"
         case longFactor = "long_factor"
         case longMScale = "long_mscale"
+        case truncate
+        case attentionFactor = "attention_factor"
     }
 
     public init(from decoder: Decoder) throws {
@@ -83,6 +89,8 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
         shortFactor = try c.decodeIfPresent([Double].self, forKey: .shortFactor)
         longFactor = try c.decodeIfPresent([Double].self, forKey: .longFactor)
         longMScale = try c.decodeIfPresent(Double.self, forKey: .longMScale)
+        truncate = try c.decodeIfPresent(Bool.self, forKey: .truncate)
+        attentionFactor = try c.decodeIfPresent(Double.self, forKey: .attentionFactor)
     }
 
     /// Throws unless `scaling` is absent, `default`, or one of `supported` with the parameters
@@ -111,13 +119,15 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
                 throw ConfigurationError.invalid(key: key + ".factor", reason: "must be positive, got \(factor)")
             }
         case .longrope, .su:
-            try need(scaling.longFactor != nil, "long_factor")
             // One factor per rotated frequency; any other count cannot scale the rotation.
-            if let rotaryDimensions, let factors = scaling.longFactor, factors.count != rotaryDimensions / 2 {
-                throw ConfigurationError.invalid(
-                    key: key + ".long_factor",
-                    reason: "has \(factors.count) entries; the \(rotaryDimensions) rotated dimensions need "
-                        + "\(rotaryDimensions / 2)")
+            for (name, factors) in [("long_factor", scaling.longFactor), ("short_factor", scaling.shortFactor)] {
+                try need(factors != nil, name)
+                if let rotaryDimensions, let factors, factors.count != rotaryDimensions / 2 {
+                    throw ConfigurationError.invalid(
+                        key: key + "." + name,
+                        reason: "has \(factors.count) entries; the \(rotaryDimensions) rotated dimensions need "
+                            + "\(rotaryDimensions / 2)")
+                }
             }
             try need(
                 scaling.originalMaxPositionEmbeddings != nil || originalMaxPositionEmbeddings != nil,
@@ -128,28 +138,90 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
     }
 }
 
-/// A transformers-5 `rope_parameters` object: the RoPE base plus a `rope_scaling`-style kind.
+/// A transformers-5 `rope_parameters` object: the RoPE base, the rotated fraction of each head and
+/// a `rope_scaling`-style kind. Models with several attention kinds (Gemma 3) nest one such object
+/// per layer type (`full_attention`, `sliding_attention`); the flat members are then nil.
 public struct RoPEParameters: Decodable, Sendable, Equatable {
     public let ropeTheta: Float?
     /// The scaling it describes; nil for plain RoPE (`rope_type: default`).
     public let scaling: RoPEScaling?
+    public let partialRotaryFactor: Float?
     /// Llama-4 query scaling (Ministral 3): beta, and the context length it counts in.
     public let llama4ScalingBeta: Float?
     public let originalMaxPositionEmbeddings: Int?
+    /// The nested objects of a per-layer-type `rope_parameters`; empty when it is flat.
+    public let byLayerType: [AttentionLayerType: RoPEParameters]
+
+    public var fullAttention: RoPEParameters? { byLayerType[.fullAttention] }
+    public var slidingAttention: RoPEParameters? { byLayerType[.slidingAttention] }
 
     enum CodingKeys: String, CodingKey {
         case ropeTheta = "rope_theta"
+        case partialRotaryFactor = "partial_rotary_factor"
         case llama4ScalingBeta = "llama_4_scaling_beta"
         case originalMaxPositionEmbeddings = "original_max_position_embeddings"
     }
 
     public init(from decoder: Decoder) throws {
+        let keys = try decoder.container(keyedBy: AnyCodingKey.self)
+        var nested: [AttentionLayerType: RoPEParameters] = [:]
+        for type in AttentionLayerType.allCases {
+            let key = AnyCodingKey(type.rawValue)
+            if keys.contains(key), try !keys.decodeNil(forKey: key) {
+                nested[type] = try keys.decode(RoPEParameters.self, forKey: key)
+            }
+        }
+        byLayerType = nested
+        guard nested.isEmpty else {
+            (ropeTheta, scaling, partialRotaryFactor, llama4ScalingBeta, originalMaxPositionEmbeddings) =
+                (nil, nil, nil, nil, nil)
+            return
+        }
         let c = try decoder.container(keyedBy: CodingKeys.self)
         ropeTheta = try c.decodeIfPresent(Float.self, forKey: .ropeTheta)
+        partialRotaryFactor = try c.decodeIfPresent(Float.self, forKey: .partialRotaryFactor)
         llama4ScalingBeta = try c.decodeIfPresent(Float.self, forKey: .llama4ScalingBeta)
         originalMaxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
         let scaling = try RoPEScaling(from: decoder)
         self.scaling = scaling.kind == .default ? nil : scaling
+    }
+
+    /// Throws unless `parameters` (the config key `key`) has the layout the family reads — one object
+    /// per layer type, or a single one — and asks only for what the family applies: a rotated
+    /// fraction other than 1 only where `partialRotation`, scaling on sliding layers only where
+    /// `slidingScaling`.
+    public static func validate(
+        _ parameters: RoPEParameters?, key: String, perLayerType: Bool, partialRotation: Bool,
+        slidingScaling: Bool = false
+    ) throws {
+        guard let parameters else { return }
+        if perLayerType, parameters.byLayerType.isEmpty {
+            throw ConfigurationError.invalid(
+                key: key, reason: "holds one RoPE object; this model reads one per layer type (full_attention, "
+                    + "sliding_attention)")
+        }
+        if !perLayerType, !parameters.byLayerType.isEmpty {
+            throw ConfigurationError.invalid(
+                key: key, reason: "holds one RoPE object per layer type; this model reads a single one")
+        }
+        let objects =
+            parameters.byLayerType.isEmpty
+            ? [(key, parameters)]
+            : parameters.byLayerType.sorted { $0.key.rawValue < $1.key.rawValue }.map {
+                (key + "." + $0.key.rawValue, $0.value)
+            }
+        for (path, object) in objects {
+            if !partialRotation, let fraction = object.partialRotaryFactor, fraction != 1 {
+                throw ConfigurationError.refused(
+                    key: path + ".partial_rotary_factor", value: "\(fraction)",
+                    reason: "this model rotates every dimension of each head")
+            }
+        }
+        if !slidingScaling, let sliding = parameters.slidingAttention, let scaling = sliding.scaling {
+            throw ConfigurationError.refused(
+                key: key + ".sliding_attention.rope_type", value: "\"\(scaling.kind.rawValue)\"",
+                reason: "this model's sliding layers rotate without scaling")
+        }
     }
 }
 
@@ -174,6 +246,11 @@ public enum ConfigDefaults {
     /// with an odd layer count the schedule is one short and the configuration is refused.
     public static func alternatingSlidingFull(layers: Int) -> [AttentionLayerType] {
         (0 ..< layers / 2 * 2).map { $0 % 2 == 0 ? .slidingAttention : .fullAttention }
+    }
+
+    /// `sliding_when_windowed`: one window for every layer when the config sets one.
+    public static func slidingWhenWindowed(layers: Int, window: Int?) -> [AttentionLayerType] {
+        Array(repeating: window == nil ? .fullAttention : .slidingAttention, count: layers)
     }
 
     /// `rope_except_every_nth`: 1 (rotate) except where (i + 1) is a multiple of `interval`.
@@ -267,18 +344,48 @@ extension KeyedDecodingContainer {
         throw ConfigurationError.refused(key: path(key), value: "a value", reason: reason)
     }
 
-    /// Throws when `key` is present, not null, and not one of `values`.
+    /// Throws when `key` is present, not null, and not one of `values`; a list must hold only
+    /// values among them.
     public func expect<T: Decodable & Equatable>(_ key: Key, in values: [T], because reason: String) throws {
         guard contains(key), try !decodeNil(forKey: key) else { return }
-        let value: T
-        do {
-            value = try decode(T.self, forKey: key)
-        } catch {
+        let given: [T]
+        if let value = try? decode(T.self, forKey: key) {
+            given = [value]
+        } else if let list = try? decode([T].self, forKey: key) {
+            given = list
+        } else {
             throw ConfigurationError.refused(key: path(key), value: "a value of another type", reason: reason)
         }
-        if !values.contains(value) {
-            throw ConfigurationError.refused(key: path(key), value: "\(value)", reason: reason)
+        if let bad = given.first(where: { !values.contains($0) }) {
+            throw ConfigurationError.refused(key: path(key), value: "\(bad)", reason: reason)
         }
+    }
+
+    /// Throws when `key` is present with another value than `computed`, the value the model
+    /// derives for it from other keys instead of reading it.
+    public func expect<T: Decodable & Equatable>(_ key: Key, computedAs computed: T, because reason: String) throws {
+        guard contains(key), try !decodeNil(forKey: key) else { return }
+        guard let value = try? decode(T.self, forKey: key) else {
+            throw ConfigurationError.refused(key: path(key), value: "a value of another type", reason: reason)
+        }
+        if value != computed {
+            throw ConfigurationError.refused(
+                key: path(key), value: "\(value)", reason: reason + "; the model computes \(computed)")
+        }
+    }
+
+    /// The value of `key`, or when it is absent `member`: the same setting where transformers 5
+    /// keeps it (`rope_parameters.rope_theta` for `rope_theta`). A config stating both with
+    /// different values is refused, since readers disagree on which one wins.
+    public func decodeIfPresent<T: Decodable & Equatable>(
+        _ type: T.Type, forKey key: Key, agreeingWith member: T?, at memberPath: String
+    ) throws -> T? {
+        guard let value = try decodeIfPresent(type, forKey: key) else { return member }
+        if let member, member != value {
+            throw ConfigurationError.refused(
+                key: path(key), value: "\(value)", reason: "it disagrees with \(memberPath) (\(member))")
+        }
+        return value
     }
 
     /// Throws the error a required key that is absent everywhere deserves.
@@ -291,5 +398,12 @@ extension KeyedDecodingContainer {
     public func missing<T>(_ key: Key) throws -> T {
         throw DecodingError.keyNotFound(
             key, DecodingError.Context(codingPath: codingPath, debugDescription: "\(path(key)) is required"))
+    }
+}
+
+extension RoPEScaling: CustomStringConvertible {
+    /// How refusals name a scaling: its type and factor.
+    public var description: String {
+        "rope_type \"\(kind.rawValue)\"" + (factor.map { ", factor \($0)" } ?? "")
     }
 }

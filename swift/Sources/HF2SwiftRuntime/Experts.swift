@@ -110,14 +110,24 @@ public func clampedSwiGLU(gate: MLXArray, up: MLXArray) -> MLXArray {
     return (u + 1) * (g * sigmoid(1.702 * g))
 }
 
-/// Splits expert projections stored fused (`experts.gate_up_proj.weight` `[E, 2I, D]` with gate
-/// and up rows interleaved, `experts.gate_up_proj_bias` `[E, 2I]`, `experts.down_proj_bias`) into
-/// `gate_proj` and `up_proj`. Checkpoints that already hold `gate_proj.weight` pass unchanged.
+/// Splits expert projections stored fused into `gate_proj` and `up_proj`: as converted checkpoints
+/// hold them (`experts.gate_up_proj.weight` `[E, 2I, D]` with gate and up rows interleaved), or as
+/// transformers saves them (`experts.gate_up_proj` `[E, D, 2I]` with interleaved columns and
+/// `experts.down_proj` `[E, I, D]`, both multiplied from the left, so transposed here); with
+/// `experts.gate_up_proj_bias` `[E, 2I]` and `experts.down_proj_bias`. Checkpoints that already
+/// hold `gate_proj.weight` pass unchanged.
 public func splittingInterleavedGateUp(_ weights: [String: MLXArray]) -> [String: MLXArray] {
     if weights.keys.contains(where: { $0.contains("gate_proj.weight") }) { return weights }
     var out: [String: MLXArray] = [:]
     for (key, value) in weights {
-        if key.contains("gate_up_proj_bias") {
+        if key.hasSuffix(".experts.gate_up_proj"), value.ndim == 3 {
+            out[key.replacingOccurrences(of: "gate_up_proj", with: "gate_proj.weight")] =
+                value[.ellipsis, .stride(by: 2)].transposed(0, 2, 1)
+            out[key.replacingOccurrences(of: "gate_up_proj", with: "up_proj.weight")] =
+                value[.ellipsis, .stride(from: 1, by: 2)].transposed(0, 2, 1)
+        } else if key.hasSuffix(".experts.down_proj"), value.ndim == 3 {
+            out[key + ".weight"] = value.transposed(0, 2, 1)
+        } else if key.contains("gate_up_proj_bias") {
             out[key.replacingOccurrences(of: "gate_up_proj_bias", with: "gate_proj.bias")] =
                 value[.ellipsis, .stride(by: 2)]
             out[key.replacingOccurrences(of: "gate_up_proj_bias", with: "up_proj.bias")] =

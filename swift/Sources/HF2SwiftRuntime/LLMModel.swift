@@ -34,10 +34,15 @@ public protocol ModelFactory {
     /// Key prefixes a `modelType`'s checkpoints put around the text model's weights, each mapped
     /// to what it becomes; the loader rewrites them before `sanitize(weights:)`.
     static func checkpointPrefixes(modelType: String) -> [String: String]
+
+    /// Checkpoint keys a `modelType`'s checkpoints hold beside the text model (other towers),
+    /// which the loader drops before `sanitize(weights:)`; `*` matches any run of characters.
+    static func checkpointDroppedWeights(modelType: String) -> [String]
 }
 
 extension ModelFactory {
     public static func checkpointPrefixes(modelType: String) -> [String: String] { [:] }
+    public static func checkpointDroppedWeights(modelType: String) -> [String] { [] }
 }
 
 public enum ModelFactoryError: Error, CustomStringConvertible, Equatable {

@@ -1,5 +1,5 @@
 // Building blocks the generated models share beyond MLXNN: the (1 + weight) RMSNorm, float16-safe
-// residuals and the scaled embedding.
+// residuals, the scaled embedding and activations named by a config.
 import Foundation
 import MLX
 import MLXNN
@@ -15,7 +15,9 @@ public final class OnePlusRMSNorm: Module, UnaryLayer {
     }
 
     public func callAsFunction(_ x: MLXArray) -> MLXArray {
-        MLXFast.rmsNorm(x, weight: 1 + weight, eps: eps)
+        // 1 + weight in float32 and one rounding at the end, as transformers computes it (mlx-lm
+        // adds in the weight's dtype, which in bfloat16 rounds the sum first).
+        MLXFast.rmsNorm(x, weight: 1 + weight.asType(.float32), eps: eps).asType(x.dtype)
     }
 }
 
@@ -27,12 +29,46 @@ public func clipResidual(_ x: MLXArray, _ y: MLXArray) -> MLXArray {
     return clip(x.asType(.float32) + y.asType(.float32), min: -bound, max: bound).asType(.float16)
 }
 
-/// The embedding output times sqrt(hidden size); with `roundToBFloat16`, the factor is rounded to
-/// bfloat16 first, as Gemma 3 does in every dtype.
-public func scaleEmbedding(_ h: MLXArray, hiddenSize: Int, roundToBFloat16: Bool) -> MLXArray {
+/// The embedding output times sqrt(hidden size), the factor in the embedding's dtype (rounded to
+/// bfloat16 in a bfloat16 model), as transformers scales it.
+public func scaleEmbedding(_ h: MLXArray, hiddenSize: Int) -> MLXArray {
     let factor = Float(Double(hiddenSize).squareRoot())
-    if roundToBFloat16 {
-        return h * MLXArray(bfloat16: factor).asType(h.dtype)
-    }
     return h * factor
+}
+
+/// An activation a config names (`hidden_act`), with the meaning transformers gives the name; a
+/// name it does not list is refused when the configuration is decoded.
+public struct Activation: Decodable, Sendable, Equatable, CustomStringConvertible {
+    public let name: String
+
+    public static let supported = ["gelu", "gelu_fast", "gelu_new", "gelu_pytorch_tanh", "relu", "silu", "swish"]
+
+    public init(from decoder: Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard Self.supported.contains(name) else {
+            let key = decoder.codingPath.map(\.stringValue).joined(separator: ".")
+            throw ConfigurationError.unsupportedValue(key: key, value: "\"\(name)\"", supported: Self.supported)
+        }
+        self.name = name
+    }
+
+    public var description: String { name }
+
+    public func callAsFunction(_ x: MLXArray) -> MLXArray {
+        switch name {
+        case "gelu": gelu(x)
+        // gelu_new, gelu_fast and gelu_pytorch_tanh are one formula, tanh(sqrt(2/pi) (x + 0.044715 x^3)).
+        case "gelu_fast", "gelu_new", "gelu_pytorch_tanh": geluApproximate(x)
+        case "relu": relu(x)
+        default: silu(x)
+        }
+    }
+}
+
+extension Activation {
+    /// A name the family document gives as a default; the generator only writes supported ones.
+    public init(_ name: StaticString) {
+        self.name = "\(name)"
+        precondition(Self.supported.contains(self.name), "unsupported activation \(self.name)")
+    }
 }

@@ -43,17 +43,6 @@ public func renamingPrefixes(_ weights: [String: MLXArray], _ prefixes: [String:
     return renamed
 }
 
-/// `weights` with a head copied from the embedding under `embedding` when the checkpoint has no
-/// `lm_head.weight`: a tied checkpoint, read by a model that always holds a head.
-public func tyingHead(_ weights: [String: MLXArray], to embedding: String) -> [String: MLXArray] {
-    guard weights["lm_head.weight"] == nil else { return weights }
-    var tied = weights
-    for (key, value) in weights where key.hasPrefix(embedding + ".") {
-        tied["lm_head." + key.dropFirst(embedding.count + 1)] = value
-    }
-    return tied
-}
-
 /// Matches `text` against `pattern` whose only wildcard is `*` (any run, possibly empty).
 func globMatches(_ pattern: String, _ text: String) -> Bool {
     let p = Array(pattern.utf8)
@@ -135,15 +124,23 @@ public func loadModel(directory: URL, factory: any ModelFactory.Type) throws -> 
     let type = try modelType(ofConfiguration: configuration)
     let model = try factory.makeModel(modelType: type, configuration: configuration)
     let prefixes = factory.checkpointPrefixes(modelType: type)
-    let checkpoint = renamingPrefixes(try loadWeights(directory: directory), prefixes)
-    let weights = model.sanitize(weights: checkpoint)
-    if let plan = try QuantizationPlan(configuration: configuration, prefixes: prefixes) {
+    let stored = try loadWeights(directory: directory)
+    let checkpoint = renamingPrefixes(
+        removingWeights(stored, matching: factory.checkpointDroppedWeights(modelType: type)), prefixes)
+    var weights = model.sanitize(weights: checkpoint)
+    let plan = try QuantizationPlan(configuration: configuration, prefixes: prefixes)
+    if plan == nil, let dtype = try computeDType(configuration: configuration) {
+        // transformers loads a checkpoint in the dtype its config names, whatever the files hold.
+        weights = weights.mapValues { $0.dtype.isFloatingPoint && $0.dtype != dtype ? $0.asType(dtype) : $0 }
+    }
+    if let plan {
         // Layers become quantized before the update, so their packed weights and scales fit.
         plan.apply(to: model, weights: weights)
     } else if let quantized = weights.keys.sorted().first(where: { $0.hasSuffix(".scales") }) {
         throw ModelLoadingError.invalidConfiguration(
             "the weights are quantized (\(quantized)) but there is no quantization object")
     }
+    try verifyWeights(weights, against: model)
     do {
         try model.update(parameters: ModuleParameters.unflattened(weights), verify: [.all])
     } catch let error as UpdateError {
@@ -151,6 +148,22 @@ public func loadModel(directory: URL, factory: any ModelFactory.Type) throws -> 
     }
     eval(model)
     return model
+}
+
+/// The dtype config.json asks the model to compute in (`dtype`, or the older `torch_dtype`), nil
+/// when it names none (or `auto`): the weights then keep the dtype they are stored in.
+public func computeDType(configuration: Data) throws -> DType? {
+    guard let object = try JSONSerialization.jsonObject(with: configuration) as? [String: Any] else { return nil }
+    let key = object["dtype"] is String ? "dtype" : "torch_dtype"
+    guard let name = object[key] as? String, name != "auto" else { return nil }
+    switch name {
+    case "float32": return .float32
+    case "bfloat16": return .bfloat16
+    case "float16": return .float16
+    default:
+        throw ModelLoadingError.invalidConfiguration(
+            "\(key): \"\(name)\" is not supported (supported: float32, bfloat16, float16)")
+    }
 }
 
 /// How a checkpoint's layers are quantized, from config.json's `quantization` (or
@@ -224,6 +237,25 @@ public struct QuantizationPlan {
                 }
                 return quantizeSingle(layer: module, groupSize: groupSize, bits: bits, mode: mode)
             })
+    }
+}
+
+/// Throws, naming the first offending key in sorted order (the same on every run), unless
+/// `weights` holds exactly the model's parameters in their shapes.
+func verifyWeights(_ weights: [String: MLXArray], against model: Module) throws {
+    let parameters = Dictionary(model.parameters().flattened(), uniquingKeysWith: { first, _ in first })
+    func more(_ count: Int) -> String { count > 1 ? " (and \(count - 1) more)" : "" }
+    let missing = parameters.keys.filter { weights[$0] == nil }.sorted()
+    if let first = missing.first {
+        throw ModelLoadingError.weights("\(first) is missing" + more(missing.count))
+    }
+    let extra = weights.keys.filter { parameters[$0] == nil }.sorted()
+    if let first = extra.first {
+        throw ModelLoadingError.weights("\(first) is not a parameter of the model" + more(extra.count))
+    }
+    for key in parameters.keys.sorted() where weights[key]!.shape != parameters[key]!.shape {
+        throw ModelLoadingError.weights(
+            "\(key) has shape \(weights[key]!.shape); the model expects \(parameters[key]!.shape)")
     }
 }
 

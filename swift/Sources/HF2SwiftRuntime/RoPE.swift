@@ -1,4 +1,5 @@
-// Rotary position embeddings with the scaling variants mlx-lm applies: linear, llama3, yarn, longrope.
+// Rotary position embeddings with the scaling variants transformers and mlx-lm apply: linear, llama3,
+// yarn, longrope.
 import Foundation
 import MLX
 import MLXNN
@@ -20,8 +21,9 @@ public final class NoPE: Module, RoPELayer {
 
 /// The rotary embedding a configuration asks for. Scaling kinds the family does not support were
 /// refused when the configuration was decoded (`RoPEScaling.validate`), so none reach here.
-/// `originalMaxPositionEmbeddings`, when given, is the pre-extension context length longrope uses
-/// instead of the one inside `rope_scaling` (Phi-3 states it at the top level of its config).
+/// `originalMaxPositionEmbeddings`, when given, is the pre-extension context length llama3, yarn
+/// and longrope use instead of the one inside `rope_scaling`, as transformers lets a top-level
+/// `original_max_position_embeddings` override it (Phi-3 states it there).
 public func initializeRoPE(
     dimensions: Int, base: Float, traditional: Bool, scaling: RoPEScaling?, maxPositionEmbeddings: Int?,
     originalMaxPositionEmbeddings: Int? = nil
@@ -29,26 +31,26 @@ public func initializeRoPE(
     guard let scaling, scaling.kind != .default else {
         return RoPE(dimensions: dimensions, traditional: traditional, base: base)
     }
+    let original = originalMaxPositionEmbeddings ?? scaling.originalMaxPositionEmbeddings
     switch scaling.kind {
     case .linear:
         return RoPE(
             dimensions: dimensions, traditional: traditional, base: base, scale: Float(1 / scaling.factor!))
     case .llama3:
-        return Llama3RoPE(dimensions: dimensions, traditional: traditional, base: base, scaling: scaling)
+        return Llama3RoPE(
+            dimensions: dimensions, traditional: traditional, base: base, scaling: scaling,
+            originalMaxPositionEmbeddings: original ?? 8192)
     case .yarn:
         return YarnRoPE(
-            dimensions: dimensions, traditional: traditional, base: base, factor: scaling.factor!,
-            originalMaxPositionEmbeddings: scaling.originalMaxPositionEmbeddings ?? 4096,
-            betaFast: scaling.betaFast ?? 32, betaSlow: scaling.betaSlow ?? 1,
-            mscale: scaling.mscale ?? 1, mscaleAllDim: scaling.mscaleAllDim ?? 0)
+            dimensions: dimensions, traditional: traditional, base: base, scaling: scaling,
+            originalMaxPositionEmbeddings: original ?? maxPositionEmbeddings ?? 4096)
     case .longrope, .su:
-        guard let maxPositionEmbeddings else {
-            preconditionFailure("longrope scaling needs max_position_embeddings")
+        guard let maxPositionEmbeddings, let original else {
+            preconditionFailure("longrope scaling needs max_position_embeddings and the original context")
         }
-        return SuScaledRoPE(
-            dimensions: dimensions, base: base, maxPositionEmbeddings: maxPositionEmbeddings,
-            originalMaxPositionEmbeddings: originalMaxPositionEmbeddings ?? scaling.originalMaxPositionEmbeddings!,
-            longFactor: scaling.longFactor!, longMScale: scaling.longMScale)
+        return LongRoPE(
+            dimensions: dimensions, base: base, scaling: scaling, maxPositionEmbeddings: maxPositionEmbeddings,
+            originalMaxPositionEmbeddings: original)
     default:
         preconditionFailure("rope_scaling type \(scaling.kind.rawValue) reached initializeRoPE unvalidated")
     }
@@ -73,14 +75,16 @@ public final class Llama3RoPE: Module, RoPELayer {
     let traditional: Bool
     let _freqs: MLXArray
 
-    public init(dimensions: Int, traditional: Bool, base: Float, scaling: RoPEScaling) {
+    public init(
+        dimensions: Int, traditional: Bool, base: Float, scaling: RoPEScaling, originalMaxPositionEmbeddings: Int
+    ) {
         self.dimensions = dimensions
         self.traditional = traditional
         // Scalars in Double and arrays in float32, as mlx-lm computes them.
         let factor = scaling.factor!
         let lowFreqFactor = scaling.lowFreqFactor ?? 1
         let highFreqFactor = scaling.highFreqFactor ?? 4
-        let oldContext = Double(scaling.originalMaxPositionEmbeddings ?? 8192)
+        let oldContext = Double(originalMaxPositionEmbeddings)
         let lowFreqWavelength = Float(oldContext / lowFreqFactor)
         let highFreqWavelength = Float(oldContext / highFreqFactor)
 
@@ -101,8 +105,9 @@ public final class Llama3RoPE: Module, RoPELayer {
     }
 }
 
-/// YaRN: frequencies blended between interpolated and extrapolated by a ramp over the
-/// dimensions, and the rotated part of q and k scaled by `mscale`.
+/// YaRN as transformers defines it: frequencies blended between interpolated and extrapolated by
+/// a ramp over the dimensions (its ends rounded outwards unless `truncate` is false), and the
+/// rotated part of q and k scaled by the attention factor.
 public final class YarnRoPE: Module, RoPELayer {
     let dimensions: Int
     let traditional: Bool
@@ -110,27 +115,41 @@ public final class YarnRoPE: Module, RoPELayer {
     let _freqs: MLXArray
 
     public init(
-        dimensions: Int, traditional: Bool, base: Float, factor: Double, originalMaxPositionEmbeddings: Int,
-        betaFast: Double, betaSlow: Double, mscale: Double, mscaleAllDim: Double
+        dimensions: Int, traditional: Bool, base: Float, scaling: RoPEScaling, originalMaxPositionEmbeddings: Int
     ) {
         self.dimensions = dimensions
         self.traditional = traditional
-        // Scalars in Double and arrays in float32, as mlx-lm computes them.
+        // Scalars in Double and arrays in float32, as the Python references compute them.
+        let factor = scaling.factor!
         let d = Double(dimensions)
         func correctionDimension(_ rotations: Double) -> Double {
             d * log(Double(originalMaxPositionEmbeddings) / (rotations * 2 * Double.pi)) / (2 * log(Double(base)))
         }
-        let low = max(Int(floor(correctionDimension(betaFast))), 0)
-        let high = min(Int(ceil(correctionDimension(betaSlow))), dimensions - 1)
+        // A zero beta counts as unset, as in transformers (`beta_fast or 32`).
+        var low = correctionDimension(scaling.betaFast.flatMap { $0 == 0 ? nil : $0 } ?? 32)
+        var high = correctionDimension(scaling.betaSlow.flatMap { $0 == 0 ? nil : $0 } ?? 1)
+        if scaling.truncate ?? true {
+            (low, high) = (floor(low), ceil(high))
+        }
+        (low, high) = (max(low, 0), min(high, d - 1))
         func yarnMScale(_ scale: Double, _ m: Double) -> Double {
             scale <= 1 ? 1 : 0.1 * m * log(scale) + 1
         }
-        self.mscale = Float(yarnMScale(factor, mscale) / yarnMScale(factor, mscaleAllDim))
+        // transformers takes the ratio only when both mscales are set and non-zero.
+        let attention: Double
+        if let given = scaling.attentionFactor {
+            attention = given
+        } else if let m = scaling.mscale, let all = scaling.mscaleAllDim, m != 0, all != 0 {
+            attention = yarnMScale(factor, m) / yarnMScale(factor, all)
+        } else {
+            attention = yarnMScale(factor, 1)
+        }
+        self.mscale = Float(attention)
 
         let extrapolated = ropeWavelengths(dimensions: dimensions, base: base)
         let interpolated = Float(factor) * extrapolated
-        // An empty ramp would divide by zero; mlx-lm widens it by 0.001.
-        let span = low == high ? Double(high) + 0.001 - Double(low) : Double(high - low)
+        // An empty ramp would divide by zero; both references widen it by 0.001.
+        let span = low == high ? 0.001 : high - low
         let ramp = clip(
             (MLXArray(Int32(0) ..< Int32(dimensions / 2)).asType(.float32) - Float(low)) / Float(span),
             min: Float(0), max: Float(1))
@@ -147,28 +166,36 @@ public final class YarnRoPE: Module, RoPELayer {
     }
 }
 
-/// Phi-3's LongRoPE ("su") as mlx-lm applies it: always the long factors, and the rotated part
-/// scaled by sqrt(1 + ln(max / original) / ln(original)) when the context was extended.
-public final class SuScaledRoPE: Module, RoPELayer {
+/// LongRoPE ("su", Phi-3) as transformers applies it: the short factors while a call's positions
+/// stay within the original context, the long ones once they pass it (keys already cached keep
+/// the rotation they got), and the rotated part scaled by the attention factor,
+/// sqrt(1 + ln(factor) / ln(original)) with factor = max / original unless the scaling states it.
+public final class LongRoPE: Module, RoPELayer {
     let dimensions: Int
     let scale: Float
-    let _freqs: MLXArray
+    let originalMaxPositionEmbeddings: Int
+    let _shortFreqs: MLXArray
+    let _longFreqs: MLXArray
 
     public init(
-        dimensions: Int, base: Float, maxPositionEmbeddings: Int, originalMaxPositionEmbeddings: Int,
-        longFactor: [Double], longMScale: Double? = nil
+        dimensions: Int, base: Float, scaling: RoPEScaling, maxPositionEmbeddings: Int,
+        originalMaxPositionEmbeddings: Int
     ) {
         self.dimensions = dimensions
-        _freqs = MLXArray(longFactor.map { Float($0) }) * ropeWavelengths(dimensions: dimensions, base: base)
-        let factor = Double(maxPositionEmbeddings) / Double(originalMaxPositionEmbeddings)
+        self.originalMaxPositionEmbeddings = originalMaxPositionEmbeddings
+        let wavelengths = ropeWavelengths(dimensions: dimensions, base: base)
+        _shortFreqs = MLXArray(scaling.shortFactor!.map { Float($0) }) * wavelengths
+        _longFreqs = MLXArray(scaling.longFactor!.map { Float($0) }) * wavelengths
+        let factor = scaling.factor ?? Double(maxPositionEmbeddings) / Double(originalMaxPositionEmbeddings)
         let extended = sqrt(1 + log(factor) / log(Double(originalMaxPositionEmbeddings)))
-        scale = Float(longMScale ?? (factor <= 1 ? 1 : extended))
+        scale = Float(scaling.attentionFactor ?? (factor <= 1 ? 1 : extended))
     }
 
     public func callAsFunction(_ x: MLXArray, offset: Int) -> MLXArray {
-        MLXFast.RoPE(
+        let long = offset + x.dim(-2) > originalMaxPositionEmbeddings
+        return MLXFast.RoPE(
             scaleRotatedPart(x, dimensions: dimensions, by: scale), dimensions: dimensions,
-            traditional: false, base: nil, scale: 1, offset: offset, freqs: _freqs)
+            traditional: false, base: nil, scale: 1, offset: offset, freqs: long ? _longFreqs : _shortFreqs)
     }
 }
 

@@ -1,5 +1,5 @@
-// Real checkpoint configs: the generated configurations and attention layers derive what mlx-lm
-// derives from the same files (tools/make_config_facts.py recorded mlx-lm's side).
+// Real checkpoint configs: the generated configurations and attention layers derive what
+// transformers derives from the same files (tools/make_config_facts.py recorded it).
 import Foundation
 import MLX
 import MLXNN
@@ -44,6 +44,12 @@ final class ConfigFactsTests: XCTestCase {
         }
     }
 
+    /// The rotation each RoPE layer applies, as transformers names its RoPE types (linear scaling is
+    /// a plain rotation with scaled positions).
+    static let ropeKinds = [
+        "RoPE": "default", "Llama3RoPE": "llama3", "YarnRoPE": "yarn", "LongRoPE": "longrope", "NoPE": "none",
+    ]
+
     /// A stored property of a configuration or module, by its Swift name.
     static func value(_ name: String, of subject: Any) -> Any? {
         var mirror: Mirror? = Mirror(reflecting: subject)
@@ -54,13 +60,13 @@ final class ConfigFactsTests: XCTestCase {
         return nil
     }
 
-    func testRealConfigsDeriveWhatMLXLMDerives() throws {
+    func testRealConfigsDeriveWhatTransformersDerives() throws {
         let facts = try Fixtures.json("tests/fixtures/configs/facts.json")
         let ropeTensors = try loadArrays(url: Fixtures.url("tests/fixtures/configs/rope.safetensors"))
         XCTAssertGreaterThanOrEqual(facts.count, 4)
         for (name, value) in facts.sorted(by: { $0.key < $1.key }) {
             let expected = value as! [String: Any]
-            // Weight-format keys (a quantization) were left out on mlx-lm's side too.
+            // Weight-format keys (a quantization) were left out on the references' side too.
             var object =
                 try JSONSerialization.jsonObject(
                     with: Data(contentsOf: Fixtures.url("tests/data/hf-configs/\(name).json"))) as! [String: Any]
@@ -76,8 +82,8 @@ final class ConfigFactsTests: XCTestCase {
             XCTAssertEqual(int("kvHeads"), expected["kv_heads"] as? Int, name)
             XCTAssertEqual(int("headDim"), expected["head_dim"] as? Int, name)
             XCTAssertEqual(int("intermediateSize"), expected["intermediate"] as? Int, name)
-            // nil on both sides: the checkpoint's weights decide the tie.
-            XCTAssertEqual(Self.value("tieWordEmbeddings", of: config) as? Bool, expected["tied"] as? Bool, name)
+            // A family without the setting never ties.
+            XCTAssertEqual(Self.value("tieWordEmbeddings", of: config) as? Bool ?? false, expected["tied"] as? Bool, name)
             XCTAssertEqual(
                 Self.value("scale", of: attention) as! Float, Float(expected["scale"] as! Double), accuracy: 1e-7, name)
 
@@ -108,7 +114,7 @@ final class ConfigFactsTests: XCTestCase {
                 let layer = ropeFacts["layer"] as! Int
                 let (_, layerAttention) = try Self.configurationAndAttention(modelType: modelType, data: data, layer: layer)
                 let rope = Self.value("rope", of: layerAttention) as! RoPELayer
-                XCTAssertEqual("\(type(of: rope))", ropeFacts["class"] as! String, "\(name) layer \(layer)")
+                XCTAssertEqual(Self.ropeKinds["\(type(of: rope))"], ropeFacts["kind"] as? String, "\(name) layer \(layer)")
                 let y = rope(ropeTensors["\(name).layer\(layer).x"]!, offset: ropeFacts["offset"] as! Int)
                 XCTAssertLessThan(
                     maxAbsDifference(y, ropeTensors["\(name).layer\(layer).y"]!), 1e-5, "\(name) layer \(layer)")

@@ -21,7 +21,6 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(llama.ropeScaling?.kind, .llama3)
         XCTAssertEqual(llama.ropeTheta, 500_000)
         XCTAssertTrue(llama.tieWordEmbeddings)
-        XCTAssertEqual(llama.layerTypes, Array(repeating: .fullAttention, count: 16))
 
         let mistral = try JSONDecoder().decode(MistralConfiguration.self, from: config("Mistral-7B-Instruct-v0.3"))
         XCTAssertNil(mistral.slidingWindow)
@@ -54,7 +53,9 @@ final class ModelTests: XCTestCase {
         XCTAssertThrowsError(
             try JSONDecoder().decode(Qwen2Configuration.self, from: JSONSerialization.data(withJSONObject: qwen))
         ) {
-            XCTAssertEqual("\($0)", "use_sliding_window: true is not supported: mlx-lm's qwen2 has no sliding-window attention")
+            XCTAssertEqual(
+                "\($0)",
+                "use_sliding_window: true is not supported: the sliding-window layers Qwen2 can enable are not supported")
         }
     }
 
@@ -81,7 +82,7 @@ final class ModelTests: XCTestCase {
     }
 
     func testWrapperCheckpointsDispatchOnTheTextModelType() throws {
-        func wrapped(_ textModelType: String) throws -> Data {
+        func wrapped(_ textModelType: String?) throws -> Data {
             var text = Self.tiny()
             text["model_type"] = textModelType
             text["rope_parameters"] = [
@@ -92,9 +93,14 @@ final class ModelTests: XCTestCase {
             return try JSONSerialization.data(withJSONObject: ["model_type": "mistral3", "text_config": text])
         }
         XCTAssertTrue(try ModelRegistry.makeModel(modelType: "mistral3", configuration: wrapped("ministral3")) is Mistral3Model)
-        XCTAssertTrue(try ModelRegistry.makeModel(modelType: "mistral3", configuration: wrapped("mistral")) is LlamaModel)
-        XCTAssertThrowsError(try ModelRegistry.makeModel(modelType: "mistral3", configuration: wrapped("mistral4"))) {
-            XCTAssertEqual("\($0)", #"text_config.model_type "mistral4" inside a "mistral3" checkpoint is not supported"#)
+        XCTAssertTrue(try ModelRegistry.makeModel(modelType: "mistral3", configuration: wrapped("mistral")) is MistralModel)
+        XCTAssertTrue(try ModelRegistry.makeModel(modelType: "mistral3", configuration: wrapped("llama")) is LlamaModel)
+        // transformers reads a text_config without a model_type as Mistral's.
+        XCTAssertTrue(try ModelRegistry.makeModel(modelType: "mistral3", configuration: wrapped(nil)) is MistralModel)
+        for other in ["mistral4", "qwen2"] {
+            XCTAssertThrowsError(try ModelRegistry.makeModel(modelType: "mistral3", configuration: wrapped(other))) {
+                XCTAssertEqual("\($0)", #"text_config.model_type ""# + other + #"" inside a "mistral3" checkpoint is not supported"#)
+            }
         }
         XCTAssertEqual(ModelRegistry.checkpointPrefixes(modelType: "mistral3")["language_model."], "")
         XCTAssertEqual(ModelRegistry.checkpointPrefixes(modelType: "ministral3"), [:])
@@ -103,13 +109,50 @@ final class ModelTests: XCTestCase {
     func testValuesReadOnlyFromRoPEParametersAreRequiredThere() throws {
         var object = Self.tiny()
         object["model_type"] = "ministral3"
-        object["rope_parameters"] = ["rope_type": "default", "rope_theta": 10000.0, "llama_4_scaling_beta": 0.1]
-        // A top-level value is not read: mlx-lm's ministral3 takes it from rope_parameters only.
-        object["original_max_position_embeddings"] = 8
+        object["rope_parameters"] = ["rope_type": "default", "rope_theta": 10000.0, "original_max_position_embeddings": 8]
+        // A top-level value is not read: transformers' ministral3 takes it from rope_parameters only.
+        object["llama_4_scaling_beta"] = 0.1
         XCTAssertThrowsError(
             try JSONDecoder().decode(Mistral3Configuration.self, from: JSONSerialization.data(withJSONObject: object))
         ) {
-            XCTAssertEqual("\($0)", "rope_parameters.original_max_position_embeddings: is required")
+            XCTAssertEqual("\($0)", "rope_parameters.llama_4_scaling_beta: is required")
+        }
+    }
+
+    /// A setting a config states twice, at the top level and inside rope_parameters, must agree.
+    func testRoPESettingsStatedTwiceMustAgree() throws {
+        var object = Self.tiny()
+        object["rope_parameters"] = ["rope_type": "default", "rope_theta": 500000.0]
+        object["rope_theta"] = 500000.0
+        XCTAssertEqual(
+            try JSONDecoder().decode(LlamaConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+                .ropeTheta, 500_000)
+        object["rope_theta"] = 10000.0
+        XCTAssertThrowsError(
+            try JSONDecoder().decode(LlamaConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+        ) {
+            XCTAssertEqual(
+                "\($0)",
+                "rope_theta: 10000.0 is not supported: it disagrees with rope_parameters.rope_theta (500000.0)")
+        }
+        object["rope_parameters"] = ["rope_type": "linear", "rope_theta": 10000.0, "factor": 2.0]
+        object["rope_scaling"] = ["rope_type": "linear", "factor": 4.0]
+        XCTAssertThrowsError(
+            try JSONDecoder().decode(LlamaConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+        ) {
+            XCTAssertEqual(
+                "\($0)",
+                #"rope_scaling: rope_type "linear", factor 4.0 is not supported: it disagrees with "#
+                    + #"rope_parameters.scaling (rope_type "linear", factor 2.0)"#)
+        }
+        object.removeValue(forKey: "rope_scaling")
+        object["rope_parameters"] = ["rope_type": "default", "rope_theta": 10000.0, "partial_rotary_factor": 0.5]
+        XCTAssertThrowsError(
+            try JSONDecoder().decode(LlamaConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+        ) {
+            XCTAssertEqual(
+                "\($0)",
+                "rope_parameters.partial_rotary_factor: 0.5 is not supported: this model rotates every dimension of each head")
         }
     }
 
@@ -129,7 +172,15 @@ final class ModelTests: XCTestCase {
     func testCachedDecodingEqualsOneLongPrefill() throws {
         for overrides: [String: Any] in [
             [:], ["model_type": "qwen3", "head_dim": 16, "max_position_embeddings": 64, "rope_theta": 1e4],
-            ["layer_types": ["sliding_attention", "full_attention"], "sliding_window": 3],
+            ["model_type": "mistral", "sliding_window": 3],
+            [
+                "model_type": "ministral3", "layer_types": ["sliding_attention", "full_attention"],
+                "sliding_window": 3,
+                "rope_parameters": [
+                    "rope_type": "default", "rope_theta": 10000.0, "llama_4_scaling_beta": 0.1,
+                    "original_max_position_embeddings": 4,
+                ],
+            ],
         ] {
             let (model, _) = try makeTiny(overrides)
             let tokens = MLXArray([3, 9, 27, 17, 5, 41, 8] as [Int32], [1, 7])

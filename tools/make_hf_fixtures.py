@@ -1,0 +1,505 @@
+#!/usr/bin/env python3
+"""Builds the transformers parity fixtures: for each fixture, a tiny model from transformers' own
+classes with every weight randomised, saved with `save_pretrained` exactly as a model author
+publishes it, and the logits transformers computes from the saved files (a prefill longer than every
+window, then greedy decode steps through its cache). With --check it rebuilds each checkpoint, requires
+`save_pretrained` to write the committed bytes again, and recomputes the logits from the committed
+directory.
+
+Two config generations are recorded: what transformers 5 writes (`rope_parameters`, `layer_types`), and
+the 4.x layout checkpoints of 2024-2025 carry (`rope_theta`, `rope_scaling`, `partial_rotary_factor` at
+the top level, window patterns instead of `layer_types`), which transformers 5 still reads.
+
+Run in the project's virtual environment: .venv/bin/python tools/make_hf_fixtures.py [--check] [NAME...]
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import shutil
+import sys
+import tempfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+import numpy as np  # noqa: E402
+import safetensors.numpy  # noqa: E402
+import safetensors.torch  # noqa: E402
+import torch  # noqa: E402
+import transformers  # noqa: E402
+from transformers import AutoConfig, AutoModelForCausalLM  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "tests" / "fixtures" / "transformers"
+PREFILL = 24
+DECODE = 3
+# The files save_pretrained writes; all of them are committed.
+SAVED = ("config.json", "generation_config.json", "model.safetensors")
+
+torch.set_num_threads(max(1, os.cpu_count() or 1))
+torch.use_deterministic_algorithms(True)
+
+TINY = {
+    "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 128, "num_attention_heads": 4,
+    "num_key_value_heads": 2, "vocab_size": 256, "max_position_embeddings": 512,
+    "tie_word_embeddings": False, "bos_token_id": 1, "eos_token_id": 2, "pad_token_id": 0,
+}
+
+
+@dataclass
+class Fixture:
+    name: str
+    family: str
+    description: str
+    # model_type and the keyword arguments of its transformers config class.
+    model_type: str
+    config: dict
+    windows: list[int] = field(default_factory=list)
+    # The checkpoint's dtype: bfloat16 models compute in bfloat16 in transformers too.
+    dtype: str = "float32"
+    # Rewrites the saved config.json into another generation's layout (transformers reads both).
+    layout: Callable[[dict], dict] | None = None
+    # The model class, when AutoModelForCausalLM would not build what checkpoints of this type hold.
+    model_class: str | None = None
+
+
+def with_(base: dict, **changes) -> dict:
+    out = copy.deepcopy(base)
+    out.update(changes)
+    return out
+
+
+def without(base: dict, *keys: str) -> dict:
+    return {k: v for k, v in base.items() if k not in keys}
+
+
+# --- the 4.x layout ---------------------------------------------------------------------------------
+
+def v4_rope(config: dict) -> dict:
+    """rope_parameters as transformers 4.x wrote it: rope_theta and partial_rotary_factor at the top
+    level, a scaling type (if any) as rope_scaling."""
+    out = copy.deepcopy(config)
+    params = out.pop("rope_parameters", None) or {}
+    if "rope_theta" in params:
+        out["rope_theta"] = params.pop("rope_theta")
+    if "partial_rotary_factor" in params:
+        out["partial_rotary_factor"] = params.pop("partial_rotary_factor")
+    if params.get("rope_type", "default") != "default":
+        out["rope_scaling"] = params
+    return out
+
+
+def v4_layer_types(key: str, pattern: Callable[[list[str]], object]):
+    """A layout that also replaces `layer_types` by the 4.x key that derived it."""
+    def layout(config: dict) -> dict:
+        out = v4_rope(config)
+        out[key] = pattern(out.pop("layer_types"))
+        return out
+    return layout
+
+
+def v4_per_type_rope(config: dict) -> dict:
+    """RoPE per layer type in the 4.x layout (Gemma 3, Gemma 3n): rope_theta and rope_local_base_freq
+    at the top level, the global layers' scaling as rope_scaling."""
+    out = copy.deepcopy(config)
+    params = out.pop("rope_parameters")
+    full, local = dict(params["full_attention"]), dict(params["sliding_attention"])
+    out["rope_theta"] = full.pop("rope_theta")
+    out["rope_local_base_freq"] = local.pop("rope_theta")
+    if full.get("rope_type", "default") != "default":
+        out["rope_scaling"] = full
+    return out
+
+
+def v4_gemma3(config: dict) -> dict:
+    """Gemma 3 in the 4.x layout: RoPE per layer type at the top level, sliding_window_pattern for
+    layer_types."""
+    out = v4_per_type_rope(config)
+    types = out.pop("layer_types")
+    out["sliding_window_pattern"] = types.index("full_attention") + 1
+    out.pop("_sliding_window_pattern", None)
+    return out
+
+
+# --- the fixtures -----------------------------------------------------------------------------------
+
+LLAMA3_SCALING = {"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+                  "original_max_position_embeddings": 16}
+YARN = {"rope_type": "yarn", "factor": 8.0, "beta_fast": 32.0, "beta_slow": 1.0,
+        "original_max_position_embeddings": 16}
+
+
+def rope(theta: float, **scaling) -> dict:
+    return dict(scaling, rope_theta=theta) if scaling else {"rope_type": "default", "rope_theta": theta}
+
+
+GEMMA3N_TEXT = with_(
+    TINY, num_hidden_layers=6, intermediate_size=[96, 128, 96, 128, 96, 128], head_dim=16, rms_norm_eps=1e-6,
+    vocab_size_per_layer_input=128, num_kv_shared_layers=2, sliding_window=5,
+    layer_types=["sliding_attention", "full_attention"] * 3,
+    activation_sparsity_pattern=[0.95, 0.95, 0.0, 0.0, 0.0, 0.0], hidden_size_per_layer_input=8,
+    altup_num_inputs=4, altup_coef_clip=0.3, altup_correct_scale=True, altup_active_idx=0, laurel_rank=8,
+    final_logit_softcapping=30.0, tie_word_embeddings=True,
+    rope_parameters={"full_attention": rope(1000000.0), "sliding_attention": rope(10000.0)})
+
+# Vision towers of multimodal checkpoints, as small as transformers builds them; only the text model
+# is read, the rest must be dropped by name.
+SIGLIP = {"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2,
+          "image_size": 16, "patch_size": 8}
+PIXTRAL = {"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2,
+           "head_dim": 8, "image_size": 16, "patch_size": 8}
+GEMMA3_TEXT = with_(TINY, head_dim=16, query_pre_attn_scalar=16, sliding_window=5,
+                    layer_types=["sliding_attention", "full_attention"],
+                    rope_parameters={"full_attention": rope(1000000.0), "sliding_attention": rope(10000.0)})
+MINISTRAL3 = with_(TINY, head_dim=16,
+                   rope_parameters={"rope_type": "yarn", "rope_theta": 1000000.0, "factor": 16.0,
+                                    "original_max_position_embeddings": 8, "beta_fast": 32.0, "beta_slow": 1.0,
+                                    "mscale": 1.0, "mscale_all_dim": 1.0, "llama_4_scaling_beta": 0.1})
+
+FIXTURES: list[Fixture] = [
+    Fixture("llama", "llama", "plain llama, GQA 2", "llama", TINY),
+    Fixture("llama_bias_tied", "llama", "attention and MLP biases, tied", "llama",
+            with_(TINY, attention_bias=True, mlp_bias=True, tie_word_embeddings=True)),
+    Fixture("llama_llama3", "llama", "llama3 scaling, original context below the prompt", "llama",
+            with_(TINY, rope_parameters=rope(500000.0, **LLAMA3_SCALING))),
+    Fixture("llama_llama3_v4", "llama", "the llama3 fixture in the 4.x layout (rope_theta, rope_scaling)",
+            "llama", with_(TINY, rope_parameters=rope(500000.0, **LLAMA3_SCALING)), layout=v4_rope),
+    Fixture("llama_yarn", "llama", "yarn scaling", "llama",
+            with_(TINY, rope_parameters=rope(150000.0, **YARN))),
+    Fixture("llama_linear_v4", "llama", "linear scaling, 4.x layout", "llama",
+            with_(TINY, head_dim=32, rope_parameters=rope(10000.0, rope_type="linear", factor=4.0)),
+            layout=v4_rope),
+    Fixture("llama_bf16", "llama", "bfloat16 weights, computed in bfloat16", "llama", TINY, dtype="bfloat16"),
+    Fixture("mistral", "mistral", "head_dim 32, GQA 4, a sliding window shorter than the prompt", "mistral",
+            with_(TINY, num_attention_heads=8, head_dim=32, sliding_window=6,
+                  rope_parameters=rope(1000000.0)), windows=[6]),
+    Fixture("mistral_v4", "mistral", "no sliding window (null), 4.x layout", "mistral",
+            with_(TINY, sliding_window=None, rope_parameters=rope(1000000.0)), layout=v4_rope),
+    Fixture("qwen2", "qwen2", "q/k/v bias, tied", "qwen2",
+            with_(TINY, tie_word_embeddings=True, rope_parameters=rope(1000000.0))),
+    Fixture("qwen2_v4", "qwen2", "untied, 4.x layout", "qwen2",
+            with_(TINY, rope_parameters=rope(1000000.0)), layout=v4_rope),
+    Fixture("qwen3", "qwen3", "per-head q/k norms, head_dim 32", "qwen3",
+            with_(TINY, head_dim=32, rope_parameters=rope(1000000.0))),
+    Fixture("qwen3_v4_tied", "qwen3", "tied, yarn, 4.x layout", "qwen3",
+            with_(TINY, head_dim=16, tie_word_embeddings=True, rope_parameters=rope(1000000.0, **YARN)),
+            layout=v4_rope),
+    Fixture("phi3", "phi3", "fused qkv and gate_up, partial rotary 0.75", "phi3",
+            with_(TINY, rope_parameters=rope(10000.0, partial_rotary_factor=0.75))),
+    Fixture("phi3_v4", "phi3", "partial_rotary_factor at the top level, 4.x layout", "phi3",
+            with_(TINY, rope_parameters=rope(10000.0, partial_rotary_factor=0.5)), layout=v4_rope),
+    Fixture("phi3_longrope", "phi3", "longrope: short factors until decode passes the original context", "phi3",
+            with_(TINY, max_position_embeddings=4096, original_max_position_embeddings=PREFILL + 1,
+                  rope_parameters={"rope_type": "longrope", "rope_theta": 10000.0,
+                                   "short_factor": [1.0 + 0.05 * i for i in range(8)],
+                                   "long_factor": [1.0 + 0.4 * i for i in range(8)]})),
+    Fixture("gemma3", "gemma3", "sliding every other layer (window 5), per-type RoPE, hidden 72, tied",
+            "gemma3_text",
+            with_(TINY, hidden_size=72, num_hidden_layers=4, head_dim=16, query_pre_attn_scalar=24,
+                  sliding_window=5, tie_word_embeddings=True,
+                  layer_types=["sliding_attention", "full_attention"] * 2,
+                  rope_parameters={"full_attention": rope(1000000.0, rope_type="linear", factor=8.0),
+                                   "sliding_attention": rope(10000.0)}),
+            windows=[5]),
+    Fixture("gemma3_v4", "gemma3", "4.x layout: sliding_window_pattern 3, rope_local_base_freq", "gemma3_text",
+            with_(TINY, num_hidden_layers=3, head_dim=16, query_pre_attn_scalar=16, sliding_window=5,
+                  layer_types=["sliding_attention", "sliding_attention", "full_attention"],
+                  rope_parameters={"full_attention": rope(1000000.0),
+                                   "sliding_attention": rope(10000.0)}),
+            windows=[5], layout=v4_gemma3),
+    Fixture("gemma3_bf16", "gemma3", "bfloat16, sliding window 5, tied", "gemma3_text",
+            with_(TINY, hidden_size=72, num_hidden_layers=2, head_dim=16, query_pre_attn_scalar=24,
+                  sliding_window=5, tie_word_embeddings=True,
+                  layer_types=["sliding_attention", "full_attention"],
+                  rope_parameters={"full_attention": rope(1000000.0), "sliding_attention": rope(10000.0)}),
+            windows=[5], dtype="bfloat16"),
+    Fixture("smollm3", "smollm3", "4 layers, every 4th NoPE", "smollm3",
+            with_(TINY, num_hidden_layers=4, rope_parameters=rope(2000000.0))),
+    Fixture("smollm3_v4", "smollm3", "an explicit no_rope_layers list, tied, 4.x layout", "smollm3",
+            with_(TINY, num_hidden_layers=4, no_rope_layers=[0, 1, 0, 1], tie_word_embeddings=True,
+                  rope_parameters=rope(10000.0)), layout=v4_rope),
+    Fixture("ministral3", "mistral3", "YaRN and Llama-4 query scaling from rope_parameters", "ministral3",
+            MINISTRAL3),
+    Fixture("gemma3_wrapper", "gemma3",
+            "a multimodal checkpoint: a vision tower to drop, the text model under language_model., tied by the "
+            "top-level tie_word_embeddings", "gemma3",
+            {"text_config": GEMMA3_TEXT, "vision_config": SIGLIP, "mm_tokens_per_image": 4,
+             "image_token_index": 255, "boi_token_index": 253, "eoi_token_index": 254},
+            windows=[5], model_class="Gemma3ForConditionalGeneration"),
+    Fixture("mistral3_wrapper", "mistral3", "a multimodal checkpoint holding ministral3, untied at the top level",
+            "mistral3",
+            {"text_config": dict(MINISTRAL3, model_type="ministral3"), "vision_config": PIXTRAL,
+             "image_token_index": 250, "spatial_merge_size": 2, "tie_word_embeddings": False},
+            model_class="Mistral3ForConditionalGeneration"),
+    Fixture("mistral3_mistral", "mistral",
+            "a multimodal checkpoint holding a Mistral text model (Mistral Small 3.x), tied by default",
+            "mistral3",
+            {"text_config": with_(TINY, model_type="mistral", head_dim=32, sliding_window=None,
+                                  rope_parameters=rope(1000000000.0)),
+             "vision_config": PIXTRAL, "image_token_index": 250, "spatial_merge_size": 2},
+            model_class="Mistral3ForConditionalGeneration"),
+    Fixture("gpt_oss", "gpt_oss",
+            "sinks, YaRN untruncated (GPT-OSS's own settings, where rounding moves the ramp), sliding window 6, "
+            "8 experts top-2", "gpt_oss",
+            with_(TINY, num_hidden_layers=4, intermediate_size=32, head_dim=16, num_local_experts=8,
+                  num_experts_per_tok=2, sliding_window=6,
+                  layer_types=["sliding_attention", "full_attention"] * 2,
+                  rope_parameters={"rope_type": "yarn", "rope_theta": 150000.0, "factor": 32.0,
+                                   "beta_fast": 32.0, "beta_slow": 1.0,
+                                   "original_max_position_embeddings": 4096, "truncate": False}),
+            windows=[6]),
+    Fixture("gemma3n", "gemma3n",
+            "AltUp, LAuReL, per-layer inputs, sparse GELU, 2 KV-sharing layers saved without their key "
+            "and value projections, per-layer widths, softcap",
+            "gemma3n_text", GEMMA3N_TEXT, windows=[5]),
+    Fixture("gemma3n_dense_v4", "gemma3n", "one MLP width, no sparsity or sharing, a wide clip; 4.x layout", "gemma3n_text",
+            with_(GEMMA3N_TEXT, intermediate_size=112, activation_sparsity_pattern=[0.0] * 6,
+                  num_kv_shared_layers=0, altup_coef_clip=120.0, final_logit_softcapping=50.0,
+                  altup_active_idx=1), windows=[5], layout=v4_per_type_rope),
+    Fixture("helium", "helium", "q/k/v bias, MLP bias", "helium",
+            with_(TINY, head_dim=16, attention_bias=True, mlp_bias=True, rope_parameters=rope(100000.0))),
+    Fixture("helium_v4", "helium", "tied, no biases, 4.x layout", "helium",
+            with_(TINY, head_dim=16, tie_word_embeddings=True, rope_parameters=rope(10000.0)), layout=v4_rope),
+    Fixture("ernie4_5", "ernie4_5", "use_bias, head_dim 32", "ernie4_5",
+            with_(TINY, head_dim=32, use_bias=True, rope_parameters=rope(500000.0))),
+    Fixture("ernie4_5_v4", "ernie4_5", "tied, no bias, 4.x layout", "ernie4_5",
+            with_(TINY, use_bias=False, tie_word_embeddings=True, rope_parameters=rope(10000.0)),
+            layout=v4_rope),
+    Fixture("seed_oss", "seed_oss", "q/k/v bias without an output bias, MLP bias, linear scaling", "seed_oss",
+            with_(TINY, head_dim=32, attention_bias=True, attention_out_bias=False, mlp_bias=True,
+                  rope_parameters=rope(10000.0, rope_type="linear", factor=2.0))),
+    Fixture("seed_oss_v4", "seed_oss", "an output bias only, tied, 4.x layout", "seed_oss",
+            with_(TINY, head_dim=16, attention_bias=False, attention_out_bias=True, tie_word_embeddings=True,
+                  rope_parameters=rope(500000.0)), layout=v4_rope),
+    Fixture("olmo2", "olmo2", "post-norm blocks, whole-projection q/k norms, biases", "olmo2",
+            with_(TINY, attention_bias=True, rope_parameters=rope(500000.0))),
+    Fixture("olmo2_v4", "olmo2", "llama3 scaling, tied, 4.x layout", "olmo2",
+            with_(TINY, tie_word_embeddings=True, rope_parameters=rope(500000.0, **LLAMA3_SCALING)),
+            layout=v4_rope),
+    Fixture("granite", "granite", "embedding, attention, residual and logit multipliers; biases", "granite",
+            with_(TINY, attention_bias=True, mlp_bias=True, embedding_multiplier=12.0,
+                  attention_multiplier=0.0078125, residual_multiplier=0.22, logits_scaling=8.0,
+                  rope_parameters=rope(10000.0))),
+    Fixture("granite_v4", "granite", "tied, linear scaling, 4.x layout", "granite",
+            with_(TINY, embedding_multiplier=3.0, attention_multiplier=0.25, residual_multiplier=0.5,
+                  logits_scaling=2.0, tie_word_embeddings=True,
+                  rope_parameters=rope(10000.0, rope_type="linear", factor=4.0)), layout=v4_rope),
+    Fixture("starcoder2", "starcoder2", "LayerNorm, biases, tanh-GELU MLP as real configs name it", "starcoder2",
+            with_(TINY, hidden_act="gelu_pytorch_tanh", sliding_window=None, rope_parameters=rope(100000.0))),
+    Fixture("starcoder2_v4", "starcoder2", "tied, one key/value head, a sliding window of 6, 4.x layout",
+            "starcoder2",
+            with_(TINY, num_key_value_heads=1, tie_word_embeddings=True, sliding_window=6,
+                  rope_parameters=rope(10000.0)), windows=[6], layout=v4_rope),
+    Fixture("mixtral", "mixtral", "4 experts top-2, head_dim 32, a sliding window of 6", "mixtral",
+            with_(TINY, head_dim=32, num_local_experts=4, num_experts_per_tok=2, sliding_window=6,
+                  rope_parameters=rope(1000000.0)), windows=[6]),
+    Fixture("mixtral_v4", "mixtral", "top-3 of 4, no sliding window, 4.x layout", "mixtral",
+            with_(TINY, num_local_experts=4, num_experts_per_tok=3, sliding_window=None,
+                  rope_parameters=rope(10000.0)), layout=v4_rope),
+]
+
+
+# --- building and running -----------------------------------------------------------------------------
+
+def seed_of(fixture: Fixture) -> int:
+    """A seed from the fixture's name, so adding a fixture does not change the others."""
+    return zlib.crc32(fixture.name.encode())
+
+
+def randomise(model: torch.nn.Module, rng: np.random.Generator) -> None:
+    """Every parameter drawn anew, so no code path multiplies by a constant zero or one."""
+    with torch.no_grad():
+        for key, value in model.named_parameters():
+            if value.ndim <= 1:
+                centre = 1.0 if key.endswith("norm.weight") else 0.0
+                a = centre + 0.1 * rng.standard_normal(tuple(value.shape))
+            else:
+                a = rng.standard_normal(tuple(value.shape)) / np.sqrt(value.shape[-1])
+            value.copy_(torch.from_numpy(a.astype(np.float32)))
+
+
+def model_class(fixture: Fixture):
+    return getattr(transformers, fixture.model_class) if fixture.model_class else AutoModelForCausalLM
+
+
+def build_model(fixture: Fixture, config):
+    cls = model_class(fixture)
+    return (cls.from_config if cls is AutoModelForCausalLM else cls._from_config)(config, dtype=torch.float32)
+
+
+def save(fixture: Fixture, directory: Path) -> None:
+    """The fixture's checkpoint, as save_pretrained writes it (and, for a 4.x fixture, its config
+    rewritten into that layout)."""
+    rng = np.random.default_rng(seed_of(fixture))
+    config = AutoConfig.for_model(fixture.model_type, **copy.deepcopy(fixture.config))
+    torch.manual_seed(seed_of(fixture))
+    model = build_model(fixture, config)
+    randomise(model, rng)
+    model = model.to(getattr(torch, fixture.dtype))
+    model.save_pretrained(directory)
+    if fixture.layout is not None:
+        path = directory / "config.json"
+        rewritten = fixture.layout(json.loads(path.read_text()))
+        path.write_text(json.dumps(rewritten, indent=2, sort_keys=True) + "\n")
+
+
+def load(directory: Path):
+    """The checkpoint as its config's `architectures` class loads it (eager attention, the reference
+    implementation)."""
+    architecture = json.loads((directory / "config.json").read_text())["architectures"][0]
+    model = getattr(transformers, architecture).from_pretrained(directory, attn_implementation="eager")
+    model.eval()
+    return model
+
+
+@torch.no_grad()
+def run_reference(directory: Path, tokens: np.ndarray, forced: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """transformers' logits for the checkpoint in `directory`: prefill, then greedy decode steps
+    through its cache (or steps feeding `forced` tokens)."""
+    model = load(directory)
+    out = model(input_ids=torch.from_numpy(tokens.astype(np.int64)), use_cache=True)
+    cache, prefill = out.past_key_values, out.logits
+    fed, steps = [], []
+    next_token = prefill[:, -1].argmax(-1, keepdim=True)
+    for step in range(DECODE):
+        if forced is not None:
+            next_token = torch.tensor([[int(forced[step])]])
+        fed.append(next_token)
+        out = model(input_ids=next_token, cache=cache, use_cache=True)
+        cache = out.past_key_values
+        steps.append(out.logits[:, -1])
+        next_token = out.logits[:, -1].argmax(-1, keepdim=True)
+    return {
+        "tokens": tokens.astype(np.int32),
+        "prefill_logits": prefill.float().numpy(),
+        "decode_tokens": torch.cat(fed, dim=1).reshape(-1).numpy().astype(np.int32),
+        "decode_logits": torch.cat(steps, dim=0).float().numpy(),
+    }
+
+
+def float32_twin(directory: Path, twin: Path) -> Path:
+    """The same checkpoint with its weights upcast to float32."""
+    shutil.copytree(directory, twin)
+    tensors = safetensors.torch.load_file(str(directory / "model.safetensors"))
+    safetensors.torch.save_file({k: v.float() for k, v in tensors.items()}, str(twin / "model.safetensors"),
+                                metadata={"format": "pt"})
+    config = json.loads((twin / "config.json").read_text())
+    config["dtype"] = "float32"
+    (twin / "config.json").write_text(json.dumps(config))
+    return twin
+
+
+def text_config(config: dict) -> dict:
+    """The text model's settings of a saved config.json: its text_config, when it nests one."""
+    return config.get("text_config") or config
+
+
+def tokens_of(fixture: Fixture, vocab: int) -> np.ndarray:
+    rng = np.random.default_rng(seed_of(fixture) + 1)
+    return rng.integers(0, vocab, size=(1, PREFILL))
+
+
+def expected_of(fixture: Fixture, directory: Path, tokens: np.ndarray) -> dict[str, np.ndarray]:
+    expected = run_reference(directory, tokens)
+    if fixture.dtype != "float32":
+        # The same weights in float32, fed the same tokens: how far the half-precision logits are from
+        # exact, row by row, which bounds how far two half-precision implementations may drift apart.
+        with tempfile.TemporaryDirectory() as scratch:
+            twin = float32_twin(directory, Path(scratch) / "float32")
+            exact = run_reference(twin, tokens, forced=expected["decode_tokens"])
+        expected["float32_prefill_logits"] = exact["prefill_logits"]
+        expected["float32_decode_logits"] = exact["decode_logits"]
+    return expected
+
+
+def metadata(fixture: Fixture) -> dict[str, str]:
+    return {"torch": torch.__version__, "transformers": transformers.__version__, "seed": str(seed_of(fixture))}
+
+
+def build(fixture: Fixture) -> None:
+    directory = OUT / fixture.name
+    if directory.exists():
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True)
+    save(fixture, directory)
+    tokens = tokens_of(fixture, text_config(json.loads((directory / "config.json").read_text()))["vocab_size"])
+    safetensors.numpy.save_file(expected_of(fixture, directory, tokens), str(directory / "expected.safetensors"),
+                                metadata=metadata(fixture))
+
+
+def check(fixture: Fixture) -> str | None:
+    """None when save_pretrained writes the committed files again and transformers computes the
+    committed logits from them."""
+    directory = OUT / fixture.name
+    with tempfile.TemporaryDirectory() as scratch:
+        fresh = Path(scratch)
+        save(fixture, fresh)
+        for name in SAVED:
+            if (fresh / name).read_bytes() != (directory / name).read_bytes():
+                return f"{name} is not what save_pretrained writes for this fixture"
+    stored = safetensors.numpy.load_file(str(directory / "expected.safetensors"))
+    fresh = expected_of(fixture, directory, stored["tokens"].astype(np.int64))
+    if not np.array_equal(fresh["decode_tokens"], stored["decode_tokens"]):
+        return "greedy decode tokens differ"
+    for name in ("prefill_logits", "decode_logits", "float32_prefill_logits", "float32_decode_logits"):
+        if name not in stored:
+            continue
+        if not np.allclose(fresh[name], stored[name], rtol=1e-5, atol=1e-5):
+            worst = float(np.max(np.abs(fresh[name] - stored[name])))
+            return f"{name} differ (max |difference| {worst:.3g})"
+    return None
+
+
+def manifest() -> dict:
+    return {
+        "oracle": "transformers",
+        "torch": torch.__version__,
+        "transformers": transformers.__version__,
+        "prefill": PREFILL,
+        "decode": DECODE,
+        "fixtures": [
+            {"name": f.name, "family": f.family, "description": f.description, "windows": f.windows,
+             "dtype": f.dtype, "layout": "4.x" if f.layout is not None else "5"}
+            for f in FIXTURES
+        ],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="rebuild and recompute; write nothing")
+    parser.add_argument("names", nargs="*", help="only these fixtures")
+    args = parser.parse_args()
+    unknown = set(args.names) - {f.name for f in FIXTURES}
+    if unknown:
+        parser.error(f"no such fixture: {', '.join(sorted(unknown))}")
+    chosen = [f for f in FIXTURES if not args.names or f.name in args.names]
+    if args.check:
+        failures = 0
+        for f in chosen:
+            problem = check(f)
+            print(f"{f.name}: {'ok' if problem is None else problem}")
+            failures += problem is not None
+        committed = json.loads((OUT / "fixtures.json").read_text())
+        if committed != manifest():
+            print("fixtures.json differs from the fixture list in tools/make_hf_fixtures.py")
+            failures += 1
+        return 1 if failures else 0
+    for f in chosen:
+        build(f)
+        print(f"wrote tests/fixtures/transformers/{f.name}")
+    (OUT / "fixtures.json").write_text(json.dumps(manifest(), indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

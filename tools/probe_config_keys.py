@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""Shows that no config key a family leaves unread changes what transformers computes. For every
+concrete family, it takes the family's first transformers fixture (tools/make_hf_fixtures.py) as
+saved, and for each key the family marks `ignored`, each field it never reads (`read: false`) and
+each inert key, rewrites config.json with the key set to a value transformers would honour, reloads
+the checkpoint with `from_pretrained` and requires the same logits. A key without a probe value is an
+error: a new ignored key must come with one.
+
+It also runs `hf2swift detect` on every transformers fixture's config.json: every key there must be
+read, ignored, expected, refused or inert, never unknown to the family.
+
+Usage: .venv/bin/python tools/probe_config_keys.py path/to/hf2swift [FAMILY...]
+"""
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import make_hf_fixtures as hf  # noqa: E402
+
+ROOT = hf.ROOT
+
+# A value transformers would act on, per key, as a function of the value the fixture has (None when
+# absent): a window shorter than the prompt, another width, a flipped switch. The probe runs with a
+# prompt of hf.PREFILL tokens on the fixture's tiny model, so every probe differs from the fixture.
+def _other(value, a, b):
+    return b if value == a else a
+
+
+def _flip(value):
+    return not value if isinstance(value, bool) else True
+
+
+PROBES: dict[str, object] = {
+    "_sliding_window_pattern": lambda v, c: _other(v, 2, 3),
+    "altup_coef_clip": lambda v, c: _other(v, 0.01, 0.02),
+    "altup_lr_multiplier": lambda v, c: _other(v, 4.0, 2.0),
+    "attention_bias": lambda v, c: _flip(v),
+    "attention_dropout": lambda v, c: 0.5,
+    "bos_token_id": lambda v, c: _other(v, 5, 6),
+    "cache_implementation": lambda v, c: _other(v, "static", "dynamic"),
+    "embd_pdrop": lambda v, c: 0.5,
+    "embedding_dropout": lambda v, c: 0.5,
+    "eos_token_id": lambda v, c: _other(v, 5, 6),
+    "experts_per_token": lambda v, c: _other(v, 1, 2),
+    "head_dim": lambda v, c: 2 * (v or c["hidden_size"] // c["num_attention_heads"]),
+    "hidden_act": lambda v, c: _other(v, "gelu", "silu"),
+    "initial_context_length": lambda v, c: _other(v, 8, 16),
+    "initializer_range": lambda v, c: 0.5,
+    "layer_types": lambda v, c: ["sliding_attention" if i % 2 == 0 else "full_attention"
+                                 for i in range(c["num_hidden_layers"])],
+    "llama_4_scaling_beta": lambda v, c: _other(v, 0.5, 0.25),
+    "max_position_embeddings": lambda v, c: _other(v, 20, 40),
+    "max_window_layers": lambda v, c: _other(v, 0, 1),
+    "mlp_bias": lambda v, c: _flip(v),
+    "original_max_position_embeddings": lambda v, c: _other(v, 4, 6),
+    "output_router_logits": lambda v, c: _flip(v),
+    "pad_token_id": lambda v, c: _other(v, 5, 6),
+    "pretraining_tp": lambda v, c: _other(v, 2, 4),
+    "resid_pdrop": lambda v, c: 0.5,
+    "residual_dropout": lambda v, c: 0.5,
+    "query_pre_attn_scalar": lambda v, c: _other(v, 7.0, 9.0),
+    "rms_norm_eps": lambda v, c: 0.5,
+    "rope_scaling": lambda v, c: {"rope_type": "linear", "factor": 2.0},
+    "rope_theta": lambda v, c: _other(v, 1234.0, 4321.0),
+    "router_aux_loss_coef": lambda v, c: 0.5,
+    "router_jitter_noise": lambda v, c: 0.5,
+    "sliding_window": lambda v, c: _other(v, 3, 4),
+    "tie_word_embeddings": lambda v, c: not v if v is not None else False,
+    "transformers_version": lambda v, c: "4.40.0",
+    "use_cache": lambda v, c: _flip(v),
+    "use_sliding_window": lambda v, c: _flip(v),
+}
+# Keys whose value only says how a checkpoint is stored or where it came from (`dtype` and
+# `quantization` are read by the loader); there is nothing to probe in a float32 fixture.
+NOT_PROBED = {"_name_or_path", "architectures", "auto_map", "dtype", "torch_dtype", "quantization",
+              "quantization_config"}
+
+
+def probe_value(key: str, config: dict) -> object:
+    return PROBES[key](config.get(key), config)
+
+
+def family_ir(hf2swift: str, family: str) -> dict:
+    out = subprocess.run([hf2swift, "ir", family], cwd=ROOT, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"hf2swift ir {family} failed:\n{out.stderr}")
+    return json.loads(out.stdout)
+
+
+def inert_keys(hf2swift: str, config_path: Path) -> list[str]:
+    """The keys `detect` files as inert (metadata and training settings) for this config."""
+    report = subprocess.run([hf2swift, "detect", str(config_path)], cwd=ROOT, capture_output=True, text=True)
+    keys, section = [], None
+    for line in report.stdout.splitlines():
+        if not line.startswith("  "):
+            section = line.split(" ")[0]
+            continue
+        if section == "inert":
+            keys.append(line.strip())
+    return keys
+
+
+def unread_keys(ir: dict) -> list[str]:
+    """Keys the family ignores, and fields it takes from elsewhere (a fallback) without reading them;
+    a derived field (`read: false` with a default) refuses a stated value that differs, so it is not
+    probed."""
+    config = ir["config"]
+    return [k["json_key"] for k in config["ignored"]] + [
+        f["json_key"] for f in config["fields"] if not f["read"] and f["has_fallback"]]
+
+
+@torch.no_grad()
+def logits(directory: Path, tokens: torch.Tensor) -> np.ndarray:
+    """The prompt's logits and two cached decode steps after it, flattened."""
+    model = hf.load(directory)
+    out = model(input_ids=tokens, use_cache=True)
+    rows = [out.logits.reshape(-1)]
+    cache = out.past_key_values
+    for step in range(2):
+        out = model(input_ids=tokens[:, step:step + 1], cache=cache, use_cache=True)
+        cache = out.past_key_values
+        rows.append(out.logits.reshape(-1))
+    return torch.cat(rows).float().numpy()
+
+
+def probe_family(hf2swift: str, family: str, fixture: hf.Fixture) -> list[str]:
+    problems = []
+    ir = family_ir(hf2swift, family)
+    with tempfile.TemporaryDirectory() as scratch:
+        base = Path(scratch) / "base"
+        base.mkdir()
+        hf.save(fixture, base)
+        config = json.loads((base / "config.json").read_text())
+        tokens = torch.from_numpy(hf.tokens_of(fixture, config["vocab_size"]))
+        reference = logits(base, tokens)
+        keys = unread_keys(ir) + [k for k in inert_keys(hf2swift, base / "config.json") if k not in NOT_PROBED]
+        for key in dict.fromkeys(keys):
+            if key in NOT_PROBED:
+                continue
+            if key not in PROBES:
+                problems.append(f"{family}: {key} is not read and has no probe value; add one to PROBES in "
+                                "tools/probe_config_keys.py")
+                continue
+            probe = Path(scratch) / key
+            probe.mkdir()
+            for name in hf.SAVED:
+                (probe / name).write_bytes((base / name).read_bytes())
+            changed = copy.deepcopy(config)
+            changed[key] = probe_value(key, config)
+            (probe / "config.json").write_text(json.dumps(changed))
+            try:
+                other = logits(probe, tokens)
+            except Exception as error:  # noqa: BLE001 - any failure means transformers reads the key
+                problems.append(f"{family}: {key} is not read, but transformers fails with {key} = "
+                                f"{json.dumps(changed[key])}: {type(error).__name__}: {str(error)[:120]}")
+                continue
+            worst = float(np.max(np.abs(other - reference))) if other.shape == reference.shape else float("inf")
+            if worst > 0:
+                problems.append(f"{family}: {key} is not read, but {key} = {json.dumps(changed[key])} changes "
+                                f"transformers' logits by up to {worst:.3g}")
+            else:
+                print(f"{family}: {key} = {json.dumps(changed[key])} leaves transformers' logits unchanged")
+    return problems
+
+
+def detect_fixtures(hf2swift: str, families: set[str]) -> list[str]:
+    problems = []
+    for fixture in hf.FIXTURES:
+        if families and fixture.family not in families:
+            continue
+        path = hf.OUT / fixture.name / "config.json"
+        report = subprocess.run([hf2swift, "detect", str(path)], cwd=ROOT, capture_output=True, text=True)
+        if report.returncode != 0:
+            problems.append(f"detect refuses {fixture.name}'s config: {report.stderr.strip()}")
+            continue
+        section, unknown = None, []
+        for line in report.stdout.splitlines():
+            if not line.startswith("  "):
+                section = line.split(" ")[0]
+            elif section == "not":
+                unknown.append(line.strip())
+        if unknown:
+            problems.append(f"detect: {fixture.name}'s config has keys {fixture.family} does not know: "
+                            + ", ".join(unknown))
+    return problems
+
+
+def main() -> int:
+    if len(sys.argv) < 2:
+        print(__doc__)
+        return 2
+    hf2swift = str(Path(sys.argv[1]).resolve())
+    chosen = set(sys.argv[2:])
+    first: dict[str, hf.Fixture] = {}
+    for fixture in hf.FIXTURES:
+        first.setdefault(fixture.family, fixture)
+    unknown = chosen - set(first)
+    if unknown:
+        print(f"no transformers fixture for: {', '.join(sorted(unknown))}")
+        return 2
+    problems = detect_fixtures(hf2swift, chosen)
+    for family, fixture in sorted(first.items()):
+        if not chosen or family in chosen:
+            problems += probe_family(hf2swift, family, fixture)
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s)" if problems else "every unread key leaves transformers' logits unchanged")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
