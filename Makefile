@@ -20,7 +20,7 @@ VENV_PYTHON := .venv/bin/python
 
 .PHONY: deps build regen check test test-cmake test-meson test-asan clean venv fixtures check-fixtures \
         swift-test api-contract mutation-check walkthrough fuzz bench schema-test hook-test install-hooks \
-        probe-config-keys
+        probe-config-keys hf-roundtrip
 
 ## deps: install the Debian packages the engine needs (apt-get update runs only when something is missing)
 deps:
@@ -116,6 +116,12 @@ bench: build
 probe-config-keys: build venv
 	$(VENV_PYTHON) tools/probe_config_keys.py $(HF2SWIFT)
 
+## hf-roundtrip: every real config of tests/data/hf-configs, built tiny by transformers and saved with
+## save_pretrained into a scratch directory, runs through hf2swift-run to transformers' logits
+hf-roundtrip: venv
+	cd swift && swift build --product hf2swift-run
+	$(VENV_PYTHON) tools/hf_roundtrip.py swift/.build/debug/hf2swift-run
+
 ## mutation-check: real modelling mistakes must fail exactly the fixtures they affect
 mutation-check: build
 	python3 tools/mutation_check.py $(HF2SWIFT)
@@ -126,10 +132,10 @@ walkthrough: build venv
 	python3 tests/walkthrough_test.py $(HF2SWIFT)
 
 ## test: both builds with every test, the sanitizer build, the sync check, the schema test, the Swift
-## package, the API contract, the fixtures recomputed with both oracles, the config-key probe, the
-## mutation check, the README's walkthrough and the push hook
+## package, the API contract, the fixtures recomputed with both oracles, the config-key probe, real
+## configs round-tripped through transformers, the mutation check, the README's walkthrough and the push hook
 test: test-cmake test-meson test-asan check schema-test swift-test api-contract check-fixtures probe-config-keys \
-      mutation-check walkthrough hook-test
+      hf-roundtrip mutation-check walkthrough hook-test
 
 clean:
 	rm -rf $(BUILD) $(MESON_BUILD) $(ASAN_BUILD) swift/.build

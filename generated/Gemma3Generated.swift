@@ -83,19 +83,19 @@ public struct Gemma3Configuration: Decodable, Sendable {
         let container = try decoder.configurationContainer(keyedBy: CodingKeys.self)
         hiddenSize =
             try container.decodeIfPresent(Int.self, forKey: .hiddenSize)
-            ?? 1152
+            ?? 2304
         hiddenLayers =
             try container.decodeIfPresent(Int.self, forKey: .hiddenLayers)
             ?? 26
         intermediateSize =
             try container.decodeIfPresent(Int.self, forKey: .intermediateSize)
-            ?? 6912
+            ?? 9216
         attentionHeads =
             try container.decodeIfPresent(Int.self, forKey: .attentionHeads)
-            ?? 4
+            ?? 8
         kvHeads =
             try container.decodeIfPresent(Int.self, forKey: .kvHeads)
-            ?? 1
+            ?? 4
         headDim =
             try container.decodeIfPresent(Int.self, forKey: .headDim)
             ?? 256
@@ -104,10 +104,10 @@ public struct Gemma3Configuration: Decodable, Sendable {
             ?? 1e-6
         vocabularySize =
             try container.decodeIfPresent(Int.self, forKey: .vocabularySize)
-            ?? 262_144
+            ?? 262_208
         maxPositionEmbeddings =
             try container.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings)
-            ?? 32_768
+            ?? 131_072
         originalMaxPositionEmbeddings =
             try container.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
         ropeParameters =
@@ -137,7 +137,7 @@ public struct Gemma3Configuration: Decodable, Sendable {
             ?? 256
         slidingWindow =
             try container.decodeIfPresent(Int.self, forKey: .slidingWindow)
-            ?? 512
+            ?? 4096
         slidingWindowPattern =
             try container.decodeIfPresent(Int.self, forKey: .slidingWindowPattern)
             ?? 6

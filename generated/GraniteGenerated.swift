@@ -99,7 +99,7 @@ public struct GraniteConfiguration: Decodable, Sendable {
                 at: "rope_parameters.scaling")
         tieWordEmbeddings =
             try container.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings)
-            ?? true
+            ?? false
         attentionBias = try container.decode(Bool.self, forKey: .attentionBias)
         mlpBias = try container.decode(Bool.self, forKey: .mlpBias)
         embeddingMultiplier = try container.decode(Float.self, forKey: .embeddingMultiplier)

@@ -100,7 +100,7 @@ public struct LlamaConfiguration: Decodable, Sendable {
                 at: "rope_parameters.scaling")
         tieWordEmbeddings =
             try container.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings)
-            ?? true
+            ?? false
         attentionBias =
             try container.decodeIfPresent(Bool.self, forKey: .attentionBias)
             ?? false

@@ -103,7 +103,7 @@ public struct Mistral3Configuration: Decodable, Sendable {
                 at: "rope_parameters.scaling")
         tieWordEmbeddings =
             try container.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings)
-            ?? true
+            ?? false
         llama4ScalingBeta =
             try ropeParameters.llama4ScalingBeta
             ?? container.missing(member: "rope_parameters.llama_4_scaling_beta")

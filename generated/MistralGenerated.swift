@@ -19,6 +19,10 @@ import MLXNN
 /// A mistral checkpoint's `config.json` (its `text_config`, when nested).
 ///
 /// Keys this configuration deliberately does not read:
+/// - `attention_bias`:
+///   transformers' mistral builds its projections without biases.
+/// - `mlp_bias`:
+///   transformers' mistral builds its MLP without biases.
 /// - `pretraining_tp`:
 ///   a training-time sharding of the projections; inference is unchanged.
 public struct MistralConfiguration: Decodable, Sendable {
@@ -38,9 +42,6 @@ public struct MistralConfiguration: Decodable, Sendable {
     public let ropeTheta: Float
     public let ropeScaling: RoPEScaling?
     public let tieWordEmbeddings: Bool
-    /// Bias on the q, k, v and o projections.
-    public let attentionBias: Bool
-    public let mlpBias: Bool
     /// Interleaved RoPE; an mlx-lm key that Hugging Face configs do not carry.
     public let ropeTraditional: Bool
     /// Every layer slides when slidingWindow is set; never read.
@@ -64,8 +65,6 @@ public struct MistralConfiguration: Decodable, Sendable {
         case ropeScaling = "rope_scaling"
         case tieWordEmbeddings = "tie_word_embeddings"
         case hiddenAct = "hidden_act"
-        case attentionBias = "attention_bias"
-        case mlpBias = "mlp_bias"
         case ropeTraditional = "rope_traditional"
         case layerTypes = "layer_types"
         case slidingWindow = "sliding_window"
@@ -105,12 +104,6 @@ public struct MistralConfiguration: Decodable, Sendable {
                 at: "rope_parameters.scaling")
         tieWordEmbeddings =
             try container.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings)
-            ?? true
-        attentionBias =
-            try container.decodeIfPresent(Bool.self, forKey: .attentionBias)
-            ?? false
-        mlpBias =
-            try container.decodeIfPresent(Bool.self, forKey: .mlpBias)
             ?? false
         ropeTraditional =
             try container.decodeIfPresent(Bool.self, forKey: .ropeTraditional)
@@ -162,10 +155,10 @@ final class MistralAttention: Module {
         let headDim = args.headDim
         scale = Float(pow(Double(headDim), -0.5))
 
-        _wq.wrappedValue = Linear(dim, heads * headDim, bias: args.attentionBias)
-        _wk.wrappedValue = Linear(dim, kvHeads * headDim, bias: args.attentionBias)
-        _wv.wrappedValue = Linear(dim, kvHeads * headDim, bias: args.attentionBias)
-        _wo.wrappedValue = Linear(heads * headDim, dim, bias: args.attentionBias)
+        _wq.wrappedValue = Linear(dim, heads * headDim, bias: false)
+        _wk.wrappedValue = Linear(dim, kvHeads * headDim, bias: false)
+        _wv.wrappedValue = Linear(dim, kvHeads * headDim, bias: false)
+        _wo.wrappedValue = Linear(heads * headDim, dim, bias: false)
 
         let rotated = headDim
         rope = initializeRoPE(
@@ -212,9 +205,9 @@ final class MistralMLP: Module, UnaryLayer {
     init(_ args: MistralConfiguration) {
         let dim = args.hiddenSize
         let hiddenDim = args.intermediateSize
-        _gate.wrappedValue = Linear(dim, hiddenDim, bias: args.mlpBias)
-        _down.wrappedValue = Linear(hiddenDim, dim, bias: args.mlpBias)
-        _up.wrappedValue = Linear(dim, hiddenDim, bias: args.mlpBias)
+        _gate.wrappedValue = Linear(dim, hiddenDim, bias: false)
+        _down.wrappedValue = Linear(hiddenDim, dim, bias: false)
+        _up.wrappedValue = Linear(dim, hiddenDim, bias: false)
     }
 
     func callAsFunction(_ x: MLXArray) -> MLXArray {

@@ -16,6 +16,10 @@ import MLXNN
 // MARK: - Configuration
 
 /// A olmo2 checkpoint's `config.json` (its `text_config`, when nested).
+///
+/// Keys this configuration deliberately does not read:
+/// - `mlp_bias`:
+///   the MLP has no biases whatever the key says.
 public struct Olmo2Configuration: Decodable, Sendable {
     public let hiddenSize: Int
     public let hiddenLayers: Int
@@ -35,7 +39,6 @@ public struct Olmo2Configuration: Decodable, Sendable {
     public let tieWordEmbeddings: Bool
     /// Bias on all four attention projections.
     public let attentionBias: Bool
-    public let mlpBias: Bool
     /// Interleaved RoPE (an mlx-lm key).
     public let ropeTraditional: Bool
 
@@ -56,7 +59,6 @@ public struct Olmo2Configuration: Decodable, Sendable {
         case tieWordEmbeddings = "tie_word_embeddings"
         case hiddenAct = "hidden_act"
         case attentionBias = "attention_bias"
-        case mlpBias = "mlp_bias"
         case ropeTraditional = "rope_traditional"
     }
 
@@ -94,12 +96,9 @@ public struct Olmo2Configuration: Decodable, Sendable {
                 at: "rope_parameters.scaling")
         tieWordEmbeddings =
             try container.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings)
-            ?? true
+            ?? false
         attentionBias =
             try container.decodeIfPresent(Bool.self, forKey: .attentionBias)
-            ?? false
-        mlpBias =
-            try container.decodeIfPresent(Bool.self, forKey: .mlpBias)
             ?? false
         ropeTraditional =
             try container.decodeIfPresent(Bool.self, forKey: .ropeTraditional)
@@ -197,9 +196,9 @@ final class Olmo2MLP: Module, UnaryLayer {
     init(_ args: Olmo2Configuration) {
         let dim = args.hiddenSize
         let hiddenDim = args.intermediateSize
-        _gate.wrappedValue = Linear(dim, hiddenDim, bias: args.mlpBias)
-        _down.wrappedValue = Linear(hiddenDim, dim, bias: args.mlpBias)
-        _up.wrappedValue = Linear(dim, hiddenDim, bias: args.mlpBias)
+        _gate.wrappedValue = Linear(dim, hiddenDim, bias: false)
+        _down.wrappedValue = Linear(hiddenDim, dim, bias: false)
+        _up.wrappedValue = Linear(dim, hiddenDim, bias: false)
     }
 
     func callAsFunction(_ x: MLXArray) -> MLXArray {

@@ -86,7 +86,7 @@ public struct Phi3Configuration: Decodable, Sendable {
         vocabularySize = try container.decode(Int.self, forKey: .vocabularySize)
         maxPositionEmbeddings =
             try container.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings)
-            ?? 131_072
+            ?? 4096
         originalMaxPositionEmbeddings =
             try container.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
             ?? 4096

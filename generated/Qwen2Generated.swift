@@ -90,7 +90,7 @@ public struct Qwen2Configuration: Decodable, Sendable {
                 Float.self, forKey: .ropeTheta,
                 agreeingWith: ropeParameters?.ropeTheta,
                 at: "rope_parameters.rope_theta")
-            ?? 1_000_000
+            ?? 10_000
         ropeScaling =
             try container.decodeIfPresent(
                 RoPEScaling.self, forKey: .ropeScaling,
@@ -98,7 +98,7 @@ public struct Qwen2Configuration: Decodable, Sendable {
                 at: "rope_parameters.scaling")
         tieWordEmbeddings =
             try container.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings)
-            ?? true
+            ?? false
         ropeTraditional =
             try container.decodeIfPresent(Bool.self, forKey: .ropeTraditional)
             ?? false

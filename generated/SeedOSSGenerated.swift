@@ -96,10 +96,10 @@ public struct SeedOSSConfiguration: Decodable, Sendable {
                 at: "rope_parameters.scaling")
         tieWordEmbeddings =
             try container.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings)
-            ?? true
+            ?? false
         attentionBias =
             try container.decodeIfPresent(Bool.self, forKey: .attentionBias)
-            ?? false
+            ?? true
         attentionOutBias =
             try container.decodeIfPresent(Bool.self, forKey: .attentionOutBias)
             ?? false

@@ -102,7 +102,7 @@ public struct SmolLM3Configuration: Decodable, Sendable {
                 Float.self, forKey: .ropeTheta,
                 agreeingWith: ropeParameters?.ropeTheta,
                 at: "rope_parameters.rope_theta")
-            ?? 10_000
+            ?? 2_000_000
         ropeScaling =
             try container.decodeIfPresent(
                 RoPEScaling.self, forKey: .ropeScaling,

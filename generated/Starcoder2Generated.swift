@@ -90,7 +90,7 @@ public struct Starcoder2Configuration: Decodable, Sendable {
                 Float.self, forKey: .ropeTheta,
                 agreeingWith: ropeParameters?.ropeTheta,
                 at: "rope_parameters.rope_theta")
-            ?? 100_000
+            ?? 10_000
         ropeScaling =
             try container.decodeIfPresent(
                 RoPEScaling.self, forKey: .ropeScaling,

@@ -7,7 +7,9 @@ the checkpoint with `from_pretrained` and requires the same logits. A key withou
 error: a new ignored key must come with one.
 
 It also runs `hf2swift detect` on every transformers fixture's config.json: every key there must be
-read, ignored, expected, refused or inert, never unknown to the family.
+read, ignored, expected, refused or inert, never unknown to the family; and it requires every literal
+default a family gives a key it reads to be the default of transformers' config class (a config
+without the key means the same to both).
 
 Usage: .venv/bin/python tools/probe_config_keys.py path/to/hf2swift [FAMILY...]
 """
@@ -22,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from transformers import AutoConfig
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import make_hf_fixtures as hf  # noqa: E402
@@ -172,6 +175,52 @@ def probe_family(hf2swift: str, family: str, fixture: hf.Fixture) -> list[str]:
     return problems
 
 
+# Keys a family reads that transformers' config classes do not have, with the reason.
+NOT_IN_TRANSFORMERS = {
+    "rope_traditional": "an mlx-lm key for checkpoints laid out for the interleaved rotation",
+}
+# Where transformers keeps a key's default when not under its own name.
+ROPE_MEMBERS = {"rope_theta": ("full_attention", "rope_theta"), "rope_local_base_freq": ("sliding_attention", "rope_theta"),
+                "partial_rotary_factor": ("full_attention", "partial_rotary_factor")}
+ATTRIBUTE_ALIASES = {"sliding_window_pattern": "_sliding_window_pattern"}
+
+
+def transformers_default(text, key: str):
+    if key in ROPE_MEMBERS:
+        params = text.rope_parameters or {}
+        layer_type, member = ROPE_MEMBERS[key]
+        params = params.get(layer_type, params)
+        return params.get(member, 1.0 if member == "partial_rotary_factor" else None)
+    return getattr(text, ATTRIBUTE_ALIASES.get(key, key), NOT_IN_TRANSFORMERS)
+
+
+def literal_value(literal: str):
+    """A Swift literal of the IR (`1_000_000`, `true`, `Activation("gelu")`) as a Python value."""
+    if literal in ("true", "false"):
+        return literal == "true"
+    if literal.startswith(("Activation(", "\"")):
+        return literal.split('"')[1]
+    return float(literal.replace("_", ""))
+
+
+def check_defaults(hf2swift: str, family: str, fixture: hf.Fixture) -> list[str]:
+    problems = []
+    text = AutoConfig.for_model(fixture.model_type).get_text_config()
+    for field in family_ir(hf2swift, family)["config"]["fields"]:
+        key = field["json_key"]
+        if not field["read"] or not field["default_is_literal"] or key in NOT_IN_TRANSFORMERS:
+            continue
+        ours, theirs = literal_value(field["literal"]), transformers_default(text, key)
+        if theirs is NOT_IN_TRANSFORMERS:
+            problems.append(f"{family}: {key} has a default ({field['literal']}) but transformers' "
+                            f"{type(text).__name__} has no such key; list it in NOT_IN_TRANSFORMERS with the reason")
+        elif not (ours == theirs if isinstance(ours, (bool, str)) or isinstance(theirs, (bool, str))
+                  else float(ours) == float(theirs)):
+            problems.append(f"{family}: {key} defaults to {field['literal']}, transformers' "
+                            f"{type(text).__name__} to {theirs!r}")
+    return problems
+
+
 def detect_fixtures(hf2swift: str, families: set[str]) -> list[str]:
     problems = []
     for fixture in hf.FIXTURES:
@@ -210,6 +259,7 @@ def main() -> int:
     problems = detect_fixtures(hf2swift, chosen)
     for family, fixture in sorted(first.items()):
         if not chosen or family in chosen:
+            problems += check_defaults(hf2swift, family, fixture)
             problems += probe_family(hf2swift, family, fixture)
     for problem in problems:
         print(problem)
