@@ -80,10 +80,12 @@ check-fixtures: venv
 	$(VENV_PYTHON) tools/make_hf_fixtures.py --check
 	$(VENV_PYTHON) tools/make_config_facts.py --check
 
-## swift-test: build the Swift package (reference MLX, runtime, generated models) and run its tests
+## swift-test: build the Swift package (reference MLX, runtime, generated models) and run its tests, and
+## the runner's refusals of bad arguments and checkpoints
 swift-test:
 	cd swift && swift build --build-tests
 	cd swift && swift test --skip-build
+	bash tests/runner_test.sh swift/.build/debug/hf2swift-run
 
 ## api-contract: snippets that must (not) type-check against the reference, and its public surface
 api-contract:

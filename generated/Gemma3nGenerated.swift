@@ -145,6 +145,18 @@ public struct Gemma3nConfiguration: Decodable, Sendable {
         finalLogitSoftcapping =
             try container.decodeIfPresent(Float.self, forKey: .finalLogitSoftcapping)
 
+        try validateSizes(
+            [
+                ("hidden_size", hiddenSize, SizeLimits.width),
+                ("num_hidden_layers", hiddenLayers, SizeLimits.layers),
+                ("num_attention_heads", attentionHeads, SizeLimits.heads),
+                ("num_key_value_heads", kvHeads, SizeLimits.heads),
+                ("head_dim", headDim, SizeLimits.width),
+                ("vocab_size", vocabularySize, SizeLimits.vocabulary),
+            ], heads: attentionHeads, kvHeads: kvHeads)
+        try validatePositive(rmsNormEps, key: "rms_norm_eps")
+        try validatePositive(ropeTheta, key: "rope_theta")
+        try validatePositive(ropeLocalBaseFreq, key: "rope_local_base_freq")
         try container.expect(
             .hiddenAct, in: ["gelu_pytorch_tanh"],
             because: "the MLP gate is the tanh approximation of GELU")

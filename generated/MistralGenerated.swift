@@ -113,6 +113,18 @@ public struct MistralConfiguration: Decodable, Sendable {
         layerTypes = ConfigDefaults.slidingWhenWindowed(
             layers: hiddenLayers, window: slidingWindow)
 
+        try validateSizes(
+            [
+                ("hidden_size", hiddenSize, SizeLimits.width),
+                ("num_hidden_layers", hiddenLayers, SizeLimits.layers),
+                ("num_attention_heads", attentionHeads, SizeLimits.heads),
+                ("num_key_value_heads", kvHeads, SizeLimits.heads),
+                ("head_dim", headDim, SizeLimits.width),
+                ("intermediate_size", intermediateSize, SizeLimits.width),
+                ("vocab_size", vocabularySize, SizeLimits.vocabulary),
+            ], heads: attentionHeads, kvHeads: kvHeads)
+        try validatePositive(rmsNormEps, key: "rms_norm_eps")
+        try validatePositive(ropeTheta, key: "rope_theta")
         try container.expect(
             .hiddenAct, in: ["silu"],
             because: "the MLP gate is SwiGLU (silu); other activations are not supported")

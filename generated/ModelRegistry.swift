@@ -37,60 +37,93 @@ public enum ModelRegistry: ModelFactory {
     /// An unknown `modelType` throws `ModelFactoryError.unsupportedModelType`, which names the
     /// supported ones.
     public static func makeModel(modelType: String, configuration: Data) throws -> any LLMModel {
+        try modelBuilder(modelType: modelType, configuration: configuration)()
+    }
+
+    /// Decodes `config.json` for `modelType` (throwing what the configuration refuses) without
+    /// building the model.
+    public static func checkConfiguration(modelType: String, configuration: Data) throws {
+        _ = try modelBuilder(modelType: modelType, configuration: configuration)
+    }
+
+    /// The decoded configuration's model, built when the returned function is called.
+    static func modelBuilder(modelType: String, configuration: Data) throws -> () -> any LLMModel {
         let decoder = JSONDecoder()
         let text = try textConfiguration(modelType: modelType, configuration: configuration)
         switch modelType {
         case "ernie4_5":
-            return Ernie45Model(try decoder.decode(Ernie45Configuration.self, from: text))
+            let args = try decoder.decode(Ernie45Configuration.self, from: text)
+            return { Ernie45Model(args) }
         case "gemma3":
-            return Gemma3Model(try decoder.decode(Gemma3Configuration.self, from: text))
+            let args = try decoder.decode(Gemma3Configuration.self, from: text)
+            return { Gemma3Model(args) }
         case "gemma3_text":
-            return Gemma3Model(try decoder.decode(Gemma3Configuration.self, from: text))
+            let args = try decoder.decode(Gemma3Configuration.self, from: text)
+            return { Gemma3Model(args) }
         case "gemma3n":
-            return Gemma3nModel(try decoder.decode(Gemma3nConfiguration.self, from: text))
+            let args = try decoder.decode(Gemma3nConfiguration.self, from: text)
+            return { Gemma3nModel(args) }
         case "gemma3n_text":
-            return Gemma3nModel(try decoder.decode(Gemma3nConfiguration.self, from: text))
+            let args = try decoder.decode(Gemma3nConfiguration.self, from: text)
+            return { Gemma3nModel(args) }
         case "gpt_oss":
-            return GptOSSModel(try decoder.decode(GptOSSConfiguration.self, from: text))
+            let args = try decoder.decode(GptOSSConfiguration.self, from: text)
+            return { GptOSSModel(args) }
         case "granite":
-            return GraniteModel(try decoder.decode(GraniteConfiguration.self, from: text))
+            let args = try decoder.decode(GraniteConfiguration.self, from: text)
+            return { GraniteModel(args) }
         case "helium":
-            return HeliumModel(try decoder.decode(HeliumConfiguration.self, from: text))
+            let args = try decoder.decode(HeliumConfiguration.self, from: text)
+            return { HeliumModel(args) }
         case "llama":
-            return LlamaModel(try decoder.decode(LlamaConfiguration.self, from: text))
+            let args = try decoder.decode(LlamaConfiguration.self, from: text)
+            return { LlamaModel(args) }
         case "ministral3":
-            return Mistral3Model(try decoder.decode(Mistral3Configuration.self, from: text))
+            let args = try decoder.decode(Mistral3Configuration.self, from: text)
+            return { Mistral3Model(args) }
         case "mistral":
-            return MistralModel(try decoder.decode(MistralConfiguration.self, from: text))
+            let args = try decoder.decode(MistralConfiguration.self, from: text)
+            return { MistralModel(args) }
         case "mistral3":
             // The wrapped text model's own model_type picks the model that serves it.
             switch textModelType(of: text) ?? "" {
             case "ministral3":
-                return Mistral3Model(try decoder.decode(Mistral3Configuration.self, from: text))
+                let args = try decoder.decode(Mistral3Configuration.self, from: text)
+                return { Mistral3Model(args) }
             case "mistral":
-                return MistralModel(try decoder.decode(MistralConfiguration.self, from: text))
+                let args = try decoder.decode(MistralConfiguration.self, from: text)
+                return { MistralModel(args) }
             case "llama":
-                return LlamaModel(try decoder.decode(LlamaConfiguration.self, from: text))
+                let args = try decoder.decode(LlamaConfiguration.self, from: text)
+                return { LlamaModel(args) }
             default:
                 throw ModelFactoryError.unsupportedTextModelType(
                     textModelType(of: text) ?? "(none)", wrapper: modelType)
             }
         case "mixtral":
-            return MixtralModel(try decoder.decode(MixtralConfiguration.self, from: text))
+            let args = try decoder.decode(MixtralConfiguration.self, from: text)
+            return { MixtralModel(args) }
         case "olmo2":
-            return Olmo2Model(try decoder.decode(Olmo2Configuration.self, from: text))
+            let args = try decoder.decode(Olmo2Configuration.self, from: text)
+            return { Olmo2Model(args) }
         case "phi3":
-            return Phi3Model(try decoder.decode(Phi3Configuration.self, from: text))
+            let args = try decoder.decode(Phi3Configuration.self, from: text)
+            return { Phi3Model(args) }
         case "qwen2":
-            return Qwen2Model(try decoder.decode(Qwen2Configuration.self, from: text))
+            let args = try decoder.decode(Qwen2Configuration.self, from: text)
+            return { Qwen2Model(args) }
         case "qwen3":
-            return Qwen3Model(try decoder.decode(Qwen3Configuration.self, from: text))
+            let args = try decoder.decode(Qwen3Configuration.self, from: text)
+            return { Qwen3Model(args) }
         case "seed_oss":
-            return SeedOSSModel(try decoder.decode(SeedOSSConfiguration.self, from: text))
+            let args = try decoder.decode(SeedOSSConfiguration.self, from: text)
+            return { SeedOSSModel(args) }
         case "smollm3":
-            return SmolLM3Model(try decoder.decode(SmolLM3Configuration.self, from: text))
+            let args = try decoder.decode(SmolLM3Configuration.self, from: text)
+            return { SmolLM3Model(args) }
         case "starcoder2":
-            return Starcoder2Model(try decoder.decode(Starcoder2Configuration.self, from: text))
+            let args = try decoder.decode(Starcoder2Configuration.self, from: text)
+            return { Starcoder2Model(args) }
         default:
             throw ModelFactoryError.unsupportedModelType(modelType, supported: supportedModelTypes)
         }

@@ -91,6 +91,7 @@ int run_generate(const GenerateArgs& args, OutputSink& sink, std::ostream& out, 
         Diagnostics diags;
         WriteResult r = write_outputs(sink, plan, args.check, diags);
         if (!diags.empty()) throw DiagnosticError(diags);
+        if (r.recovered) err << "hf2swift: finished an interrupted generation in " << args.paths.out << " first\n";
         print_write_result(r, args.check, out);
         if (args.check && !r.clean()) {
             err << "hf2swift: " << (r.written.size() + r.removed.size())

@@ -46,8 +46,10 @@ public:
     size_t size() const { return items_.size(); }
     const std::vector<Diagnostic>& items() const { return items_; }
 
-    /// Every diagnostic, then "N errors." (or "1 error.").
+    /// Every diagnostic (at most kShownPerFile per file, then how many more), then "N errors.".
     std::string format() const;
+
+    static constexpr size_t kShownPerFile = 50;
 
 private:
     std::vector<Diagnostic> items_;

@@ -793,6 +793,54 @@ Location tab_in_indentation(const std::string& path, const std::string& text, in
 
 }  // namespace
 
+bool check_text(const std::string& path, const std::string& text, TextRules rules, Diagnostics& diags) {
+    int line = 1;
+    int col = 1;
+    auto fail = [&](const std::string& message) {
+        diags.error(Location{path, line, col}, "", message);
+        return false;
+    };
+    for (size_t i = 0; i < text.size(); ++col) {
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        if (c == '\n') {
+            ++line;
+            col = 0;
+            ++i;
+            continue;
+        }
+        if (c == '\r') {
+            bool crlf = i + 1 < text.size() && text[i + 1] == '\n';
+            if (!crlf) return fail("a carriage return without a line feed (old Mac line endings); use LF");
+            if (!rules.allow_crlf) return fail("a CRLF line ending; templates use LF only");
+            ++i;
+            continue;
+        }
+        if ((c < 0x20 && c != '\t') || c == 0x7f) {
+            char code[8];
+            std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(c));
+            return fail(std::string("control character ") + code + "; " + rules.what + " hold printable text");
+        }
+        // UTF-8: the length the lead byte announces, continuation bytes, no overlong or surrogate forms.
+        size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+        bool valid = length > 0 && i + length <= text.size();
+        unsigned code = length == 1 ? c : length == 2 ? (c & 0x1fu) : length == 3 ? (c & 0x0fu) : (c & 0x07u);
+        for (size_t k = 1; valid && k < length; ++k) {
+            unsigned char next = static_cast<unsigned char>(text[i + k]);
+            valid = (next & 0xc0) == 0x80;
+            code = (code << 6) | (next & 0x3fu);
+        }
+        static const unsigned smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (valid && (code < smallest[length] || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))) valid = false;
+        if (!valid) {
+            char byte[8];
+            std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned>(c));
+            return fail(std::string("not valid UTF-8 (byte ") + byte + ")");
+        }
+        i += length;
+    }
+    return true;
+}
+
 bool parse_yaml(const std::string& path, const std::string& text, Node& out, Diagnostics& diags) {
     size_t before = diags.size();
     std::istringstream in(text);
@@ -825,7 +873,7 @@ bool parse_yaml(const std::string& path, const std::string& text, Node& out, Dia
         return false;
     }
     if (!builder.has_root) {
-        diags.error(Location{path, 0, 0}, "", "the file is empty; a family document is a mapping");
+        diags.error(Location{path, 1, 1}, "", "the file is empty; a family document is a mapping");
         return false;
     }
     out = std::move(builder.root);
@@ -842,6 +890,7 @@ FamilyDocument load_family(const std::string& path, const std::string& text, Dia
     fs::path p(path);
     doc.file_stem = p.stem().string();
     doc.logical = "families/" + p.filename().string();
+    if (!check_text(path, text, TextRules{true, "family documents"}, diags)) return doc;
     if (!parse_yaml(path, text, doc.root, diags)) return doc;
     if (!doc.root.is_map()) {
         diags.error(doc.root.loc, "", "a family document is a mapping; got " + doc.root.describe());
@@ -884,10 +933,21 @@ std::vector<std::string> list_family_files(const std::string& dir) {
         d.error(Location{dir, 0, 0}, "", "the families directory does not exist");
         throw DiagnosticError(d);
     }
-    for (const auto& entry : fs::directory_iterator(dir)) {
-        if (entry.is_regular_file() && entry.path().extension() == ".yaml") {
-            files.push_back(entry.path().string());
-        }
+    Diagnostics problems;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        if (entry.path().extension() != ".yaml") continue;
+        std::error_code status;
+        bool regular = entry.is_regular_file(status);
+        // A symlink loop or a dangling link is a file that cannot be read, named as such.
+        if (status) problems.error(Location{entry.path().string(), 0, 0}, "", "cannot read the file: " + status.message());
+        if (regular) files.push_back(entry.path().string());
+    }
+    if (ec) problems.error(Location{dir, 0, 0}, "", "cannot list the families directory: " + ec.message());
+    if (!problems.empty()) throw DiagnosticError(problems);
+    if (files.empty()) {
+        Diagnostics d;
+        d.error(Location{dir, 0, 0}, "", "the families directory holds no family documents (*.yaml)");
+        throw DiagnosticError(d);
     }
     std::sort(files.begin(), files.end());
     return files;

@@ -20,6 +20,16 @@ FamilyDocument load_family(const std::string& path, const std::string& text, Dia
 /// Returns false (with diagnostics) when the text is not a single acceptable YAML document.
 bool parse_yaml(const std::string& path, const std::string& text, Node& out, Diagnostics& diags);
 
+/// What an input file may hold besides printable UTF-8 text and LF line ends.
+struct TextRules {
+    bool allow_crlf = true;
+    std::string what;  // "family documents", in the message
+};
+
+/// Reports, at its line and column, the first byte of `text` that is not valid UTF-8, a control
+/// character other than tab, or a lone carriage return. False when there is one.
+bool check_text(const std::string& path, const std::string& text, TextRules rules, Diagnostics& diags);
+
 /// Checks a value tree against the family vocabulary: unknown keys, types, allowed values.
 void check_against_vocabulary(const Node& root, Diagnostics& diags);
 

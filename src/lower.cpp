@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "namer.h"
 #include "resolve.h"
@@ -48,11 +49,17 @@ public:
         lower_attention(m.attention, m.config);
         m.mlp.fused = f_.text("mlp.kind") == "fused_gated";
         m.mlp.plain = f_.text("mlp.kind") == "plain";
-        for (auto [key, out] : {std::pair{"mlp.keys.gate", &m.mlp.gate_key}, std::pair{"mlp.keys.up", &m.mlp.up_key},
-                                std::pair{"mlp.keys.down", &m.mlp.down_key}, std::pair{"mlp.keys.block", &m.mlp.block_key},
-                                std::pair{"mlp.keys.router", &m.mlp.router_key},
-                                std::pair{"mlp.keys.experts", &m.mlp.experts_key}}) {
-            if (const Node* n = f_.get(key); n && n->kind == Node::Kind::String) *out = n->text;
+        std::string block_key = "mlp", experts_key = "experts";
+        for (auto [key, out, raw] : {std::tuple{"mlp.keys.gate", &m.mlp.gate_key, (std::string*)nullptr},
+                                     std::tuple{"mlp.keys.up", &m.mlp.up_key, (std::string*)nullptr},
+                                     std::tuple{"mlp.keys.down", &m.mlp.down_key, (std::string*)nullptr},
+                                     std::tuple{"mlp.keys.block", &m.mlp.block_key, &block_key},
+                                     std::tuple{"mlp.keys.router", &m.mlp.router_key, (std::string*)nullptr},
+                                     std::tuple{"mlp.keys.experts", &m.mlp.experts_key, &experts_key}}) {
+            if (const Node* n = f_.get(key); n && n->kind == Node::Kind::String) {
+                *out = namer::string_literal(n->text);
+                if (raw) *raw = n->text;
+            }
         }
         m.mlp.bias = flag_expr("mlp.bias");
         std::string activation = f_.text("mlp.activation");
@@ -72,8 +79,8 @@ public:
         lower_per_layer_mlp(m.mlp);
         if (const Node* from = f_.get("weights.stack_experts.from"); from && from->kind == Node::Kind::String) {
             m.sanitize.stack_experts = true;
-            m.sanitize.stack_from = namer::string_literal(m.mlp.block_key + "." + from->text);
-            m.sanitize.stack_into = namer::string_literal(m.mlp.block_key + "." + m.mlp.experts_key);
+            m.sanitize.stack_from = namer::string_literal(block_key + "." + from->text);
+            m.sanitize.stack_into = namer::string_literal(block_key + "." + experts_key);
             m.sanitize.stack_names = dictionary_literal(f_.get("weights.stack_experts.names"));
         }
         m.sanitize.split_gate_up = f_.get("weights.split_interleaved_gate_up") &&
@@ -313,7 +320,7 @@ private:
             out.assigned = !out.read && !out.has_fallback;
             out.fallback_only = !out.read && out.has_fallback;
             c.fields.push_back(out);
-            if (out.read) c.coding_keys.push_back(ir::CodingKey{out.swift_name, out.json_key});
+            if (out.read) c.coding_keys.push_back(ir::CodingKey{out.swift_name, out.json_key, namer::string_literal(out.json_key)});
             if (out.assigned) {
                 // Derived, not read: a config stating another value would be silently overruled.
                 ir::KeyCheck k;
@@ -322,7 +329,7 @@ private:
                 k.why = namer::string_literal("the model derives it from the config's other keys");
                 k.computed = true;
                 computed_checks.push_back(k);
-                c.coding_keys.push_back(ir::CodingKey{out.swift_name, out.json_key});
+                c.coding_keys.push_back(ir::CodingKey{out.swift_name, out.json_key, namer::string_literal(out.json_key)});
             }
         }
         for (const auto& d : fields_) {
@@ -367,7 +374,7 @@ private:
                 k.value_type = type;
             }
             c.checks.push_back(k);
-            c.coding_keys.push_back(ir::CodingKey{k.swift_name, k.json_key});
+            c.coding_keys.push_back(ir::CodingKey{k.swift_name, k.json_key, namer::string_literal(k.json_key)});
         }
         c.checks.insert(c.checks.end(), computed_checks.begin(), computed_checks.end());
         // Document order for the keys a reader looks up; decode order only matters inside init.
@@ -432,6 +439,7 @@ private:
         for (const auto& d : fields_) {
             if (d.type == "int_per_layer") c.per_layer_int_fields.push_back(d.swift_name);
         }
+        lower_value_checks(c);
         if (const Node* sparsity = f_.get("mlp.activation_sparsity"); sparsity && sparsity->kind == Node::Kind::String) {
             if (const FieldDecl* d = field(sparsity->text)) c.per_layer_list_fields.push_back(d->swift_name);
         }
@@ -465,6 +473,32 @@ private:
                     error(types->loc, "attention.sliding.layer_types",
                           "binds the optional field '" + types->text + "'; give it a default such as {derive: all_full_attention}");
                 }
+            }
+        }
+    }
+
+    /// Sizes within their limits and positive epsilons and bases, checked once every field is
+    /// decoded: a zero, negative or vast value would divide by zero or exhaust memory later.
+    void lower_value_checks(ir::Configuration& c) {
+        const std::pair<const char*, const char*> sizes[] = {
+            {"dims.hidden", "SizeLimits.width"}, {"dims.layers", "SizeLimits.layers"},
+            {"dims.heads", "SizeLimits.heads"},  {"dims.kv_heads", "SizeLimits.heads"},
+            {"dims.head_dim", "SizeLimits.width"}, {"dims.intermediate", "SizeLimits.width"},
+            {"dims.vocab", "SizeLimits.vocabulary"},
+        };
+        for (const auto& [role, limit] : sizes) {
+            const Node* bound = f_.get(role);
+            const FieldDecl* d = bound && bound->kind == Node::Kind::String ? field(bound->text) : nullptr;
+            if (!d || d->type != "int") continue;  // a per-layer width is checked by its own type
+            c.size_checks.push_back(ir::SizeCheck{namer::string_literal(d->json_key), d->swift_name, limit});
+        }
+        c.heads_field = "attentionHeads";
+        c.kv_heads_field = "kvHeads";
+        for (const char* path : {"norm.eps", "attention.rope.base", "attention.rope.local_base"}) {
+            const Node* bound = f_.get(path);
+            const FieldDecl* d = bound && bound->kind == Node::Kind::String ? field(bound->text) : nullptr;
+            if (d && d->type == "float") {
+                c.positive_checks.push_back(ir::PositiveCheck{namer::string_literal(d->json_key), d->swift_name});
             }
         }
     }
@@ -648,6 +682,7 @@ ir::Registry lower_registry(const std::vector<ir::ModelFile>& models) {
         for (const auto& t : m.model_types) {
             ir::RegistryEntry entry;
             entry.model_type = t.name;
+            entry.model_type_literal = namer::string_literal(t.name);
             entry.family = m.family;
             entry.configuration = m.types.configuration;
             entry.model = m.types.model;

@@ -1,6 +1,7 @@
 // hf2swift's entry point: parses the command line with Boost.Program_options and calls a verb.
 #include <boost/program_options.hpp>
 
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <string>
@@ -75,8 +76,15 @@ std::string positional_value(const po::variables_map& vm, const char* name) {
     return vm.count(name) ? vm[name].as<std::string>() : "";
 }
 
+/// The disk, or for the crash test (tests/crash_test.sh) a disk whose writer kills itself before
+/// its HF2SWIFT_TEST_KILL_AT-th change.
+DiskSink disk_sink() {
+    const char* kill_at = std::getenv("HF2SWIFT_TEST_KILL_AT");
+    return kill_at ? DiskSink(std::atoi(kill_at)) : DiskSink();
+}
+
 int verb(const std::string& name, const std::vector<std::string>& args) {
-    DiskSink disk;
+    DiskSink disk = disk_sink();
     po::options_description o("options");
     o.add_options()("help,h", "show this help");
     o.add(path_options());
@@ -199,7 +207,7 @@ int top_level(const std::vector<std::string>& args) {
         return args.empty() && !p.help ? kUsage : kOk;
     }
     if (!p.vm.count("model")) return usage_error("--model is required (or give a verb)");
-    DiskSink disk;
+    DiskSink disk = disk_sink();
     return run_single_model(paths_from(p.vm), p.vm["model"].as<std::string>(), positional_value(p.vm, "output"), disk,
                             std::cout, std::cerr);
 }

@@ -33,7 +33,13 @@ TemplateSet load_templates(const std::string& dir) {
         if (entry.is_regular_file() && entry.path().extension() == ".mustache") paths.push_back(entry.path());
     }
     std::sort(paths.begin(), paths.end());
-    for (const auto& p : paths) set.files[p.filename().string()] = read_file(p.string());
+    Diagnostics diags;
+    for (const auto& p : paths) {
+        std::string text = read_file(p.string());
+        // Templates are copied into every generated file: only printable UTF-8 with LF endings.
+        if (check_text(p.string(), text, TextRules{false, "templates"}, diags)) set.files[p.filename().string()] = text;
+    }
+    if (!diags.empty()) throw DiagnosticError(diags);
     return set;
 }
 

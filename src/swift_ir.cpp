@@ -36,7 +36,7 @@ void to_json(ordered_json& j, const Declaration& v) {
 }
 
 void to_json(ordered_json& j, const CodingKey& v) {
-    IR_SET(swift_name) IR_SET(json_key)
+    IR_SET(swift_name) IR_SET(json_key) IR_SET(literal)
 }
 
 void to_json(ordered_json& j, const KeyCheck& v) {
@@ -45,6 +45,14 @@ void to_json(ordered_json& j, const KeyCheck& v) {
 
 void to_json(ordered_json& j, const IgnoredKey& v) {
     IR_SET(json_key) IR_SET(why)
+}
+
+void to_json(ordered_json& j, const SizeCheck& v) {
+    IR_SET(key) IR_SET(swift_name) IR_SET(limit)
+}
+
+void to_json(ordered_json& j, const PositiveCheck& v) {
+    IR_SET(key) IR_SET(swift_name)
 }
 
 void to_json(ordered_json& j, const RoPEScalingKind& v) {
@@ -60,6 +68,7 @@ void to_json(ordered_json& j, const Configuration& v) {
     IR_SET(rope_parameters_partial)
     IR_SET(validates_sliding) IR_SET(layer_types_field) IR_SET(window_field)
     IR_SET(validates_rope_layers) IR_SET(rope_layers_field) IR_SET(per_layer_int_fields) IR_SET(per_layer_list_fields)
+    IR_SET(size_checks) IR_SET(heads_field) IR_SET(kv_heads_field) IR_SET(positive_checks)
     IR_SET(validates_kv_sharing) IR_SET(kv_sharing_field)
 }
 
@@ -131,7 +140,7 @@ void to_json(ordered_json& j, const LiteralEntry& v) {
 }
 
 void to_json(ordered_json& j, const RegistryEntry& v) {
-    IR_SET(model_type) IR_SET(family) IR_SET(configuration) IR_SET(model) IR_SET(comma) IR_SET(wrapped)
+    IR_SET(model_type) IR_SET(model_type_literal) IR_SET(family) IR_SET(configuration) IR_SET(model) IR_SET(comma) IR_SET(wrapped)
     IR_SET(from_top_level) IR_SET(defaults) IR_SET(has_from_top_level) IR_SET(has_defaults) IR_SET(dispatches) IR_SET(dispatch) IR_SET(default_configuration)
     IR_SET(default_model) IR_SET(default_refused) IR_SET(weight_prefixes) IR_SET(has_weight_prefixes)
     IR_SET(weight_drops) IR_SET(has_weight_drops)

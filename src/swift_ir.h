@@ -75,6 +75,7 @@ struct Declaration {
 struct CodingKey {
     std::string swift_name;
     std::string json_key;
+    std::string literal;  // the key as a Swift string literal, for the case's raw value
 };
 
 /// A config key the family refuses (`refuse`) or accepts only with listed values (`expect`).
@@ -92,6 +93,17 @@ struct KeyCheck {
 struct IgnoredKey {
     std::string json_key;
     std::string why;
+};
+
+struct SizeCheck {
+    std::string key;         // the config key, as a Swift string literal
+    std::string swift_name;  // the field
+    std::string limit;       // `SizeLimits.width`
+};
+
+struct PositiveCheck {
+    std::string key;  // a Swift string literal
+    std::string swift_name;
 };
 
 struct RoPEScalingKind {
@@ -130,6 +142,11 @@ struct Configuration {
     // Lists with one entry per layer (an activation sparsity pattern), validated when present.
     std::vector<std::string> per_layer_list_fields;
     // KV sharing: the field to validate against the layer schedule.
+    // Model sizes within their limits, and epsilons and RoPE bases above zero.
+    std::vector<SizeCheck> size_checks;
+    std::string heads_field;
+    std::string kv_heads_field;
+    std::vector<PositiveCheck> positive_checks;
     bool validates_kv_sharing = false;
     std::string kv_sharing_field;
     // Per-layer RoPE on/off: the field to validate against the layer count.
@@ -182,12 +199,13 @@ struct Attention {
 struct MLP {
     bool fused = false;  // one gate_up_proj split into gate and up
     bool plain = false;  // down(act(up(x))), no gate
-    std::string block_key = "mlp";
-    std::string router_key = "router";
-    std::string experts_key = "experts";
-    std::string gate_key = "gate_proj";
-    std::string up_key = "up_proj";
-    std::string down_key = "down_proj";
+    // Checkpoint keys of the MLP and its parts, as Swift string literals.
+    std::string block_key = "\"mlp\"";
+    std::string router_key = "\"router\"";
+    std::string experts_key = "\"experts\"";
+    std::string gate_key = "\"gate_proj\"";
+    std::string up_key = "\"up_proj\"";
+    std::string down_key = "\"down_proj\"";
     std::string bias;
     std::string activation;  // MLXNN function: `silu`, or `activation` (configured, a stored property)
     bool configured_activation = false;  // the config names the activation
@@ -318,6 +336,7 @@ struct DispatchCase {
 
 struct RegistryEntry {
     std::string model_type;
+    std::string model_type_literal;  // as a Swift string literal
     std::string family;
     std::string configuration;
     std::string model;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -52,7 +53,32 @@ std::vector<std::string> DiskSink::list(const std::string& dir) {
     return out;
 }
 
+void DiskSink::step() {
+    if (kill_at_ > 0 && ++steps_ == kill_at_) std::raise(SIGKILL);
+}
+
+bool DiskSink::is_staged(const std::string& path) {
+    std::error_code ec;
+    return fs::is_regular_file(staged_name(path), ec);
+}
+
+std::vector<std::string> DiskSink::staged_in(const std::string& dir) {
+    std::vector<std::string> out;
+    const std::string suffix = staged_name("");
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) return out;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        std::string path = entry.path().string();
+        if (path.size() > suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0) {
+            out.push_back(path.substr(0, path.size() - suffix.size()));
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 void DiskSink::stage(const std::string& path, const std::string& content) {
+    step();
     fs::path parent = fs::path(path).parent_path();
     if (!parent.empty()) {
         // Create missing directories one level at a time, remembering them for a rollback.
@@ -85,12 +111,16 @@ void DiskSink::stage(const std::string& path, const std::string& content) {
 }
 
 void DiskSink::commit(const std::string& path) {
+    step();
     if (std::rename(staged_name(path).c_str(), path.c_str()) != 0) {
         throw WriteError(path, "cannot move into place: " + errno_text(errno));
     }
 }
 
-void DiskSink::discard(const std::string& path) { std::remove(staged_name(path).c_str()); }
+void DiskSink::discard(const std::string& path) {
+    step();
+    std::remove(staged_name(path).c_str());
+}
 
 void DiskSink::rollback() {
     // Directories made for this run go too, newest first.
@@ -102,6 +132,7 @@ void DiskSink::rollback() {
 }
 
 void DiskSink::remove(const std::string& path) {
+    step();
     if (std::remove(path.c_str()) != 0) throw WriteError(path, "cannot remove: " + errno_text(errno));
 }
 
@@ -141,6 +172,14 @@ void MemorySink::commit(const std::string& path) {
 
 void MemorySink::discard(const std::string& path) { staged_.erase(path); }
 
+std::vector<std::string> MemorySink::staged_in(const std::string& dir) {
+    std::vector<std::string> out;
+    for (const auto& [path, _] : staged_) {
+        if (fs::path(path).parent_path() == fs::path(dir)) out.push_back(path);
+    }
+    return out;
+}
+
 void MemorySink::remove(const std::string& path) { files.erase(path); }
 
 void FaultInjectingSink::stage(const std::string& path, const std::string& content) {
@@ -148,11 +187,55 @@ void FaultInjectingSink::stage(const std::string& path, const std::string& conte
     inner_.stage(path, content);
 }
 
+namespace {
+
+/// The journal lives in the directory being pruned, or else beside the first output.
+std::string journal_path(const WritePlan& plan) {
+    std::string dir = plan.prune_dir;
+    if (dir.empty() && !plan.files.empty()) dir = fs::path(plan.files.front().path).parent_path().string();
+    return (fs::path(dir.empty() ? "." : dir) / kJournalName).string();
+}
+
+/// Finishes the set a killed run journalled, or discards what a run killed before its journal
+/// staged. True when there was anything to do.
+bool recover(OutputSink& sink, const std::string& journal) {
+    std::string dir = fs::path(journal).parent_path().string();
+    std::optional<std::string> entries = sink.read(journal);
+    if (!entries) {
+        std::vector<std::string> leftovers = sink.staged_in(dir);
+        for (const auto& path : leftovers) sink.discard(path);
+        return !leftovers.empty();
+    }
+    std::istringstream lines(*entries);
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (line.rfind("write ", 0) == 0) {
+            std::string path = line.substr(6);
+            if (sink.is_staged(path)) sink.commit(path);
+        } else if (line.rfind("remove ", 0) == 0) {
+            std::string path = line.substr(7);
+            if (sink.read(path)) sink.remove(path);
+        }
+    }
+    sink.remove(journal);
+    return true;
+}
+
+}  // namespace
+
 WriteResult write_outputs(OutputSink& sink, const WritePlan& plan, bool check, Diagnostics& diags) {
     WriteResult result;
     std::vector<const OutputFile*> changed;
     std::set<std::string> produced;
     size_t before = diags.size();
+    const std::string journal = journal_path(plan);
+    try {
+        result.recovered = recover(sink, journal);
+    } catch (const WriteError& e) {
+        Diagnostic& d = diags.error(Location{e.path(), 0, 0}, "", e.what());
+        d.notes.push_back(Note{Location{journal, 0, 0}, "while finishing an interrupted generation"});
+        return result;
+    }
 
     for (const auto& file : plan.files) {
         produced.insert(file.path);
@@ -199,12 +282,19 @@ WriteResult write_outputs(OutputSink& sink, const WritePlan& plan, bool check, D
         return result;
     }
 
+    if (changed.empty() && stale.empty()) return result;
     std::vector<std::string> staged;
+    std::string entries;
+    for (const auto* f : changed) entries += "write " + f->path + "\n";
+    for (const auto& p : stale) entries += "remove " + p + "\n";
     try {
         for (const auto* f : changed) {
             sink.stage(f->path, f->content);
             staged.push_back(f->path);
         }
+        // The commit point: once the journal is in place, a run that is killed is finished by the next.
+        sink.stage(journal, entries);
+        sink.commit(journal);
     } catch (const WriteError& e) {
         for (const auto& p : staged) sink.discard(p);
         sink.discard(e.path());
@@ -228,6 +318,11 @@ WriteResult write_outputs(OutputSink& sink, const WritePlan& plan, bool check, D
         } catch (const WriteError& e) {
             diags.error(Location{e.path(), 0, 0}, "", e.what());
         }
+    }
+    try {
+        sink.remove(journal);
+    } catch (const WriteError& e) {
+        diags.error(Location{e.path(), 0, 0}, "", e.what());
     }
     return result;
 }

@@ -50,6 +50,8 @@ SCHEMA_DETECTABLE = {
 NOT_SCHEMA_DETECTABLE = {
     # YAML that does not survive as JSON: the schema sees the document after it is parsed.
     "duplicate_key": "duplicate keys: JSON objects have no duplicates to see",
+    "cr_line_endings": "bytes before YAML: the schema sees the parsed document",
+    "invalid_utf8": "bytes before YAML: the schema sees the parsed document",
     "duplicate_key_config_entry": "duplicate keys: JSON objects have no duplicates to see",
     "duplicate_key_flow_map": "duplicate keys: JSON objects have no duplicates to see",
     "duplicate_key_top_level": "duplicate keys: JSON objects have no duplicates to see",

@@ -118,7 +118,7 @@ MUTATIONS = [
                "  rope:\n    interleaved: rope_traditional\n    scaling: ~\n    scaling_types: []\n")],
              LLAMA_ROPE_SCALED),
     Mutation("ignored_sliding_window", "sliding_window read but every layer attends over the full context",
-             [("mistral.yaml", "attention:\n  sliding:\n    layer_types: layer_types\n    window: sliding_window\n", "")],
+             [("mistral.yaml", "  sliding:\n    layer_types: layer_types\n    window: sliding_window\n", "")],
              {"transformers/mistral"}),
     Mutation("phi3_interleaved_rope", "phi3 rotating interleaved pairs",
              [("phi3.yaml", "    interleaved: rope_traditional", "    interleaved: true")],

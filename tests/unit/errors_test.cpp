@@ -5,7 +5,7 @@
 // case.txt directives: `expect: LINE` (an error line that has no place for a comment), `file: PATH`
 // and `mkdir: PATH` (something in the way, made before the run), `out: DIR` (the output directory),
 // `fail-write: K` (the K-th staged write fails, as on a full disk: the disk sink is wrapped in a
-// FaultInjectingSink).
+// FaultInjectingSink), `clear: DIR` (the directory emptied), `symlink: PATH` (a link to itself).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -29,6 +29,8 @@ struct Case {
     std::string out = "generated";
     std::vector<std::string> make_dirs;
     std::vector<std::string> make_files;
+    std::vector<std::string> clear_dirs;
+    std::vector<std::string> self_links;
     int fail_write = 0;  // 0: no injected failure
 };
 
@@ -56,6 +58,8 @@ void collect_expectations(Case& c) {
                 if (line.rfind("file: ", 0) == 0) c.make_files.push_back(line.substr(6));
                 if (line.rfind("expect: ", 0) == 0) c.expected.push_back(line.substr(8));
                 if (line.rfind("fail-write: ", 0) == 0) c.fail_write = std::stoi(line.substr(12));
+                if (line.rfind("clear: ", 0) == 0) c.clear_dirs.push_back(line.substr(7));
+                if (line.rfind("symlink: ", 0) == 0) c.self_links.push_back(line.substr(9));
             }
         }
     }
@@ -107,6 +111,11 @@ TEST_CASE("errors: every bad-input case fails with exactly its expected errors a
                 fs::remove_all(tmp.path() / d);
                 fs::create_directories(tmp.path() / d);
             }
+            for (const auto& d : c.clear_dirs) {
+                fs::remove_all(tmp.path() / d);
+                fs::create_directories(tmp.path() / d);
+            }
+            for (const auto& link : c.self_links) fs::create_symlink(fs::path(link).filename(), tmp.path() / link);
             auto before = snapshot(tmp.path());
 
             GenerateArgs args;

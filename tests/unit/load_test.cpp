@@ -158,7 +158,7 @@ TEST_CASE("load: syntax errors, empty files, several documents and deep nesting"
     CHECK(errors[0] == "families/llamax.yaml:3:8: error: YAML syntax: expected ',' or ']' in the flow sequence");
     errors = load_errors("");
     REQUIRE(errors.size() == 1);
-    CHECK(errors[0] == "families/llamax.yaml: error: the file is empty; a family document is a mapping");
+    CHECK(errors[0] == "families/llamax.yaml:1:1: error: the file is empty; a family document is a mapping");
     errors = load_errors("family: llamax\n---\nfamily: llamax\n");
     REQUIRE(errors.size() == 1);
     CHECK(errors[0].find("a family file holds exactly one YAML document") != std::string::npos);

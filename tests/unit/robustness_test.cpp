@@ -3,6 +3,10 @@
 // up in, and the error paths of rendering that must stay diagnostics.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <sstream>
+
+#include "commands.h"
 #include "load.h"
 #include "pipeline.h"
 #include "render.h"
@@ -10,6 +14,7 @@
 
 using namespace hf2swift;
 using namespace hf2swift::test;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -116,6 +121,49 @@ TEST_CASE("robustness: an unclosed tag is named as such, even with a '}}' furthe
           Lines{
               "templates/t.md.mustache:1:1: error: '{{' is not closed on its line "
               "(a tag, a comment too, stays on one line)"});
+}
+
+}  // TEST_SUITE
+
+TEST_SUITE("unit") {
+
+TEST_CASE("robustness: a model_type reaches Swift only as an escaped string literal") {
+    // A claim with a quote, a backslash and an interpolation used to end the literal and run code.
+    TempDir tmp;
+    copy_tree(fs::path(source_dir()) / "families", tmp.path() / "families");
+    write_text(tmp.path() / "families" / "odd.yaml",
+               "family: odd\nswift_name: Odd\nextends: qwen3\ndescription: A family with an odd model type\n"
+               "model_types: ['a\"); fatalError(\"x\\(1)']\n");
+    GenerateArgs args;
+    args.paths.families = tmp.str("families");
+    args.paths.templates = (fs::path(source_dir()) / "templates").string();
+    args.paths.out = tmp.str("generated");
+    MemorySink sink;
+    std::ostringstream out, err;
+    REQUIRE_MESSAGE(run_generate(args, sink, out, err) == kOk, err.str());
+    const std::string& registry = sink.files.at(tmp.str("generated") + "/ModelRegistry.swift");
+    CHECK(registry.find(R"lit(case "a\"); fatalError(\"x\\(1)":)lit") != std::string::npos);
+    CHECK(registry.find(R"lit(fatalError("x)lit") == std::string::npos);
+}
+
+TEST_CASE("robustness: a flood of errors is cut per file, and finding them stays linear") {
+    // 2,000 template lines over 100 columns: every one an error, of which a few are shown.
+    std::string text;
+    for (int i = 0; i < 2000; ++i) text += "// " + std::string(120, 'x') + " " + std::to_string(i) + "\n";
+    TemplateSet set;
+    set.dir = "templates";
+    set.files["t.swift.mustache"] = text;
+    Diagnostics d;
+    render_template(set, "t.swift.mustache", nlohmann::ordered_json::object(), "out.swift", d);
+    REQUIRE(d.size() == 2000);
+    d.remove_duplicates();
+    REQUIRE(d.size() == 2000);
+    std::string report = d.format();
+    size_t shown = 0;
+    for (size_t at = report.find(": error: "); at != std::string::npos; at = report.find(": error: ", at + 1)) ++shown;
+    CHECK(shown == Diagnostics::kShownPerFile);
+    CHECK(report.find("out.swift: note: 1950 more errors in this file not shown\n") != std::string::npos);
+    CHECK(report.substr(report.size() - 13) == "2000 errors.\n");
 }
 
 }  // TEST_SUITE

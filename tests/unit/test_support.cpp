@@ -47,13 +47,27 @@ void copy_tree(const fs::path& from, const fs::path& to) {
     fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
 }
 
+namespace {
+void snapshot_into(const fs::path& root, const fs::path& dir, std::map<std::string, std::string>& out) {
+    for (const auto& e : fs::directory_iterator(dir)) {
+        std::string rel = e.path().lexically_relative(root).string();
+        // Links are not followed: a case may hold one that loops.
+        auto type = fs::symlink_status(e.path()).type();
+        if (type == fs::file_type::symlink) {
+            out[rel] = "<symlink>";
+        } else if (type == fs::file_type::directory) {
+            out[rel] = "<directory>";
+            snapshot_into(root, e.path(), out);
+        } else {
+            out[rel] = read_text(e.path());
+        }
+    }
+}
+}  // namespace
+
 std::map<std::string, std::string> snapshot(const fs::path& dir) {
     std::map<std::string, std::string> out;
-    if (!fs::exists(dir)) return out;
-    for (const auto& e : fs::recursive_directory_iterator(dir)) {
-        std::string rel = fs::relative(e.path(), dir).string();
-        out[rel] = e.is_regular_file() ? read_text(e.path()) : std::string("<directory>");
-    }
+    if (fs::exists(dir)) snapshot_into(dir, dir, out);
     return out;
 }
 

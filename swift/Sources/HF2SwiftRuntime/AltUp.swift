@@ -207,6 +207,9 @@ public struct PerLayerInt: Decodable, Sendable, Equatable {
         if !repeated && values.count != layers {
             throw ConfigurationError.invalid(key: key, reason: "has \(values.count) entries for \(layers) layers")
         }
+        if let bad = values.first(where: { $0 < 1 || $0 > SizeLimits.width }) {
+            throw ConfigurationError.invalid(key: key, reason: "holds \(bad); each must be between 1 and \(SizeLimits.width)")
+        }
     }
 }
 

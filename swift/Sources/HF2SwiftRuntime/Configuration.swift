@@ -229,7 +229,8 @@ public struct RoPEParameters: Decodable, Sendable, Equatable {
 public enum ConfigDefaults {
     /// `hidden_over_heads`: the head width when a config does not state it.
     public static func headDim(hiddenSize: Int, attentionHeads: Int) -> Int {
-        hiddenSize / attentionHeads
+        // Zero heads is refused once every field is decoded (validateSizes); no division by it here.
+        attentionHeads > 0 ? hiddenSize / attentionHeads : 0
     }
 
     /// `all_full_attention`: every layer attends over the full context.
@@ -284,6 +285,36 @@ public func unwrappedTextConfiguration(
 /// The `model_type` a configuration states, if any.
 public func textModelType(of configuration: Data) -> String? {
     (try? JSONSerialization.jsonObject(with: configuration) as? [String: Any])?["model_type"] as? String
+}
+
+/// The largest value each model size may take: past these no checkpoint exists, and building the
+/// model would exhaust memory before any weight is read.
+public enum SizeLimits {
+    public static let width = 1 << 20
+    public static let layers = 1 << 12
+    public static let heads = 1 << 12
+    public static let vocabulary = 1 << 24
+}
+
+/// Throws unless every size (config key, value, limit) is at least 1 and at most its limit, and the
+/// query heads divide into the key/value heads' groups.
+public func validateSizes(_ sizes: [(key: String, value: Int, limit: Int)], heads: Int, kvHeads: Int) throws {
+    for (key, value, limit) in sizes where value < 1 || value > limit {
+        throw ConfigurationError.invalid(key: key, reason: "is \(value); it must be between 1 and \(limit)")
+    }
+    if heads % kvHeads != 0 {
+        throw ConfigurationError.invalid(
+            key: "num_key_value_heads",
+            reason: "is \(kvHeads), which does not divide the \(heads) attention heads into groups")
+    }
+}
+
+/// Throws unless `value` (the config key `key`) is finite and greater than zero: an epsilon or a
+/// RoPE base of zero, below zero or infinite computes nothing meaningful.
+public func validatePositive(_ value: Float, key: String) throws {
+    if !value.isFinite || value <= 0 {
+        throw ConfigurationError.invalid(key: key, reason: "is \(value); it must be a finite number above zero")
+    }
 }
 
 /// Checks a per-layer schedule against the layer count and the window it needs.

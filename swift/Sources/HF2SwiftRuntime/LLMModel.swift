@@ -31,6 +31,10 @@ public protocol ModelFactory {
     /// `modelType`, with freshly initialised weights.
     static func makeModel(modelType: String, configuration: Data) throws -> any LLMModel
 
+    /// Decodes `configuration` for `modelType` as `makeModel` does, throwing what it would throw,
+    /// without building the model.
+    static func checkConfiguration(modelType: String, configuration: Data) throws
+
     /// Key prefixes a `modelType`'s checkpoints put around the text model's weights, each mapped
     /// to what it becomes; the loader rewrites them before `sanitize(weights:)`.
     static func checkpointPrefixes(modelType: String) -> [String: String]
@@ -57,5 +61,26 @@ public enum ModelFactoryError: Error, CustomStringConvertible, Equatable {
         case .unsupportedTextModelType(let type, let wrapper):
             "text_config.model_type \"\(type)\" inside a \"\(wrapper)\" checkpoint is not supported"
         }
+    }
+}
+
+/// A prompt the model cannot take: a token id outside its vocabulary.
+public enum InputError: Error, CustomStringConvertible, Equatable {
+    case tokenOutOfVocabulary(position: Int, token: Int, vocabularySize: Int)
+
+    public var description: String {
+        switch self {
+        case .tokenOutOfVocabulary(let position, let token, let vocabularySize):
+            "token \(token) at position \(position) is outside the vocabulary (0..<\(vocabularySize))"
+        }
+    }
+}
+
+/// Throws unless every token id is a row of the embedding: 0 up to, not including, `vocabularySize`.
+/// The embedding would otherwise read past its table, or (negative ids) from its end.
+public func validateTokens(_ tokens: [Int], vocabularySize: Int) throws {
+    if let position = tokens.firstIndex(where: { $0 < 0 || $0 >= vocabularySize }) {
+        throw InputError.tokenOutOfVocabulary(
+            position: position, token: tokens[position], vocabularySize: vocabularySize)
     }
 }

@@ -8,6 +8,8 @@ public enum ModelLoadingError: Error, CustomStringConvertible, Equatable {
     case invalidConfiguration(String)
     case noWeights(String)
     case invalidIndex(String)
+    /// A safetensors file that cannot be read as one: its name, and what is wrong.
+    case invalidWeights(String, String)
     /// A weight the checkpoint lacks, has too many of, or holds in another shape.
     case weights(String)
 
@@ -18,6 +20,7 @@ public enum ModelLoadingError: Error, CustomStringConvertible, Equatable {
         case .invalidConfiguration(let message): "config.json: \(message)"
         case .noWeights(let directory): "\(directory): no model*.safetensors files"
         case .invalidIndex(let message): "model.safetensors.index.json: \(message)"
+        case .invalidWeights(let file, let message): "\(file): \(message)"
         }
     }
 }
@@ -73,7 +76,13 @@ func globMatches(_ pattern: String, _ text: String) -> Bool {
 
 /// The `model_type` of a config.json (the top level names the model a checkpoint is served by).
 public func modelType(ofConfiguration data: Data) throws -> String {
-    guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+    let parsed: Any
+    do {
+        parsed = try JSONSerialization.jsonObject(with: data)
+    } catch {
+        throw ModelLoadingError.invalidConfiguration("not valid JSON (\(jsonProblem(error)))")
+    }
+    guard let object = parsed as? [String: Any] else {
         throw ModelLoadingError.invalidConfiguration("not a JSON object")
     }
     guard let type = object["model_type"] as? String else {
@@ -88,11 +97,18 @@ public func loadWeights(directory: URL) throws -> [String: MLXArray] {
     let index = directory.appendingPathComponent("model.safetensors.index.json")
     var files: [URL]
     if FileManager.default.fileExists(atPath: index.path) {
-        guard
-            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: index)) as? [String: Any],
-            let map = object["weight_map"] as? [String: String]
-        else {
-            throw ModelLoadingError.invalidIndex("no weight_map object")
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: Data(contentsOf: index))
+        } catch {
+            throw ModelLoadingError.invalidIndex("not valid JSON (\(jsonProblem(error)))")
+        }
+        guard let object = parsed as? [String: Any], let map = object["weight_map"] as? [String: String] else {
+            throw ModelLoadingError.invalidIndex("no weight_map object of file names")
+        }
+        // A shard named outside the checkpoint directory is not part of it.
+        if let outside = map.values.sorted().first(where: { $0.contains("/") || $0.hasPrefix(".") }) {
+            throw ModelLoadingError.invalidIndex("weight_map names \"\(outside)\", not a file of the directory")
         }
         files = Set(map.values).sorted().map { directory.appendingPathComponent($0) }
         for file in files where !FileManager.default.fileExists(atPath: file.path) {
@@ -108,7 +124,14 @@ public func loadWeights(directory: URL) throws -> [String: MLXArray] {
     }
     var weights: [String: MLXArray] = [:]
     for file in files {
-        weights.merge(try loadArrays(url: file)) { first, _ in first }
+        let arrays: [String: MLXArray]
+        do {
+            arrays = try loadArrays(url: file)
+        } catch {
+            throw ModelLoadingError.invalidWeights(
+                file.lastPathComponent, (error as? LocalizedError)?.errorDescription ?? "\(error)")
+        }
+        weights.merge(arrays) { first, _ in first }
     }
     return weights
 }
@@ -122,7 +145,17 @@ public func loadModel(directory: URL, factory: any ModelFactory.Type) throws -> 
     }
     let configuration = try Data(contentsOf: configURL)
     let type = try modelType(ofConfiguration: configuration)
-    let model = try factory.makeModel(modelType: type, configuration: configuration)
+    let model: any LLMModel
+    do {
+        model = try factory.makeModel(modelType: type, configuration: configuration)
+    } catch let error as DecodingError {
+        if let located = nonIntegerKey(configuration: configuration, modelType: type, factory: factory) {
+            throw ModelLoadingError.invalidConfiguration(located)
+        }
+        throw ModelLoadingError.invalidConfiguration(decodingProblem(error))
+    } catch let error as ConfigurationError {
+        throw ModelLoadingError.invalidConfiguration(error.description)
+    }
     let prefixes = factory.checkpointPrefixes(modelType: type)
     let stored = try loadWeights(directory: directory)
     let checkpoint = renamingPrefixes(
@@ -201,14 +234,26 @@ public struct QuantizationPlan {
     }
 
     static func parameters(_ spec: [String: Any], key: String, inheriting: Parameters? = nil) throws -> Parameters {
+        // A value of the wrong type is refused, never replaced by a default.
+        func integer(_ name: String) throws -> Int? {
+            guard let value = spec[name], !(value is NSNull) else { return nil }
+            guard !(value is String), let exact = value as? Int ?? (value as? Double).flatMap({ Int(exactly: $0) })
+            else {
+                throw ModelLoadingError.invalidConfiguration("\(key).\(name): \(jsonText(value)) is not an integer")
+            }
+            return exact
+        }
+        if let mode = spec["mode"], !(mode is String) {
+            throw ModelLoadingError.invalidConfiguration("\(key).mode: \(jsonText(mode)) is not a string")
+        }
         let modeName = spec["mode"] as? String ?? inheriting?.mode.rawValue ?? "affine"
         guard let mode = QuantizationMode(rawValue: modeName), mode != .nvfp4 else {
             throw ModelLoadingError.invalidConfiguration(
                 "\(key).mode: \"\(modeName)\" is not supported (supported: affine, mxfp4, mxfp8)")
         }
         let defaults: (Int, Int) = mode == .affine ? (64, 4) : mode == .mxfp8 ? (32, 8) : (32, 4)
-        let groupSize = spec["group_size"] as? Int ?? inheriting?.groupSize ?? defaults.0
-        let bits = spec["bits"] as? Int ?? inheriting?.bits ?? defaults.1
+        let groupSize = try integer("group_size") ?? inheriting?.groupSize ?? defaults.0
+        let bits = try integer("bits") ?? inheriting?.bits ?? defaults.1
         guard [2, 3, 4, 5, 6, 8].contains(bits), [32, 64, 128].contains(groupSize) else {
             throw ModelLoadingError.invalidConfiguration(
                 "\(key): \(bits) bits in groups of \(groupSize) is not a supported quantization")
@@ -240,11 +285,30 @@ public struct QuantizationPlan {
     }
 }
 
+/// The layer indices (`layers.N.`) the keys mention.
+func layerIndices(_ keys: some Sequence<String>) -> Set<Int> {
+    var indices = Set<Int>()
+    for key in keys {
+        guard let range = key.range(of: "layers.") else { continue }
+        let digits = key[range.upperBound...].prefix { $0.isNumber }
+        if let index = Int(digits), key[range.upperBound...].dropFirst(digits.count).first == "." {
+            indices.insert(index)
+        }
+    }
+    return indices
+}
+
 /// Throws, naming the first offending key in sorted order (the same on every run), unless
-/// `weights` holds exactly the model's parameters in their shapes.
+/// `weights` holds exactly the model's parameters in their shapes and kinds of dtype.
 func verifyWeights(_ weights: [String: MLXArray], against model: Module) throws {
     let parameters = Dictionary(model.parameters().flattened(), uniquingKeysWith: { first, _ in first })
     func more(_ count: Int) -> String { count > 1 ? " (and \(count - 1) more)" : "" }
+    // A layer count the checkpoint does not have is the likeliest cause of missing or extra keys.
+    let (built, stored) = (layerIndices(parameters.keys), layerIndices(weights.keys))
+    if !stored.isEmpty, built.count != stored.count {
+        throw ModelLoadingError.weights(
+            "holds \(stored.count) layer\(stored.count == 1 ? "" : "s"); the configuration builds \(built.count)")
+    }
     let missing = parameters.keys.filter { weights[$0] == nil }.sorted()
     if let first = missing.first {
         throw ModelLoadingError.weights("\(first) is missing" + more(missing.count))
@@ -253,9 +317,15 @@ func verifyWeights(_ weights: [String: MLXArray], against model: Module) throws 
     if let first = extra.first {
         throw ModelLoadingError.weights("\(first) is not a parameter of the model" + more(extra.count))
     }
-    for key in parameters.keys.sorted() where weights[key]!.shape != parameters[key]!.shape {
-        throw ModelLoadingError.weights(
-            "\(key) has shape \(weights[key]!.shape); the model expects \(parameters[key]!.shape)")
+    for key in parameters.keys.sorted() {
+        let (weight, parameter) = (weights[key]!, parameters[key]!)
+        if weight.shape != parameter.shape {
+            throw ModelLoadingError.weights("\(key) has shape \(weight.shape); the model expects \(parameter.shape)")
+        }
+        // Integer or boolean data read as a float weight (or the reverse) would compute garbage.
+        if weight.dtype.isFloatingPoint != parameter.dtype.isFloatingPoint || (weight.dtype == .bool) != (parameter.dtype == .bool) {
+            throw ModelLoadingError.weights("\(key) has dtype \(weight.dtype); the model expects \(parameter.dtype)")
+        }
     }
 }
 
@@ -271,5 +341,79 @@ func weightProblem(_ error: UpdateError) -> String {
         return "\(path.joined(separator: ".")) has shape \(actual); the model expects \(expected)"
     default:
         return error.localizedDescription
+    }
+}
+
+/// A JSON value as a config states it, for refusals: strings quoted, the rest as JSON writes it.
+func jsonText(_ value: Any) -> String {
+    if let string = value as? String { return "\"\(string)\"" }
+    if let data = try? JSONSerialization.data(withJSONObject: [value], options: [.fragmentsAllowed]),
+        let text = String(data: data, encoding: .utf8)
+    {
+        return String(text.dropFirst().dropLast())
+    }
+    return "\(value)"
+}
+
+/// Which number of `configuration` the model needs to be an integer, when its decoder did not say
+/// (Foundation on Linux reports a fractional number read as an integer without its key): each
+/// fractional number of the top level and of `text_config` is tried rounded, and the one whose
+/// rounding lets the configuration decode past it is named.
+func nonIntegerKey(configuration: Data, modelType: String, factory: any ModelFactory.Type) -> String? {
+    guard let top = try? JSONSerialization.jsonObject(with: configuration) as? [String: Any] else { return nil }
+    func stillFailsTheSameWay(_ candidate: [String: Any]) -> Bool {
+        guard let data = try? JSONSerialization.data(withJSONObject: candidate) else { return true }
+        do {
+            try factory.checkConfiguration(modelType: modelType, configuration: data)
+            return false
+        } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty { return true }
+            return false
+        } catch {
+            return false
+        }
+    }
+    let nested = top["text_config"] as? [String: Any]
+    for (path, object) in [("", top), ("text_config.", nested ?? [:])] {
+        for key in object.keys.sorted() {
+            guard let number = object[key] as? Double, number.rounded() != number, number.isFinite else { continue }
+            var changed = object
+            changed[key] = Int(number.rounded())
+            var candidate = top
+            if path.isEmpty { candidate = changed } else { candidate["text_config"] = changed }
+            if !stillFailsTheSameWay(candidate) {
+                return "\(path)\(key): \(jsonText(number)) is not an integer"
+            }
+        }
+    }
+    return nil
+}
+
+/// A JSON parser's complaint in one line (Foundation's errors carry it in their user info).
+func jsonProblem(_ error: Error) -> String {
+    let info = (error as NSError).userInfo
+    return (info[NSDebugDescriptionErrorKey] as? String) ?? error.localizedDescription
+}
+
+/// A configuration decoding error as one line: the key path, and what is wrong with its value.
+public func decodingProblem(_ error: DecodingError) -> String {
+    func path(_ context: DecodingError.Context, _ key: CodingKey? = nil) -> String {
+        let keys = context.codingPath.map(\.stringValue) + (key.map { [$0.stringValue] } ?? [])
+        return keys.isEmpty ? "config.json" : keys.joined(separator: ".")
+    }
+    switch error {
+    case .keyNotFound(let key, let context):
+        return "\(path(context, key)): is required"
+    case .valueNotFound(let type, let context):
+        return "\(path(context)): is null where a \(type) is required"
+    case .typeMismatch(let type, let context):
+        return "\(path(context)): is not a \(type) (\(context.debugDescription))"
+    case .dataCorrupted(let context):
+        if context.codingPath.isEmpty, let underlying = context.underlyingError {
+            return "not valid JSON (\(jsonProblem(underlying)))"
+        }
+        return "\(path(context)): \(context.debugDescription)"
+    @unknown default:
+        return "\(error)"
     }
 }

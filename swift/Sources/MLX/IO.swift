@@ -73,7 +73,8 @@ private func parseSafetensors(_ data: Data) throws -> ([String: MLXArray], [Stri
     let base = 8 + Int(headerLength)
     var arrays = [String: MLXArray]()
     var metadata = [String: String]()
-    for (key, value) in header {
+    // Sorted, so that the first bad tensor named is the same on every run.
+    for (key, value) in header.sorted(by: { $0.key < $1.key }) {
         if key == "__metadata__" {
             for (k, v) in (value as? [String: Any]) ?? [:] {
                 metadata[k] = v as? String ?? String(describing: v)
@@ -94,12 +95,23 @@ private func parseSafetensors(_ data: Data) throws -> ([String: MLXArray], [Stri
             throw MLXError.caught(
                 "[load_safetensors] Tensor '\(key)' data_offsets must have exactly 2 entries but has \(offsets.count)")
         }
-        let expected = shape.reduce(dtype.size, *)
-        guard offsets[1] >= offsets[0], offsets[1] - offsets[0] == expected else {
+        guard shape.allSatisfy({ $0 >= 0 }) else {
+            throw MLXError.caught("[load_safetensors] Tensor '\(key)' has a negative dimension in its shape \(shape)")
+        }
+        // A shape whose byte count does not fit in an Int cannot be in any file.
+        var expected = dtype.size
+        for dimension in shape {
+            let (product, overflow) = expected.multipliedReportingOverflow(by: dimension)
+            guard !overflow else {
+                throw MLXError.caught("[load_safetensors] Tensor '\(key)' has a shape \(shape) too large to hold")
+            }
+            expected = product
+        }
+        guard offsets[0] >= 0, offsets[1] >= offsets[0], offsets[1] - offsets[0] == expected else {
             throw MLXError.caught(
                 "[load_safetensors] Tensor '\(key)' invalid data offsets (\(offsets[0]), \(offsets[1])). Expecting \(expected) bytes.")
         }
-        guard base + offsets[1] <= data.count else {
+        guard offsets[1] <= data.count - base else {
             throw MLXError.caught(
                 "[load_safetensors] Tensor '\(key)' invalid data offsets (\(offsets[0]), \(offsets[1])) exceeding the size of the file. Perhaps an incomplete download or corrupt file?")
         }

@@ -5,11 +5,20 @@ import HF2SwiftModels
 import HF2SwiftRuntime
 import MLX
 
+/// The most greedy steps one run takes; past it a typo (an extra digit) would run for hours.
+let maxDecodeSteps = 100_000
+
 struct Arguments {
     var model: URL
-    var tokens: [Int32]
+    var tokens: [Int]
     var decode = 0
     var printLogits = false
+}
+
+/// One line on what is wrong with the arguments, then the usage.
+func usage(_ problem: String) -> Never {
+    FileHandle.standardError.write(Data("hf2swift-run: \(problem)\n".utf8))
+    usage()
 }
 
 func usage() -> Never {
@@ -19,7 +28,8 @@ func usage() -> Never {
             usage: hf2swift-run --model DIR --tokens 1,2,3 [--decode N] [--logits]
               --model DIR    a directory with config.json and *.safetensors
               --tokens IDS   comma-separated prompt token ids
-              --decode N     greedy decoding steps through the cache after the prompt (default 0)
+              --decode N     greedy decoding steps through the cache after the prompt (default 0,
+                             at most 100000)
               --logits       print every logit, not only the summary
 
             """.utf8))
@@ -28,33 +38,39 @@ func usage() -> Never {
 
 func parseArguments() -> Arguments {
     var model: URL?
-    var tokens: [Int32]?
+    var tokens: [Int]?
     var decode = 0
     var printLogits = false
     var args = CommandLine.arguments.dropFirst()
     while let arg = args.popFirst() {
         switch arg {
         case "--model":
-            guard let value = args.popFirst() else { usage() }
+            guard let value = args.popFirst() else { usage("--model needs a directory") }
             model = URL(fileURLWithPath: value)
         case "--tokens":
-            guard let value = args.popFirst() else { usage() }
-            let parsed = value.split(separator: ",").map { Int32($0.trimmingCharacters(in: .whitespaces)) }
-            guard !parsed.isEmpty, parsed.allSatisfy({ $0 != nil }) else { usage() }
+            guard let value = args.popFirst() else { usage("--tokens needs comma-separated token ids") }
+            let parts = value.split(separator: ",", omittingEmptySubsequences: false)
+            let parsed = parts.map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            if let bad = parsed.firstIndex(where: { $0 == nil }) {
+                usage("--tokens: \"\(parts[bad])\" is not a token id")
+            }
+            guard !parsed.isEmpty else { usage("--tokens needs at least one token id") }
             tokens = parsed.map { $0! }
         case "--decode":
-            guard let value = args.popFirst(), let n = Int(value), n >= 0 else { usage() }
+            guard let value = args.popFirst(), let n = Int(value), n >= 0, n <= maxDecodeSteps else {
+                usage("--decode takes a number of steps from 0 to \(maxDecodeSteps)")
+            }
             decode = n
         case "--logits":
             printLogits = true
         case "--help", "-h":
             usage()
         default:
-            FileHandle.standardError.write(Data("hf2swift-run: unknown argument \(arg)\n".utf8))
-            usage()
+            usage("unknown argument \(arg)")
         }
     }
-    guard let model, let tokens else { usage() }
+    guard let model else { usage("--model is required") }
+    guard let tokens else { usage("--tokens is required") }
     return Arguments(model: model, tokens: tokens, decode: decode, printLogits: printLogits)
 }
 
@@ -63,11 +79,25 @@ func argmaxes(_ logits: MLXArray) -> [Int] {
     argMax(logits, axis: -1).asType(.int32).asArray(Int32.self).map { Int($0) }
 }
 
+/// Logits that are NaN or infinite are no result: name the first such position.
+struct NonFiniteLogits: Error, CustomStringConvertible {
+    let step: String
+    var description: String {
+        "the logits of \(step) are not finite (NaN or infinity): the checkpoint's weights or settings overflow"
+    }
+}
+
+func requireFinite(_ logits: MLXArray, _ step: String) throws {
+    if !logits.asType(.float32).asArray(Float.self).allSatisfy(\.isFinite) { throw NonFiniteLogits(step: step) }
+}
+
 func run(_ arguments: Arguments) throws {
     let model = try loadModel(directory: arguments.model, factory: ModelRegistry.self)
+    try validateTokens(arguments.tokens, vocabularySize: model.vocabularySize)
     let cache = model.newCache()
-    let prompt = MLXArray(arguments.tokens, [1, arguments.tokens.count])
+    let prompt = MLXArray(arguments.tokens.map { Int32($0) }, [1, arguments.tokens.count])
     let prefill = model(prompt, cache: cache)
+    try requireFinite(prefill, "the prompt")
     var summary: [String: Any] = [
         "prefill_shape": prefill.shape,
         "prefill_argmax": argmaxes(prefill),
@@ -81,6 +111,7 @@ func run(_ arguments: Arguments) throws {
     for _ in 0 ..< arguments.decode {
         generated.append(next)
         let logits = model(MLXArray([Int32(next)], [1, 1]), cache: cache)
+        try requireFinite(logits, "decode step \(generated.count - 1)")
         if arguments.printLogits {
             stepLogits.append(logits.asType(.float32).asArray(Float.self).map { Double($0) })
         }

@@ -1,0 +1,145 @@
+// Runtime inputs a model cannot take (a config, a checkpoint, a token id) are one-line refusals that
+// name the file, key and value; none reaches a trap. Each case is one that once trapped or ran on.
+import Foundation
+import MLX
+import MLXNN
+import XCTest
+
+@testable import HF2SwiftModels
+@testable import HF2SwiftRuntime
+
+final class HostileInputTests: XCTestCase {
+    var directory: URL!
+    var weights: [String: MLXArray] = [:]
+
+    /// A valid tiny llama checkpoint in a scratch directory; each test breaks one thing in it.
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("hf2swift-hostile-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let data = try JSONSerialization.data(withJSONObject: ModelTests.tiny())
+        let model = try ModelRegistry.makeModel(modelType: "llama", configuration: data)
+        weights = Dictionary(uniqueKeysWithValues: model.parameters().flattened())
+        try writeConfig([:])
+        try save(arrays: weights, url: directory.appendingPathComponent("model.safetensors"))
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func writeConfig(_ overrides: [String: Any], removing: [String] = []) throws {
+        var object = ModelTests.tiny().merging(overrides) { _, new in new }
+        for key in removing { object.removeValue(forKey: key) }
+        try JSONSerialization.data(withJSONObject: object).write(to: directory.appendingPathComponent("config.json"))
+    }
+
+    /// Loading the directory is refused with exactly `message`, on one line.
+    func assertRefused(_ message: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try loadModel(directory: directory, factory: ModelRegistry.self), file: file, line: line) {
+            XCTAssertEqual("\($0)", message, file: file, line: line)
+        }
+    }
+
+    func testSizesOutOfRangeAreRefusedBeforeAnythingIsBuilt() throws {
+        let cases: [(String, Any, String)] = [
+            ("num_attention_heads", 0, "num_attention_heads: is 0; it must be between 1 and 4096"),
+            ("vocab_size", 0, "vocab_size: is 0; it must be between 1 and 16777216"),
+            ("vocab_size", -3, "vocab_size: is -3; it must be between 1 and 16777216"),
+            ("num_hidden_layers", -1, "num_hidden_layers: is -1; it must be between 1 and 4096"),
+            ("num_hidden_layers", 10_000_000, "num_hidden_layers: is 10000000; it must be between 1 and 4096"),
+            ("hidden_size", -32, "hidden_size: is -32; it must be between 1 and 1048576"),
+            ("hidden_size", 1 << 62, "hidden_size: is 4611686018427387904; it must be between 1 and 1048576"),
+            ("num_key_value_heads", 3, "num_key_value_heads: is 3, which does not divide the 4 attention heads into groups"),
+        ]
+        for (key, value, message) in cases {
+            try writeConfig([key: value])
+            assertRefused("config.json: " + message)
+        }
+    }
+
+    func testEpsilonsAndBasesMustBeFiniteAndPositive() throws {
+        try writeConfig(["rope_theta": 0])
+        assertRefused("config.json: rope_theta: is 0.0; it must be a finite number above zero")
+        try writeConfig(["rms_norm_eps": -1])
+        assertRefused("config.json: rms_norm_eps: is -1.0; it must be a finite number above zero")
+    }
+
+    func testValuesOfTheWrongTypeNameTheKey() throws {
+        try writeConfig(["hidden_size": 64.5])
+        assertRefused("config.json: hidden_size: 64.5 is not an integer")
+        try Data("{\"model_type\": \"llama\", ".utf8).write(to: directory.appendingPathComponent("config.json"))
+        XCTAssertThrowsError(try loadModel(directory: directory, factory: ModelRegistry.self)) {
+            XCTAssertTrue("\($0)".hasPrefix("config.json: not valid JSON"), "\($0)")
+        }
+    }
+
+    func testQuantizationFieldsOfTheWrongTypeAreRefused() throws {
+        try writeConfig(["quantization": ["group_size": 64, "bits": "8"]])
+        assertRefused(#"config.json: quantization.bits: "8" is not an integer"#)
+        try writeConfig(["quantization": ["group_size": "sixty-four", "bits": 4]])
+        assertRefused(#"config.json: quantization.group_size: "sixty-four" is not an integer"#)
+    }
+
+    func testALayerCountTheCheckpointDoesNotHaveIsNamed() throws {
+        try writeConfig(["num_hidden_layers": 1])
+        assertRefused("checkpoint: holds 2 layers; the configuration builds 1")
+    }
+
+    func testIntegerOrBooleanTensorsAreNoFloatWeights() throws {
+        var broken = weights
+        broken["model.norm.weight"] = MLXArray.zeros([32], type: Int32.self)
+        try save(arrays: broken, url: directory.appendingPathComponent("model.safetensors"))
+        assertRefused("checkpoint: model.norm.weight has dtype int32; the model expects float32")
+        broken["model.norm.weight"] = MLXArray.zeros([32], type: Bool.self)
+        try save(arrays: broken, url: directory.appendingPathComponent("model.safetensors"))
+        assertRefused("checkpoint: model.norm.weight has dtype bool; the model expects float32")
+    }
+
+    /// A safetensors file whose header says `entry` for its one tensor.
+    func writeSafetensors(entry: String, payload: Int = 64) throws {
+        let header = Data(("{\"model.norm.weight\":" + entry + "}").utf8)
+        var data = Data()
+        var length = UInt64(header.count).littleEndian
+        withUnsafeBytes(of: &length) { data.append(contentsOf: $0) }
+        data.append(header)
+        data.append(Data(count: payload))
+        try data.write(to: directory.appendingPathComponent("model.safetensors"))
+    }
+
+    func testSafetensorsHeadersAreCheckedAgainstTheFile() throws {
+        try writeSafetensors(entry: #"{"dtype":"F32","shape":[16],"data_offsets":[-256,0]}"#)
+        assertRefused(
+            "model.safetensors: MLX Error: [load_safetensors] Tensor 'model.norm.weight' invalid data offsets (-256, 0). "
+                + "Expecting 64 bytes.")
+        try writeSafetensors(entry: #"{"dtype":"F32","shape":[16],"data_offsets":[-64,0]}"#)
+        assertRefused(
+            "model.safetensors: MLX Error: [load_safetensors] Tensor 'model.norm.weight' invalid data offsets (-64, 0). "
+                + "Expecting 64 bytes.")
+        try writeSafetensors(entry: #"{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,64]}"#)
+        assertRefused(
+            "model.safetensors: MLX Error: [load_safetensors] Tensor 'model.norm.weight' has a shape "
+                + "[4611686018427387904, 4] too large to hold")
+        try writeSafetensors(entry: #"{"dtype":"F32","shape":[-16],"data_offsets":[0,64]}"#)
+        assertRefused(
+            "model.safetensors: MLX Error: [load_safetensors] Tensor 'model.norm.weight' has a negative dimension in its shape [-16]")
+    }
+
+    func testAnIndexThatIsNotJSONNamesItself() throws {
+        try Data("not json".utf8).write(to: directory.appendingPathComponent("model.safetensors.index.json"))
+        XCTAssertThrowsError(try loadModel(directory: directory, factory: ModelRegistry.self)) {
+            XCTAssertTrue("\($0)".hasPrefix("model.safetensors.index.json: not valid JSON"), "\($0)")
+            XCTAssertFalse("\($0)".contains("\n"))
+        }
+    }
+
+    func testTokenIdsOutsideTheVocabularyAreRefused() throws {
+        let model = try loadModel(directory: directory, factory: ModelRegistry.self)
+        XCTAssertNoThrow(try validateTokens([0, 63], vocabularySize: model.vocabularySize))
+        XCTAssertThrowsError(try validateTokens([1, 64, 3], vocabularySize: model.vocabularySize)) {
+            XCTAssertEqual("\($0)", "token 64 at position 1 is outside the vocabulary (0..<64)")
+        }
+        XCTAssertThrowsError(try validateTokens([-1], vocabularySize: model.vocabularySize)) {
+            XCTAssertEqual("\($0)", "token -1 at position 0 is outside the vocabulary (0..<64)")
+        }
+    }
+}
