@@ -23,6 +23,7 @@ MODELINE = "# yaml-language-server: $schema=family.schema.json"
 SCHEMA_DETECTABLE = {
     "empty_file": "an empty document is null, not a mapping",
     "not_a_mapping": "the document is a list, not a mapping",
+    "cr_line_endings": "read with lone carriage returns, the document is one string, not a mapping",
     "unknown_key": "an unknown key (every mapping is closed)",
     "unknown_key_top_level": "an unknown key at the top level",
     "unknown_key_config_entry": "an unknown key in a config entry (each entry variant is closed)",
@@ -50,7 +51,6 @@ SCHEMA_DETECTABLE = {
 NOT_SCHEMA_DETECTABLE = {
     # YAML that does not survive as JSON: the schema sees the document after it is parsed.
     "duplicate_key": "duplicate keys: JSON objects have no duplicates to see",
-    "cr_line_endings": "bytes before YAML: the schema sees the parsed document",
     "invalid_utf8": "bytes before YAML: the schema sees the parsed document",
     "duplicate_key_config_entry": "duplicate keys: JSON objects have no duplicates to see",
     "duplicate_key_flow_map": "duplicate keys: JSON objects have no duplicates to see",
