@@ -141,8 +141,11 @@ def json_of(node):
 
 
 def load(path):
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except UnicodeDecodeError as e:
+        raise NotJson(f"not UTF-8 text ({e.reason})") from e
     try:
         return json_of(yaml.compose(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError as e:
