@@ -86,6 +86,7 @@ swift-test:
 	cd swift && swift build --build-tests
 	cd swift && swift test --skip-build
 	bash tests/runner_test.sh swift/.build/debug/hf2swift-run
+	swift/.build/debug/hf2swift-fuzz-load tests/fuzz/regressions/loader/* >/dev/null
 
 ## api-contract: snippets that must (not) type-check against the reference, and its public surface
 api-contract:
@@ -104,9 +105,11 @@ install-hooks:
 hook-test:
 	bash tests/hook_test.sh
 
-## fuzz: libFuzzer on family documents and templates for SECONDS (default 60); not part of test
+## fuzz: libFuzzer on family documents and templates, then on checkpoints through the loader, each for
+## SECONDS (default 60); not part of test
 fuzz: deps
 	tools/fuzz.sh $(or $(SECONDS),60)
+	tools/fuzz_loader.sh $(or $(SECONDS),60)
 
 ## bench: time and peak memory of generation, real and synthetic families (a table; nothing asserted)
 bench: build

@@ -43,6 +43,9 @@ let package = Package(
         .executableTarget(
             name: "hf2swift-run", dependencies: [mlx, "HF2SwiftRuntime", "HF2SwiftModels"],
             path: "Sources/hf2swift-run"),
+        .executableTarget(
+            name: "hf2swift-fuzz-load", dependencies: [mlx, "HF2SwiftRuntime", "HF2SwiftModels"],
+            path: "Sources/hf2swift-fuzz-load"),
         .testTarget(
             name: "MLXParityTests", dependencies: [mlx, mlxNN], path: "Tests/MLXParityTests"),
         .testTarget(

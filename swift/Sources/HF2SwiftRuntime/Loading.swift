@@ -145,6 +145,13 @@ public func loadModel(directory: URL, factory: any ModelFactory.Type) throws -> 
     }
     let configuration = try Data(contentsOf: configURL)
     let type = try modelType(ofConfiguration: configuration)
+    let prefixes = factory.checkpointPrefixes(modelType: type)
+    let stored = try loadWeights(directory: directory)
+    let checkpoint = renamingPrefixes(
+        removingWeights(stored, matching: factory.checkpointDroppedWeights(modelType: type)), prefixes)
+    // Before anything is built: a config describing far more than the checkpoint holds would
+    // otherwise allocate it all first.
+    try checkSizes(configuration: configuration, against: checkpoint)
     let model: any LLMModel
     do {
         model = try factory.makeModel(modelType: type, configuration: configuration)
@@ -156,10 +163,6 @@ public func loadModel(directory: URL, factory: any ModelFactory.Type) throws -> 
     } catch let error as ConfigurationError {
         throw ModelLoadingError.invalidConfiguration(error.description)
     }
-    let prefixes = factory.checkpointPrefixes(modelType: type)
-    let stored = try loadWeights(directory: directory)
-    let checkpoint = renamingPrefixes(
-        removingWeights(stored, matching: factory.checkpointDroppedWeights(modelType: type)), prefixes)
     var weights = model.sanitize(weights: checkpoint)
     let plan = try QuantizationPlan(configuration: configuration, prefixes: prefixes)
     if plan == nil, let dtype = try computeDType(configuration: configuration) {
@@ -285,17 +288,53 @@ public struct QuantizationPlan {
     }
 }
 
-/// The layer indices (`layers.N.`) the keys mention.
+/// The decoder layer indices (`layers.N.`, not `mtp_layers.N.`) the keys mention.
 func layerIndices(_ keys: some Sequence<String>) -> Set<Int> {
     var indices = Set<Int>()
     for key in keys {
-        guard let range = key.range(of: "layers.") else { continue }
-        let digits = key[range.upperBound...].prefix { $0.isNumber }
-        if let index = Int(digits), key[range.upperBound...].dropFirst(digits.count).first == "." {
-            indices.insert(index)
+        var rest = Substring(key)
+        while let range = rest.range(of: "layers.") {
+            let before = range.lowerBound == key.startIndex ? nil : key[key.index(before: range.lowerBound)]
+            let digits = rest[range.upperBound...].prefix { $0.isNumber }
+            if before == nil || before == ".", let index = Int(digits),
+                rest[range.upperBound...].dropFirst(digits.count).first == "."
+            {
+                indices.insert(index)
+                break
+            }
+            rest = rest[range.upperBound...]
         }
     }
     return indices
+}
+
+/// Refuses a config whose standard sizes (`num_hidden_layers`, `hidden_size` with `vocab_size` and
+/// `intermediate_size`, in `text_config` when nested) describe more than `checkpoint` holds: a
+/// layer count other than the decoder layers stored, or a matrix larger than 16 times the largest
+/// stored tensor (the densest packing of quantized weights).
+func checkSizes(configuration: Data, against checkpoint: [String: MLXArray]) throws {
+    guard let top = try JSONSerialization.jsonObject(with: configuration) as? [String: Any] else { return }
+    let text = top["text_config"] as? [String: Any] ?? top
+    let decoder = checkpoint.keys.filter { $0.hasPrefix("model.layers.") }
+    if let layers = text["num_hidden_layers"] as? Int, !decoder.isEmpty {
+        let stored = layerIndices(decoder).count
+        if layers != stored {
+            throw ModelLoadingError.invalidConfiguration(
+                "num_hidden_layers: \(layers), but the checkpoint holds \(stored) decoder layer\(stored == 1 ? "" : "s")")
+        }
+    }
+    guard let hidden = text["hidden_size"] as? Int, hidden > 0,
+        let largest = checkpoint.values.map(\.size).max(), largest > 0
+    else { return }
+    let widths = [("vocab_size", text["vocab_size"] as? Int)]
+        + [("intermediate_size", (text["intermediate_size"] as? Int) ?? (text["intermediate_size"] as? [Int])?.max())]
+    for case (let key, let width?) in widths where width > 0 {
+        let (elements, overflow) = hidden.multipliedReportingOverflow(by: width)
+        if overflow || elements / 16 > largest {
+            throw ModelLoadingError.invalidConfiguration(
+                "hidden_size \(hidden) and \(key) \(width) describe a matrix far larger than any tensor of the checkpoint")
+        }
+    }
 }
 
 /// Throws, naming the first offending key in sorted order (the same on every run), unless

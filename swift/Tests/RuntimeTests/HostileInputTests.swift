@@ -51,10 +51,21 @@ final class HostileInputTests: XCTestCase {
             ("hidden_size", 1 << 62, "hidden_size: is 4611686018427387904; it must be between 1 and 1048576"),
             ("num_key_value_heads", 3, "num_key_value_heads: is 3, which does not divide the 4 attention heads into groups"),
         ]
+        // The configuration alone refuses them (an app building a model from a config).
         for (key, value, message) in cases {
-            try writeConfig([key: value])
-            assertRefused("config.json: " + message)
+            let data = try JSONSerialization.data(withJSONObject: ModelTests.tiny().merging([key: value]) { $1 })
+            XCTAssertThrowsError(try ModelRegistry.checkConfiguration(modelType: "llama", configuration: data)) {
+                XCTAssertEqual("\($0)", message)
+            }
         }
+        // The loader refuses sizes the checkpoint does not hold before it builds anything.
+        try writeConfig(["num_hidden_layers": 10_000_000])
+        assertRefused("config.json: num_hidden_layers: 10000000, but the checkpoint holds 2 decoder layers")
+        try writeConfig(["hidden_size": 1 << 19])
+        assertRefused(
+            "config.json: hidden_size 524288 and vocab_size 64 describe a matrix far larger than any tensor of the checkpoint")
+        try writeConfig(["num_attention_heads": 0])
+        assertRefused("config.json: num_attention_heads: is 0; it must be between 1 and 4096")
     }
 
     func testEpsilonsAndBasesMustBeFiniteAndPositive() throws {
@@ -82,7 +93,7 @@ final class HostileInputTests: XCTestCase {
 
     func testALayerCountTheCheckpointDoesNotHaveIsNamed() throws {
         try writeConfig(["num_hidden_layers": 1])
-        assertRefused("checkpoint: holds 2 layers; the configuration builds 1")
+        assertRefused("config.json: num_hidden_layers: 1, but the checkpoint holds 2 decoder layers")
     }
 
     func testIntegerOrBooleanTensorsAreNoFloatWeights() throws {
