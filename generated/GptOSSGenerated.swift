@@ -238,9 +238,9 @@ final class GptOSSAttention: Module {
     }
 }
 
-// MARK: - MLP
+// MARK: - Experts
 
-final class GptOSSMLP: Module, UnaryLayer {
+final class GptOSSExperts: Module, UnaryLayer {
     let expertsPerToken: Int
 
     @ModuleInfo(key: "router") var router: Linear
@@ -267,7 +267,7 @@ final class GptOSSMLP: Module, UnaryLayer {
 
 final class GptOSSDecoderLayer: Module {
     @ModuleInfo(key: "self_attn") var attention: GptOSSAttention
-    @ModuleInfo(key: "mlp") var mlp: GptOSSMLP
+    @ModuleInfo(key: "mlp") var mlp: GptOSSExperts
 
     @ModuleInfo(key: "input_layernorm") var inputLayerNorm: RMSNorm
     @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayerNorm: RMSNorm
@@ -276,7 +276,7 @@ final class GptOSSDecoderLayer: Module {
         let dim = args.hiddenSize
         let eps = args.rmsNormEps
         _attention.wrappedValue = GptOSSAttention(args)
-        _mlp.wrappedValue = GptOSSMLP(args)
+        _mlp.wrappedValue = GptOSSExperts(args)
         _inputLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
         _postAttentionLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
     }

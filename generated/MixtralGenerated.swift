@@ -230,9 +230,9 @@ final class MixtralAttention: Module {
     }
 }
 
-// MARK: - MLP
+// MARK: - Experts
 
-final class MixtralMLP: Module, UnaryLayer {
+final class MixtralExperts: Module, UnaryLayer {
     let expertsPerToken: Int
 
     @ModuleInfo(key: "gate") var router: Linear
@@ -259,7 +259,7 @@ final class MixtralMLP: Module, UnaryLayer {
 
 final class MixtralDecoderLayer: Module {
     @ModuleInfo(key: "self_attn") var attention: MixtralAttention
-    @ModuleInfo(key: "block_sparse_moe") var mlp: MixtralMLP
+    @ModuleInfo(key: "block_sparse_moe") var mlp: MixtralExperts
 
     @ModuleInfo(key: "input_layernorm") var inputLayerNorm: RMSNorm
     @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayerNorm: RMSNorm
@@ -268,7 +268,7 @@ final class MixtralDecoderLayer: Module {
         let dim = args.hiddenSize
         let eps = args.rmsNormEps
         _attention.wrappedValue = MixtralAttention(args)
-        _mlp.wrappedValue = MixtralMLP(args)
+        _mlp.wrappedValue = MixtralExperts(args)
         _inputLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
         _postAttentionLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
     }

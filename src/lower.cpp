@@ -41,46 +41,21 @@ public:
         for (size_t i = 0; i < types.size(); ++i) m.model_types.push_back(ir::ModelType{types[i], i + 1 == types.size()});
         m.types = ir::TypeNames{
             namer::type_name(m.swift_name, "Configuration"), namer::type_name(m.swift_name, "Attention"),
-            namer::type_name(m.swift_name, "MLP"), namer::type_name(m.swift_name, "DecoderLayer"),
+            namer::type_name(m.swift_name, "MLP"), namer::type_name(m.swift_name, "Experts"),
+            namer::type_name(m.swift_name, "DecoderLayer"),
             namer::type_name(m.swift_name, "ModelInner"), namer::type_name(m.swift_name, "Model"),
         };
         collect_fields();
         lower_config(m.config);
         lower_attention(m.attention, m.config);
-        m.mlp.fused = f_.text("mlp.kind") == "fused_gated";
-        m.mlp.plain = f_.text("mlp.kind") == "plain";
-        std::string block_key = "mlp", experts_key = "experts";
-        for (auto [key, out, raw] : {std::tuple{"mlp.keys.gate", &m.mlp.gate_key, (std::string*)nullptr},
-                                     std::tuple{"mlp.keys.up", &m.mlp.up_key, (std::string*)nullptr},
-                                     std::tuple{"mlp.keys.down", &m.mlp.down_key, (std::string*)nullptr},
-                                     std::tuple{"mlp.keys.block", &m.mlp.block_key, &block_key},
-                                     std::tuple{"mlp.keys.router", &m.mlp.router_key, (std::string*)nullptr},
-                                     std::tuple{"mlp.keys.experts", &m.mlp.experts_key, &experts_key}}) {
-            if (const Node* n = f_.get(key); n && n->kind == Node::Kind::String) {
-                *out = namer::string_literal(n->text);
-                if (raw) *raw = n->text;
-            }
-        }
-        m.mlp.bias = flag_expr("mlp.bias");
-        std::string activation = f_.text("mlp.activation");
-        m.mlp.activation = activation == "gelu_approx" ? "geluApproximate" : activation == "gelu" ? "gelu" : "silu";
-        m.mlp.clamped = f_.text("mlp.activation") == "swiglu_clamped";
-        if (const Node* field = f_.get("mlp.activation_field"); field && field->kind == Node::Kind::String) {
-            m.mlp.configured_activation = true;
-            m.mlp.activation = "activation";
-            m.mlp.activation_field = binding_expr("mlp.activation_field", false);
-        }
-        m.mlp.experts = f_.text("mlp.kind") == "experts";
-        if (m.mlp.experts) {
-            m.mlp.expert_count = binding_expr("mlp.experts.count", false);
-            m.mlp.experts_per_token = binding_expr("mlp.experts.per_token", false);
-            m.mlp.router_bias = flag_expr("mlp.experts.router_bias");
-        }
-        lower_per_layer_mlp(m.mlp);
+        lower_mlp(m.mlp);
+        lower_experts(m.experts);
+        lower_layer(m);
         if (const Node* from = f_.get("weights.stack_experts.from"); from && from->kind == Node::Kind::String) {
+            std::string block = f_.text("experts.keys.block");
             m.sanitize.stack_experts = true;
-            m.sanitize.stack_from = namer::string_literal(block_key + "." + from->text);
-            m.sanitize.stack_into = namer::string_literal(block_key + "." + experts_key);
+            m.sanitize.stack_from = namer::string_literal(block + "." + from->text);
+            m.sanitize.stack_into = namer::string_literal(block + "." + f_.text("experts.keys.experts"));
             m.sanitize.stack_names = dictionary_literal(f_.get("weights.stack_experts.names"));
         }
         m.sanitize.split_gate_up = f_.get("weights.split_interleaved_gate_up") &&
@@ -106,7 +81,8 @@ public:
         }
         lower_residual(m.residual);
         lower_head(m.head);
-        m.per_layer_decoder = m.attention.per_layer || m.mlp.per_layer || m.residual.altup;
+        m.per_layer_decoder = m.attention.per_layer || m.layer.feed_forward_scheduled || m.residual.altup;
+        for (const auto& k : m.layer.feed_forward_kinds) m.per_layer_decoder = m.per_layer_decoder || k.per_layer;
         lower_wrappers(m.wrappers);
         auto drops = f_.strings("weights.drop");
         for (size_t i = 0; i < drops.size(); ++i) {
@@ -240,7 +216,7 @@ private:
 
     /// The config key a derivation argument reads: the field bound to a role, or a named field.
     std::string argument_key(const std::string& source) const {
-        if (source.rfind("dims.", 0) == 0) return f_.text(source);
+        if (source.rfind("config.", 0) != 0) return f_.text(source);
         return source.substr(std::string("config.").size());
     }
 
@@ -460,6 +436,18 @@ private:
                 }
             }
         }
+        if (const Node* schedule = f_.get("layers.schedule.feed_forward"); schedule && schedule->kind == Node::Kind::String) {
+            if (const FieldDecl* d = field(schedule->text)) {
+                std::string kinds = "[";
+                for (const auto& k : f_.strings("layers.feed_forward")) kinds += (kinds.size() > 1 ? ", " : "") + namer::string_literal(k);
+                c.schedule_checks.push_back(ir::ScheduleCheck{namer::string_literal(d->json_key), d->swift_name, kinds + "]"});
+                if (is_optional(*d)) {
+                    error(schedule->loc, "layers.schedule.feed_forward",
+                          "binds the optional field '" + schedule->text + "'; give it a default such as "
+                          "{derive: sparse_every_step}");
+                }
+            }
+        }
         const Node* types = f_.get("attention.sliding.layer_types");
         const Node* window = f_.get("attention.sliding.window");
         if (types && types->kind == Node::Kind::String && window && window->kind == Node::Kind::String) {
@@ -615,8 +603,30 @@ private:
         if (r.laurel) r.laurel_rank = binding_expr("residual.laurel.rank", false);
     }
 
-    /// The MLP's width per layer (a list-valued intermediate size) and its sparsity.
-    void lower_per_layer_mlp(ir::MLP& mlp) {
+    std::string key_literal(const std::string& path) { return namer::string_literal(f_.text(path)); }
+
+    bool uses(const char* slot, const std::string& kind) const {
+        auto kinds = f_.strings(slot);
+        return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+    }
+
+    /// The dense kind: its projections, activation, and its width per layer (a list-valued
+    /// intermediate size) and sparsity.
+    void lower_mlp(ir::MLP& mlp) {
+        mlp.fused = f_.text("mlp.kind") == "fused_gated";
+        mlp.plain = f_.text("mlp.kind") == "plain";
+        mlp.gate_key = key_literal("mlp.keys.gate");
+        mlp.up_key = key_literal("mlp.keys.up");
+        mlp.down_key = key_literal("mlp.keys.down");
+        mlp.bias = flag_expr("mlp.bias");
+        std::string activation = f_.text("mlp.activation");
+        mlp.activation = activation == "gelu_approx" ? "geluApproximate" : activation == "gelu" ? "gelu" : "silu";
+        mlp.clamped = activation == "swiglu_clamped";
+        if (const Node* field = f_.get("mlp.activation_field"); field && field->kind == Node::Kind::String) {
+            mlp.configured_activation = true;
+            mlp.activation = "activation";
+            mlp.activation_field = binding_expr("mlp.activation_field", false);
+        }
         mlp.intermediate = "args.intermediateSize";
         if (const Node* dim = f_.get("dims.intermediate"); dim && dim->kind == Node::Kind::String) {
             if (const FieldDecl* d = field(dim->text); d && d->type == "int_per_layer") {
@@ -628,6 +638,62 @@ private:
         if (mlp.sparse) {
             mlp.sparsity = binding_expr("mlp.activation_sparsity", true);
             mlp.per_layer = true;
+        }
+    }
+
+    void lower_experts(ir::Experts& e) {
+        e.used = uses("layers.feed_forward", "experts");
+        if (!e.used) return;
+        e.router_key = key_literal("experts.keys.router");
+        e.experts_key = key_literal("experts.keys.experts");
+        e.shared_key = key_literal("experts.keys.shared");
+        e.shared_gate_key = key_literal("experts.keys.shared_gate");
+        e.count = binding_expr("experts.count", false);
+        e.per_token = binding_expr("experts.per_token", false);
+        const Node* width = f_.get("experts.intermediate");
+        e.intermediate = width && width->kind == Node::Kind::String ? binding_expr("experts.intermediate", false)
+                                                                    : "args.intermediateSize";
+        e.bias = flag_expr("experts.bias");
+        e.router_bias = flag_expr("experts.router.bias");
+        e.clamped = f_.text("experts.activation") == "swiglu_clamped";
+        e.top_k_first = f_.text("experts.router.order") == "top_k_then_softmax";
+        e.normalize = flag_expr("experts.router.normalize");
+        const Node* shared = f_.get("experts.shared.intermediate");
+        e.shared = shared && shared->kind == Node::Kind::String;
+        if (e.shared) {
+            e.shared_intermediate = binding_expr("experts.shared.intermediate", false);
+            e.shared_gated = f_.get("experts.shared.gated") && f_.get("experts.shared.gated")->boolean;
+        }
+    }
+
+    /// Which kind each layer gets: one for all, or by the schedule's name for it. The dense kind
+    /// takes its width as an argument when a shared expert builds it at another width.
+    void lower_layer(ir::ModelFile& m) {
+        m.mlp.used = uses("layers.feed_forward", "mlp") || m.experts.shared;
+        m.mlp.sized = m.experts.shared;
+        std::string dense_width = m.mlp.intermediate;
+        if (m.mlp.sized) m.mlp.intermediate = "hiddenDimensions";
+        for (const auto& kind : f_.strings("layers.feed_forward")) {
+            ir::ScheduledKind k;
+            k.name = namer::string_literal(kind);
+            if (kind == "experts") {
+                k.type = m.types.experts;
+            } else {
+                k.type = m.types.mlp;
+                k.per_layer = m.mlp.per_layer;
+                k.sized = m.mlp.sized;
+                k.width = dense_width;
+            }
+            m.layer.feed_forward_kinds.push_back(k);
+        }
+        if (!m.layer.feed_forward_kinds.empty()) m.layer.feed_forward_kinds.back().last = true;
+        m.layer.feed_forward_key = key_literal(m.experts.used ? "experts.keys.block" : "mlp.keys.block");
+        m.layer.feed_forward_scheduled = m.layer.feed_forward_kinds.size() > 1;
+        if (m.layer.feed_forward_scheduled) {
+            m.layer.feed_forward_type = "UnaryLayer";
+            m.layer.feed_forward_schedule = binding_expr("layers.schedule.feed_forward", false);
+        } else if (!m.layer.feed_forward_kinds.empty()) {
+            m.layer.feed_forward_type = m.layer.feed_forward_kinds[0].type;
         }
     }
 

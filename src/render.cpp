@@ -276,6 +276,20 @@ public:
                     error(tag.begin, "'{{/" + tag.name + "}}' closes a section that is not open");
                     return false;
                 }
+                // Each file closes what it opens: a partial's sections never reach into the file
+                // that includes it.
+                const std::string file = t_.locate(tag.begin).file;
+                if (t_.locate(open.back()->tag.begin).file != file) {
+                    bool opened_here = std::any_of(open.begin(), open.end(), [&](const TNode* n) {
+                        return t_.locate(n->tag.begin).file == file;
+                    });
+                    if (opened_here) {
+                        error(open.back()->tag.begin, "section '" + open.back()->tag.name + "' is never closed");
+                    } else {
+                        error(tag.begin, "'{{/" + tag.name + "}}' closes a section that is not open");
+                    }
+                    return false;
+                }
                 if (open.back()->tag.name != tag.name) {
                     error(tag.begin, "'{{/" + tag.name + "}}' closes '" + open.back()->tag.name + "', opened at " +
                                          t_.locate(open.back()->tag.begin).str());

@@ -399,7 +399,7 @@ private:
                                                  "; the field has type " + type);
                 }
                 for (const auto& [label, source] : d->arguments) {
-                    if (source.rfind("dims.", 0) == 0) {
+                    if (source.rfind("config.", 0) != 0) {
                         const Node* bound = f_.get(source);
                         if (!bound || bound->kind != Node::Kind::String) {
                             error(e.value.loc, path, "derivation '" + d->name + "' needs " + source + " to be bound");
@@ -524,15 +524,8 @@ private:
             }
         }
         check_altup_bundle();
+        check_layers();
         const Node* kind = f_.get("mlp.kind");
-        bool experts = kind && kind->text == "experts";
-        if (const Node* from = f_.get("weights.stack_experts.from"); from && from->kind == Node::Kind::String) {
-            const Node* names = f_.get("weights.stack_experts.names");
-            if (!experts) error(from->loc, "weights.stack_experts", "stacking experts needs 'mlp.kind: experts'");
-            if (!names || !names->is_map() || names->entries.empty()) {
-                error(from->loc, "weights.stack_experts", "'names' maps each per-expert projection to a stacked one");
-            }
-        }
         if (const Node* field = f_.get("mlp.activation_field"); field && field->kind == Node::Kind::String) {
             if (kind && kind->text != "gated" && kind->text != "plain") {
                 error(field->loc, "mlp.activation_field", "a configured activation applies to 'mlp.kind: gated' or 'plain'");
@@ -548,13 +541,73 @@ private:
                                                                 "'mlp.activation: gelu_approx'");
             }
         }
-        for (const char* key : {"mlp.experts.count", "mlp.experts.per_token"}) {
+    }
+
+    bool uses_kind(const char* slot, const std::string& kind) const {
+        auto kinds = f_.strings(slot);
+        return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+    }
+
+    /// The layers' kinds against their schedules and options: a slot with several kinds needs a
+    /// schedule, and a kind's options apply only when some layer uses it.
+    void check_layers() {
+        const Node* slot = f_.get("layers.feed_forward");
+        const Node* schedule = f_.get("layers.schedule.feed_forward");
+        bool scheduled = schedule && schedule->kind == Node::Kind::String;
+        if (slot && slot->is_list()) {
+            if (slot->items.empty()) {
+                error(slot->loc, "layers.feed_forward", "a layer needs a feed-forward kind");
+            } else if (slot->items.size() > 1 && !scheduled) {
+                error(slot->loc, "layers.feed_forward",
+                      "several kinds need 'layers.schedule.feed_forward', the config field naming each layer's kind");
+            } else if (slot->items.size() == 1 && scheduled) {
+                error(schedule->loc, "layers.schedule.feed_forward",
+                      "a schedule chooses among kinds; 'layers.feed_forward' lists only one");
+            }
+        }
+        bool experts = uses_kind("layers.feed_forward", "experts");
+        bool dense = uses_kind("layers.feed_forward", "mlp");
+        const Node* at = slot && slot->loc.known() ? slot : nullptr;
+        for (const char* key : {"experts.count", "experts.per_token"}) {
             const Node* bound = f_.get(key);
             bool is_bound = bound && bound->kind == Node::Kind::String;
             if (experts && !is_bound) {
-                error(kind->loc, "mlp.kind", std::string("'experts' needs '") + key + "', a config field");
-            } else if (!experts && is_bound) {
-                error(bound->loc, key, "applies to 'mlp.kind: experts' only");
+                error(at ? at->loc : Location{}, "layers.feed_forward", std::string("'experts' needs '") + key + "', a config field");
+            }
+        }
+        if (!experts) {
+            for (const char* key : {"experts.count", "experts.per_token", "experts.intermediate", "experts.shared.intermediate"}) {
+                if (const Node* bound = f_.get(key); bound && bound->kind == Node::Kind::String) {
+                    error(bound->loc, key, "applies when 'layers.feed_forward' lists 'experts'");
+                }
+            }
+        }
+        if (const Node* from = f_.get("weights.stack_experts.from"); from && from->kind == Node::Kind::String) {
+            const Node* names = f_.get("weights.stack_experts.names");
+            if (!experts) error(from->loc, "weights.stack_experts", "stacking experts needs 'layers.feed_forward' to list 'experts'");
+            if (!names || !names->is_map() || names->entries.empty()) {
+                error(from->loc, "weights.stack_experts", "'names' maps each per-expert projection to a stacked one");
+            }
+        }
+        const Node* order = f_.get("experts.router.order");
+        const Node* normalize = f_.get("experts.router.normalize");
+        bool normalizes = normalize && (normalize->kind == Node::Kind::String || normalize->boolean);
+        if (order && order->text == "top_k_then_softmax" && normalizes) {
+            error(normalize->loc, "experts.router.normalize",
+                  "a softmax over the k selected logits already sums to one; 'normalize' applies to 'softmax_then_top_k'");
+        }
+        const Node* shared_gate = f_.get("experts.shared.gated");
+        const Node* shared = f_.get("experts.shared.intermediate");
+        if (shared_gate && shared_gate->boolean && !(shared && shared->kind == Node::Kind::String)) {
+            error(shared_gate->loc, "experts.shared.gated", "a gated shared expert needs 'experts.shared.intermediate'");
+        }
+        // One module key per layer: scheduled kinds share it.
+        if (experts && dense) {
+            const Node* a = f_.get("mlp.keys.block");
+            const Node* b = f_.get("experts.keys.block");
+            if (a && b && a->text != b->text) {
+                error(b->loc.known() ? b->loc : a->loc, "experts.keys.block",
+                      "scheduled feed-forward kinds share one key in a layer; 'mlp.keys.block' is '" + a->text + "'");
             }
         }
     }

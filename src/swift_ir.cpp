@@ -20,7 +20,7 @@ void to_json(ordered_json& j, const ModelType& v) {
 }
 
 void to_json(ordered_json& j, const TypeNames& v) {
-    IR_SET(configuration) IR_SET(attention) IR_SET(mlp) IR_SET(decoder_layer) IR_SET(model_inner) IR_SET(model)
+    IR_SET(configuration) IR_SET(attention) IR_SET(mlp) IR_SET(experts) IR_SET(decoder_layer) IR_SET(model_inner) IR_SET(model)
 }
 
 void to_json(ordered_json& j, const ConfigField& v) {
@@ -59,6 +59,10 @@ void to_json(ordered_json& j, const RoPEScalingKind& v) {
     IR_SET(swift_case) IR_SET(last)
 }
 
+void to_json(ordered_json& j, const ScheduleCheck& v) {
+    IR_SET(key) IR_SET(swift_name) IR_SET(kinds)
+}
+
 void to_json(ordered_json& j, const Configuration& v) {
     IR_SET(declarations) IR_SET(fields) IR_SET(coding_keys) IR_SET(checks) IR_SET(has_checks) IR_SET(ignored) IR_SET(has_ignored)
     IR_SET(validates_rope_scaling) IR_SET(rope_scaling_field) IR_SET(rope_scaling_key) IR_SET(rope_scaling_kinds)
@@ -68,6 +72,7 @@ void to_json(ordered_json& j, const Configuration& v) {
     IR_SET(rope_parameters_partial)
     IR_SET(validates_sliding) IR_SET(layer_types_field) IR_SET(window_field)
     IR_SET(validates_rope_layers) IR_SET(rope_layers_field) IR_SET(per_layer_int_fields) IR_SET(per_layer_list_fields)
+    IR_SET(schedule_checks)
     IR_SET(size_checks) IR_SET(heads_field) IR_SET(kv_heads_field) IR_SET(positive_checks)
     IR_SET(validates_kv_sharing) IR_SET(kv_sharing_field)
 }
@@ -87,9 +92,24 @@ void to_json(ordered_json& j, const Attention& v) {
 }
 
 void to_json(ordered_json& j, const MLP& v) {
-    IR_SET(fused) IR_SET(plain) IR_SET(block_key) IR_SET(router_key) IR_SET(experts_key) IR_SET(gate_key) IR_SET(up_key) IR_SET(down_key) IR_SET(bias) IR_SET(activation) IR_SET(configured_activation) IR_SET(activation_field) IR_SET(clamped) IR_SET(experts) IR_SET(expert_count)
-    IR_SET(experts_per_token) IR_SET(router_bias) IR_SET(intermediate) IR_SET(per_layer) IR_SET(sparse)
-    IR_SET(sparsity)
+    IR_SET(used) IR_SET(fused) IR_SET(plain) IR_SET(gate_key) IR_SET(up_key) IR_SET(down_key) IR_SET(bias)
+    IR_SET(activation) IR_SET(configured_activation) IR_SET(activation_field) IR_SET(clamped) IR_SET(intermediate)
+    IR_SET(per_layer) IR_SET(sized) IR_SET(sparse) IR_SET(sparsity)
+}
+
+void to_json(ordered_json& j, const Experts& v) {
+    IR_SET(used) IR_SET(router_key) IR_SET(experts_key) IR_SET(shared_key) IR_SET(shared_gate_key) IR_SET(count)
+    IR_SET(per_token) IR_SET(intermediate) IR_SET(bias) IR_SET(router_bias) IR_SET(clamped) IR_SET(top_k_first)
+    IR_SET(normalize) IR_SET(shared) IR_SET(shared_gated) IR_SET(shared_intermediate)
+}
+
+void to_json(ordered_json& j, const ScheduledKind& v) {
+    IR_SET(name) IR_SET(type) IR_SET(per_layer) IR_SET(sized) IR_SET(width) IR_SET(last)
+}
+
+void to_json(ordered_json& j, const Layer& v) {
+    IR_SET(feed_forward_key) IR_SET(feed_forward_type) IR_SET(feed_forward_scheduled) IR_SET(feed_forward_schedule)
+    IR_SET(feed_forward_kinds)
 }
 
 void to_json(ordered_json& j, const Norm& v) {
@@ -130,7 +150,7 @@ void to_json(ordered_json& j, const Sanitize& v) {
 
 void to_json(ordered_json& j, const ModelFile& v) {
     IR_SET(family) IR_SET(swift_name) IR_SET(file_name) IR_SET(description) IR_SET(reference) IR_SET(sources)
-    IR_SET(model_types) IR_SET(types) IR_SET(config) IR_SET(attention) IR_SET(mlp) IR_SET(norm) IR_SET(embedding)
+    IR_SET(model_types) IR_SET(types) IR_SET(config) IR_SET(attention) IR_SET(mlp) IR_SET(experts) IR_SET(layer) IR_SET(norm) IR_SET(embedding)
     IR_SET(residual) IR_SET(head) IR_SET(per_layer_decoder)
     IR_SET(sanitize) IR_SET(wrappers)
 }

@@ -30,6 +30,7 @@ struct TypeNames {
     std::string configuration;
     std::string attention;
     std::string mlp;
+    std::string experts;
     std::string decoder_layer;
     std::string model_inner;
     std::string model;
@@ -106,6 +107,13 @@ struct PositiveCheck {
     std::string swift_name;
 };
 
+/// A per-layer kind list, checked against the layer count and the kinds its slot lists.
+struct ScheduleCheck {
+    std::string key;         // the config key, as a Swift string literal
+    std::string swift_name;
+    std::string kinds;       // a Swift array literal of the names it may hold
+};
+
 struct RoPEScalingKind {
     std::string swift_case;  // `.llama3`
     bool last = false;
@@ -152,6 +160,7 @@ struct Configuration {
     // Per-layer RoPE on/off: the field to validate against the layer count.
     bool validates_rope_layers = false;
     std::string rope_layers_field;
+    std::vector<ScheduleCheck> schedule_checks;
 };
 
 struct RoPE {
@@ -196,13 +205,12 @@ struct Attention {
     std::string query_scale_original;
 };
 
+/// The dense feed-forward kind (`mlp`).
 struct MLP {
+    bool used = false;   // some layer (or a shared expert) is one
     bool fused = false;  // one gate_up_proj split into gate and up
     bool plain = false;  // down(act(up(x))), no gate
     // Checkpoint keys of the MLP and its parts, as Swift string literals.
-    std::string block_key = "\"mlp\"";
-    std::string router_key = "\"router\"";
-    std::string experts_key = "\"experts\"";
     std::string gate_key = "\"gate_proj\"";
     std::string up_key = "\"up_proj\"";
     std::string down_key = "\"down_proj\"";
@@ -211,14 +219,50 @@ struct MLP {
     bool configured_activation = false;  // the config names the activation
     std::string activation_field;        // `args.hiddenAct`
     bool clamped = false;    // GPT-OSS's clamped SwiGLU instead of act(gate) * up
-    bool experts = false;    // a routed mixture of gated experts
-    std::string expert_count;      // `args.numLocalExperts`
-    std::string experts_per_token; // `args.numExpertsPerTok`
-    std::string router_bias;
     std::string intermediate;  // `args.intermediateSize` or `args.intermediateSize[layer]`
     bool per_layer = false;    // the layer index decides the width or the sparsity
+    bool sized = false;        // the width is an argument: dense layers and a shared expert differ
     bool sparse = false;       // sparse GELU from a per-layer activation sparsity
     std::string sparsity;      // `args.activationSparsityPattern`
+};
+
+/// The mixture-of-experts feed-forward kind (`experts`).
+struct Experts {
+    bool used = false;
+    std::string router_key = "\"router\"";  // Swift string literals
+    std::string experts_key = "\"experts\"";
+    std::string shared_key = "\"shared_expert\"";
+    std::string shared_gate_key = "\"shared_expert_gate\"";
+    std::string count;             // `args.numLocalExperts`
+    std::string per_token;         // `args.numExpertsPerTok`
+    std::string intermediate;      // `args.moeIntermediateSize`
+    std::string bias;
+    std::string router_bias;
+    bool clamped = false;          // GPT-OSS's clamped SwiGLU instead of silu(gate) * up
+    bool top_k_first = false;      // softmax over the k selected logits only
+    std::string normalize;         // Swift Bool expression: renormalise the k selected scores
+    bool shared = false;           // an always-on shared expert
+    bool shared_gated = false;     // scaled by sigmoid(shared_expert_gate(x))
+    std::string shared_intermediate;
+};
+
+/// One kind a scheduled slot may hold: the schedule's name for it and the Swift type it builds.
+struct ScheduledKind {
+    std::string name;  // a Swift string literal, `"experts"`
+    std::string type;
+    bool per_layer = false;  // its init takes the layer index
+    bool sized = false;      // its init takes the width
+    std::string width;       // the width it is given, when sized
+    bool last = false;
+};
+
+/// What a decoder layer is made of: its mixer and feed-forward, one kind each or by schedule.
+struct Layer {
+    std::string feed_forward_key;   // a Swift string literal
+    std::string feed_forward_type;  // the kind's type, or `UnaryLayer` when scheduled
+    bool feed_forward_scheduled = false;
+    std::string feed_forward_schedule;  // `args.mlpLayerKinds`
+    std::vector<ScheduledKind> feed_forward_kinds;  // scheduled: every kind; else the one
 };
 
 struct Norm {
@@ -317,6 +361,8 @@ struct ModelFile {
     Configuration config;
     Attention attention;
     MLP mlp;
+    Experts experts;
+    Layer layer;
     Norm norm;
     Embedding embedding;
     Residual residual;
@@ -382,10 +428,14 @@ void to_json(nlohmann::ordered_json& j, const Declaration& v);
 void to_json(nlohmann::ordered_json& j, const KeyCheck& v);
 void to_json(nlohmann::ordered_json& j, const IgnoredKey& v);
 void to_json(nlohmann::ordered_json& j, const RoPEScalingKind& v);
+void to_json(nlohmann::ordered_json& j, const ScheduleCheck& v);
 void to_json(nlohmann::ordered_json& j, const Configuration& v);
 void to_json(nlohmann::ordered_json& j, const RoPE& v);
 void to_json(nlohmann::ordered_json& j, const Attention& v);
 void to_json(nlohmann::ordered_json& j, const MLP& v);
+void to_json(nlohmann::ordered_json& j, const Experts& v);
+void to_json(nlohmann::ordered_json& j, const ScheduledKind& v);
+void to_json(nlohmann::ordered_json& j, const Layer& v);
 void to_json(nlohmann::ordered_json& j, const Norm& v);
 void to_json(nlohmann::ordered_json& j, const Embedding& v);
 void to_json(nlohmann::ordered_json& j, const Residual& v);

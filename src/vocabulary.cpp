@@ -57,6 +57,103 @@ KeySpec map_key(std::string name, std::string doc, std::vector<KeySpec> children
     return k;
 }
 
+KeySpec enum_list_key(std::string name, std::vector<std::string> values, std::string dflt, std::string doc) {
+    KeySpec k = key(std::move(name), Type::EnumList, std::move(doc));
+    k.values = std::move(values);
+    k.default_yaml = std::move(dflt);
+    return k;
+}
+
+/// What each layer is made of: one mixer kind and one feed-forward kind per layer, from the listed
+/// kinds, chosen per layer by a schedule when a slot lists more than one.
+KeySpec layers_key() {
+    return map_key("layers",
+        "The block kinds a decoder layer is made of: a mixer (attention over positions) and a feed-forward "
+        "(per position). Each kind has its own options (`attention`, `mlp`, `experts`). A slot that lists "
+        "more than one kind takes each layer's kind from its schedule.", {
+        enum_list_key("mixer", {"attention"}, "[attention]",
+            "The mixer kinds the layers use. `attention`: softmax attention over the cached keys and values "
+            "(options under `attention`)."),
+        enum_list_key("feed_forward", {"mlp", "experts"}, "[mlp]",
+            "The feed-forward kinds the layers use. `mlp`: a dense MLP (options under `mlp`). `experts`: a "
+            "routed mixture of experts (options under `experts`)."),
+        map_key("schedule", "For a slot with several kinds, the config field naming each layer's kind.", {
+            field_key("feed_forward", "layer_kinds",
+                "A config field listing each layer's feed-forward kind (`mlp` or `experts`), usually derived "
+                "from the config's sparsity keys, e.g. `{derive: sparse_every_step}`."),
+        }),
+    });
+}
+
+KeySpec mlp_key() {
+    return map_key("mlp", "The dense feed-forward kind (`layers.feed_forward: [mlp]`).", {
+        enum_key("kind", {"gated", "fused_gated", "plain"}, "gated",
+            "`gated`: down(act(gate(x)) * up(x)) with separate `gate_proj` and `up_proj`. `plain`: "
+            "down(act(up(x))), no gate. "
+            "`fused_gated`: the same with one `gate_up_proj` whose output is [gate | up]."),
+        enum_key("activation", {"silu", "gelu", "gelu_approx", "swiglu_clamped"}, "silu",
+            "How gate and up combine: `silu`, `gelu` (exact, erf) and `gelu_approx` (tanh) give act(gate) * up; "
+            "`swiglu_clamped` (GPT-OSS) gives (clip(up, -7, 7) + 1) * g * sigmoid(1.702 g), g = min(gate, 7)."),
+        field_key("activation_field", "activation",
+            "A config field naming the activation (`hidden_act`), chosen when the configuration is read; it "
+            "replaces `activation` (kinds `gated` and `plain`)."),
+        with_default(key("bias", Type::Flag, "Bias on the MLP projections."), "false"),
+        map_key("keys", "The checkpoint names of the MLP and its parts, where they differ from the usual.", {
+            with_default(key("block", Type::Identifier, "The MLP's key in a decoder layer."), "mlp"),
+            with_default(key("gate", Type::Identifier, "The gate projection's key."), "gate_proj"),
+            with_default(key("up", Type::Identifier, "The up projection's key."), "up_proj"),
+            with_default(key("down", Type::Identifier, "The down projection's key."), "down_proj"),
+        }),
+        field_key("activation_sparsity", "float_list",
+            "A config field giving each layer's activation sparsity s; where s > 0 only gate values above "
+            "mean + std * sqrt(2) * erfinv(2s - 1) of their row pass the GELU (AltUp decoders)."),
+    });
+}
+
+KeySpec experts_key() {
+    return map_key("experts",
+        "The mixture-of-experts feed-forward kind (`layers.feed_forward` lists `experts`): a linear router "
+        "scores the experts for each token, the `per_token` best are run (gated, one matrix per expert: "
+        "`experts.{gate,up,down}_proj`) and their outputs summed, weighted by their scores.", {
+        field_key("count", "int", "The config field holding the number of experts."),
+        field_key("per_token", "int", "The config field holding how many experts each token uses."),
+        field_key("intermediate", "int",
+            "The config field holding each expert's inner width (`moe_intermediate_size`); absent: "
+            "`dims.intermediate`."),
+        enum_key("activation", {"silu", "swiglu_clamped"}, "silu",
+            "How each expert's gate and up combine: `silu` gives silu(gate) * up; `swiglu_clamped` (GPT-OSS) "
+            "gives (clip(up, -7, 7) + 1) * g * sigmoid(1.702 g), g = min(gate, 7)."),
+        with_default(key("bias", Type::Flag, "Bias on every expert's projections."), "false"),
+        map_key("router", "How the router's logits become each token's experts and their weights.", {
+            enum_key("order", {"softmax_then_top_k", "top_k_then_softmax"}, "softmax_then_top_k",
+                "`softmax_then_top_k`: a softmax over all experts (in float32), then the k largest scores, "
+                "renormalised to sum to one when `normalize` holds. `top_k_then_softmax`: the k largest "
+                "logits, softmaxed among themselves (they always sum to one)."),
+            with_default(key("normalize", Type::Flag,
+                "Renormalise the k selected scores to sum to one (`norm_topk_prob`); order "
+                "`softmax_then_top_k` only."), "false"),
+            with_default(key("bias", Type::Flag, "Bias on the router."), "false"),
+        }),
+        map_key("shared",
+            "An expert every token uses beside the routed ones: a dense gated MLP of its own width, added "
+            "to their sum.", {
+            field_key("intermediate", "int",
+                "The config field holding the shared expert's inner width (`shared_expert_intermediate_size`)."),
+            with_default(key("gated", Type::Bool,
+                "The shared expert's output is scaled by sigmoid(shared_expert_gate(x)), a learned scalar "
+                "per token."), "false"),
+        }),
+        map_key("keys", "The checkpoint names of the mixture and its parts, where they differ from the usual.", {
+            with_default(key("block", Type::Identifier, "The mixture's key in a decoder layer."), "mlp"),
+            with_default(key("router", Type::Identifier, "The router's key."), "router"),
+            with_default(key("experts", Type::Identifier, "The stacked experts' key."), "experts"),
+            with_default(key("shared", Type::Identifier, "The shared expert's key."), "shared_expert"),
+            with_default(key("shared_gate", Type::Identifier, "The shared expert's gate key."),
+                         "shared_expert_gate"),
+        }),
+    });
+}
+
 KeySpec build_root() {
     std::vector<KeySpec> top;
 
@@ -157,41 +254,9 @@ KeySpec build_root() {
     });
     top.push_back(attention);
 
-    top.push_back(map_key("mlp", "The feed-forward block.", {
-        enum_key("kind", {"gated", "fused_gated", "plain", "experts"}, "gated",
-            "`gated`: down(act(gate(x)) * up(x)) with separate `gate_proj` and `up_proj`. `plain`: "
-            "down(act(up(x))), no gate. "
-            "`fused_gated`: the same with one `gate_up_proj` whose output is [gate | up]. `experts`: a "
-            "mixture of gated experts (`experts.{gate,up,down}_proj`, one matrix per expert) chosen per "
-            "token by a linear `router` (see `experts`)."),
-        enum_key("activation", {"silu", "gelu", "gelu_approx", "swiglu_clamped"}, "silu",
-            "How gate and up combine: `silu`, `gelu` (exact, erf) and `gelu_approx` (tanh) give act(gate) * up; "
-            "`swiglu_clamped` (GPT-OSS) gives (clip(up, -7, 7) + 1) * g * sigmoid(1.702 g), g = min(gate, 7)."),
-        field_key("activation_field", "activation",
-            "A config field naming the activation (`hidden_act`), chosen when the configuration is read; it "
-            "replaces `activation` (kinds `gated` and `plain`)."),
-        with_default(key("bias", Type::Flag, "Bias on the MLP projections (on every expert's, for experts)."),
-                     "false"),
-        map_key("keys", "The checkpoint names of the MLP and its parts, where they differ from the usual.", {
-            with_default(key("block", Type::Identifier, "The MLP's key in a decoder layer."), "mlp"),
-            with_default(key("router", Type::Identifier, "The router's key (`kind: experts`)."), "router"),
-            with_default(key("experts", Type::Identifier, "The stacked experts' key (`kind: experts`)."), "experts"),
-            with_default(key("gate", Type::Identifier, "The gate projection's key."), "gate_proj"),
-            with_default(key("up", Type::Identifier, "The up projection's key."), "up_proj"),
-            with_default(key("down", Type::Identifier, "The down projection's key."), "down_proj"),
-        }),
-        field_key("activation_sparsity", "float_list",
-            "A config field giving each layer's activation sparsity s; where s > 0 only gate values above "
-            "mean + std * sqrt(2) * erfinv(2s - 1) of their row pass the GELU (AltUp decoders)."),
-        map_key("experts", "The mixture of experts of `kind: experts`.", {
-            field_key("count", "int", "The config field holding the number of experts."),
-            field_key("per_token", "int", "The config field holding how many experts each token uses."),
-            enum_key("routing", {"top_k_softmax"}, "top_k_softmax",
-                "`top_k_softmax`: the k largest router logits, softmaxed among themselves (in float32), "
-                "weight the k experts' outputs."),
-            with_default(key("router_bias", Type::Flag, "Bias on the router."), "false"),
-        }),
-    }));
+    top.push_back(layers_key());
+    top.push_back(mlp_key());
+    top.push_back(experts_key());
 
     top.push_back(map_key("norm", "The normalisation layers.", {
         enum_key("kind", {"rms", "rms_one_plus", "layer"}, "rms",
@@ -355,6 +420,9 @@ const std::vector<ConfigType>& config_types() {
          "`gelu_fast` (tanh approximation), `relu`, `silu` or `swish`; any other is refused.", {}},
         {"layer_types", "[AttentionLayerType]",
          "Per-layer attention kinds: `full_attention` or `sliding_attention`; any other value is refused.", {}},
+        {"layer_kinds", "[String]",
+         "Per-layer block kinds, one name per layer (`mlp` or `experts` for a feed-forward schedule); a name "
+         "outside the slot's kinds is refused.", {}},
         {"rope_scaling", "RoPEScaling",
          "A `rope_scaling` object: `rope_type` (or `type`) and that type's parameters.", {}},
         {"rope_parameters", "RoPEParameters",
@@ -388,6 +456,12 @@ const std::vector<Derivation>& derivations() {
          "every layer `sliding_attention` when `sliding_window` is set (not null), else every layer "
          "`full_attention`: one window for the whole model.",
          "ConfigDefaults.slidingWhenWindowed", {{"layers", "dims.layers"}, {"window", "config.sliding_window"}}},
+        {"sparse_every_step", "layer_kinds",
+         "layer i is `experts` when i is not in `mlp_only_layers`, the layer has experts (`experts.count` > 0) "
+         "and (i + 1) is a multiple of `decoder_sparse_step`; otherwise `mlp`.",
+         "ConfigDefaults.sparseEveryStep",
+         {{"layers", "dims.layers"}, {"experts", "experts.count"}, {"step", "config.decoder_sparse_step"},
+          {"denseLayers", "config.mlp_only_layers"}}},
         {"rope_except_every_nth", "int_list",
          "1 (rotate) for every layer except when (i + 1) is a multiple of `no_rope_layer_interval`, 0 there.",
          "ConfigDefaults.ropeExceptEveryNth", {{"layers", "dims.layers"}, {"interval", "config.no_rope_layer_interval"}}},

@@ -70,8 +70,8 @@ struct Derivation {
     std::string result_type;  // config type
     std::string doc;
     std::string swift_function;  // runtime function, e.g. "ConfigDefaults.headDim"
-    /// Swift label -> where the argument comes from: "dims.ROLE" (the field bound to a dimension
-    /// role) or "config.KEY" (the config field KEY, which the family must declare).
+    /// Swift label -> where the argument comes from: a vocabulary key bound to a field ("dims.layers",
+    /// "experts.count") or "config.KEY" (the config field KEY, which the family must declare).
     std::vector<std::pair<std::string, std::string>> arguments;
 };
 

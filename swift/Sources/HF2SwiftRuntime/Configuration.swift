@@ -254,6 +254,15 @@ public enum ConfigDefaults {
         Array(repeating: window == nil ? .fullAttention : .slidingAttention, count: layers)
     }
 
+    /// `sparse_every_step`: `experts` on every `step`-th layer (counting from 1) that has experts
+    /// and is not listed in `denseLayers`, `mlp` on the rest.
+    public static func sparseEveryStep(layers: Int, experts: Int, step: Int, denseLayers: [Int]) -> [String] {
+        (0 ..< layers).map { layer in
+            let sparse = !denseLayers.contains(layer) && experts > 0 && step > 0 && (layer + 1) % step == 0
+            return sparse ? "experts" : "mlp"
+        }
+    }
+
     /// `rope_except_every_nth`: 1 (rotate) except where (i + 1) is a multiple of `interval`.
     public static func ropeExceptEveryNth(layers: Int, interval: Int) -> [Int] {
         (0 ..< layers).map { ($0 + 1) % max(interval, 1) != 0 ? 1 : 0 }
@@ -338,6 +347,17 @@ public func validateRoPELayers(_ ropeLayers: [Int], key: String, layers: Int) th
     }
     if let bad = ropeLayers.first(where: { $0 != 0 && $0 != 1 }) {
         throw ConfigurationError.invalid(key: key, reason: "holds \(bad); each entry is 1 (RoPE) or 0 (none)")
+    }
+}
+
+/// Checks a layer schedule: one kind per layer, each one the model has.
+public func validateLayerKinds(_ schedule: [String], key: String, kinds: [String], layers: Int) throws {
+    if schedule.count != layers {
+        throw ConfigurationError.invalid(key: key, reason: "has \(schedule.count) entries for \(layers) layers")
+    }
+    if let bad = schedule.first(where: { !kinds.contains($0) }) {
+        throw ConfigurationError.invalid(
+            key: key, reason: "names '\(bad)'; each layer is one of \(kinds.joined(separator: ", "))")
     }
 }
 

@@ -102,6 +102,18 @@ public func topKRouting(_ logits: MLXArray, k: Int) -> (weights: MLXArray, indic
     return (softmax(selected, axis: -1, precise: true), indices)
 }
 
+/// The `k` experts with the largest scores, a softmax (in float32) over all of the router's
+/// logits, and their scores, renormalised to sum to one when `normalize` holds. Both are `[..., k]`.
+public func softmaxTopKRouting(_ logits: MLXArray, k: Int, normalize: Bool) -> (weights: MLXArray, indices: MLXArray) {
+    let scores = softmax(logits, axis: -1, precise: true)
+    let indices = argPartition(scores, kth: -k, axis: -1)[.ellipsis, (-k)...]
+    var weights = takeAlong(scores, indices, axis: -1)
+    if normalize {
+        weights = weights / weights.sum(axis: -1, keepDims: true)
+    }
+    return (weights, indices)
+}
+
 /// GPT-OSS's gate: (clip(up, -7, 7) + 1) * g * sigmoid(1.702 * g) with g = min(gate, 7).
 public func clampedSwiGLU(gate: MLXArray, up: MLXArray) -> MLXArray {
     let limit: Float = 7
