@@ -36,6 +36,11 @@ public struct Ernie45Configuration: Decodable, Sendable {
     /// Bias on every attention and MLP projection.
     public let useBias: Bool
 
+    /// Each layer's feed-forward kind, by its vocabulary name.
+    public var feedForwardKinds: [String] {
+        Array(repeating: "mlp", count: hiddenLayers)
+    }
+
     enum CodingKeys: String, CodingKey {
         case hiddenSize = "hidden_size"
         case hiddenLayers = "num_hidden_layers"

@@ -51,6 +51,11 @@ public struct Gemma3Configuration: Decodable, Sendable {
     /// Per-layer attention; without it, derived from slidingWindowPattern.
     public let layerTypes: [AttentionLayerType]
 
+    /// Each layer's feed-forward kind, by its vocabulary name.
+    public var feedForwardKinds: [String] {
+        Array(repeating: "mlp", count: hiddenLayers)
+    }
+
     enum CodingKeys: String, CodingKey {
         case hiddenSize = "hidden_size"
         case hiddenLayers = "num_hidden_layers"

@@ -63,6 +63,11 @@ public struct Gemma3nConfiguration: Decodable, Sendable {
     /// Logits are capped to (-cap, cap) by tanh when set.
     public let finalLogitSoftcapping: Float?
 
+    /// Each layer's feed-forward kind, by its vocabulary name.
+    public var feedForwardKinds: [String] {
+        Array(repeating: "mlp", count: hiddenLayers)
+    }
+
     enum CodingKeys: String, CodingKey {
         case hiddenSize = "hidden_size"
         case hiddenLayers = "num_hidden_layers"

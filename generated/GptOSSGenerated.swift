@@ -51,6 +51,11 @@ public struct GptOSSConfiguration: Decodable, Sendable {
     /// Per-layer attention; sliding layers see the last slidingWindow tokens.
     public let layerTypes: [AttentionLayerType]
 
+    /// Each layer's feed-forward kind, by its vocabulary name.
+    public var feedForwardKinds: [String] {
+        Array(repeating: "experts", count: hiddenLayers)
+    }
+
     enum CodingKeys: String, CodingKey {
         case hiddenSize = "hidden_size"
         case hiddenLayers = "num_hidden_layers"

@@ -44,6 +44,11 @@ public struct GraniteConfiguration: Decodable, Sendable {
     /// Divides the logits.
     public let logitsScaling: Float
 
+    /// Each layer's feed-forward kind, by its vocabulary name.
+    public var feedForwardKinds: [String] {
+        Array(repeating: "mlp", count: hiddenLayers)
+    }
+
     enum CodingKeys: String, CodingKey {
         case hiddenSize = "hidden_size"
         case hiddenLayers = "num_hidden_layers"

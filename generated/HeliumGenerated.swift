@@ -37,6 +37,11 @@ public struct HeliumConfiguration: Decodable, Sendable {
     public let attentionBias: Bool
     public let mlpBias: Bool
 
+    /// Each layer's feed-forward kind, by its vocabulary name.
+    public var feedForwardKinds: [String] {
+        Array(repeating: "mlp", count: hiddenLayers)
+    }
+
     enum CodingKeys: String, CodingKey {
         case hiddenSize = "hidden_size"
         case hiddenLayers = "num_hidden_layers"

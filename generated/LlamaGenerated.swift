@@ -43,6 +43,11 @@ public struct LlamaConfiguration: Decodable, Sendable {
     /// Interleaved RoPE; an mlx-lm key that Hugging Face configs do not carry.
     public let ropeTraditional: Bool
 
+    /// Each layer's feed-forward kind, by its vocabulary name.
+    public var feedForwardKinds: [String] {
+        Array(repeating: "mlp", count: hiddenLayers)
+    }
+
     enum CodingKeys: String, CodingKey {
         case hiddenSize = "hidden_size"
         case hiddenLayers = "num_hidden_layers"

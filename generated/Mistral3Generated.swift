@@ -46,6 +46,11 @@ public struct Mistral3Configuration: Decodable, Sendable {
     /// The window of the sliding_attention layers in layerTypes.
     public let slidingWindow: Int?
 
+    /// Each layer's feed-forward kind, by its vocabulary name.
+    public var feedForwardKinds: [String] {
+        Array(repeating: "mlp", count: hiddenLayers)
+    }
+
     enum CodingKeys: String, CodingKey {
         case hiddenSize = "hidden_size"
         case hiddenLayers = "num_hidden_layers"

@@ -49,6 +49,11 @@ public struct MistralConfiguration: Decodable, Sendable {
     /// When set, every layer attends over the last slidingWindow tokens.
     public let slidingWindow: Int?
 
+    /// Each layer's feed-forward kind, by its vocabulary name.
+    public var feedForwardKinds: [String] {
+        Array(repeating: "mlp", count: hiddenLayers)
+    }
+
     enum CodingKeys: String, CodingKey {
         case hiddenSize = "hidden_size"
         case hiddenLayers = "num_hidden_layers"

@@ -52,6 +52,11 @@ public struct MixtralConfiguration: Decodable, Sendable {
     /// Every layer slides when slidingWindow is set; never read.
     public let layerTypes: [AttentionLayerType]
 
+    /// Each layer's feed-forward kind, by its vocabulary name.
+    public var feedForwardKinds: [String] {
+        Array(repeating: "experts", count: hiddenLayers)
+    }
+
     enum CodingKeys: String, CodingKey {
         case hiddenSize = "hidden_size"
         case hiddenLayers = "num_hidden_layers"

@@ -28,6 +28,7 @@ public enum ModelRegistry: ModelFactory {
         "phi3",
         "qwen2",
         "qwen3",
+        "qwen3_moe",
         "seed_oss",
         "smollm3",
         "starcoder2",
@@ -115,6 +116,9 @@ public enum ModelRegistry: ModelFactory {
         case "qwen3":
             let args = try decoder.decode(Qwen3Configuration.self, from: text)
             return { Qwen3Model(args) }
+        case "qwen3_moe":
+            let args = try decoder.decode(Qwen3MoEConfiguration.self, from: text)
+            return { Qwen3MoEModel(args) }
         case "seed_oss":
             let args = try decoder.decode(SeedOSSConfiguration.self, from: text)
             return { SeedOSSModel(args) }

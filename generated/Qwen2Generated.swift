@@ -44,6 +44,11 @@ public struct Qwen2Configuration: Decodable, Sendable {
     /// Interleaved RoPE (an mlx-lm key).
     public let ropeTraditional: Bool
 
+    /// Each layer's feed-forward kind, by its vocabulary name.
+    public var feedForwardKinds: [String] {
+        Array(repeating: "mlp", count: hiddenLayers)
+    }
+
     enum CodingKeys: String, CodingKey {
         case hiddenSize = "hidden_size"
         case hiddenLayers = "num_hidden_layers"

@@ -41,6 +41,11 @@ public struct Qwen3Configuration: Decodable, Sendable {
     public let ropeScaling: RoPEScaling?
     public let tieWordEmbeddings: Bool
 
+    /// Each layer's feed-forward kind, by its vocabulary name.
+    public var feedForwardKinds: [String] {
+        Array(repeating: "mlp", count: hiddenLayers)
+    }
+
     enum CodingKeys: String, CodingKey {
         case hiddenSize = "hidden_size"
         case hiddenLayers = "num_hidden_layers"

@@ -50,6 +50,11 @@ public struct SmolLM3Configuration: Decodable, Sendable {
     /// Per layer, 1 to apply RoPE and 0 for none.
     public let noRopeLayers: [Int]
 
+    /// Each layer's feed-forward kind, by its vocabulary name.
+    public var feedForwardKinds: [String] {
+        Array(repeating: "mlp", count: hiddenLayers)
+    }
+
     enum CodingKeys: String, CodingKey {
         case hiddenSize = "hidden_size"
         case hiddenLayers = "num_hidden_layers"

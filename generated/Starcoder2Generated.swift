@@ -44,6 +44,11 @@ public struct Starcoder2Configuration: Decodable, Sendable {
     /// Every layer slides when slidingWindow is set; never read.
     public let layerTypes: [AttentionLayerType]
 
+    /// Each layer's feed-forward kind, by its vocabulary name.
+    public var feedForwardKinds: [String] {
+        Array(repeating: "mlp", count: hiddenLayers)
+    }
+
     enum CodingKeys: String, CodingKey {
         case hiddenSize = "hidden_size"
         case hiddenLayers = "num_hidden_layers"

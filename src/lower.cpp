@@ -194,6 +194,21 @@ private:
         return out + "]";
     }
 
+    /// `label: value` arguments and the closing parenthesis, filled greedily into lines of `width`.
+    static std::vector<std::string> pack_arguments(const std::vector<ir::Argument>& args, size_t width) {
+        std::vector<std::string> lines{""};
+        for (const auto& a : args) {
+            std::string piece = a.label + ": " + a.value + (a.last ? ")" : ",");
+            std::string& line = lines.back();
+            if (!line.empty() && line.size() + 1 + piece.size() > width) {
+                lines.push_back(piece);
+            } else {
+                line += (line.empty() ? "" : " ") + piece;
+            }
+        }
+        return lines;
+    }
+
     std::vector<const FieldDecl*> decode_order() {
         // Dependencies (copied fields, derivation inputs, fallbacks) are decoded first; otherwise
         // the document's order stands.
@@ -284,6 +299,10 @@ private:
                             out.derive_arguments.push_back(ir::Argument{
                                 label, input ? input->swift_name : "", i + 1 == der->arguments.size()});
                         }
+                        // The call's arguments, packed into lines as swift-format breaks them: at the
+                        // initializer's indent (12 columns) and one level deeper after `??`.
+                        out.derive_lines = pack_arguments(out.derive_arguments, 100 - 12);
+                        out.derive_lines_nested = pack_arguments(out.derive_arguments, 100 - 16);
                     }
                 } else {
                     out.default_is_literal = true;
@@ -692,6 +711,7 @@ private:
         if (m.layer.feed_forward_scheduled) {
             m.layer.feed_forward_type = "UnaryLayer";
             m.layer.feed_forward_schedule = binding_expr("layers.schedule.feed_forward", false);
+            m.layer.feed_forward_schedule_field = m.layer.feed_forward_schedule.substr(std::string("args.").size());
         } else if (!m.layer.feed_forward_kinds.empty()) {
             m.layer.feed_forward_type = m.layer.feed_forward_kinds[0].type;
         }

@@ -28,7 +28,7 @@ void to_json(ordered_json& j, const ConfigField& v) {
     IR_SET(read) IR_SET(required) IR_SET(optional) IR_SET(has_default) IR_SET(has_fallback)
     IR_SET(fallback_field) IR_SET(fallback_member) IR_SET(default_is_literal) IR_SET(literal)
     IR_SET(default_is_field) IR_SET(source_field) IR_SET(default_is_derived) IR_SET(derive_function)
-    IR_SET(derive_arguments) IR_SET(single_line) IR_SET(missing_throws) IR_SET(assigned) IR_SET(fallback_only) IR_SET(fallback_path)
+    IR_SET(derive_arguments) IR_SET(derive_lines) IR_SET(derive_lines_nested) IR_SET(single_line) IR_SET(missing_throws) IR_SET(assigned) IR_SET(fallback_only) IR_SET(fallback_path)
 }
 
 void to_json(ordered_json& j, const Declaration& v) {
@@ -108,7 +108,7 @@ void to_json(ordered_json& j, const ScheduledKind& v) {
 }
 
 void to_json(ordered_json& j, const Layer& v) {
-    IR_SET(feed_forward_key) IR_SET(feed_forward_type) IR_SET(feed_forward_scheduled) IR_SET(feed_forward_schedule)
+    IR_SET(feed_forward_key) IR_SET(feed_forward_type) IR_SET(feed_forward_scheduled) IR_SET(feed_forward_schedule) IR_SET(feed_forward_schedule_field)
     IR_SET(feed_forward_kinds)
 }
 

@@ -58,6 +58,8 @@ struct ConfigField {
     bool default_is_derived = false;
     std::string derive_function;
     std::vector<Argument> derive_arguments;
+    std::vector<std::string> derive_lines;         // the arguments as lines, at the initializer's indent
+    std::vector<std::string> derive_lines_nested;  // the same one level deeper
     bool single_line = false;     // read, no default, no fallback: one `decode` line
     bool missing_throws = false;  // a fallback but no default: absent everywhere is an error
     bool assigned = false;        // never read, no fallback: always the default
@@ -262,6 +264,7 @@ struct Layer {
     std::string feed_forward_type;  // the kind's type, or `UnaryLayer` when scheduled
     bool feed_forward_scheduled = false;
     std::string feed_forward_schedule;  // `args.mlpLayerKinds`
+    std::string feed_forward_schedule_field;  // `mlpLayerKinds`, inside the configuration
     std::vector<ScheduledKind> feed_forward_kinds;  // scheduled: every kind; else the one
 };
 

@@ -55,6 +55,36 @@ def rope_input(head_dim: int) -> mx.array:
     return mx.array(values.reshape(1, 1, 4, head_dim))
 
 
+def mlx_lm_feed_forward(layer) -> tuple[str, int]:
+    """A layer's feed-forward kind and width in mlx-lm: experts keep stacked [E, I, H] projections
+    (switch_mlp or experts), a dense MLP separate or fused gate and up projections."""
+    mlp = layer.mlp if hasattr(layer, "mlp") else layer.block_sparse_moe
+    for name in ("switch_mlp", "experts"):
+        if hasattr(mlp, name):
+            return "experts", getattr(mlp, name).gate_proj.weight.shape[1]
+    if hasattr(mlp, "gate_proj"):
+        return "mlp", mlp.gate_proj.weight.shape[0]
+    return "mlp", mlp.gate_up_proj.weight.shape[0] // 2
+
+
+def transformers_feed_forward(layer, hidden: int) -> tuple[str, int]:
+    """The same in transformers, whose experts fuse gate and up: [E, 2I, H], or GPT-OSS's [E, H, 2I]."""
+    mlp = layer.mlp
+    if hasattr(mlp, "experts"):
+        _, rows, columns = mlp.experts.gate_up_proj.shape
+        return "experts", (rows if columns == hidden else columns) // 2
+    if hasattr(mlp, "gate_proj"):
+        return "mlp", mlp.gate_proj.out_features
+    return "mlp", mlp.gate_up_proj.out_features // 2
+
+
+def feed_forward_facts(layers: list[tuple[str, int]]) -> dict:
+    """Each layer's kind, and the width of the first layer of each kind (None where no layer has it)."""
+    widths = {kind: width for kind, width in reversed(layers)}
+    return {"feed_forward": [kind for kind, _ in layers], "intermediate": widths.get("mlp"),
+            "expert_intermediate": widths.get("experts")}
+
+
 def mlx_lm_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
     model_class, args_class = _get_classes(config)
     args = args_class.from_dict(copy.deepcopy(config))
@@ -70,13 +100,7 @@ def mlx_lm_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
     scale = attention.scale if "scale" in dir(attention) else attention.sm_scale
     query = attention.q_proj if hasattr(attention, "q_proj") else None
     head_dim = query.weight.shape[0] // heads if query is not None else attention.head_dim
-    mlp = layers[0].mlp
-    if hasattr(mlp, "experts"):
-        intermediate = mlp.experts.gate_proj.weight.shape[1]
-    elif hasattr(mlp, "gate_proj"):
-        intermediate = mlp.gate_proj.weight.shape[0]
-    else:
-        intermediate = mlp.gate_up_proj.weight.shape[0] // 2
+    feed_forward = [mlx_lm_feed_forward(layer) for layer in layers]
     caches = model.make_cache() if hasattr(model, "make_cache") else None
     layer_kinds = []
     for i, layer in enumerate(layers):
@@ -110,7 +134,7 @@ def mlx_lm_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
         "heads": heads,
         "kv_heads": kv_heads,
         "head_dim": head_dim,
-        "intermediate": intermediate,
+        **feed_forward_facts(feed_forward),
         "scale": scale,
         "qkv_bias": "bias" in (query if query is not None else attention.qkv_proj),
         "o_bias": "bias" in attention.o_proj,
@@ -139,13 +163,7 @@ def transformers_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
     head_dim = (query.out_features if query is not None else attention.qkv_proj.out_features) // heads
     if query is None:
         head_dim = attention.head_dim
-    mlp = layers[0].mlp
-    if hasattr(mlp, "experts"):
-        intermediate = mlp.experts.gate_up_proj.shape[-1] // 2
-    elif hasattr(mlp, "gate_proj"):
-        intermediate = mlp.gate_proj.out_features
-    else:
-        intermediate = mlp.gate_up_proj.out_features // 2
+    feed_forward = [transformers_feed_forward(layer, text.hidden_size) for layer in layers]
     types, kwargs = get_layer_types_and_kwargs(text)
     layer_kinds = []
     for kind, extra in zip(types, kwargs):
@@ -184,7 +202,7 @@ def transformers_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
         "heads": heads,
         "kv_heads": text.num_key_value_heads,
         "head_dim": head_dim,
-        "intermediate": intermediate,
+        **feed_forward_facts(feed_forward),
         "scale": attention.scaling,
         "qkv_bias": (query if query is not None else attention.qkv_proj).bias is not None,
         "o_bias": attention.o_proj.bias is not None,

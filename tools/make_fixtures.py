@@ -193,6 +193,16 @@ def per_expert_checkpoint(block: str, stacked: str, names: dict[str, str]):
 
 MIXTRAL = with_(LLAMA, model_type="mixtral", num_local_experts=4, num_experts_per_tok=2)
 
+# Qwen3-MoE: layer 0 dense (mlp_only_layers), the rest experts; head_dim 16 < hidden / heads.
+QWEN3_MOE = {
+    "model_type": "qwen3_moe", "hidden_size": 64, "num_hidden_layers": 4, "intermediate_size": 96,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-6,
+    "vocab_size": 256, "rope_theta": 10000.0, "max_position_embeddings": 512, "tie_word_embeddings": False,
+    "num_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 32, "decoder_sparse_step": 1,
+    "mlp_only_layers": [0], "norm_topk_prob": True,
+}
+QWEN3_MOE_NAMES = {"gate_proj": "gate_proj", "up_proj": "up_proj", "down_proj": "down_proj"}
+
 MINISTRAL3 = {
     "model_type": "ministral3", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 128,
     "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-5,
@@ -372,6 +382,16 @@ FIXTURES = [
                                          {"w1": "gate_proj", "w2": "down_proj", "w3": "up_proj"})),
     Fixture("mixtral_q8_sharded", "mixtral", "8-bit experts (quantized switch layers) in two shards",
             MIXTRAL, quantize={"group_size": 32, "bits": 8}, shards=2),
+    Fixture("qwen3_moe", "qwen3_moe", "8 experts top-2, renormalised; layer 0 dense (mlp_only_layers)",
+            QWEN3_MOE),
+    Fixture("qwen3_moe_step2", "qwen3_moe",
+            "decoder_sparse_step 2: layers 1 and 3 experts; top-3 scores not renormalised; tied",
+            with_(QWEN3_MOE, decoder_sparse_step=2, mlp_only_layers=[], num_experts_per_tok=3,
+                  norm_topk_prob=False, tie_word_embeddings=True)),
+    Fixture("qwen3_moe_hf", "qwen3_moe", "Hugging Face layout: one tensor per expert, stacked by sanitize",
+            QWEN3_MOE, layout=per_expert_checkpoint("mlp", "switch_mlp", QWEN3_MOE_NAMES)),
+    Fixture("qwen3_moe_q4", "qwen3_moe", "4-bit experts and attention in groups of 32, as mlx_lm.convert writes",
+            QWEN3_MOE, quantize={"group_size": 32, "bits": 4}),
     Fixture("llama_q4", "llama",
             "4-bit affine (groups of 64), one layer at 8 bits, one left dense, as mlx_lm.convert writes it",
             LLAMA, quantize={"group_size": 64, "bits": 4,

@@ -101,6 +101,14 @@ def v4_rope(config: dict) -> dict:
     return out
 
 
+def v4_renamed(config: dict, **names: str) -> dict:
+    """The 4.x layout, with keys transformers 5 renamed (`num_local_experts`) under their old names."""
+    out = v4_rope(config)
+    for new, old in names.items():
+        out[old] = out.pop(new)
+    return out
+
+
 def v4_layer_types(key: str, pattern: Callable[[list[str]], object]):
     """A layout that also replaces `layer_types` by the 4.x key that derived it."""
     def layout(config: dict) -> dict:
@@ -308,6 +316,15 @@ FIXTURES: list[Fixture] = [
     Fixture("mixtral_v4", "mixtral", "top-3 of 4, no sliding window, 4.x layout", "mixtral",
             with_(TINY, num_local_experts=4, num_experts_per_tok=3, sliding_window=None,
                   rope_parameters=rope(10000.0)), layout=v4_rope),
+    Fixture("qwen3_moe", "qwen3_moe", "8 experts top-2 renormalised, layer 0 dense, head_dim 32", "qwen3_moe",
+            with_(TINY, num_hidden_layers=4, head_dim=32, num_experts=8, num_experts_per_tok=2,
+                  moe_intermediate_size=32, mlp_only_layers=[0], norm_topk_prob=True,
+                  rope_parameters=rope(1000000.0))),
+    Fixture("qwen3_moe_v4", "qwen3_moe",
+            "sparse step 2, top-3 not renormalised, tied, no head_dim; 4.x layout (num_experts)", "qwen3_moe",
+            with_(TINY, num_hidden_layers=4, num_experts=8, num_experts_per_tok=3, moe_intermediate_size=32,
+                  decoder_sparse_step=2, tie_word_embeddings=True, rope_parameters=rope(10000.0)),
+            layout=lambda c: v4_renamed(c, num_local_experts="num_experts")),
 ]
 
 

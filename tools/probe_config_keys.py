@@ -200,6 +200,9 @@ def literal_value(literal: str):
         return literal == "true"
     if literal.startswith(("Activation(", "\"")):
         return literal.split('"')[1]
+    if literal.startswith("["):
+        # An array literal of numbers or strings reads as JSON.
+        return json.loads(literal)
     return float(literal.replace("_", ""))
 
 
@@ -214,7 +217,7 @@ def check_defaults(hf2swift: str, family: str, fixture: hf.Fixture) -> list[str]
         if theirs is NOT_IN_TRANSFORMERS:
             problems.append(f"{family}: {key} has a default ({field['literal']}) but transformers' "
                             f"{type(text).__name__} has no such key; list it in NOT_IN_TRANSFORMERS with the reason")
-        elif not (ours == theirs if isinstance(ours, (bool, str)) or isinstance(theirs, (bool, str))
+        elif not (ours == theirs if isinstance(ours, (bool, str, list)) or isinstance(theirs, (bool, str, list))
                   else float(ours) == float(theirs)):
             problems.append(f"{family}: {key} defaults to {field['literal']}, transformers' "
                             f"{type(text).__name__} to {theirs!r}")

@@ -10,35 +10,41 @@ import XCTest
 
 final class ConfigFactsTests: XCTestCase {
     /// One attention layer is enough to see biases, norms, scale and RoPE; building a whole
-    /// full-size model would allocate every weight. `layer` matters where layers differ.
-    static func configurationAndAttention(modelType: String, data: Data, layer: Int) throws -> (Any, Module) {
+    /// full-size model would allocate every weight. `layer` matters where layers differ. The
+    /// feed-forward kinds are the configuration's schedule, one per layer.
+    static func configurationAndAttention(modelType: String, data: Data, layer: Int) throws -> (
+        configuration: Any, attention: Module, feedForwardKinds: [String]
+    ) {
         let decoder = JSONDecoder()
         let text = try ModelRegistry.textConfiguration(modelType: modelType, configuration: data)
         switch modelType {
         case "llama":
             let c = try decoder.decode(LlamaConfiguration.self, from: text)
-            return (c, LlamaAttention(c))
+            return (c, LlamaAttention(c), c.feedForwardKinds)
         case "mistral":
             let c = try decoder.decode(MistralConfiguration.self, from: text)
-            return (c, MistralAttention(c))
+            return (c, MistralAttention(c), c.feedForwardKinds)
         case "qwen2":
             let c = try decoder.decode(Qwen2Configuration.self, from: text)
-            return (c, Qwen2Attention(c))
+            return (c, Qwen2Attention(c), c.feedForwardKinds)
         case "qwen3":
             let c = try decoder.decode(Qwen3Configuration.self, from: text)
-            return (c, Qwen3Attention(c))
+            return (c, Qwen3Attention(c), c.feedForwardKinds)
         case "phi3":
             let c = try decoder.decode(Phi3Configuration.self, from: text)
-            return (c, Phi3Attention(c))
+            return (c, Phi3Attention(c), c.feedForwardKinds)
         case "smollm3":
             let c = try decoder.decode(SmolLM3Configuration.self, from: text)
-            return (c, SmolLM3Attention(c, layer: layer))
+            return (c, SmolLM3Attention(c, layer: layer), c.feedForwardKinds)
+        case "qwen3_moe":
+            let c = try decoder.decode(Qwen3MoEConfiguration.self, from: text)
+            return (c, Qwen3MoEAttention(c), c.feedForwardKinds)
         case "gpt_oss":
             let c = try decoder.decode(GptOSSConfiguration.self, from: text)
-            return (c, GptOSSAttention(c))
+            return (c, GptOSSAttention(c), c.feedForwardKinds)
         case "gemma3", "gemma3_text":
             let c = try decoder.decode(Gemma3Configuration.self, from: text)
-            return (c, Gemma3Attention(c, layer: layer))
+            return (c, Gemma3Attention(c, layer: layer), c.feedForwardKinds)
         default:
             throw ModelFactoryError.unsupportedModelType(modelType, supported: ModelRegistry.supportedModelTypes)
         }
@@ -73,7 +79,7 @@ final class ConfigFactsTests: XCTestCase {
             for key in expected["stripped"] as! [String] { object.removeValue(forKey: key) }
             let data = try JSONSerialization.data(withJSONObject: object)
             let modelType = expected["model_type"] as! String
-            let (config, attention) = try Self.configurationAndAttention(modelType: modelType, data: data, layer: 0)
+            let (config, attention, feedForwardKinds) = try Self.configurationAndAttention(modelType: modelType, data: data, layer: 0)
             func int(_ property: String) -> Int? { Self.value(property, of: config) as? Int }
             XCTAssertEqual(int("hiddenLayers"), expected["layers"] as? Int, name)
             XCTAssertEqual(int("hiddenSize"), expected["hidden"] as? Int, name)
@@ -81,7 +87,16 @@ final class ConfigFactsTests: XCTestCase {
             XCTAssertEqual(int("attentionHeads"), expected["heads"] as? Int, name)
             XCTAssertEqual(int("kvHeads"), expected["kv_heads"] as? Int, name)
             XCTAssertEqual(int("headDim"), expected["head_dim"] as? Int, name)
-            XCTAssertEqual(int("intermediateSize"), expected["intermediate"] as? Int, name)
+            // Each width is checked where a layer of its kind exists; a family with one kind of
+            // feed-forward keeps its width in intermediate_size whichever kind it is.
+            if let dense = expected["intermediate"] as? Int {
+                XCTAssertEqual(int("intermediateSize"), dense, name)
+            }
+            if let experts = expected["expert_intermediate"] as? Int {
+                XCTAssertEqual(int("moeIntermediateSize") ?? int("intermediateSize"), experts, name)
+            }
+            XCTAssertEqual(
+                feedForwardKinds, expected["feed_forward"] as? [String], name)
             // A family without the setting never ties.
             XCTAssertEqual(Self.value("tieWordEmbeddings", of: config) as? Bool ?? false, expected["tied"] as? Bool, name)
             XCTAssertEqual(
@@ -112,7 +127,7 @@ final class ConfigFactsTests: XCTestCase {
 
             for ropeFacts in expected["rope"] as! [[String: Any]] {
                 let layer = ropeFacts["layer"] as! Int
-                let (_, layerAttention) = try Self.configurationAndAttention(modelType: modelType, data: data, layer: layer)
+                let (_, layerAttention, _) = try Self.configurationAndAttention(modelType: modelType, data: data, layer: layer)
                 let rope = Self.value("rope", of: layerAttention) as! RoPELayer
                 XCTAssertEqual(Self.ropeKinds["\(type(of: rope))"], ropeFacts["kind"] as? String, "\(name) layer \(layer)")
                 let y = rope(ropeTensors["\(name).layer\(layer).x"]!, offset: ropeFacts["offset"] as! Int)
