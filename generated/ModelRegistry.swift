@@ -27,6 +27,7 @@ public enum ModelRegistry: ModelFactory {
         "olmo2",
         "phi3",
         "qwen2",
+        "qwen2_moe",
         "qwen3",
         "qwen3_moe",
         "seed_oss",
@@ -113,6 +114,9 @@ public enum ModelRegistry: ModelFactory {
         case "qwen2":
             let args = try decoder.decode(Qwen2Configuration.self, from: text)
             return { Qwen2Model(args) }
+        case "qwen2_moe":
+            let args = try decoder.decode(Qwen2MoEConfiguration.self, from: text)
+            return { Qwen2MoEModel(args) }
         case "qwen3":
             let args = try decoder.decode(Qwen3Configuration.self, from: text)
             return { Qwen3Model(args) }

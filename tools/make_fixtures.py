@@ -203,6 +203,17 @@ QWEN3_MOE = {
 }
 QWEN3_MOE_NAMES = {"gate_proj": "gate_proj", "up_proj": "up_proj", "down_proj": "down_proj"}
 
+# Qwen2-MoE as mlx-lm runs it: experts on every layer beside a sigmoid-gated shared expert, top k
+# not renormalised, q/k/v bias, head_dim hidden / heads (the values mlx-lm assumes, not reads).
+QWEN2_MOE = {
+    "model_type": "qwen2_moe", "hidden_size": 64, "num_hidden_layers": 3, "intermediate_size": 96,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "rms_norm_eps": 1e-6, "vocab_size": 256,
+    "rope_theta": 1000000.0, "max_position_embeddings": 512, "tie_word_embeddings": False,
+    "num_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 32,
+    "shared_expert_intermediate_size": 48, "norm_topk_prob": False, "decoder_sparse_step": 1,
+    "mlp_only_layers": [],
+}
+
 MINISTRAL3 = {
     "model_type": "ministral3", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 128,
     "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-5,
@@ -392,6 +403,12 @@ FIXTURES = [
             QWEN3_MOE, layout=per_expert_checkpoint("mlp", "switch_mlp", QWEN3_MOE_NAMES)),
     Fixture("qwen3_moe_q4", "qwen3_moe", "4-bit experts and attention in groups of 32, as mlx_lm.convert writes",
             QWEN3_MOE, quantize={"group_size": 32, "bits": 4}),
+    Fixture("qwen2_moe", "qwen2_moe", "8 experts top-2 beside a sigmoid-gated shared expert of width 48",
+            QWEN2_MOE),
+    Fixture("qwen2_moe_hf", "qwen2_moe", "Hugging Face layout: one tensor per expert, stacked by sanitize",
+            QWEN2_MOE, layout=per_expert_checkpoint("mlp", "switch_mlp", QWEN3_MOE_NAMES)),
+    Fixture("qwen2_moe_q4", "qwen2_moe", "4-bit experts, shared expert and attention in groups of 32",
+            QWEN2_MOE, quantize={"group_size": 32, "bits": 4}),
     Fixture("llama_q4", "llama",
             "4-bit affine (groups of 64), one layer at 8 bits, one left dense, as mlx_lm.convert writes it",
             LLAMA, quantize={"group_size": 64, "bits": 4,

@@ -102,7 +102,7 @@ MUTATIONS = [
               ("qwen2.yaml", "    interleaved: rope_traditional", "    interleaved: true")],
              # longrope rotates halves whatever the layout says, as mlx-lm's SuScaledRoPE does. SmolLM3
              # and Mistral 3's Llama text models take Llama's RoPE.
-             of("llama", "mistral", "qwen2", "smollm3") - {"mlx-lm/llama_rope_longrope"}),
+             of("llama", "mistral", "qwen2", "qwen2_moe", "smollm3") - {"mlx-lm/llama_rope_longrope"}),
     Mutation("dropped_qk_norm", "q/k RMSNorm dropped",
              [("qwen3.yaml", "  qk_norm: per_head", "  qk_norm: none")],
              of("qwen3")),
@@ -227,6 +227,13 @@ MUTATIONS = [
     Mutation("qwen3_moe_ignored_norm_topk_prob", "norm_topk_prob read but the top-k scores left as they are",
              [("qwen3_moe.yaml", "  router: {normalize: norm_topk_prob}\n", "")],
              of("qwen3_moe") & where(lambda c: c.get("norm_topk_prob"))),
+    Mutation("ungated_shared_expert", "the shared expert added without its sigmoid gate",
+             [("qwen2_moe.yaml", "shared: {intermediate: shared_expert_intermediate_size, gated: true}",
+               "shared: {intermediate: shared_expert_intermediate_size}")],
+             of("qwen2_moe")),
+    Mutation("qwen2_moe_ignored_qkv_bias", "qkv_bias ignored: q/k/v biases expected always",
+             [("qwen2_moe.yaml", "  bias: {qkv: qkv_bias, o: false}", "  bias: {qkv: true, o: false}")],
+             of("qwen2_moe") & where(lambda c: c.get("qkv_bias") is False)),
     Mutation("sparse_step_off_by_one", "experts on layers 0, step, 2*step, ... instead of step-1, 2*step-1, ...",
              [("runtime/Configuration.swift", "(layer + 1) % step == 0", "layer % step == 0")],
              where(lambda c: c.get("decoder_sparse_step", 1) > 1)),
