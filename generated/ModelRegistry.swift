@@ -25,6 +25,7 @@ public enum ModelRegistry: ModelFactory {
         "mistral3",
         "mixtral",
         "olmo2",
+        "olmoe",
         "phi3",
         "qwen2",
         "qwen2_moe",
@@ -108,6 +109,9 @@ public enum ModelRegistry: ModelFactory {
         case "olmo2":
             let args = try decoder.decode(Olmo2Configuration.self, from: text)
             return { Olmo2Model(args) }
+        case "olmoe":
+            let args = try decoder.decode(OlmoeConfiguration.self, from: text)
+            return { OlmoeModel(args) }
         case "phi3":
             let args = try decoder.decode(Phi3Configuration.self, from: text)
             return { Phi3Model(args) }

@@ -185,8 +185,10 @@ final class Olmo2Attention: Module {
         var values = wv(x)
 
         // The norms act on the whole projection, before it is split into heads.
-        queries = qNorm(queries).reshaped(B, L, args.attentionHeads, -1).transposed(0, 2, 1, 3)
-        keys = kNorm(keys).reshaped(B, L, args.kvHeads, -1).transposed(0, 2, 1, 3)
+        queries = qNorm(queries)
+        keys = kNorm(keys)
+        queries = queries.reshaped(B, L, args.attentionHeads, -1).transposed(0, 2, 1, 3)
+        keys = keys.reshaped(B, L, args.kvHeads, -1).transposed(0, 2, 1, 3)
         values = values.reshaped(B, L, args.kvHeads, -1).transposed(0, 2, 1, 3)
 
         let offset = cache?.offset ?? 0

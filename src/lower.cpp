@@ -533,6 +533,7 @@ private:
         a.k_norm_dimensions = a.qk_norm_whole ? "kvHeads * headDim" : "headDim";
         a.sinks = f_.get("attention.sinks") && f_.get("attention.sinks")->boolean;
         a.v_norm = f_.get("attention.v_norm") && f_.get("attention.v_norm")->boolean;
+        lower_clip(a);
         a.kv_sharing = c.validates_kv_sharing;
         if (a.kv_sharing) a.shared_layers = "args." + c.kv_sharing_field;
         a.rope.traditional = flag_expr("attention.rope.interleaved");
@@ -552,6 +553,14 @@ private:
             a.layer_types = "args." + c.layer_types_field;
             a.window = "args." + c.window_field;
         }
+    }
+
+    /// The clip limit is optional by nature (the resolver checks it): a config without one clips nothing.
+    void lower_clip(ir::Attention& a) {
+        const Node* n = f_.get("attention.clip_qkv");
+        if (!n || n->kind != Node::Kind::String) return;
+        a.clip_qkv = true;
+        a.clip_limit = binding_expr("attention.clip_qkv", true);
     }
 
     static std::string scalar_literal(const Node& v) {

@@ -524,6 +524,7 @@ private:
             }
         }
         check_altup_bundle();
+        check_clip();
         check_layers();
         const Node* kind = f_.get("mlp.kind");
         if (const Node* field = f_.get("mlp.activation_field"); field && field->kind == Node::Kind::String) {
@@ -609,6 +610,26 @@ private:
                 error(b->loc.known() ? b->loc : a->loc, "experts.keys.block",
                       "scheduled feed-forward kinds share one key in a layer; 'mlp.keys.block' is '" + a->text + "'");
             }
+        }
+    }
+
+    /// Clipping follows a whole-projection norm, so it is defined only where queries and keys are
+    /// still whole projections when it applies.
+    void check_clip() {
+        const Node* clip = f_.get("attention.clip_qkv");
+        if (!clip || clip->kind != Node::Kind::String) return;
+        if (auto it = fields_.find(clip->text); it != fields_.end() && !it->second.type.empty() && !it->second.optional) {
+            error(clip->loc, "attention.clip_qkv", "binds '" + clip->text + "', which must be optional: without a limit "
+                                                   "nothing is clipped");
+        }
+        const Node* qk_norm = f_.get("attention.qk_norm");
+        if (qk_norm && qk_norm->text == "per_head") {
+            error(clip->loc, "attention.clip_qkv", "clipping is defined after a whole-projection q/k norm, not a "
+                                                   "per-head one");
+        }
+        const Node* shared = f_.get("attention.kv_sharing.shared_layers");
+        if (shared && shared->kind == Node::Kind::String) {
+            error(clip->loc, "attention.clip_qkv", "clipping is not defined with shared keys and values");
         }
     }
 

@@ -86,7 +86,7 @@ void to_json(ordered_json& j, const Attention& v) {
     IR_SET(fused_qkv) IR_SET(per_layer) IR_SET(scale_head_dim) IR_SET(scale_from_field) IR_SET(scale_field)
     IR_SET(scale_one) IR_SET(local_rope) IR_SET(local_base)
     IR_SET(nope_layers) IR_SET(rope_layers) IR_SET(qkv_bias) IR_SET(o_bias) IR_SET(qk_norm) IR_SET(qk_norm_per_head) IR_SET(qk_norm_whole)
-    IR_SET(q_norm_dimensions) IR_SET(k_norm_dimensions) IR_SET(scale_field_value) IR_SET(sinks) IR_SET(v_norm) IR_SET(kv_sharing)
+    IR_SET(q_norm_dimensions) IR_SET(k_norm_dimensions) IR_SET(scale_field_value) IR_SET(sinks) IR_SET(v_norm) IR_SET(clip_qkv) IR_SET(clip_limit) IR_SET(kv_sharing)
     IR_SET(shared_layers) IR_SET(rope) IR_SET(sliding) IR_SET(layer_types) IR_SET(window)
     IR_SET(query_position_scale) IR_SET(query_scale_beta) IR_SET(query_scale_original)
 }

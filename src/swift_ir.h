@@ -196,6 +196,8 @@ struct Attention {
     bool scale_field_value = false;  // the scale is a config value itself
     bool sinks = false;    // a learned per-head logit in the softmax denominator
     bool v_norm = false;   // values RMS-normalised per head without a scale
+    bool clip_qkv = false;      // q, k and v clipped to [-limit, limit] when the config sets a limit
+    std::string clip_limit;     // `args.clipQkv`, an optional Float
     bool kv_sharing = false;        // the last layers reuse an earlier layer's keys and values
     std::string shared_layers;      // `args.numKvSharedLayers`
     RoPE rope;

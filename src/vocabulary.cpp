@@ -232,6 +232,10 @@ KeySpec build_root() {
             "1/sqrt of the config field `scale_field` (e.g. `query_pre_attn_scalar`); `field`: the value "
             "of `scale_field` itself (e.g. `attention_multiplier`); `one`: 1."),
         field_key("scale_field", "float", "The config field of `scale: inverse_sqrt_field` or `field`."),
+        field_key("clip_qkv", "float",
+            "An optional config field (`clip_qkv`): when set, queries, keys and values are clipped to "
+            "[-limit, limit] after their projections and any whole-projection q/k norm; absent or null, "
+            "nothing is clipped."),
         with_default(key("v_norm", Type::Bool,
             "Values are RMS-normalised per head, with no learned scale, before attention."), "false"),
         map_key("kv_sharing",

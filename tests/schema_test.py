@@ -92,6 +92,12 @@ NOT_SCHEMA_DETECTABLE = {
     "wrong_default_type": "a default must fit the entry's `type`: a rule between two keys",
     "wrong_type_hex": "`0x1000` is a string default of an int entry: a default must fit the entry's `type`",
     "wrong_type_octal": "`010` is a string default of an int entry: a default must fit the entry's `type`",
+    "layers_schedule_missing": "a rule between keys after inheritance: several kinds need a schedule",
+    "experts_without_count": "a rule between keys after inheritance: an experts layer needs experts.count",
+    "shared_gate_without_width": "a rule between keys after inheritance: the gate needs the shared expert's width",
+    "normalize_after_top_k_softmax": "a rule between two router keys, one of them inherited",
+    "clip_per_head_norm": "a rule between two attention keys, one of them inherited",
+    "clip_not_optional": "a binding must name an optional field: a rule between the binding and its entry",
 }
 
 # Cases whose documents are valid: the error comes later (a failed write). Engine and schema accept them.

@@ -214,6 +214,15 @@ QWEN2_MOE = {
     "mlp_only_layers": [],
 }
 
+# OLMoE: experts on every layer, whole-projection q/k norms; tie stated (mlx-lm's default ties,
+# transformers' does not) and no clip_qkv (mlx-lm never clips).
+OLMOE = {
+    "model_type": "olmoe", "hidden_size": 64, "num_hidden_layers": 3, "intermediate_size": 32,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "rms_norm_eps": 1e-5, "vocab_size": 256,
+    "rope_theta": 10000.0, "max_position_embeddings": 512, "tie_word_embeddings": False,
+    "num_experts": 8, "num_experts_per_tok": 2, "norm_topk_prob": False, "attention_bias": False,
+}
+
 MINISTRAL3 = {
     "model_type": "ministral3", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 128,
     "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-5,
@@ -409,6 +418,12 @@ FIXTURES = [
             QWEN2_MOE, layout=per_expert_checkpoint("mlp", "switch_mlp", QWEN3_MOE_NAMES)),
     Fixture("qwen2_moe_q4", "qwen2_moe", "4-bit experts, shared expert and attention in groups of 32",
             QWEN2_MOE, quantize={"group_size": 32, "bits": 4}),
+    Fixture("olmoe", "olmoe", "8 experts top-2 on every layer, whole q/k norms, untied", OLMOE),
+    Fixture("olmoe_hf", "olmoe", "Hugging Face layout: one tensor per expert; top-3 renormalised, q/k/v/o bias",
+            with_(OLMOE, num_experts_per_tok=3, norm_topk_prob=True, attention_bias=True),
+            layout=per_expert_checkpoint("mlp", "switch_mlp", QWEN3_MOE_NAMES)),
+    Fixture("olmoe_q4", "olmoe", "4-bit experts and attention in groups of 32", OLMOE,
+            quantize={"group_size": 32, "bits": 4}),
     Fixture("llama_q4", "llama",
             "4-bit affine (groups of 64), one layer at 8 bits, one left dense, as mlx_lm.convert writes it",
             LLAMA, quantize={"group_size": 64, "bits": 4,

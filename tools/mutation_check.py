@@ -87,6 +87,17 @@ LLAMA_ROPE_SCALED = {"mlx-lm/llama_rope_llama3", "mlx-lm/llama_rope_parameters",
                      "transformers/llama_llama3_v4", "transformers/llama_yarn", "transformers/llama_linear_v4"}
 
 
+# The whole-projection q/k norms and the clipping that follows them, as the attention partial has them.
+WHOLE_NORMS = ("{{#attention.qk_norm_whole}}\n"
+               "        // The norms act on the whole projection, before it is split into heads.\n"
+               "        queries = qNorm(queries)\n        keys = kNorm(keys)\n{{/attention.qk_norm_whole}}\n")
+CLIP = ("{{#attention.clip_qkv}}\n        if let limit = {{attention.clip_limit}} {\n"
+        "            queries = clip(queries, min: -limit, max: limit)\n"
+        "            keys = clip(keys, min: -limit, max: limit)\n"
+        "            values = clip(values, min: -limit, max: limit)\n        }\n{{/attention.clip_qkv}}\n")
+NORMS_THEN_CLIP, CLIP_THEN_NORMS = WHOLE_NORMS + CLIP, CLIP + WHOLE_NORMS
+
+
 @dataclass
 class Mutation:
     name: str
@@ -234,6 +245,12 @@ MUTATIONS = [
     Mutation("qwen2_moe_ignored_qkv_bias", "qkv_bias ignored: q/k/v biases expected always",
              [("qwen2_moe.yaml", "  bias: {qkv: qkv_bias, o: false}", "  bias: {qkv: true, o: false}")],
              of("qwen2_moe") & where(lambda c: c.get("qkv_bias") is False)),
+    Mutation("ignored_clip_qkv", "clip_qkv read but queries, keys and values never clipped",
+             [("olmoe.yaml", "  clip_qkv: clip_qkv\n", "")],
+             where(lambda c: c.get("clip_qkv") is not None)),
+    Mutation("clip_before_qk_norm", "q/k/v clipped straight after the projections, before the q/k norms",
+             [("templates/_attention.swift.mustache", NORMS_THEN_CLIP, CLIP_THEN_NORMS)],
+             where(lambda c: c.get("clip_qkv") is not None)),
     Mutation("sparse_step_off_by_one", "experts on layers 0, step, 2*step, ... instead of step-1, 2*step-1, ...",
              [("runtime/Configuration.swift", "(layer + 1) % step == 0", "layer % step == 0")],
              where(lambda c: c.get("decoder_sparse_step", 1) > 1)),
