@@ -16,6 +16,7 @@ public enum ModelRegistry: ModelFactory {
         "gemma3_text",
         "gemma3n",
         "gemma3n_text",
+        "glm4_moe",
         "gpt_oss",
         "granite",
         "helium",
@@ -69,6 +70,9 @@ public enum ModelRegistry: ModelFactory {
         case "gemma3n_text":
             let args = try decoder.decode(Gemma3nConfiguration.self, from: text)
             return { Gemma3nModel(args) }
+        case "glm4_moe":
+            let args = try decoder.decode(Glm4MoEConfiguration.self, from: text)
+            return { Glm4MoEModel(args) }
         case "gpt_oss":
             let args = try decoder.decode(GptOSSConfiguration.self, from: text)
             return { GptOSSModel(args) }

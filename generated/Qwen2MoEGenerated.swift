@@ -329,8 +329,8 @@ final class Qwen2MoEExperts: Module, UnaryLayer {
 
     func callAsFunction(_ x: MLXArray) -> MLXArray {
         // Each token's top experts by a softmax over all of them, weighted by those scores.
-        let (weights, indices) = softmaxTopKRouting(
-            router(x), k: expertsPerToken, normalize: normalizeTopK)
+        let (weights, indices) = routeExperts(
+            router(x), k: expertsPerToken, scores: .softmax, normalize: normalizeTopK)
         let routed = (experts(x, indices) * weights.expandedDimensions(axis: -1)).sum(axis: -2)
         return routed + sigmoid(sharedExpertGate(x)) * sharedExpert(x)
     }

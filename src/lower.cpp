@@ -60,6 +60,11 @@ public:
         }
         m.sanitize.split_gate_up = f_.get("weights.split_interleaved_gate_up") &&
                                    f_.get("weights.split_interleaved_gate_up")->boolean;
+        m.sanitize.drop_extra_layers = f_.get("weights.drop_extra_layers") && f_.get("weights.drop_extra_layers")->boolean;
+        int steps = m.sanitize.stack_experts + m.sanitize.drop_extra_layers + m.sanitize.split_gate_up +
+                    (f_.get("attention.kv_sharing.shared_layers") != nullptr);
+        m.sanitize.steps_chain = steps > 1;
+        m.sanitize.bind = m.sanitize.steps_chain ? "" : "let ";
         std::string norm_kind = f_.text("norm.kind");
         m.norm.type = norm_kind == "rms_one_plus" ? "OnePlusRMSNorm" : norm_kind == "layer" ? "LayerNorm" : "RMSNorm";
         m.norm.eps = binding_expr("norm.eps", false);
@@ -194,11 +199,11 @@ private:
         return out + "]";
     }
 
-    /// `label: value` arguments and the closing parenthesis, filled greedily into lines of `width`.
+    /// `label: value` arguments (a bare value without a label) and the closing parenthesis, filled greedily into lines of `width`.
     static std::vector<std::string> pack_arguments(const std::vector<ir::Argument>& args, size_t width) {
         std::vector<std::string> lines{""};
         for (const auto& a : args) {
-            std::string piece = a.label + ": " + a.value + (a.last ? ")" : ",");
+            std::string piece = (a.label.empty() ? a.value : a.label + ": " + a.value) + (a.last ? ")" : ",");
             std::string& line = lines.back();
             if (!line.empty() && line.size() + 1 + piece.size() > width) {
                 lines.push_back(piece);
@@ -669,6 +674,34 @@ private:
         }
     }
 
+    /// A router that scores every expert: its scores, selection bias, groups and scale, and the
+    /// routing call's arguments, packed as swift-format breaks a call at 8 columns.
+    void lower_router(ir::Experts& e) {
+        if (e.top_k_first) return;
+        e.sigmoid = f_.text("experts.router.scores") == "sigmoid";
+        e.selection_bias = f_.get("experts.router.selection_bias") && f_.get("experts.router.selection_bias")->boolean;
+        const Node* groups = f_.get("experts.router.groups.count");
+        e.grouped = groups && groups->kind == Node::Kind::String;
+        if (e.grouped) {
+            e.groups = binding_expr("experts.router.groups.count", false);
+            e.selected_groups = binding_expr("experts.router.groups.selected", false);
+        }
+        const Node* scale = f_.get("experts.router.scale");
+        e.scaled = scale && scale->kind == Node::Kind::String;
+        if (e.scaled) e.scale = binding_expr("experts.router.scale", false);
+        std::vector<ir::Argument> args = {{"", "router(x)"}, {"k", "expertsPerToken"},
+                                          {"scores", e.sigmoid ? ".sigmoid" : ".softmax"},
+                                          {"normalize", "normalizeTopK"}};
+        if (e.selection_bias) args.push_back({"selectionBias", "router.selectionBias"});
+        if (e.grouped) {
+            args.push_back({"groups", "groups"});
+            args.push_back({"selectedGroups", "selectedGroups"});
+        }
+        if (e.scaled) args.push_back({"scale", "routedScale"});
+        args.back().last = true;
+        e.routing_lines = pack_arguments(args, 100 - 12);
+    }
+
     void lower_experts(ir::Experts& e) {
         e.used = uses("layers.feed_forward", "experts");
         if (!e.used) return;
@@ -686,6 +719,7 @@ private:
         e.clamped = f_.text("experts.activation") == "swiglu_clamped";
         e.top_k_first = f_.text("experts.router.order") == "top_k_then_softmax";
         e.normalize = flag_expr("experts.router.normalize");
+        lower_router(e);
         const Node* shared = f_.get("experts.shared.intermediate");
         e.shared = shared && shared->kind == Node::Kind::String;
         if (e.shared) {

@@ -597,6 +597,7 @@ private:
             error(normalize->loc, "experts.router.normalize",
                   "a softmax over the k selected logits already sums to one; 'normalize' applies to 'softmax_then_top_k'");
         }
+        check_router();
         const Node* shared_gate = f_.get("experts.shared.gated");
         const Node* shared = f_.get("experts.shared.intermediate");
         if (shared_gate && shared_gate->boolean && !(shared && shared->kind == Node::Kind::String)) {
@@ -609,6 +610,33 @@ private:
             if (a && b && a->text != b->text) {
                 error(b->loc.known() ? b->loc : a->loc, "experts.keys.block",
                       "scheduled feed-forward kinds share one key in a layer; 'mlp.keys.block' is '" + a->text + "'");
+            }
+        }
+    }
+
+    /// Scores, selection bias, groups and scaling belong to routers that score every expert first.
+    void check_router() {
+        const Node* order = f_.get("experts.router.order");
+        if (!order || order->text != "top_k_then_softmax") {
+            const Node* count = f_.get("experts.router.groups.count");
+            const Node* selected = f_.get("experts.router.groups.selected");
+            bool has_count = count && count->kind == Node::Kind::String;
+            bool has_selected = selected && selected->kind == Node::Kind::String;
+            if (has_count != has_selected) {
+                const Node* at = has_count ? count : selected;
+                error(at->loc, "experts.router.groups", "grouped top-k needs both 'count' and 'selected'");
+            }
+            return;
+        }
+        const Node* scores = f_.get("experts.router.scores");
+        if (scores && scores->text == "sigmoid") {
+            error(scores->loc, "experts.router.scores", "order 'top_k_then_softmax' softmaxes the selected logits; "
+                                                        "'scores' applies to 'softmax_then_top_k'");
+        }
+        for (const char* key : {"experts.router.selection_bias", "experts.router.groups.count", "experts.router.scale"}) {
+            const Node* n = f_.get(key);
+            if (n && (n->kind == Node::Kind::String || (n->kind == Node::Kind::Bool && n->boolean))) {
+                error(n->loc, key, "applies to order 'softmax_then_top_k', which scores every expert first");
             }
         }
     }

@@ -245,6 +245,14 @@ struct Experts {
     bool clamped = false;          // GPT-OSS's clamped SwiGLU instead of silu(gate) * up
     bool top_k_first = false;      // softmax over the k selected logits only
     std::string normalize;         // Swift Bool expression: renormalise the k selected scores
+    bool sigmoid = false;          // each expert scored by its own sigmoid, not a softmax over all
+    bool selection_bias = false;   // a BiasedExpertRouter whose bias steers the choice only
+    bool grouped = false;          // grouped top-k
+    std::string groups;            // `args.nGroup`
+    std::string selected_groups;   // `args.topkGroup`
+    bool scaled = false;           // weights times a config factor
+    std::string scale;             // `args.routedScalingFactor`
+    std::vector<std::string> routing_lines;  // the routing call's arguments, packed into lines
     bool shared = false;           // an always-on shared expert
     bool shared_gated = false;     // scaled by sigmoid(shared_expert_gate(x))
     std::string shared_intermediate;
@@ -335,6 +343,9 @@ struct Sanitize {
     std::vector<DropPattern> drop;
     bool has_drop = false;
     bool split_gate_up = false;  // interleaved expert gate_up_proj split into gate_proj and up_proj
+    bool drop_extra_layers = false;  // layers numbered past the model's last removed
+    bool steps_chain = false;    // several rewriting steps: `weights` is a var each one reassigns
+    std::string bind = "let ";   // how each step binds `weights`: `let ` shadows the argument once
     bool stack_experts = false;  // per-expert tensors stacked into the experts' projections
     std::string stack_from;      // Swift string literals
     std::string stack_into;

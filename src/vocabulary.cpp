@@ -126,12 +126,29 @@ KeySpec experts_key() {
         with_default(key("bias", Type::Flag, "Bias on every expert's projections."), "false"),
         map_key("router", "How the router's logits become each token's experts and their weights.", {
             enum_key("order", {"softmax_then_top_k", "top_k_then_softmax"}, "softmax_then_top_k",
-                "`softmax_then_top_k`: a softmax over all experts (in float32), then the k largest scores, "
-                "renormalised to sum to one when `normalize` holds. `top_k_then_softmax`: the k largest "
-                "logits, softmaxed among themselves (they always sum to one)."),
+                "`softmax_then_top_k`: score every expert (`scores`), then take the k best, weighted by "
+                "their scores, renormalised to sum to one when `normalize` holds and times `scale`. "
+                "`top_k_then_softmax`: the k largest logits, softmaxed among themselves (they always sum "
+                "to one)."),
+            enum_key("scores", {"softmax", "sigmoid"}, "softmax",
+                "How order `softmax_then_top_k` scores the experts: `softmax` over all of them (in float32), "
+                "or each expert's own `sigmoid` (in float32, as `scoring_func: sigmoid` routers do)."),
             with_default(key("normalize", Type::Flag,
                 "Renormalise the k selected scores to sum to one (`norm_topk_prob`); order "
                 "`softmax_then_top_k` only."), "false"),
+            with_default(key("selection_bias", Type::Bool,
+                "A learned per-expert bias (`e_score_correction_bias`, a float32 vector beside the router's "
+                "bare `weight`, whose logits are then computed in float32) added to the scores when choosing "
+                "the experts only; the weights are the unbiased scores."), "false"),
+            map_key("groups",
+                "Grouped top-k: the experts form `count` equal groups, each scored by the sum of its two best "
+                "(biased) scores, and only the experts of the `selected` best groups can be chosen.", {
+                field_key("count", "int", "The config field holding the number of groups (`n_group`)."),
+                field_key("selected", "int", "The config field holding how many groups stay (`topk_group`)."),
+            }),
+            field_key("scale", "float",
+                "A config field multiplying the routed experts' weights after any renormalisation "
+                "(`routed_scaling_factor`)."),
             with_default(key("bias", Type::Flag, "Bias on the router."), "false"),
         }),
         map_key("shared",
@@ -335,7 +352,11 @@ KeySpec build_root() {
             "Each per-expert projection's name -> the stacked projection it joins (`gate_proj`, `up_proj`, "
             "`down_proj`), e.g. `{w1: gate_proj, w2: down_proj, w3: up_proj}`."),
     });
-    top.push_back(map_key("weights", "How checkpoint weights map onto the generated modules.", {drop, split_gate_up, stack}));
+    KeySpec extra_layers = with_default(key("drop_extra_layers", Type::Bool,
+        "Checkpoints may hold layers past the last one the model runs (`model.layers.<n>.*` for n at or "
+        "beyond `dims.layers`: multi-token prediction layers); `sanitize` removes them, as mlx-lm does."), "false");
+    top.push_back(map_key("weights", "How checkpoint weights map onto the generated modules.",
+                          {drop, split_gate_up, stack, extra_layers}));
 
     KeySpec wrappers = identity(key("wrappers", Type::EntryMap,
         "Model types (claimed in `model_types`) whose checkpoints wrap the text model in `text_config`, "
@@ -466,6 +487,13 @@ const std::vector<Derivation>& derivations() {
          "ConfigDefaults.sparseEveryStep",
          {{"layers", "dims.layers"}, {"experts", "experts.count"}, {"step", "config.decoder_sparse_step"},
           {"denseLayers", "config.mlp_only_layers"}}},
+        {"dense_first", "layer_kinds",
+         "layer i is `mlp` for i < `first_k_dense_replace`, `experts` after.",
+         "ConfigDefaults.denseFirst", {{"layers", "dims.layers"}, {"denseLayers", "config.first_k_dense_replace"}}},
+        {"shared_experts_width", "int",
+         "the width of `n_shared_experts` experts side by side: `experts.intermediate` times `n_shared_experts`.",
+         "ConfigDefaults.sharedExpertsWidth",
+         {{"expertWidth", "experts.intermediate"}, {"sharedExperts", "config.n_shared_experts"}}},
         {"rope_except_every_nth", "int_list",
          "1 (rotate) for every layer except when (i + 1) is a multiple of `no_rope_layer_interval`, 0 there.",
          "ConfigDefaults.ropeExceptEveryNth", {{"layers", "dims.layers"}, {"interval", "config.no_rope_layer_interval"}}},

@@ -97,6 +97,8 @@ NOT_SCHEMA_DETECTABLE = {
     "shared_gate_without_width": "a rule between keys after inheritance: the gate needs the shared expert's width",
     "normalize_after_top_k_softmax": "a rule between two router keys, one of them inherited",
     "clip_per_head_norm": "a rule between two attention keys, one of them inherited",
+    "sigmoid_after_top_k": "a rule between two router keys",
+    "groups_without_selected": "a rule between two keys of one map (grouped top-k needs both)",
     "clip_not_optional": "a binding must name an optional field: a rule between the binding and its entry",
 }
 

@@ -191,6 +191,18 @@ def per_expert_checkpoint(block: str, stacked: str, names: dict[str, str]):
     return layout
 
 
+def with_extra_layer(layout, layer: int, shapes: dict[str, tuple[int, ...]]):
+    """A layout that, after `layout`, adds a layer numbered `layer` (past the model's last) with
+    seeded random tensors, as checkpoints with a multi-token prediction layer hold one."""
+    def extended(weights: dict[str, mx.array]) -> dict[str, mx.array]:
+        out = layout(weights) if layout else dict(weights)
+        rng = np.random.default_rng(layer)
+        for name, shape in shapes.items():
+            out[f"model.layers.{layer}.{name}"] = mx.array(rng.standard_normal(shape).astype(np.float32))
+        return out
+    return extended
+
+
 MIXTRAL = with_(LLAMA, model_type="mixtral", num_local_experts=4, num_experts_per_tok=2)
 
 # Qwen3-MoE: layer 0 dense (mlp_only_layers), the rest experts; head_dim 16 < hidden / heads.
@@ -221,6 +233,18 @@ OLMOE = {
     "num_attention_heads": 4, "num_key_value_heads": 2, "rms_norm_eps": 1e-5, "vocab_size": 256,
     "rope_theta": 10000.0, "max_position_embeddings": 512, "tie_word_embeddings": False,
     "num_experts": 8, "num_experts_per_tok": 2, "norm_topk_prob": False, "attention_bias": False,
+}
+
+# GLM-4.5 MoE: layer 0 dense, then experts in 2 groups of 4 (one group kept), sigmoid scores with
+# a selection bias, renormalised and scaled, beside a shared expert; half of each head rotated.
+GLM4_MOE = {
+    "model_type": "glm4_moe", "hidden_size": 64, "num_hidden_layers": 3, "intermediate_size": 96,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-5,
+    "vocab_size": 256, "rope_theta": 10000.0, "rope_scaling": None, "max_position_embeddings": 512,
+    "partial_rotary_factor": 0.5, "attention_bias": True, "use_qk_norm": False, "tie_word_embeddings": False,
+    "n_routed_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 32, "n_shared_experts": 1,
+    "n_group": 2, "topk_group": 1, "routed_scaling_factor": 2.5, "norm_topk_prob": True,
+    "first_k_dense_replace": 1,
 }
 
 MINISTRAL3 = {
@@ -424,6 +448,18 @@ FIXTURES = [
             layout=per_expert_checkpoint("mlp", "switch_mlp", QWEN3_MOE_NAMES)),
     Fixture("olmoe_q4", "olmoe", "4-bit experts and attention in groups of 32", OLMOE,
             quantize={"group_size": 32, "bits": 4}),
+    Fixture("glm4_moe", "glm4_moe", "2 groups of 4 experts, 1 kept, top-2 sigmoid with a selection bias, scaled 2.5",
+            GLM4_MOE),
+    Fixture("glm4_moe_hf", "glm4_moe",
+            "one group, top-3 not renormalised, 2 shared experts wide, no bias; per-expert tensors and a "
+            "multi-token prediction layer, as Hugging Face checkpoints hold them",
+            with_(GLM4_MOE, n_group=1, topk_group=1, num_experts_per_tok=3, norm_topk_prob=False,
+                  routed_scaling_factor=1.0, n_shared_experts=2, attention_bias=False, num_nextn_predict_layers=1),
+            layout=with_extra_layer(per_expert_checkpoint("mlp", "switch_mlp", QWEN3_MOE_NAMES), 3,
+                                    {"input_layernorm.weight": (64,), "self_attn.q_proj.weight": (64, 64),
+                                     "mlp.experts.0.gate_proj.weight": (32, 64)})),
+    Fixture("glm4_moe_q4", "glm4_moe", "4-bit experts and attention in groups of 32, the router kept dense",
+            GLM4_MOE, quantize={"group_size": 32, "bits": 4}),
     Fixture("llama_q4", "llama",
             "4-bit affine (groups of 64), one layer at 8 bits, one left dense, as mlx_lm.convert writes it",
             LLAMA, quantize={"group_size": 64, "bits": 4,

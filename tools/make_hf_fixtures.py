@@ -326,6 +326,17 @@ FIXTURES: list[Fixture] = [
             with_(TINY, num_hidden_layers=4, num_experts=8, num_experts_per_tok=3, moe_intermediate_size=32,
                   shared_expert_intermediate_size=40, decoder_sparse_step=2, qkv_bias=False,
                   tie_word_embeddings=True, rope_parameters=rope(10000.0)), layout=v4_rope),
+    Fixture("glm4_moe", "glm4_moe",
+            "4 groups of 4 experts, 2 kept, top-3 sigmoid with a selection bias, renormalised, scaled 1.5", "glm4_moe",
+            with_(TINY, num_hidden_layers=3, head_dim=16, n_routed_experts=16, num_experts_per_tok=3,
+                  moe_intermediate_size=32, n_shared_experts=1, n_group=4, topk_group=2, routed_scaling_factor=1.5,
+                  norm_topk_prob=True, first_k_dense_replace=1, attention_bias=True,
+                  rope_parameters=dict(rope(10000.0), partial_rotary_factor=0.5))),
+    Fixture("glm4_moe_v4", "glm4_moe",
+            "2 dense layers, one group, top-2 not renormalised, quarter rotary, tied; 4.x layout", "glm4_moe",
+            with_(TINY, num_hidden_layers=3, n_routed_experts=8, num_experts_per_tok=2, moe_intermediate_size=32,
+                  n_shared_experts=2, norm_topk_prob=False, first_k_dense_replace=2, tie_word_embeddings=True,
+                  rope_parameters=dict(rope(10000.0), partial_rotary_factor=0.25)), layout=v4_rope),
     Fixture("olmoe", "olmoe", "8 experts top-2 renormalised, q/k/v clipped to 0.6 after the norms", "olmoe",
             with_(TINY, num_hidden_layers=3, intermediate_size=32, num_experts=8, num_experts_per_tok=2,
                   norm_topk_prob=True, clip_qkv=0.6, rope_parameters=rope(10000.0))),
@@ -362,6 +373,10 @@ def randomise(model: torch.nn.Module, rng: np.random.Generator) -> None:
             else:
                 a = rng.standard_normal(tuple(value.shape)) / np.sqrt(value.shape[-1])
             value.copy_(torch.from_numpy(a.astype(np.float32)))
+        # A router's selection bias is a buffer, saved with the weights; zeros would hide it.
+        for key, value in model.named_buffers():
+            if key.endswith("e_score_correction_bias"):
+                value.copy_(torch.from_numpy((0.1 * rng.standard_normal(tuple(value.shape))).astype(np.float32)))
 
 
 def model_class(fixture: Fixture):

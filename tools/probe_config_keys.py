@@ -64,6 +64,7 @@ PROBES: dict[str, object] = {
     "max_position_embeddings": lambda v, c: _other(v, 20, 40),
     "max_window_layers": lambda v, c: _other(v, 0, 1),
     "mlp_bias": lambda v, c: _flip(v),
+    "num_nextn_predict_layers": lambda v, c: _other(v, 2, 3),
     "original_max_position_embeddings": lambda v, c: _other(v, 4, 6),
     "output_router_logits": lambda v, c: _flip(v),
     "pad_token_id": lambda v, c: _other(v, 5, 6),

@@ -263,6 +263,16 @@ public enum ConfigDefaults {
         }
     }
 
+    /// `dense_first`: the first `denseLayers` layers keep a dense MLP, the rest have experts.
+    public static func denseFirst(layers: Int, denseLayers: Int) -> [String] {
+        (0 ..< layers).map { $0 < denseLayers ? "mlp" : "experts" }
+    }
+
+    /// `shared_experts_width`: `sharedExperts` experts side by side, as one MLP.
+    public static func sharedExpertsWidth(expertWidth: Int, sharedExperts: Int) -> Int {
+        expertWidth * sharedExperts
+    }
+
     /// `rope_except_every_nth`: 1 (rotate) except where (i + 1) is a multiple of `interval`.
     public static func ropeExceptEveryNth(layers: Int, interval: Int) -> [Int] {
         (0 ..< layers).map { ($0 + 1) % max(interval, 1) != 0 ? 1 : 0 }

@@ -102,16 +102,63 @@ public func topKRouting(_ logits: MLXArray, k: Int) -> (weights: MLXArray, indic
     return (softmax(selected, axis: -1, precise: true), indices)
 }
 
-/// The `k` experts with the largest scores, a softmax (in float32) over all of the router's
-/// logits, and their scores, renormalised to sum to one when `normalize` holds. Both are `[..., k]`.
-public func softmaxTopKRouting(_ logits: MLXArray, k: Int, normalize: Bool) -> (weights: MLXArray, indices: MLXArray) {
-    let scores = softmax(logits, axis: -1, precise: true)
-    let indices = argPartition(scores, kth: -k, axis: -1)[.ellipsis, (-k)...]
+/// How a router turns its logits into per-expert scores.
+public enum ExpertScores: Sendable {
+    /// A softmax over all experts.
+    case softmax
+    /// Each expert's own sigmoid.
+    case sigmoid
+}
+
+/// Each token's `k` experts and their weights (both `[..., k]`) from the router's logits: scores
+/// (a softmax over all experts computed in float32 and returned in the logits' dtype, as mlx-lm's
+/// precise softmax does, or a float32 sigmoid each); experts chosen by score plus the
+/// `selectionBias` (which steers the choice only), among the `selectedGroups` of `groups` equal
+/// groups of experts whose two best biased scores sum highest; weighted by their unbiased scores,
+/// renormalised to sum to one when `normalize` holds, then multiplied by `scale`.
+public func routeExperts(
+    _ logits: MLXArray, k: Int, scores kind: ExpertScores, normalize: Bool, selectionBias: MLXArray? = nil,
+    groups: Int = 1, selectedGroups: Int = 1, scale: Float = 1
+) -> (weights: MLXArray, indices: MLXArray) {
+    let scores: MLXArray
+    switch kind {
+    case .softmax: scores = softmax(logits, axis: -1, precise: true)
+    case .sigmoid: scores = sigmoid(logits.asType(.float32))
+    }
+    var choice = selectionBias.map { scores + $0.asType(scores.dtype) } ?? scores
+    if groups > 1 {
+        // Experts outside the best groups can never be chosen.
+        let grouped = unflatten(choice, axis: -1, shape: [groups, -1])
+        let groupScores = top(grouped, k: 2, axis: -1).sum(axis: -1, keepDims: true)
+        let dropped = groups - selectedGroups
+        let worst = argPartition(groupScores, kth: dropped - 1, axis: -2)[.ellipsis, ..<dropped, 0...]
+        choice = putAlong(grouped, worst, values: MLXArray(-Float.infinity), axis: -2).flattened(start: -2)
+    }
+    let indices = argPartition(-choice, kth: k - 1, axis: -1)[.ellipsis, ..<k]
     var weights = takeAlong(scores, indices, axis: -1)
     if normalize {
         weights = weights / weights.sum(axis: -1, keepDims: true)
     }
-    return (weights, indices)
+    return (scale == 1 ? weights : weights * scale, indices)
+}
+
+/// A router whose weight is a bare matrix beside a per-expert selection bias
+/// (`e_score_correction_bias`), as DeepSeek-V3-style checkpoints store it; its logits are computed
+/// in float32.
+public final class BiasedExpertRouter: Module {
+    @ParameterInfo(key: "weight") public var weight: MLXArray
+    @ParameterInfo(key: "e_score_correction_bias") public var selectionBias: MLXArray
+
+    public init(_ inputDimensions: Int, _ experts: Int) {
+        let scale = (1.0 / Float(inputDimensions)).squareRoot()
+        _weight.wrappedValue = MLXRandom.uniform(-scale ..< scale, [experts, inputDimensions])
+        _selectionBias.wrappedValue = MLXArray.zeros([experts])
+        super.init()
+    }
+
+    public func callAsFunction(_ x: MLXArray) -> MLXArray {
+        matmul(x.asType(.float32), weight.asType(.float32).transposed())
+    }
 }
 
 /// GPT-OSS's gate: (clip(up, -7, 7) + 1) * g * sigmoid(1.702 * g) with g = min(gate, 7).

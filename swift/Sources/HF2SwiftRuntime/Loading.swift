@@ -32,6 +32,17 @@ public func removingWeights(_ weights: [String: MLXArray], matching patterns: [S
     return weights.filter { key, _ in !patterns.contains { globMatches($0, key) } }
 }
 
+/// `weights` without the layers numbered `from` and up (`model.layers.<n>.*`, n >= from).
+public func removingLayers(_ weights: [String: MLXArray], from first: Int) -> [String: MLXArray] {
+    let prefix = "model.layers."
+    return weights.filter { key, _ in
+        guard key.hasPrefix(prefix) else { return true }
+        let index = key.dropFirst(prefix.count).prefix { $0.isNumber }
+        guard let n = Int(index) else { return true }
+        return n < first
+    }
+}
+
 /// `weights` with each key's longest matching prefix in `prefixes` replaced by its value.
 public func renamingPrefixes(_ weights: [String: MLXArray], _ prefixes: [String: String]) -> [String: MLXArray] {
     let ordered = prefixes.sorted { $0.key.count > $1.key.count }
@@ -310,7 +321,8 @@ func layerIndices(_ keys: some Sequence<String>) -> Set<Int> {
 
 /// Refuses a config whose standard sizes (`num_hidden_layers`, `hidden_size` with `vocab_size` and
 /// `intermediate_size`, in `text_config` when nested) describe more than `checkpoint` holds: a
-/// layer count other than the decoder layers stored, or a matrix larger than 16 times the largest
+/// layer count other than the decoder layers stored (besides `num_nextn_predict_layers`
+/// multi-token prediction layers), or a matrix larger than 16 times the largest
 /// stored tensor (the densest packing of quantized weights).
 func checkSizes(configuration: Data, against checkpoint: [String: MLXArray]) throws {
     guard let top = try JSONSerialization.jsonObject(with: configuration) as? [String: Any] else { return }
@@ -318,7 +330,9 @@ func checkSizes(configuration: Data, against checkpoint: [String: MLXArray]) thr
     let decoder = checkpoint.keys.filter { $0.hasPrefix("model.layers.") }
     if let layers = text["num_hidden_layers"] as? Int, !decoder.isEmpty {
         let stored = layerIndices(decoder).count
-        if layers != stored {
+        // Multi-token prediction layers are stored after the decoder's own, which sanitize removes.
+        let prediction = text["num_nextn_predict_layers"] as? Int ?? 0
+        if layers != stored && (prediction <= 0 || layers + prediction != stored) {
             throw ModelLoadingError.invalidConfiguration(
                 "num_hidden_layers: \(layers), but the checkpoint holds \(stored) decoder layer\(stored == 1 ? "" : "s")")
         }
