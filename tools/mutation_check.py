@@ -116,7 +116,8 @@ MUTATIONS = [
              of("llama", "mistral", "qwen2", "qwen2_moe", "smollm3") - {"mlx-lm/llama_rope_longrope"}),
     Mutation("dropped_qk_norm", "q/k RMSNorm dropped",
              [("qwen3.yaml", "  qk_norm: per_head", "  qk_norm: none")],
-             of("qwen3")),
+             # Qwen3-MoE takes Qwen3's attention.
+             of("qwen3", "qwen3_moe")),
     Mutation("missing_bias", "no bias on the q/k/v projections",
              [("qwen2.yaml", "  bias: {qkv: true, o: false}", "  bias: {qkv: false, o: false}")],
              of("qwen2")),
