@@ -8,6 +8,7 @@ Usage: tools/mutation_check.py path/to/hf2swift [MUTATION...]   (default: every 
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -20,7 +21,9 @@ from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 SWIFT = ROOT / "swift"
-SCRATCH = Path(os.environ.get("HF2SWIFT_MUTATION_SCRATCH", Path(tempfile.gettempdir()) / "hf2swift-mutation-check"))
+# One scratch directory per checkout, so that checks of two clones on one machine never share a build.
+SCRATCH = Path(os.environ.get("HF2SWIFT_MUTATION_SCRATCH") or Path(tempfile.gettempdir()) /
+               f"hf2swift-mutation-check-{hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]}")
 
 # Each oracle's fixture directory, as ParityTests reads them.
 ORACLES = {"mlx-lm": ROOT / "tests" / "fixtures" / "models", "transformers": ROOT / "tests" / "fixtures" / "transformers"}
