@@ -146,6 +146,33 @@ TEST_CASE("golden: features select code; no template section or vocabulary key i
     CHECK(outputs == 4);
 }
 
+TEST_CASE("golden: each block kind is one partial, and a feed-forward kind's tags stay in it") {
+    AtRoot root;
+    TemplateSet templates = load_templates("templates");
+    for (const char* slot : {"layers.mixer", "layers.feed_forward"}) {
+        const vocab::KeySpec* spec = vocab::find_key(slot);
+        REQUIRE(spec != nullptr);
+        REQUIRE(!spec->values.empty());
+        for (const auto& kind : spec->values) {
+            std::string partial = "_" + kind + ".swift.mustache";
+            CHECK_MESSAGE(templates.files.count(partial), slot << " kind " << kind << " has no partial " << partial);
+            if (std::string(slot) != "layers.feed_forward") continue;
+            // Outside its partial, a feed-forward kind appears only as the gate that includes it.
+            for (const auto& [file, text] : templates.files) {
+                if (file == partial) continue;
+                for (size_t at = text.find("{{"); at != std::string::npos; at = text.find("{{", at + 2)) {
+                    size_t end = text.find("}}", at);
+                    REQUIRE(end != std::string::npos);
+                    std::string tag = text.substr(at + 2, end - at - 2);
+                    std::string name = tag.empty() || std::string("#^/").find(tag[0]) == std::string::npos ? tag : tag.substr(1);
+                    if (name.rfind(kind + ".", 0) != 0) continue;
+                    CHECK_MESSAGE(name == kind + ".used", file << ": {{" << tag << "}} belongs in " << partial);
+                }
+            }
+        }
+    }
+}
+
 TEST_CASE("golden: a changed family shows up as a diff of exactly the affected Swift") {
     AtRoot root;
     TempDir tmp;
