@@ -8,6 +8,7 @@
 
 #include "load.h"
 #include "lower.h"
+#include "parallel.h"
 #include "resolve.h"
 #include "vocabulary.h"
 
@@ -172,18 +173,29 @@ OutputFile render_model(const Paths& paths, const TemplateSet& templates, const 
 Generation generate(const Paths& paths, const FamilySet& set) {
     Generation g;
     Diagnostics diags;
+    // Families lower and render independently, so they share the cores; each keeps its own
+    // diagnostics, merged in family order, so the output is the same however the jobs ran.
+    std::vector<const ResolvedFamily*> concrete;
     for (const auto& f : set.families) {
-        if (!f.abstract) g.models.push_back(lower_family(f, diags));
+        if (!f.abstract) concrete.push_back(&f);
     }
+    g.models.resize(concrete.size());
+    std::vector<Diagnostics> lowered(concrete.size());
+    parallel_for(concrete.size(), [&](size_t i) { g.models[i] = lower_family(*concrete[i], lowered[i]); });
+    for (const auto& d : lowered) diags.append(d);
     if (!diags.empty()) throw DiagnosticError(diags);
     g.registry = lower_registry(g.models);
 
     TemplateSet templates = load_templates(paths.templates);
-    for (const auto& m : g.models) {
-        std::string path = (fs::path(paths.out) / m.file_name).string();
-        std::string text = render_template(templates, "model.swift.mustache", model_view(m), path, diags);
-        g.outputs.push_back(OutputFile{path, text});
-    }
+    std::vector<OutputFile> models(g.models.size());
+    std::vector<Diagnostics> rendered(g.models.size());
+    parallel_for(g.models.size(), [&](size_t i) {
+        std::string path = (fs::path(paths.out) / g.models[i].file_name).string();
+        models[i] = OutputFile{path, render_template(templates, "model.swift.mustache", model_view(g.models[i]), path,
+                                                     rendered[i])};
+    });
+    for (const auto& d : rendered) diags.append(d);
+    g.outputs = std::move(models);
     ordered_json registry = g.registry;
     registry["mlx_swift_version"] = kMlxSwiftVersion;
     std::string registry_path = (fs::path(paths.out) / "ModelRegistry.swift").string();

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <sstream>
 
 #include "load.h"
@@ -495,36 +497,68 @@ kainjow::mustache::data data_shell(const ordered_json& v) {
 /// kainjow's set() and push_back() copy their argument, so building the tree bottom-up copied each
 /// subtree once per level above it (a third of a run). Children are inserted as shells and filled
 /// where they stand; kainjow only hands out const access to them, but they are not const objects.
-void fill_data(kainjow::mustache::data& out, const ordered_json& v) {
+/// Converts `v`, leaving out members no tag of the template names: kainjow finds a value by the
+/// components of a tag's name only, so what no tag names is never read.
+void fill_data(kainjow::mustache::data& out, const ordered_json& v, const std::set<std::string>& names) {
     using kainjow::mustache::data;
     if (v.is_object()) {
         for (const auto& [k, item] : v.items()) {
+            if (!names.count(k)) continue;
             out.set(k, data_shell(item));
-            if (item.is_structured()) fill_data(const_cast<data&>(*out.get(k)), item);
+            if (item.is_structured()) fill_data(const_cast<data&>(*out.get(k)), item, names);
         }
     } else if (v.is_array()) {
         for (const auto& item : v) {
             out.push_back(data_shell(item));
-            if (item.is_structured()) fill_data(const_cast<data&>(out.list_value().back()), item);
+            if (item.is_structured()) fill_data(const_cast<data&>(out.list_value().back()), item, names);
         }
     }
 }
 
-kainjow::mustache::data to_data(const ordered_json& v) {
+kainjow::mustache::data to_data(const ordered_json& v, const std::set<std::string>& names) {
     kainjow::mustache::data d = data_shell(v);
-    fill_data(d, v);
+    fill_data(d, v, names);
     return d;
+}
+
+/// Every component of every name the tags use (`a.b` gives `a` and `b`).
+std::set<std::string> tag_names(const std::vector<Tag>& tags) {
+    std::set<std::string> names;
+    for (const auto& tag : tags) {
+        if (tag.kind == Tag::Kind::Comment || tag.kind == Tag::Kind::Delimiter) continue;
+        size_t start = 0;
+        while (start <= tag.name.size()) {
+            size_t dot = tag.name.find('.', start);
+            if (dot == std::string::npos) dot = tag.name.size();
+            if (dot > start) names.insert(tag.name.substr(start, dot - start));
+            start = dot + 1;
+        }
+    }
+    return names;
 }
 
 }  // namespace
 
 Location ExpandedTemplate::locate(size_t offset) const {
+    // The checker locates every section tag it nests, so a line is found by search, not by a scan.
     size_t line = 0;
     size_t line_start = 0;
-    for (size_t i = 0; i < offset && i < text.size(); ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            line_start = i + 1;
+    if (!line_starts.empty()) {
+        size_t clamped = std::min(offset, text.size());
+        auto it = std::upper_bound(line_starts.begin(), line_starts.end(), clamped);
+        line = static_cast<size_t>(it - line_starts.begin()) - 1;
+        line_start = line_starts[line];
+        // An offset just past a final newline begins the line after the last.
+        if (clamped == text.size() && !text.empty() && text.back() == '\n') {
+            line = line_starts.size();
+            line_start = text.size();
+        }
+    } else {
+        for (size_t i = 0; i < offset && i < text.size(); ++i) {
+            if (text[i] == '\n') {
+                ++line;
+                line_start = i + 1;
+            }
         }
     }
     if (line >= lines.size()) {
@@ -545,6 +579,7 @@ ExpandedTemplate expand_template(const TemplateSet& set, const std::string& file
     std::vector<std::string> stack{file_name};
     std::vector<Line> lines = Expander(set, diags).expand(file_name, stack);
     for (const auto& l : lines) {
+        t.line_starts.push_back(t.text.size());
         t.text += l.text + "\n";
         t.lines.push_back(l.origin);
     }
@@ -560,6 +595,7 @@ struct PreparedTemplate {
     ExpandedTemplate expanded;
     std::vector<TNode> roots;
     std::unique_ptr<kainjow::mustache::mustache> parsed;
+    std::set<std::string> names;  // what the tags name (tag_names)
 };
 
 }  // namespace
@@ -570,53 +606,70 @@ std::string render_template(const TemplateSet& set, const std::string& file_name
     // Expanding, scanning and parsing were half of a run, repeated for every family: each template is
     // prepared once per process, and again when a template file changes. A template that failed is
     // not kept; the cache is bounded for runs that keep changing templates (fuzzing).
-    static std::map<std::string, PreparedTemplate> cache;  // by directory and file name
+    // Families render on several threads: the cache and kainjow's renderer (which keeps an error
+    // state) are used under the lock; checking the view and converting it, most of the work, are not.
+    static std::mutex lock;
+    static std::map<std::string, std::shared_ptr<PreparedTemplate>> cache;  // by directory and file name
     std::string key = set.dir + '\n' + file_name;
-    auto found = cache.find(key);
-    if (found == cache.end() || found->second.files != set.files) {
-        if (found != cache.end()) cache.erase(found);
-        if (cache.size() > 64) cache.clear();
-        PreparedTemplate p;
-        p.files = set.files;
-        p.expanded = expand_template(set, file_name, diags);
-        if (diags.size() != before) return "";
-        std::vector<Tag> tags;
-        size_t err_at = 0;
-        std::string err;
-        if (!scan_tags(p.expanded.text, tags, err_at, err)) {
-            diags.error(p.expanded.locate(err_at), "", err);
-            return "";
+    std::shared_ptr<PreparedTemplate> prepared;
+    {
+        std::lock_guard<std::mutex> guard(lock);
+        auto found = cache.find(key);
+        if (found == cache.end() || found->second->files != set.files) {
+            if (found != cache.end()) cache.erase(found);
+            if (cache.size() > 64) cache.clear();
+            auto p = std::make_shared<PreparedTemplate>();
+            p->files = set.files;
+            p->expanded = expand_template(set, file_name, diags);
+            if (diags.size() != before) return "";
+            std::vector<Tag> tags;
+            size_t err_at = 0;
+            std::string err;
+            if (!scan_tags(p->expanded.text, tags, err_at, err)) {
+                diags.error(p->expanded.locate(err_at), "", err);
+                return "";
+            }
+            if (!Checker(p->expanded, diags).build(tags, p->roots)) return "";
+            p->names = tag_names(tags);
+            p->parsed = std::make_unique<kainjow::mustache::mustache>(prepare_for_kainjow(p->expanded.text));
+            p->parsed->set_custom_escape([](const std::string& s) { return s; });
+            found = cache.emplace(key, std::move(p)).first;
         }
-        if (!Checker(p.expanded, diags).build(tags, p.roots)) return "";
-        p.parsed = std::make_unique<kainjow::mustache::mustache>(prepare_for_kainjow(p.expanded.text));
-        p.parsed->set_custom_escape([](const std::string& s) { return s; });
-        found = cache.emplace(key, std::move(p)).first;
+        prepared = found->second;
     }
-    const ExpandedTemplate& t = found->second.expanded;
+    const ExpandedTemplate& t = prepared->expanded;
     Checker checker(t, diags);
     std::vector<const ordered_json*> frames{&view};
-    checker.walk(found->second.roots, frames);
+    checker.walk(prepared->roots, frames);
     check_no_sentinel(view);
     if (diags.size() != before) return "";
+    auto data = to_data(view, prepared->names);
 
-    kainjow::mustache::mustache& tmpl = *found->second.parsed;
-    if (!tmpl.is_valid()) {
-        // The scanner above accepts only what kainjow accepts; map its byte offset anyway.
-        std::string message = tmpl.error_message();
-        size_t at = message.rfind(" at ");
-        size_t offset = at == std::string::npos ? 0 : std::strtoul(message.c_str() + at + 4, nullptr, 10);
-        diags.error(t.locate(offset), "", "template syntax: " + message);
-        cache.erase(found);
-        return "";
+    std::string out;
+    {
+        std::lock_guard<std::mutex> guard(lock);
+        auto forget = [&] {
+            if (auto found = cache.find(key); found != cache.end() && found->second == prepared) cache.erase(found);
+        };
+        kainjow::mustache::mustache& tmpl = *prepared->parsed;
+        if (!tmpl.is_valid()) {
+            // The scanner above accepts only what kainjow accepts; map its byte offset anyway.
+            std::string message = tmpl.error_message();
+            size_t at = message.rfind(" at ");
+            size_t offset = at == std::string::npos ? 0 : std::strtoul(message.c_str() + at + 4, nullptr, 10);
+            diags.error(t.locate(offset), "", "template syntax: " + message);
+            forget();
+            return "";
+        }
+        out = tmpl.render(data);
+        if (!tmpl.is_valid()) {
+            diags.error(Location{(fs::path(set.dir) / file_name).string(), 0, 0}, "",
+                        "rendering " + output_name + " failed: " + tmpl.error_message());
+            forget();
+            return "";
+        }
     }
-    std::string out = tmpl.render(to_data(view));
     out.erase(std::remove(out.begin(), out.end(), kLineSentinel), out.end());
-    if (!tmpl.is_valid()) {
-        diags.error(Location{(fs::path(set.dir) / file_name).string(), 0, 0}, "",
-                    "rendering " + output_name + " failed: " + tmpl.error_message());
-        cache.erase(found);
-        return "";
-    }
     check_output_layout(output_name, out, (fs::path(set.dir) / file_name).string(), diags);
     return out;
 }

@@ -29,6 +29,7 @@ struct LineOrigin {
 struct ExpandedTemplate {
     std::string text;
     std::vector<LineOrigin> lines;
+    std::vector<size_t> line_starts;  // the offset in `text` where each line begins
     Location locate(size_t offset) const;
 };
 
