@@ -12,6 +12,7 @@
 #include <mutex>
 #include <set>
 #include <sstream>
+#include <unordered_set>
 
 #include "load.h"
 #include "vocabulary.h"
@@ -261,7 +262,19 @@ private:
 struct TNode {
     Tag tag;
     std::vector<TNode> children;
+    std::vector<std::string> parts;  // the tag's name split at '.', as every lookup needs it
 };
+
+/// Splits a tag name at '.' as getline would (no empty last part).
+std::vector<std::string> name_parts(const std::string& name) {
+    std::vector<std::string> parts;
+    for (size_t start = 0; start < name.size();) {
+        size_t dot = std::min(name.find('.', start), name.size());
+        parts.push_back(name.substr(start, dot - start));
+        start = dot + 1;
+    }
+    return parts;
+}
 
 class Checker {
 public:
@@ -302,7 +315,7 @@ public:
                 levels.pop_back();
                 continue;
             }
-            level->push_back(TNode{tag, {}});
+            level->push_back(TNode{tag, {}, name_parts(tag.name)});
             if (tag.kind == Tag::Kind::Section || tag.kind == Tag::Kind::Inverted) {
                 open.push_back(&level->back());
                 levels.push_back(level);
@@ -320,7 +333,7 @@ public:
         for (const auto& n : nodes) {
             switch (n.tag.kind) {
                 case Tag::Kind::Variable: {
-                    const ordered_json* v = lookup(n.tag, frames);
+                    const ordered_json* v = lookup(n, frames);
                     if (v && !v->is_string()) {
                         error(n.tag.begin, "'" + n.tag.name + "' is " + describe(*v) +
                                                ", and a variable tag prints strings only");
@@ -328,7 +341,7 @@ public:
                     break;
                 }
                 case Tag::Kind::Section: {
-                    const ordered_json* v = lookup(n.tag, frames);
+                    const ordered_json* v = lookup(n, frames);
                     if (!v) break;
                     if (v->is_boolean()) {
                         walk(n.children, frames);  // a flag section keeps the current frame
@@ -354,7 +367,7 @@ public:
                     break;
                 }
                 case Tag::Kind::Inverted: {
-                    const ordered_json* v = lookup(n.tag, frames);
+                    const ordered_json* v = lookup(n, frames);
                     if (!v) break;
                     if (!v->is_boolean() && !v->is_array()) {
                         error(n.tag.begin, "'" + n.tag.name + "' is " + describe(*v) +
@@ -384,19 +397,13 @@ private:
 
     void error(size_t offset, const std::string& message) { diags_.error(t_.locate(offset), "", message); }
 
-    const ordered_json* lookup(const Tag& tag, const std::vector<const ordered_json*>& frames) {
+    const ordered_json* lookup(const TNode& node, const std::vector<const ordered_json*>& frames) {
+        const Tag& tag = node.tag;
+        const std::vector<std::string>& parts = node.parts;
         const ordered_json* top = frames.back();
         if (tag.name == ".") {
             if (!top->is_string()) error(tag.begin, "'{{.}}' is only valid in a list of strings");
             return top->is_string() ? top : nullptr;
-        }
-        // Split at '.' as getline would (no empty last part); a stringstream per tag was a third of
-        // the checking time.
-        std::vector<std::string> parts;
-        for (size_t start = 0; start < tag.name.size();) {
-            size_t dot = std::min(tag.name.find('.', start), tag.name.size());
-            parts.push_back(tag.name.substr(start, dot - start));
-            start = dot + 1;
         }
         if (!top->is_object()) {
             error(tag.begin, "'" + tag.name + "' is looked up in a list of strings; use {{.}} for the item");
@@ -420,14 +427,15 @@ private:
             return nullptr;
         }
         const ordered_json* v = &*it;
-        std::string path = parts[0];
         for (size_t i = 1; i < parts.size(); ++i) {
-            if (!v->is_object() || !v->contains(parts[i])) {
-                error(tag.begin, "unknown name '" + path + "." + parts[i] + "'");
+            auto member = v->is_object() ? v->find(parts[i]) : v->end();
+            if (member == v->end()) {
+                std::string path = parts[0];
+                for (size_t p = 1; p <= i; ++p) path += "." + parts[p];
+                error(tag.begin, "unknown name '" + path + "'");
                 return nullptr;
             }
-            v = &(*v)[parts[i]];
-            path += "." + parts[i];
+            v = &*member;
         }
         return v;
     }
@@ -484,6 +492,8 @@ void check_no_sentinel(const ordered_json& v) {
     }
 }
 
+using TagNames = std::unordered_set<std::string>;
+
 /// A leaf as kainjow data, or an empty mapping or list for a structured value.
 kainjow::mustache::data data_shell(const ordered_json& v) {
     using kainjow::mustache::data;
@@ -495,35 +505,40 @@ kainjow::mustache::data data_shell(const ordered_json& v) {
 }
 
 /// kainjow's set() and push_back() copy their argument, so building the tree bottom-up copied each
-/// subtree once per level above it (a third of a run). Children are inserted as shells and filled
-/// where they stand; kainjow only hands out const access to them, but they are not const objects.
+/// subtree once per level above it (a third of a run). A member is moved into the slot its
+/// operator[] makes, and a list item is pushed as a shell, then filled where it stands (kainjow
+/// only hands out const access to list items, but they are not const objects).
 /// Converts `v`, leaving out members no tag of the template names: kainjow finds a value by the
 /// components of a tag's name only, so what no tag names is never read.
-void fill_data(kainjow::mustache::data& out, const ordered_json& v, const std::set<std::string>& names) {
+void fill_data(kainjow::mustache::data& out, const ordered_json& v, const TagNames& names) {
     using kainjow::mustache::data;
     if (v.is_object()) {
-        for (const auto& [k, item] : v.items()) {
+        for (const auto& [k, item] : v.get_ref<const ordered_json::object_t&>()) {
             if (!names.count(k)) continue;
-            out.set(k, data_shell(item));
-            if (item.is_structured()) fill_data(const_cast<data&>(*out.get(k)), item, names);
+            data& slot = out[k];
+            slot = data_shell(item);
+            if (item.is_structured()) fill_data(slot, item, names);
         }
     } else if (v.is_array()) {
-        for (const auto& item : v) {
+        const auto& items = v.get_ref<const ordered_json::array_t&>();
+        // kainjow's data may throw when moved, so a growing list copies every item made so far.
+        const_cast<kainjow::mustache::list&>(out.list_value()).reserve(items.size());
+        for (const auto& item : items) {
             out.push_back(data_shell(item));
             if (item.is_structured()) fill_data(const_cast<data&>(out.list_value().back()), item, names);
         }
     }
 }
 
-kainjow::mustache::data to_data(const ordered_json& v, const std::set<std::string>& names) {
+kainjow::mustache::data to_data(const ordered_json& v, const TagNames& names) {
     kainjow::mustache::data d = data_shell(v);
     fill_data(d, v, names);
     return d;
 }
 
 /// Every component of every name the tags use (`a.b` gives `a` and `b`).
-std::set<std::string> tag_names(const std::vector<Tag>& tags) {
-    std::set<std::string> names;
+TagNames tag_names(const std::vector<Tag>& tags) {
+    TagNames names;
     for (const auto& tag : tags) {
         if (tag.kind == Tag::Kind::Comment || tag.kind == Tag::Kind::Delimiter) continue;
         size_t start = 0;
@@ -594,9 +609,18 @@ struct PreparedTemplate {
     std::map<std::string, std::string> files;  // the template set it was made from
     ExpandedTemplate expanded;
     std::vector<TNode> roots;
-    std::unique_ptr<kainjow::mustache::mustache> parsed;
-    std::set<std::string> names;  // what the tags name (tag_names)
+    std::string kainjow_text;  // the text kainjow parses (prepare_for_kainjow)
+    // Parsed renderers not in use. kainjow's renderer keeps an error state, so each render takes
+    // one of its own; there are never more than the threads rendering at once.
+    std::vector<std::unique_ptr<kainjow::mustache::mustache>> idle;
+    TagNames names;  // what the tags name (tag_names)
 };
+
+std::unique_ptr<kainjow::mustache::mustache> parse_for_kainjow(const std::string& text) {
+    auto parsed = std::make_unique<kainjow::mustache::mustache>(text);
+    parsed->set_custom_escape([](const std::string& s) { return s; });
+    return parsed;
+}
 
 }  // namespace
 
@@ -606,12 +630,13 @@ std::string render_template(const TemplateSet& set, const std::string& file_name
     // Expanding, scanning and parsing were half of a run, repeated for every family: each template is
     // prepared once per process, and again when a template file changes. A template that failed is
     // not kept; the cache is bounded for runs that keep changing templates (fuzzing).
-    // Families render on several threads: the cache and kainjow's renderer (which keeps an error
-    // state) are used under the lock; checking the view and converting it, most of the work, are not.
+    // Families render on several threads: the cache and its idle renderers are used under the lock;
+    // checking the view, converting it and rendering are not.
     static std::mutex lock;
     static std::map<std::string, std::shared_ptr<PreparedTemplate>> cache;  // by directory and file name
     std::string key = set.dir + '\n' + file_name;
     std::shared_ptr<PreparedTemplate> prepared;
+    std::unique_ptr<kainjow::mustache::mustache> tmpl;
     {
         std::lock_guard<std::mutex> guard(lock);
         auto found = cache.find(key);
@@ -631,11 +656,14 @@ std::string render_template(const TemplateSet& set, const std::string& file_name
             }
             if (!Checker(p->expanded, diags).build(tags, p->roots)) return "";
             p->names = tag_names(tags);
-            p->parsed = std::make_unique<kainjow::mustache::mustache>(prepare_for_kainjow(p->expanded.text));
-            p->parsed->set_custom_escape([](const std::string& s) { return s; });
+            p->kainjow_text = prepare_for_kainjow(p->expanded.text);
             found = cache.emplace(key, std::move(p)).first;
         }
         prepared = found->second;
+        if (!prepared->idle.empty()) {
+            tmpl = std::move(prepared->idle.back());
+            prepared->idle.pop_back();
+        }
     }
     const ExpandedTemplate& t = prepared->expanded;
     Checker checker(t, diags);
@@ -645,29 +673,30 @@ std::string render_template(const TemplateSet& set, const std::string& file_name
     if (diags.size() != before) return "";
     auto data = to_data(view, prepared->names);
 
-    std::string out;
+    if (!tmpl) tmpl = parse_for_kainjow(prepared->kainjow_text);
+    auto forget = [&] {
+        std::lock_guard<std::mutex> guard(lock);
+        if (auto found = cache.find(key); found != cache.end() && found->second == prepared) cache.erase(found);
+    };
+    if (!tmpl->is_valid()) {
+        // The scanner above accepts only what kainjow accepts; map its byte offset anyway.
+        std::string message = tmpl->error_message();
+        size_t at = message.rfind(" at ");
+        size_t offset = at == std::string::npos ? 0 : std::strtoul(message.c_str() + at + 4, nullptr, 10);
+        diags.error(t.locate(offset), "", "template syntax: " + message);
+        forget();
+        return "";
+    }
+    std::string out = tmpl->render(data);
+    if (!tmpl->is_valid()) {
+        diags.error(Location{(fs::path(set.dir) / file_name).string(), 0, 0}, "",
+                    "rendering " + output_name + " failed: " + tmpl->error_message());
+        forget();
+        return "";
+    }
     {
         std::lock_guard<std::mutex> guard(lock);
-        auto forget = [&] {
-            if (auto found = cache.find(key); found != cache.end() && found->second == prepared) cache.erase(found);
-        };
-        kainjow::mustache::mustache& tmpl = *prepared->parsed;
-        if (!tmpl.is_valid()) {
-            // The scanner above accepts only what kainjow accepts; map its byte offset anyway.
-            std::string message = tmpl.error_message();
-            size_t at = message.rfind(" at ");
-            size_t offset = at == std::string::npos ? 0 : std::strtoul(message.c_str() + at + 4, nullptr, 10);
-            diags.error(t.locate(offset), "", "template syntax: " + message);
-            forget();
-            return "";
-        }
-        out = tmpl.render(data);
-        if (!tmpl.is_valid()) {
-            diags.error(Location{(fs::path(set.dir) / file_name).string(), 0, 0}, "",
-                        "rendering " + output_name + " failed: " + tmpl.error_message());
-            forget();
-            return "";
-        }
+        prepared->idle.push_back(std::move(tmpl));
     }
     out.erase(std::remove(out.begin(), out.end(), kLineSentinel), out.end());
     check_output_layout(output_name, out, (fs::path(set.dir) / file_name).string(), diags);

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "load.h"
+#include "parallel.h"
 #include "vocabulary.h"
 
 namespace hf2swift {
@@ -166,6 +167,25 @@ Node parse_default(const std::string& yaml) {
     return node;
 }
 
+/// The vocabulary's defaults, each parsed once per process: every family applies most of them, and
+/// parsing YAML text is most of that work. Built whole on first use, so threads only read it.
+const Node& parsed_default(const vocab::KeySpec& spec) {
+    static const std::map<const vocab::KeySpec*, Node> table = [] {
+        std::map<const vocab::KeySpec*, Node> out;
+        std::vector<const vocab::KeySpec*> pending{&vocab::root()};
+        while (!pending.empty()) {
+            const vocab::KeySpec* k = pending.back();
+            pending.pop_back();
+            if (k->default_yaml) out.emplace(k, parse_default(*k->default_yaml));
+            for (const auto& c : k->children) pending.push_back(&c);
+        }
+        return out;
+    }();
+    auto found = table.find(&spec);
+    if (found == table.end()) throw InternalError("vocabulary key '" + spec.name + "' has no default");
+    return found->second;
+}
+
 void apply_defaults(Node& dst, const vocab::KeySpec& spec, const std::string& path, ResolvedFamily& out) {
     for (const auto& child : spec.children) {
         std::string p = join_path(path, child.name);
@@ -180,9 +200,9 @@ void apply_defaults(Node& dst, const vocab::KeySpec& spec, const std::string& pa
             continue;
         }
         if (!existing && child.default_yaml) {
-            Node value = parse_default(*child.default_yaml);
+            const Node& value = parsed_default(child);
             out.history[p].push_back(Setting{"", {}, flow_text(value)});
-            dst.entries.push_back(Entry{child.name, {}, std::move(value)});
+            dst.entries.push_back(Entry{child.name, {}, value});
         }
     }
 }
@@ -789,10 +809,17 @@ std::vector<ResolvedFamily> resolve_families(const std::vector<FamilyDocument>& 
     }
 
     Diagnostics local;
-    std::vector<ResolvedFamily> out;
+    // Chains are found in file order (a cycle is reported once, where it closes); merging and checking
+    // each family then depends on its own chain only, so families resolve in parallel, each into its
+    // own diagnostics, merged in file order.
+    std::vector<ResolvedFamily> out(docs.size());
+    std::vector<Diagnostics> found(docs.size());
+    std::vector<std::vector<const FamilyDocument*>> chains(docs.size());
     std::set<std::string> reported_cycles;
-    for (const auto& doc : docs) {
-        ResolvedFamily f;
+    for (size_t index = 0; index < docs.size(); ++index) {
+        const FamilyDocument& doc = docs[index];
+        ResolvedFamily& f = out[index];
+        Diagnostics& local = found[index];
         f.id = doc.file_stem;
         f.path = doc.path;
         const Node* abstract = doc.root.find("abstract");
@@ -848,16 +875,20 @@ std::vector<ResolvedFamily> resolve_families(const std::vector<FamilyDocument>& 
         }
         f.values.kind = Node::Kind::Map;
         f.values.loc = doc.root.loc.known() ? doc.root.loc : Location{doc.path, 1, 1};
-        if (!broken) {
-            for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-                Merger m{f, (*it)->file_stem, *it == &doc};
-                m.merge_map(f.values, (*it)->root, vocab::root(), "");
-            }
-            apply_defaults(f.values, vocab::root(), "", f);
-            Checker(f, local).run();
-        }
-        out.push_back(std::move(f));
+        if (!broken) chains[index] = std::move(chain);
     }
+    parallel_for(docs.size(), [&](size_t index) {
+        const auto& chain = chains[index];
+        if (chain.empty()) return;
+        ResolvedFamily& f = out[index];
+        for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+            Merger m{f, (*it)->file_stem, *it == chain.front()};
+            m.merge_map(f.values, (*it)->root, vocab::root(), "");
+        }
+        apply_defaults(f.values, vocab::root(), "", f);
+        Checker(f, found[index]).run();
+    });
+    for (const auto& d : found) local.append(d);
 
     // Claims on model types and Swift names must be unique among concrete families. Nothing says
     // which claimant is right, so each claim is an error naming the others.
