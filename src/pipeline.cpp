@@ -3,6 +3,7 @@
 #include "pipeline.h"
 
 #include <algorithm>
+#include <exception>
 #include <filesystem>
 #include <set>
 
@@ -173,29 +174,46 @@ OutputFile render_model(const Paths& paths, const TemplateSet& templates, const 
 Generation generate(const Paths& paths, const FamilySet& set) {
     Generation g;
     Diagnostics diags;
-    // Families lower and render independently, so they share the cores; each keeps its own
-    // diagnostics, merged in family order, so the output is the same however the jobs ran.
+    // Errors in the families come before errors in the templates: a broken template set is reported
+    // only when every family lowers.
+    TemplateSet templates;
+    std::exception_ptr broken_templates;
+    try {
+        templates = load_templates(paths.templates);
+    } catch (const DiagnosticError&) {
+        broken_templates = std::current_exception();
+    }
+    // Families lower and render independently, and the vocabulary's page needs no family: they share
+    // the cores as one list of jobs (the page is the last). Each job keeps its own diagnostics, merged
+    // in family order, so the output is the same however the jobs ran.
     std::vector<const ResolvedFamily*> concrete;
     for (const auto& f : set.families) {
         if (!f.abstract) concrete.push_back(&f);
     }
     g.models.resize(concrete.size());
-    std::vector<Diagnostics> lowered(concrete.size());
-    parallel_for(concrete.size(), [&](size_t i) { g.models[i] = lower_family(*concrete[i], lowered[i]); });
-    for (const auto& d : lowered) diags.append(d);
-    if (!diags.empty()) throw DiagnosticError(diags);
-    g.registry = lower_registry(g.models);
-
-    TemplateSet templates = load_templates(paths.templates);
-    std::vector<OutputFile> models(g.models.size());
-    std::vector<Diagnostics> rendered(g.models.size());
-    parallel_for(g.models.size(), [&](size_t i) {
-        std::string path = (fs::path(paths.out) / g.models[i].file_name).string();
-        models[i] = OutputFile{path, render_template(templates, "model.swift.mustache", model_view(g.models[i]), path,
-                                                     rendered[i])};
+    g.outputs.resize(concrete.size());
+    std::vector<Diagnostics> lowering(concrete.size()), rendering(concrete.size() + 1);
+    std::string vocab_path = (fs::path(paths.families) / "README.md").string();
+    OutputFile vocabulary{vocab_path, ""};
+    parallel_for(concrete.size() + 1, [&](size_t i) {
+        if (broken_templates) {
+            if (i < concrete.size()) g.models[i] = lower_family(*concrete[i], lowering[i]);
+        } else if (i == concrete.size()) {
+            vocabulary.content =
+                render_template(templates, "vocabulary.md.mustache", vocabulary_view(), vocab_path, rendering[i]);
+        } else {
+            g.models[i] = lower_family(*concrete[i], lowering[i]);
+            if (!lowering[i].empty()) return;
+            std::string path = (fs::path(paths.out) / g.models[i].file_name).string();
+            g.outputs[i] = OutputFile{
+                path, render_template(templates, "model.swift.mustache", model_view(g.models[i]), path, rendering[i])};
+        }
     });
-    for (const auto& d : rendered) diags.append(d);
-    g.outputs = std::move(models);
+    for (const auto& d : lowering) diags.append(d);
+    if (!diags.empty()) throw DiagnosticError(diags);
+    if (broken_templates) std::rethrow_exception(broken_templates);
+    for (size_t i = 0; i < concrete.size(); ++i) diags.append(rendering[i]);
+    g.registry = lower_registry(g.models);
     ordered_json registry = g.registry;
     registry["mlx_swift_version"] = kMlxSwiftVersion;
     std::string registry_path = (fs::path(paths.out) / "ModelRegistry.swift").string();
@@ -204,9 +222,8 @@ Generation generate(const Paths& paths, const FamilySet& set) {
     std::string readme_path = (fs::path(paths.out) / "README.md").string();
     g.outputs.push_back(OutputFile{
         readme_path, render_template(templates, "generated-readme.md.mustache", registry, readme_path, diags)});
-    std::string vocab_path = (fs::path(paths.families) / "README.md").string();
-    g.outputs.push_back(OutputFile{
-        vocab_path, render_template(templates, "vocabulary.md.mustache", vocabulary_view(), vocab_path, diags)});
+    diags.append(rendering.back());
+    g.outputs.push_back(std::move(vocabulary));
     // A broken partial shows up once per family that renders it.
     diags.remove_duplicates();
     if (!diags.empty()) throw DiagnosticError(diags);
