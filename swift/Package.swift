@@ -7,11 +7,15 @@
 import PackageDescription
 
 #if os(Linux)
+// The reference computes every op in plain Swift: optimised even in debug builds, or the parity tests
+// spend their time in unoptimised loops. -O keeps IEEE arithmetic (no reassociation, no contraction),
+// so results are the same bits.
+let optimised: [SwiftSetting] = [.unsafeFlags(["-O"])]
 let mlxTargets: [Target] = [
-    .target(name: "MLX", path: "Sources/MLX"),
-    .target(name: "MLXNN", dependencies: ["MLX"], path: "Sources/MLXNN"),
-    .target(name: "MLXFast", dependencies: ["MLX"], path: "Sources/MLXFast"),
-    .target(name: "MLXRandom", dependencies: ["MLX"], path: "Sources/MLXRandom"),
+    .target(name: "MLX", path: "Sources/MLX", swiftSettings: optimised),
+    .target(name: "MLXNN", dependencies: ["MLX"], path: "Sources/MLXNN", swiftSettings: optimised),
+    .target(name: "MLXFast", dependencies: ["MLX"], path: "Sources/MLXFast", swiftSettings: optimised),
+    .target(name: "MLXRandom", dependencies: ["MLX"], path: "Sources/MLXRandom", swiftSettings: optimised),
     .testTarget(name: "MLXTests", dependencies: ["MLX", "MLXNN"], path: "Tests/MLXTests"),
 ]
 let packageDependencies: [Package.Dependency] = []

@@ -43,6 +43,8 @@ def layer_count(config: dict) -> int:
     no_rope = config.get("no_rope_layers")
     if no_rope and 0 in no_rope:
         count = max(count, no_rope.index(0) + 1)
+    # A dense layer first, and the first layer with experts after it.
+    count = max(count, (config.get("first_k_dense_replace") or 0) + 1)
     return min(count, config.get("num_hidden_layers", count))
 
 
@@ -74,9 +76,14 @@ def tiny(config: dict) -> dict:
     for key in ("layer_types", "no_rope_layers"):
         if isinstance(config.get(key), list):
             out[key] = shrink_list(config[key], layers)
-    if "num_local_experts" in config:
-        out["num_local_experts"] = 4
-        out["num_experts_per_tok"] = min(2, config.get("num_experts_per_tok", 2))
+    # A handful of narrow experts, four to a group where the router groups them.
+    for key in ("num_local_experts", "num_experts", "n_routed_experts"):
+        if config.get(key):
+            out[key] = 4 * (config.get("n_group") or 1)
+            out["num_experts_per_tok"] = min(2, config.get("num_experts_per_tok", 2))
+    for key in ("moe_intermediate_size", "shared_expert_intermediate_size"):
+        if config.get(key):
+            out[key] = 32
     if config.get("sliding_window") is not None:
         out["sliding_window"] = 6
     # longrope keeps one factor per rotated frequency of the smaller head.

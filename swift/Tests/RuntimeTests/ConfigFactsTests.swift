@@ -39,6 +39,9 @@ final class ConfigFactsTests: XCTestCase {
         case "qwen3_moe":
             let c = try decoder.decode(Qwen3MoEConfiguration.self, from: text)
             return (c, Qwen3MoEAttention(c), c.feedForwardKinds)
+        case "glm4_moe":
+            let c = try decoder.decode(Glm4MoEConfiguration.self, from: text)
+            return (c, Glm4MoEAttention(c), c.feedForwardKinds)
         case "gpt_oss":
             let c = try decoder.decode(GptOSSConfiguration.self, from: text)
             return (c, GptOSSAttention(c), c.feedForwardKinds)
