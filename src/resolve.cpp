@@ -324,7 +324,8 @@ private:
         if (type == "string_list") return all([](const Node& n) { return n.kind == Node::Kind::String; });
         if (type == "layer_types") {
             return all([](const Node& n) {
-                return n.kind == Node::Kind::String && (n.text == "full_attention" || n.text == "sliding_attention");
+                return n.kind == Node::Kind::String && (n.text == "full_attention" || n.text == "sliding_attention" ||
+                                                          n.text == "chunked_attention");
             });
         }
         return false;
