@@ -21,6 +21,8 @@ public enum ModelRegistry: ModelFactory {
         "granite",
         "helium",
         "llama",
+        "llama4",
+        "llama4_text",
         "ministral3",
         "mistral",
         "mistral3",
@@ -85,6 +87,12 @@ public enum ModelRegistry: ModelFactory {
         case "llama":
             let args = try decoder.decode(LlamaConfiguration.self, from: text)
             return { LlamaModel(args) }
+        case "llama4":
+            let args = try decoder.decode(Llama4Configuration.self, from: text)
+            return { Llama4Model(args) }
+        case "llama4_text":
+            let args = try decoder.decode(Llama4Configuration.self, from: text)
+            return { Llama4Model(args) }
         case "ministral3":
             let args = try decoder.decode(Mistral3Configuration.self, from: text)
             return { Mistral3Model(args) }
@@ -165,6 +173,11 @@ public enum ModelRegistry: ModelFactory {
                 of: configuration,
                 fromTopLevel: [:],
                 defaults: [:])
+        case "llama4":
+            return try unwrappedTextConfiguration(
+                of: configuration,
+                fromTopLevel: [:],
+                defaults: [:])
         case "mistral3":
             return try unwrappedTextConfiguration(
                 of: configuration,
@@ -191,6 +204,10 @@ public enum ModelRegistry: ModelFactory {
         case "gemma3n":
             return [
                 "model.language_model.": "model."
+            ]
+        case "llama4":
+            return [
+                "language_model.": ""
             ]
         case "mistral3":
             return [
@@ -219,6 +236,11 @@ public enum ModelRegistry: ModelFactory {
                 "model.audio_tower.*",
                 "model.embed_audio.*",
                 "model.embed_vision.*",
+            ]
+        case "llama4":
+            return [
+                "vision_model.*",
+                "multi_modal_projector.*",
             ]
         case "mistral3":
             return [

@@ -244,7 +244,7 @@ bool json_fits(const Json& v, const std::string& type) {
     if (type == "string_list") return all([](const Json& x) { return x.is_string(); });
     if (type == "layer_types") {
         return all([](const Json& x) {
-            return x.is_string() && (x == "full_attention" || x == "sliding_attention");
+            return x.is_string() && (x == "full_attention" || x == "sliding_attention" || x == "chunked_attention");
         });
     }
     if (type == "int_per_layer") return v.is_number_integer() || all([](const Json& x) { return x.is_number_integer(); });

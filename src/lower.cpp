@@ -61,7 +61,10 @@ public:
         m.sanitize.split_gate_up = f_.get("weights.split_interleaved_gate_up") &&
                                    f_.get("weights.split_interleaved_gate_up")->boolean;
         m.sanitize.drop_extra_layers = f_.get("weights.drop_extra_layers") && f_.get("weights.drop_extra_layers")->boolean;
+        m.sanitize.split_concatenated_gate_up = f_.get("weights.split_concatenated_gate_up") &&
+                                                f_.get("weights.split_concatenated_gate_up")->boolean;
         int steps = m.sanitize.stack_experts + m.sanitize.drop_extra_layers + m.sanitize.split_gate_up +
+                    m.sanitize.split_concatenated_gate_up +
                     (f_.get("attention.kv_sharing.shared_layers") != nullptr);
         m.sanitize.steps_chain = steps > 1;
         m.sanitize.bind = m.sanitize.steps_chain ? "" : "let ";
@@ -487,6 +490,24 @@ private:
                 }
             }
         }
+        lower_chunked(c);
+    }
+
+    /// Chunked layers: their schedule and chunk size, validated together.
+    void lower_chunked(ir::Configuration& c) {
+        const Node* types = f_.get("attention.chunked.layer_types");
+        const Node* size = f_.get("attention.chunked.size");
+        if (!types || types->kind != Node::Kind::String || !size || size->kind != Node::Kind::String) return;
+        const FieldDecl* t = field(types->text);
+        const FieldDecl* z = field(size->text);
+        if (!t || !z) return;
+        c.validates_chunked = true;
+        c.chunk_layer_types_field = t->swift_name;
+        c.chunk_size_field = z->swift_name;
+        if (is_optional(*t)) {
+            error(types->loc, "attention.chunked.layer_types",
+                  "binds the optional field '" + types->text + "'; give it a default such as {derive: chunked_where_rotated}");
+        }
     }
 
     /// Sizes within their limits and positive epsilons and bases, checked once every field is
@@ -553,11 +574,43 @@ private:
             a.query_scale_beta = binding_expr("attention.query_position_scale.beta", false);
             a.query_scale_original = binding_expr("attention.query_position_scale.original_max_positions", false);
         }
+        lower_query_scale(a);
+        a.qk_norm_after_rope = flag_expr("attention.qk_norm_after_rope") != "false";
+        if (a.qk_norm_after_rope) {
+            a.qk_norm_after_rope_condition = flag_expr("attention.qk_norm_after_rope");
+            if (a.nope_layers) {
+                std::string rotates = a.rope_layers + "[layer] != 0";
+                a.qk_norm_after_rope_condition =
+                    a.qk_norm_after_rope_condition == "true" ? rotates : a.qk_norm_after_rope_condition + " && " + rotates;
+            }
+        }
         a.sliding = c.validates_sliding;
         if (a.sliding) {
             a.layer_types = "args." + c.layer_types_field;
             a.window = "args." + c.window_field;
         }
+        // Chunked layers take the per-layer masks and caches that sliding layers use.
+        a.chunked = c.validates_chunked;
+        if (a.chunked) {
+            a.sliding = true;
+            a.layer_types = "args." + c.chunk_layer_types_field;
+            a.window = "nil";
+            a.chunk_size = "args." + c.chunk_size_field;
+        }
+    }
+
+    /// Query scaling by position: on every layer, or only where a condition holds (a config switch,
+    /// the layers without RoPE), each layer deciding once when it is built.
+    void lower_query_scale(ir::Attention& a) {
+        if (!a.query_position_scale) return;
+        const Node* from_one = f_.get("attention.query_position_scale.from_one");
+        if (from_one && from_one->boolean) a.query_scale_offset = "offset + 1";
+        std::string enabled = flag_expr("attention.query_position_scale.enabled");
+        bool nope_only = f_.text("attention.query_position_scale.layers") == "nope" && a.nope_layers;
+        a.query_scale_per_layer = enabled != "true" || nope_only;
+        if (!a.query_scale_per_layer) return;
+        std::string nope = a.rope_layers + "[layer] == 0";
+        a.query_scale_condition = !nope_only ? enabled : enabled == "true" ? nope : enabled + " && " + nope;
     }
 
     /// The clip limit is optional by nature (the resolver checks it): a config without one clips nothing.
@@ -718,6 +771,7 @@ private:
         e.router_bias = flag_expr("experts.router.bias");
         e.clamped = f_.text("experts.activation") == "swiglu_clamped";
         e.top_k_first = f_.text("experts.router.order") == "top_k_then_softmax";
+        e.weighted_inputs = f_.text("experts.router.weighted") == "inputs";
         e.normalize = flag_expr("experts.router.normalize");
         lower_router(e);
         const Node* shared = f_.get("experts.shared.intermediate");
@@ -732,8 +786,10 @@ private:
     /// takes its width as an argument when a shared expert builds it at another width.
     void lower_layer(ir::ModelFile& m) {
         m.mlp.used = uses("layers.feed_forward", "mlp") || m.experts.shared;
-        m.mlp.sized = m.experts.shared;
-        std::string dense_width = m.mlp.intermediate;
+        const Node* own_width = f_.get("mlp.intermediate");
+        bool own = own_width && own_width->kind == Node::Kind::String;
+        m.mlp.sized = m.experts.shared || own;
+        std::string dense_width = own ? binding_expr("mlp.intermediate", false) : m.mlp.intermediate;
         if (m.mlp.sized) m.mlp.intermediate = "hiddenDimensions";
         for (const auto& kind : f_.strings("layers.feed_forward")) {
             ir::ScheduledKind k;

@@ -344,7 +344,8 @@ private:
         if (type == "string_list") return all([](const Node& n) { return n.kind == Node::Kind::String; });
         if (type == "layer_types") {
             return all([](const Node& n) {
-                return n.kind == Node::Kind::String && (n.text == "full_attention" || n.text == "sliding_attention");
+                return n.kind == Node::Kind::String && (n.text == "full_attention" || n.text == "sliding_attention" ||
+                                                          n.text == "chunked_attention");
             });
         }
         return false;
@@ -530,6 +531,35 @@ private:
         }
     }
 
+    /// Chunked layers need their schedule and size, and take the place of a sliding schedule: one
+    /// field lists each layer's attention.
+    void check_chunked() {
+        const Node* types = f_.get("attention.chunked.layer_types");
+        const Node* size = f_.get("attention.chunked.size");
+        bool has_types = types && types->kind == Node::Kind::String;
+        bool has_size = size && size->kind == Node::Kind::String;
+        if (has_types != has_size) {
+            const Node* present = has_types ? types : size;
+            error(present->loc, "attention.chunked", "'layer_types' and 'size' go together: chunked layers need both");
+        }
+        const Node* sliding = f_.get("attention.sliding.layer_types");
+        if (has_types && sliding && sliding->kind == Node::Kind::String) {
+            error(types->loc, "attention.chunked", "a family lists each layer's attention once: chunked layers do not "
+                                                   "combine with 'attention.sliding'");
+        }
+    }
+
+    /// Scaling only the layers without RoPE needs the field that says which they are.
+    void check_query_scale_layers() {
+        const Node* layers = f_.get("attention.query_position_scale.layers");
+        if (!layers || layers->text != "nope") return;
+        const Node* rope_layers = f_.get("attention.rope.layers");
+        if (!rope_layers || rope_layers->kind != Node::Kind::String) {
+            error(layers->loc, "attention.query_position_scale.layers",
+                  "'nope' scales the layers 'attention.rope.layers' marks 0; bind it");
+        }
+    }
+
     void check_features() {
         const Node* scale = f_.get("attention.scale");
         const Node* scale_field = f_.get("attention.scale_field");
@@ -544,6 +574,8 @@ private:
             }
         }
         check_altup_bundle();
+        check_chunked();
+        check_query_scale_layers();
         check_clip();
         check_layers();
         const Node* kind = f_.get("mlp.kind");

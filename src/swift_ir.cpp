@@ -99,6 +99,7 @@ void to_json(ordered_json& j, const Configuration& v) {
     IR_SET(validates_rope_parameters) IR_SET(rope_parameters_field) IR_SET(rope_parameters_per_layer_type)
     IR_SET(rope_parameters_partial)
     IR_SET(validates_sliding) IR_SET(layer_types_field) IR_SET(window_field)
+    IR_SET(validates_chunked) IR_SET(chunk_layer_types_field) IR_SET(chunk_size_field)
     IR_SET(validates_rope_layers) IR_SET(rope_layers_field) IR_SET(per_layer_int_fields) IR_SET(per_layer_list_fields)
     IR_SET(schedule_checks)
     IR_SET(size_checks) IR_SET(heads_field) IR_SET(kv_heads_field) IR_SET(positive_checks)
@@ -117,6 +118,8 @@ void to_json(ordered_json& j, const Attention& v) {
     IR_SET(q_norm_dimensions) IR_SET(k_norm_dimensions) IR_SET(scale_field_value) IR_SET(sinks) IR_SET(v_norm) IR_SET(clip_qkv) IR_SET(clip_limit) IR_SET(kv_sharing)
     IR_SET(shared_layers) IR_SET(rope) IR_SET(sliding) IR_SET(layer_types) IR_SET(window)
     IR_SET(query_position_scale) IR_SET(query_scale_beta) IR_SET(query_scale_original)
+    IR_SET(query_scale_offset) IR_SET(query_scale_per_layer) IR_SET(query_scale_condition)
+    IR_SET(qk_norm_after_rope) IR_SET(qk_norm_after_rope_condition) IR_SET(chunked) IR_SET(chunk_size)
 }
 
 void to_json(ordered_json& j, const MLP& v) {
@@ -127,7 +130,7 @@ void to_json(ordered_json& j, const MLP& v) {
 
 void to_json(ordered_json& j, const Experts& v) {
     IR_SET(used) IR_SET(router_key) IR_SET(experts_key) IR_SET(shared_key) IR_SET(shared_gate_key) IR_SET(count)
-    IR_SET(per_token) IR_SET(intermediate) IR_SET(bias) IR_SET(router_bias) IR_SET(clamped) IR_SET(top_k_first)
+    IR_SET(per_token) IR_SET(intermediate) IR_SET(bias) IR_SET(router_bias) IR_SET(clamped) IR_SET(top_k_first) IR_SET(weighted_inputs)
     IR_SET(normalize) IR_SET(sigmoid) IR_SET(selection_bias) IR_SET(grouped) IR_SET(groups) IR_SET(selected_groups)
     IR_SET(scaled) IR_SET(scale) IR_SET(routing_lines) IR_SET(shared) IR_SET(shared_gated) IR_SET(shared_intermediate)
 }
@@ -173,7 +176,7 @@ void to_json(ordered_json& j, const DropPattern& v) {
 }
 
 void to_json(ordered_json& j, const Sanitize& v) {
-    IR_SET(drop) IR_SET(has_drop) IR_SET(split_gate_up) IR_SET(drop_extra_layers) IR_SET(steps_chain) IR_SET(bind) IR_SET(stack_experts) IR_SET(stack_from)
+    IR_SET(drop) IR_SET(has_drop) IR_SET(split_gate_up) IR_SET(drop_extra_layers) IR_SET(split_concatenated_gate_up) IR_SET(steps_chain) IR_SET(bind) IR_SET(stack_experts) IR_SET(stack_from)
     IR_SET(stack_into) IR_SET(stack_names)
 }
 

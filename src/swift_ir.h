@@ -147,6 +147,10 @@ struct Configuration {
     bool validates_sliding = false;
     std::string layer_types_field;
     std::string window_field;
+    // Chunked layers: the schedule and the chunk size to validate together.
+    bool validates_chunked = false;
+    std::string chunk_layer_types_field;
+    std::string chunk_size_field;
     // Per-layer integers (one or a list): each list validated against the layer count.
     std::vector<std::string> per_layer_int_fields;
     // Lists with one entry per layer (an activation sparsity pattern), validated when present.
@@ -207,6 +211,13 @@ struct Attention {
     bool query_position_scale = false;  // Llama-4 scaling of queries by position
     std::string query_scale_beta;
     std::string query_scale_original;
+    std::string query_scale_offset = "offset";  // `offset + 1` when positions count from 1
+    bool query_scale_per_layer = false;   // some layers (or configs) do not scale their queries
+    std::string query_scale_condition;    // Swift Bool expression, evaluated in init
+    bool qk_norm_after_rope = false;      // weightless per-head RMS norms of rotated queries and keys
+    std::string qk_norm_after_rope_condition;  // Swift Bool expression, evaluated in init
+    bool chunked = false;      // chunked layers in the per-layer schedule
+    std::string chunk_size;    // `args.attentionChunkSize`
 };
 
 /// The dense feed-forward kind (`mlp`).
@@ -244,6 +255,7 @@ struct Experts {
     std::string router_bias;
     bool clamped = false;          // GPT-OSS's clamped SwiGLU instead of silu(gate) * up
     bool top_k_first = false;      // softmax over the k selected logits only
+    bool weighted_inputs = false;  // each expert's input, not its output, is scaled by its weight
     std::string normalize;         // Swift Bool expression: renormalise the k selected scores
     bool sigmoid = false;          // each expert scored by its own sigmoid, not a softmax over all
     bool selection_bias = false;   // a BiasedExpertRouter whose bias steers the choice only
@@ -344,6 +356,7 @@ struct Sanitize {
     bool has_drop = false;
     bool split_gate_up = false;  // interleaved expert gate_up_proj split into gate_proj and up_proj
     bool drop_extra_layers = false;  // layers numbered past the model's last removed
+    bool split_concatenated_gate_up = false;  // transformers' [E, D, 2I] gate_up_proj split in halves
     bool steps_chain = false;    // several rewriting steps: `weights` is a var each one reassigns
     std::string bind = "let ";   // how each step binds `weights`: `let ` shadows the argument once
     bool stack_experts = false;  // per-expert tensors stacked into the experts' projections

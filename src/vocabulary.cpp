@@ -98,6 +98,9 @@ KeySpec mlp_key() {
             "A config field naming the activation (`hidden_act`), chosen when the configuration is read; it "
             "replaces `activation` (kinds `gated` and `plain`)."),
         with_default(key("bias", Type::Flag, "Bias on the MLP projections."), "false"),
+        field_key("intermediate", "int",
+            "The config field holding the dense layers' width where it is not `dims.intermediate` "
+            "(`intermediate_size_mlp`, beside experts `dims.intermediate` wide)."),
         map_key("keys", "The checkpoint names of the MLP and its parts, where they differ from the usual.", {
             with_default(key("block", Type::Identifier, "The MLP's key in a decoder layer."), "mlp"),
             with_default(key("gate", Type::Identifier, "The gate projection's key."), "gate_proj"),
@@ -150,6 +153,10 @@ KeySpec experts_key() {
                 "A config field multiplying the routed experts' weights after any renormalisation "
                 "(`routed_scaling_factor`)."),
             with_default(key("bias", Type::Flag, "Bias on the router."), "false"),
+            enum_key("weighted", {"outputs", "inputs"}, "outputs",
+                "What each chosen expert's weight multiplies: `outputs`, the expert's output before the sum; "
+                "`inputs`, the token before it enters the expert (the expert is not linear, so the two "
+                "differ)."),
         }),
         map_key("shared",
             "An expert every token uses beside the routed ones: a dense gated MLP of its own width, added "
@@ -235,6 +242,13 @@ KeySpec build_root() {
             "Sliding layers see the last `window` positions and keep a rotating cache."),
         field_key("window", "int", "The config field holding the window length."),
     });
+    KeySpec chunked = map_key("chunked", "Chunked attention on some layers.", {
+        field_key("layer_types", "layer_types",
+            "The config field listing each layer's attention (`full_attention` or `chunked_attention`). A "
+            "chunked layer lets each position see only the earlier positions of its own chunk (position // "
+            "`size`), and caches only that chunk."),
+        field_key("size", "int", "The config field holding the chunk length; null when no layer is chunked."),
+    });
     KeySpec attention = map_key("attention", "The attention block.", {
         enum_key("projection", {"separate", "fused_qkv"}, "separate",
             "`separate`: `q_proj`, `k_proj`, `v_proj`. `fused_qkv`: one `qkv_proj` whose output rows are "
@@ -244,6 +258,10 @@ KeySpec build_root() {
             "Normalisation of queries and keys before RoPE. `per_head`: an RMSNorm over the head "
             "dimension with one weight shared by all heads (`q_norm`, `k_norm`). `whole`: an RMSNorm over "
             "the whole projection (heads x head_dim), before it is split into heads."),
+        with_default(key("qk_norm_after_rope", Type::Flag,
+            "On layers that rotate, queries and keys are RMS-normalised over each head after RoPE, "
+            "without a learned scale (eps from `norm.eps`); layers without RoPE are left as they are."),
+            "false"),
         enum_key("scale", {"inverse_sqrt_head_dim", "inverse_sqrt_field", "field", "one"}, "inverse_sqrt_head_dim",
             "The softmax scale. `inverse_sqrt_head_dim`: 1/sqrt(head_dim); `inverse_sqrt_field`: "
             "1/sqrt of the config field `scale_field` (e.g. `query_pre_attn_scalar`); `field`: the value "
@@ -270,8 +288,16 @@ KeySpec build_root() {
             "context.", {
             field_key("beta", "float", "The config field holding beta (`llama_4_scaling_beta`)."),
             field_key("original_max_positions", "int", "The config field holding the original context length."),
+            with_default(key("enabled", Type::Flag, "Whether queries are scaled at all."), "true"),
+            with_default(key("from_one", Type::Bool,
+                "Positions count from 1: position + 1 in the formula, as temperature tuning counts them."),
+                "false"),
+            enum_key("layers", {"all", "nope"}, "all",
+                "Which layers scale their queries: `all`, or `nope`, only the layers that take no position "
+                "embedding (`attention.rope.layers` marks them 0)."),
         }),
         sliding,
+        chunked,
     });
     top.push_back(attention);
 
@@ -344,6 +370,10 @@ KeySpec build_root() {
         "Checkpoints may hold each expert's gate and up projections as one `gate_up_proj.weight` whose rows "
         "interleave gate, up, gate, ... (with `gate_up_proj_bias` and `down_proj_bias`); `sanitize` splits "
         "them as mlx-lm does."), "false");
+    KeySpec split_halves = with_default(key("split_concatenated_gate_up", Type::Bool,
+        "Checkpoints may hold each layer's experts as transformers saves them, `experts.gate_up_proj` "
+        "[E, D, 2I] with the gate's columns before the up projection's and `experts.down_proj` [E, I, D]; "
+        "`sanitize` splits and transposes them, as mlx-lm does."), "false");
     KeySpec stack = map_key("stack_experts",
         "Checkpoints may hold one tensor per expert (`<mlp>.<from>.<e>.<name>.weight`, also `.scales` and "
         "`.biases`); `sanitize` stacks them into the experts' projections, as mlx-lm does.", {
@@ -356,7 +386,7 @@ KeySpec build_root() {
         "Checkpoints may hold layers past the last one the model runs (`model.layers.<n>.*` for n at or "
         "beyond `dims.layers`: multi-token prediction layers); `sanitize` removes them, as mlx-lm does."), "false");
     top.push_back(map_key("weights", "How checkpoint weights map onto the generated modules.",
-                          {drop, split_gate_up, stack, extra_layers}));
+                          {drop, split_gate_up, split_halves, stack, extra_layers}));
 
     KeySpec wrappers = identity(key("wrappers", Type::EntryMap,
         "Model types (claimed in `model_types`) whose checkpoints wrap the text model in `text_config`, "
@@ -444,7 +474,8 @@ const std::vector<ConfigType>& config_types() {
          "An activation's name as transformers knows it: `gelu` (exact), `gelu_new`, `gelu_pytorch_tanh` and "
          "`gelu_fast` (tanh approximation), `relu`, `silu` or `swish`; any other is refused.", {}},
         {"layer_types", "[AttentionLayerType]",
-         "Per-layer attention kinds: `full_attention` or `sliding_attention`; any other value is refused.", {}},
+         "Per-layer attention kinds: `full_attention`, `sliding_attention` or `chunked_attention` (each "
+         "only where the family has it); any other value is refused.", {}},
         {"layer_kinds", "[String]",
          "Per-layer block kinds, one name per layer (`mlp` or `experts` for a feed-forward schedule); a name "
          "outside the slot's kinds is refused.", {}},
@@ -494,6 +525,18 @@ const std::vector<Derivation>& derivations() {
          "the width of `n_shared_experts` experts side by side: `experts.intermediate` times `n_shared_experts`.",
          "ConfigDefaults.sharedExpertsWidth",
          {{"expertWidth", "experts.intermediate"}, {"sharedExperts", "config.n_shared_experts"}}},
+        {"layers_every_step", "int_list",
+         "the layers `interleave_moe_layer_step` - 1, 2 `interleave_moe_layer_step` - 1, ...: every "
+         "`interleave_moe_layer_step`-th layer, counting from 1.",
+         "ConfigDefaults.layersEveryStep", {{"layers", "dims.layers"}, {"step", "config.interleave_moe_layer_step"}}},
+        {"experts_on_listed_layers", "layer_kinds",
+         "layer i is `experts` when `moe_layers` lists i, else `mlp`.",
+         "ConfigDefaults.expertsOnListedLayers", {{"layers", "dims.layers"}, {"listed", "config.moe_layers"}}},
+        {"chunked_where_rotated", "layer_types",
+         "layer i is `chunked_attention` when `no_rope_layers` marks it 1 (it rotates) and "
+         "`attention_chunk_size` is set, else `full_attention`.",
+         "ConfigDefaults.chunkedWhereRotated",
+         {{"ropeLayers", "config.no_rope_layers"}, {"chunkSize", "config.attention_chunk_size"}}},
         {"rope_except_every_nth", "int_list",
          "1 (rotate) for every layer except when (i + 1) is a multiple of `no_rope_layer_interval`, 0 there.",
          "ConfigDefaults.ropeExceptEveryNth", {{"layers", "dims.layers"}, {"interval", "config.no_rope_layer_interval"}}},

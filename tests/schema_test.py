@@ -99,6 +99,9 @@ NOT_SCHEMA_DETECTABLE = {
     "clip_per_head_norm": "a rule between two attention keys, one of them inherited",
     "sigmoid_after_top_k": "a rule between two router keys",
     "groups_without_selected": "a rule between two keys of one map (grouped top-k needs both)",
+    "chunked_without_size": "a rule between two keys of one map after inheritance (chunked layers need both)",
+    "chunked_with_sliding": "a rule between two attention maps, one of them inherited",
+    "nope_scale_without_rope_layers": "a rule between two attention keys, one of them inherited",
     "clip_not_optional": "a binding must name an optional field: a rule between the binding and its entry",
 }
 

@@ -247,6 +247,43 @@ GLM4_MOE = {
     "first_k_dense_replace": 1,
 }
 
+def transformers_llama4_experts(weights: dict[str, mx.array]) -> dict[str, mx.array]:
+    """Llama 4's experts as transformers saves them: `experts.gate_up_proj` [E, D, 2I] (the gate's
+    columns first) and `experts.down_proj` [E, I, D], both multiplied from the left."""
+    out = {}
+    for key, value in weights.items():
+        if key.endswith(".experts.gate_proj.weight"):
+            up = weights[key.replace("gate_proj", "up_proj")]
+            fused = mx.concatenate([value.swapaxes(1, 2), up.swapaxes(1, 2)], axis=-1)
+            out[key.replace("gate_proj.weight", "gate_up_proj")] = fused
+        elif key.endswith(".experts.up_proj.weight"):
+            continue
+        elif key.endswith(".experts.down_proj.weight"):
+            out[key.replace("down_proj.weight", "down_proj")] = value.swapaxes(1, 2)
+        else:
+            out[key] = value
+    return out
+
+
+def then(first, second):
+    """Two layouts, one after the other."""
+    return lambda weights: second(first(weights))
+
+
+# Llama 4 text as mlx-lm's llama4.py reads it inside the multimodal wrapper: NoPE on every fourth
+# layer (temperature-tuned from position 3 on), chunks of 8 with q/k norms on the others, experts on
+# every second layer (top-1, as mlx-lm requires) beside a shared expert, llama3 RoPE. mlx-lm fixes
+# the q/k norm's epsilon at 1e-6 where transformers takes rms_norm_eps, so both are 1e-6 here.
+LLAMA4_TEXT = {
+    "model_type": "llama4_text", "hidden_size": 64, "num_hidden_layers": 4, "intermediate_size": 32,
+    "intermediate_size_mlp": 96, "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16,
+    "rms_norm_eps": 1e-6, "vocab_size": 256, "rope_theta": 10000.0, "rope_scaling": LLAMA3_SCALING,
+    "max_position_embeddings": 512, "attention_bias": False, "attention_chunk_size": 8,
+    "interleave_moe_layer_step": 2, "num_local_experts": 4, "num_experts_per_tok": 1, "use_qk_norm": True,
+    "attn_temperature_tuning": True, "floor_scale": 4, "attn_scale": 0.5, "tie_word_embeddings": False,
+}
+LLAMA4 = {"model_type": "llama4", "text_config": LLAMA4_TEXT}
+
 MINISTRAL3 = {
     "model_type": "ministral3", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 128,
     "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-5,
@@ -460,6 +497,28 @@ FIXTURES = [
                                      "mlp.experts.0.gate_proj.weight": (32, 64)})),
     Fixture("glm4_moe_q4", "glm4_moe", "4-bit experts and attention in groups of 32, the router kept dense",
             GLM4_MOE, quantize={"group_size": 32, "bits": 4}),
+    Fixture("llama4", "llama4",
+            "chunks of 8 past the prompt's start, NoPE with temperature tuning on layer 3, experts on "
+            "layers 1 and 3 on the token scaled by sigmoid(logit), q/k norms, llama3 RoPE; multimodal wrapper",
+            LLAMA4, windows=[8], token_by_token=True),
+    Fixture("llama4_hf", "llama4",
+            "experts on every layer, chunks of 5, q/k/v/o bias, no q/k norm; transformers' fused experts "
+            "(gate_up_proj [E, D, 2I]) and a vision tower, as Hugging Face checkpoints hold them",
+            with_(LLAMA4, text_config=with_(LLAMA4_TEXT, interleave_moe_layer_step=1, attention_chunk_size=5,
+                                            attention_bias=True, use_qk_norm=False)),
+            windows=[5], token_by_token=True,
+            layout=then(transformers_llama4_experts,
+                        hf_checkpoint(extra={"vision_model.patch_embedding.linear.weight": (16, 48),
+                                             "multi_modal_projector.linear_1.weight": (64, 16)}))),
+    Fixture("llama4_q4", "llama4", "4-bit experts, router and attention in groups of 32", LLAMA4,
+            windows=[8], quantize={"group_size": 32, "bits": 4}),
+    Fixture("llama4_text_dense", "llama4",
+            "llama4_text as mlx-lm's dense llama4_text.py reads it where transformers agrees: no expert "
+            "layers (moe_layers empty), every layer rotated and q/k-normed, no chunk size, tied",
+            {"model_type": "llama4_text", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 32,
+             "intermediate_size_mlp": 96, "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16,
+             "rms_norm_eps": 1e-5, "vocab_size": 256, "rope_theta": 10000.0, "tie_word_embeddings": True,
+             "no_rope_layers": [1, 1], "use_qk_norm": True, "moe_layers": []}),
     Fixture("llama_q4", "llama",
             "4-bit affine (groups of 64), one layer at 8 bits, one left dense, as mlx_lm.convert writes it",
             LLAMA, quantize={"group_size": 64, "bits": 4,

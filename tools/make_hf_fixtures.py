@@ -73,6 +73,10 @@ class Fixture:
     layout: Callable[[dict], dict] | None = None
     # The model class, when AutoModelForCausalLM would not build what checkpoints of this type hold.
     model_class: str | None = None
+    # The loaded model's submodule that computes the logits, when the class's own forward cannot run
+    # on text alone (Llama4ForConditionalGeneration in transformers 5.24 reads an attribute its text
+    # model's output lacks); the checkpoint is still the one the class saves and loads.
+    logits_from: str | None = None
 
 
 def with_(base: dict, **changes) -> dict:
@@ -175,6 +179,29 @@ MINISTRAL3 = with_(TINY, head_dim=16,
                    rope_parameters={"rope_type": "yarn", "rope_theta": 1000000.0, "factor": 16.0,
                                     "original_max_position_embeddings": 8, "beta_fast": 32.0, "beta_slow": 1.0,
                                     "mscale": 1.0, "mscale_all_dim": 1.0, "llama_4_scaling_beta": 0.1})
+
+LLAMA4_VISION = {"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2,
+                 "image_size": 16, "patch_size": 8, "vision_output_dim": 16, "projector_input_dim": 16,
+                 "projector_output_dim": 16}
+# Llama 4 text: 4 layers, NoPE every second one (temperature-tuned from position 3 on), chunks of 6 on
+# the others with their rotated q/k normalised, experts on layers 1 and 3 (top-2 of 4, each on the
+# token scaled by its sigmoid score) beside a shared expert, llama3 RoPE.
+LLAMA4_TEXT = with_(TINY, num_hidden_layers=4, head_dim=16, intermediate_size=32, intermediate_size_mlp=96,
+                    num_local_experts=4, num_experts_per_tok=2, interleave_moe_layer_step=2,
+                    no_rope_layer_interval=2, attention_chunk_size=6, use_qk_norm=True,
+                    attn_temperature_tuning=True, floor_scale=4, attn_scale=0.5,
+                    rope_parameters=rope(500000.0, **LLAMA3_SCALING))
+
+
+def v4_llama4(config: dict) -> dict:
+    """Llama 4 in the 4.x layout, its schedule left to the keys it derives from (moe_layers from
+    interleave_moe_layer_step, no_rope_layers from no_rope_layer_interval), as hand-written configs
+    state it; layer_types did not exist yet."""
+    out = v4_rope(config)
+    for key in ("layer_types", "moe_layers", "no_rope_layers"):
+        out.pop(key)
+    return out
+
 
 FIXTURES: list[Fixture] = [
     Fixture("llama", "llama", "plain llama, GQA 2", "llama", TINY),
@@ -337,6 +364,22 @@ FIXTURES: list[Fixture] = [
             with_(TINY, num_hidden_layers=3, n_routed_experts=8, num_experts_per_tok=2, moe_intermediate_size=32,
                   n_shared_experts=2, norm_topk_prob=False, first_k_dense_replace=2, tie_word_embeddings=True,
                   rope_parameters=dict(rope(10000.0), partial_rotary_factor=0.25)), layout=v4_rope),
+    Fixture("llama4", "llama4",
+            "chunks of 6, NoPE on odd layers with temperature tuning, top-2 sigmoid experts on their inputs "
+            "on layers 1 and 3, q/k norms, llama3 RoPE", "llama4_text", LLAMA4_TEXT, windows=[6]),
+    Fixture("llama4_v4", "llama4",
+            "experts on every layer (top-1), chunks of 5, NoPE every 4th without temperature tuning, no q/k "
+            "norm, q/k/v/o bias, tied; 4.x layout, schedule derived", "llama4_text",
+            with_(LLAMA4_TEXT, num_experts_per_tok=1, interleave_moe_layer_step=1, no_rope_layer_interval=4,
+                  attention_chunk_size=5, use_qk_norm=False, attn_temperature_tuning=False, attention_bias=True,
+                  tie_word_embeddings=True),
+            windows=[5], layout=v4_llama4),
+    Fixture("llama4_wrapper", "llama4",
+            "a multimodal checkpoint: no chunking (attention_chunk_size null), explicit moe_layers [0, 2], "
+            "a vision tower", "llama4",
+            {"text_config": with_(LLAMA4_TEXT, attention_chunk_size=None, moe_layers=[0, 2]),
+             "vision_config": LLAMA4_VISION},
+            model_class="Llama4ForConditionalGeneration", logits_from="language_model"),
     Fixture("olmoe", "olmoe", "8 experts top-2 renormalised, q/k/v clipped to 0.6 after the norms", "olmoe",
             with_(TINY, num_hidden_layers=3, intermediate_size=32, num_experts=8, num_experts_per_tok=2,
                   norm_topk_prob=True, clip_qkv=0.6, rope_parameters=rope(10000.0))),
@@ -414,10 +457,13 @@ def load(directory: Path):
 
 
 @torch.no_grad()
-def run_reference(directory: Path, tokens: np.ndarray, forced: np.ndarray | None = None) -> dict[str, np.ndarray]:
+def run_reference(directory: Path, tokens: np.ndarray, forced: np.ndarray | None = None,
+                  logits_from: str | None = None) -> dict[str, np.ndarray]:
     """transformers' logits for the checkpoint in `directory`: prefill, then greedy decode steps
     through its cache (or steps feeding `forced` tokens)."""
     model = load(directory)
+    if logits_from is not None:
+        model = getattr(model, logits_from)
     out = model(input_ids=torch.from_numpy(tokens.astype(np.int64)), use_cache=True)
     cache, prefill = out.past_key_values, out.logits
     fed, steps = [], []
@@ -461,13 +507,13 @@ def tokens_of(fixture: Fixture, vocab: int) -> np.ndarray:
 
 
 def expected_of(fixture: Fixture, directory: Path, tokens: np.ndarray) -> dict[str, np.ndarray]:
-    expected = run_reference(directory, tokens)
+    expected = run_reference(directory, tokens, logits_from=fixture.logits_from)
     if fixture.dtype != "float32":
         # The same weights in float32, fed the same tokens: how far the half-precision logits are from
         # exact, row by row, which bounds how far two half-precision implementations may drift apart.
         with tempfile.TemporaryDirectory() as scratch:
             twin = float32_twin(directory, Path(scratch) / "float32")
-            exact = run_reference(twin, tokens, forced=expected["decode_tokens"])
+            exact = run_reference(twin, tokens, forced=expected["decode_tokens"], logits_from=fixture.logits_from)
         expected["float32_prefill_logits"] = exact["prefill_logits"]
         expected["float32_decode_logits"] = exact["decode_logits"]
     return expected

@@ -6,6 +6,8 @@ import MLXNN
 public enum AttentionLayerType: String, Codable, Sendable, CaseIterable {
     case fullAttention = "full_attention"
     case slidingAttention = "sliding_attention"
+    /// Each position sees only the earlier positions of its own chunk (position / chunk size).
+    case chunkedAttention = "chunked_attention"
 }
 
 /// A boolean `[n, offset + n]` mask: query i (at position offset + i) sees key j when j is not in
@@ -18,6 +20,16 @@ public func createCausalMask(n: Int, offset: Int, windowSize: Int? = nil) -> MLX
         mask = mask .&& (queries .< (keys + Int32(windowSize)))
     }
     return mask
+}
+
+/// A boolean `[n, offset + n - start]` mask for keys at positions `start ..< offset + n`: query i
+/// (at position offset + i) sees key j when j is not in its future and both lie in the same chunk
+/// of `chunkSize` positions.
+public func createChunkedCausalMask(n: Int, offset: Int, start: Int = 0, chunkSize: Int) -> MLXArray {
+    let keys = MLXArray(Int32(start) ..< Int32(offset + n)).reshaped(1, offset + n - start)
+    let queries = MLXArray(Int32(offset) ..< Int32(offset + n)).reshaped(n, 1)
+    let size = Int32(chunkSize)
+    return (queries .>= keys) .&& (floorDivide(queries, size) .== floorDivide(keys, size))
 }
 
 /// The mask for the tokens in `h` (`[batch, length, hidden]`): from the cache when there is one,
@@ -40,22 +52,53 @@ public func createAttentionMask(h: MLXArray, cache: KVCache?, windowSize: Int? =
 
 /// One mask per layer for models mixing full and sliding-window layers: the full mask is sized by
 /// the cache of the first full layer, the sliding mask by the cache of the first sliding layer.
+/// The chunked layers' mask is sized by their cache too.
 public func createAttentionMasks(
-    h: MLXArray, cache: [KVCache]?, layerTypes: [AttentionLayerType], slidingWindow: Int?
+    h: MLXArray, cache: [KVCache]?, layerTypes: [AttentionLayerType], slidingWindow: Int?,
+    chunkSize: Int? = nil
 ) -> [MLXFast.ScaledDotProductAttentionMaskMode] {
     func mask(for kind: AttentionLayerType) -> MLXFast.ScaledDotProductAttentionMaskMode? {
         guard let first = layerTypes.firstIndex(of: kind) else { return nil }
+        if kind == .chunkedAttention {
+            guard let chunkSize else { preconditionFailure("chunked_attention layers need a chunk size") }
+            return createChunkedAttentionMask(h: h, cache: cache?[first], chunkSize: chunkSize)
+        }
         let window = kind == .slidingAttention ? slidingWindow : nil
         return createAttentionMask(h: h, cache: cache?[first], windowSize: window)
     }
     let full = mask(for: .fullAttention)
     let sliding = mask(for: .slidingAttention)
-    return layerTypes.map { $0 == .slidingAttention ? sliding! : full! }
+    let chunked = mask(for: .chunkedAttention)
+    return layerTypes.map {
+        switch $0 {
+        case .fullAttention: full!
+        case .slidingAttention: sliding!
+        case .chunkedAttention: chunked!
+        }
+    }
+}
+
+/// The mask of a chunked layer for the tokens in `h`: from its cache when there is one, otherwise
+/// causal within chunks from position 0.
+public func createChunkedAttentionMask(h: MLXArray, cache: KVCache?, chunkSize: Int)
+    -> MLXFast.ScaledDotProductAttentionMaskMode
+{
+    let n = h.dim(1)
+    if let cache {
+        return cache.makeMask(queryLength: n, windowSize: nil)
+    }
+    if n == 1 {
+        return .none
+    }
+    return n > chunkSize ? .array(createChunkedCausalMask(n: n, offset: 0, chunkSize: chunkSize)) : .causal
 }
 
 /// Caches for a model whose layers follow `layerTypes`: rotating ones of `slidingWindow`
-/// positions for sliding layers, growing ones for full layers.
-public func makeLayerCaches(layerTypes: [AttentionLayerType], slidingWindow: Int?) -> [KVCache] {
+/// positions for sliding layers, ones holding the current chunk for chunked layers, growing ones
+/// for full layers.
+public func makeLayerCaches(
+    layerTypes: [AttentionLayerType], slidingWindow: Int?, chunkSize: Int? = nil
+) -> [KVCache] {
     layerTypes.map { kind in
         switch kind {
         case .fullAttention:
@@ -65,6 +108,11 @@ public func makeLayerCaches(layerTypes: [AttentionLayerType], slidingWindow: Int
                 preconditionFailure("sliding_attention layers need a sliding_window")
             }
             return RotatingKVCache(maxSize: slidingWindow)
+        case .chunkedAttention:
+            guard let chunkSize else {
+                preconditionFailure("chunked_attention layers need a chunk size")
+            }
+            return ChunkedKVCache(chunkSize: chunkSize)
         }
     }
 }

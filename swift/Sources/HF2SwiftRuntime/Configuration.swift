@@ -165,7 +165,7 @@ public struct RoPEParameters: Decodable, Sendable, Equatable {
     public init(from decoder: Decoder) throws {
         let keys = try decoder.container(keyedBy: AnyCodingKey.self)
         var nested: [AttentionLayerType: RoPEParameters] = [:]
-        for type in AttentionLayerType.allCases {
+        for type in [AttentionLayerType.fullAttention, .slidingAttention] {
             let key = AnyCodingKey(type.rawValue)
             if keys.contains(key), try !keys.decodeNil(forKey: key) {
                 nested[type] = try keys.decode(RoPEParameters.self, forKey: key)
@@ -273,6 +273,22 @@ public enum ConfigDefaults {
         expertWidth * sharedExperts
     }
 
+    /// `layers_every_step`: layers step - 1, 2 step - 1, ... (every `step`-th, counting from 1).
+    public static func layersEveryStep(layers: Int, step: Int) -> [Int] {
+        step > 0 ? Array(stride(from: step - 1, to: layers, by: step)) : []
+    }
+
+    /// `experts_on_listed_layers`: `experts` on the layers `listed` names, `mlp` on the rest.
+    public static func expertsOnListedLayers(layers: Int, listed: [Int]) -> [String] {
+        (0 ..< layers).map { listed.contains($0) ? "experts" : "mlp" }
+    }
+
+    /// `chunked_where_rotated`: chunked attention on the layers that rotate when a chunk size is
+    /// set, full attention elsewhere.
+    public static func chunkedWhereRotated(ropeLayers: [Int], chunkSize: Int?) -> [AttentionLayerType] {
+        ropeLayers.map { $0 != 0 && chunkSize != nil ? .chunkedAttention : .fullAttention }
+    }
+
     /// `rope_except_every_nth`: 1 (rotate) except where (i + 1) is a multiple of `interval`.
     public static func ropeExceptEveryNth(layers: Int, interval: Int) -> [Int] {
         (0 ..< layers).map { ($0 + 1) % max(interval, 1) != 0 ? 1 : 0 }
@@ -342,10 +358,35 @@ public func validateSlidingWindow(layerTypes: [AttentionLayerType], slidingWindo
         throw ConfigurationError.invalid(
             key: "layer_types", reason: "has \(layerTypes.count) entries for \(layers) layers")
     }
+    if layerTypes.contains(.chunkedAttention) {
+        throw ConfigurationError.invalid(
+            key: "layer_types", reason: "names chunked_attention, which this model does not support")
+    }
     if layerTypes.contains(.slidingAttention) {
         guard let slidingWindow, slidingWindow > 0 else {
             throw ConfigurationError.invalid(
                 key: "sliding_window", reason: "sliding_attention layers need a positive sliding_window")
+        }
+    }
+}
+
+/// Checks a per-layer schedule of full and chunked attention against the layer count and the
+/// chunk size it needs.
+public func validateChunkedAttention(
+    layerTypes: [AttentionLayerType], chunkSize: Int?, chunkKey: String, layers: Int
+) throws {
+    if layerTypes.count != layers {
+        throw ConfigurationError.invalid(
+            key: "layer_types", reason: "has \(layerTypes.count) entries for \(layers) layers")
+    }
+    if layerTypes.contains(.slidingAttention) {
+        throw ConfigurationError.invalid(
+            key: "layer_types", reason: "names sliding_attention, which this model does not support")
+    }
+    if layerTypes.contains(.chunkedAttention) {
+        guard let chunkSize, chunkSize > 0 else {
+            throw ConfigurationError.invalid(
+                key: chunkKey, reason: "is \(chunkSize.map(String.init) ?? "null"); chunked_attention layers need a positive size")
         }
     }
 }

@@ -92,6 +92,14 @@ public final class SwitchGLU: Module {
         let hidden = activation(gate(rows, indices), up(rows, indices))
         return down(hidden, indices).squeezed(axis: -2)
     }
+
+    /// `x`: `[..., k, dims]`, one input for each of a token's k experts (each scaled by its own
+    /// weight); `indices`: `[..., k]`. Returns `[..., k, dims]`.
+    public func callAsFunction(perExpert x: MLXArray, _ indices: MLXArray) -> MLXArray {
+        let rows = x.expandedDimensions(axis: -2)
+        let hidden = activation(gate(rows, indices), up(rows, indices))
+        return down(hidden, indices).squeezed(axis: -2)
+    }
 }
 
 /// The `k` experts with the largest router logits and their weights: a softmax (in float32)
@@ -198,6 +206,26 @@ public func splittingInterleavedGateUp(_ weights: [String: MLXArray]) -> [String
                 value[.ellipsis, .stride(by: 2), 0...]
             out[key.replacingOccurrences(of: "gate_up_proj", with: "up_proj")] =
                 value[.ellipsis, .stride(from: 1, by: 2), 0...]
+        } else {
+            out[key] = value
+        }
+    }
+    return out
+}
+
+/// Splits expert projections as transformers saves them with gate and up side by side:
+/// `experts.gate_up_proj` `[E, D, 2I]` (columns gate then up) and `experts.down_proj` `[E, I, D]`,
+/// both multiplied from the left, so transposed here. Other keys (converted experts' own
+/// `gate_proj.weight`, dense MLPs) pass unchanged.
+public func splittingConcatenatedGateUp(_ weights: [String: MLXArray]) -> [String: MLXArray] {
+    var out: [String: MLXArray] = [:]
+    for (key, value) in weights {
+        if key.hasSuffix(".experts.gate_up_proj"), value.ndim == 3 {
+            let halves = split(value, parts: 2, axis: -1)
+            out[key.replacingOccurrences(of: "gate_up_proj", with: "gate_proj.weight")] = halves[0].transposed(0, 2, 1)
+            out[key.replacingOccurrences(of: "gate_up_proj", with: "up_proj.weight")] = halves[1].transposed(0, 2, 1)
+        } else if key.hasSuffix(".experts.down_proj"), value.ndim == 3 {
+            out[key + ".weight"] = value.transposed(0, 2, 1)
         } else {
             out[key] = value
         }

@@ -1,4 +1,5 @@
-// Key/value caches with mlx-lm's semantics: a growing one, and a rotating one for sliding windows.
+// Key/value caches with mlx-lm's semantics: a growing one, a rotating one for sliding windows, and
+// one for chunked attention.
 import MLX
 
 /// Keeps the keys and values of earlier tokens so that decoding one token attends to all of them.
@@ -183,6 +184,48 @@ public final class RotatingKVCache: KVCache {
             return .array(roll(visible, shift: start + 1))
         }
         return .none
+    }
+}
+
+/// The cache of chunked-attention layers: a position attends only within its chunk (position /
+/// `chunkSize`), so after each step only the keys and values of the next position's chunk are kept.
+public final class ChunkedKVCache: KVCache {
+    public let chunkSize: Int
+    public private(set) var offset = 0
+    /// The position of the first key held.
+    public private(set) var start = 0
+    private var keys: MLXArray?
+    private var values: MLXArray?
+
+    public init(chunkSize: Int) {
+        precondition(chunkSize > 0, "a chunked cache needs a positive chunk size")
+        self.chunkSize = chunkSize
+    }
+
+    public func update(keys newKeys: MLXArray, values newValues: MLXArray) -> (MLXArray, MLXArray) {
+        let allKeys = keys.map { concatenated([$0, newKeys], axis: 2) } ?? newKeys
+        let allValues = values.map { concatenated([$0, newValues], axis: 2) } ?? newValues
+        offset += newKeys.dim(2)
+        // Positions before the next token's chunk are never seen again.
+        let chunkStart = offset / chunkSize * chunkSize
+        let dropped = chunkStart - start
+        if dropped > 0 {
+            keys = allKeys[.ellipsis, dropped..., 0...]
+            values = allValues[.ellipsis, dropped..., 0...]
+            start = chunkStart
+        } else {
+            keys = allKeys
+            values = allValues
+        }
+        return (allKeys, allValues)
+    }
+
+    /// The held keys all lie in the chunk of the next position, so one new token sees all of them.
+    public func makeMask(queryLength: Int, windowSize: Int?) -> MLXFast.ScaledDotProductAttentionMaskMode {
+        if queryLength == 1 {
+            return .none
+        }
+        return .array(createChunkedCausalMask(n: queryLength, offset: offset, start: start, chunkSize: chunkSize))
     }
 }
 
