@@ -99,6 +99,8 @@ NOT_SCHEMA_DETECTABLE = {
     "clip_per_head_norm": "a rule between two attention keys, one of them inherited",
     "sigmoid_after_top_k": "a rule between two router keys",
     "groups_without_selected": "a rule between two keys of one map (grouped top-k needs both)",
+    "selection_bias_key_without_bias": "a rule between two experts keys after inheritance",
+    "normalize_floor_after_top_k_softmax": "a rule between two router keys",
     "clip_not_optional": "a binding must name an optional field: a rule between the binding and its entry",
 }
 
