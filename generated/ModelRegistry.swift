@@ -12,6 +12,7 @@ public enum ModelRegistry: ModelFactory {
     /// Every `model_type` a generated model serves.
     public static let supportedModelTypes: [String] = [
         "ernie4_5",
+        "ernie4_5_moe",
         "gemma3",
         "gemma3_text",
         "gemma3n",
@@ -60,6 +61,9 @@ public enum ModelRegistry: ModelFactory {
         case "ernie4_5":
             let args = try decoder.decode(Ernie45Configuration.self, from: text)
             return { Ernie45Model(args) }
+        case "ernie4_5_moe":
+            let args = try decoder.decode(Ernie45MoEConfiguration.self, from: text)
+            return { Ernie45MoEModel(args) }
         case "gemma3":
             let args = try decoder.decode(Gemma3Configuration.self, from: text)
             return { Gemma3Model(args) }

@@ -742,10 +742,21 @@ private:
         const Node* scale = f_.get("experts.router.scale");
         e.scaled = scale && scale->kind == Node::Kind::String;
         if (e.scaled) e.scale = binding_expr("experts.router.scale", false);
+        const Node* apart = f_.get("experts.keys.selection_bias");
+        e.selection_bias_apart = e.selection_bias && apart && apart->kind == Node::Kind::String;
+        if (e.selection_bias_apart) e.selection_bias_key = key_literal("experts.keys.selection_bias");
+        e.float32_weights = e.sigmoid || e.selection_bias;
+        e.weights_kind = e.sigmoid ? "sigmoid" : "router";
+        const Node* floor = f_.get("experts.router.normalize_floor");
+        e.floored = floor && floor->kind == Node::Kind::String;
+        if (e.floored) e.normalize_floor = binding_expr("experts.router.normalize_floor", false);
         std::vector<ir::Argument> args = {{"", "router(x)"}, {"k", "expertsPerToken"},
                                           {"scores", e.sigmoid ? ".sigmoid" : ".softmax"},
                                           {"normalize", "normalizeTopK"}};
-        if (e.selection_bias) args.push_back({"selectionBias", "router.selectionBias"});
+        if (e.floored) args.push_back({"normalizeFloor", "normalizeFloor"});
+        if (e.selection_bias) {
+            args.push_back({"selectionBias", e.selection_bias_apart ? "selectionBias.bias" : "router.selectionBias"});
+        }
         if (e.grouped) {
             args.push_back({"groups", "groups"});
             args.push_back({"selectedGroups", "selectedGroups"});

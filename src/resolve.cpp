@@ -668,6 +668,12 @@ private:
 
     /// Scores, selection bias, groups and scaling belong to routers that score every expert first.
     void check_router() {
+        const Node* apart = f_.get("experts.keys.selection_bias");
+        const Node* bias = f_.get("experts.router.selection_bias");
+        if (apart && apart->kind == Node::Kind::String && !(bias && bias->kind == Node::Kind::Bool && bias->boolean)) {
+            error(apart->loc, "experts.keys.selection_bias", "names where the selection bias is stored, but "
+                                                              "'experts.router.selection_bias' is not true");
+        }
         const Node* order = f_.get("experts.router.order");
         if (!order || order->text != "top_k_then_softmax") {
             const Node* count = f_.get("experts.router.groups.count");
@@ -685,7 +691,8 @@ private:
             error(scores->loc, "experts.router.scores", "order 'top_k_then_softmax' softmaxes the selected logits; "
                                                         "'scores' applies to 'softmax_then_top_k'");
         }
-        for (const char* key : {"experts.router.selection_bias", "experts.router.groups.count", "experts.router.scale"}) {
+        for (const char* key : {"experts.router.selection_bias", "experts.router.groups.count", "experts.router.scale",
+                                "experts.router.normalize_floor"}) {
             const Node* n = f_.get(key);
             if (n && (n->kind == Node::Kind::String || (n->kind == Node::Kind::Bool && n->boolean))) {
                 error(n->loc, key, "applies to order 'softmax_then_top_k', which scores every expert first");

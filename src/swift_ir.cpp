@@ -130,8 +130,10 @@ void to_json(ordered_json& j, const MLP& v) {
 
 void to_json(ordered_json& j, const Experts& v) {
     IR_SET(used) IR_SET(router_key) IR_SET(experts_key) IR_SET(shared_key) IR_SET(shared_gate_key) IR_SET(count)
-    IR_SET(per_token) IR_SET(intermediate) IR_SET(bias) IR_SET(router_bias) IR_SET(clamped) IR_SET(top_k_first) IR_SET(weighted_inputs)
-    IR_SET(normalize) IR_SET(sigmoid) IR_SET(selection_bias) IR_SET(grouped) IR_SET(groups) IR_SET(selected_groups)
+    IR_SET(per_token) IR_SET(intermediate) IR_SET(bias) IR_SET(router_bias) IR_SET(clamped) IR_SET(top_k_first)
+    IR_SET(weighted_inputs) IR_SET(normalize) IR_SET(sigmoid) IR_SET(selection_bias) IR_SET(selection_bias_apart)
+    IR_SET(selection_bias_key) IR_SET(float32_weights) IR_SET(weights_kind) IR_SET(floored) IR_SET(normalize_floor)
+    IR_SET(grouped) IR_SET(groups) IR_SET(selected_groups)
     IR_SET(scaled) IR_SET(scale) IR_SET(routing_lines) IR_SET(shared) IR_SET(shared_gated) IR_SET(shared_intermediate)
 }
 

@@ -259,6 +259,12 @@ struct Experts {
     std::string normalize;         // Swift Bool expression: renormalise the k selected scores
     bool sigmoid = false;          // each expert scored by its own sigmoid, not a softmax over all
     bool selection_bias = false;   // a BiasedExpertRouter whose bias steers the choice only
+    bool selection_bias_apart = false;  // the bias in a module of its own beside the router
+    std::string selection_bias_key;     // a Swift string literal
+    bool float32_weights = false;  // float32 scores (sigmoid, or a float32 router): the sum returns to x's dtype
+    std::string weights_kind;      // `sigmoid` or `router`, for the comment on it
+    bool floored = false;          // the renormalisation's denominator has a floor
+    std::string normalize_floor;   // `args.moeNormMin`
     bool grouped = false;          // grouped top-k
     std::string groups;            // `args.nGroup`
     std::string selected_groups;   // `args.topkGroup`

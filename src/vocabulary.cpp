@@ -139,6 +139,9 @@ KeySpec experts_key() {
             with_default(key("normalize", Type::Flag,
                 "Renormalise the k selected scores to sum to one (`norm_topk_prob`); order "
                 "`softmax_then_top_k` only."), "false"),
+            field_key("normalize_floor", "float",
+                "A config field holding the least denominator of the renormalisation (`moe_norm_min`): the k "
+                "selected scores are divided by max(their sum, floor); absent, by their sum."),
             with_default(key("selection_bias", Type::Bool,
                 "A learned per-expert bias (`e_score_correction_bias`, a float32 vector beside the router's "
                 "bare `weight`, whose logits are then computed in float32) added to the scores when choosing "
@@ -174,6 +177,10 @@ KeySpec experts_key() {
             with_default(key("shared", Type::Identifier, "The shared expert's key."), "shared_expert"),
             with_default(key("shared_gate", Type::Identifier, "The shared expert's gate key."),
                          "shared_expert_gate"),
+            key("selection_bias", Type::Identifier,
+                "A module beside the router holding the selection bias as a `[1, experts]` "
+                "`e_score_correction_bias` (e.g. `moe_statics`); absent, the bias is the router's own "
+                "`[experts]` vector."),
         }),
     });
 }
@@ -521,6 +528,12 @@ const std::vector<Derivation>& derivations() {
         {"dense_first", "layer_kinds",
          "layer i is `mlp` for i < `first_k_dense_replace`, `experts` after.",
          "ConfigDefaults.denseFirst", {{"layers", "dims.layers"}, {"denseLayers", "config.first_k_dense_replace"}}},
+        {"sparse_in_range", "layer_kinds",
+         "layer i is `experts` when `moe_layer_start_index` <= i <= `moe_layer_end_index` (absent or -1: the last "
+         "layer) and (i + 1) is a multiple of `moe_layer_interval`; otherwise `mlp`.",
+         "ConfigDefaults.sparseInRange",
+         {{"layers", "dims.layers"}, {"start", "config.moe_layer_start_index"}, {"end", "config.moe_layer_end_index"},
+          {"interval", "config.moe_layer_interval"}}},
         {"shared_experts_width", "int",
          "the width of `n_shared_experts` experts side by side: `experts.intermediate` times `n_shared_experts`.",
          "ConfigDefaults.sharedExpertsWidth",

@@ -102,6 +102,8 @@ NOT_SCHEMA_DETECTABLE = {
     "chunked_without_size": "a rule between two keys of one map after inheritance (chunked layers need both)",
     "chunked_with_sliding": "a rule between two attention maps, one of them inherited",
     "nope_scale_without_rope_layers": "a rule between two attention keys, one of them inherited",
+    "selection_bias_key_without_bias": "a rule between two experts keys after inheritance",
+    "normalize_floor_after_top_k_softmax": "a rule between two router keys",
     "clip_not_optional": "a binding must name an optional field: a rule between the binding and its entry",
 }
 

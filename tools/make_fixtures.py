@@ -71,6 +71,9 @@ class Fixture:
     quantize: dict | None = None
     # Write the weights as this many shards with a model.safetensors.index.json.
     shards: int = 1
+    # Weights (by name suffix) held at one value where the two oracles compute alike (a tensor one of
+    # them drops); the parity tests require another fixture of the family to vary them.
+    held_constant: list[str] = field(default_factory=list)
 
 
 def recorded_fixtures() -> list[Fixture]:
@@ -283,6 +286,39 @@ LLAMA4_TEXT = {
     "attn_temperature_tuning": True, "floor_scale": 4, "attn_scale": 0.5, "tie_word_embeddings": False,
 }
 LLAMA4 = {"model_type": "llama4", "text_config": LLAMA4_TEXT}
+
+
+def with_zeros(layout, shapes: dict[str, tuple[int, ...]]):
+    """A layout that, after `layout`, adds zero tensors mlx-lm's sanitize drops but transformers reads,
+    at the one value where the two compute the same."""
+    def extended(weights: dict[str, mx.array]) -> dict[str, mx.array]:
+        out = layout(weights) if layout else dict(weights)
+        for key, shape in shapes.items():
+            out[key] = mx.zeros(shape, dtype=mx.float32)
+        return out
+    return extended
+
+
+# ERNIE 4.5 MoE: experts on layers 1 and 2 of 4 (moe_layer_start_index, moe_layer_end_index), a
+# softmax router choosing 2 of 8 beside a shared expert. mlx-lm drops the selection bias
+# (moe_statics.e_score_correction_bias) that transformers adds before choosing: the checkpoints hold
+# it at zero, where both choose alike. moe_norm_min is left at the 1e-12 mlx-lm always uses.
+ERNIE4_5_MOE = {
+    "model_type": "ernie4_5_moe", "hidden_size": 64, "num_hidden_layers": 4, "intermediate_size": 96,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "rms_norm_eps": 1e-5, "vocab_size": 256,
+    "rope_theta": 500000.0, "max_position_embeddings": 512, "use_bias": False, "tie_word_embeddings": False,
+    "moe_num_experts": 8, "moe_k": 2, "moe_intermediate_size": 32, "moe_num_shared_experts": 1,
+    "moe_layer_start_index": 1, "moe_layer_end_index": 2, "moe_layer_interval": 1,
+}
+
+
+# mlx-lm drops ERNIE's selection bias, so its fixtures hold it at zero; transformers' vary it.
+ERNIE_BIAS = ["mlp.moe_statics.e_score_correction_bias"]
+
+
+def ernie_selection_bias(layers: list[int], experts: int) -> dict[str, tuple[int, ...]]:
+    return {f"model.layers.{i}.mlp.moe_statics.e_score_correction_bias": (1, experts) for i in layers}
+
 
 MINISTRAL3 = {
     "model_type": "ministral3", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 128,
@@ -519,6 +555,20 @@ FIXTURES = [
              "intermediate_size_mlp": 96, "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16,
              "rms_norm_eps": 1e-5, "vocab_size": 256, "rope_theta": 10000.0, "tie_word_embeddings": True,
              "no_rope_layers": [1, 1], "use_qk_norm": True, "moe_layers": []}),
+    Fixture("ernie4_5_moe", "ernie4_5_moe",
+            "experts on layers 1-2 of 4, softmax top-2 of 8 renormalised, a shared expert; zero selection bias",
+            ERNIE4_5_MOE, layout=with_zeros(None, ernie_selection_bias([1, 2], 8)), held_constant=ERNIE_BIAS),
+    Fixture("ernie4_5_moe_hf", "ernie4_5_moe",
+            "every 2nd layer from 0 to the last (no end index), top-3, 2 shared experts wide, tied; "
+            "per-expert tensors as Hugging Face checkpoints hold them",
+            with_({k: v for k, v in ERNIE4_5_MOE.items() if k != "moe_layer_end_index"}, moe_layer_start_index=0,
+                  moe_layer_interval=2, moe_k=3, moe_num_shared_experts=2, tie_word_embeddings=True),
+            layout=with_zeros(per_expert_checkpoint("mlp", "switch_mlp", QWEN3_MOE_NAMES),
+                              ernie_selection_bias([1, 3], 8)), held_constant=ERNIE_BIAS),
+    Fixture("ernie4_5_moe_q4", "ernie4_5_moe", "4-bit experts and attention in groups of 32, the routers kept dense",
+            ERNIE4_5_MOE, layout=with_zeros(None, ernie_selection_bias([1, 2], 8)), held_constant=ERNIE_BIAS,
+            quantize={"group_size": 32, "bits": 4,
+                      "layers": {f"model.layers.{i}.mlp.gate": False for i in (1, 2)}}),
     Fixture("llama_q4", "llama",
             "4-bit affine (groups of 64), one layer at 8 bits, one left dense, as mlx_lm.convert writes it",
             LLAMA, quantize={"group_size": 64, "bits": 4,
@@ -720,7 +770,8 @@ def manifest() -> dict:
         "fixtures": [
             {"name": f.name, "family": f.family, "description": f.description, "windows": f.windows,
              "reference_config_differs": f.reference_config is not None, "dtype": f.dtype,
-             "quantized": f.quantize is not None, "shards": f.shards}
+             "quantized": f.quantize is not None, "shards": f.shards,
+             **({"held_constant": f.held_constant} if f.held_constant else {})}
             for f in FIXTURES
         ],
     }

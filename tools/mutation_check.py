@@ -265,7 +265,8 @@ MUTATIONS = [
     Mutation("selection_bias_in_weights", "the selection bias folded into the experts' weights too",
              [("runtime/Experts.swift", "var weights = takeAlong(scores, indices, axis: -1)",
                "var weights = takeAlong(choice, indices, axis: -1)")],
-             of("glm4_moe")),
+             # mlx-lm drops ERNIE's selection bias: its fixtures hold it at zero.
+             of("glm4_moe") | {"transformers/ernie4_5_moe", "transformers/ernie4_5_moe_v4"}),
     Mutation("dropped_routed_scaling_factor", "routed_scaling_factor read but the weights left unscaled",
              [("glm4_moe.yaml", "    scale: routed_scaling_factor\n", "")],
              of("glm4_moe") & where(lambda c: c.get("routed_scaling_factor", 1) != 1)),
@@ -301,6 +302,18 @@ MUTATIONS = [
     Mutation("ignored_mlp_only_layers", "mlp_only_layers read but those layers given experts too",
              [("runtime/Configuration.swift", "!denseLayers.contains(layer) && ", "")],
              where(lambda c: bool(c.get("mlp_only_layers")))),
+    Mutation("dropped_moe_norm_min", "the top-k scores divided by their sum, without moe_norm_min's floor",
+             [("ernie4_5_moe.yaml", "    normalize_floor: moe_norm_min\n", "")],
+             # mlx-lm's floor is always 1e-12, the default; a floor above the scores' sum shows.
+             of("ernie4_5_moe") & where(lambda c: c.get("moe_norm_min", 1e-12) > 1e-6)),
+    Mutation("softmax_as_sigmoid", "experts scored by their own sigmoids where the router takes a softmax",
+             [("ernie4_5_moe.yaml", "    normalize: true\n", "    normalize: true\n    scores: sigmoid\n")],
+             of("ernie4_5_moe")),
+    Mutation("sparse_range_start_off_by_one", "experts from the layer after moe_layer_start_index",
+             [("runtime/Configuration.swift", "layer >= start && layer <= last", "layer > start && layer <= last")],
+             # Only where the start layer itself falls on the interval.
+             where(lambda c: "moe_layer_start_index" in c
+                   and (c["moe_layer_start_index"] + 1) % c.get("moe_layer_interval", 1) == 0)),
     Mutation("longrope_long_factors_only", "longrope's long factors within the original context too",
              [("runtime/RoPE.swift", "let long = offset + x.dim(-2) > originalMaxPositionEmbeddings",
                "let long = true")],

@@ -64,6 +64,8 @@ PROBES: dict[str, object] = {
     "max_position_embeddings": lambda v, c: _other(v, 20, 40),
     "max_window_layers": lambda v, c: _other(v, 0, 1),
     "mlp_bias": lambda v, c: _flip(v),
+    "moe_capacity": lambda v, c: [1, 1, 1],
+    "moe_use_aux_free": lambda v, c: _flip(v),
     "num_nextn_predict_layers": lambda v, c: _other(v, 2, 3),
     "original_max_position_embeddings": lambda v, c: _other(v, 4, 6),
     "output_router_logits": lambda v, c: _flip(v),

@@ -268,6 +268,16 @@ public enum ConfigDefaults {
         (0 ..< layers).map { $0 < denseLayers ? "mlp" : "experts" }
     }
 
+    /// `sparse_in_range`: `experts` on the layers from `start` to `end` (nil or -1: the last layer)
+    /// whose number counting from 1 is a multiple of `interval`, `mlp` on the rest.
+    public static func sparseInRange(layers: Int, start: Int, end: Int?, interval: Int) -> [String] {
+        let last = end.flatMap { $0 == -1 ? nil : $0 } ?? layers - 1
+        return (0 ..< layers).map { layer in
+            let sparse = interval > 0 && (layer + 1) % interval == 0 && layer >= start && layer <= last
+            return sparse ? "experts" : "mlp"
+        }
+    }
+
     /// `shared_experts_width`: `sharedExperts` experts side by side, as one MLP.
     public static func sharedExpertsWidth(expertWidth: Int, sharedExperts: Int) -> Int {
         expertWidth * sharedExperts

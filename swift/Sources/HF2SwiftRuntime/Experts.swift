@@ -123,10 +123,11 @@ public enum ExpertScores: Sendable {
 /// precise softmax does, or a float32 sigmoid each); experts chosen by score plus the
 /// `selectionBias` (which steers the choice only), among the `selectedGroups` of `groups` equal
 /// groups of experts whose two best biased scores sum highest; weighted by their unbiased scores,
-/// renormalised to sum to one when `normalize` holds, then multiplied by `scale`.
+/// renormalised to sum to one when `normalize` holds (divided by max(sum, `normalizeFloor`) when a
+/// floor is given), then multiplied by `scale`.
 public func routeExperts(
-    _ logits: MLXArray, k: Int, scores kind: ExpertScores, normalize: Bool, selectionBias: MLXArray? = nil,
-    groups: Int = 1, selectedGroups: Int = 1, scale: Float = 1
+    _ logits: MLXArray, k: Int, scores kind: ExpertScores, normalize: Bool, normalizeFloor: Float? = nil,
+    selectionBias: MLXArray? = nil, groups: Int = 1, selectedGroups: Int = 1, scale: Float = 1
 ) -> (weights: MLXArray, indices: MLXArray) {
     let scores: MLXArray
     switch kind {
@@ -145,7 +146,9 @@ public func routeExperts(
     let indices = argPartition(-choice, kth: k - 1, axis: -1)[.ellipsis, ..<k]
     var weights = takeAlong(scores, indices, axis: -1)
     if normalize {
-        weights = weights / weights.sum(axis: -1, keepDims: true)
+        let sum = weights.sum(axis: -1, keepDims: true)
+        let floored = normalizeFloor.map { maximum(sum, MLXArray($0).asType(sum.dtype)) }
+        weights = weights / (floored ?? sum)
     }
     return (scale == 1 ? weights : weights * scale, indices)
 }
@@ -153,19 +156,33 @@ public func routeExperts(
 /// A router whose weight is a bare matrix beside a per-expert selection bias
 /// (`e_score_correction_bias`), as DeepSeek-V3-style checkpoints store it; its logits are computed
 /// in float32.
+///
+/// With `holdsSelectionBias` false the router is the bare float32 matrix alone, for checkpoints that
+/// store the bias elsewhere (`ExpertSelectionBias`).
 public final class BiasedExpertRouter: Module {
     @ParameterInfo(key: "weight") public var weight: MLXArray
-    @ParameterInfo(key: "e_score_correction_bias") public var selectionBias: MLXArray
+    @ParameterInfo(key: "e_score_correction_bias") public var selectionBias: MLXArray?
 
-    public init(_ inputDimensions: Int, _ experts: Int) {
+    public init(_ inputDimensions: Int, _ experts: Int, holdsSelectionBias: Bool = true) {
         let scale = (1.0 / Float(inputDimensions)).squareRoot()
         _weight.wrappedValue = MLXRandom.uniform(-scale ..< scale, [experts, inputDimensions])
-        _selectionBias.wrappedValue = MLXArray.zeros([experts])
+        _selectionBias.wrappedValue = holdsSelectionBias ? MLXArray.zeros([experts]) : nil
         super.init()
     }
 
     public func callAsFunction(_ x: MLXArray) -> MLXArray {
         matmul(x.asType(.float32), weight.asType(.float32).transposed())
+    }
+}
+
+/// A per-expert selection bias kept in a module of its own beside the router, as a `[1, experts]`
+/// `e_score_correction_bias` (one row per modality in the checkpoints that store it this way).
+public final class ExpertSelectionBias: Module {
+    @ParameterInfo(key: "e_score_correction_bias") public var bias: MLXArray
+
+    public init(_ experts: Int) {
+        _bias.wrappedValue = MLXArray.zeros([1, experts])
+        super.init()
     }
 }
 

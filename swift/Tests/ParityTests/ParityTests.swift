@@ -41,6 +41,9 @@ struct FixtureInfo {
     let directory: URL
     /// The checkpoint's dtype; half-precision models are judged in units of their last place.
     var dtype = "float32"
+    /// Weights (by name suffix) held at one value where both oracles compute alike; another fixture
+    /// of the family must vary them.
+    var heldConstant: [String] = []
 
     /// How reports and HF2SWIFT_PARITY_ONLY name the fixture: `oracle/name`.
     var id: String { "\(oracle)/\(name)" }
@@ -121,7 +124,8 @@ enum ParityFixtures {
                 let name = $0["name"] as! String
                 return FixtureInfo(
                     oracle: oracle, name: name, family: $0["family"] as! String, windows: $0["windows"] as! [Int],
-                    directory: directory.appendingPathComponent(name), dtype: $0["dtype"] as? String ?? "float32")
+                    directory: directory.appendingPathComponent(name), dtype: $0["dtype"] as? String ?? "float32",
+                    heldConstant: $0["held_constant"] as? [String] ?? [])
             }
         }
         return (prefill!, fixtures)
@@ -244,16 +248,26 @@ final class ParityTests: XCTestCase {
 
     /// A fixture proves nothing if a tensor is constant (a zero bias multiplies a path away) or
     /// if the prompt never reaches past a sliding window. A quantized layer's scales and biases are
-    /// derived from its weights (a microscaled group may share one exponent), so they are exempt.
+    /// derived from its weights (a microscaled group may share one exponent), so they are exempt; a
+    /// weight a fixture holds constant (where the oracles agree only so) must vary in another fixture
+    /// of its family.
     func testFixturesCanFail() throws {
         let (prefill, fixtures) = try ParityFixtures.all()
+        var held: [String: Set<String>] = [:]  // family -> suffixes some fixture holds constant
+        var varied: [String: Set<String>] = [:]  // family -> suffixes some fixture varies
         for fixture in fixtures {
             let directory = fixture.directory
             for (key, value) in try loadWeights(directory: directory)
             where !key.hasSuffix(".scales") && !key.hasSuffix(".biases") {
                 let values = value.asType(.float32)
-                XCTAssertGreaterThan(
-                    (values.max() - values.min()).item(Float.self), 0, "\(fixture.id): \(key) is constant")
+                let spread = (values.max() - values.min()).item(Float.self)
+                let suffixes = fixtures.flatMap(\.heldConstant).filter { key.hasSuffix($0) }
+                if spread > 0 { varied[fixture.family, default: []].formUnion(suffixes) }
+                if let suffix = fixture.heldConstant.first(where: { key.hasSuffix($0) }) {
+                    held[fixture.family, default: []].insert(suffix)
+                    continue
+                }
+                XCTAssertGreaterThan(spread, 0, "\(fixture.id): \(key) is constant")
             }
             for window in fixture.windows {
                 XCTAssertGreaterThan(prefill, window, "\(fixture.id): the prompt must outgrow the window")
@@ -262,6 +276,11 @@ final class ParityTests: XCTestCase {
                 with: Data(contentsOf: directory.appendingPathComponent("config.json"))) as! [String: Any]
             if let window = config["sliding_window"] as? Int {
                 XCTAssertGreaterThan(prefill, window, fixture.id)
+            }
+        }
+        for (family, suffixes) in held {
+            for suffix in suffixes.subtracting(varied[family] ?? []) {
+                XCTFail("\(family): every fixture holds \(suffix) constant; one must vary it")
             }
         }
     }
