@@ -11,6 +11,7 @@ import HF2SwiftRuntime
 public enum ModelRegistry: ModelFactory {
     /// Every `model_type` a generated model serves.
     public static let supportedModelTypes: [String] = [
+        "deepseek",
         "ernie4_5",
         "gemma3",
         "gemma3_text",
@@ -55,6 +56,9 @@ public enum ModelRegistry: ModelFactory {
         let decoder = JSONDecoder()
         let text = try textConfiguration(modelType: modelType, configuration: configuration)
         switch modelType {
+        case "deepseek":
+            let args = try decoder.decode(DeepSeekConfiguration.self, from: text)
+            return { DeepSeekModel(args) }
         case "ernie4_5":
             let args = try decoder.decode(Ernie45Configuration.self, from: text)
             return { Ernie45Model(args) }

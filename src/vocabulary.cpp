@@ -490,6 +490,12 @@ const std::vector<Derivation>& derivations() {
         {"dense_first", "layer_kinds",
          "layer i is `mlp` for i < `first_k_dense_replace`, `experts` after.",
          "ConfigDefaults.denseFirst", {{"layers", "dims.layers"}, {"denseLayers", "config.first_k_dense_replace"}}},
+        {"dense_first_then_every_nth", "layer_kinds",
+         "layer i is `experts` when i >= `first_k_dense_replace` and i (counting from 0) is a multiple of "
+         "`moe_layer_freq`; otherwise `mlp`.",
+         "ConfigDefaults.denseFirstThenEveryNth",
+         {{"layers", "dims.layers"}, {"denseLayers", "config.first_k_dense_replace"},
+          {"frequency", "config.moe_layer_freq"}}},
         {"shared_experts_width", "int",
          "the width of `n_shared_experts` experts side by side: `experts.intermediate` times `n_shared_experts`.",
          "ConfigDefaults.sharedExpertsWidth",

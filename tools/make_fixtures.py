@@ -247,6 +247,19 @@ GLM4_MOE = {
     "first_k_dense_replace": 1,
 }
 
+# DeepSeek-MoE: layer 0 dense, then experts on the layers whose index is a multiple of 2 (2 and 4;
+# 1 and 3 stay dense), weighted by a softmax over all 8 experts, not renormalised, beside shared
+# experts two experts wide; biases everywhere and linear RoPE scaling, as mlx-lm reads it (`type`,
+# a float factor).
+DEEPSEEK = {
+    "model_type": "deepseek", "hidden_size": 64, "num_hidden_layers": 5, "intermediate_size": 96,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "rms_norm_eps": 1e-6, "vocab_size": 256,
+    "rope_theta": 10000.0, "max_position_embeddings": 512, "attention_bias": True,
+    "rope_scaling": {"type": "linear", "factor": 2.0},
+    "n_routed_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 32, "n_shared_experts": 2,
+    "first_k_dense_replace": 1, "moe_layer_freq": 2,
+}
+
 MINISTRAL3 = {
     "model_type": "ministral3", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 128,
     "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-5,
@@ -460,6 +473,19 @@ FIXTURES = [
                                      "mlp.experts.0.gate_proj.weight": (32, 64)})),
     Fixture("glm4_moe_q4", "glm4_moe", "4-bit experts and attention in groups of 32, the router kept dense",
             GLM4_MOE, quantize={"group_size": 32, "bits": 4}),
+    Fixture("deepseek", "deepseek",
+            "layer 0 dense, experts on layers 2 and 4 (moe_layer_freq 2), top-2 of 8 by softmax, 2 experts "
+            "wide of shared experts, q/k/v/o bias, linear RoPE scaling", DEEPSEEK),
+    Fixture("deepseek_hf", "deepseek",
+            "experts on every layer, top-3 of 8, one expert wide of shared experts, no bias; per-expert "
+            "tensors and the training keys of DeepSeek's own config, as Hugging Face checkpoints hold them",
+            with_(DEEPSEEK, num_hidden_layers=3, first_k_dense_replace=0, moe_layer_freq=1, num_experts_per_tok=3,
+                  n_shared_experts=1, attention_bias=False, rope_scaling=None, hidden_act="silu",
+                  norm_topk_prob=False, scoring_func="softmax", aux_loss_alpha=0.001, seq_aux=True,
+                  pretraining_tp=1, tie_word_embeddings=False),
+            layout=per_expert_checkpoint("mlp", "switch_mlp", QWEN3_MOE_NAMES)),
+    Fixture("deepseek_q4", "deepseek", "4-bit experts, shared experts and attention in groups of 32, the router "
+            "kept dense", DEEPSEEK, quantize={"group_size": 32, "bits": 4}),
     Fixture("llama_q4", "llama",
             "4-bit affine (groups of 64), one layer at 8 bits, one left dense, as mlx_lm.convert writes it",
             LLAMA, quantize={"group_size": 64, "bits": 4,

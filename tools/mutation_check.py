@@ -276,6 +276,21 @@ MUTATIONS = [
              [("glm4_moe.yaml", "  drop_extra_layers: true\n", "")],
              where(lambda c: c.get("num_nextn_predict_layers", 0) > 0) & of("glm4_moe")
              - {"transformers/glm4_moe", "transformers/glm4_moe_v4"}),
+    Mutation("softmax_as_sigmoid", "experts scored by their own sigmoids where the router takes a softmax over all",
+             [("deepseek.yaml", "  shared: {intermediate: shared_experts_width}\n",
+               "  router: {scores: sigmoid}\n  shared: {intermediate: shared_experts_width}\n")],
+             of("deepseek")),
+    Mutation("softmax_after_top_k", "a softmax over the k selected logits (weights summing to one) where the "
+             "router weights by the softmax over all experts",
+             [("deepseek.yaml", "  shared: {intermediate: shared_experts_width}\n",
+               "  router: {order: top_k_then_softmax}\n  shared: {intermediate: shared_experts_width}\n")],
+             of("deepseek")),
+    Mutation("moe_layer_freq_from_first_sparse", "moe_layer_freq counted from the first layer after the dense ones, "
+             "not from layer 0",
+             [("runtime/Configuration.swift", "layer >= denseLayers && frequency > 0 && layer % frequency == 0",
+               "layer >= denseLayers && frequency > 0 && (layer - denseLayers) % frequency == 0")],
+             where(lambda c: c.get("moe_layer_freq", 1) > 1
+                   and c.get("first_k_dense_replace", 0) % c["moe_layer_freq"] != 0)),
     Mutation("sparse_step_off_by_one", "experts on layers 0, step, 2*step, ... instead of step-1, 2*step-1, ...",
              [("runtime/Configuration.swift", "(layer + 1) % step == 0", "layer % step == 0")],
              where(lambda c: c.get("decoder_sparse_step", 1) > 1)),

@@ -268,6 +268,14 @@ public enum ConfigDefaults {
         (0 ..< layers).map { $0 < denseLayers ? "mlp" : "experts" }
     }
 
+    /// `dense_first_then_every_nth`: experts from layer `denseLayers` on, on each layer whose index
+    /// (from 0, not from the first sparse layer) is a multiple of `frequency`; a dense MLP elsewhere.
+    public static func denseFirstThenEveryNth(layers: Int, denseLayers: Int, frequency: Int) -> [String] {
+        (0 ..< layers).map { layer in
+            layer >= denseLayers && frequency > 0 && layer % frequency == 0 ? "experts" : "mlp"
+        }
+    }
+
     /// `shared_experts_width`: `sharedExperts` experts side by side, as one MLP.
     public static func sharedExpertsWidth(expertWidth: Int, sharedExperts: Int) -> Int {
         expertWidth * sharedExperts
