@@ -12,6 +12,7 @@ public enum ModelRegistry: ModelFactory {
     /// Every `model_type` a generated model serves.
     public static let supportedModelTypes: [String] = [
         "deepseek",
+        "dots1",
         "ernie4_5",
         "gemma3",
         "gemma3_text",
@@ -59,6 +60,9 @@ public enum ModelRegistry: ModelFactory {
         case "deepseek":
             let args = try decoder.decode(DeepSeekConfiguration.self, from: text)
             return { DeepSeekModel(args) }
+        case "dots1":
+            let args = try decoder.decode(Dots1Configuration.self, from: text)
+            return { Dots1Model(args) }
         case "ernie4_5":
             let args = try decoder.decode(Ernie45Configuration.self, from: text)
             return { Ernie45Model(args) }

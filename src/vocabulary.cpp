@@ -481,6 +481,12 @@ const std::vector<Derivation>& derivations() {
          "every layer `sliding_attention` when `sliding_window` is set (not null), else every layer "
          "`full_attention`: one window for the whole model.",
          "ConfigDefaults.slidingWhenWindowed", {{"layers", "dims.layers"}, {"window", "config.sliding_window"}}},
+        {"sliding_past_max_window_layers", "layer_types",
+         "layer i is `sliding_attention` when `sliding_window` is set (not null) and i >= `max_window_layers`, "
+         "else `full_attention`.",
+         "ConfigDefaults.slidingPastMaxWindowLayers",
+         {{"layers", "dims.layers"}, {"window", "config.sliding_window"},
+          {"maxWindowLayers", "config.max_window_layers"}}},
         {"sparse_every_step", "layer_kinds",
          "layer i is `experts` when i is not in `mlp_only_layers`, the layer has experts (`experts.count` > 0) "
          "and (i + 1) is a multiple of `decoder_sparse_step`; otherwise `mlp`.",

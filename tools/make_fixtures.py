@@ -260,6 +260,18 @@ DEEPSEEK = {
     "first_k_dense_replace": 1, "moe_layer_freq": 2,
 }
 
+# dots.llm1: layer 0 dense, then experts in 2 groups of 4 (one kept), top-2 sigmoid with a selection
+# bias, renormalised and scaled, beside a shared expert; per-head q/k norms. mlx-lm has neither
+# attention biases nor sliding layers, which transformers reads: neither is set.
+DOTS1 = {
+    "model_type": "dots1", "hidden_size": 64, "num_hidden_layers": 3, "intermediate_size": 96,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-6,
+    "vocab_size": 256, "rope_theta": 10000.0, "max_position_embeddings": 512, "tie_word_embeddings": False,
+    "n_routed_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 32, "n_shared_experts": 1,
+    "n_group": 2, "topk_group": 1, "routed_scaling_factor": 2.5, "norm_topk_prob": True,
+    "first_k_dense_replace": 1,
+}
+
 MINISTRAL3 = {
     "model_type": "ministral3", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 128,
     "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-5,
@@ -486,6 +498,17 @@ FIXTURES = [
             layout=per_expert_checkpoint("mlp", "switch_mlp", QWEN3_MOE_NAMES)),
     Fixture("deepseek_q4", "deepseek", "4-bit experts, shared experts and attention in groups of 32, the router "
             "kept dense", DEEPSEEK, quantize={"group_size": 32, "bits": 4}),
+    Fixture("dots1", "dots1", "2 groups of 4 experts, 1 kept, top-2 sigmoid with a selection bias, renormalised, "
+            "scaled 2.5; per-head q/k norms", DOTS1),
+    Fixture("dots1_hf", "dots1",
+            "experts on every layer, one group, top-3 not renormalised, 2 shared experts wide, tied; per-expert "
+            "tensors and the routing keys dots.llm1 configs carry, as Hugging Face checkpoints hold them",
+            with_(DOTS1, first_k_dense_replace=0, n_group=1, topk_group=1, num_experts_per_tok=3,
+                  norm_topk_prob=False, routed_scaling_factor=1.0, n_shared_experts=2, tie_word_embeddings=True,
+                  scoring_func="noaux_tc", topk_method="noaux_tc", moe_layer_freq=1),
+            layout=per_expert_checkpoint("mlp", "experts", QWEN3_MOE_NAMES)),
+    Fixture("dots1_q4", "dots1", "4-bit experts, shared expert and attention in groups of 32, the router kept dense",
+            DOTS1, quantize={"group_size": 32, "bits": 4}),
     Fixture("llama_q4", "llama",
             "4-bit affine (groups of 64), one layer at 8 bits, one left dense, as mlx_lm.convert writes it",
             LLAMA, quantize={"group_size": 64, "bits": 4,

@@ -257,7 +257,8 @@ MUTATIONS = [
              where(lambda c: c.get("clip_qkv") is not None)),
     Mutation("sigmoid_as_softmax", "experts scored by a softmax over all of them where the router takes sigmoids",
              [("glm4_moe.yaml", "    scores: sigmoid\n", "")],
-             of("glm4_moe")),
+             # dots.llm1 takes GLM-4.5's router.
+             of("glm4_moe", "dots1")),
     Mutation("smallest_groups_kept", "grouped top-k keeping the groups with the smallest scores",
              [("runtime/Experts.swift", "argPartition(groupScores, kth: dropped - 1",
                "argPartition(-groupScores, kth: dropped - 1")],
@@ -265,13 +266,13 @@ MUTATIONS = [
     Mutation("selection_bias_in_weights", "the selection bias folded into the experts' weights too",
              [("runtime/Experts.swift", "var weights = takeAlong(scores, indices, axis: -1)",
                "var weights = takeAlong(choice, indices, axis: -1)")],
-             of("glm4_moe")),
+             of("glm4_moe", "dots1")),
     Mutation("dropped_routed_scaling_factor", "routed_scaling_factor read but the weights left unscaled",
              [("glm4_moe.yaml", "    scale: routed_scaling_factor\n", "")],
-             of("glm4_moe") & where(lambda c: c.get("routed_scaling_factor", 1) != 1)),
+             of("glm4_moe", "dots1") & where(lambda c: c.get("routed_scaling_factor", 1) != 1)),
     Mutation("dense_first_off_by_one", "one dense layer more than first_k_dense_replace asks for",
              [("runtime/Configuration.swift", "$0 < denseLayers ? \"mlp\"", "$0 <= denseLayers ? \"mlp\"")],
-             of("glm4_moe")),
+             of("glm4_moe", "dots1")),
     Mutation("kept_prediction_layers", "a multi-token prediction layer past the last left in the checkpoint",
              [("glm4_moe.yaml", "  drop_extra_layers: true\n", "")],
              where(lambda c: c.get("num_nextn_predict_layers", 0) > 0) & of("glm4_moe")
@@ -291,6 +292,22 @@ MUTATIONS = [
                "layer >= denseLayers && frequency > 0 && (layer - denseLayers) % frequency == 0")],
              where(lambda c: c.get("moe_layer_freq", 1) > 1
                    and c.get("first_k_dense_replace", 0) % c["moe_layer_freq"] != 0)),
+    Mutation("dots1_dropped_qk_norm", "dots.llm1's per-head q/k RMSNorm dropped (GLM-4.5's attention has none)",
+             [("dots1.yaml", "  qk_norm: per_head\n", "")],
+             of("dots1")),
+    Mutation("dots1_qkv_bias_only", "attention_bias on q, k and v but not on the output projection (as GLM-4.5)",
+             [("dots1.yaml", "  bias: {qkv: attention_bias, o: attention_bias}", "  bias: {qkv: attention_bias, o: false}")],
+             of("dots1") & where(lambda c: c.get("attention_bias"))),
+    Mutation("dots1_ignored_sliding_layers", "sliding_window read but every layer attends over the full context "
+             "(as mlx-lm runs dots.llm1)",
+             [("dots1.yaml", "  sliding:\n    layer_types: layer_types\n    window: sliding_window\n", "")],
+             of("dots1") & where(lambda c: c.get("sliding_window") is not None
+                                 and c.get("max_window_layers", 62) < c["num_hidden_layers"])),
+    Mutation("ignored_max_window_layers", "with a window, every layer slides, not only those from max_window_layers on",
+             [("runtime/Configuration.swift", "window != nil && $0 >= maxWindowLayers ?", "window != nil && $0 >= 0 ?")],
+             # Only a config without layer_types derives them.
+             of("dots1") & where(lambda c: c.get("sliding_window") is not None and "layer_types" not in c
+                                 and c.get("max_window_layers", 62) > 0)),
     Mutation("sparse_step_off_by_one", "experts on layers 0, step, 2*step, ... instead of step-1, 2*step-1, ...",
              [("runtime/Configuration.swift", "(layer + 1) % step == 0", "layer % step == 0")],
              where(lambda c: c.get("decoder_sparse_step", 1) > 1)),

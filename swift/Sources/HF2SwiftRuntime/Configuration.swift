@@ -254,6 +254,14 @@ public enum ConfigDefaults {
         Array(repeating: window == nil ? .fullAttention : .slidingAttention, count: layers)
     }
 
+    /// `sliding_past_max_window_layers`: with a window, the layers from `maxWindowLayers` on slide
+    /// and the ones before attend over the full context; without one, every layer does.
+    public static func slidingPastMaxWindowLayers(
+        layers: Int, window: Int?, maxWindowLayers: Int
+    ) -> [AttentionLayerType] {
+        (0 ..< layers).map { window != nil && $0 >= maxWindowLayers ? .slidingAttention : .fullAttention }
+    }
+
     /// `sparse_every_step`: `experts` on every `step`-th layer (counting from 1) that has experts
     /// and is not listed in `denseLayers`, `mlp` on the rest.
     public static func sparseEveryStep(layers: Int, experts: Int, step: Int, denseLayers: [Int]) -> [String] {
