@@ -11,6 +11,8 @@ import HF2SwiftRuntime
 public enum ModelRegistry: ModelFactory {
     /// Every `model_type` a generated model serves.
     public static let supportedModelTypes: [String] = [
+        "deepseek",
+        "dots1",
         "ernie4_5",
         "ernie4_5_moe",
         "gemma3",
@@ -58,6 +60,12 @@ public enum ModelRegistry: ModelFactory {
         let decoder = JSONDecoder()
         let text = try textConfiguration(modelType: modelType, configuration: configuration)
         switch modelType {
+        case "deepseek":
+            let args = try decoder.decode(DeepSeekConfiguration.self, from: text)
+            return { DeepSeekModel(args) }
+        case "dots1":
+            let args = try decoder.decode(Dots1Configuration.self, from: text)
+            return { Dots1Model(args) }
         case "ernie4_5":
             let args = try decoder.decode(Ernie45Configuration.self, from: text)
             return { Ernie45Model(args) }

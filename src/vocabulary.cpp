@@ -519,6 +519,12 @@ const std::vector<Derivation>& derivations() {
          "every layer `sliding_attention` when `sliding_window` is set (not null), else every layer "
          "`full_attention`: one window for the whole model.",
          "ConfigDefaults.slidingWhenWindowed", {{"layers", "dims.layers"}, {"window", "config.sliding_window"}}},
+        {"sliding_past_max_window_layers", "layer_types",
+         "layer i is `sliding_attention` when `sliding_window` is set (not null) and i >= `max_window_layers`, "
+         "else `full_attention`.",
+         "ConfigDefaults.slidingPastMaxWindowLayers",
+         {{"layers", "dims.layers"}, {"window", "config.sliding_window"},
+          {"maxWindowLayers", "config.max_window_layers"}}},
         {"sparse_every_step", "layer_kinds",
          "layer i is `experts` when i is not in `mlp_only_layers`, the layer has experts (`experts.count` > 0) "
          "and (i + 1) is a multiple of `decoder_sparse_step`; otherwise `mlp`.",
@@ -534,6 +540,12 @@ const std::vector<Derivation>& derivations() {
          "ConfigDefaults.sparseInRange",
          {{"layers", "dims.layers"}, {"start", "config.moe_layer_start_index"}, {"end", "config.moe_layer_end_index"},
           {"interval", "config.moe_layer_interval"}}},
+        {"dense_first_then_every_nth", "layer_kinds",
+         "layer i is `experts` when i >= `first_k_dense_replace` and i (counting from 0) is a multiple of "
+         "`moe_layer_freq`; otherwise `mlp`.",
+         "ConfigDefaults.denseFirstThenEveryNth",
+         {{"layers", "dims.layers"}, {"denseLayers", "config.first_k_dense_replace"},
+          {"frequency", "config.moe_layer_freq"}}},
         {"shared_experts_width", "int",
          "the width of `n_shared_experts` experts side by side: `experts.intermediate` times `n_shared_experts`.",
          "ConfigDefaults.sharedExpertsWidth",

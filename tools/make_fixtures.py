@@ -319,6 +319,30 @@ ERNIE_BIAS = ["mlp.moe_statics.e_score_correction_bias"]
 def ernie_selection_bias(layers: list[int], experts: int) -> dict[str, tuple[int, ...]]:
     return {f"model.layers.{i}.mlp.moe_statics.e_score_correction_bias": (1, experts) for i in layers}
 
+# DeepSeek-MoE: layer 0 dense, then experts on the layers whose index is a multiple of 2 (2 and 4;
+# 1 and 3 stay dense), weighted by a softmax over all 8 experts, not renormalised, beside shared
+# experts two experts wide; biases everywhere and linear RoPE scaling, as mlx-lm reads it (`type`,
+# a float factor).
+DEEPSEEK = {
+    "model_type": "deepseek", "hidden_size": 64, "num_hidden_layers": 5, "intermediate_size": 96,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "rms_norm_eps": 1e-6, "vocab_size": 256,
+    "rope_theta": 10000.0, "max_position_embeddings": 512, "attention_bias": True,
+    "rope_scaling": {"type": "linear", "factor": 2.0},
+    "n_routed_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 32, "n_shared_experts": 2,
+    "first_k_dense_replace": 1, "moe_layer_freq": 2,
+}
+
+# dots.llm1: layer 0 dense, then experts in 2 groups of 4 (one kept), top-2 sigmoid with a selection
+# bias, renormalised and scaled, beside a shared expert; per-head q/k norms. mlx-lm has neither
+# attention biases nor sliding layers, which transformers reads: neither is set.
+DOTS1 = {
+    "model_type": "dots1", "hidden_size": 64, "num_hidden_layers": 3, "intermediate_size": 96,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-6,
+    "vocab_size": 256, "rope_theta": 10000.0, "max_position_embeddings": 512, "tie_word_embeddings": False,
+    "n_routed_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 32, "n_shared_experts": 1,
+    "n_group": 2, "topk_group": 1, "routed_scaling_factor": 2.5, "norm_topk_prob": True,
+    "first_k_dense_replace": 1,
+}
 
 MINISTRAL3 = {
     "model_type": "ministral3", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 128,
@@ -569,6 +593,30 @@ FIXTURES = [
             ERNIE4_5_MOE, layout=with_zeros(None, ernie_selection_bias([1, 2], 8)), held_constant=ERNIE_BIAS,
             quantize={"group_size": 32, "bits": 4,
                       "layers": {f"model.layers.{i}.mlp.gate": False for i in (1, 2)}}),
+    Fixture("deepseek", "deepseek",
+            "layer 0 dense, experts on layers 2 and 4 (moe_layer_freq 2), top-2 of 8 by softmax, 2 experts "
+            "wide of shared experts, q/k/v/o bias, linear RoPE scaling", DEEPSEEK),
+    Fixture("deepseek_hf", "deepseek",
+            "experts on every layer, top-3 of 8, one expert wide of shared experts, no bias; per-expert "
+            "tensors and the training keys of DeepSeek's own config, as Hugging Face checkpoints hold them",
+            with_(DEEPSEEK, num_hidden_layers=3, first_k_dense_replace=0, moe_layer_freq=1, num_experts_per_tok=3,
+                  n_shared_experts=1, attention_bias=False, rope_scaling=None, hidden_act="silu",
+                  norm_topk_prob=False, scoring_func="softmax", aux_loss_alpha=0.001, seq_aux=True,
+                  pretraining_tp=1, tie_word_embeddings=False),
+            layout=per_expert_checkpoint("mlp", "switch_mlp", QWEN3_MOE_NAMES)),
+    Fixture("deepseek_q4", "deepseek", "4-bit experts, shared experts and attention in groups of 32, the router "
+            "kept dense", DEEPSEEK, quantize={"group_size": 32, "bits": 4}),
+    Fixture("dots1", "dots1", "2 groups of 4 experts, 1 kept, top-2 sigmoid with a selection bias, renormalised, "
+            "scaled 2.5; per-head q/k norms", DOTS1),
+    Fixture("dots1_hf", "dots1",
+            "experts on every layer, one group, top-3 not renormalised, 2 shared experts wide, tied; per-expert "
+            "tensors and the routing keys dots.llm1 configs carry, as Hugging Face checkpoints hold them",
+            with_(DOTS1, first_k_dense_replace=0, n_group=1, topk_group=1, num_experts_per_tok=3,
+                  norm_topk_prob=False, routed_scaling_factor=1.0, n_shared_experts=2, tie_word_embeddings=True,
+                  scoring_func="noaux_tc", topk_method="noaux_tc", moe_layer_freq=1),
+            layout=per_expert_checkpoint("mlp", "experts", QWEN3_MOE_NAMES)),
+    Fixture("dots1_q4", "dots1", "4-bit experts, shared expert and attention in groups of 32, the router kept dense",
+            DOTS1, quantize={"group_size": 32, "bits": 4}),
     Fixture("llama_q4", "llama",
             "4-bit affine (groups of 64), one layer at 8 bits, one left dense, as mlx_lm.convert writes it",
             LLAMA, quantize={"group_size": 64, "bits": 4,

@@ -257,7 +257,8 @@ MUTATIONS = [
              where(lambda c: c.get("clip_qkv") is not None)),
     Mutation("sigmoid_as_softmax", "experts scored by a softmax over all of them where the router takes sigmoids",
              [("glm4_moe.yaml", "    scores: sigmoid\n", "")],
-             of("glm4_moe")),
+             # dots.llm1 takes GLM-4.5's router.
+             of("glm4_moe", "dots1")),
     Mutation("smallest_groups_kept", "grouped top-k keeping the groups with the smallest scores",
              [("runtime/Experts.swift", "argPartition(groupScores, kth: dropped - 1",
                "argPartition(-groupScores, kth: dropped - 1")],
@@ -266,13 +267,13 @@ MUTATIONS = [
              [("runtime/Experts.swift", "var weights = takeAlong(scores, indices, axis: -1)",
                "var weights = takeAlong(choice, indices, axis: -1)")],
              # mlx-lm drops ERNIE's selection bias: its fixtures hold it at zero.
-             of("glm4_moe") | {"transformers/ernie4_5_moe", "transformers/ernie4_5_moe_v4"}),
+             of("glm4_moe", "dots1") | {"transformers/ernie4_5_moe", "transformers/ernie4_5_moe_v4"}),
     Mutation("dropped_routed_scaling_factor", "routed_scaling_factor read but the weights left unscaled",
              [("glm4_moe.yaml", "    scale: routed_scaling_factor\n", "")],
-             of("glm4_moe") & where(lambda c: c.get("routed_scaling_factor", 1) != 1)),
+             of("glm4_moe", "dots1") & where(lambda c: c.get("routed_scaling_factor", 1) != 1)),
     Mutation("dense_first_off_by_one", "one dense layer more than first_k_dense_replace asks for",
              [("runtime/Configuration.swift", "$0 < denseLayers ? \"mlp\"", "$0 <= denseLayers ? \"mlp\"")],
-             of("glm4_moe")),
+             of("glm4_moe", "dots1")),
     Mutation("kept_prediction_layers", "a multi-token prediction layer past the last left in the checkpoint",
              [("glm4_moe.yaml", "  drop_extra_layers: true\n", "")],
              where(lambda c: c.get("num_nextn_predict_layers", 0) > 0) & of("glm4_moe")
@@ -296,6 +297,37 @@ MUTATIONS = [
     Mutation("moe_layer_step_off_by_one", "experts on layers step, 2*step, ... instead of step-1, 2*step-1, ...",
              [("runtime/Configuration.swift", "stride(from: step - 1, to: layers", "stride(from: step, to: layers")],
              of("llama4") & where(lambda c: "moe_layers" not in c)),
+    Mutation("deepseek_softmax_as_sigmoid", "experts scored by their own sigmoids where the router takes a softmax over all",
+             [("deepseek.yaml", "  shared: {intermediate: shared_experts_width}\n",
+               "  router: {scores: sigmoid}\n  shared: {intermediate: shared_experts_width}\n")],
+             of("deepseek")),
+    Mutation("deepseek_softmax_after_top_k", "a softmax over the k selected logits (weights summing to one) where the "
+             "router weights by the softmax over all experts",
+             [("deepseek.yaml", "  shared: {intermediate: shared_experts_width}\n",
+               "  router: {order: top_k_then_softmax}\n  shared: {intermediate: shared_experts_width}\n")],
+             of("deepseek")),
+    Mutation("moe_layer_freq_from_first_sparse", "moe_layer_freq counted from the first layer after the dense ones, "
+             "not from layer 0",
+             [("runtime/Configuration.swift", "layer >= denseLayers && frequency > 0 && layer % frequency == 0",
+               "layer >= denseLayers && frequency > 0 && (layer - denseLayers) % frequency == 0")],
+             where(lambda c: c.get("moe_layer_freq", 1) > 1
+                   and c.get("first_k_dense_replace", 0) % c["moe_layer_freq"] != 0)),
+    Mutation("dots1_dropped_qk_norm", "dots.llm1's per-head q/k RMSNorm dropped (GLM-4.5's attention has none)",
+             [("dots1.yaml", "  qk_norm: per_head\n", "")],
+             of("dots1")),
+    Mutation("dots1_qkv_bias_only", "attention_bias on q, k and v but not on the output projection (as GLM-4.5)",
+             [("dots1.yaml", "  bias: {qkv: attention_bias, o: attention_bias}", "  bias: {qkv: attention_bias, o: false}")],
+             of("dots1") & where(lambda c: c.get("attention_bias"))),
+    Mutation("dots1_ignored_sliding_layers", "sliding_window read but every layer attends over the full context "
+             "(as mlx-lm runs dots.llm1)",
+             [("dots1.yaml", "  sliding:\n    layer_types: layer_types\n    window: sliding_window\n", "")],
+             of("dots1") & where(lambda c: c.get("sliding_window") is not None
+                                 and c.get("max_window_layers", 62) < c["num_hidden_layers"])),
+    Mutation("ignored_max_window_layers", "with a window, every layer slides, not only those from max_window_layers on",
+             [("runtime/Configuration.swift", "window != nil && $0 >= maxWindowLayers ?", "window != nil && $0 >= 0 ?")],
+             # Only a config without layer_types derives them.
+             of("dots1") & where(lambda c: c.get("sliding_window") is not None and "layer_types" not in c
+                                 and c.get("max_window_layers", 62) > 0)),
     Mutation("sparse_step_off_by_one", "experts on layers 0, step, 2*step, ... instead of step-1, 2*step-1, ...",
              [("runtime/Configuration.swift", "(layer + 1) % step == 0", "layer % step == 0")],
              where(lambda c: c.get("decoder_sparse_step", 1) > 1)),
@@ -306,7 +338,7 @@ MUTATIONS = [
              [("ernie4_5_moe.yaml", "    normalize_floor: moe_norm_min\n", "")],
              # mlx-lm's floor is always 1e-12, the default; a floor above the scores' sum shows.
              of("ernie4_5_moe") & where(lambda c: c.get("moe_norm_min", 1e-12) > 1e-6)),
-    Mutation("softmax_as_sigmoid", "experts scored by their own sigmoids where the router takes a softmax",
+    Mutation("ernie4_5_moe_softmax_as_sigmoid", "experts scored by their own sigmoids where the router takes a softmax",
              [("ernie4_5_moe.yaml", "    normalize: true\n", "    normalize: true\n    scores: sigmoid\n")],
              of("ernie4_5_moe")),
     Mutation("sparse_range_start_off_by_one", "experts from the layer after moe_layer_start_index",

@@ -254,6 +254,14 @@ public enum ConfigDefaults {
         Array(repeating: window == nil ? .fullAttention : .slidingAttention, count: layers)
     }
 
+    /// `sliding_past_max_window_layers`: with a window, the layers from `maxWindowLayers` on slide
+    /// and the ones before attend over the full context; without one, every layer does.
+    public static func slidingPastMaxWindowLayers(
+        layers: Int, window: Int?, maxWindowLayers: Int
+    ) -> [AttentionLayerType] {
+        (0 ..< layers).map { window != nil && $0 >= maxWindowLayers ? .slidingAttention : .fullAttention }
+    }
+
     /// `sparse_every_step`: `experts` on every `step`-th layer (counting from 1) that has experts
     /// and is not listed in `denseLayers`, `mlp` on the rest.
     public static func sparseEveryStep(layers: Int, experts: Int, step: Int, denseLayers: [Int]) -> [String] {
@@ -275,6 +283,14 @@ public enum ConfigDefaults {
         return (0 ..< layers).map { layer in
             let sparse = interval > 0 && (layer + 1) % interval == 0 && layer >= start && layer <= last
             return sparse ? "experts" : "mlp"
+        }
+    }
+
+    /// `dense_first_then_every_nth`: experts from layer `denseLayers` on, on each layer whose index
+    /// (from 0, not from the first sparse layer) is a multiple of `frequency`; a dense MLP elsewhere.
+    public static func denseFirstThenEveryNth(layers: Int, denseLayers: Int, frequency: Int) -> [String] {
+        (0 ..< layers).map { layer in
+            layer >= denseLayers && frequency > 0 && layer % frequency == 0 ? "experts" : "mlp"
         }
     }
 
