@@ -534,6 +534,19 @@ private:
                 c.positive_checks.push_back(ir::PositiveCheck{namer::string_literal(d->json_key), d->swift_name});
             }
         }
+        if (uses("layers.feed_forward", "experts")) {
+            // A router with more experts per token than it has, or groups that do not divide its
+            // experts, would index out of range when it routes: the config is refused first.
+            auto sized = [&](const char* path) -> std::string {
+                const Node* bound = f_.get(path);
+                const FieldDecl* d = bound && bound->kind == Node::Kind::String ? field(bound->text) : nullptr;
+                if (!d || d->type != "int") return "nil";
+                return "(" + namer::string_literal(d->json_key) + ", " + d->swift_name + ")";
+            };
+            c.routing_checks.push_back(ir::RoutingCheck{sized("experts.count"), sized("experts.per_token"),
+                                                        sized("experts.router.groups.count"),
+                                                        sized("experts.router.groups.selected")});
+        }
     }
 
     void lower_attention(ir::Attention& a, const ir::Configuration& c) {

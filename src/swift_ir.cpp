@@ -83,6 +83,10 @@ void to_json(ordered_json& j, const PositiveCheck& v) {
     IR_SET(key) IR_SET(swift_name)
 }
 
+void to_json(ordered_json& j, const RoutingCheck& v) {
+    IR_SET(experts) IR_SET(per_token) IR_SET(groups) IR_SET(selected_groups)
+}
+
 void to_json(ordered_json& j, const RoPEScalingKind& v) {
     IR_SET(swift_case) IR_SET(last)
 }
@@ -102,7 +106,7 @@ void to_json(ordered_json& j, const Configuration& v) {
     IR_SET(validates_chunked) IR_SET(chunk_layer_types_field) IR_SET(chunk_size_field)
     IR_SET(validates_rope_layers) IR_SET(rope_layers_field) IR_SET(per_layer_int_fields) IR_SET(per_layer_list_fields)
     IR_SET(schedule_checks)
-    IR_SET(size_checks) IR_SET(heads_field) IR_SET(kv_heads_field) IR_SET(positive_checks)
+    IR_SET(size_checks) IR_SET(heads_field) IR_SET(kv_heads_field) IR_SET(positive_checks) IR_SET(routing_checks)
     IR_SET(validates_kv_sharing) IR_SET(kv_sharing_field)
 }
 

@@ -109,6 +109,16 @@ struct PositiveCheck {
     std::string swift_name;
 };
 
+/// A router's sizes, checked together where a layer has experts: how many experts, how many each
+/// token takes, and (grouped top-k) the groups and how many are kept. Each is a `(key, value)` Swift
+/// tuple; an ungrouped router passes `nil` for the groups.
+struct RoutingCheck {
+    std::string experts;
+    std::string per_token;
+    std::string groups;
+    std::string selected_groups;
+};
+
 /// A per-layer kind list, checked against the layer count and the kinds its slot lists.
 struct ScheduleCheck {
     std::string key;         // the config key, as a Swift string literal
@@ -161,6 +171,7 @@ struct Configuration {
     std::string heads_field;
     std::string kv_heads_field;
     std::vector<PositiveCheck> positive_checks;
+    std::vector<RoutingCheck> routing_checks;  // one, for a family whose layers may have experts
     bool validates_kv_sharing = false;
     std::string kv_sharing_field;
     // Per-layer RoPE on/off: the field to validate against the layer count.

@@ -355,6 +355,7 @@ public enum SizeLimits {
     public static let layers = 1 << 12
     public static let heads = 1 << 12
     public static let vocabulary = 1 << 24
+    public static let experts = 1 << 16
 }
 
 /// Throws unless every size (config key, value, limit) is at least 1 and at most its limit, and the
@@ -367,6 +368,39 @@ public func validateSizes(_ sizes: [(key: String, value: Int, limit: Int)], head
         throw ConfigurationError.invalid(
             key: "num_key_value_heads",
             reason: "is \(kvHeads), which does not divide the \(heads) attention heads into groups")
+    }
+}
+
+/// Throws unless a router can route: between 1 and `SizeLimits.experts` experts, between 1 and that
+/// many experts per token, and for grouped top-k, groups that divide the experts evenly with between
+/// 1 and all of them kept, holding at least as many experts as a token takes. Each argument is the
+/// config key and its value; `nil` groups route ungrouped.
+public func validateRouting(
+    experts: (key: String, value: Int), perToken: (key: String, value: Int),
+    groups: (key: String, value: Int)?, selectedGroups: (key: String, value: Int)?
+) throws {
+    if experts.value < 1 || experts.value > SizeLimits.experts {
+        throw ConfigurationError.invalid(
+            key: experts.key, reason: "is \(experts.value); it must be between 1 and \(SizeLimits.experts)")
+    }
+    if perToken.value < 1 || perToken.value > experts.value {
+        throw ConfigurationError.invalid(
+            key: perToken.key,
+            reason: "is \(perToken.value); a token takes between 1 and the \(experts.value) experts")
+    }
+    guard let groups, let selectedGroups else { return }
+    if groups.value < 1 || experts.value % groups.value != 0 {
+        throw ConfigurationError.invalid(
+            key: groups.key, reason: "is \(groups.value), which does not divide the \(experts.value) experts evenly")
+    }
+    if selectedGroups.value < 1 || selectedGroups.value > groups.value {
+        throw ConfigurationError.invalid(
+            key: selectedGroups.key, reason: "is \(selectedGroups.value); it must be between 1 and the \(groups.value) groups")
+    }
+    if selectedGroups.value * (experts.value / groups.value) < perToken.value {
+        throw ConfigurationError.invalid(
+            key: selectedGroups.key,
+            reason: "is \(selectedGroups.value); its groups hold fewer experts than the \(perToken.value) a token takes")
     }
 }
 

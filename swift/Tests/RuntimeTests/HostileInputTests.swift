@@ -68,6 +68,34 @@ final class HostileInputTests: XCTestCase {
         assertRefused("config.json: num_attention_heads: is 0; it must be between 1 and 4096")
     }
 
+    /// A router that could not route (more experts per token than it has, groups that do not divide
+    /// its experts, kept groups too few for a token) once indexed out of range mid-forward.
+    func testRoutersThatCannotRouteAreRefused() throws {
+        let grouped: [String: Any] = [
+            "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 96, "num_attention_heads": 4,
+            "num_key_value_heads": 2, "vocab_size": 64, "n_routed_experts": 8, "num_experts_per_tok": 2,
+            "moe_intermediate_size": 32, "n_group": 2, "topk_group": 1, "first_k_dense_replace": 1,
+        ]
+        let cases: [(String, Any, String)] = [
+            ("n_routed_experts", 0, "n_routed_experts: is 0; it must be between 1 and 65536"),
+            ("num_experts_per_tok", 9, "num_experts_per_tok: is 9; a token takes between 1 and the 8 experts"),
+            ("num_experts_per_tok", 0, "num_experts_per_tok: is 0; a token takes between 1 and the 8 experts"),
+            ("n_group", 3, "n_group: is 3, which does not divide the 8 experts evenly"),
+            ("topk_group", 3, "topk_group: is 3; it must be between 1 and the 2 groups"),
+            ("num_experts_per_tok", 5, "topk_group: is 1; its groups hold fewer experts than the 5 a token takes"),
+        ]
+        for (key, value, message) in cases {
+            let data = try JSONSerialization.data(withJSONObject: grouped.merging([key: value]) { $1 })
+            XCTAssertThrowsError(try ModelRegistry.checkConfiguration(modelType: "glm4_moe", configuration: data)) {
+                XCTAssertEqual("\($0)", message)
+            }
+        }
+        // Every layer dense: the expert counts route nothing, and are not checked.
+        let dense = try JSONSerialization.data(
+            withJSONObject: grouped.merging(["first_k_dense_replace": 2, "n_group": 3]) { $1 })
+        XCTAssertNoThrow(try ModelRegistry.checkConfiguration(modelType: "glm4_moe", configuration: dense))
+    }
+
     func testEpsilonsAndBasesMustBeFiniteAndPositive() throws {
         try writeConfig(["rope_theta": 0])
         assertRefused("config.json: rope_theta: is 0.0; it must be a finite number above zero")
