@@ -155,6 +155,7 @@ namespace {
 struct Leaf {
     std::string path;
     const Node* value;
+    const vocab::KeySpec* spec = nullptr;  // none for an entry of a free map
 };
 
 void collect_leaves(const vocab::KeySpec& spec, const Node* node, const std::string& prefix, std::vector<Leaf>& out) {
@@ -167,9 +168,39 @@ void collect_leaves(const vocab::KeySpec& spec, const Node* node, const std::str
             if (!value) continue;
             for (const auto& e : value->entries) out.push_back(Leaf{path + "." + e.key, &e.value});
         } else if (value) {
-            out.push_back(Leaf{path, value});
+            out.push_back(Leaf{path, value, &child});
         }
     }
+}
+
+/// For a key bound to a config field: the field as the family declares it, and for a derived
+/// default, the config keys the derivation reads; so a schedule or a router setting shows where its
+/// value comes from in a checkpoint's config.
+std::string binding_text(const ResolvedFamily& f, const Leaf& leaf) {
+    if (!leaf.spec || leaf.value->kind != Node::Kind::String) return "";
+    if (leaf.spec->type != vocab::Type::Field && leaf.spec->type != vocab::Type::Flag) return "";
+    const Node* config = f.get("config");
+    const Node* entry = config && config->is_map() ? config->find(leaf.value->text) : nullptr;
+    if (!entry) return "";
+    std::string where;
+    if (auto h = f.history.find("config." + leaf.value->text); h != f.history.end() && !h->second.empty()) {
+        where = h->second.back().loc.str() + ": ";
+    }
+    std::string out = "    reads " + where + "config." + leaf.value->text + " = " + flow_text(*entry) + "\n";
+    const Node* def = entry->find("default");
+    const Node* derive = def && def->is_map() ? def->find("derive") : nullptr;
+    const vocab::Derivation* d = derive && derive->kind == Node::Kind::String ? vocab::find_derivation(derive->text) : nullptr;
+    if (!d) return out;
+    std::string inputs;
+    for (const auto& [label, source] : d->arguments) {
+        std::string key = source.rfind("config.", 0) == 0 ? source.substr(7) : "";
+        if (key.empty()) {
+            const Node* bound = f.get(source);
+            key = bound && bound->kind == Node::Kind::String ? bound->text : source;
+        }
+        inputs += (inputs.empty() ? "" : ", ") + key;
+    }
+    return out + "    derived by " + d->name + " from " + inputs + "\n";
 }
 
 }  // namespace
@@ -188,11 +219,13 @@ std::string explain_text(const FamilySet& set, const std::string& family, const 
         any = true;
         out += "\n" + leaf.path + " = " + flow_text(*leaf.value) + "\n";
         auto h = f.history.find(leaf.path);
-        if (h == f.history.end()) continue;
-        for (auto it = h->second.rbegin(); it != h->second.rend(); ++it) {
-            std::string where = it->family.empty() ? "(default)" : it->loc.str();
-            out += "    " + where + ": " + it->text + "\n";
+        if (h != f.history.end()) {
+            for (auto it = h->second.rbegin(); it != h->second.rend(); ++it) {
+                std::string where = it->family.empty() ? "(default)" : it->loc.str();
+                out += "    " + where + ": " + it->text + "\n";
+            }
         }
+        out += binding_text(f, leaf);
     }
     if (!any) {
         std::string message = "family '" + f.id + "' has no key '" + key + "'";
