@@ -19,6 +19,7 @@ public enum ModelRegistry: ModelFactory {
         "glm4_moe",
         "gpt_oss",
         "granite",
+        "granitemoe",
         "helium",
         "llama",
         "ministral3",
@@ -79,6 +80,9 @@ public enum ModelRegistry: ModelFactory {
         case "granite":
             let args = try decoder.decode(GraniteConfiguration.self, from: text)
             return { GraniteModel(args) }
+        case "granitemoe":
+            let args = try decoder.decode(GraniteMoEConfiguration.self, from: text)
+            return { GraniteMoEModel(args) }
         case "helium":
             let args = try decoder.decode(HeliumConfiguration.self, from: text)
             return { HeliumModel(args) }

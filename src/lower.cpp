@@ -61,7 +61,18 @@ public:
         m.sanitize.split_gate_up = f_.get("weights.split_interleaved_gate_up") &&
                                    f_.get("weights.split_interleaved_gate_up")->boolean;
         m.sanitize.drop_extra_layers = f_.get("weights.drop_extra_layers") && f_.get("weights.drop_extra_layers")->boolean;
+        if (const Node* fused = f_.get("weights.fused_experts.gate_up"); fused && fused->kind == Node::Kind::String) {
+            std::string block = f_.text("experts.keys.block");
+            m.sanitize.split_fused_experts = true;
+            m.sanitize.fused_gate_up = namer::string_literal(block + "." + fused->text);
+            m.sanitize.fused_down = namer::string_literal(block + "." + f_.text("weights.fused_experts.down"));
+            m.sanitize.fused_into = namer::string_literal(block + "." + f_.text("experts.keys.experts"));
+            std::vector<ir::Argument> args = {{"", "weights"}, {"gateUp", m.sanitize.fused_gate_up},
+                                              {"down", m.sanitize.fused_down}, {"into", m.sanitize.fused_into, true}};
+            m.sanitize.fused_lines = pack_arguments(args, 100 - 12);
+        }
         int steps = m.sanitize.stack_experts + m.sanitize.drop_extra_layers + m.sanitize.split_gate_up +
+                    m.sanitize.split_fused_experts +
                     (f_.get("attention.kv_sharing.shared_layers") != nullptr);
         m.sanitize.steps_chain = steps > 1;
         m.sanitize.bind = m.sanitize.steps_chain ? "" : "let ";
@@ -709,6 +720,10 @@ private:
         e.experts_key = key_literal("experts.keys.experts");
         e.shared_key = key_literal("experts.keys.shared");
         e.shared_gate_key = key_literal("experts.keys.shared_gate");
+        if (const Node* nested = f_.get("experts.keys.router_layer"); nested && nested->kind == Node::Kind::String) {
+            e.router_nested = true;
+            e.router_layer_key = namer::string_literal(nested->text);
+        }
         e.count = binding_expr("experts.count", false);
         e.per_token = binding_expr("experts.per_token", false);
         const Node* width = f_.get("experts.intermediate");

@@ -590,6 +590,7 @@ private:
                 error(from->loc, "weights.stack_experts", "'names' maps each per-expert projection to a stacked one");
             }
         }
+        check_fused_experts(experts);
         const Node* order = f_.get("experts.router.order");
         const Node* normalize = f_.get("experts.router.normalize");
         bool normalizes = normalize && (normalize->kind == Node::Kind::String || normalize->boolean);
@@ -611,6 +612,27 @@ private:
                 error(b->loc.known() ? b->loc : a->loc, "experts.keys.block",
                       "scheduled feed-forward kinds share one key in a layer; 'mlp.keys.block' is '" + a->text + "'");
             }
+        }
+    }
+
+    /// Fused expert tensors are split into the experts' projections: both tensors are named, and some
+    /// layer has experts to receive them.
+    void check_fused_experts(bool experts) {
+        const Node* gate_up = f_.get("weights.fused_experts.gate_up");
+        const Node* down = f_.get("weights.fused_experts.down");
+        bool has_gate_up = gate_up && gate_up->kind == Node::Kind::String;
+        bool has_down = down && down->kind == Node::Kind::String;
+        if (has_gate_up != has_down) {
+            const Node* at = has_gate_up ? gate_up : down;
+            error(at->loc, "weights.fused_experts", "fused experts need both 'gate_up' and 'down'");
+        } else if (has_gate_up && !experts) {
+            error(gate_up->loc, "weights.fused_experts", "splitting fused experts needs 'layers.feed_forward' to list 'experts'");
+        }
+        const Node* nested = f_.get("experts.keys.router_layer");
+        const Node* bias = f_.get("experts.router.selection_bias");
+        if (nested && nested->kind == Node::Kind::String && bias && bias->boolean) {
+            error(nested->loc, "experts.keys.router_layer",
+                  "a router with a selection bias keeps its weight beside the bias; it cannot be nested");
         }
     }
 

@@ -98,7 +98,8 @@ void to_json(ordered_json& j, const MLP& v) {
 }
 
 void to_json(ordered_json& j, const Experts& v) {
-    IR_SET(used) IR_SET(router_key) IR_SET(experts_key) IR_SET(shared_key) IR_SET(shared_gate_key) IR_SET(count)
+    IR_SET(used) IR_SET(router_key) IR_SET(experts_key) IR_SET(shared_key) IR_SET(shared_gate_key)
+    IR_SET(router_nested) IR_SET(router_layer_key) IR_SET(count)
     IR_SET(per_token) IR_SET(intermediate) IR_SET(bias) IR_SET(router_bias) IR_SET(clamped) IR_SET(top_k_first)
     IR_SET(normalize) IR_SET(sigmoid) IR_SET(selection_bias) IR_SET(grouped) IR_SET(groups) IR_SET(selected_groups)
     IR_SET(scaled) IR_SET(scale) IR_SET(routing_lines) IR_SET(shared) IR_SET(shared_gated) IR_SET(shared_intermediate)
@@ -146,7 +147,8 @@ void to_json(ordered_json& j, const DropPattern& v) {
 
 void to_json(ordered_json& j, const Sanitize& v) {
     IR_SET(drop) IR_SET(has_drop) IR_SET(split_gate_up) IR_SET(drop_extra_layers) IR_SET(steps_chain) IR_SET(bind) IR_SET(stack_experts) IR_SET(stack_from)
-    IR_SET(stack_into) IR_SET(stack_names)
+    IR_SET(stack_into) IR_SET(stack_names) IR_SET(split_fused_experts) IR_SET(fused_gate_up) IR_SET(fused_down)
+    IR_SET(fused_into) IR_SET(fused_lines)
 }
 
 void to_json(ordered_json& j, const ModelFile& v) {

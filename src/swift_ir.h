@@ -237,6 +237,8 @@ struct Experts {
     std::string experts_key = "\"experts\"";
     std::string shared_key = "\"shared_expert\"";
     std::string shared_gate_key = "\"shared_expert_gate\"";
+    bool router_nested = false;    // the router's linear layer sits one level down, under router_layer_key
+    std::string router_layer_key;  // a Swift string literal, `"layer"`
     std::string count;             // `args.numLocalExperts`
     std::string per_token;         // `args.numExpertsPerTok`
     std::string intermediate;      // `args.moeIntermediateSize`
@@ -350,6 +352,11 @@ struct Sanitize {
     std::string stack_from;      // Swift string literals
     std::string stack_into;
     std::string stack_names;     // a Swift dictionary literal
+    bool split_fused_experts = false;  // fused gate/up halves and down tensors renamed into the experts
+    std::string fused_gate_up;   // Swift string literals: `"block_sparse_moe.input_linear"`
+    std::string fused_down;
+    std::string fused_into;      // `"block_sparse_moe.switch_mlp"`
+    std::vector<std::string> fused_lines;  // the splitting call's arguments, packed into lines
 };
 
 /// A model type whose checkpoints wrap the text model (lowered into the registry).

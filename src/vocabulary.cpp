@@ -163,6 +163,9 @@ KeySpec experts_key() {
         map_key("keys", "The checkpoint names of the mixture and its parts, where they differ from the usual.", {
             with_default(key("block", Type::Identifier, "The mixture's key in a decoder layer."), "mlp"),
             with_default(key("router", Type::Identifier, "The router's key."), "router"),
+            key("router_layer", Type::Identifier,
+                "Where checkpoints nest the router's linear layer one level down, its key inside the router "
+                "(`router.layer.weight`); absent, the router is the linear layer itself."),
             with_default(key("experts", Type::Identifier, "The stacked experts' key."), "experts"),
             with_default(key("shared", Type::Identifier, "The shared expert's key."), "shared_expert"),
             with_default(key("shared_gate", Type::Identifier, "The shared expert's gate key."),
@@ -355,8 +358,16 @@ KeySpec build_root() {
     KeySpec extra_layers = with_default(key("drop_extra_layers", Type::Bool,
         "Checkpoints may hold layers past the last one the model runs (`model.layers.<n>.*` for n at or "
         "beyond `dims.layers`: multi-token prediction layers); `sanitize` removes them, as mlx-lm does."), "false");
+    KeySpec fused_experts = map_key("fused_experts",
+        "Checkpoints may hold each layer's experts as two fused tensors: `<mixture>.<gate_up>.weight` "
+        "`[E, 2I, D]`, the gate projections' rows then the up projections' (halves, not interleaved), and "
+        "`<mixture>.<down>.weight` `[E, D, I]`; `sanitize` splits the first in halves and renames both into "
+        "the experts' projections, as mlx-lm does.", {
+        key("gate_up", Type::Identifier, "The fused gate and up projections' key, e.g. `input_linear`."),
+        key("down", Type::Identifier, "The fused down projections' key, e.g. `output_linear`."),
+    });
     top.push_back(map_key("weights", "How checkpoint weights map onto the generated modules.",
-                          {drop, split_gate_up, stack, extra_layers}));
+                          {drop, split_gate_up, stack, extra_layers, fused_experts}));
 
     KeySpec wrappers = identity(key("wrappers", Type::EntryMap,
         "Model types (claimed in `model_types`) whose checkpoints wrap the text model in `text_config`, "

@@ -99,6 +99,9 @@ NOT_SCHEMA_DETECTABLE = {
     "clip_per_head_norm": "a rule between two attention keys, one of them inherited",
     "sigmoid_after_top_k": "a rule between two router keys",
     "groups_without_selected": "a rule between two keys of one map (grouped top-k needs both)",
+    "fused_experts_without_down": "a rule between two keys of one map (fused experts need both tensors)",
+    "fused_experts_without_experts": "a rule between keys after inheritance: splitting needs experts",
+    "nested_router_with_selection_bias": "a rule between two expert keys, one of them inherited",
     "clip_not_optional": "a binding must name an optional field: a rule between the binding and its entry",
 }
 

@@ -203,6 +203,24 @@ def with_extra_layer(layout, layer: int, shapes: dict[str, tuple[int, ...]]):
     return extended
 
 
+def fused_halves_experts(block: str, gate_up: str, down: str):
+    """A layout function fusing each layer's switch gate and up projections into one tensor
+    (`<block>.<gate_up>.weight` [E, 2I, D]: the gate rows, then the up rows) and renaming the down
+    projections `<block>.<down>.weight`, as Granite MoE checkpoints hold them."""
+    def layout(weights: dict[str, mx.array]) -> dict[str, mx.array]:
+        out = {}
+        for key, value in weights.items():
+            if f".{block}.switch_mlp.gate_proj." in key:
+                up = weights[key.replace("gate_proj", "up_proj")]
+                out[key.replace("switch_mlp.gate_proj", gate_up)] = mx.concatenate([value, up], axis=1)
+            elif f".{block}.switch_mlp.down_proj." in key:
+                out[key.replace("switch_mlp.down_proj", down)] = value
+            elif f".{block}.switch_mlp.up_proj." not in key:
+                out[key] = value
+        return out
+    return layout
+
+
 MIXTRAL = with_(LLAMA, model_type="mixtral", num_local_experts=4, num_experts_per_tok=2)
 
 # Qwen3-MoE: layer 0 dense (mlp_only_layers), the rest experts; head_dim 16 < hidden / heads.
@@ -246,6 +264,12 @@ GLM4_MOE = {
     "n_group": 2, "topk_group": 1, "routed_scaling_factor": 2.5, "norm_topk_prob": True,
     "first_k_dense_replace": 1,
 }
+
+# Granite MoE: experts on every layer under Granite's multipliers, q/k/v/o bias; the tie stated
+# (mlx-lm's default ties, transformers' does not) and no head_dim (mlx-lm takes hidden / heads).
+GRANITEMOE = with_(LLAMA, model_type="granitemoe", intermediate_size=32, attention_bias=True,
+                   embedding_multiplier=12.0, attention_multiplier=0.0078125, residual_multiplier=0.22,
+                   logits_scaling=8.0, num_local_experts=8, num_experts_per_tok=3)
 
 MINISTRAL3 = {
     "model_type": "ministral3", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 128,
@@ -460,6 +484,20 @@ FIXTURES = [
                                      "mlp.experts.0.gate_proj.weight": (32, 64)})),
     Fixture("glm4_moe_q4", "glm4_moe", "4-bit experts and attention in groups of 32, the router kept dense",
             GLM4_MOE, quantize={"group_size": 32, "bits": 4}),
+    Fixture("granitemoe", "granitemoe", "8 experts top-3 (router.layer, switch_mlp), multipliers, biases",
+            GRANITEMOE),
+    Fixture("granitemoe_hf", "granitemoe",
+            "Hugging Face layout: input_linear (gate and up halves) and output_linear, split by sanitize; "
+            "4 experts top-2, tied, no biases, linear rope_scaling",
+            with_(GRANITEMOE, num_local_experts=4, num_experts_per_tok=2, attention_bias=False,
+                  tie_word_embeddings=True, embedding_multiplier=3.0, attention_multiplier=0.25,
+                  residual_multiplier=0.5, logits_scaling=2.0, rope_scaling={"rope_type": "linear", "factor": 4.0}),
+            layout=fused_halves_experts("block_sparse_moe", "input_linear", "output_linear")),
+    Fixture("granitemoe_q4", "granitemoe", "4-bit experts and attention in groups of 32, the nested router at 8 bits",
+            GRANITEMOE,
+            quantize={"group_size": 32, "bits": 4,
+                      "layers": {f"model.layers.{i}.block_sparse_moe.router.layer": {"group_size": 64, "bits": 8}
+                                 for i in range(2)}}),
     Fixture("llama_q4", "llama",
             "4-bit affine (groups of 64), one layer at 8 bits, one left dense, as mlx_lm.convert writes it",
             LLAMA, quantize={"group_size": 64, "bits": 4,

@@ -276,6 +276,26 @@ MUTATIONS = [
              [("glm4_moe.yaml", "  drop_extra_layers: true\n", "")],
              where(lambda c: c.get("num_nextn_predict_layers", 0) > 0) & of("glm4_moe")
              - {"transformers/glm4_moe", "transformers/glm4_moe_v4"}),
+    Mutation("granitemoe_softmax_over_all_experts",
+             "a softmax over every expert's logit before the top k, where Granite MoE softmaxes the k largest only",
+             [("granitemoe.yaml", "router: {order: top_k_then_softmax}", "router: {order: softmax_then_top_k}")],
+             of("granitemoe")),
+    Mutation("fused_experts_split_interleaved", "fused gate and up projections split as interleaved rows, not halves",
+             [("runtime/Experts.swift", "let (gate, up) = split(value, axis: 1)",
+               "let (gate, up) = (value[.ellipsis, .stride(by: 2), 0...], "
+               "value[.ellipsis, .stride(from: 1, by: 2), 0...])")],
+             # Only checkpoints in the Hugging Face layout hold the fused tensors.
+             {"mlx-lm/granitemoe_hf", "transformers/granitemoe", "transformers/granitemoe_v4"}),
+    Mutation("granite_dropped_residual_multiplier",
+             "residual_multiplier read but block outputs join the residual unscaled",
+             [("granite.yaml", "residual:\n  multiplier: residual_multiplier\n", "")],
+             # Granite MoE takes Granite's multipliers.
+             of("granite", "granitemoe") & where(lambda c: c.get("residual_multiplier", 1) != 1)),
+    Mutation("granite_head_dim_scale", "the softmax scaled by 1/sqrt(head_dim) instead of attention_multiplier",
+             [("granite.yaml", "  scale: field\n  scale_field: attention_multiplier\n", "")],
+             of("granite", "granitemoe") & where(
+                 lambda c: c.get("attention_multiplier", 1) != (c.get("head_dim") or
+                                                                c["hidden_size"] // c["num_attention_heads"]) ** -0.5)),
     Mutation("sparse_step_off_by_one", "experts on layers 0, step, 2*step, ... instead of step-1, 2*step-1, ...",
              [("runtime/Configuration.swift", "(layer + 1) % step == 0", "layer % step == 0")],
              where(lambda c: c.get("decoder_sparse_step", 1) > 1)),

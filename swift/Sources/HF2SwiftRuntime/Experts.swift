@@ -161,6 +161,21 @@ public final class BiasedExpertRouter: Module {
     }
 }
 
+/// A linear layer that checkpoints keep one level down, under `key` (`router.layer.weight`): the
+/// nesting keeps the module paths that quantized checkpoints name the layer by.
+public final class NestedLinear: Module, UnaryLayer {
+    @ModuleInfo public var layer: Linear
+
+    public init(key: String, _ inputDimensions: Int, _ outputDimensions: Int, bias: Bool) {
+        _layer = ModuleInfo(wrappedValue: Linear(inputDimensions, outputDimensions, bias: bias), key: key)
+        super.init()
+    }
+
+    public func callAsFunction(_ x: MLXArray) -> MLXArray {
+        layer(x)
+    }
+}
+
 /// GPT-OSS's gate: (clip(up, -7, 7) + 1) * g * sigmoid(1.702 * g) with g = min(gate, 7).
 public func clampedSwiGLU(gate: MLXArray, up: MLXArray) -> MLXArray {
     let limit: Float = 7
@@ -198,6 +213,30 @@ public func splittingInterleavedGateUp(_ weights: [String: MLXArray]) -> [String
                 value[.ellipsis, .stride(by: 2), 0...]
             out[key.replacingOccurrences(of: "gate_up_proj", with: "up_proj")] =
                 value[.ellipsis, .stride(from: 1, by: 2), 0...]
+        } else {
+            out[key] = value
+        }
+    }
+    return out
+}
+
+/// Splits experts that checkpoints keep as two fused tensors per layer: `<gateUp>.<suffix>`
+/// `[E, 2I, D]` holds the gate projections' rows, then the up projections' (halves, not
+/// interleaved), and becomes `<into>.gate_proj.<suffix>` and `<into>.up_proj.<suffix>`;
+/// `<down>.<suffix>` becomes `<into>.down_proj.<suffix>`. Other keys, and a fused tensor without
+/// two equal halves, pass unchanged (the strict load then names them).
+public func splittingFusedExperts(
+    _ weights: [String: MLXArray], gateUp: String, down: String, into: String
+) -> [String: MLXArray] {
+    var out: [String: MLXArray] = [:]
+    for (key, value) in weights {
+        if let range = key.range(of: "." + gateUp + "."), value.ndim == 3, value.dim(1) % 2 == 0 {
+            let (prefix, suffix) = (key[..<range.lowerBound], key[range.upperBound...])
+            let (gate, up) = split(value, axis: 1)
+            out["\(prefix).\(into).gate_proj.\(suffix)"] = gate
+            out["\(prefix).\(into).up_proj.\(suffix)"] = up
+        } else if let range = key.range(of: "." + down + ".") {
+            out["\(key[..<range.lowerBound]).\(into).down_proj.\(key[range.upperBound...])"] = value
         } else {
             out[key] = value
         }
