@@ -29,6 +29,7 @@ public enum ModelRegistry: ModelFactory {
         "olmo2",
         "olmoe",
         "phi3",
+        "phimoe",
         "qwen2",
         "qwen2_moe",
         "qwen3",
@@ -123,6 +124,9 @@ public enum ModelRegistry: ModelFactory {
         case "phi3":
             let args = try decoder.decode(Phi3Configuration.self, from: text)
             return { Phi3Model(args) }
+        case "phimoe":
+            let args = try decoder.decode(PhiMoEConfiguration.self, from: text)
+            return { PhiMoEModel(args) }
         case "qwen2":
             let args = try decoder.decode(Qwen2Configuration.self, from: text)
             return { Qwen2Model(args) }

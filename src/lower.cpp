@@ -427,6 +427,7 @@ private:
                         c.rope_scaling_original_field = o->swift_name;
                     }
                 }
+                c.rope_scaling_mscales = f_.text("attention.rope.longrope.scale") == "mscales";
                 if (!is_optional(*d)) {
                     error(scaling->loc, "attention.rope.scaling", "binds '" + scaling->text + "', which must be optional");
                 }
@@ -557,6 +558,11 @@ private:
         a.rope.scaling = binding_expr("attention.rope.scaling", true);
         a.rope.max_positions = binding_expr("attention.rope.max_positions", true);
         a.rope.original_max_positions = binding_expr("attention.rope.original_max_positions", true);
+        bool short_factors = f_.text("attention.rope.longrope.factors") == "short";
+        bool mscales = f_.text("attention.rope.longrope.scale") == "mscales";
+        a.rope.longrope_variant = short_factors || mscales;
+        a.rope.longrope_options = std::string("LongRoPEOptions(factors: ") + (short_factors ? ".short" : ".byLength") +
+                                  ", scale: " + (mscales ? ".mscales" : ".attentionFactor") + ")";
         a.rope.partial = f_.get("attention.rope.fraction") != nullptr;
         if (a.rope.partial) a.rope.fraction = binding_expr("attention.rope.fraction", false);
         a.query_position_scale = f_.get("attention.query_position_scale.beta") != nullptr;
@@ -688,7 +694,7 @@ private:
     /// A router that scores every expert: its scores, selection bias, groups and scale, and the
     /// routing call's arguments, packed as swift-format breaks a call at 8 columns.
     void lower_router(ir::Experts& e) {
-        if (e.top_k_first) return;
+        if (!e.scored) return;
         e.sigmoid = f_.text("experts.router.scores") == "sigmoid";
         e.selection_bias = f_.get("experts.router.selection_bias") && f_.get("experts.router.selection_bias")->boolean;
         const Node* groups = f_.get("experts.router.groups.count");
@@ -725,7 +731,7 @@ private:
             e.router_layer_key = namer::string_literal(nested->text);
         }
         e.count = binding_expr("experts.count", false);
-        e.per_token = binding_expr("experts.per_token", false);
+        if (f_.text("experts.router.order") != "sparse_mixer") e.per_token = binding_expr("experts.per_token", false);
         const Node* width = f_.get("experts.intermediate");
         e.intermediate = width && width->kind == Node::Kind::String ? binding_expr("experts.intermediate", false)
                                                                     : "args.intermediateSize";
@@ -733,6 +739,13 @@ private:
         e.router_bias = flag_expr("experts.router.bias");
         e.clamped = f_.text("experts.activation") == "swiglu_clamped";
         e.top_k_first = f_.text("experts.router.order") == "top_k_then_softmax";
+        e.sparse_mixer = f_.text("experts.router.order") == "sparse_mixer";
+        e.scored = !e.top_k_first && !e.sparse_mixer;
+        if (e.sparse_mixer) {
+            // The sparse mixer routes two experts whatever the config says.
+            e.per_token = "2";
+            e.jitter = binding_expr("experts.router.jitter_eps", false);
+        }
         e.normalize = flag_expr("experts.router.normalize");
         lower_router(e);
         const Node* shared = f_.get("experts.shared.intermediate");
@@ -798,6 +811,7 @@ private:
             }
         }
         h.plain = !h.divided && !h.softcap;
+        h.bias = flag_expr("head.bias");
     }
 
     const ResolvedFamily& f_;

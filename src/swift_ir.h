@@ -137,6 +137,7 @@ struct Configuration {
     bool rope_scaling_none_supported = false;
     bool rope_scaling_has_original = false;  // longrope reads an overriding context length
     std::string rope_scaling_original_field;
+    bool rope_scaling_mscales = false;  // longrope's short and long mscales are required
     std::string rotary_dimensions;  // Swift expression of the rotated width, inside the initializer
     // The transformers-5 RoPE object: its layout and what it may ask for.
     bool validates_rope_parameters = false;
@@ -173,6 +174,8 @@ struct RoPE {
     std::string original_max_positions;  // an override for longrope, or `nil`
     bool partial = false;        // only a fraction of each head is rotated
     std::string fraction;        // `args.partialRotaryFactor`, when partial
+    bool longrope_variant = false;  // longrope's factors or scale chosen otherwise than by default
+    std::string longrope_options;   // `LongRoPEOptions(factors: .short, scale: .mscales)`
 };
 
 struct Attention {
@@ -246,6 +249,9 @@ struct Experts {
     std::string router_bias;
     bool clamped = false;          // GPT-OSS's clamped SwiGLU instead of silu(gate) * up
     bool top_k_first = false;      // softmax over the k selected logits only
+    bool sparse_mixer = false;     // two experts chosen one at a time, each weighted within its band
+    std::string jitter;            // `args.routerJitterNoise`: the sparse mixer's band
+    bool scored = false;           // every expert scored first (softmax_then_top_k)
     std::string normalize;         // Swift Bool expression: renormalise the k selected scores
     bool sigmoid = false;          // each expert scored by its own sigmoid, not a softmax over all
     bool selection_bias = false;   // a BiasedExpertRouter whose bias steers the choice only
@@ -320,6 +326,7 @@ struct Head {
     bool divided = false;            // logits divided by a config value
     std::string divisor;             // `args.logitsScaling`
     bool plain = true;               // logits returned as the head computes them
+    std::string bias = "false";      // Swift Bool expression: a bias on the lm_head
 };
 
 struct DropPattern {

@@ -271,6 +271,20 @@ GRANITEMOE = with_(LLAMA, model_type="granitemoe", intermediate_size=32, attenti
                    embedding_multiplier=12.0, attention_multiplier=0.0078125, residual_multiplier=0.22,
                    logits_scaling=8.0, num_local_experts=8, num_experts_per_tok=3)
 
+# Phi-3.5-MoE as mlx-lm runs it: q/k/v/o and lm_head biases always (stated, as transformers reads
+# them), the long factors and long_mscale always (equal to the short ones here, as transformers
+# keeps the short factors and switches mscales by length), a wide sparse-mixer band.
+PHIMOE = {
+    "model_type": "phimoe", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 32,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "rms_norm_eps": 1e-5, "vocab_size": 256,
+    "rope_theta": 10000.0, "max_position_embeddings": 4096, "original_max_position_embeddings": 16,
+    "rope_scaling": {"type": "longrope", "short_factor": [1.0 + 0.1 * i for i in range(8)],
+                     "long_factor": [1.0 + 0.1 * i for i in range(8)], "short_mscale": 1.2, "long_mscale": 1.2,
+                     "original_max_position_embeddings": 16},
+    "attention_bias": True, "lm_head_bias": True, "num_local_experts": 8, "num_experts_per_tok": 2,
+    "router_jitter_noise": 0.3, "tie_word_embeddings": False,
+}
+
 MINISTRAL3 = {
     "model_type": "ministral3", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 128,
     "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-5,
@@ -498,6 +512,19 @@ FIXTURES = [
             quantize={"group_size": 32, "bits": 4,
                       "layers": {f"model.layers.{i}.block_sparse_moe.router.layer": {"group_size": 64, "bits": 8}
                                  for i in range(2)}}),
+    Fixture("phimoe", "phimoe",
+            "sparse mixer (band 0.3) over 8 experts, LayerNorm, q/k/v/o and lm_head biases, longrope mscales",
+            PHIMOE),
+    Fixture("phimoe_hf", "phimoe",
+            "Hugging Face layout: one w1/w2/w3 per expert, stacked by sanitize; 4 experts, the default band "
+            "0.01, plain RoPE (rope_scaling null)",
+            with_({k: v for k, v in PHIMOE.items()
+                   if k not in ("router_jitter_noise", "original_max_position_embeddings")},
+                  num_local_experts=4, rope_scaling=None),
+            layout=per_expert_checkpoint("block_sparse_moe", "switch_mlp",
+                                         {"w1": "gate_proj", "w2": "down_proj", "w3": "up_proj"})),
+    Fixture("phimoe_q4", "phimoe", "4-bit experts, attention and head in groups of 32", PHIMOE,
+            quantize={"group_size": 32, "bits": 4}),
     Fixture("llama_q4", "llama",
             "4-bit affine (groups of 64), one layer at 8 bits, one left dense, as mlx_lm.convert writes it",
             LLAMA, quantize={"group_size": 64, "bits": 4,

@@ -190,8 +190,9 @@ MUTATIONS = [
     Mutation("mixtral_unstacked_experts", "per-expert checkpoint tensors left unstacked",
              [("mixtral.yaml", "weights:\n  stack_experts:\n    from: experts\n"
                "    names: {w1: gate_proj, w2: down_proj, w3: up_proj}\n", "")],
-             # transformers saves Mixtral's experts one tensor each.
-             {"mlx-lm/mixtral_hf", "transformers/mixtral", "transformers/mixtral_v4"}),
+             # transformers saves Mixtral's experts one tensor each; Phi-MoE takes Mixtral's layout.
+             {"mlx-lm/mixtral_hf", "transformers/mixtral", "transformers/mixtral_v4", "mlx-lm/phimoe_hf",
+              "transformers/phimoe", "transformers/phimoe_v4"}),
     Mutation("gemma3_plain_rmsnorm", "RMSNorm scaling by w instead of (1 + w)",
              [("gemma3.yaml", "norm: {kind: rms_one_plus, placement: sandwich}",
                "norm: {kind: rms, placement: sandwich}")],
@@ -224,7 +225,8 @@ MUTATIONS = [
              {"transformers/starcoder2", "transformers/starcoder2_v4"}),
     Mutation("mixtral_full_attention", "Mixtral's sliding_window read but every layer attending fully",
              [("mixtral.yaml", "    layer_types: layer_types\n    window: sliding_window\n", "")],
-             {"transformers/mixtral"}),
+             # Phi-MoE takes Mixtral's sliding window.
+             {"transformers/mixtral", "transformers/phimoe_v4"}),
     Mutation("ignored_rope_parameters", "rope_parameters decoded, but its RoPE base never read",
              [("runtime/Configuration.swift", "ropeTheta = try c.decodeIfPresent(Float.self, forKey: .ropeTheta)",
                "ropeTheta = nil")],
@@ -296,6 +298,31 @@ MUTATIONS = [
              of("granite", "granitemoe") & where(
                  lambda c: c.get("attention_multiplier", 1) != (c.get("head_dim") or
                                                                 c["hidden_size"] // c["num_attention_heads"]) ** -0.5)),
+    Mutation("sparse_mixer_second_choice_unmasked",
+             "the sparse mixer's second expert chosen without masking the first",
+             [("runtime/Experts.swift", "remaining = putAlong(remaining, index, values: excluded, axis: -1)",
+               "_ = putAlong(remaining, index, values: excluded, axis: -1)")],
+             of("phimoe")),
+    Mutation("sparse_mixer_first_in_second_softmax", "the first expert left in the softmax that weights the second",
+             [("runtime/Experts.swift", "let band = MLX.where(outside, excluded, remaining)",
+               "let band = MLX.where(outside, excluded, logits)")],
+             of("phimoe")),
+    Mutation("sparse_mixer_band_ignored", "each sparse-mixer weight a softmax over every expert not yet chosen",
+             [("runtime/Experts.swift", "let band = MLX.where(outside, excluded, remaining)",
+               "let band = remaining")],
+             of("phimoe")),
+    Mutation("phimoe_longrope_factors_by_length",
+             "Phi-MoE's longrope taking the long factors past the original context",
+             [("phimoe.yaml", "longrope: {factors: short, scale: mscales}", "longrope: {scale: mscales}")],
+             # mlx-lm's fixtures have equal short and long factors (mlx-lm takes the long ones always).
+             {"transformers/phimoe", "transformers/phimoe_v4"}),
+    Mutation("phimoe_longrope_attention_factor", "longrope's derived attention factor where Phi-MoE states mscales",
+             [("phimoe.yaml", "longrope: {factors: short, scale: mscales}", "longrope: {factors: short}")],
+             of("phimoe") & where(lambda c: bool(c.get("rope_scaling") or (c.get("rope_parameters") or {}).get(
+                 "rope_type", "default") != "default"))),
+    Mutation("phimoe_dropped_head_bias", "lm_head_bias read but the head built without its bias",
+             [("phimoe.yaml", "  bias: lm_head_bias\n", "")],
+             of("phimoe") & where(lambda c: c.get("lm_head_bias"))),
     Mutation("sparse_step_off_by_one", "experts on layers 0, step, 2*step, ... instead of step-1, 2*step-1, ...",
              [("runtime/Configuration.swift", "(layer + 1) % step == 0", "layer % step == 0")],
              where(lambda c: c.get("decoder_sparse_step", 1) > 1)),
@@ -305,7 +332,8 @@ MUTATIONS = [
     Mutation("longrope_long_factors_only", "longrope's long factors within the original context too",
              [("runtime/RoPE.swift", "let long = offset + x.dim(-2) > originalMaxPositionEmbeddings",
                "let long = true")],
-             {"transformers/phi3_longrope"}),
+             # Phi-MoE keeps the short factors but takes long_mscale past the original context.
+             {"transformers/phi3_longrope", "transformers/phimoe"}),
 ]
 
 

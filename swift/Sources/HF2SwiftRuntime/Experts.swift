@@ -102,6 +102,30 @@ public func topKRouting(_ logits: MLXArray, k: Int) -> (weights: MLXArray, indic
     return (softmax(selected, axis: -1, precise: true), indices)
 }
 
+/// Each token's `k` experts and their weights (both `[..., k]`) as the sparse mixer (SparseMixer)
+/// routes at inference: experts are chosen one at a time, each the largest logit not yet chosen,
+/// and weighted by its share of a softmax over the logits not yet chosen that lie within a band
+/// of it, (top - logit) / max(|logit|, top) <= 2 * `jitter`; the others count as -inf.
+public func sparseMixerRouting(
+    _ logits: MLXArray, k: Int, jitter: Float
+) -> (weights: MLXArray, indices: MLXArray) {
+    let excluded = MLXArray(-Float.infinity).asType(logits.dtype)
+    var remaining = logits
+    var weights: [MLXArray] = []
+    var indices: [MLXArray] = []
+    for _ in 0 ..< k {
+        let top = remaining.max(axis: -1, keepDims: true)
+        let index = argMax(remaining, axis: -1, keepDims: true)
+        // The band compares every logit, chosen or not, with the current top; chosen ones stay out.
+        let outside = (top - logits) / maximum(abs(logits), top) .> 2 * jitter
+        let band = MLX.where(outside, excluded, remaining)
+        weights.append(takeAlong(softmax(band, axis: -1, precise: true), index, axis: -1))
+        indices.append(index)
+        remaining = putAlong(remaining, index, values: excluded, axis: -1)
+    }
+    return (concatenated(weights, axis: -1), concatenated(indices, axis: -1))
+}
+
 /// How a router turns its logits into per-expert scores.
 public enum ExpertScores: Sendable {
     /// A softmax over all experts.
