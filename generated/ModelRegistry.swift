@@ -22,6 +22,7 @@ public enum ModelRegistry: ModelFactory {
         "glm4_moe",
         "gpt_oss",
         "granite",
+        "granitemoe",
         "helium",
         "llama",
         "llama4",
@@ -33,6 +34,7 @@ public enum ModelRegistry: ModelFactory {
         "olmo2",
         "olmoe",
         "phi3",
+        "phimoe",
         "qwen2",
         "qwen2_moe",
         "qwen3",
@@ -93,6 +95,9 @@ public enum ModelRegistry: ModelFactory {
         case "granite":
             let args = try decoder.decode(GraniteConfiguration.self, from: text)
             return { GraniteModel(args) }
+        case "granitemoe":
+            let args = try decoder.decode(GraniteMoEConfiguration.self, from: text)
+            return { GraniteMoEModel(args) }
         case "helium":
             let args = try decoder.decode(HeliumConfiguration.self, from: text)
             return { HeliumModel(args) }
@@ -139,6 +144,9 @@ public enum ModelRegistry: ModelFactory {
         case "phi3":
             let args = try decoder.decode(Phi3Configuration.self, from: text)
             return { Phi3Model(args) }
+        case "phimoe":
+            let args = try decoder.decode(PhiMoEConfiguration.self, from: text)
+            return { PhiMoEModel(args) }
         case "qwen2":
             let args = try decoder.decode(Qwen2Configuration.self, from: text)
             return { Qwen2Model(args) }

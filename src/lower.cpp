@@ -16,6 +16,9 @@ namespace hf2swift {
 
 namespace {
 
+/// The sparse mixer routes each token to this many experts, chosen one at a time.
+constexpr int kSparseMixerExperts = 2;
+
 struct FieldDecl {
     std::string json_key;
     const Entry* entry = nullptr;
@@ -63,8 +66,18 @@ public:
         m.sanitize.drop_extra_layers = f_.get("weights.drop_extra_layers") && f_.get("weights.drop_extra_layers")->boolean;
         m.sanitize.split_concatenated_gate_up = f_.get("weights.split_concatenated_gate_up") &&
                                                 f_.get("weights.split_concatenated_gate_up")->boolean;
+        if (const Node* fused = f_.get("weights.fused_experts.gate_up"); fused && fused->kind == Node::Kind::String) {
+            std::string block = f_.text("experts.keys.block");
+            m.sanitize.split_fused_experts = true;
+            m.sanitize.fused_gate_up = namer::string_literal(block + "." + fused->text);
+            m.sanitize.fused_down = namer::string_literal(block + "." + f_.text("weights.fused_experts.down"));
+            m.sanitize.fused_into = namer::string_literal(block + "." + f_.text("experts.keys.experts"));
+            std::vector<ir::Argument> args = {{"", "weights"}, {"gateUp", m.sanitize.fused_gate_up},
+                                              {"down", m.sanitize.fused_down}, {"into", m.sanitize.fused_into, true}};
+            m.sanitize.fused_lines = pack_arguments(args, 100 - 12);
+        }
         int steps = m.sanitize.stack_experts + m.sanitize.drop_extra_layers + m.sanitize.split_gate_up +
-                    m.sanitize.split_concatenated_gate_up +
+                    m.sanitize.split_concatenated_gate_up + m.sanitize.split_fused_experts +
                     (f_.get("attention.kv_sharing.shared_layers") != nullptr);
         m.sanitize.steps_chain = steps > 1;
         m.sanitize.bind = m.sanitize.steps_chain ? "" : "let ";
@@ -419,6 +432,7 @@ private:
                         c.rope_scaling_original_field = o->swift_name;
                     }
                 }
+                c.rope_scaling_mscales = f_.text("attention.rope.longrope.scale") == "mscales";
                 if (!is_optional(*d)) {
                     error(scaling->loc, "attention.rope.scaling", "binds '" + scaling->text + "', which must be optional");
                 }
@@ -543,7 +557,11 @@ private:
                 if (!d || d->type != "int") return "nil";
                 return "(" + namer::string_literal(d->json_key) + ", " + d->swift_name + ")";
             };
-            c.routing_checks.push_back(ir::RoutingCheck{sized("experts.count"), sized("experts.per_token"),
+            // The sparse mixer takes its fixed number of experts, whatever the config says.
+            std::string per_token = f_.text("experts.router.order") == "sparse_mixer"
+                                        ? "(nil, " + std::to_string(kSparseMixerExperts) + ")"
+                                        : sized("experts.per_token");
+            c.routing_checks.push_back(ir::RoutingCheck{sized("experts.count"), per_token,
                                                         sized("experts.router.groups.count"),
                                                         sized("experts.router.groups.selected")});
         }
@@ -580,6 +598,11 @@ private:
         a.rope.scaling = binding_expr("attention.rope.scaling", true);
         a.rope.max_positions = binding_expr("attention.rope.max_positions", true);
         a.rope.original_max_positions = binding_expr("attention.rope.original_max_positions", true);
+        bool short_factors = f_.text("attention.rope.longrope.factors") == "short";
+        bool mscales = f_.text("attention.rope.longrope.scale") == "mscales";
+        a.rope.longrope_variant = short_factors || mscales;
+        a.rope.longrope_options = std::string("LongRoPEOptions(factors: ") + (short_factors ? ".short" : ".byLength") +
+                                  ", scale: " + (mscales ? ".mscales" : ".attentionFactor") + ")";
         a.rope.partial = f_.get("attention.rope.fraction") != nullptr;
         if (a.rope.partial) a.rope.fraction = binding_expr("attention.rope.fraction", false);
         a.query_position_scale = f_.get("attention.query_position_scale.beta") != nullptr;
@@ -743,7 +766,7 @@ private:
     /// A router that scores every expert: its scores, selection bias, groups and scale, and the
     /// routing call's arguments, packed as swift-format breaks a call at 8 columns.
     void lower_router(ir::Experts& e) {
-        if (e.top_k_first) return;
+        if (!e.scored) return;
         e.sigmoid = f_.text("experts.router.scores") == "sigmoid";
         e.selection_bias = f_.get("experts.router.selection_bias") && f_.get("experts.router.selection_bias")->boolean;
         const Node* groups = f_.get("experts.router.groups.count");
@@ -786,8 +809,12 @@ private:
         e.experts_key = key_literal("experts.keys.experts");
         e.shared_key = key_literal("experts.keys.shared");
         e.shared_gate_key = key_literal("experts.keys.shared_gate");
+        if (const Node* nested = f_.get("experts.keys.router_layer"); nested && nested->kind == Node::Kind::String) {
+            e.router_nested = true;
+            e.router_layer_key = namer::string_literal(nested->text);
+        }
         e.count = binding_expr("experts.count", false);
-        e.per_token = binding_expr("experts.per_token", false);
+        if (f_.text("experts.router.order") != "sparse_mixer") e.per_token = binding_expr("experts.per_token", false);
         const Node* width = f_.get("experts.intermediate");
         e.intermediate = width && width->kind == Node::Kind::String ? binding_expr("experts.intermediate", false)
                                                                     : "args.intermediateSize";
@@ -796,6 +823,13 @@ private:
         e.clamped = f_.text("experts.activation") == "swiglu_clamped";
         e.top_k_first = f_.text("experts.router.order") == "top_k_then_softmax";
         e.weighted_inputs = f_.text("experts.router.weighted") == "inputs";
+        e.sparse_mixer = f_.text("experts.router.order") == "sparse_mixer";
+        e.scored = !e.top_k_first && !e.sparse_mixer;
+        if (e.sparse_mixer) {
+            // The sparse mixer routes two experts whatever the config says.
+            e.per_token = std::to_string(kSparseMixerExperts);
+            e.jitter = binding_expr("experts.router.jitter_eps", false);
+        }
         e.normalize = flag_expr("experts.router.normalize");
         lower_router(e);
         const Node* shared = f_.get("experts.shared.intermediate");
@@ -863,6 +897,7 @@ private:
             }
         }
         h.plain = !h.divided && !h.softcap;
+        h.bias = flag_expr("head.bias");
     }
 
     const ResolvedFamily& f_;

@@ -578,6 +578,12 @@ private:
         check_query_scale_layers();
         check_clip();
         check_layers();
+        const Node* head_bias = f_.get("head.bias");
+        const Node* tie = f_.get("head.tie");
+        if (head_bias && (head_bias->kind == Node::Kind::String || head_bias->boolean) && tie &&
+            (tie->kind == Node::Kind::String || tie->boolean)) {
+            error(head_bias->loc, "head.bias", "a tied head reuses the embedding, which has no bias; set 'head.tie: false'");
+        }
         const Node* kind = f_.get("mlp.kind");
         if (const Node* field = f_.get("mlp.activation_field"); field && field->kind == Node::Kind::String) {
             if (kind && kind->text != "gated" && kind->text != "plain") {
@@ -621,9 +627,15 @@ private:
         bool experts = uses_kind("layers.feed_forward", "experts");
         bool dense = uses_kind("layers.feed_forward", "mlp");
         const Node* at = slot && slot->loc.known() ? slot : nullptr;
+        const Node* mixer = f_.get("experts.router.order");
+        bool sparse_mixer = mixer && mixer->text == "sparse_mixer";
         for (const char* key : {"experts.count", "experts.per_token"}) {
             const Node* bound = f_.get(key);
             bool is_bound = bound && bound->kind == Node::Kind::String;
+            if (sparse_mixer && std::string(key) == "experts.per_token") {
+                if (is_bound) error(bound->loc, key, "the sparse mixer routes two experts; 'per_token' applies to other orders");
+                continue;
+            }
             if (experts && !is_bound) {
                 error(at ? at->loc : Location{}, "layers.feed_forward", std::string("'experts' needs '") + key + "', a config field");
             }
@@ -642,6 +654,7 @@ private:
                 error(from->loc, "weights.stack_experts", "'names' maps each per-expert projection to a stacked one");
             }
         }
+        check_fused_experts(experts);
         const Node* order = f_.get("experts.router.order");
         const Node* normalize = f_.get("experts.router.normalize");
         bool normalizes = normalize && (normalize->kind == Node::Kind::String || normalize->boolean);
@@ -666,6 +679,27 @@ private:
         }
     }
 
+    /// Fused expert tensors are split into the experts' projections: both tensors are named, and some
+    /// layer has experts to receive them.
+    void check_fused_experts(bool experts) {
+        const Node* gate_up = f_.get("weights.fused_experts.gate_up");
+        const Node* down = f_.get("weights.fused_experts.down");
+        bool has_gate_up = gate_up && gate_up->kind == Node::Kind::String;
+        bool has_down = down && down->kind == Node::Kind::String;
+        if (has_gate_up != has_down) {
+            const Node* at = has_gate_up ? gate_up : down;
+            error(at->loc, "weights.fused_experts", "fused experts need both 'gate_up' and 'down'");
+        } else if (has_gate_up && !experts) {
+            error(gate_up->loc, "weights.fused_experts", "splitting fused experts needs 'layers.feed_forward' to list 'experts'");
+        }
+        const Node* nested = f_.get("experts.keys.router_layer");
+        const Node* bias = f_.get("experts.router.selection_bias");
+        if (nested && nested->kind == Node::Kind::String && bias && bias->boolean) {
+            error(nested->loc, "experts.keys.router_layer",
+                  "a router with a selection bias keeps its weight beside the bias; it cannot be nested");
+        }
+    }
+
     /// Scores, selection bias, groups and scaling belong to routers that score every expert first.
     void check_router() {
         const Node* apart = f_.get("experts.keys.selection_bias");
@@ -675,6 +709,23 @@ private:
                                                               "'experts.router.selection_bias' is not true");
         }
         const Node* order = f_.get("experts.router.order");
+        const Node* jitter = f_.get("experts.router.jitter_eps");
+        bool has_jitter = jitter && jitter->kind == Node::Kind::String;
+        if (order && order->text == "sparse_mixer") {
+            if (!has_jitter) {
+                error(order->loc, "experts.router.order", "the sparse mixer needs 'jitter_eps', the config field of its band");
+            }
+            for (const char* key : {"experts.router.scores", "experts.router.normalize", "experts.router.selection_bias",
+                                    "experts.router.groups.count", "experts.router.scale"}) {
+                const Node* n = f_.get(key);
+                if (n && (n->kind == Node::Kind::String || (n->kind == Node::Kind::Bool && n->boolean)) &&
+                    !(std::string(key) == "experts.router.scores" && n->text == "softmax")) {
+                    error(n->loc, key, "applies to order 'softmax_then_top_k', which scores every expert first");
+                }
+            }
+            return;
+        }
+        if (has_jitter) error(jitter->loc, "experts.router.jitter_eps", "applies to order 'sparse_mixer'");
         if (!order || order->text != "top_k_then_softmax") {
             const Node* count = f_.get("experts.router.groups.count");
             const Node* selected = f_.get("experts.router.groups.selected");
@@ -773,12 +824,20 @@ private:
             error(types->loc, "attention.rope.scaling_types",
                   "scaling types need 'attention.rope.scaling', the config field that holds rope_scaling");
         }
+        bool longrope = false;
         if (types && types->is_list()) {
             for (const auto& t : types->items) {
+                longrope = longrope || t.text == "longrope" || t.text == "su";
                 if ((t.text == "longrope" || t.text == "su") && !f_.get("attention.rope.max_positions")) {
                     error(t.loc, "attention.rope.scaling_types",
                           "longrope needs 'attention.rope.max_positions' (max_position_embeddings)");
                 }
+            }
+        }
+        for (const char* key : {"attention.rope.longrope.factors", "attention.rope.longrope.scale"}) {
+            const Node* n = f_.get(key);
+            if (!longrope && n && n->loc.known() && n->text != "by_length" && n->text != "attention_factor") {
+                error(n->loc, key, "applies when 'attention.rope.scaling_types' lists longrope or su");
             }
         }
         check_rope_parameters();

@@ -99,6 +99,7 @@ void to_json(ordered_json& j, const Configuration& v) {
     IR_SET(declarations) IR_SET(fields) IR_SET(coding_keys) IR_SET(checks) IR_SET(has_checks) IR_SET(ignored) IR_SET(has_ignored)
     IR_SET(validates_rope_scaling) IR_SET(rope_scaling_field) IR_SET(rope_scaling_key) IR_SET(rope_scaling_kinds)
     IR_SET(rope_scaling_none_supported) IR_SET(rope_scaling_has_original) IR_SET(rope_scaling_original_field)
+    IR_SET(rope_scaling_mscales)
     IR_SET(rotary_dimensions)
     IR_SET(validates_rope_parameters) IR_SET(rope_parameters_field) IR_SET(rope_parameters_per_layer_type)
     IR_SET(rope_parameters_partial)
@@ -112,7 +113,7 @@ void to_json(ordered_json& j, const Configuration& v) {
 
 void to_json(ordered_json& j, const RoPE& v) {
     IR_SET(traditional) IR_SET(base) IR_SET(scaling) IR_SET(max_positions) IR_SET(original_max_positions)
-    IR_SET(partial) IR_SET(fraction)
+    IR_SET(partial) IR_SET(fraction) IR_SET(longrope_variant) IR_SET(longrope_options)
 }
 
 void to_json(ordered_json& j, const Attention& v) {
@@ -133,11 +134,12 @@ void to_json(ordered_json& j, const MLP& v) {
 }
 
 void to_json(ordered_json& j, const Experts& v) {
-    IR_SET(used) IR_SET(router_key) IR_SET(experts_key) IR_SET(shared_key) IR_SET(shared_gate_key) IR_SET(count)
+    IR_SET(used) IR_SET(router_key) IR_SET(experts_key) IR_SET(shared_key) IR_SET(shared_gate_key)
+    IR_SET(router_nested) IR_SET(router_layer_key) IR_SET(count)
     IR_SET(per_token) IR_SET(intermediate) IR_SET(bias) IR_SET(router_bias) IR_SET(clamped) IR_SET(top_k_first)
-    IR_SET(weighted_inputs) IR_SET(normalize) IR_SET(sigmoid) IR_SET(selection_bias) IR_SET(selection_bias_apart)
-    IR_SET(selection_bias_key) IR_SET(float32_weights) IR_SET(weights_kind) IR_SET(floored) IR_SET(normalize_floor)
-    IR_SET(grouped) IR_SET(groups) IR_SET(selected_groups)
+    IR_SET(weighted_inputs) IR_SET(sparse_mixer) IR_SET(jitter) IR_SET(scored) IR_SET(normalize) IR_SET(sigmoid)
+    IR_SET(selection_bias) IR_SET(selection_bias_apart) IR_SET(selection_bias_key) IR_SET(float32_weights)
+    IR_SET(weights_kind) IR_SET(floored) IR_SET(normalize_floor) IR_SET(grouped) IR_SET(groups) IR_SET(selected_groups)
     IR_SET(scaled) IR_SET(scale) IR_SET(routing_lines) IR_SET(shared) IR_SET(shared_gated) IR_SET(shared_intermediate)
 }
 
@@ -175,6 +177,7 @@ void to_json(ordered_json& j, const DispatchCase& v) {
 void to_json(ordered_json& j, const Head& v) {
     IR_SET(tie) IR_SET(tie_from_config) IR_SET(always_tied) IR_SET(never_tied)
     IR_SET(softcap) IR_SET(softcap_field) IR_SET(divided) IR_SET(divisor) IR_SET(plain)
+    IR_SET(bias)
 }
 
 void to_json(ordered_json& j, const DropPattern& v) {
@@ -182,8 +185,9 @@ void to_json(ordered_json& j, const DropPattern& v) {
 }
 
 void to_json(ordered_json& j, const Sanitize& v) {
-    IR_SET(drop) IR_SET(has_drop) IR_SET(split_gate_up) IR_SET(drop_extra_layers) IR_SET(split_concatenated_gate_up) IR_SET(steps_chain) IR_SET(bind) IR_SET(stack_experts) IR_SET(stack_from)
-    IR_SET(stack_into) IR_SET(stack_names)
+    IR_SET(drop) IR_SET(has_drop) IR_SET(split_gate_up) IR_SET(drop_extra_layers) IR_SET(split_concatenated_gate_up)
+    IR_SET(steps_chain) IR_SET(bind) IR_SET(stack_experts) IR_SET(stack_from) IR_SET(stack_into) IR_SET(stack_names)
+    IR_SET(split_fused_experts) IR_SET(fused_gate_up) IR_SET(fused_down) IR_SET(fused_into) IR_SET(fused_lines)
 }
 
 void to_json(ordered_json& j, const ModelFile& v) {

@@ -147,6 +147,7 @@ struct Configuration {
     bool rope_scaling_none_supported = false;
     bool rope_scaling_has_original = false;  // longrope reads an overriding context length
     std::string rope_scaling_original_field;
+    bool rope_scaling_mscales = false;  // longrope's short and long mscales are required
     std::string rotary_dimensions;  // Swift expression of the rotated width, inside the initializer
     // The transformers-5 RoPE object: its layout and what it may ask for.
     bool validates_rope_parameters = false;
@@ -188,6 +189,8 @@ struct RoPE {
     std::string original_max_positions;  // an override for longrope, or `nil`
     bool partial = false;        // only a fraction of each head is rotated
     std::string fraction;        // `args.partialRotaryFactor`, when partial
+    bool longrope_variant = false;  // longrope's factors or scale chosen otherwise than by default
+    std::string longrope_options;   // `LongRoPEOptions(factors: .short, scale: .mscales)`
 };
 
 struct Attention {
@@ -259,6 +262,8 @@ struct Experts {
     std::string experts_key = "\"experts\"";
     std::string shared_key = "\"shared_expert\"";
     std::string shared_gate_key = "\"shared_expert_gate\"";
+    bool router_nested = false;    // the router's linear layer sits one level down, under router_layer_key
+    std::string router_layer_key;  // a Swift string literal, `"layer"`
     std::string count;             // `args.numLocalExperts`
     std::string per_token;         // `args.numExpertsPerTok`
     std::string intermediate;      // `args.moeIntermediateSize`
@@ -267,6 +272,9 @@ struct Experts {
     bool clamped = false;          // GPT-OSS's clamped SwiGLU instead of silu(gate) * up
     bool top_k_first = false;      // softmax over the k selected logits only
     bool weighted_inputs = false;  // each expert's input, not its output, is scaled by its weight
+    bool sparse_mixer = false;     // two experts chosen one at a time, each weighted within its band
+    std::string jitter;            // `args.routerJitterNoise`: the sparse mixer's band
+    bool scored = false;           // every expert scored first (softmax_then_top_k)
     std::string normalize;         // Swift Bool expression: renormalise the k selected scores
     bool sigmoid = false;          // each expert scored by its own sigmoid, not a softmax over all
     bool selection_bias = false;   // a BiasedExpertRouter whose bias steers the choice only
@@ -347,6 +355,7 @@ struct Head {
     bool divided = false;            // logits divided by a config value
     std::string divisor;             // `args.logitsScaling`
     bool plain = true;               // logits returned as the head computes them
+    std::string bias = "false";      // Swift Bool expression: a bias on the lm_head
 };
 
 struct DropPattern {
@@ -380,6 +389,11 @@ struct Sanitize {
     std::string stack_from;      // Swift string literals
     std::string stack_into;
     std::string stack_names;     // a Swift dictionary literal
+    bool split_fused_experts = false;  // fused gate/up halves and down tensors renamed into the experts
+    std::string fused_gate_up;   // Swift string literals: `"block_sparse_moe.input_linear"`
+    std::string fused_down;
+    std::string fused_into;      // `"block_sparse_moe.switch_mlp"`
+    std::vector<std::string> fused_lines;  // the splitting call's arguments, packed into lines
 };
 
 /// A model type whose checkpoints wrap the text model (lowered into the registry).

@@ -128,11 +128,14 @@ KeySpec experts_key() {
             "gives (clip(up, -7, 7) + 1) * g * sigmoid(1.702 g), g = min(gate, 7)."),
         with_default(key("bias", Type::Flag, "Bias on every expert's projections."), "false"),
         map_key("router", "How the router's logits become each token's experts and their weights.", {
-            enum_key("order", {"softmax_then_top_k", "top_k_then_softmax"}, "softmax_then_top_k",
+            enum_key("order", {"softmax_then_top_k", "top_k_then_softmax", "sparse_mixer"}, "softmax_then_top_k",
                 "`softmax_then_top_k`: score every expert (`scores`), then take the k best, weighted by "
                 "their scores, renormalised to sum to one when `normalize` holds and times `scale`. "
                 "`top_k_then_softmax`: the k largest logits, softmaxed among themselves (they always sum "
-                "to one)."),
+                "to one). `sparse_mixer`: two experts, chosen one at a time, each the largest logit not yet "
+                "chosen, weighted by its share of a softmax over the logits not yet chosen within a band of "
+                "it, (top - logit) / max(|logit|, top) <= 2 * `jitter_eps` (SparseMixer at inference); "
+                "`per_token` is not bound."),
             enum_key("scores", {"softmax", "sigmoid"}, "softmax",
                 "How order `softmax_then_top_k` scores the experts: `softmax` over all of them (in float32), "
                 "or each expert's own `sigmoid` (in float32, as `scoring_func: sigmoid` routers do)."),
@@ -155,6 +158,9 @@ KeySpec experts_key() {
             field_key("scale", "float",
                 "A config field multiplying the routed experts' weights after any renormalisation "
                 "(`routed_scaling_factor`)."),
+            field_key("jitter_eps", "float",
+                "The config field holding the sparse mixer's band (`router_jitter_noise`); order "
+                "`sparse_mixer` only."),
             with_default(key("bias", Type::Flag, "Bias on the router."), "false"),
             enum_key("weighted", {"outputs", "inputs"}, "outputs",
                 "What each chosen expert's weight multiplies: `outputs`, the expert's output before the sum; "
@@ -173,6 +179,9 @@ KeySpec experts_key() {
         map_key("keys", "The checkpoint names of the mixture and its parts, where they differ from the usual.", {
             with_default(key("block", Type::Identifier, "The mixture's key in a decoder layer."), "mlp"),
             with_default(key("router", Type::Identifier, "The router's key."), "router"),
+            key("router_layer", Type::Identifier,
+                "Where checkpoints nest the router's linear layer one level down, its key inside the router "
+                "(`router.layer.weight`); absent, the router is the linear layer itself."),
             with_default(key("experts", Type::Identifier, "The stacked experts' key."), "experts"),
             with_default(key("shared", Type::Identifier, "The shared expert's key."), "shared_expert"),
             with_default(key("shared_gate", Type::Identifier, "The shared expert's gate key."),
@@ -242,6 +251,16 @@ KeySpec build_root() {
         field_key("local_base", "float",
             "A config field holding the RoPE base of sliding-window layers (`rope_local_base_freq`); those "
             "layers rotate without scaling, the full-attention layers use `base` and `scaling`."),
+        map_key("longrope", "How longrope (`su`) scaling chooses its factors and scales the rotated part.", {
+            enum_key("factors", {"by_length", "short"}, "by_length",
+                "`by_length`: the short factors while a call's positions stay within the original context, "
+                "the long ones past it (transformers' dynamic update). `short`: the short factors at every "
+                "length (rotary embeddings that recompute their frequencies without the sequence length)."),
+            enum_key("scale", {"attention_factor", "mscales"}, "attention_factor",
+                "`attention_factor`: the scaling's `attention_factor`, or sqrt(1 + ln(factor) / ln(original)) "
+                "with factor = max / original. `mscales`: the scaling's `short_mscale` while a call's "
+                "positions stay within the original context and `long_mscale` past it (both required)."),
+        }),
     });
     KeySpec sliding = map_key("sliding", "Sliding-window attention on some layers.", {
         field_key("layer_types", "layer_types",
@@ -367,6 +386,7 @@ KeySpec build_root() {
         field_key("logit_divisor", "float", "A config field dividing the logits (e.g. `logits_scaling`)."),
         field_key("softcap", "float",
             "An optional config field capping the logits: tanh(logits / cap) * cap when it is set."),
+        with_default(key("bias", Type::Flag, "Bias on the `lm_head` (an untied head only)."), "false"),
     }));
 
     KeySpec drop = key("drop", Type::StringList,
@@ -392,8 +412,16 @@ KeySpec build_root() {
     KeySpec extra_layers = with_default(key("drop_extra_layers", Type::Bool,
         "Checkpoints may hold layers past the last one the model runs (`model.layers.<n>.*` for n at or "
         "beyond `dims.layers`: multi-token prediction layers); `sanitize` removes them, as mlx-lm does."), "false");
+    KeySpec fused_experts = map_key("fused_experts",
+        "Checkpoints may hold each layer's experts as two fused tensors: `<mixture>.<gate_up>.weight` "
+        "`[E, 2I, D]`, the gate projections' rows then the up projections' (halves, not interleaved), and "
+        "`<mixture>.<down>.weight` `[E, D, I]`; `sanitize` splits the first in halves and renames both into "
+        "the experts' projections, as mlx-lm does.", {
+        key("gate_up", Type::Identifier, "The fused gate and up projections' key, e.g. `input_linear`."),
+        key("down", Type::Identifier, "The fused down projections' key, e.g. `output_linear`."),
+    });
     top.push_back(map_key("weights", "How checkpoint weights map onto the generated modules.",
-                          {drop, split_gate_up, split_halves, stack, extra_layers}));
+                          {drop, split_gate_up, split_halves, stack, extra_layers, fused_experts}));
 
     KeySpec wrappers = identity(key("wrappers", Type::EntryMap,
         "Model types (claimed in `model_types`) whose checkpoints wrap the text model in `text_config`, "

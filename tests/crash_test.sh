@@ -18,7 +18,7 @@ cp -r "$root/families" "$work/new"
 sed -i 's/^description: .*/description: A changed description/' "$work/new/qwen2.yaml" "$work/new/olmo2.yaml"
 sed 's/^family: helium/family: helium_two/; s/^swift_name: Helium/swift_name: HeliumTwo/; s/^model_types: \[helium\]/model_types: [helium_two]/' \
     "$work/new/helium.yaml" > "$work/new/helium_two.yaml"
-rm "$work/new/granite.yaml"
+rm "$work/new/seed_oss.yaml"
 
 generate() {  # FAMILIES [check]
     "$bin" generate --families "$1" --templates "$root/templates" --out "$work/out" ${2:+--check} >/dev/null 2>&1

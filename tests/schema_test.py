@@ -104,6 +104,15 @@ NOT_SCHEMA_DETECTABLE = {
     "nope_scale_without_rope_layers": "a rule between two attention keys, one of them inherited",
     "selection_bias_key_without_bias": "a rule between two experts keys after inheritance",
     "normalize_floor_after_top_k_softmax": "a rule between two router keys",
+    "fused_experts_without_down": "a rule between two keys of one map (fused experts need both tensors)",
+    "fused_experts_without_experts": "a rule between keys after inheritance: splitting needs experts",
+    "nested_router_with_selection_bias": "a rule between two expert keys, one of them inherited",
+    "sparse_mixer_without_jitter": "a rule between two router keys (the sparse mixer needs its band)",
+    "sparse_mixer_with_per_token": "a rule between two expert keys, one of them inherited",
+    "sparse_mixer_with_normalize": "a rule between two router keys, one of them inherited",
+    "jitter_without_sparse_mixer": "a rule between two router keys, one of them inherited",
+    "head_bias_tied": "a rule between two head keys, one of them inherited",
+    "longrope_options_without_longrope": "a rule between two RoPE keys, one of them inherited",
     "clip_not_optional": "a binding must name an optional field: a rule between the binding and its entry",
 }
 

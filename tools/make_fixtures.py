@@ -206,6 +206,24 @@ def with_extra_layer(layout, layer: int, shapes: dict[str, tuple[int, ...]]):
     return extended
 
 
+def fused_halves_experts(block: str, gate_up: str, down: str):
+    """A layout function fusing each layer's switch gate and up projections into one tensor
+    (`<block>.<gate_up>.weight` [E, 2I, D]: the gate rows, then the up rows) and renaming the down
+    projections `<block>.<down>.weight`, as Granite MoE checkpoints hold them."""
+    def layout(weights: dict[str, mx.array]) -> dict[str, mx.array]:
+        out = {}
+        for key, value in weights.items():
+            if f".{block}.switch_mlp.gate_proj." in key:
+                up = weights[key.replace("gate_proj", "up_proj")]
+                out[key.replace("switch_mlp.gate_proj", gate_up)] = mx.concatenate([value, up], axis=1)
+            elif f".{block}.switch_mlp.down_proj." in key:
+                out[key.replace("switch_mlp.down_proj", down)] = value
+            elif f".{block}.switch_mlp.up_proj." not in key:
+                out[key] = value
+        return out
+    return layout
+
+
 MIXTRAL = with_(LLAMA, model_type="mixtral", num_local_experts=4, num_experts_per_tok=2)
 
 # Qwen3-MoE: layer 0 dense (mlp_only_layers), the rest experts; head_dim 16 < hidden / heads.
@@ -342,6 +360,26 @@ DOTS1 = {
     "n_routed_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 32, "n_shared_experts": 1,
     "n_group": 2, "topk_group": 1, "routed_scaling_factor": 2.5, "norm_topk_prob": True,
     "first_k_dense_replace": 1,
+}
+
+# Granite MoE: experts on every layer under Granite's multipliers, q/k/v/o bias; the tie stated
+# (mlx-lm's default ties, transformers' does not) and no head_dim (mlx-lm takes hidden / heads).
+GRANITEMOE = with_(LLAMA, model_type="granitemoe", intermediate_size=32, attention_bias=True,
+                   embedding_multiplier=12.0, attention_multiplier=0.0078125, residual_multiplier=0.22,
+                   logits_scaling=8.0, num_local_experts=8, num_experts_per_tok=3)
+
+# Phi-3.5-MoE as mlx-lm runs it: q/k/v/o and lm_head biases always (stated, as transformers reads
+# them), the long factors and long_mscale always (equal to the short ones here, as transformers
+# keeps the short factors and switches mscales by length), a wide sparse-mixer band.
+PHIMOE = {
+    "model_type": "phimoe", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 32,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "rms_norm_eps": 1e-5, "vocab_size": 256,
+    "rope_theta": 10000.0, "max_position_embeddings": 4096, "original_max_position_embeddings": 16,
+    "rope_scaling": {"type": "longrope", "short_factor": [1.0 + 0.1 * i for i in range(8)],
+                     "long_factor": [1.0 + 0.1 * i for i in range(8)], "short_mscale": 1.2, "long_mscale": 1.2,
+                     "original_max_position_embeddings": 16},
+    "attention_bias": True, "lm_head_bias": True, "num_local_experts": 8, "num_experts_per_tok": 2,
+    "router_jitter_noise": 0.3, "tie_word_embeddings": False,
 }
 
 MINISTRAL3 = {
@@ -617,6 +655,33 @@ FIXTURES = [
             layout=per_expert_checkpoint("mlp", "experts", QWEN3_MOE_NAMES)),
     Fixture("dots1_q4", "dots1", "4-bit experts, shared expert and attention in groups of 32, the router kept dense",
             DOTS1, quantize={"group_size": 32, "bits": 4}),
+    Fixture("granitemoe", "granitemoe", "8 experts top-3 (router.layer, switch_mlp), multipliers, biases",
+            GRANITEMOE),
+    Fixture("granitemoe_hf", "granitemoe",
+            "Hugging Face layout: input_linear (gate and up halves) and output_linear, split by sanitize; "
+            "4 experts top-2, tied, no biases, linear rope_scaling",
+            with_(GRANITEMOE, num_local_experts=4, num_experts_per_tok=2, attention_bias=False,
+                  tie_word_embeddings=True, embedding_multiplier=3.0, attention_multiplier=0.25,
+                  residual_multiplier=0.5, logits_scaling=2.0, rope_scaling={"rope_type": "linear", "factor": 4.0}),
+            layout=fused_halves_experts("block_sparse_moe", "input_linear", "output_linear")),
+    Fixture("granitemoe_q4", "granitemoe", "4-bit experts and attention in groups of 32, the nested router at 8 bits",
+            GRANITEMOE,
+            quantize={"group_size": 32, "bits": 4,
+                      "layers": {f"model.layers.{i}.block_sparse_moe.router.layer": {"group_size": 64, "bits": 8}
+                                 for i in range(2)}}),
+    Fixture("phimoe", "phimoe",
+            "sparse mixer (band 0.3) over 8 experts, LayerNorm, q/k/v/o and lm_head biases, longrope mscales",
+            PHIMOE),
+    Fixture("phimoe_hf", "phimoe",
+            "Hugging Face layout: one w1/w2/w3 per expert, stacked by sanitize; 4 experts, the default band "
+            "0.01, plain RoPE (rope_scaling null)",
+            with_({k: v for k, v in PHIMOE.items()
+                   if k not in ("router_jitter_noise", "original_max_position_embeddings")},
+                  num_local_experts=4, rope_scaling=None),
+            layout=per_expert_checkpoint("block_sparse_moe", "switch_mlp",
+                                         {"w1": "gate_proj", "w2": "down_proj", "w3": "up_proj"})),
+    Fixture("phimoe_q4", "phimoe", "4-bit experts, attention and head in groups of 32", PHIMOE,
+            quantize={"group_size": 32, "bits": 4}),
     Fixture("llama_q4", "llama",
             "4-bit affine (groups of 64), one layer at 8 bits, one left dense, as mlx_lm.convert writes it",
             LLAMA, quantize={"group_size": 64, "bits": 4,

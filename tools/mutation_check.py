@@ -190,8 +190,9 @@ MUTATIONS = [
     Mutation("mixtral_unstacked_experts", "per-expert checkpoint tensors left unstacked",
              [("mixtral.yaml", "weights:\n  stack_experts:\n    from: experts\n"
                "    names: {w1: gate_proj, w2: down_proj, w3: up_proj}\n", "")],
-             # transformers saves Mixtral's experts one tensor each.
-             {"mlx-lm/mixtral_hf", "transformers/mixtral", "transformers/mixtral_v4"}),
+             # transformers saves Mixtral's experts one tensor each; Phi-MoE takes Mixtral's layout.
+             {"mlx-lm/mixtral_hf", "transformers/mixtral", "transformers/mixtral_v4", "mlx-lm/phimoe_hf",
+              "transformers/phimoe", "transformers/phimoe_v4"}),
     Mutation("gemma3_plain_rmsnorm", "RMSNorm scaling by w instead of (1 + w)",
              [("gemma3.yaml", "norm: {kind: rms_one_plus, placement: sandwich}",
                "norm: {kind: rms, placement: sandwich}")],
@@ -224,7 +225,8 @@ MUTATIONS = [
              {"transformers/starcoder2", "transformers/starcoder2_v4"}),
     Mutation("mixtral_full_attention", "Mixtral's sliding_window read but every layer attending fully",
              [("mixtral.yaml", "    layer_types: layer_types\n    window: sliding_window\n", "")],
-             {"transformers/mixtral"}),
+             # Phi-MoE takes Mixtral's sliding window.
+             {"transformers/mixtral", "transformers/phimoe_v4"}),
     Mutation("ignored_rope_parameters", "rope_parameters decoded, but its RoPE base never read",
              [("runtime/Configuration.swift", "ropeTheta = try c.decodeIfPresent(Float.self, forKey: .ropeTheta)",
                "ropeTheta = nil")],
@@ -328,6 +330,51 @@ MUTATIONS = [
              # Only a config without layer_types derives them.
              of("dots1") & where(lambda c: c.get("sliding_window") is not None and "layer_types" not in c
                                  and c.get("max_window_layers", 62) > 0)),
+    Mutation("granitemoe_softmax_over_all_experts",
+             "a softmax over every expert's logit before the top k, where Granite MoE softmaxes the k largest only",
+             [("granitemoe.yaml", "router: {order: top_k_then_softmax}", "router: {order: softmax_then_top_k}")],
+             of("granitemoe")),
+    Mutation("fused_experts_split_interleaved", "fused gate and up projections split as interleaved rows, not halves",
+             [("runtime/Experts.swift", "let (gate, up) = split(value, axis: 1)",
+               "let (gate, up) = (value[.ellipsis, .stride(by: 2), 0...], "
+               "value[.ellipsis, .stride(from: 1, by: 2), 0...])")],
+             # Only checkpoints in the Hugging Face layout hold the fused tensors.
+             {"mlx-lm/granitemoe_hf", "transformers/granitemoe", "transformers/granitemoe_v4"}),
+    Mutation("granite_dropped_residual_multiplier",
+             "residual_multiplier read but block outputs join the residual unscaled",
+             [("granite.yaml", "residual:\n  multiplier: residual_multiplier\n", "")],
+             # Granite MoE takes Granite's multipliers.
+             of("granite", "granitemoe") & where(lambda c: c.get("residual_multiplier", 1) != 1)),
+    Mutation("granite_head_dim_scale", "the softmax scaled by 1/sqrt(head_dim) instead of attention_multiplier",
+             [("granite.yaml", "  scale: field\n  scale_field: attention_multiplier\n", "")],
+             of("granite", "granitemoe") & where(
+                 lambda c: c.get("attention_multiplier", 1) != (c.get("head_dim") or
+                                                                c["hidden_size"] // c["num_attention_heads"]) ** -0.5)),
+    Mutation("sparse_mixer_second_choice_unmasked",
+             "the sparse mixer's second expert chosen without masking the first",
+             [("runtime/Experts.swift", "remaining = putAlong(remaining, index, values: excluded, axis: -1)",
+               "_ = putAlong(remaining, index, values: excluded, axis: -1)")],
+             of("phimoe")),
+    Mutation("sparse_mixer_first_in_second_softmax", "the first expert left in the softmax that weights the second",
+             [("runtime/Experts.swift", "let band = MLX.where(outside, excluded, remaining)",
+               "let band = MLX.where(outside, excluded, logits)")],
+             of("phimoe")),
+    Mutation("sparse_mixer_band_ignored", "each sparse-mixer weight a softmax over every expert not yet chosen",
+             [("runtime/Experts.swift", "let band = MLX.where(outside, excluded, remaining)",
+               "let band = remaining")],
+             of("phimoe")),
+    Mutation("phimoe_longrope_factors_by_length",
+             "Phi-MoE's longrope taking the long factors past the original context",
+             [("phimoe.yaml", "longrope: {factors: short, scale: mscales}", "longrope: {scale: mscales}")],
+             # mlx-lm's fixtures have equal short and long factors (mlx-lm takes the long ones always).
+             {"transformers/phimoe", "transformers/phimoe_v4"}),
+    Mutation("phimoe_longrope_attention_factor", "longrope's derived attention factor where Phi-MoE states mscales",
+             [("phimoe.yaml", "longrope: {factors: short, scale: mscales}", "longrope: {factors: short}")],
+             of("phimoe") & where(lambda c: bool(c.get("rope_scaling") or (c.get("rope_parameters") or {}).get(
+                 "rope_type", "default") != "default"))),
+    Mutation("phimoe_dropped_head_bias", "lm_head_bias read but the head built without its bias",
+             [("phimoe.yaml", "  bias: lm_head_bias\n", "")],
+             of("phimoe") & where(lambda c: c.get("lm_head_bias"))),
     Mutation("sparse_step_off_by_one", "experts on layers 0, step, 2*step, ... instead of step-1, 2*step-1, ...",
              [("runtime/Configuration.swift", "(layer + 1) % step == 0", "layer % step == 0")],
              where(lambda c: c.get("decoder_sparse_step", 1) > 1)),
@@ -349,7 +396,8 @@ MUTATIONS = [
     Mutation("longrope_long_factors_only", "longrope's long factors within the original context too",
              [("runtime/RoPE.swift", "let long = offset + x.dim(-2) > originalMaxPositionEmbeddings",
                "let long = true")],
-             {"transformers/phi3_longrope"}),
+             # Phi-MoE keeps the short factors but takes long_mscale past the original context.
+             {"transformers/phi3_longrope", "transformers/phimoe"}),
 ]
 
 

@@ -58,6 +58,7 @@ PROBES: dict[str, object] = {
     "hidden_act": lambda v, c: _other(v, "gelu", "silu"),
     "initial_context_length": lambda v, c: _other(v, 8, 16),
     "initializer_range": lambda v, c: 0.5,
+    "input_jitter_noise": lambda v, c: 0.5,
     "layer_types": lambda v, c: ["sliding_attention" if i % 2 == 0 else "full_attention"
                                  for i in range(c["num_hidden_layers"])],
     "llama_4_scaling_beta": lambda v, c: _other(v, 0.5, 0.25),

@@ -50,6 +50,7 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
     public let mscaleAllDim: Double?
     public let shortFactor: [Double]?
     public let longFactor: [Double]?
+    public let shortMScale: Double?
     public let longMScale: Double?
     /// YaRN rounds its correction range to whole dimensions unless this is false (GPT-OSS).
     public let truncate: Bool?
@@ -69,6 +70,7 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
         case mscaleAllDim = "mscale_all_dim"
         case shortFactor = "short_factor"
         case longFactor = "long_factor"
+        case shortMScale = "short_mscale"
         case longMScale = "long_mscale"
         case truncate
         case attentionFactor = "attention_factor"
@@ -88,6 +90,7 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
         mscaleAllDim = try c.decodeIfPresent(Double.self, forKey: .mscaleAllDim)
         shortFactor = try c.decodeIfPresent([Double].self, forKey: .shortFactor)
         longFactor = try c.decodeIfPresent([Double].self, forKey: .longFactor)
+        shortMScale = try c.decodeIfPresent(Double.self, forKey: .shortMScale)
         longMScale = try c.decodeIfPresent(Double.self, forKey: .longMScale)
         truncate = try c.decodeIfPresent(Bool.self, forKey: .truncate)
         attentionFactor = try c.decodeIfPresent(Double.self, forKey: .attentionFactor)
@@ -95,10 +98,11 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
 
     /// Throws unless `scaling` is absent, `default`, or one of `supported` with the parameters
     /// that kind needs. `key` names the config key in the error. `originalMaxPositionEmbeddings`
-    /// stands in for the scaling's own when the configuration states it elsewhere.
+    /// stands in for the scaling's own when the configuration states it elsewhere. `mscales`: longrope
+    /// scales by the scaling's `short_mscale` and `long_mscale`, which it then needs.
     public static func validate(
         _ scaling: RoPEScaling?, key: String, supported: [Kind], originalMaxPositionEmbeddings: Int? = nil,
-        rotaryDimensions: Int? = nil
+        rotaryDimensions: Int? = nil, mscales: Bool = false
     ) throws {
         guard let scaling, scaling.kind != .default else { return }
         guard supported.contains(scaling.kind) else {
@@ -132,6 +136,10 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
             try need(
                 scaling.originalMaxPositionEmbeddings != nil || originalMaxPositionEmbeddings != nil,
                 "original_max_position_embeddings")
+            if mscales {
+                try need(scaling.shortMScale != nil, "short_mscale")
+                try need(scaling.longMScale != nil, "long_mscale")
+            }
         default:
             break
         }
@@ -374,19 +382,24 @@ public func validateSizes(_ sizes: [(key: String, value: Int, limit: Int)], head
 /// Throws unless a router can route: between 1 and `SizeLimits.experts` experts, between 1 and that
 /// many experts per token, and for grouped top-k, groups that divide the experts evenly with between
 /// 1 and all of them kept, holding at least as many experts as a token takes. Each argument is the
-/// config key and its value; `nil` groups route ungrouped.
+/// config key and its value; a router that takes a fixed number of experts per token has no key for
+/// it, and `nil` groups route ungrouped.
 public func validateRouting(
-    experts: (key: String, value: Int), perToken: (key: String, value: Int),
+    experts: (key: String, value: Int), perToken: (key: String?, value: Int),
     groups: (key: String, value: Int)?, selectedGroups: (key: String, value: Int)?
 ) throws {
     if experts.value < 1 || experts.value > SizeLimits.experts {
         throw ConfigurationError.invalid(
             key: experts.key, reason: "is \(experts.value); it must be between 1 and \(SizeLimits.experts)")
     }
-    if perToken.value < 1 || perToken.value > experts.value {
+    if let key = perToken.key, perToken.value < 1 || perToken.value > experts.value {
         throw ConfigurationError.invalid(
-            key: perToken.key,
-            reason: "is \(perToken.value); a token takes between 1 and the \(experts.value) experts")
+            key: key, reason: "is \(perToken.value); a token takes between 1 and the \(experts.value) experts")
+    }
+    if perToken.key == nil, perToken.value > experts.value {
+        throw ConfigurationError.invalid(
+            key: experts.key,
+            reason: "is \(experts.value); the router takes \(perToken.value) experts for each token")
     }
     guard let groups, let selectedGroups else { return }
     if groups.value < 1 || experts.value % groups.value != 0 {

@@ -110,6 +110,30 @@ public func topKRouting(_ logits: MLXArray, k: Int) -> (weights: MLXArray, indic
     return (softmax(selected, axis: -1, precise: true), indices)
 }
 
+/// Each token's `k` experts and their weights (both `[..., k]`) as the sparse mixer (SparseMixer)
+/// routes at inference: experts are chosen one at a time, each the largest logit not yet chosen,
+/// and weighted by its share of a softmax over the logits not yet chosen that lie within a band
+/// of it, (top - logit) / max(|logit|, top) <= 2 * `jitter`; the others count as -inf.
+public func sparseMixerRouting(
+    _ logits: MLXArray, k: Int, jitter: Float
+) -> (weights: MLXArray, indices: MLXArray) {
+    let excluded = MLXArray(-Float.infinity).asType(logits.dtype)
+    var remaining = logits
+    var weights: [MLXArray] = []
+    var indices: [MLXArray] = []
+    for _ in 0 ..< k {
+        let top = remaining.max(axis: -1, keepDims: true)
+        let index = argMax(remaining, axis: -1, keepDims: true)
+        // The band compares every logit, chosen or not, with the current top; chosen ones stay out.
+        let outside = (top - logits) / maximum(abs(logits), top) .> 2 * jitter
+        let band = MLX.where(outside, excluded, remaining)
+        weights.append(takeAlong(softmax(band, axis: -1, precise: true), index, axis: -1))
+        indices.append(index)
+        remaining = putAlong(remaining, index, values: excluded, axis: -1)
+    }
+    return (concatenated(weights, axis: -1), concatenated(indices, axis: -1))
+}
+
 /// How a router turns its logits into per-expert scores.
 public enum ExpertScores: Sendable {
     /// A softmax over all experts.
@@ -186,6 +210,21 @@ public final class ExpertSelectionBias: Module {
     }
 }
 
+/// A linear layer that checkpoints keep one level down, under `key` (`router.layer.weight`): the
+/// nesting keeps the module paths that quantized checkpoints name the layer by.
+public final class NestedLinear: Module, UnaryLayer {
+    @ModuleInfo public var layer: Linear
+
+    public init(key: String, _ inputDimensions: Int, _ outputDimensions: Int, bias: Bool) {
+        _layer = ModuleInfo(wrappedValue: Linear(inputDimensions, outputDimensions, bias: bias), key: key)
+        super.init()
+    }
+
+    public func callAsFunction(_ x: MLXArray) -> MLXArray {
+        layer(x)
+    }
+}
+
 /// GPT-OSS's gate: (clip(up, -7, 7) + 1) * g * sigmoid(1.702 * g) with g = min(gate, 7).
 public func clampedSwiGLU(gate: MLXArray, up: MLXArray) -> MLXArray {
     let limit: Float = 7
@@ -243,6 +282,30 @@ public func splittingConcatenatedGateUp(_ weights: [String: MLXArray]) -> [Strin
             out[key.replacingOccurrences(of: "gate_up_proj", with: "up_proj.weight")] = halves[1].transposed(0, 2, 1)
         } else if key.hasSuffix(".experts.down_proj"), value.ndim == 3 {
             out[key + ".weight"] = value.transposed(0, 2, 1)
+        } else {
+            out[key] = value
+        }
+    }
+    return out
+}
+
+/// Splits experts that checkpoints keep as two fused tensors per layer: `<gateUp>.<suffix>`
+/// `[E, 2I, D]` holds the gate projections' rows, then the up projections' (halves, not
+/// interleaved), and becomes `<into>.gate_proj.<suffix>` and `<into>.up_proj.<suffix>`;
+/// `<down>.<suffix>` becomes `<into>.down_proj.<suffix>`. Other keys, and a fused tensor without
+/// two equal halves, pass unchanged (the strict load then names them).
+public func splittingFusedExperts(
+    _ weights: [String: MLXArray], gateUp: String, down: String, into: String
+) -> [String: MLXArray] {
+    var out: [String: MLXArray] = [:]
+    for (key, value) in weights {
+        if let range = key.range(of: "." + gateUp + "."), value.ndim == 3, value.dim(1) % 2 == 0 {
+            let (prefix, suffix) = (key[..<range.lowerBound], key[range.upperBound...])
+            let (gate, up) = split(value, axis: 1)
+            out["\(prefix).\(into).gate_proj.\(suffix)"] = gate
+            out["\(prefix).\(into).up_proj.\(suffix)"] = up
+        } else if let range = key.range(of: "." + down + ".") {
+            out["\(key[..<range.lowerBound]).\(into).down_proj.\(key[range.upperBound...])"] = value
         } else {
             out[key] = value
         }

@@ -23,10 +23,11 @@ public final class NoPE: Module, RoPELayer {
 /// refused when the configuration was decoded (`RoPEScaling.validate`), so none reach here.
 /// `originalMaxPositionEmbeddings`, when given, is the pre-extension context length llama3, yarn
 /// and longrope use instead of the one inside `rope_scaling`, as transformers lets a top-level
-/// `original_max_position_embeddings` override it (Phi-3 states it there).
+/// `original_max_position_embeddings` override it (Phi-3 states it there). `longRoPE` says how
+/// longrope chooses its factors and scale.
 public func initializeRoPE(
     dimensions: Int, base: Float, traditional: Bool, scaling: RoPEScaling?, maxPositionEmbeddings: Int?,
-    originalMaxPositionEmbeddings: Int? = nil
+    originalMaxPositionEmbeddings: Int? = nil, longRoPE: LongRoPEOptions = .standard
 ) -> RoPELayer {
     guard let scaling, scaling.kind != .default else {
         return RoPE(dimensions: dimensions, traditional: traditional, base: base)
@@ -50,7 +51,7 @@ public func initializeRoPE(
         }
         return LongRoPE(
             dimensions: dimensions, base: base, scaling: scaling, maxPositionEmbeddings: maxPositionEmbeddings,
-            originalMaxPositionEmbeddings: original)
+            originalMaxPositionEmbeddings: original, options: longRoPE)
     default:
         preconditionFailure("rope_scaling type \(scaling.kind.rawValue) reached initializeRoPE unvalidated")
     }
@@ -166,33 +167,75 @@ public final class YarnRoPE: Module, RoPELayer {
     }
 }
 
+/// How longrope chooses its factors and the scale of the rotated part, where models differ.
+public struct LongRoPEOptions: Sendable, Equatable {
+    public enum Factors: Sendable {
+        /// The short factors within the original context, the long ones past it.
+        case byLength
+        /// The short factors at every length.
+        case short
+    }
+
+    public enum Scale: Sendable {
+        /// The attention factor, from the scaling or derived from `factor`.
+        case attentionFactor
+        /// `short_mscale` within the original context, `long_mscale` past it.
+        case mscales
+    }
+
+    public let factors: Factors
+    public let scale: Scale
+
+    public init(factors: Factors = .byLength, scale: Scale = .attentionFactor) {
+        self.factors = factors
+        self.scale = scale
+    }
+
+    /// As transformers' shared longrope applies it (Phi-3).
+    public static let standard = LongRoPEOptions()
+}
+
 /// LongRoPE ("su", Phi-3) as transformers applies it: the short factors while a call's positions
 /// stay within the original context, the long ones once they pass it (keys already cached keep
 /// the rotation they got), and the rotated part scaled by the attention factor,
 /// sqrt(1 + ln(factor) / ln(original)) with factor = max / original unless the scaling states it.
+/// `options` may keep the short factors at every length, or scale by `short_mscale` and
+/// `long_mscale` chosen the same way as the factors (Phi-MoE).
 public final class LongRoPE: Module, RoPELayer {
     let dimensions: Int
-    let scale: Float
+    let shortScale: Float
+    let longScale: Float
     let originalMaxPositionEmbeddings: Int
     let _shortFreqs: MLXArray
     let _longFreqs: MLXArray
 
     public init(
         dimensions: Int, base: Float, scaling: RoPEScaling, maxPositionEmbeddings: Int,
-        originalMaxPositionEmbeddings: Int
+        originalMaxPositionEmbeddings: Int, options: LongRoPEOptions = .standard
     ) {
         self.dimensions = dimensions
         self.originalMaxPositionEmbeddings = originalMaxPositionEmbeddings
         let wavelengths = ropeWavelengths(dimensions: dimensions, base: base)
         _shortFreqs = MLXArray(scaling.shortFactor!.map { Float($0) }) * wavelengths
-        _longFreqs = MLXArray(scaling.longFactor!.map { Float($0) }) * wavelengths
-        let factor = scaling.factor ?? Double(maxPositionEmbeddings) / Double(originalMaxPositionEmbeddings)
-        let extended = sqrt(1 + log(factor) / log(Double(originalMaxPositionEmbeddings)))
-        scale = Float(scaling.attentionFactor ?? (factor <= 1 ? 1 : extended))
+        _longFreqs =
+            options.factors == .short
+            ? _shortFreqs : MLXArray(scaling.longFactor!.map { Float($0) }) * wavelengths
+        switch options.scale {
+        case .attentionFactor:
+            let factor = scaling.factor ?? Double(maxPositionEmbeddings) / Double(originalMaxPositionEmbeddings)
+            let extended = sqrt(1 + log(factor) / log(Double(originalMaxPositionEmbeddings)))
+            shortScale = Float(scaling.attentionFactor ?? (factor <= 1 ? 1 : extended))
+            longScale = shortScale
+        case .mscales:
+            // Validated present when the configuration was decoded.
+            shortScale = Float(scaling.shortMScale!)
+            longScale = Float(scaling.longMScale!)
+        }
     }
 
     public func callAsFunction(_ x: MLXArray, offset: Int) -> MLXArray {
         let long = offset + x.dim(-2) > originalMaxPositionEmbeddings
+        let scale = long ? longScale : shortScale
         return MLXFast.RoPE(
             scaleRotatedPart(x, dimensions: dimensions, by: scale), dimensions: dimensions,
             traditional: false, base: nil, scale: 1, offset: offset, freqs: long ? _longFreqs : _shortFreqs)
