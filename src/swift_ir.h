@@ -159,6 +159,10 @@ struct Configuration {
     std::vector<PositiveCheck> positive_checks;
     bool validates_kv_sharing = false;
     std::string kv_sharing_field;
+    // Cross-layer key/value sharing: the group size must be positive where sharing is on.
+    bool validates_cross_layer = false;
+    std::string cross_layer_group_field;
+    std::string cross_layer_enabled;  // a field or a literal, inside the initializer
     // Per-layer RoPE on/off: the field to validate against the layer count.
     bool validates_rope_layers = false;
     std::string rope_layers_field;
@@ -193,6 +197,9 @@ struct Attention {
     bool qk_norm_whole = false;      // over the whole projection, before the split into heads
     std::string q_norm_dimensions;   // `headDim` or `heads * headDim`
     std::string k_norm_dimensions;
+    bool qk_norm_after_rope = false; // per head, on the rotated queries and keys
+    std::string q_norm_key = "\"q_norm\"";  // Swift string literals
+    std::string k_norm_key = "\"k_norm\"";
     bool scale_field_value = false;  // the scale is a config value itself
     bool sinks = false;    // a learned per-head logit in the softmax denominator
     bool v_norm = false;   // values RMS-normalised per head without a scale
@@ -200,6 +207,9 @@ struct Attention {
     std::string clip_limit;     // `args.clipQkv`, an optional Float
     bool kv_sharing = false;        // the last layers reuse an earlier layer's keys and values
     std::string shared_layers;      // `args.numKvSharedLayers`
+    bool cross_layer = false;       // layers in a group reuse its first layer's key and value projections
+    std::string cross_layer_enabled;  // Swift Bool expression: `args.useCla`
+    std::string cross_layer_group;    // `args.claShareFactor`
     RoPE rope;
     bool sliding = false;  // per-layer full/sliding schedule
     std::string layer_types;  // `args.layerTypes`
@@ -246,7 +256,11 @@ struct Experts {
     bool top_k_first = false;      // softmax over the k selected logits only
     std::string normalize;         // Swift Bool expression: renormalise the k selected scores
     bool sigmoid = false;          // each expert scored by its own sigmoid, not a softmax over all
-    bool selection_bias = false;   // a BiasedExpertRouter whose bias steers the choice only
+    bool selection_bias = false;   // a bias that steers the choice only
+    bool selection_bias_in_router = false;  // a BiasedExpertRouter holding it beside its weight
+    bool selection_bias_beside = false;     // the mixture's own parameter beside a linear router
+    std::string selection_bias_key;         // its key then, a Swift string literal
+    bool per_layer = false;        // per-layer top-k or widths: init takes the layer index
     bool grouped = false;          // grouped top-k
     std::string groups;            // `args.nGroup`
     std::string selected_groups;   // `args.topkGroup`
@@ -255,6 +269,8 @@ struct Experts {
     std::vector<std::string> routing_lines;  // the routing call's arguments, packed into lines
     bool shared = false;           // an always-on shared expert
     bool shared_gated = false;     // scaled by sigmoid(shared_expert_gate(x))
+    bool shared_optional = false;  // the config decides whether there is one
+    std::string shared_enabled;    // then a Swift Bool expression: `args.useMixedMlpMoe`
     std::string shared_intermediate;
 };
 
@@ -346,6 +362,8 @@ struct Sanitize {
     bool drop_extra_layers = false;  // layers numbered past the model's last removed
     bool steps_chain = false;    // several rewriting steps: `weights` is a var each one reassigns
     std::string bind = "let ";   // how each step binds `weights`: `let ` shadows the argument once
+    bool rename = false;         // parts of keys rewritten first
+    std::string rename_parts;    // a Swift dictionary literal
     bool stack_experts = false;  // per-expert tensors stacked into the experts' projections
     std::string stack_from;      // Swift string literals
     std::string stack_into;
@@ -365,6 +383,14 @@ struct Wrapper {
 void to_json(nlohmann::ordered_json& j, const Wrapper& v);
 
 /// Everything one `<SwiftName>Generated.swift` says.
+/// A model type a family names in order to refuse it, with the reason.
+struct RefusedModelType {
+    std::string model_type;
+    std::string model_type_literal;  // Swift string literals
+    std::string why;
+    std::string family;
+};
+
 struct ModelFile {
     std::string family;
     std::string swift_name;
@@ -386,6 +412,7 @@ struct ModelFile {
     bool per_layer_decoder = false;  // the decoder layer's init takes its index
     Sanitize sanitize;
     std::vector<Wrapper> wrappers;
+    std::vector<RefusedModelType> refused_model_types;
 };
 
 /// One text model a wrapper checkpoint may hold, chosen by `text_config.model_type`.
@@ -431,6 +458,8 @@ struct RegistryFamily {
 struct Registry {
     std::vector<RegistryEntry> entries;  // sorted by model_type
     std::vector<RegistryFamily> families;  // sorted by family id
+    std::vector<RefusedModelType> refused;  // sorted by model_type
+    bool has_refused = false;
     std::string supported;  // Swift array literal of the supported model types
 };
 
@@ -464,5 +493,6 @@ void to_json(nlohmann::ordered_json& j, const ModelFile& v);
 void to_json(nlohmann::ordered_json& j, const RegistryEntry& v);
 void to_json(nlohmann::ordered_json& j, const RegistryFamily& v);
 void to_json(nlohmann::ordered_json& j, const Registry& v);
+void to_json(nlohmann::ordered_json& j, const RefusedModelType& v);
 
 }  // namespace hf2swift::ir

@@ -100,6 +100,13 @@ NOT_SCHEMA_DETECTABLE = {
     "sigmoid_after_top_k": "a rule between two router keys",
     "groups_without_selected": "a rule between two keys of one map (grouped top-k needs both)",
     "clip_not_optional": "a binding must name an optional field: a rule between the binding and its entry",
+    "qk_norm_after_rope_whole": "a rule between two attention keys, one of them inherited",
+    "cross_layer_without_group": "a rule between two keys of one map (cross-layer sharing needs both)",
+    "cross_layer_fused_qkv": "a rule between two attention keys, one of them inherited",
+    "selection_bias_key_without_bias": "a rule between a key name and a router key, after inheritance",
+    "refused_model_type_served": "a rule between two identity keys (a family cannot refuse what it serves)",
+    "refused_model_type_claimed": "across families: a model type one family refuses and another serves",
+    "shared_enabled_without_width": "a rule between keys after inheritance: the switch needs the shared expert's width",
 }
 
 # Cases whose documents are valid: the error comes later (a failed write). Engine and schema accept them.
