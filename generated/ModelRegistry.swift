@@ -21,6 +21,7 @@ public enum ModelRegistry: ModelFactory {
         "granite",
         "helium",
         "llama",
+        "minimax_m2",
         "ministral3",
         "mistral",
         "mistral3",
@@ -85,6 +86,9 @@ public enum ModelRegistry: ModelFactory {
         case "llama":
             let args = try decoder.decode(LlamaConfiguration.self, from: text)
             return { LlamaModel(args) }
+        case "minimax_m2":
+            let args = try decoder.decode(MiniMaxM2Configuration.self, from: text)
+            return { MiniMaxM2Model(args) }
         case "ministral3":
             let args = try decoder.decode(Mistral3Configuration.self, from: text)
             return { Mistral3Model(args) }
@@ -140,6 +144,9 @@ public enum ModelRegistry: ModelFactory {
         case "starcoder2":
             let args = try decoder.decode(Starcoder2Configuration.self, from: text)
             return { Starcoder2Model(args) }
+        case "minimax":
+            throw ModelFactoryError.refusedModelType(
+                "minimax", reason: "MiniMax-Text-01's lightning attention is not supported")
         default:
             throw ModelFactoryError.unsupportedModelType(modelType, supported: supportedModelTypes)
         }

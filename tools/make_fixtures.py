@@ -247,6 +247,17 @@ GLM4_MOE = {
     "first_k_dense_replace": 1,
 }
 
+# MiniMax-M2: experts on every layer scored by sigmoids, chosen with a selection bias beside the gate
+# and renormalised; whole-projection q/k norms; head_dim 32 above hidden / heads, half of it rotated.
+MINIMAX = {
+    "model_type": "minimax_m2", "hidden_size": 64, "num_hidden_layers": 3, "intermediate_size": 32,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 32, "rotary_dim": 16,
+    "rms_norm_eps": 1e-6, "vocab_size": 256, "rope_theta": 10000.0, "max_position_embeddings": 512,
+    "num_local_experts": 8, "num_experts_per_tok": 2, "shared_intermediate_size": 0,
+    "scoring_func": "sigmoid", "use_qk_norm": True, "tie_word_embeddings": False,
+}
+MINIMAX_NAMES = {"w1": "gate_proj", "w2": "down_proj", "w3": "up_proj"}
+
 MINISTRAL3 = {
     "model_type": "ministral3", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 128,
     "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-5,
@@ -460,6 +471,17 @@ FIXTURES = [
                                      "mlp.experts.0.gate_proj.weight": (32, 64)})),
     Fixture("glm4_moe_q4", "glm4_moe", "4-bit experts and attention in groups of 32, the router kept dense",
             GLM4_MOE, quantize={"group_size": 32, "bits": 4}),
+    Fixture("minimax", "minimax_m2",
+            "8 experts top-2 by sigmoid with a selection bias beside the gate, renormalised; whole q/k norms, "
+            "16 of 32 head dimensions rotated", MINIMAX),
+    Fixture("minimax_hf", "minimax_m2",
+            "Hugging Face layout: one w1/w2/w3 per expert; top-3, a quarter of each head rotated, tied",
+            with_(MINIMAX, head_dim=16, rotary_dim=4, num_experts_per_tok=3, tie_word_embeddings=True),
+            layout=per_expert_checkpoint("block_sparse_moe", "switch_mlp", MINIMAX_NAMES)),
+    Fixture("minimax_q4", "minimax_m2", "4-bit experts and attention in groups of 32, the gate at 8 bits",
+            MINIMAX, quantize={"group_size": 32, "bits": 4,
+                               "layers": {f"model.layers.{i}.block_sparse_moe.gate": {"group_size": 64, "bits": 8}
+                                          for i in range(3)}}),
     Fixture("llama_q4", "llama",
             "4-bit affine (groups of 64), one layer at 8 bits, one left dense, as mlx_lm.convert writes it",
             LLAMA, quantize={"group_size": 64, "bits": 4,

@@ -109,6 +109,14 @@ def v4_renamed(config: dict, **names: str) -> dict:
     return out
 
 
+def v4_rotary_dim(config: dict) -> dict:
+    """The 4.x layout of configs that give the rotated width as `rotary_dim` (MiniMax-M2 as released):
+    rope_theta at the top level, and no partial_rotary_factor anywhere."""
+    out = v4_rope(config)
+    out.pop("partial_rotary_factor", None)
+    return out
+
+
 def v4_layer_types(key: str, pattern: Callable[[list[str]], object]):
     """A layout that also replaces `layer_types` by the 4.x key that derived it."""
     def layout(config: dict) -> dict:
@@ -337,6 +345,15 @@ FIXTURES: list[Fixture] = [
             with_(TINY, num_hidden_layers=3, n_routed_experts=8, num_experts_per_tok=2, moe_intermediate_size=32,
                   n_shared_experts=2, norm_topk_prob=False, first_k_dense_replace=2, tie_word_embeddings=True,
                   rope_parameters=dict(rope(10000.0), partial_rotary_factor=0.25)), layout=v4_rope),
+    Fixture("minimax_m2", "minimax_m2",
+            "8 experts top-2 by sigmoid with a selection bias, renormalised; whole q/k norms, 16 of 32 head "
+            "dimensions rotated", "minimax_m2",
+            with_(TINY, num_hidden_layers=3, intermediate_size=32, head_dim=32, rotary_dim=16, num_local_experts=8,
+                  num_experts_per_tok=2, rope_parameters=rope(10000.0))),
+    Fixture("minimax_m2_v4", "minimax_m2",
+            "top-3, a quarter of each head rotated, tied; 4.x layout (rotary_dim only, as released)", "minimax_m2",
+            with_(TINY, intermediate_size=32, head_dim=16, rotary_dim=4, num_local_experts=8, num_experts_per_tok=3,
+                  tie_word_embeddings=True, rope_parameters=rope(5000000.0)), layout=v4_rotary_dim),
     Fixture("olmoe", "olmoe", "8 experts top-2 renormalised, q/k/v clipped to 0.6 after the norms", "olmoe",
             with_(TINY, num_hidden_layers=3, intermediate_size=32, num_experts=8, num_experts_per_tok=2,
                   norm_topk_prob=True, clip_qkv=0.6, rope_parameters=rope(10000.0))),

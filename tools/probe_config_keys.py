@@ -64,6 +64,8 @@ PROBES: dict[str, object] = {
     "max_position_embeddings": lambda v, c: _other(v, 20, 40),
     "max_window_layers": lambda v, c: _other(v, 0, 1),
     "mlp_bias": lambda v, c: _flip(v),
+    "mtp_transformer_layers": lambda v, c: _other(v, 1, 2),
+    "num_mtp_modules": lambda v, c: _other(v, 1, 3),
     "num_nextn_predict_layers": lambda v, c: _other(v, 2, 3),
     "original_max_position_embeddings": lambda v, c: _other(v, 4, 6),
     "output_router_logits": lambda v, c: _flip(v),
@@ -75,12 +77,14 @@ PROBES: dict[str, object] = {
     "rms_norm_eps": lambda v, c: 0.5,
     "rope_scaling": lambda v, c: {"rope_type": "linear", "factor": 2.0},
     "rope_theta": lambda v, c: _other(v, 1234.0, 4321.0),
+    "shared_moe_mode": lambda v, c: _other(v, "softmax", "sigmoid"),
     "router_aux_loss_coef": lambda v, c: 0.5,
     "router_jitter_noise": lambda v, c: 0.5,
     "sliding_window": lambda v, c: _other(v, 3, 4),
     "tie_word_embeddings": lambda v, c: not v if v is not None else False,
     "transformers_version": lambda v, c: "4.40.0",
     "use_cache": lambda v, c: _flip(v),
+    "use_mtp": lambda v, c: _flip(v),
     "use_sliding_window": lambda v, c: _flip(v),
 }
 # Keys whose value only says how a checkpoint is stored or where it came from (`dtype` and

@@ -153,4 +153,11 @@ final class HostileInputTests: XCTestCase {
             XCTAssertEqual("\($0)", "token -1 at position 0 is outside the vocabulary (0..<64)")
         }
     }
+
+    func testAModelTypeRefusedByNameSaysWhy() throws {
+        XCTAssertThrowsError(try ModelRegistry.checkConfiguration(modelType: "minimax", configuration: Data("{}".utf8))) {
+            XCTAssertEqual(
+                "\($0)", "model_type \"minimax\" is refused: MiniMax-Text-01's lightning attention is not supported")
+        }
+    }
 }
