@@ -20,6 +20,9 @@ public enum ModelRegistry: ModelFactory {
         "gpt_oss",
         "granite",
         "helium",
+        "hunyuan",
+        "hunyuan_v1_dense",
+        "hunyuan_v1_moe",
         "llama",
         "minimax_m2",
         "ministral3",
@@ -83,6 +86,15 @@ public enum ModelRegistry: ModelFactory {
         case "helium":
             let args = try decoder.decode(HeliumConfiguration.self, from: text)
             return { HeliumModel(args) }
+        case "hunyuan":
+            let args = try decoder.decode(HunYuanConfiguration.self, from: text)
+            return { HunYuanModel(args) }
+        case "hunyuan_v1_dense":
+            let args = try decoder.decode(HunYuanDenseV1Configuration.self, from: text)
+            return { HunYuanDenseV1Model(args) }
+        case "hunyuan_v1_moe":
+            let args = try decoder.decode(HunYuanMoEV1Configuration.self, from: text)
+            return { HunYuanMoEV1Model(args) }
         case "llama":
             let args = try decoder.decode(LlamaConfiguration.self, from: text)
             return { LlamaModel(args) }
