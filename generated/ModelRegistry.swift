@@ -24,9 +24,13 @@ public enum ModelRegistry: ModelFactory {
         "granite",
         "granitemoe",
         "helium",
+        "hunyuan",
+        "hunyuan_v1_dense",
+        "hunyuan_v1_moe",
         "llama",
         "llama4",
         "llama4_text",
+        "minimax_m2",
         "ministral3",
         "mistral",
         "mistral3",
@@ -101,6 +105,15 @@ public enum ModelRegistry: ModelFactory {
         case "helium":
             let args = try decoder.decode(HeliumConfiguration.self, from: text)
             return { HeliumModel(args) }
+        case "hunyuan":
+            let args = try decoder.decode(HunYuanConfiguration.self, from: text)
+            return { HunYuanModel(args) }
+        case "hunyuan_v1_dense":
+            let args = try decoder.decode(HunYuanDenseV1Configuration.self, from: text)
+            return { HunYuanDenseV1Model(args) }
+        case "hunyuan_v1_moe":
+            let args = try decoder.decode(HunYuanMoEV1Configuration.self, from: text)
+            return { HunYuanMoEV1Model(args) }
         case "llama":
             let args = try decoder.decode(LlamaConfiguration.self, from: text)
             return { LlamaModel(args) }
@@ -110,6 +123,9 @@ public enum ModelRegistry: ModelFactory {
         case "llama4_text":
             let args = try decoder.decode(Llama4Configuration.self, from: text)
             return { Llama4Model(args) }
+        case "minimax_m2":
+            let args = try decoder.decode(MiniMaxM2Configuration.self, from: text)
+            return { MiniMaxM2Model(args) }
         case "ministral3":
             let args = try decoder.decode(Mistral3Configuration.self, from: text)
             return { Mistral3Model(args) }
@@ -168,6 +184,9 @@ public enum ModelRegistry: ModelFactory {
         case "starcoder2":
             let args = try decoder.decode(Starcoder2Configuration.self, from: text)
             return { Starcoder2Model(args) }
+        case "minimax":
+            throw ModelFactoryError.refusedModelType(
+                "minimax", reason: "MiniMax-Text-01's lightning attention is not supported")
         default:
             throw ModelFactoryError.unsupportedModelType(modelType, supported: supportedModelTypes)
         }

@@ -320,6 +320,14 @@ int run_detect(const Paths& paths, const std::string& config_path, std::ostream&
         std::string model_type = config["model_type"].get<std::string>();
         FamilySet set = load_family_set(paths.families);
         const ResolvedFamily* f = set.claiming(model_type);
+        for (const auto& g : set.families) {
+            const Node* refused = g.abstract ? nullptr : g.get("refused_model_types");
+            const Node* why = refused && refused->is_map() ? refused->find(model_type) : nullptr;
+            if (why) {
+                fail(Location{config_path, 0, 0}, "model_type",
+                     "\"" + model_type + "\" is refused by family " + g.id + ": " + why->text);
+            }
+        }
         if (!f) {
             fail(Location{config_path, 0, 0}, "model_type",
                  "\"" + model_type + "\" is not served by any family; supported: " + joined(set.model_types()));

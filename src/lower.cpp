@@ -76,7 +76,11 @@ public:
                                               {"down", m.sanitize.fused_down}, {"into", m.sanitize.fused_into, true}};
             m.sanitize.fused_lines = pack_arguments(args, 100 - 12);
         }
-        int steps = m.sanitize.stack_experts + m.sanitize.drop_extra_layers + m.sanitize.split_gate_up +
+        if (const Node* rename = f_.get("weights.rename"); rename && rename->is_map() && !rename->entries.empty()) {
+            m.sanitize.rename = true;
+            m.sanitize.rename_parts = dictionary_literal(rename);
+        }
+        int steps = m.sanitize.rename + m.sanitize.stack_experts + m.sanitize.drop_extra_layers + m.sanitize.split_gate_up +
                     m.sanitize.split_concatenated_gate_up + m.sanitize.split_fused_experts +
                     (f_.get("attention.kv_sharing.shared_layers") != nullptr);
         m.sanitize.steps_chain = steps > 1;
@@ -105,6 +109,12 @@ public:
         m.per_layer_decoder = m.attention.per_layer || m.layer.feed_forward_scheduled || m.residual.altup;
         for (const auto& k : m.layer.feed_forward_kinds) m.per_layer_decoder = m.per_layer_decoder || k.per_layer;
         lower_wrappers(m.wrappers);
+        if (const Node* refused = f_.get("refused_model_types"); refused && refused->is_map()) {
+            for (const auto& e : refused->entries) {
+                m.refused_model_types.push_back(ir::RefusedModelType{
+                    e.key, namer::string_literal(e.key), namer::string_literal(e.value.text), m.family});
+            }
+        }
         auto drops = f_.strings("weights.drop");
         for (size_t i = 0; i < drops.size(); ++i) {
             m.sanitize.drop.push_back(
@@ -466,6 +476,16 @@ private:
                 c.kv_sharing_field = d->swift_name;
             }
         }
+        if (const Node* group = f_.get("attention.cross_layer_kv.group"); group && group->kind == Node::Kind::String) {
+            const Node* enabled = f_.get("attention.cross_layer_kv.enabled");
+            const FieldDecl* g = field(group->text);
+            const FieldDecl* e = enabled && enabled->kind == Node::Kind::String ? field(enabled->text) : nullptr;
+            if (g) {
+                c.validates_cross_layer = true;
+                c.cross_layer_group_field = g->swift_name;
+                c.cross_layer_enabled = e ? e->swift_name : (enabled && enabled->boolean ? "true" : "false");
+            }
+        }
         if (const Node* layers = f_.get("attention.rope.layers"); layers && layers->kind == Node::Kind::String) {
             if (const FieldDecl* d = field(layers->text)) {
                 c.validates_rope_layers = true;
@@ -554,7 +574,7 @@ private:
             auto sized = [&](const char* path) -> std::string {
                 const Node* bound = f_.get(path);
                 const FieldDecl* d = bound && bound->kind == Node::Kind::String ? field(bound->text) : nullptr;
-                if (!d || d->type != "int") return "nil";
+                if (!d || (d->type != "int" && d->type != "int_per_layer")) return "nil";
                 return "(" + namer::string_literal(d->json_key) + ", " + d->swift_name + ")";
             };
             // The sparse mixer takes its fixed number of experts, whatever the config says.
@@ -588,11 +608,22 @@ private:
         a.qk_norm = a.qk_norm_per_head || a.qk_norm_whole;
         a.q_norm_dimensions = a.qk_norm_whole ? "heads * headDim" : "headDim";
         a.k_norm_dimensions = a.qk_norm_whole ? "kvHeads * headDim" : "headDim";
+        // A per-head norm after RoPE is emitted where the rotated heads are, not with the others.
+        a.qk_norm_per_head_after_rope = a.qk_norm_per_head && f_.text("attention.qk_norm_placement") == "after_rope";
+        if (a.qk_norm_per_head_after_rope) a.qk_norm_per_head = false;
+        a.q_norm_key = key_literal("attention.keys.q_norm");
+        a.k_norm_key = key_literal("attention.keys.k_norm");
         a.sinks = f_.get("attention.sinks") && f_.get("attention.sinks")->boolean;
         a.v_norm = f_.get("attention.v_norm") && f_.get("attention.v_norm")->boolean;
         lower_clip(a);
         a.kv_sharing = c.validates_kv_sharing;
         if (a.kv_sharing) a.shared_layers = "args." + c.kv_sharing_field;
+        a.cross_layer = c.validates_cross_layer;
+        if (a.cross_layer) {
+            a.cross_layer_enabled = flag_expr("attention.cross_layer_kv.enabled");
+            a.cross_layer_group = binding_expr("attention.cross_layer_kv.group", false);
+            a.per_layer = true;
+        }
         a.rope.traditional = flag_expr("attention.rope.interleaved");
         a.rope.base = binding_expr("attention.rope.base", false);
         a.rope.scaling = binding_expr("attention.rope.scaling", true);
@@ -732,6 +763,17 @@ private:
         return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
     }
 
+    /// `args.x` for a bound field, `args.x[layer]` when it holds one value per layer (which sets
+    /// `per_layer`, so the kind's init takes the layer index).
+    std::string layer_binding_expr(const std::string& path, bool& per_layer) {
+        std::string expr = binding_expr(path, false);
+        if (const FieldDecl* d = field(f_.text(path)); d && d->type == "int_per_layer") {
+            per_layer = true;
+            return expr + "[layer]";
+        }
+        return expr;
+    }
+
     /// The dense kind: its projections, activation, and its width per layer (a list-valued
     /// intermediate size) and sparsity.
     void lower_mlp(ir::MLP& mlp) {
@@ -778,9 +820,9 @@ private:
         const Node* scale = f_.get("experts.router.scale");
         e.scaled = scale && scale->kind == Node::Kind::String;
         if (e.scaled) e.scale = binding_expr("experts.router.scale", false);
-        const Node* apart = f_.get("experts.keys.selection_bias");
+        const Node* apart = f_.get("experts.keys.selection_bias_module");
         e.selection_bias_apart = e.selection_bias && apart && apart->kind == Node::Kind::String;
-        if (e.selection_bias_apart) e.selection_bias_key = key_literal("experts.keys.selection_bias");
+        if (e.selection_bias_apart) e.selection_bias_key = key_literal("experts.keys.selection_bias_module");
         e.float32_weights = e.sigmoid || e.selection_bias;
         e.weights_kind = e.sigmoid ? "sigmoid" : "router";
         const Node* floor = f_.get("experts.router.normalize_floor");
@@ -790,8 +832,15 @@ private:
                                           {"scores", e.sigmoid ? ".sigmoid" : ".softmax"},
                                           {"normalize", "normalizeTopK"}};
         if (e.floored) args.push_back({"normalizeFloor", "normalizeFloor"});
+        // The selection bias is the router's own, in a module beside it, or the mixture's parameter.
+        const Node* bias_key = f_.get("experts.keys.selection_bias");
+        e.selection_bias_beside = e.selection_bias && bias_key && bias_key->kind == Node::Kind::String;
+        e.selection_bias_in_router = e.selection_bias && !e.selection_bias_beside && !e.selection_bias_apart;
+        if (e.selection_bias_beside) e.selection_bias_key = namer::string_literal(bias_key->text);
         if (e.selection_bias) {
-            args.push_back({"selectionBias", e.selection_bias_apart ? "selectionBias.bias" : "router.selectionBias"});
+            args.push_back({"selectionBias", e.selection_bias_apart    ? "selectionBias.bias"
+                                             : e.selection_bias_beside ? "selectionBias"
+                                                                       : "router.selectionBias"});
         }
         if (e.grouped) {
             args.push_back({"groups", "groups"});
@@ -814,9 +863,11 @@ private:
             e.router_layer_key = namer::string_literal(nested->text);
         }
         e.count = binding_expr("experts.count", false);
-        if (f_.text("experts.router.order") != "sparse_mixer") e.per_token = binding_expr("experts.per_token", false);
+        if (f_.text("experts.router.order") != "sparse_mixer") {
+            e.per_token = layer_binding_expr("experts.per_token", e.per_layer);
+        }
         const Node* width = f_.get("experts.intermediate");
-        e.intermediate = width && width->kind == Node::Kind::String ? binding_expr("experts.intermediate", false)
+        e.intermediate = width && width->kind == Node::Kind::String ? layer_binding_expr("experts.intermediate", e.per_layer)
                                                                     : "args.intermediateSize";
         e.bias = flag_expr("experts.bias");
         e.router_bias = flag_expr("experts.router.bias");
@@ -832,11 +883,17 @@ private:
         }
         e.normalize = flag_expr("experts.router.normalize");
         lower_router(e);
+        e.router_plain = !e.selection_bias_in_router && !e.selection_bias_apart && !e.router_nested;
+        e.router_type = e.router_nested ? "NestedLinear" : e.router_plain ? "Linear" : "BiasedExpertRouter";
         const Node* shared = f_.get("experts.shared.intermediate");
-        e.shared = shared && shared->kind == Node::Kind::String;
+        const Node* enabled = f_.get("experts.shared.enabled");
+        e.shared = shared && shared->kind == Node::Kind::String && !(enabled && enabled->kind == Node::Kind::Bool &&
+                                                                    !enabled->boolean);
         if (e.shared) {
-            e.shared_intermediate = binding_expr("experts.shared.intermediate", false);
+            e.shared_intermediate = layer_binding_expr("experts.shared.intermediate", e.per_layer);
             e.shared_gated = f_.get("experts.shared.gated") && f_.get("experts.shared.gated")->boolean;
+            e.shared_optional = !f_.flag_is_const("experts.shared.enabled");
+            if (e.shared_optional) e.shared_enabled = flag_expr("experts.shared.enabled");
         }
     }
 
@@ -854,6 +911,7 @@ private:
             k.name = namer::string_literal(kind);
             if (kind == "experts") {
                 k.type = m.types.experts;
+                k.per_layer = m.experts.per_layer;
             } else {
                 k.type = m.types.mlp;
                 k.per_layer = m.mlp.per_layer;
@@ -974,6 +1032,9 @@ ir::Registry lower_registry(const std::vector<ir::ModelFile>& models) {
         }
         r.families.push_back(ir::RegistryFamily{m.family, m.swift_name, m.file_name, m.description, types});
     }
+    for (const auto& m : models) r.refused.insert(r.refused.end(), m.refused_model_types.begin(), m.refused_model_types.end());
+    std::sort(r.refused.begin(), r.refused.end(), [](const auto& a, const auto& b) { return a.model_type < b.model_type; });
+    r.has_refused = !r.refused.empty();
     std::sort(r.entries.begin(), r.entries.end(),
               [](const auto& a, const auto& b) { return a.model_type < b.model_type; });
     std::sort(r.families.begin(), r.families.end(), [](const auto& a, const auto& b) { return a.family < b.family; });

@@ -240,6 +240,7 @@ public:
         check_rope();
         check_features();
         check_wrappers();
+        check_refused_model_types();
     }
 
 private:
@@ -577,6 +578,8 @@ private:
         check_chunked();
         check_query_scale_layers();
         check_clip();
+        check_qk_norm_placement();
+        check_cross_layer();
         check_layers();
         const Node* head_bias = f_.get("head.bias");
         const Node* tie = f_.get("head.tie");
@@ -668,6 +671,11 @@ private:
         if (shared_gate && shared_gate->boolean && !(shared && shared->kind == Node::Kind::String)) {
             error(shared_gate->loc, "experts.shared.gated", "a gated shared expert needs 'experts.shared.intermediate'");
         }
+        const Node* shared_enabled = f_.get("experts.shared.enabled");
+        if (shared_enabled && shared_enabled->kind == Node::Kind::String && !(shared && shared->kind == Node::Kind::String)) {
+            error(shared_enabled->loc, "experts.shared.enabled",
+                  "a shared expert the config switches on needs 'experts.shared.intermediate'");
+        }
         // One module key per layer: scheduled kinds share it.
         if (experts && dense) {
             const Node* a = f_.get("mlp.keys.block");
@@ -702,11 +710,16 @@ private:
 
     /// Scores, selection bias, groups and scaling belong to routers that score every expert first.
     void check_router() {
-        const Node* apart = f_.get("experts.keys.selection_bias");
+        const Node* apart = f_.get("experts.keys.selection_bias_module");
         const Node* bias = f_.get("experts.router.selection_bias");
         if (apart && apart->kind == Node::Kind::String && !(bias && bias->kind == Node::Kind::Bool && bias->boolean)) {
-            error(apart->loc, "experts.keys.selection_bias", "names where the selection bias is stored, but "
-                                                              "'experts.router.selection_bias' is not true");
+            error(apart->loc, "experts.keys.selection_bias_module", "names where the selection bias is stored, but "
+                                                                     "'experts.router.selection_bias' is not true");
+        }
+        const Node* beside = f_.get("experts.keys.selection_bias");
+        if (apart && apart->kind == Node::Kind::String && beside && beside->kind == Node::Kind::String) {
+            error(beside->loc, "experts.keys.selection_bias",
+                  "the selection bias is kept in one place: here, or in 'experts.keys.selection_bias_module'");
         }
         const Node* order = f_.get("experts.router.order");
         const Node* jitter = f_.get("experts.router.jitter_eps");
@@ -735,8 +748,10 @@ private:
                 const Node* at = has_count ? count : selected;
                 error(at->loc, "experts.router.groups", "grouped top-k needs both 'count' and 'selected'");
             }
+            check_selection_bias_key();
             return;
         }
+        check_selection_bias_key();
         const Node* scores = f_.get("experts.router.scores");
         if (scores && scores->text == "sigmoid") {
             error(scores->loc, "experts.router.scores", "order 'top_k_then_softmax' softmaxes the selected logits; "
@@ -748,6 +763,17 @@ private:
             if (n && (n->kind == Node::Kind::String || (n->kind == Node::Kind::Bool && n->boolean))) {
                 error(n->loc, key, "applies to order 'softmax_then_top_k', which scores every expert first");
             }
+        }
+    }
+
+    /// A key for the selection bias places a bias the router must have.
+    void check_selection_bias_key() {
+        const Node* key = f_.get("experts.keys.selection_bias");
+        if (!key || key->kind != Node::Kind::String) return;
+        const Node* bias = f_.get("experts.router.selection_bias");
+        if (!bias || !bias->boolean) {
+            error(key->loc, "experts.keys.selection_bias",
+                  "names where the selection bias is kept; it needs 'experts.router.selection_bias: true'");
         }
     }
 
@@ -768,6 +794,42 @@ private:
         const Node* shared = f_.get("attention.kv_sharing.shared_layers");
         if (shared && shared->kind == Node::Kind::String) {
             error(clip->loc, "attention.clip_qkv", "clipping is not defined with shared keys and values");
+        }
+    }
+
+    /// Only a per-head norm can follow RoPE, which rotates each head.
+    void check_qk_norm_placement() {
+        const Node* placement = f_.get("attention.qk_norm_placement");
+        if (!placement || placement->text != "after_rope") return;
+        const Node* qk_norm = f_.get("attention.qk_norm");
+        if (!qk_norm || qk_norm->text != "per_head") {
+            error(placement->loc, "attention.qk_norm_placement",
+                  "a norm after RoPE acts on each rotated head; it needs 'attention.qk_norm: per_head'");
+        }
+    }
+
+    /// Layers that reuse a group's keys and values need the group size, and the projections they
+    /// reuse must be separate ones the layer could lack.
+    void check_cross_layer() {
+        const Node* enabled = f_.get("attention.cross_layer_kv.enabled");
+        const Node* group = f_.get("attention.cross_layer_kv.group");
+        bool on = enabled && (enabled->kind == Node::Kind::String || enabled->boolean);
+        bool has_group = group && group->kind == Node::Kind::String;
+        if (on != has_group) {
+            const Node* at = on ? enabled : group;
+            error(at->loc, "attention.cross_layer_kv", "cross-layer sharing needs both 'enabled' and 'group'");
+        }
+        if (!on) return;
+        const Node* projection = f_.get("attention.projection");
+        if (projection && projection->text == "fused_qkv") {
+            error(enabled->loc, "attention.cross_layer_kv",
+                  "layers that reuse keys and values project none; they need separate q/k/v projections");
+        }
+        const Node* shared = f_.get("attention.kv_sharing.shared_layers");
+        const Node* clip = f_.get("attention.clip_qkv");
+        if ((shared && shared->kind == Node::Kind::String) || (clip && clip->kind == Node::Kind::String)) {
+            error(enabled->loc, "attention.cross_layer_kv",
+                  "cross-layer sharing is not defined with 'attention.kv_sharing' or 'attention.clip_qkv'");
         }
     }
 
@@ -802,6 +864,22 @@ private:
         for (const char* only : {"embedding.per_layer.width", "embedding.per_layer.vocabulary",
                                  "attention.kv_sharing.shared_layers", "residual.laurel.rank", "mlp.activation_sparsity"}) {
             if (const Node* n = bound(only)) error(n->loc, only, "applies to AltUp decoders only (residual.altup)");
+        }
+    }
+
+    /// A refusal says why, and a family cannot both serve and refuse a model type.
+    void check_refused_model_types() {
+        const Node* refused = f_.get("refused_model_types");
+        if (!refused || !refused->is_map()) return;
+        std::vector<std::string> claimed = f_.strings("model_types");
+        for (const auto& e : refused->entries) {
+            if (e.value.kind != Node::Kind::String || e.value.text.empty()) {
+                error(e.value.loc.known() ? e.value.loc : e.key_loc, "refused_model_types." + e.key,
+                      "the reason for the refusal, as text");
+            }
+            if (std::find(claimed.begin(), claimed.end(), e.key) != claimed.end()) {
+                error(e.key_loc, "refused_model_types." + e.key, "'" + e.key + "' is one of this family's model_types");
+            }
         }
     }
 
@@ -1000,6 +1078,10 @@ std::vector<ResolvedFamily> resolve_families(const std::vector<FamilyDocument>& 
         if (const Node* types = f.get("model_types"); types && types->is_list()) {
             for (const auto& t : types->items) claims[t.text].push_back(Claim{f.id, t.loc});
         }
+        // A model type refused by name is a claim too: no family may serve what another refuses.
+        if (const Node* refused = f.get("refused_model_types"); refused && refused->is_map()) {
+            for (const auto& e : refused->entries) claims[e.key].push_back(Claim{f.id, e.key_loc});
+        }
         if (const Node* name = f.get("swift_name"); name && name->kind == Node::Kind::String) {
             swift_names[name->text].push_back(Claim{f.id, name->loc});
         }
@@ -1007,7 +1089,7 @@ std::vector<ResolvedFamily> resolve_families(const std::vector<FamilyDocument>& 
     auto report = [&](const std::map<std::string, std::vector<Claim>>& table, const std::string& key,
                       const std::string& what) {
         for (const auto& [value, list] : table) {
-            if (list.size() < 2) continue;
+            if (std::all_of(list.begin(), list.end(), [&](const Claim& c) { return c.family == list[0].family; })) continue;
             for (const auto& claim : list) {
                 std::string others;
                 for (const auto& other : list) {

@@ -109,6 +109,7 @@ void to_json(ordered_json& j, const Configuration& v) {
     IR_SET(schedule_checks)
     IR_SET(size_checks) IR_SET(heads_field) IR_SET(kv_heads_field) IR_SET(positive_checks) IR_SET(routing_checks)
     IR_SET(validates_kv_sharing) IR_SET(kv_sharing_field)
+    IR_SET(validates_cross_layer) IR_SET(cross_layer_group_field) IR_SET(cross_layer_enabled)
 }
 
 void to_json(ordered_json& j, const RoPE& v) {
@@ -120,8 +121,9 @@ void to_json(ordered_json& j, const Attention& v) {
     IR_SET(fused_qkv) IR_SET(per_layer) IR_SET(scale_head_dim) IR_SET(scale_from_field) IR_SET(scale_field)
     IR_SET(scale_one) IR_SET(local_rope) IR_SET(local_base)
     IR_SET(nope_layers) IR_SET(rope_layers) IR_SET(qkv_bias) IR_SET(o_bias) IR_SET(qk_norm) IR_SET(qk_norm_per_head) IR_SET(qk_norm_whole)
-    IR_SET(q_norm_dimensions) IR_SET(k_norm_dimensions) IR_SET(scale_field_value) IR_SET(sinks) IR_SET(v_norm) IR_SET(clip_qkv) IR_SET(clip_limit) IR_SET(kv_sharing)
-    IR_SET(shared_layers) IR_SET(rope) IR_SET(sliding) IR_SET(layer_types) IR_SET(window)
+    IR_SET(q_norm_dimensions) IR_SET(k_norm_dimensions) IR_SET(qk_norm_per_head_after_rope) IR_SET(q_norm_key) IR_SET(k_norm_key)
+    IR_SET(scale_field_value) IR_SET(sinks) IR_SET(v_norm) IR_SET(clip_qkv) IR_SET(clip_limit) IR_SET(kv_sharing)
+    IR_SET(shared_layers) IR_SET(cross_layer) IR_SET(cross_layer_enabled) IR_SET(cross_layer_group) IR_SET(rope) IR_SET(sliding) IR_SET(layer_types) IR_SET(window)
     IR_SET(query_position_scale) IR_SET(query_scale_beta) IR_SET(query_scale_original)
     IR_SET(query_scale_offset) IR_SET(query_scale_per_layer) IR_SET(query_scale_condition)
     IR_SET(qk_norm_after_rope) IR_SET(qk_norm_after_rope_condition) IR_SET(chunked) IR_SET(chunk_size)
@@ -138,9 +140,12 @@ void to_json(ordered_json& j, const Experts& v) {
     IR_SET(router_nested) IR_SET(router_layer_key) IR_SET(count)
     IR_SET(per_token) IR_SET(intermediate) IR_SET(bias) IR_SET(router_bias) IR_SET(clamped) IR_SET(top_k_first)
     IR_SET(weighted_inputs) IR_SET(sparse_mixer) IR_SET(jitter) IR_SET(scored) IR_SET(normalize) IR_SET(sigmoid)
-    IR_SET(selection_bias) IR_SET(selection_bias_apart) IR_SET(selection_bias_key) IR_SET(float32_weights)
-    IR_SET(weights_kind) IR_SET(floored) IR_SET(normalize_floor) IR_SET(grouped) IR_SET(groups) IR_SET(selected_groups)
+    IR_SET(selection_bias) IR_SET(selection_bias_in_router) IR_SET(selection_bias_apart) IR_SET(selection_bias_beside)
+    IR_SET(selection_bias_key) IR_SET(float32_weights) IR_SET(weights_kind) IR_SET(floored) IR_SET(normalize_floor)
+    IR_SET(per_layer) IR_SET(router_plain) IR_SET(router_type) IR_SET(grouped) IR_SET(groups)
+    IR_SET(selected_groups)
     IR_SET(scaled) IR_SET(scale) IR_SET(routing_lines) IR_SET(shared) IR_SET(shared_gated) IR_SET(shared_intermediate)
+    IR_SET(shared_optional) IR_SET(shared_enabled)
 }
 
 void to_json(ordered_json& j, const ScheduledKind& v) {
@@ -186,15 +191,16 @@ void to_json(ordered_json& j, const DropPattern& v) {
 
 void to_json(ordered_json& j, const Sanitize& v) {
     IR_SET(drop) IR_SET(has_drop) IR_SET(split_gate_up) IR_SET(drop_extra_layers) IR_SET(split_concatenated_gate_up)
-    IR_SET(steps_chain) IR_SET(bind) IR_SET(stack_experts) IR_SET(stack_from) IR_SET(stack_into) IR_SET(stack_names)
-    IR_SET(split_fused_experts) IR_SET(fused_gate_up) IR_SET(fused_down) IR_SET(fused_into) IR_SET(fused_lines)
+    IR_SET(steps_chain) IR_SET(bind) IR_SET(rename) IR_SET(rename_parts) IR_SET(stack_experts) IR_SET(stack_from)
+    IR_SET(stack_into) IR_SET(stack_names) IR_SET(split_fused_experts) IR_SET(fused_gate_up) IR_SET(fused_down)
+    IR_SET(fused_into) IR_SET(fused_lines)
 }
 
 void to_json(ordered_json& j, const ModelFile& v) {
     IR_SET(family) IR_SET(swift_name) IR_SET(file_name) IR_SET(description) IR_SET(reference) IR_SET(sources)
     IR_SET(model_types) IR_SET(types) IR_SET(config) IR_SET(attention) IR_SET(mlp) IR_SET(experts) IR_SET(layer) IR_SET(norm) IR_SET(embedding)
     IR_SET(residual) IR_SET(head) IR_SET(per_layer_decoder)
-    IR_SET(sanitize) IR_SET(wrappers)
+    IR_SET(sanitize) IR_SET(wrappers) IR_SET(refused_model_types)
 }
 
 void to_json(ordered_json& j, const LiteralEntry& v) {
@@ -213,7 +219,11 @@ void to_json(ordered_json& j, const RegistryFamily& v) {
 }
 
 void to_json(ordered_json& j, const Registry& v) {
-    IR_SET(entries) IR_SET(families) IR_SET(supported)
+    IR_SET(entries) IR_SET(families) IR_SET(supported) IR_SET(refused) IR_SET(has_refused)
+}
+
+void to_json(ordered_json& j, const RefusedModelType& v) {
+    IR_SET(model_type) IR_SET(model_type_literal) IR_SET(why) IR_SET(family)
 }
 
 void to_json(ordered_json& j, const Wrapper& v) {

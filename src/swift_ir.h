@@ -175,6 +175,10 @@ struct Configuration {
     std::vector<RoutingCheck> routing_checks;  // one, for a family whose layers may have experts
     bool validates_kv_sharing = false;
     std::string kv_sharing_field;
+    // Cross-layer key/value sharing: the group size must be positive where sharing is on.
+    bool validates_cross_layer = false;
+    std::string cross_layer_group_field;
+    std::string cross_layer_enabled;  // a field or a literal, inside the initializer
     // Per-layer RoPE on/off: the field to validate against the layer count.
     bool validates_rope_layers = false;
     std::string rope_layers_field;
@@ -211,6 +215,9 @@ struct Attention {
     bool qk_norm_whole = false;      // over the whole projection, before the split into heads
     std::string q_norm_dimensions;   // `headDim` or `heads * headDim`
     std::string k_norm_dimensions;
+    bool qk_norm_per_head_after_rope = false;  // per head, with learned scales, on the rotated queries and keys
+    std::string q_norm_key = "\"q_norm\"";  // Swift string literals
+    std::string k_norm_key = "\"k_norm\"";
     bool scale_field_value = false;  // the scale is a config value itself
     bool sinks = false;    // a learned per-head logit in the softmax denominator
     bool v_norm = false;   // values RMS-normalised per head without a scale
@@ -218,6 +225,9 @@ struct Attention {
     std::string clip_limit;     // `args.clipQkv`, an optional Float
     bool kv_sharing = false;        // the last layers reuse an earlier layer's keys and values
     std::string shared_layers;      // `args.numKvSharedLayers`
+    bool cross_layer = false;       // layers in a group reuse its first layer's key and value projections
+    std::string cross_layer_enabled;  // Swift Bool expression: `args.useCla`
+    std::string cross_layer_group;    // `args.claShareFactor`
     RoPE rope;
     bool sliding = false;  // per-layer full/sliding schedule
     std::string layer_types;  // `args.layerTypes`
@@ -277,13 +287,18 @@ struct Experts {
     bool scored = false;           // every expert scored first (softmax_then_top_k)
     std::string normalize;         // Swift Bool expression: renormalise the k selected scores
     bool sigmoid = false;          // each expert scored by its own sigmoid, not a softmax over all
-    bool selection_bias = false;   // a BiasedExpertRouter whose bias steers the choice only
-    bool selection_bias_apart = false;  // the bias in a module of its own beside the router
-    std::string selection_bias_key;     // a Swift string literal
+    bool selection_bias = false;   // a bias that steers the choice only
+    bool selection_bias_in_router = false;  // a BiasedExpertRouter holding it beside its weight
+    bool selection_bias_apart = false;      // in a module of its own beside the router
+    bool selection_bias_beside = false;     // the mixture's own parameter beside a linear router
+    std::string selection_bias_key;         // the module's or the parameter's key, a Swift string literal
     bool float32_weights = false;  // float32 scores (sigmoid, or a float32 router): the sum returns to x's dtype
     std::string weights_kind;      // `sigmoid` or `router`, for the comment on it
     bool floored = false;          // the renormalisation's denominator has a floor
     std::string normalize_floor;   // `args.moeNormMin`
+    bool per_layer = false;        // per-layer top-k or widths: init takes the layer index
+    bool router_plain = false;     // a plain linear router (no selection bias inside it, not nested)
+    std::string router_type;       // the router's Swift type
     bool grouped = false;          // grouped top-k
     std::string groups;            // `args.nGroup`
     std::string selected_groups;   // `args.topkGroup`
@@ -292,6 +307,8 @@ struct Experts {
     std::vector<std::string> routing_lines;  // the routing call's arguments, packed into lines
     bool shared = false;           // an always-on shared expert
     bool shared_gated = false;     // scaled by sigmoid(shared_expert_gate(x))
+    bool shared_optional = false;  // the config decides whether there is one
+    std::string shared_enabled;    // then a Swift Bool expression: `args.useMixedMlpMoe`
     std::string shared_intermediate;
 };
 
@@ -385,6 +402,8 @@ struct Sanitize {
     bool split_concatenated_gate_up = false;  // transformers' [E, D, 2I] gate_up_proj split in halves
     bool steps_chain = false;    // several rewriting steps: `weights` is a var each one reassigns
     std::string bind = "let ";   // how each step binds `weights`: `let ` shadows the argument once
+    bool rename = false;         // parts of keys rewritten first
+    std::string rename_parts;    // a Swift dictionary literal
     bool stack_experts = false;  // per-expert tensors stacked into the experts' projections
     std::string stack_from;      // Swift string literals
     std::string stack_into;
@@ -409,6 +428,14 @@ struct Wrapper {
 void to_json(nlohmann::ordered_json& j, const Wrapper& v);
 
 /// Everything one `<SwiftName>Generated.swift` says.
+/// A model type a family names in order to refuse it, with the reason.
+struct RefusedModelType {
+    std::string model_type;
+    std::string model_type_literal;  // Swift string literals
+    std::string why;
+    std::string family;
+};
+
 struct ModelFile {
     std::string family;
     std::string swift_name;
@@ -430,6 +457,7 @@ struct ModelFile {
     bool per_layer_decoder = false;  // the decoder layer's init takes its index
     Sanitize sanitize;
     std::vector<Wrapper> wrappers;
+    std::vector<RefusedModelType> refused_model_types;
 };
 
 /// One text model a wrapper checkpoint may hold, chosen by `text_config.model_type`.
@@ -475,6 +503,8 @@ struct RegistryFamily {
 struct Registry {
     std::vector<RegistryEntry> entries;  // sorted by model_type
     std::vector<RegistryFamily> families;  // sorted by family id
+    std::vector<RefusedModelType> refused;  // sorted by model_type
+    bool has_refused = false;
     std::string supported;  // Swift array literal of the supported model types
 };
 
@@ -508,5 +538,6 @@ void to_json(nlohmann::ordered_json& j, const ModelFile& v);
 void to_json(nlohmann::ordered_json& j, const RegistryEntry& v);
 void to_json(nlohmann::ordered_json& j, const RegistryFamily& v);
 void to_json(nlohmann::ordered_json& j, const Registry& v);
+void to_json(nlohmann::ordered_json& j, const RefusedModelType& v);
 
 }  // namespace hf2swift::ir

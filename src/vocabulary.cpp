@@ -119,10 +119,11 @@ KeySpec experts_key() {
         "scores the experts for each token, the `per_token` best are run (gated, one matrix per expert: "
         "`experts.{gate,up,down}_proj`) and their outputs summed, weighted by their scores.", {
         field_key("count", "int", "The config field holding the number of experts."),
-        field_key("per_token", "int", "The config field holding how many experts each token uses."),
-        field_key("intermediate", "int",
-            "The config field holding each expert's inner width (`moe_intermediate_size`); absent: "
-            "`dims.intermediate`."),
+        field_key("per_token", "int|int_per_layer",
+            "The config field holding how many experts each token uses (one for all layers, or per layer)."),
+        field_key("intermediate", "int|int_per_layer",
+            "The config field holding each expert's inner width (`moe_intermediate_size`), one for all layers "
+            "or per layer; absent: `dims.intermediate`."),
         enum_key("activation", {"silu", "swiglu_clamped"}, "silu",
             "How each expert's gate and up combine: `silu` gives silu(gate) * up; `swiglu_clamped` (GPT-OSS) "
             "gives (clip(up, -7, 7) + 1) * g * sigmoid(1.702 g), g = min(gate, 7)."),
@@ -170,11 +171,15 @@ KeySpec experts_key() {
         map_key("shared",
             "An expert every token uses beside the routed ones: a dense gated MLP of its own width, added "
             "to their sum.", {
-            field_key("intermediate", "int",
-                "The config field holding the shared expert's inner width (`shared_expert_intermediate_size`)."),
+            field_key("intermediate", "int|int_per_layer",
+                "The config field holding the shared expert's inner width (`shared_expert_intermediate_size`), "
+                "one for all layers or per layer."),
             with_default(key("gated", Type::Bool,
                 "The shared expert's output is scaled by sigmoid(shared_expert_gate(x)), a learned scalar "
                 "per token."), "false"),
+            with_default(key("enabled", Type::Flag,
+                "Whether the mixtures have the shared expert (a bool config field such as `use_mixed_mlp_moe` "
+                "lets the config decide)."), "true"),
         }),
         map_key("keys", "The checkpoint names of the mixture and its parts, where they differ from the usual.", {
             with_default(key("block", Type::Identifier, "The mixture's key in a decoder layer."), "mlp"),
@@ -187,9 +192,13 @@ KeySpec experts_key() {
             with_default(key("shared_gate", Type::Identifier, "The shared expert's gate key."),
                          "shared_expert_gate"),
             key("selection_bias", Type::Identifier,
+                "Where the checkpoint keeps the selection bias when it sits in the mixture beside the router "
+                "(e.g. `e_score_correction_bias`) rather than inside it; the router is then a plain linear "
+                "layer, computed in its input's dtype."),
+            key("selection_bias_module", Type::Identifier,
                 "A module beside the router holding the selection bias as a `[1, experts]` "
-                "`e_score_correction_bias` (e.g. `moe_statics`); absent, the bias is the router's own "
-                "`[experts]` vector."),
+                "`e_score_correction_bias` (e.g. `moe_statics`); the router is then a bare matrix computed in "
+                "float32. Absent (and without `selection_bias`), the bias is the router's own `[experts]` vector."),
         }),
     });
 }
@@ -203,6 +212,10 @@ KeySpec build_root() {
         "Prefix of the generated Swift types and file: `Qwen3` gives `Qwen3Model` in `Qwen3Generated.swift`."))));
     top.push_back(identity(required(key("model_types", Type::StringList,
         "The exact Hugging Face `model_type` values this family serves. No two families may claim the same one."))));
+    top.push_back(identity(key("refused_model_types", Type::ScalarMap,
+        "Model types this family names in order to refuse them, each with the reason: checkpoints that share "
+        "its keys but compute something the vocabulary cannot (`{minimax: \"lightning attention\"}`). "
+        "`detect` and the registry refuse them by name; no family may also claim them.")));
     top.push_back(identity(with_default(key("abstract", Type::Bool,
         "An abstract family is a parent only: it generates nothing and needs no identity keys."), "false")));
     top.push_back(identity(key("extends", Type::Identifier,
@@ -228,8 +241,10 @@ KeySpec build_root() {
     });
     KeySpec scaling_types = key("scaling_types", Type::EnumList,
         "The `rope_scaling` types this family applies. A checkpoint naming any other type is refused "
-        "when its configuration is decoded, never ignored.");
-    scaling_types.values = {"linear", "llama3", "yarn", "longrope", "su"};
+        "when its configuration is decoded, never ignored. `dynamic` is NTK-alpha: a fixed `alpha` raises "
+        "the base to base * alpha^(d / (d - 2)) for d rotated dimensions; without `alpha` (dynamic NTK, "
+        "which changes with the sequence length) it is refused.");
+    scaling_types.values = {"linear", "llama3", "yarn", "longrope", "su", "dynamic"};
     scaling_types.default_yaml = "[]";
     KeySpec rope = map_key("rope", "Rotary position embedding.", {
         with_default(key("interleaved", Type::Flag,
@@ -281,13 +296,22 @@ KeySpec build_root() {
             "[q | k | v], split at run time."),
         bias,
         enum_key("qk_norm", {"none", "per_head", "whole"}, "none",
-            "Normalisation of queries and keys before RoPE. `per_head`: an RMSNorm over the head "
-            "dimension with one weight shared by all heads (`q_norm`, `k_norm`). `whole`: an RMSNorm over "
-            "the whole projection (heads x head_dim), before it is split into heads."),
+            "Normalisation of queries and keys, before RoPE unless `qk_norm_placement` says otherwise. "
+            "`per_head`: an RMSNorm over the head dimension with one weight shared by all heads (`q_norm`, "
+            "`k_norm`). `whole`: an RMSNorm over the whole projection (heads x head_dim), before it is split "
+            "into heads."),
         with_default(key("qk_norm_after_rope", Type::Flag,
             "On layers that rotate, queries and keys are RMS-normalised over each head after RoPE, "
-            "without a learned scale (eps from `norm.eps`); layers without RoPE are left as they are."),
+            "without a learned scale (eps from `norm.eps`); layers without RoPE are left as they are. "
+            "Independent of `qk_norm`, whose norms have learned scales."),
             "false"),
+        enum_key("qk_norm_placement", {"before_rope", "after_rope"}, "before_rope",
+            "Where a `per_head` q/k norm applies: on the projected heads (`before_rope`), or on the rotated "
+            "ones (`after_rope`)."),
+        map_key("keys", "The checkpoint names of the attention's parts, where they differ from the usual.", {
+            with_default(key("q_norm", Type::Identifier, "The query norm's key."), "q_norm"),
+            with_default(key("k_norm", Type::Identifier, "The key norm's key."), "k_norm"),
+        }),
         enum_key("scale", {"inverse_sqrt_head_dim", "inverse_sqrt_field", "field", "one"}, "inverse_sqrt_head_dim",
             "The softmax scale. `inverse_sqrt_head_dim`: 1/sqrt(head_dim); `inverse_sqrt_field`: "
             "1/sqrt of the config field `scale_field` (e.g. `query_pre_attn_scalar`); `field`: the value "
@@ -303,6 +327,13 @@ KeySpec build_root() {
             "The last `shared_layers` layers compute no keys or values of their own: each attends over "
             "those of the last earlier layer of its kind, from the same step (AltUp decoders only).", {
             field_key("shared_layers", "int", "The config field holding how many final layers share."),
+        }),
+        map_key("cross_layer_kv",
+            "Cross-layer key/value sharing: when `enabled` holds, the layers form consecutive groups of "
+            "`group`; only each group's first layer projects keys and values, and the others reuse that "
+            "projection from the same step (applying their own RoPE and key norm, and caching the result).", {
+            with_default(key("enabled", Type::Flag, "Whether the layers share (`use_cla`)."), "false"),
+            field_key("group", "int", "The config field holding how many layers form a group (`cla_share_factor`)."),
         }),
         with_default(key("sinks", Type::Bool,
             "A learned logit per query head (`sinks`, zeros until loaded) joins the softmax denominator, "
@@ -409,6 +440,9 @@ KeySpec build_root() {
             "Each per-expert projection's name -> the stacked projection it joins (`gate_proj`, `up_proj`, "
             "`down_proj`), e.g. `{w1: gate_proj, w2: down_proj, w3: up_proj}`."),
     });
+    KeySpec rename = key("rename", Type::ScalarMap,
+        "Parts of checkpoint keys that `sanitize(weights:)` rewrites before anything else, wherever they "
+        "occur, for modules the checkpoint nests differently: `{\".mlp.gate.wg.\": \".mlp.gate.\"}`.");
     KeySpec extra_layers = with_default(key("drop_extra_layers", Type::Bool,
         "Checkpoints may hold layers past the last one the model runs (`model.layers.<n>.*` for n at or "
         "beyond `dims.layers`: multi-token prediction layers); `sanitize` removes them, as mlx-lm does."), "false");
@@ -421,7 +455,7 @@ KeySpec build_root() {
         key("down", Type::Identifier, "The fused down projections' key, e.g. `output_linear`."),
     });
     top.push_back(map_key("weights", "How checkpoint weights map onto the generated modules.",
-                          {drop, split_gate_up, split_halves, stack, extra_layers, fused_experts}));
+                          {drop, split_gate_up, split_halves, stack, extra_layers, fused_experts, rename}));
 
     KeySpec wrappers = identity(key("wrappers", Type::EntryMap,
         "Model types (claimed in `model_types`) whose checkpoints wrap the text model in `text_config`, "
@@ -590,6 +624,20 @@ const std::vector<Derivation>& derivations() {
          "`attention_chunk_size` is set, else `full_attention`.",
          "ConfigDefaults.chunkedWhereRotated",
          {{"ropeLayers", "config.no_rope_layers"}, {"chunkSize", "config.attention_chunk_size"}}},
+        {"rotary_dim_fraction", "float",
+         "the rotated fraction of each head from a rotated width: `rotary_dim` / `dims.head_dim`.",
+         "ConfigDefaults.rotaryFraction", {{"rotaryDimensions", "config.rotary_dim"}, {"headDim", "dims.head_dim"}}},
+        {"intermediate_times_shared", "int_per_layer",
+         "`dims.intermediate` times `num_shared_expert` (one for all layers, or per layer): a shared MLP as wide "
+         "as that many dense MLPs.",
+         "ConfigDefaults.intermediateTimesShared",
+         {{"width", "dims.intermediate"}, {"shared", "config.num_shared_expert"}}},
+        {"intermediate_every_layer", "int_per_layer",
+         "`dims.intermediate` for every layer: a per-layer width that defaults to the dense one.",
+         "ConfigDefaults.everyLayer", {{"value", "dims.intermediate"}}},
+        {"experts_unless_single", "layer_kinds",
+         "every layer `experts` when there is more than one expert (`experts.count` > 1), else every layer `mlp`.",
+         "ConfigDefaults.expertsUnlessSingle", {{"layers", "dims.layers"}, {"experts", "experts.count"}}},
         {"rope_except_every_nth", "int_list",
          "1 (rotate) for every layer except when (i + 1) is a multiple of `no_rope_layer_interval`, 0 there.",
          "ConfigDefaults.ropeExceptEveryNth", {{"layers", "dims.layers"}, {"interval", "config.no_rope_layer_interval"}}},

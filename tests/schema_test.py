@@ -102,7 +102,7 @@ NOT_SCHEMA_DETECTABLE = {
     "chunked_without_size": "a rule between two keys of one map after inheritance (chunked layers need both)",
     "chunked_with_sliding": "a rule between two attention maps, one of them inherited",
     "nope_scale_without_rope_layers": "a rule between two attention keys, one of them inherited",
-    "selection_bias_key_without_bias": "a rule between two experts keys after inheritance",
+    "selection_bias_module_without_bias": "a rule between two experts keys after inheritance",
     "normalize_floor_after_top_k_softmax": "a rule between two router keys",
     "fused_experts_without_down": "a rule between two keys of one map (fused experts need both tensors)",
     "fused_experts_without_experts": "a rule between keys after inheritance: splitting needs experts",
@@ -114,6 +114,13 @@ NOT_SCHEMA_DETECTABLE = {
     "head_bias_tied": "a rule between two head keys, one of them inherited",
     "longrope_options_without_longrope": "a rule between two RoPE keys, one of them inherited",
     "clip_not_optional": "a binding must name an optional field: a rule between the binding and its entry",
+    "qk_norm_after_rope_whole": "a rule between two attention keys, one of them inherited",
+    "cross_layer_without_group": "a rule between two keys of one map (cross-layer sharing needs both)",
+    "cross_layer_fused_qkv": "a rule between two attention keys, one of them inherited",
+    "selection_bias_key_without_bias": "a rule between a key name and a router key, after inheritance",
+    "refused_model_type_served": "a rule between two identity keys (a family cannot refuse what it serves)",
+    "refused_model_type_claimed": "across families: a model type one family refuses and another serves",
+    "shared_enabled_without_width": "a rule between keys after inheritance: the switch needs the shared expert's width",
 }
 
 # Cases whose documents are valid: the error comes later (a failed write). Engine and schema accept them.

@@ -382,6 +382,50 @@ PHIMOE = {
     "router_jitter_noise": 0.3, "tie_word_embeddings": False,
 }
 
+# MiniMax-M2: experts on every layer scored by sigmoids, chosen with a selection bias beside the gate
+# and renormalised; whole-projection q/k norms; head_dim 32 above hidden / heads, half of it rotated.
+MINIMAX = {
+    "model_type": "minimax_m2", "hidden_size": 64, "num_hidden_layers": 3, "intermediate_size": 32,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 32, "rotary_dim": 16,
+    "rms_norm_eps": 1e-6, "vocab_size": 256, "rope_theta": 10000.0, "max_position_embeddings": 512,
+    "num_local_experts": 8, "num_experts_per_tok": 2, "shared_intermediate_size": 0,
+    "scoring_func": "sigmoid", "use_qk_norm": True, "tie_word_embeddings": False,
+}
+MINIMAX_NAMES = {"w1": "gate_proj", "w2": "down_proj", "w3": "up_proj"}
+
+# Hunyuan MoE as mlx-lm runs model_type hunyuan: layers 1 and 3 reuse the key and value projections
+# of layers 0 and 2 (use_cla); per-layer top-k (one layer top-1, kept as scored), expert and shared
+# MLP widths; q/k norms after NTK-alpha RoPE; q/k/v/o bias; the head tied.
+HUNYUAN = {
+    "model_type": "hunyuan", "hidden_size": 64, "num_hidden_layers": 4, "intermediate_size": 32,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "rms_norm_eps": 1e-5, "vocab_size": 256,
+    "rope_theta": 10000.0, "rope_scaling": {"type": "dynamic", "factor": 1.0, "alpha": 1000.0},
+    "attention_bias": True, "use_qk_norm": True, "use_cla": True, "cla_share_factor": 2,
+    "num_experts": 8, "moe_topk": [2, 3, 2, 1], "moe_intermediate_size": [32, 48, 32, 32],
+    "use_mixed_mlp_moe": True, "num_shared_expert": [1, 2, 1, 1], "tie_word_embeddings": True,
+}
+# transformers' Hunyuan MoE (hunyuan_v1_moe), which mlx-lm has no model for, computed by mlx-lm's
+# hunyuan on the config where the two agree: no sharing, every expert chosen (so renormalising the
+# top k changes nothing), experts and one shared MLP intermediate_size wide, tied.
+HUNYUAN_V1_MOE = {
+    "model_type": "hunyuan_v1_moe", "hidden_size": 64, "num_hidden_layers": 3, "intermediate_size": 32,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-5,
+    "vocab_size": 256, "rope_theta": 10000.0, "rope_scaling": {"type": "dynamic", "factor": 1.0, "alpha": 1000.0},
+    "attention_bias": True, "use_qk_norm": True, "use_cla": False, "num_experts": 4, "moe_topk": 4,
+    "tie_word_embeddings": True,
+}
+HUNYUAN_V1_MOE_AS_HUNYUAN = with_(
+    {k: v for k, v in HUNYUAN_V1_MOE.items() if k != "head_dim"}, model_type="hunyuan", cla_share_factor=1,
+    moe_intermediate_size=32, use_mixed_mlp_moe=True, num_shared_expert=1)
+# Hunyuan dense as mlx-lm runs model_type hunyuan_v1_dense: head_dim 32 above hidden / heads.
+HUNYUAN_V1_DENSE = {
+    "model_type": "hunyuan_v1_dense", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 96,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 32, "rms_norm_eps": 1e-5,
+    "vocab_size": 256, "rope_theta": 10000.0, "max_position_embeddings": 512,
+    "rope_scaling": {"type": "dynamic", "factor": 1.0, "alpha": 1000.0}, "attention_bias": True,
+    "use_qk_norm": True, "tie_word_embeddings": False,
+}
+
 MINISTRAL3 = {
     "model_type": "ministral3", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 128,
     "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-5,
@@ -682,6 +726,37 @@ FIXTURES = [
                                          {"w1": "gate_proj", "w2": "down_proj", "w3": "up_proj"})),
     Fixture("phimoe_q4", "phimoe", "4-bit experts, attention and head in groups of 32", PHIMOE,
             quantize={"group_size": 32, "bits": 4}),
+    Fixture("minimax", "minimax_m2",
+            "8 experts top-2 by sigmoid with a selection bias beside the gate, renormalised; whole q/k norms, "
+            "16 of 32 head dimensions rotated", MINIMAX),
+    Fixture("minimax_hf", "minimax_m2",
+            "Hugging Face layout: one w1/w2/w3 per expert; top-3, a quarter of each head rotated, tied",
+            with_(MINIMAX, head_dim=16, rotary_dim=4, num_experts_per_tok=3, tie_word_embeddings=True),
+            layout=per_expert_checkpoint("block_sparse_moe", "switch_mlp", MINIMAX_NAMES)),
+    Fixture("minimax_q4", "minimax_m2", "4-bit experts and attention in groups of 32, the gate at 8 bits",
+            MINIMAX, quantize={"group_size": 32, "bits": 4,
+                               "layers": {f"model.layers.{i}.block_sparse_moe.gate": {"group_size": 64, "bits": 8}
+                                          for i in range(3)}}),
+    Fixture("hunyuan", "hunyuan",
+            "cross-layer KV sharing in pairs, per-layer top-k (2, 3, 2, 1) and widths, a shared MLP 1-2 dense "
+            "widths, q/k norms after NTK-alpha RoPE, q/k/v/o bias, tied", HUNYUAN),
+    Fixture("hunyuan_hf", "hunyuan",
+            "Hugging Face layout: one tensor per expert; sharing groups of 3, top-2 everywhere, no shared MLP, "
+            "no bias, alpha 50",
+            with_(HUNYUAN, cla_share_factor=3, moe_topk=2, moe_intermediate_size=None, use_mixed_mlp_moe=False,
+                  num_shared_expert=1, attention_bias=False,
+                  rope_scaling={"type": "dynamic", "factor": 1.0, "alpha": 50.0}),
+            layout=per_expert_checkpoint("mlp", "switch_mlp", QWEN3_MOE_NAMES)),
+    Fixture("hunyuan_dense", "hunyuan", "one expert: a dense MLP on every layer, no sharing (Hunyuan-7B)",
+            with_(HUNYUAN, num_experts=1, moe_topk=[1, 1, 1, 1], use_cla=False, use_mixed_mlp_moe=False,
+                  num_shared_expert=[1, 1, 1, 1], moe_intermediate_size=None)),
+    Fixture("hunyuan_q4", "hunyuan", "4-bit experts, router, shared MLP and attention in groups of 32", HUNYUAN,
+            quantize={"group_size": 32, "bits": 4}),
+    Fixture("hunyuan_v1_dense", "hunyuan_v1_dense",
+            "q/k norms after NTK-alpha RoPE, head_dim 32, q/k/v/o bias, untied", HUNYUAN_V1_DENSE),
+    Fixture("hunyuan_v1_moe", "hunyuan_v1_moe",
+            "every one of 4 experts chosen beside the shared MLP, tied; computed by mlx-lm's hunyuan, which "
+            "has no model for this type", HUNYUAN_V1_MOE, reference_config=HUNYUAN_V1_MOE_AS_HUNYUAN),
     Fixture("llama_q4", "llama",
             "4-bit affine (groups of 64), one layer at 8 bits, one left dense, as mlx_lm.convert writes it",
             LLAMA, quantize={"group_size": 64, "bits": 4,

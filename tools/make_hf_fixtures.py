@@ -113,6 +113,14 @@ def v4_renamed(config: dict, **names: str) -> dict:
     return out
 
 
+def v4_rotary_dim(config: dict) -> dict:
+    """The 4.x layout of configs that give the rotated width as `rotary_dim` (MiniMax-M2 as released):
+    rope_theta at the top level, and no partial_rotary_factor anywhere."""
+    out = v4_rope(config)
+    out.pop("partial_rotary_factor", None)
+    return out
+
+
 def v4_layer_types(key: str, pattern: Callable[[list[str]], object]):
     """A layout that also replaces `layer_types` by the 4.x key that derived it."""
     def layout(config: dict) -> dict:
@@ -437,6 +445,30 @@ FIXTURES: list[Fixture] = [
                   n_shared_experts=2, norm_topk_prob=False, routed_scaling_factor=2.0, first_k_dense_replace=2,
                   tie_word_embeddings=True, sliding_window=5, max_window_layers=1, rope_parameters=rope(10000.0)),
             windows=[5], layout=lambda c: without(v4_rope(c), "layer_types")),
+    Fixture("minimax_m2", "minimax_m2",
+            "8 experts top-2 by sigmoid with a selection bias, renormalised; whole q/k norms, 16 of 32 head "
+            "dimensions rotated", "minimax_m2",
+            with_(TINY, num_hidden_layers=3, intermediate_size=32, head_dim=32, rotary_dim=16, num_local_experts=8,
+                  num_experts_per_tok=2, rope_parameters=rope(10000.0))),
+    Fixture("minimax_m2_v4", "minimax_m2",
+            "top-3, a quarter of each head rotated, tied; 4.x layout (rotary_dim only, as released)", "minimax_m2",
+            with_(TINY, intermediate_size=32, head_dim=16, rotary_dim=4, num_local_experts=8, num_experts_per_tok=3,
+                  tie_word_embeddings=True, rope_parameters=rope(5000000.0)), layout=v4_rotary_dim),
+    Fixture("hunyuan_v1_moe", "hunyuan_v1_moe",
+            "8 experts, per-layer top-k (2, 3, 1) renormalised, beside a shared MLP; q/k norms after NTK-alpha "
+            "RoPE, head_dim 32, q/k/v/o bias", "hunyuan_v1_moe",
+            with_(TINY, num_hidden_layers=3, intermediate_size=32, head_dim=32, num_experts=8, moe_topk=[2, 3, 1],
+                  attention_bias=True, rope_parameters=rope(10000.0, rope_type="dynamic", factor=1.0, alpha=1000.0))),
+    Fixture("hunyuan_v1_moe_v4", "hunyuan_v1_moe",
+            "4 experts top-2, alpha 50, tied; 4.x layout (rope_theta, rope_scaling)", "hunyuan_v1_moe",
+            with_(TINY, intermediate_size=32, head_dim=16, num_experts=4, moe_topk=2, tie_word_embeddings=True,
+                  rope_parameters=rope(10000.0, rope_type="dynamic", factor=1.0, alpha=50.0)), layout=v4_rope),
+    Fixture("hunyuan_v1_dense", "hunyuan_v1_dense",
+            "q/k norms after NTK-alpha RoPE, head_dim 32, q/k/v/o bias", "hunyuan_v1_dense",
+            with_(TINY, head_dim=32, attention_bias=True,
+                  rope_parameters=rope(10000.0, rope_type="dynamic", factor=1.0, alpha=1000.0))),
+    Fixture("hunyuan_v1_dense_v4", "hunyuan_v1_dense", "no RoPE scaling, tied; 4.x layout", "hunyuan_v1_dense",
+            with_(TINY, head_dim=16, tie_word_embeddings=True, rope_parameters=rope(10000.0)), layout=v4_rope),
     Fixture("olmoe", "olmoe", "8 experts top-2 renormalised, q/k/v clipped to 0.6 after the norms", "olmoe",
             with_(TINY, num_hidden_layers=3, intermediate_size=32, num_experts=8, num_experts_per_tok=2,
                   norm_topk_prob=True, clip_qkv=0.6, rope_parameters=rope(10000.0))),

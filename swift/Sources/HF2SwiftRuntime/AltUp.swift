@@ -200,7 +200,17 @@ public struct PerLayerInt: Decodable, Sendable, Equatable {
         }
     }
 
+    init(values: [Int], repeated: Bool) {
+        self.values = values
+        self.repeated = repeated
+    }
+
     public subscript(layer: Int) -> Int { repeated ? values[0] : values[layer] }
+
+    /// Each layer's value transformed, one for all layers or one per layer as before.
+    public func map(_ transform: (Int) -> Int) -> PerLayerInt {
+        PerLayerInt(values: values.map(transform), repeated: repeated)
+    }
 
     /// Checks a list's length against the layer count.
     public func validate(key: String, layers: Int) throws {

@@ -130,3 +130,10 @@ public func attentionWithCacheUpdate(
         queries: queries, keys: cachedKeys, values: cachedValues, scale: scale, mask: mask,
         sinks: sinks)
 }
+
+/// Whether `layer` projects its own keys and values under cross-layer sharing: without sharing
+/// every layer does; with it, only the first layer of each consecutive group of `group`, whose
+/// projections the rest of the group reuse.
+public func projectsKeysAndValues(layer: Int, sharing: Bool, group: Int) -> Bool {
+    !sharing || layer % group == 0
+}

@@ -56,6 +56,8 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
     public let truncate: Bool?
     /// Overrides the attention factor YaRN and longrope derive from `factor`.
     public let attentionFactor: Double?
+    /// NTK-alpha (`dynamic` with a fixed `alpha`): the RoPE base grows by alpha^(d / (d - 2)).
+    public let alpha: Double?
 
     enum CodingKeys: String, CodingKey {
         case ropeType = "rope_type"
@@ -74,6 +76,7 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
         case longMScale = "long_mscale"
         case truncate
         case attentionFactor = "attention_factor"
+        case alpha
     }
 
     public init(from decoder: Decoder) throws {
@@ -94,6 +97,7 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
         longMScale = try c.decodeIfPresent(Double.self, forKey: .longMScale)
         truncate = try c.decodeIfPresent(Bool.self, forKey: .truncate)
         attentionFactor = try c.decodeIfPresent(Double.self, forKey: .attentionFactor)
+        alpha = try c.decodeIfPresent(Double.self, forKey: .alpha)
     }
 
     /// Throws unless `scaling` is absent, `default`, or one of `supported` with the parameters
@@ -121,6 +125,13 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
             try need(scaling.factor != nil, "factor")
             if let factor = scaling.factor, factor <= 0 {
                 throw ConfigurationError.invalid(key: key + ".factor", reason: "must be positive, got \(factor)")
+            }
+            // Only NTK-alpha is applied: dynamic NTK without alpha rescales with the sequence length.
+            if scaling.kind == .dynamic {
+                try need(scaling.alpha != nil, "alpha")
+                if let alpha = scaling.alpha, !alpha.isFinite || alpha <= 0 {
+                    throw ConfigurationError.invalid(key: key + ".alpha", reason: "must be positive, got \(alpha)")
+                }
             }
         case .longrope, .su:
             // One factor per rotated frequency; any other count cannot scale the rotation.
@@ -323,6 +334,27 @@ public enum ConfigDefaults {
         ropeLayers.map { $0 != 0 && chunkSize != nil ? .chunkedAttention : .fullAttention }
     }
 
+    /// `rotary_dim_fraction`: the rotated fraction of a head from its rotated width.
+    public static func rotaryFraction(rotaryDimensions: Int, headDim: Int) -> Float {
+        // Zero heads is refused once every field is decoded; no division by it here.
+        headDim > 0 ? Float(Double(rotaryDimensions) / Double(headDim)) : 1
+    }
+
+    /// `intermediate_times_shared`: a shared MLP as wide as `shared` dense MLPs, per layer.
+    public static func intermediateTimesShared(width: Int, shared: PerLayerInt) -> PerLayerInt {
+        shared.map { width * $0 }
+    }
+
+    /// `intermediate_every_layer`: one width for every layer.
+    public static func everyLayer(value: Int) -> PerLayerInt {
+        PerLayerInt(values: [value], repeated: true)
+    }
+
+    /// `experts_unless_single`: experts on every layer when there are several, a dense MLP when one.
+    public static func expertsUnlessSingle(layers: Int, experts: Int) -> [String] {
+        Array(repeating: experts > 1 ? "experts" : "mlp", count: layers)
+    }
+
     /// `rope_except_every_nth`: 1 (rotate) except where (i + 1) is a multiple of `interval`.
     public static func ropeExceptEveryNth(layers: Int, interval: Int) -> [Int] {
         (0 ..< layers).map { ($0 + 1) % max(interval, 1) != 0 ? 1 : 0 }
@@ -417,6 +449,17 @@ public func validateRouting(
     }
 }
 
+/// `validateRouting` for a router that takes another number of experts per token on each layer.
+public func validateRouting(
+    experts: (key: String, value: Int), perToken: (key: String, value: PerLayerInt),
+    groups: (key: String, value: Int)?, selectedGroups: (key: String, value: Int)?
+) throws {
+    for value in Set(perToken.value.values).sorted() {
+        try validateRouting(
+            experts: experts, perToken: (perToken.key, value), groups: groups, selectedGroups: selectedGroups)
+    }
+}
+
 /// Throws unless `value` (the config key `key`) is finite and greater than zero: an epsilon or a
 /// RoPE base of zero, below zero or infinite computes nothing meaningful.
 public func validatePositive(_ value: Float, key: String) throws {
@@ -471,6 +514,15 @@ public func validateRoPELayers(_ ropeLayers: [Int], key: String, layers: Int) th
     }
     if let bad = ropeLayers.first(where: { $0 != 0 && $0 != 1 }) {
         throw ConfigurationError.invalid(key: key, reason: "holds \(bad); each entry is 1 (RoPE) or 0 (none)")
+    }
+}
+
+/// Checks the group size of cross-layer key/value sharing: with sharing on, groups of fewer than
+/// one layer cannot be formed.
+public func validateCrossLayerGroup(_ group: Int, sharing: Bool, key: String) throws {
+    if sharing && (group < 1 || group > SizeLimits.layers) {
+        throw ConfigurationError.invalid(
+            key: key, reason: "is \(group); layers share in groups of 1 to \(SizeLimits.layers)")
     }
 }
 

@@ -53,6 +53,8 @@ public enum ModelFactoryError: Error, CustomStringConvertible, Equatable {
     case unsupportedModelType(String, supported: [String])
     /// A wrapper checkpoint (`wrapper`) holding a text model this factory does not serve.
     case unsupportedTextModelType(String, wrapper: String)
+    /// A model type a family names in order to refuse it: it computes something no family does.
+    case refusedModelType(String, reason: String)
 
     public var description: String {
         switch self {
@@ -60,6 +62,8 @@ public enum ModelFactoryError: Error, CustomStringConvertible, Equatable {
             "model_type \"\(type)\" is not supported; supported: \(supported.joined(separator: ", "))"
         case .unsupportedTextModelType(let type, let wrapper):
             "text_config.model_type \"\(type)\" inside a \"\(wrapper)\" checkpoint is not supported"
+        case .refusedModelType(let type, let reason):
+            "model_type \"\(type)\" is refused: \(reason)"
         }
     }
 }

@@ -470,3 +470,18 @@ public func decodingProblem(_ error: DecodingError) -> String {
         return "\(error)"
     }
 }
+
+/// `weights` with every occurrence of each key part in `parts` replaced by its value, longest
+/// first: modules a checkpoint nests under other names (`.mlp.gate.wg.` for `.mlp.gate.`).
+public func renamingKeyParts(_ weights: [String: MLXArray], _ parts: [String: String]) -> [String: MLXArray] {
+    let ordered = parts.sorted { $0.key.count > $1.key.count }
+    var renamed: [String: MLXArray] = [:]
+    for (key, value) in weights {
+        var name = key
+        for (from, to) in ordered {
+            name = name.replacingOccurrences(of: from, with: to)
+        }
+        renamed[name] = value
+    }
+    return renamed
+}

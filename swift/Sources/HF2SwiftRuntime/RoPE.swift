@@ -45,6 +45,8 @@ public func initializeRoPE(
         return YarnRoPE(
             dimensions: dimensions, traditional: traditional, base: base, scaling: scaling,
             originalMaxPositionEmbeddings: original ?? maxPositionEmbeddings ?? 4096)
+    case .dynamic:
+        return NTKAlphaRoPE(dimensions: dimensions, traditional: traditional, base: base, alpha: scaling.alpha!)
     case .longrope, .su:
         guard let maxPositionEmbeddings, let original else {
             preconditionFailure("longrope scaling needs max_position_embeddings and the original context")
@@ -97,6 +99,29 @@ public final class Llama3RoPE: Module, RoPELayer {
             (Float(oldContext) / wavelengths - Float(lowFreqFactor)) / Float(highFreqFactor - lowFreqFactor)
         let smoothFreqs = freqs / ((1 - smooth) / Float(factor) + smooth)
         _freqs = MLX.where(medium, smoothFreqs, freqs)
+    }
+
+    public func callAsFunction(_ x: MLXArray, offset: Int) -> MLXArray {
+        MLXFast.RoPE(
+            x, dimensions: dimensions, traditional: traditional, base: nil, scale: 1, offset: offset,
+            freqs: _freqs)
+    }
+}
+
+/// NTK-alpha scaling: a fixed `alpha` stretches the base to base * alpha^(d / (d - 2)) for d rotated
+/// dimensions, the same at every sequence length.
+public final class NTKAlphaRoPE: Module, RoPELayer {
+    let dimensions: Int
+    let traditional: Bool
+    let _freqs: MLXArray
+
+    public init(dimensions: Int, traditional: Bool, base: Float, alpha: Double) {
+        self.dimensions = dimensions
+        self.traditional = traditional
+        // The base in Double, as Python computes it, then the wavelengths in float32.
+        let d = Double(dimensions)
+        let stretched = Double(base) * pow(alpha, d / (d - 2))
+        _freqs = ropeWavelengths(dimensions: dimensions, base: Float(stretched))
     }
 
     public func callAsFunction(_ x: MLXArray, offset: Int) -> MLXArray {

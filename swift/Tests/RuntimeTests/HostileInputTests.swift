@@ -181,4 +181,44 @@ final class HostileInputTests: XCTestCase {
             XCTAssertEqual("\($0)", "token -1 at position 0 is outside the vocabulary (0..<64)")
         }
     }
+
+    func testAModelTypeRefusedByNameSaysWhy() throws {
+        XCTAssertThrowsError(try ModelRegistry.checkConfiguration(modelType: "minimax", configuration: Data("{}".utf8))) {
+            XCTAssertEqual(
+                "\($0)", "model_type \"minimax\" is refused: MiniMax-Text-01's lightning attention is not supported")
+        }
+    }
+
+    func testSettingsTheHunyuanModelsCannotTakeAreRefused() throws {
+        let hunyuan: [String: Any] = [
+            "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 32, "num_attention_heads": 4,
+            "num_key_value_heads": 2, "rms_norm_eps": 1e-5, "vocab_size": 64, "rope_theta": 10000.0,
+            "attention_bias": false, "num_experts": 4, "moe_topk": 2, "use_mixed_mlp_moe": true,
+            "num_shared_expert": 1, "use_cla": true, "cla_share_factor": 2,
+            "rope_scaling": ["type": "dynamic", "factor": 1.0, "alpha": 1000.0],
+        ]
+        func refusal(_ modelType: String, _ overrides: [String: Any]) throws -> String {
+            let data = try JSONSerialization.data(withJSONObject: hunyuan.merging(overrides) { $1 })
+            do {
+                try ModelRegistry.checkConfiguration(modelType: modelType, configuration: data)
+            } catch {
+                return "\(error)"
+            }
+            return "accepted"
+        }
+        XCTAssertEqual(try refusal("hunyuan", [:]), "accepted")
+        // Dynamic NTK without alpha changes with the sequence length, which is not implemented.
+        XCTAssertEqual(
+            try refusal("hunyuan", ["rope_scaling": ["type": "dynamic", "factor": 2.0]]),
+            "rope_scaling.alpha: required by rope_type \"dynamic\"")
+        XCTAssertEqual(
+            try refusal("hunyuan", ["cla_share_factor": 0]),
+            "cla_share_factor: is 0; layers share in groups of 1 to 4096")
+        XCTAssertEqual(try refusal("hunyuan", ["use_cla": false, "cla_share_factor": 0]), "accepted")
+        XCTAssertEqual(
+            try refusal("hunyuan", ["moe_topk": [2, 2, 2]]), "moe_topk: has 3 entries for 2 layers")
+        XCTAssertEqual(
+            try refusal("hunyuan_v1_moe", ["head_dim": 16]),
+            "use_cla: true is not supported: transformers' Hunyuan has no cross-layer key/value sharing")
+    }
 }
