@@ -59,6 +59,10 @@ void to_json(ordered_json& j, const RoPEScalingKind& v) {
     IR_SET(swift_case) IR_SET(last)
 }
 
+void to_json(ordered_json& j, const RequiredWhen& v) {
+    IR_SET(key) IR_SET(swift_name) IR_SET(flag) IR_SET(flag_key)
+}
+
 void to_json(ordered_json& j, const ScheduleCheck& v) {
     IR_SET(key) IR_SET(swift_name) IR_SET(kinds)
 }
@@ -75,6 +79,7 @@ void to_json(ordered_json& j, const Configuration& v) {
     IR_SET(schedule_checks)
     IR_SET(size_checks) IR_SET(heads_field) IR_SET(kv_heads_field) IR_SET(positive_checks)
     IR_SET(validates_kv_sharing) IR_SET(kv_sharing_field)
+    IR_SET(per_layer_override_fields) IR_SET(validates_layer_kv_heads) IR_SET(layer_kv_heads_field) IR_SET(required_when)
 }
 
 void to_json(ordered_json& j, const RoPE& v) {
@@ -89,6 +94,8 @@ void to_json(ordered_json& j, const Attention& v) {
     IR_SET(q_norm_dimensions) IR_SET(k_norm_dimensions) IR_SET(scale_field_value) IR_SET(sinks) IR_SET(v_norm) IR_SET(clip_qkv) IR_SET(clip_limit) IR_SET(kv_sharing)
     IR_SET(shared_layers) IR_SET(rope) IR_SET(sliding) IR_SET(layer_types) IR_SET(window)
     IR_SET(query_position_scale) IR_SET(query_scale_beta) IR_SET(query_scale_original)
+    IR_SET(per_layer_shape) IR_SET(head_dim_init) IR_SET(kv_heads_init) IR_SET(head_dim) IR_SET(kv_heads)
+    IR_SET(values_from_keys) IR_SET(values_from_keys_flag) IR_SET(keys_projection) IR_SET(values_projection)
 }
 
 void to_json(ordered_json& j, const MLP& v) {
@@ -102,6 +109,7 @@ void to_json(ordered_json& j, const Experts& v) {
     IR_SET(per_token) IR_SET(intermediate) IR_SET(bias) IR_SET(router_bias) IR_SET(clamped) IR_SET(top_k_first)
     IR_SET(normalize) IR_SET(sigmoid) IR_SET(selection_bias) IR_SET(grouped) IR_SET(groups) IR_SET(selected_groups)
     IR_SET(scaled) IR_SET(scale) IR_SET(routing_lines) IR_SET(shared) IR_SET(shared_gated) IR_SET(shared_intermediate)
+    IR_SET(activation) IR_SET(beside_mlp) IR_SET(beside_flag) IR_SET(per_expert_scale)
 }
 
 void to_json(ordered_json& j, const ScheduledKind& v) {
@@ -111,6 +119,7 @@ void to_json(ordered_json& j, const ScheduledKind& v) {
 void to_json(ordered_json& j, const Layer& v) {
     IR_SET(feed_forward_key) IR_SET(feed_forward_type) IR_SET(feed_forward_scheduled) IR_SET(feed_forward_schedule) IR_SET(feed_forward_schedule_field)
     IR_SET(feed_forward_kinds)
+    IR_SET(per_layer_inputs) IR_SET(extended_tail) IR_SET(residual_sum) IR_SET(result)
 }
 
 void to_json(ordered_json& j, const Norm& v) {
@@ -124,7 +133,7 @@ void to_json(ordered_json& j, const Embedding& v) {
 
 void to_json(ordered_json& j, const Residual& v) {
     IR_SET(altup) IR_SET(streams) IR_SET(active) IR_SET(correct_scale) IR_SET(laurel)
-    IR_SET(laurel_rank)
+    IR_SET(laurel_rank) IR_SET(layer_scalar)
 }
 
 void to_json(ordered_json& j, const PrefixRename& v) {
@@ -146,7 +155,7 @@ void to_json(ordered_json& j, const DropPattern& v) {
 
 void to_json(ordered_json& j, const Sanitize& v) {
     IR_SET(drop) IR_SET(has_drop) IR_SET(split_gate_up) IR_SET(drop_extra_layers) IR_SET(steps_chain) IR_SET(bind) IR_SET(stack_experts) IR_SET(stack_from)
-    IR_SET(stack_into) IR_SET(stack_names)
+    IR_SET(stack_into) IR_SET(stack_names) IR_SET(split_stacked_gate_up) IR_SET(split_experts) IR_SET(split_into)
 }
 
 void to_json(ordered_json& j, const ModelFile& v) {

@@ -116,6 +116,14 @@ struct ScheduleCheck {
     std::string kinds;       // a Swift array literal of the names it may hold
 };
 
+/// An optional field a bool switch needs: decoding refuses the switch on without it.
+struct RequiredWhen {
+    std::string key;         // a Swift string literal
+    std::string swift_name;
+    std::string flag;        // the switch's Swift name
+    std::string flag_key;    // a Swift string literal
+};
+
 struct RoPEScalingKind {
     std::string swift_case;  // `.llama3`
     bool last = false;
@@ -163,6 +171,12 @@ struct Configuration {
     bool validates_rope_layers = false;
     std::string rope_layers_field;
     std::vector<ScheduleCheck> schedule_checks;
+    // Per-layer overrides (`per_layer_config`): each validated against the layer count.
+    std::vector<PositiveCheck> per_layer_override_fields;  // `swift_name` is the access: `perLayerConfig?`
+    // Per-layer key/value heads: each must divide the query heads.
+    bool validates_layer_kv_heads = false;
+    std::string layer_kv_heads_field;
+    std::vector<RequiredWhen> required_when;
 };
 
 struct RoPE {
@@ -207,6 +221,15 @@ struct Attention {
     bool query_position_scale = false;  // Llama-4 scaling of queries by position
     std::string query_scale_beta;
     std::string query_scale_original;
+    bool per_layer_shape = false;   // head width and key/value heads differ by layer: stored per layer
+    std::string head_dim_init = "args.headDim";  // the layer's sizes, inside init
+    std::string kv_heads_init = "args.kvHeads";
+    std::string head_dim = "args.headDim";       // the same, in the forward pass
+    std::string kv_heads = "args.kvHeads";
+    bool values_from_keys = false;  // full-attention layers may take values from the key projection
+    std::string values_from_keys_flag;  // `args.attentionKEqV`
+    std::string keys_projection = "wk(x)";    // the sharing path's projected keys and values
+    std::string values_projection = "wv(x)";
 };
 
 /// The dense feed-forward kind (`mlp`).
@@ -256,6 +279,10 @@ struct Experts {
     bool shared = false;           // an always-on shared expert
     bool shared_gated = false;     // scaled by sigmoid(shared_expert_gate(x))
     std::string shared_intermediate;
+    std::string activation = "silu";  // the gate's function, unless clamped
+    bool beside_mlp = false;       // in the decoder layer beside the dense MLP, where `beside_flag` holds
+    std::string beside_flag;
+    std::string per_expert_scale = "false";  // Swift Bool literal, for the router
 };
 
 /// One kind a scheduled slot may hold: the schedule's name for it and the Swift type it builds.
@@ -276,6 +303,10 @@ struct Layer {
     std::string feed_forward_schedule;  // `args.mlpLayerKinds`
     std::string feed_forward_schedule_field;  // `mlpLayerKinds`, inside the configuration
     std::vector<ScheduledKind> feed_forward_kinds;  // scheduled: every kind; else the one
+    bool per_layer_inputs = false;  // a sandwich layer (no AltUp) gating its per-layer input
+    bool extended_tail = false;     // the residual sum is followed by a per-layer input or a scalar
+    std::string residual_sum = "h + r";
+    std::string result = "h + r";   // what the layer returns (with its keys and values when shared)
 };
 
 struct Norm {
@@ -306,6 +337,7 @@ struct Residual {
     std::string correct_scale; // Swift Bool expression
     bool laurel = false;
     std::string laurel_rank;
+    bool layer_scalar = false;  // each layer's output times a learned scalar
 };
 
 struct Head {
@@ -350,6 +382,9 @@ struct Sanitize {
     std::string stack_from;      // Swift string literals
     std::string stack_into;
     std::string stack_names;     // a Swift dictionary literal
+    bool split_stacked_gate_up = false;  // bare [E, 2I, D] gate_up_proj split into the switch layers
+    std::string split_experts;   // Swift string literals: the experts' key and their switch layers'
+    std::string split_into;
 };
 
 /// A model type whose checkpoints wrap the text model (lowered into the registry).
@@ -444,6 +479,7 @@ void to_json(nlohmann::ordered_json& j, const Declaration& v);
 void to_json(nlohmann::ordered_json& j, const KeyCheck& v);
 void to_json(nlohmann::ordered_json& j, const IgnoredKey& v);
 void to_json(nlohmann::ordered_json& j, const RoPEScalingKind& v);
+void to_json(nlohmann::ordered_json& j, const RequiredWhen& v);
 void to_json(nlohmann::ordered_json& j, const ScheduleCheck& v);
 void to_json(nlohmann::ordered_json& j, const Configuration& v);
 void to_json(nlohmann::ordered_json& j, const RoPE& v);

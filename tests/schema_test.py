@@ -100,6 +100,8 @@ NOT_SCHEMA_DETECTABLE = {
     "sigmoid_after_top_k": "a rule between two router keys",
     "groups_without_selected": "a rule between two keys of one map (grouped top-k needs both)",
     "clip_not_optional": "a binding must name an optional field: a rule between the binding and its entry",
+    "values_from_keys_without_layer_types": "a rule between two attention keys after inheritance",
+    "stacked_gate_up_without_experts": "a rule between keys after inheritance: splitting experts needs experts",
 }
 
 # Cases whose documents are valid: the error comes later (a failed write). Engine and schema accept them.
