@@ -16,6 +16,8 @@ public enum ModelRegistry: ModelFactory {
         "gemma3_text",
         "gemma3n",
         "gemma3n_text",
+        "gemma4",
+        "gemma4_text",
         "glm4_moe",
         "gpt_oss",
         "granite",
@@ -70,6 +72,12 @@ public enum ModelRegistry: ModelFactory {
         case "gemma3n_text":
             let args = try decoder.decode(Gemma3nConfiguration.self, from: text)
             return { Gemma3nModel(args) }
+        case "gemma4":
+            let args = try decoder.decode(Gemma4Configuration.self, from: text)
+            return { Gemma4Model(args) }
+        case "gemma4_text":
+            let args = try decoder.decode(Gemma4Configuration.self, from: text)
+            return { Gemma4Model(args) }
         case "glm4_moe":
             let args = try decoder.decode(Glm4MoEConfiguration.self, from: text)
             return { Glm4MoEModel(args) }
@@ -165,6 +173,13 @@ public enum ModelRegistry: ModelFactory {
                 of: configuration,
                 fromTopLevel: [:],
                 defaults: [:])
+        case "gemma4":
+            return try unwrappedTextConfiguration(
+                of: configuration,
+                fromTopLevel: [
+                    "tie_word_embeddings": true
+                ],
+                defaults: [:])
         case "mistral3":
             return try unwrappedTextConfiguration(
                 of: configuration,
@@ -191,6 +206,11 @@ public enum ModelRegistry: ModelFactory {
         case "gemma3n":
             return [
                 "model.language_model.": "model."
+            ]
+        case "gemma4":
+            return [
+                "model.language_model.": "model.",
+                "language_model.": "",
             ]
         case "mistral3":
             return [
@@ -219,6 +239,17 @@ public enum ModelRegistry: ModelFactory {
                 "model.audio_tower.*",
                 "model.embed_audio.*",
                 "model.embed_vision.*",
+            ]
+        case "gemma4":
+            return [
+                "model.vision_tower.*",
+                "model.embed_vision.*",
+                "model.audio_tower.*",
+                "model.embed_audio.*",
+                "vision_tower.*",
+                "embed_vision.*",
+                "audio_tower.*",
+                "embed_audio.*",
             ]
         case "mistral3":
             return [

@@ -101,6 +101,8 @@ NOT_SCHEMA_DETECTABLE = {
     "groups_without_selected": "a rule between two keys of one map (grouped top-k needs both)",
     "clip_not_optional": "a binding must name an optional field: a rule between the binding and its entry",
     "values_from_keys_without_layer_types": "a rule between two attention keys after inheritance",
+    "experts_beside_without_router_norm": "a rule between the router keys and the experts' inherited placement",
+    "kv_sharing_without_sandwich": "a rule between the norm placement and bindings the parent makes",
     "stacked_gate_up_without_experts": "a rule between keys after inheritance: splitting experts needs experts",
 }
 

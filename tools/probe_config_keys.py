@@ -78,6 +78,9 @@ PROBES: dict[str, object] = {
     "router_aux_loss_coef": lambda v, c: 0.5,
     "router_jitter_noise": lambda v, c: 0.5,
     "sliding_window": lambda v, c: _other(v, 3, 4),
+    "sliding_window_pattern": lambda v, c: _other(v, 2, 3),
+    "global_rope_scaling": lambda v, c: {"rope_type": "linear", "factor": 2.0},
+    "rope_local_base_freq": lambda v, c: _other(v, 1234.0, 4321.0),
     "tie_word_embeddings": lambda v, c: not v if v is not None else False,
     "transformers_version": lambda v, c: "4.40.0",
     "use_cache": lambda v, c: _flip(v),
@@ -179,6 +182,8 @@ def probe_family(hf2swift: str, family: str, fixture: hf.Fixture) -> list[str]:
 # Keys a family reads that transformers' config classes do not have, with the reason.
 NOT_IN_TRANSFORMERS = {
     "rope_traditional": "an mlx-lm key for checkpoints laid out for the interleaved rotation",
+    "global_head_dim": "Gemma 4's config class takes it as an argument (default 512) and keeps it only as "
+                       "per_layer_config",
 }
 # Where transformers keeps a key's default when not under its own name.
 ROPE_MEMBERS = {"rope_theta": ("full_attention", "rope_theta"), "rope_local_base_freq": ("sliding_attention", "rope_theta"),
@@ -192,7 +197,11 @@ def transformers_default(text, key: str):
         layer_type, member = ROPE_MEMBERS[key]
         params = params.get(layer_type, params)
         return params.get(member, 1.0 if member == "partial_rotary_factor" else None)
-    return getattr(text, ATTRIBUTE_ALIASES.get(key, key), NOT_IN_TRANSFORMERS)
+    name = ATTRIBUTE_ALIASES.get(key, key)
+    # A config whose layers differ (per_layer_config) gives its global values only this way.
+    if hasattr(text, "_getattr_without_heterogeneous_validation"):
+        return text._getattr_without_heterogeneous_validation(name, NOT_IN_TRANSFORMERS)
+    return getattr(text, name, NOT_IN_TRANSFORMERS)
 
 
 def literal_value(literal: str):
