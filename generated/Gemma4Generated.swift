@@ -20,6 +20,8 @@ import MLXNN
 /// Keys this configuration deliberately does not read:
 /// - `hidden_act`:
 ///   transformers reads hidden_activation for Gemma 4.
+/// - `expert_intermediate_size`:
+///   released configs carry it (null); moe_intermediate_size is what is read.
 /// - `sliding_window_pattern`:
 ///   transformers never reads it for Gemma 4; layer_types is required.
 public struct Gemma4Configuration: Decodable, Sendable {

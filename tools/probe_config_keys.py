@@ -54,6 +54,7 @@ PROBES: dict[str, object] = {
     "embedding_dropout": lambda v, c: 0.5,
     "eos_token_id": lambda v, c: _other(v, 5, 6),
     "experts_per_token": lambda v, c: _other(v, 1, 2),
+    "expert_intermediate_size": lambda v, c: _other(v, 16, 32),
     "head_dim": lambda v, c: 2 * (v or c["hidden_size"] // c["num_attention_heads"]),
     "hidden_act": lambda v, c: _other(v, "gelu", "silu"),
     "initial_context_length": lambda v, c: _other(v, 8, 16),
