@@ -170,13 +170,6 @@ public struct DeepSeekConfiguration: Decodable, Sendable {
             ], heads: attentionHeads, kvHeads: kvHeads)
         try validatePositive(rmsNormEps, key: "rms_norm_eps")
         try validatePositive(ropeTheta, key: "rope_theta")
-        if feedForwardKinds.contains("experts") {
-            try validateRouting(
-                experts: ("n_routed_experts", nRoutedExperts),
-                perToken: ("num_experts_per_tok", numExpertsPerTok),
-                groups: nil,
-                selectedGroups: nil)
-        }
         try container.expect(
             .tieWordEmbeddings, in: [false],
             because: "the model always has its own lm_head (mlx-lm never ties it)")
@@ -209,6 +202,13 @@ public struct DeepSeekConfiguration: Decodable, Sendable {
         try validateLayerKinds(
             mlpLayerKinds, key: "mlp_layer_kinds", kinds: ["mlp", "experts"],
             layers: hiddenLayers)
+        if feedForwardKinds.contains("experts") {
+            try validateRouting(
+                experts: ("n_routed_experts", nRoutedExperts),
+                perToken: ("num_experts_per_tok", numExpertsPerTok),
+                groups: nil,
+                selectedGroups: nil)
+        }
     }
 }
 

@@ -194,13 +194,6 @@ public struct Ernie45MoEConfiguration: Decodable, Sendable {
             ], heads: attentionHeads, kvHeads: kvHeads)
         try validatePositive(rmsNormEps, key: "rms_norm_eps")
         try validatePositive(ropeTheta, key: "rope_theta")
-        if feedForwardKinds.contains("experts") {
-            try validateRouting(
-                experts: ("moe_num_experts", moeNumExperts),
-                perToken: ("moe_k", moeK),
-                groups: nil,
-                selectedGroups: nil)
-        }
         try container.expect(
             .hiddenAct, in: ["silu"],
             because: "the MLP gate is SwiGLU (silu); other activations are not supported")
@@ -230,6 +223,13 @@ public struct Ernie45MoEConfiguration: Decodable, Sendable {
         try validateLayerKinds(
             mlpLayerKinds, key: "mlp_layer_kinds", kinds: ["mlp", "experts"],
             layers: hiddenLayers)
+        if feedForwardKinds.contains("experts") {
+            try validateRouting(
+                experts: ("moe_num_experts", moeNumExperts),
+                perToken: ("moe_k", moeK),
+                groups: nil,
+                selectedGroups: nil)
+        }
     }
 }
 

@@ -207,13 +207,6 @@ public struct Glm4MoEConfiguration: Decodable, Sendable {
             ], heads: attentionHeads, kvHeads: kvHeads)
         try validatePositive(rmsNormEps, key: "rms_norm_eps")
         try validatePositive(ropeTheta, key: "rope_theta")
-        if feedForwardKinds.contains("experts") {
-            try validateRouting(
-                experts: ("n_routed_experts", nRoutedExperts),
-                perToken: ("num_experts_per_tok", numExpertsPerTok),
-                groups: ("n_group", nGroup),
-                selectedGroups: ("topk_group", topkGroup))
-        }
         try container.expect(
             .hiddenAct, in: ["silu"],
             because: "the MLP gate is SwiGLU (silu); other activations are not supported")
@@ -243,6 +236,13 @@ public struct Glm4MoEConfiguration: Decodable, Sendable {
         try validateLayerKinds(
             mlpLayerKinds, key: "mlp_layer_kinds", kinds: ["mlp", "experts"],
             layers: hiddenLayers)
+        if feedForwardKinds.contains("experts") {
+            try validateRouting(
+                experts: ("n_routed_experts", nRoutedExperts),
+                perToken: ("num_experts_per_tok", numExpertsPerTok),
+                groups: ("n_group", nGroup),
+                selectedGroups: ("topk_group", topkGroup))
+        }
     }
 }
 

@@ -147,13 +147,6 @@ public struct GptOSSConfiguration: Decodable, Sendable {
             ], heads: attentionHeads, kvHeads: kvHeads)
         try validatePositive(rmsNormEps, key: "rms_norm_eps")
         try validatePositive(ropeTheta, key: "rope_theta")
-        if feedForwardKinds.contains("experts") {
-            try validateRouting(
-                experts: ("num_local_experts", numLocalExperts),
-                perToken: ("num_experts_per_tok", numExpertsPerTok),
-                groups: nil,
-                selectedGroups: nil)
-        }
         try container.expect(
             .tieWordEmbeddings, in: [false],
             because: "gpt_oss always has its own lm_head")
@@ -180,6 +173,13 @@ public struct GptOSSConfiguration: Decodable, Sendable {
         try validateSlidingWindow(
             layerTypes: layerTypes, slidingWindow: slidingWindow,
             layers: hiddenLayers)
+        if feedForwardKinds.contains("experts") {
+            try validateRouting(
+                experts: ("num_local_experts", numLocalExperts),
+                perToken: ("num_experts_per_tok", numExpertsPerTok),
+                groups: nil,
+                selectedGroups: nil)
+        }
     }
 }
 

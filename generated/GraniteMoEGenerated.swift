@@ -167,13 +167,6 @@ public struct GraniteMoEConfiguration: Decodable, Sendable {
             ], heads: attentionHeads, kvHeads: kvHeads)
         try validatePositive(rmsNormEps, key: "rms_norm_eps")
         try validatePositive(ropeTheta, key: "rope_theta")
-        if feedForwardKinds.contains("experts") {
-            try validateRouting(
-                experts: ("num_local_experts", numLocalExperts),
-                perToken: ("num_experts_per_tok", numExpertsPerTok),
-                groups: nil,
-                selectedGroups: nil)
-        }
         try container.expect(
             .hiddenAct, in: ["silu"],
             because: "the MLP gate is SwiGLU (silu); other activations are not supported")
@@ -185,6 +178,13 @@ public struct GraniteMoEConfiguration: Decodable, Sendable {
         try RoPEParameters.validate(
             ropeParameters, key: CodingKeys.ropeParameters.stringValue,
             perLayerType: false, partialRotation: false)
+        if feedForwardKinds.contains("experts") {
+            try validateRouting(
+                experts: ("num_local_experts", numLocalExperts),
+                perToken: ("num_experts_per_tok", numExpertsPerTok),
+                groups: nil,
+                selectedGroups: nil)
+        }
     }
 }
 

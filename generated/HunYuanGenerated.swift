@@ -166,13 +166,6 @@ public struct HunYuanConfiguration: Decodable, Sendable {
             ], heads: attentionHeads, kvHeads: kvHeads)
         try validatePositive(rmsNormEps, key: "rms_norm_eps")
         try validatePositive(ropeTheta, key: "rope_theta")
-        if feedForwardKinds.contains("experts") {
-            try validateRouting(
-                experts: ("num_experts", numExperts),
-                perToken: ("moe_topk", moeTopk),
-                groups: nil,
-                selectedGroups: nil)
-        }
         try container.expect(
             .tieWordEmbeddings, in: [true],
             because: "mlx-lm's Hunyuan always ties the head to the embedding")
@@ -216,6 +209,13 @@ public struct HunYuanConfiguration: Decodable, Sendable {
         try validateLayerKinds(
             mlpLayerKinds, key: "mlp_layer_kinds", kinds: ["mlp", "experts"],
             layers: hiddenLayers)
+        if feedForwardKinds.contains("experts") {
+            try validateRouting(
+                experts: ("num_experts", numExperts),
+                perToken: ("moe_topk", moeTopk),
+                groups: nil,
+                selectedGroups: nil)
+        }
     }
 }
 

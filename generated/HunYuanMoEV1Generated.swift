@@ -159,13 +159,6 @@ public struct HunYuanMoEV1Configuration: Decodable, Sendable {
             ], heads: attentionHeads, kvHeads: kvHeads)
         try validatePositive(rmsNormEps, key: "rms_norm_eps")
         try validatePositive(ropeTheta, key: "rope_theta")
-        if feedForwardKinds.contains("experts") {
-            try validateRouting(
-                experts: ("num_experts", numExperts),
-                perToken: ("moe_topk", moeTopk),
-                groups: nil,
-                selectedGroups: nil)
-        }
         try container.expect(
             .hiddenAct, in: ["silu"],
             because: "the MLP gate is SwiGLU (silu); other activations are not supported")
@@ -185,6 +178,13 @@ public struct HunYuanMoEV1Configuration: Decodable, Sendable {
             perLayerType: false, partialRotation: false)
         try moeTopk.validate(
             key: CodingKeys.moeTopk.stringValue, layers: hiddenLayers)
+        if feedForwardKinds.contains("experts") {
+            try validateRouting(
+                experts: ("num_experts", numExperts),
+                perToken: ("moe_topk", moeTopk),
+                groups: nil,
+                selectedGroups: nil)
+        }
     }
 }
 

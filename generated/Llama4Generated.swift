@@ -217,13 +217,6 @@ public struct Llama4Configuration: Decodable, Sendable {
             ], heads: attentionHeads, kvHeads: kvHeads)
         try validatePositive(rmsNormEps, key: "rms_norm_eps")
         try validatePositive(ropeTheta, key: "rope_theta")
-        if feedForwardKinds.contains("experts") {
-            try validateRouting(
-                experts: ("num_local_experts", numLocalExperts),
-                perToken: ("num_experts_per_tok", numExpertsPerTok),
-                groups: nil,
-                selectedGroups: nil)
-        }
         try container.expect(
             .hiddenAct, in: ["silu"],
             because: "the MLP gate is SwiGLU (silu); other activations are not supported")
@@ -247,6 +240,13 @@ public struct Llama4Configuration: Decodable, Sendable {
         try validateLayerKinds(
             mlpLayerKinds, key: "mlp_layer_kinds", kinds: ["mlp", "experts"],
             layers: hiddenLayers)
+        if feedForwardKinds.contains("experts") {
+            try validateRouting(
+                experts: ("num_local_experts", numLocalExperts),
+                perToken: ("num_experts_per_tok", numExpertsPerTok),
+                groups: nil,
+                selectedGroups: nil)
+        }
     }
 }
 

@@ -153,13 +153,6 @@ public struct MixtralConfiguration: Decodable, Sendable {
             ], heads: attentionHeads, kvHeads: kvHeads)
         try validatePositive(rmsNormEps, key: "rms_norm_eps")
         try validatePositive(ropeTheta, key: "rope_theta")
-        if feedForwardKinds.contains("experts") {
-            try validateRouting(
-                experts: ("num_local_experts", numLocalExperts),
-                perToken: ("num_experts_per_tok", numExpertsPerTok),
-                groups: nil,
-                selectedGroups: nil)
-        }
         try container.expect(
             .hiddenAct, in: ["silu"],
             because: "the MLP gate is SwiGLU (silu); other activations are not supported")
@@ -177,6 +170,13 @@ public struct MixtralConfiguration: Decodable, Sendable {
         try validateSlidingWindow(
             layerTypes: layerTypes, slidingWindow: slidingWindow,
             layers: hiddenLayers)
+        if feedForwardKinds.contains("experts") {
+            try validateRouting(
+                experts: ("num_local_experts", numLocalExperts),
+                perToken: ("num_experts_per_tok", numExpertsPerTok),
+                groups: nil,
+                selectedGroups: nil)
+        }
     }
 }
 

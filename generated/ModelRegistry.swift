@@ -19,6 +19,8 @@ public enum ModelRegistry: ModelFactory {
         "gemma3_text",
         "gemma3n",
         "gemma3n_text",
+        "gemma4",
+        "gemma4_text",
         "glm4_moe",
         "gpt_oss",
         "granite",
@@ -90,6 +92,12 @@ public enum ModelRegistry: ModelFactory {
         case "gemma3n_text":
             let args = try decoder.decode(Gemma3nConfiguration.self, from: text)
             return { Gemma3nModel(args) }
+        case "gemma4":
+            let args = try decoder.decode(Gemma4Configuration.self, from: text)
+            return { Gemma4Model(args) }
+        case "gemma4_text":
+            let args = try decoder.decode(Gemma4Configuration.self, from: text)
+            return { Gemma4Model(args) }
         case "glm4_moe":
             let args = try decoder.decode(Glm4MoEConfiguration.self, from: text)
             return { Glm4MoEModel(args) }
@@ -212,6 +220,13 @@ public enum ModelRegistry: ModelFactory {
                 of: configuration,
                 fromTopLevel: [:],
                 defaults: [:])
+        case "gemma4":
+            return try unwrappedTextConfiguration(
+                of: configuration,
+                fromTopLevel: [
+                    "tie_word_embeddings": true
+                ],
+                defaults: [:])
         case "llama4":
             return try unwrappedTextConfiguration(
                 of: configuration,
@@ -244,6 +259,11 @@ public enum ModelRegistry: ModelFactory {
             return [
                 "model.language_model.": "model."
             ]
+        case "gemma4":
+            return [
+                "model.language_model.": "model.",
+                "language_model.": "",
+            ]
         case "llama4":
             return [
                 "language_model.": ""
@@ -275,6 +295,17 @@ public enum ModelRegistry: ModelFactory {
                 "model.audio_tower.*",
                 "model.embed_audio.*",
                 "model.embed_vision.*",
+            ]
+        case "gemma4":
+            return [
+                "model.vision_tower.*",
+                "model.embed_vision.*",
+                "model.audio_tower.*",
+                "model.embed_audio.*",
+                "vision_tower.*",
+                "embed_vision.*",
+                "audio_tower.*",
+                "embed_audio.*",
             ]
         case "llama4":
             return [

@@ -160,13 +160,6 @@ public struct PhiMoEConfiguration: Decodable, Sendable {
             ], heads: attentionHeads, kvHeads: kvHeads)
         try validatePositive(rmsNormEps, key: "rms_norm_eps")
         try validatePositive(ropeTheta, key: "rope_theta")
-        if feedForwardKinds.contains("experts") {
-            try validateRouting(
-                experts: ("num_local_experts", numLocalExperts),
-                perToken: (nil, 2),
-                groups: nil,
-                selectedGroups: nil)
-        }
         try container.expect(
             .tieWordEmbeddings, in: [false],
             because: "Phi-MoE checkpoints keep an lm_head, with its bias")
@@ -190,6 +183,13 @@ public struct PhiMoEConfiguration: Decodable, Sendable {
         try validateSlidingWindow(
             layerTypes: layerTypes, slidingWindow: slidingWindow,
             layers: hiddenLayers)
+        if feedForwardKinds.contains("experts") {
+            try validateRouting(
+                experts: ("num_local_experts", numLocalExperts),
+                perToken: (nil, 2),
+                groups: nil,
+                selectedGroups: nil)
+        }
     }
 }
 

@@ -281,7 +281,7 @@ bool json_fits(const Json& v, const std::string& type) {
         });
     }
     if (type == "int_per_layer") return v.is_number_integer() || all([](const Json& x) { return x.is_number_integer(); });
-    if (type == "rope_scaling" || type == "rope_parameters") return v.is_object();
+    if (type == "rope_scaling" || type == "rope_parameters" || type == "per_layer_overrides") return v.is_object();
     if (type == "activation") {
         const auto& names = vocab::activation_names();
         return v.is_string() && std::find(names.begin(), names.end(), v.get<std::string>()) != names.end();

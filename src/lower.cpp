@@ -80,8 +80,18 @@ public:
             m.sanitize.rename = true;
             m.sanitize.rename_parts = dictionary_literal(rename);
         }
+        m.sanitize.split_stacked_gate_up =
+            f_.get("weights.split_stacked_gate_up") && f_.get("weights.split_stacked_gate_up")->boolean;
+        if (m.sanitize.split_stacked_gate_up) {
+            // Beside the MLP the experts are a key of the layer holding the switch layers; in its place,
+            // the switch layers themselves, under the block.
+            std::string experts = f_.text("experts.keys.experts");
+            if (!m.experts.beside_mlp) experts = f_.text("experts.keys.block") + "." + experts;
+            m.sanitize.split_experts = namer::string_literal(experts);
+            m.sanitize.split_into = namer::string_literal(m.experts.beside_mlp ? experts + ".switch_glu" : experts);
+        }
         int steps = m.sanitize.rename + m.sanitize.stack_experts + m.sanitize.drop_extra_layers + m.sanitize.split_gate_up +
-                    m.sanitize.split_concatenated_gate_up + m.sanitize.split_fused_experts +
+                    m.sanitize.split_concatenated_gate_up + m.sanitize.split_fused_experts + m.sanitize.split_stacked_gate_up +
                     (f_.get("attention.kv_sharing.shared_layers") != nullptr);
         m.sanitize.steps_chain = steps > 1;
         m.sanitize.bind = m.sanitize.steps_chain ? "" : "let ";
@@ -106,6 +116,7 @@ public:
         }
         lower_residual(m.residual);
         lower_head(m.head);
+        lower_layer_tail(m);
         m.per_layer_decoder = m.attention.per_layer || m.layer.feed_forward_scheduled || m.residual.altup;
         for (const auto& k : m.layer.feed_forward_kinds) m.per_layer_decoder = m.per_layer_decoder || k.per_layer;
         lower_wrappers(m.wrappers);
@@ -509,6 +520,18 @@ private:
                 }
             }
         }
+        for (const auto& d : fields_) {
+            if (d.type != "per_layer_overrides") continue;
+            c.per_layer_override_fields.push_back(ir::PositiveCheck{
+                namer::string_literal(d.json_key), d.swift_name + (is_optional(d) ? "?" : "")});
+        }
+        if (const Node* kv = f_.get("attention.per_layer.kv_heads"); kv && kv->kind == Node::Kind::String) {
+            if (const FieldDecl* d = field(kv->text)) {
+                c.validates_layer_kv_heads = true;
+                c.layer_kv_heads_field = d->swift_name;
+            }
+        }
+        lower_required_when(c);
         const Node* types = f_.get("attention.sliding.layer_types");
         const Node* window = f_.get("attention.sliding.window");
         if (types && types->kind == Node::Kind::String && window && window->kind == Node::Kind::String) {
@@ -544,6 +567,23 @@ private:
         }
     }
 
+    /// Experts beside the MLP switched on by a config field need their sizes, which transformers
+    /// leaves null in checkpoints without experts: optional fields, required when the switch holds.
+    void lower_required_when(ir::Configuration& c) {
+        const Node* beside = f_.get("experts.beside_mlp");
+        if (!beside || beside->kind != Node::Kind::String) return;
+        const FieldDecl* flag = field(beside->text);
+        if (!flag) return;
+        for (const char* path : {"experts.count", "experts.per_token", "experts.intermediate"}) {
+            const Node* n = f_.get(path);
+            if (!n || n->kind != Node::Kind::String) continue;
+            const FieldDecl* d = field(n->text);
+            if (!d || !is_optional(*d)) continue;
+            c.required_when.push_back(ir::RequiredWhen{namer::string_literal(d->json_key), d->swift_name,
+                                                       flag->swift_name, namer::string_literal(flag->json_key)});
+        }
+    }
+
     /// Sizes within their limits and positive epsilons and bases, checked once every field is
     /// decoded: a zero, negative or vast value would divide by zero or exhaust memory later.
     void lower_value_checks(ir::Configuration& c) {
@@ -568,20 +608,29 @@ private:
                 c.positive_checks.push_back(ir::PositiveCheck{namer::string_literal(d->json_key), d->swift_name});
             }
         }
-        if (uses("layers.feed_forward", "experts")) {
+        const Node* beside = f_.get("experts.beside_mlp");
+        bool beside_mlp = beside && (beside->kind == Node::Kind::String || beside->boolean);
+        if (uses("layers.feed_forward", "experts") || beside_mlp) {
             // A router with more experts per token than it has, or groups that do not divide its
-            // experts, would index out of range when it routes: the config is refused first.
+            // experts, would index out of range when it routes: the config is refused first, where a
+            // layer has experts. Sizes optional until a switch turns the experts on are present then.
+            std::string condition = "feedForwardKinds.contains(\"experts\")";
+            if (beside_mlp) {
+                const FieldDecl* flag = beside->kind == Node::Kind::String ? field(beside->text) : nullptr;
+                condition = flag ? flag->swift_name : "true";
+            }
             auto sized = [&](const char* path) -> std::string {
                 const Node* bound = f_.get(path);
                 const FieldDecl* d = bound && bound->kind == Node::Kind::String ? field(bound->text) : nullptr;
                 if (!d || (d->type != "int" && d->type != "int_per_layer")) return "nil";
-                return "(" + namer::string_literal(d->json_key) + ", " + d->swift_name + ")";
+                std::string value = d->swift_name + (is_optional(*d) ? "!" : "");
+                return "(" + namer::string_literal(d->json_key) + ", " + value + ")";
             };
             // The sparse mixer takes its fixed number of experts, whatever the config says.
             std::string per_token = f_.text("experts.router.order") == "sparse_mixer"
                                         ? "(nil, " + std::to_string(kSparseMixerExperts) + ")"
                                         : sized("experts.per_token");
-            c.routing_checks.push_back(ir::RoutingCheck{sized("experts.count"), per_token,
+            c.routing_checks.push_back(ir::RoutingCheck{condition, sized("experts.count"), per_token,
                                                         sized("experts.router.groups.count"),
                                                         sized("experts.router.groups.selected")});
         }
@@ -664,6 +713,25 @@ private:
             a.window = "nil";
             a.chunk_size = "args." + c.chunk_size_field;
         }
+        for (auto [path, init] : {std::pair{"attention.per_layer.head_dim", &a.head_dim_init},
+                                  std::pair{"attention.per_layer.kv_heads", &a.kv_heads_init}}) {
+            const Node* n = f_.get(path);
+            if (!n || n->kind != Node::Kind::String) continue;
+            *init = binding_expr(path, false) + "[layer]";
+            a.per_layer_shape = true;
+        }
+        if (a.per_layer_shape) {
+            a.head_dim = "headDim";
+            a.kv_heads = "kvHeads";
+        }
+        const Node* values = f_.get("attention.values_from_keys");
+        a.values_from_keys = values && (values->kind == Node::Kind::String || values->boolean);
+        if (a.values_from_keys) {
+            a.values_from_keys_flag = flag_expr("attention.values_from_keys");
+            a.keys_projection = "projected";
+            a.values_projection = "(wv.map { $0(x) } ?? projected)";
+        }
+        a.per_layer = a.per_layer || a.per_layer_shape || a.values_from_keys;
     }
 
     /// Query scaling by position: on every layer, or only where a condition holds (a config switch,
@@ -754,6 +822,7 @@ private:
         }
         r.laurel = f_.get("residual.laurel.rank") != nullptr;
         if (r.laurel) r.laurel_rank = binding_expr("residual.laurel.rank", false);
+        r.layer_scalar = f_.get("residual.layer_scalar") && f_.get("residual.layer_scalar")->boolean;
     }
 
     std::string key_literal(const std::string& path) { return namer::string_literal(f_.text(path)); }
@@ -797,6 +866,10 @@ private:
                 mlp.intermediate = "args." + d->swift_name + "[layer]";
                 mlp.per_layer = true;
             }
+        }
+        if (const Node* width = f_.get("mlp.width"); width && width->kind == Node::Kind::String) {
+            mlp.intermediate = binding_expr("mlp.width", false) + "[layer]";
+            mlp.per_layer = true;
         }
         mlp.sparse = f_.get("mlp.activation_sparsity") != nullptr;
         if (mlp.sparse) {
@@ -851,9 +924,24 @@ private:
         e.routing_lines = pack_arguments(args, 100 - 12);
     }
 
+    /// A size of experts beside the MLP may be an optional field: decoding refuses the switch on
+    /// without it, so where the switch holds it is there.
+    std::string experts_size(ir::Experts& e, const char* path) {
+        const Node* n = f_.get(path);
+        if (e.beside_mlp && n && n->kind == Node::Kind::String) {
+            if (const FieldDecl* d = field(n->text); d && is_optional(*d)) return "args." + d->swift_name + "!";
+        }
+        return layer_binding_expr(path, e.per_layer);
+    }
+
     void lower_experts(ir::Experts& e) {
-        e.used = uses("layers.feed_forward", "experts");
+        const Node* beside = f_.get("experts.beside_mlp");
+        e.beside_mlp = beside && (beside->kind == Node::Kind::String || beside->boolean);
+        e.used = uses("layers.feed_forward", "experts") || e.beside_mlp;
         if (!e.used) return;
+        if (e.beside_mlp) e.beside_flag = flag_expr("experts.beside_mlp");
+        const Node* per_expert = f_.get("experts.router.per_expert_scale");
+        e.per_expert_scale = per_expert && per_expert->boolean ? "true" : "false";
         e.router_key = key_literal("experts.keys.router");
         e.experts_key = key_literal("experts.keys.experts");
         e.shared_key = key_literal("experts.keys.shared");
@@ -862,16 +950,15 @@ private:
             e.router_nested = true;
             e.router_layer_key = namer::string_literal(nested->text);
         }
-        e.count = binding_expr("experts.count", false);
-        if (f_.text("experts.router.order") != "sparse_mixer") {
-            e.per_token = layer_binding_expr("experts.per_token", e.per_layer);
-        }
+        e.count = experts_size(e, "experts.count");
+        if (f_.text("experts.router.order") != "sparse_mixer") e.per_token = experts_size(e, "experts.per_token");
         const Node* width = f_.get("experts.intermediate");
-        e.intermediate = width && width->kind == Node::Kind::String ? layer_binding_expr("experts.intermediate", e.per_layer)
+        e.intermediate = width && width->kind == Node::Kind::String ? experts_size(e, "experts.intermediate")
                                                                     : "args.intermediateSize";
         e.bias = flag_expr("experts.bias");
         e.router_bias = flag_expr("experts.router.bias");
         e.clamped = f_.text("experts.activation") == "swiglu_clamped";
+        e.activation = f_.text("experts.activation") == "gelu_approx" ? "geluApproximate" : "silu";
         e.top_k_first = f_.text("experts.router.order") == "top_k_then_softmax";
         e.weighted_inputs = f_.text("experts.router.weighted") == "inputs";
         e.sparse_mixer = f_.text("experts.router.order") == "sparse_mixer";
@@ -921,7 +1008,8 @@ private:
             m.layer.feed_forward_kinds.push_back(k);
         }
         if (!m.layer.feed_forward_kinds.empty()) m.layer.feed_forward_kinds.back().last = true;
-        m.layer.feed_forward_key = key_literal(m.experts.used ? "experts.keys.block" : "mlp.keys.block");
+        m.layer.feed_forward_key =
+            key_literal(m.experts.used && !m.experts.beside_mlp ? "experts.keys.block" : "mlp.keys.block");
         m.layer.feed_forward_scheduled = m.layer.feed_forward_kinds.size() > 1;
         if (m.layer.feed_forward_scheduled) {
             m.layer.feed_forward_type = "UnaryLayer";
@@ -930,6 +1018,14 @@ private:
         } else if (!m.layer.feed_forward_kinds.empty()) {
             m.layer.feed_forward_type = m.layer.feed_forward_kinds[0].type;
         }
+    }
+
+    /// What follows a sandwich layer's residual sum: its per-layer input and its scalar.
+    void lower_layer_tail(ir::ModelFile& m) {
+        m.layer.per_layer_inputs = m.embedding.per_layer && !m.residual.altup;
+        m.layer.extended_tail = m.layer.per_layer_inputs || m.residual.layer_scalar;
+        m.layer.residual_sum = m.norm.clip_residual ? "clipResidual(h, r)" : "h + r";
+        m.layer.result = m.layer.extended_tail ? "out" : m.layer.residual_sum;
     }
 
     void lower_head(ir::Head& h) {

@@ -444,7 +444,8 @@ private:
             }
             return;
         }
-        if (type == "rope_scaling" || type == "rope_parameters" || type == "int_per_layer") {
+        if (type == "rope_scaling" || type == "rope_parameters" || type == "int_per_layer" ||
+            type == "per_layer_overrides") {
             error(dflt.loc, path, "a " + type + " field takes no literal default; make it optional");
             return;
         }
@@ -577,6 +578,7 @@ private:
         check_altup_bundle();
         check_chunked();
         check_query_scale_layers();
+        check_values_from_keys();
         check_clip();
         check_qk_norm_placement();
         check_cross_layer();
@@ -587,6 +589,7 @@ private:
             (tie->kind == Node::Kind::String || tie->boolean)) {
             error(head_bias->loc, "head.bias", "a tied head reuses the embedding, which has no bias; set 'head.tie: false'");
         }
+        check_experts_beside();
         const Node* kind = f_.get("mlp.kind");
         if (const Node* field = f_.get("mlp.activation_field"); field && field->kind == Node::Kind::String) {
             if (kind && kind->text != "gated" && kind->text != "plain") {
@@ -629,6 +632,8 @@ private:
         }
         bool experts = uses_kind("layers.feed_forward", "experts");
         bool dense = uses_kind("layers.feed_forward", "mlp");
+        const Node* beside = f_.get("experts.beside_mlp");
+        bool beside_mlp = beside && (beside->kind == Node::Kind::String || beside->boolean);
         const Node* at = slot && slot->loc.known() ? slot : nullptr;
         const Node* mixer = f_.get("experts.router.order");
         bool sparse_mixer = mixer && mixer->text == "sparse_mixer";
@@ -643,12 +648,18 @@ private:
                 error(at ? at->loc : Location{}, "layers.feed_forward", std::string("'experts' needs '") + key + "', a config field");
             }
         }
-        if (!experts) {
+        if (!experts && !beside_mlp) {
             for (const char* key : {"experts.count", "experts.per_token", "experts.intermediate", "experts.shared.intermediate"}) {
                 if (const Node* bound = f_.get(key); bound && bound->kind == Node::Kind::String) {
                     error(bound->loc, key, "applies when 'layers.feed_forward' lists 'experts'");
                 }
             }
+        }
+        if (const Node* split = f_.get("weights.split_stacked_gate_up"); split && split->boolean && !experts && !beside_mlp) {
+            error(split->loc, "weights.split_stacked_gate_up", "splitting experts' projections needs experts");
+        }
+        if (const Node* width = f_.get("mlp.width"); width && width->kind == Node::Kind::String && !dense) {
+            error(width->loc, "mlp.width", "applies when 'layers.feed_forward' lists 'mlp'");
         }
         if (const Node* from = f_.get("weights.stack_experts.from"); from && from->kind == Node::Kind::String) {
             const Node* names = f_.get("weights.stack_experts.names");
@@ -859,11 +870,101 @@ private:
             if (placement && placement->text != "sandwich") {
                 error(placement->loc, "norm.placement", "an AltUp decoder uses sandwich norms");
             }
+            if (const Node* scalar = f_.get("residual.layer_scalar"); scalar && scalar->boolean) {
+                error(scalar->loc, "residual.layer_scalar", "is defined for decoders without AltUp");
+            }
+            const Node* beside = f_.get("experts.beside_mlp");
+            if (beside && (beside->kind == Node::Kind::String || beside->boolean)) {
+                error(beside->loc, "experts.beside_mlp", "is defined for decoders without AltUp");
+            }
             return;
         }
-        for (const char* only : {"embedding.per_layer.width", "embedding.per_layer.vocabulary",
-                                 "attention.kv_sharing.shared_layers", "residual.laurel.rank", "mlp.activation_sparsity"}) {
+        for (const char* only : {"residual.laurel.rank", "mlp.activation_sparsity"}) {
             if (const Node* n = bound(only)) error(n->loc, only, "applies to AltUp decoders only (residual.altup)");
+        }
+        // Without AltUp, per-layer inputs and shared keys and values thread through the sandwich layer.
+        const Node* width = bound("embedding.per_layer.width");
+        const Node* vocabulary = bound("embedding.per_layer.vocabulary");
+        if ((width != nullptr) != (vocabulary != nullptr)) {
+            const Node* at = width ? width : vocabulary;
+            error(at->loc, "embedding.per_layer", "per-layer inputs need both 'width' and 'vocabulary'");
+        }
+        const Node* placement = f_.get("norm.placement");
+        bool sandwich = placement && placement->text == "sandwich";
+        for (const char* key : {"embedding.per_layer.width", "attention.kv_sharing.shared_layers"}) {
+            if (const Node* n = bound(key); n && !sandwich) {
+                error(placement && placement->loc.known() ? placement->loc : n->loc, key,
+                      "without AltUp, this is defined for decoders with sandwich norms ('norm.placement: sandwich')");
+            }
+        }
+        if (const Node* shared = bound("attention.kv_sharing.shared_layers")) {
+            const Node* projection = f_.get("attention.projection");
+            const Node* qk_norm = f_.get("attention.qk_norm");
+            if ((projection && projection->text == "fused_qkv") || (qk_norm && qk_norm->text == "whole")) {
+                error(shared->loc, "attention.kv_sharing", "shared keys and values need separate q/k/v "
+                                                          "projections and no whole-projection q/k norm");
+            }
+            if (!bound("attention.sliding.layer_types")) {
+                error(shared->loc, "attention.kv_sharing", "a layer shares with the last earlier layer of its kind; "
+                                                          "bind 'attention.sliding.layer_types'");
+            }
+        }
+    }
+
+    /// Values taken from the key projection belong to full-attention layers, which only a layer
+    /// schedule tells apart, and to separate projections.
+    void check_values_from_keys() {
+        const Node* flag = f_.get("attention.values_from_keys");
+        if (!flag || (flag->kind == Node::Kind::Bool && !flag->boolean)) return;
+        const Node* types = f_.get("attention.sliding.layer_types");
+        if (!types || types->kind != Node::Kind::String) {
+            error(flag->loc, "attention.values_from_keys", "applies to full-attention layers; bind "
+                                                          "'attention.sliding.layer_types'");
+        }
+        const Node* projection = f_.get("attention.projection");
+        if (projection && projection->text == "fused_qkv") {
+            error(flag->loc, "attention.values_from_keys", "needs separate q/k/v projections, not 'fused_qkv'");
+        }
+    }
+
+    /// Experts beside the dense MLP sit in a sandwich layer whose router reads the residual stream.
+    void check_experts_beside() {
+        const Node* beside = f_.get("experts.beside_mlp");
+        bool on = beside && (beside->kind == Node::Kind::String || beside->boolean);
+        const Node* input_norm = f_.get("experts.router.input_norm");
+        bool normalises = input_norm && input_norm->boolean;
+        if (const Node* scale = f_.get("experts.router.per_expert_scale"); scale && scale->boolean && !normalises) {
+            error(scale->loc, "experts.router.per_expert_scale", "belongs to a router with 'input_norm'");
+        }
+        if (!on) {
+            if (normalises) error(input_norm->loc, "experts.router.input_norm", "applies to experts beside the MLP "
+                                                                              "('experts.beside_mlp')");
+            return;
+        }
+        const Node* slot = f_.get("layers.feed_forward");
+        if (!uses_kind("layers.feed_forward", "mlp") || uses_kind("layers.feed_forward", "experts")) {
+            error(slot && slot->loc.known() ? slot->loc : beside->loc, "layers.feed_forward",
+                  "experts beside the MLP need 'layers.feed_forward: [mlp]'");
+        }
+        const Node* placement = f_.get("norm.placement");
+        if (!placement || placement->text != "sandwich") {
+            error(placement && placement->loc.known() ? placement->loc : beside->loc, "experts.beside_mlp",
+                  "the experts' norms sit beside sandwich norms; set 'norm.placement: sandwich'");
+        }
+        if (!normalises) {
+            error(input_norm && input_norm->loc.known() ? input_norm->loc : beside->loc, "experts.beside_mlp",
+                  "the router reads the residual stream itself; set 'experts.router.input_norm: true'");
+        }
+        for (const char* key : {"experts.count", "experts.per_token"}) {
+            const Node* bound = f_.get(key);
+            if (!bound || bound->kind != Node::Kind::String) {
+                error(beside->loc, "experts.beside_mlp", std::string("needs '") + key + "', a config field");
+            }
+        }
+        for (const char* key : {"experts.shared.intermediate", "weights.stack_experts.from"}) {
+            if (const Node* n = f_.get(key); n && n->kind == Node::Kind::String) {
+                error(n->loc, key, "is not defined for experts beside the MLP");
+            }
         }
     }
 

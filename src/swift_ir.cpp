@@ -84,11 +84,15 @@ void to_json(ordered_json& j, const PositiveCheck& v) {
 }
 
 void to_json(ordered_json& j, const RoutingCheck& v) {
-    IR_SET(experts) IR_SET(per_token) IR_SET(groups) IR_SET(selected_groups)
+    IR_SET(condition) IR_SET(experts) IR_SET(per_token) IR_SET(groups) IR_SET(selected_groups)
 }
 
 void to_json(ordered_json& j, const RoPEScalingKind& v) {
     IR_SET(swift_case) IR_SET(last)
+}
+
+void to_json(ordered_json& j, const RequiredWhen& v) {
+    IR_SET(key) IR_SET(swift_name) IR_SET(flag) IR_SET(flag_key)
 }
 
 void to_json(ordered_json& j, const ScheduleCheck& v) {
@@ -110,6 +114,7 @@ void to_json(ordered_json& j, const Configuration& v) {
     IR_SET(size_checks) IR_SET(heads_field) IR_SET(kv_heads_field) IR_SET(positive_checks) IR_SET(routing_checks)
     IR_SET(validates_kv_sharing) IR_SET(kv_sharing_field)
     IR_SET(validates_cross_layer) IR_SET(cross_layer_group_field) IR_SET(cross_layer_enabled)
+    IR_SET(per_layer_override_fields) IR_SET(validates_layer_kv_heads) IR_SET(layer_kv_heads_field) IR_SET(required_when)
 }
 
 void to_json(ordered_json& j, const RoPE& v) {
@@ -127,6 +132,8 @@ void to_json(ordered_json& j, const Attention& v) {
     IR_SET(query_position_scale) IR_SET(query_scale_beta) IR_SET(query_scale_original)
     IR_SET(query_scale_offset) IR_SET(query_scale_per_layer) IR_SET(query_scale_condition)
     IR_SET(qk_norm_after_rope) IR_SET(qk_norm_after_rope_condition) IR_SET(chunked) IR_SET(chunk_size)
+    IR_SET(per_layer_shape) IR_SET(head_dim_init) IR_SET(kv_heads_init) IR_SET(head_dim) IR_SET(kv_heads)
+    IR_SET(values_from_keys) IR_SET(values_from_keys_flag) IR_SET(keys_projection) IR_SET(values_projection)
 }
 
 void to_json(ordered_json& j, const MLP& v) {
@@ -146,6 +153,7 @@ void to_json(ordered_json& j, const Experts& v) {
     IR_SET(selected_groups)
     IR_SET(scaled) IR_SET(scale) IR_SET(routing_lines) IR_SET(shared) IR_SET(shared_gated) IR_SET(shared_intermediate)
     IR_SET(shared_optional) IR_SET(shared_enabled)
+    IR_SET(activation) IR_SET(beside_mlp) IR_SET(beside_flag) IR_SET(per_expert_scale)
 }
 
 void to_json(ordered_json& j, const ScheduledKind& v) {
@@ -155,6 +163,7 @@ void to_json(ordered_json& j, const ScheduledKind& v) {
 void to_json(ordered_json& j, const Layer& v) {
     IR_SET(feed_forward_key) IR_SET(feed_forward_type) IR_SET(feed_forward_scheduled) IR_SET(feed_forward_schedule) IR_SET(feed_forward_schedule_field)
     IR_SET(feed_forward_kinds)
+    IR_SET(per_layer_inputs) IR_SET(extended_tail) IR_SET(residual_sum) IR_SET(result)
 }
 
 void to_json(ordered_json& j, const Norm& v) {
@@ -168,7 +177,7 @@ void to_json(ordered_json& j, const Embedding& v) {
 
 void to_json(ordered_json& j, const Residual& v) {
     IR_SET(altup) IR_SET(streams) IR_SET(active) IR_SET(correct_scale) IR_SET(laurel)
-    IR_SET(laurel_rank)
+    IR_SET(laurel_rank) IR_SET(layer_scalar)
 }
 
 void to_json(ordered_json& j, const PrefixRename& v) {
@@ -193,7 +202,7 @@ void to_json(ordered_json& j, const Sanitize& v) {
     IR_SET(drop) IR_SET(has_drop) IR_SET(split_gate_up) IR_SET(drop_extra_layers) IR_SET(split_concatenated_gate_up)
     IR_SET(steps_chain) IR_SET(bind) IR_SET(rename) IR_SET(rename_parts) IR_SET(stack_experts) IR_SET(stack_from)
     IR_SET(stack_into) IR_SET(stack_names) IR_SET(split_fused_experts) IR_SET(fused_gate_up) IR_SET(fused_down)
-    IR_SET(fused_into) IR_SET(fused_lines)
+    IR_SET(fused_into) IR_SET(fused_lines) IR_SET(split_stacked_gate_up) IR_SET(split_experts) IR_SET(split_into)
 }
 
 void to_json(ordered_json& j, const ModelFile& v) {

@@ -113,6 +113,7 @@ struct PositiveCheck {
 /// token takes, and (grouped top-k) the groups and how many are kept. Each is a `(key, value)` Swift
 /// tuple; an ungrouped router passes `nil` for the groups.
 struct RoutingCheck {
+    std::string condition;  // a Swift Bool expression: the config gives some layer experts
     std::string experts;
     std::string per_token;
     std::string groups;
@@ -124,6 +125,14 @@ struct ScheduleCheck {
     std::string key;         // the config key, as a Swift string literal
     std::string swift_name;
     std::string kinds;       // a Swift array literal of the names it may hold
+};
+
+/// An optional field a bool switch needs: decoding refuses the switch on without it.
+struct RequiredWhen {
+    std::string key;         // a Swift string literal
+    std::string swift_name;
+    std::string flag;        // the switch's Swift name
+    std::string flag_key;    // a Swift string literal
 };
 
 struct RoPEScalingKind {
@@ -183,6 +192,12 @@ struct Configuration {
     bool validates_rope_layers = false;
     std::string rope_layers_field;
     std::vector<ScheduleCheck> schedule_checks;
+    // Per-layer overrides (`per_layer_config`): each validated against the layer count.
+    std::vector<PositiveCheck> per_layer_override_fields;  // `swift_name` is the access: `perLayerConfig?`
+    // Per-layer key/value heads: each must divide the query heads.
+    bool validates_layer_kv_heads = false;
+    std::string layer_kv_heads_field;
+    std::vector<RequiredWhen> required_when;
 };
 
 struct RoPE {
@@ -242,6 +257,15 @@ struct Attention {
     std::string qk_norm_after_rope_condition;  // Swift Bool expression, evaluated in init
     bool chunked = false;      // chunked layers in the per-layer schedule
     std::string chunk_size;    // `args.attentionChunkSize`
+    bool per_layer_shape = false;   // head width and key/value heads differ by layer: stored per layer
+    std::string head_dim_init = "args.headDim";  // the layer's sizes, inside init
+    std::string kv_heads_init = "args.kvHeads";
+    std::string head_dim = "args.headDim";       // the same, in the forward pass
+    std::string kv_heads = "args.kvHeads";
+    bool values_from_keys = false;  // full-attention layers may take values from the key projection
+    std::string values_from_keys_flag;  // `args.attentionKEqV`
+    std::string keys_projection = "wk(x)";    // the sharing path's projected keys and values
+    std::string values_projection = "wv(x)";
 };
 
 /// The dense feed-forward kind (`mlp`).
@@ -310,6 +334,10 @@ struct Experts {
     bool shared_optional = false;  // the config decides whether there is one
     std::string shared_enabled;    // then a Swift Bool expression: `args.useMixedMlpMoe`
     std::string shared_intermediate;
+    std::string activation = "silu";  // the gate's function, unless clamped
+    bool beside_mlp = false;       // in the decoder layer beside the dense MLP, where `beside_flag` holds
+    std::string beside_flag;
+    std::string per_expert_scale = "false";  // Swift Bool literal, for the router
 };
 
 /// One kind a scheduled slot may hold: the schedule's name for it and the Swift type it builds.
@@ -330,6 +358,10 @@ struct Layer {
     std::string feed_forward_schedule;  // `args.mlpLayerKinds`
     std::string feed_forward_schedule_field;  // `mlpLayerKinds`, inside the configuration
     std::vector<ScheduledKind> feed_forward_kinds;  // scheduled: every kind; else the one
+    bool per_layer_inputs = false;  // a sandwich layer (no AltUp) gating its per-layer input
+    bool extended_tail = false;     // the residual sum is followed by a per-layer input or a scalar
+    std::string residual_sum = "h + r";
+    std::string result = "h + r";   // what the layer returns (with its keys and values when shared)
 };
 
 struct Norm {
@@ -360,6 +392,7 @@ struct Residual {
     std::string correct_scale; // Swift Bool expression
     bool laurel = false;
     std::string laurel_rank;
+    bool layer_scalar = false;  // each layer's output times a learned scalar
 };
 
 struct Head {
@@ -413,6 +446,9 @@ struct Sanitize {
     std::string fused_down;
     std::string fused_into;      // `"block_sparse_moe.switch_mlp"`
     std::vector<std::string> fused_lines;  // the splitting call's arguments, packed into lines
+    bool split_stacked_gate_up = false;  // bare [E, 2I, D] gate_up_proj split into the switch layers
+    std::string split_experts;   // Swift string literals: the experts' key and their switch layers'
+    std::string split_into;
 };
 
 /// A model type whose checkpoints wrap the text model (lowered into the registry).
@@ -518,6 +554,7 @@ void to_json(nlohmann::ordered_json& j, const Declaration& v);
 void to_json(nlohmann::ordered_json& j, const KeyCheck& v);
 void to_json(nlohmann::ordered_json& j, const IgnoredKey& v);
 void to_json(nlohmann::ordered_json& j, const RoPEScalingKind& v);
+void to_json(nlohmann::ordered_json& j, const RequiredWhen& v);
 void to_json(nlohmann::ordered_json& j, const ScheduleCheck& v);
 void to_json(nlohmann::ordered_json& j, const Configuration& v);
 void to_json(nlohmann::ordered_json& j, const RoPE& v);

@@ -110,6 +110,9 @@ KeySpec mlp_key() {
         field_key("activation_sparsity", "float_list",
             "A config field giving each layer's activation sparsity s; where s > 0 only gate values above "
             "mean + std * sqrt(2) * erfinv(2s - 1) of their row pass the GELU (AltUp decoders)."),
+        field_key("width", "int_per_layer",
+            "A config field giving the dense MLP's width per layer where it is not `dims.intermediate`, e.g. "
+            "`{derive: doubled_on_shared_kv_layers}`."),
     });
 }
 
@@ -124,9 +127,18 @@ KeySpec experts_key() {
         field_key("intermediate", "int|int_per_layer",
             "The config field holding each expert's inner width (`moe_intermediate_size`), one for all layers "
             "or per layer; absent: `dims.intermediate`."),
-        enum_key("activation", {"silu", "swiglu_clamped"}, "silu",
-            "How each expert's gate and up combine: `silu` gives silu(gate) * up; `swiglu_clamped` (GPT-OSS) "
-            "gives (clip(up, -7, 7) + 1) * g * sigmoid(1.702 g), g = min(gate, 7)."),
+        enum_key("activation", {"silu", "gelu_approx", "swiglu_clamped"}, "silu",
+            "How each expert's gate and up combine: `silu` gives silu(gate) * up, `gelu_approx` GELU (tanh) of "
+            "the gate times up; `swiglu_clamped` (GPT-OSS) gives (clip(up, -7, 7) + 1) * g * sigmoid(1.702 g), "
+            "g = min(gate, 7)."),
+        with_default(key("beside_mlp", Type::Flag,
+            "The experts run beside the dense MLP, not in its place, where this holds (a bool config field "
+            "switches them on): the decoder layer holds their router and experts (`keys.router`, "
+            "`keys.experts`, the switch layers under `switch_glu`) and three more norms. The MLP's output "
+            "through `post_feedforward_layernorm_1` and the experts' (input through "
+            "`pre_feedforward_layernorm_2`, output through `post_feedforward_layernorm_2`) are summed before "
+            "`post_feedforward_layernorm`; the router reads the residual stream itself, so it needs "
+            "`router.input_norm`. Sandwich norms only."), "false"),
         with_default(key("bias", Type::Flag, "Bias on every expert's projections."), "false"),
         map_key("router", "How the router's logits become each token's experts and their weights.", {
             enum_key("order", {"softmax_then_top_k", "top_k_then_softmax", "sparse_mixer"}, "softmax_then_top_k",
@@ -167,6 +179,12 @@ KeySpec experts_key() {
                 "What each chosen expert's weight multiplies: `outputs`, the expert's output before the sum; "
                 "`inputs`, the token before it enters the expert (the expert is not linear, so the two "
                 "differ)."),
+            with_default(key("input_norm", Type::Bool,
+                "The router normalises its own input: RMS without a weight of its own, times a learned "
+                "`scale` vector and 1/sqrt(hidden size), before its projection (`proj`)."), "false"),
+            with_default(key("per_expert_scale", Type::Bool,
+                "Each chosen expert's weight is multiplied, after any renormalisation, by that expert's learned "
+                "`per_expert_scale` (routers with `input_norm`)."), "false"),
         }),
         map_key("shared",
             "An expert every token uses beside the routed ones: a dense gated MLP of its own width, added "
@@ -243,8 +261,10 @@ KeySpec build_root() {
         "The `rope_scaling` types this family applies. A checkpoint naming any other type is refused "
         "when its configuration is decoded, never ignored. `dynamic` is NTK-alpha: a fixed `alpha` raises "
         "the base to base * alpha^(d / (d - 2)) for d rotated dimensions; without `alpha` (dynamic NTK, "
-        "which changes with the sequence length) it is refused.");
-    scaling_types.values = {"linear", "llama3", "yarn", "longrope", "su", "dynamic"};
+        "which changes with the sequence length) it is refused. `proportional` rotates the first "
+        "int(partial_rotary_factor * head_dim / 2) pairs of the two halves at the frequencies of a fully "
+        "rotated head (divided by `factor`) and leaves the other pairs still.");
+    scaling_types.values = {"linear", "llama3", "yarn", "longrope", "su", "dynamic", "proportional"};
     scaling_types.default_yaml = "[]";
     KeySpec rope = map_key("rope", "Rotary position embedding.", {
         with_default(key("interleaved", Type::Flag,
@@ -323,9 +343,20 @@ KeySpec build_root() {
             "nothing is clipped."),
         with_default(key("v_norm", Type::Bool,
             "Values are RMS-normalised per head, with no learned scale, before attention."), "false"),
+        with_default(key("values_from_keys", Type::Flag,
+            "Full-attention layers have no `v_proj`: their values are the key projection's output, taken "
+            "before the key norm and RoPE (and normalised as values are); sliding layers keep their own. "
+            "A bool config field decides it per checkpoint."), "false"),
+        map_key("per_layer",
+            "Attention sizes that differ by layer: config fields with one value per layer (usually derived) "
+            "that replace `dims.head_dim` and `dims.kv_heads` in each layer's projections, norms, cache and "
+            "RoPE.", {
+            field_key("head_dim", "int_per_layer", "The config field holding each layer's head width."),
+            field_key("kv_heads", "int_per_layer", "The config field holding each layer's key/value head count."),
+        }),
         map_key("kv_sharing",
             "The last `shared_layers` layers compute no keys or values of their own: each attends over "
-            "those of the last earlier layer of its kind, from the same step (AltUp decoders only).", {
+            "those of the last earlier layer of its kind, from the same step (decoders with sandwich norms).", {
             field_key("shared_layers", "int", "The config field holding how many final layers share."),
         }),
         map_key("cross_layer_kv",
@@ -395,6 +426,9 @@ KeySpec build_root() {
         map_key("laurel", "A learned augmented residual (LAuReL) beside attention: x + norm(right(left(x))).", {
             field_key("rank", "int", "The config field holding the low rank."),
         }),
+        with_default(key("layer_scalar", Type::Bool,
+            "Each decoder layer's output (after any per-layer input) is multiplied by a learned scalar of "
+            "its own (`layer_scalar`)."), "false"),
     }));
 
     top.push_back(map_key("embedding", "The token embedding.", {
@@ -403,9 +437,10 @@ KeySpec build_root() {
             "to bfloat16 in a bfloat16 model only, as transformers computes it)."),
         field_key("multiplier", "float", "A config field multiplying the embedding output."),
         map_key("per_layer",
-            "Per-layer inputs (AltUp decoders): a second embedding gives each token a `width`-wide input "
-            "per layer (tokens at or beyond `vocabulary` read row 0), averaged with a projection of the "
-            "hidden state; each layer gates it into the streams after the MLP.", {
+            "Per-layer inputs: a second embedding gives each token a `width`-wide input per layer (tokens "
+            "at or beyond `vocabulary` read row 0), averaged with a projection of the hidden state; each "
+            "layer gates it into the AltUp streams, or without AltUp into the residual stream, after the "
+            "MLP. Without AltUp (sandwich norms), a width of 0 turns them off.", {
             field_key("width", "int", "The config field holding the per-layer input width."),
             field_key("vocabulary", "int", "The config field holding the per-layer embedding's row count."),
         }),
@@ -454,8 +489,12 @@ KeySpec build_root() {
         key("gate_up", Type::Identifier, "The fused gate and up projections' key, e.g. `input_linear`."),
         key("down", Type::Identifier, "The fused down projections' key, e.g. `output_linear`."),
     });
+    KeySpec split_stacked = with_default(key("split_stacked_gate_up", Type::Bool,
+        "Checkpoints may hold the experts' gate and up projections as one bare `gate_up_proj` tensor "
+        "`[E, 2I, D]`, gate rows first, and `down_proj` `[E, D, I]` under the experts' key, as transformers "
+        "saves them; `sanitize` splits them into the experts' switch layers."), "false");
     top.push_back(map_key("weights", "How checkpoint weights map onto the generated modules.",
-                          {drop, split_gate_up, split_halves, stack, extra_layers, fused_experts, rename}));
+                          {drop, split_gate_up, split_halves, stack, extra_layers, fused_experts, rename, split_stacked}));
 
     KeySpec wrappers = identity(key("wrappers", Type::EntryMap,
         "Model types (claimed in `model_types`) whose checkpoints wrap the text model in `text_config`, "
@@ -550,6 +589,9 @@ const std::vector<ConfigType>& config_types() {
          "outside the slot's kinds is refused.", {}},
         {"rope_scaling", "RoPEScaling",
          "A `rope_scaling` object: `rope_type` (or `type`) and that type's parameters.", {}},
+        {"per_layer_overrides", "PerLayerOverrides",
+         "A transformers-5 `per_layer_config` object: layer index -> the `head_dim` and "
+         "`num_key_value_heads` that layer has instead of the global ones; any other key is refused.", {}},
         {"rope_parameters", "RoPEParameters",
          "A transformers-5 `rope_parameters` object: `rope_theta`, `partial_rotary_factor` and a "
          "`rope_scaling`-style type, or one such object per layer type (`full_attention`, "
@@ -641,6 +683,29 @@ const std::vector<Derivation>& derivations() {
         {"rope_except_every_nth", "int_list",
          "1 (rotate) for every layer except when (i + 1) is a multiple of `no_rope_layer_interval`, 0 there.",
          "ConfigDefaults.ropeExceptEveryNth", {{"layers", "dims.layers"}, {"interval", "config.no_rope_layer_interval"}}},
+        {"last_layer_full", "layer_types",
+         "`layer_types` with its last layer `full_attention`, whatever the config says of it.",
+         "ConfigDefaults.lastLayerFull", {{"layerTypes", "config.layer_types"}}},
+        {"head_dim_by_layer_type", "int_per_layer",
+         "with `per_layer_config` present, each layer's `head_dim` there, else `dims.head_dim`; without it, "
+         "`global_head_dim` on `full_attention` layers and `dims.head_dim` on the others.",
+         "ConfigDefaults.headDimByLayerType",
+         {{"headDim", "dims.head_dim"}, {"globalHeadDim", "config.global_head_dim"},
+          {"layerTypes", "attention.sliding.layer_types"}, {"overrides", "config.per_layer_config"}}},
+        {"kv_heads_by_layer_type", "int_per_layer",
+         "with `per_layer_config` present, each layer's `num_key_value_heads` there, else `dims.kv_heads`; "
+         "without it, `num_global_key_value_heads` on `full_attention` layers when "
+         "`attention.values_from_keys` holds and it is set, else `dims.kv_heads`.",
+         "ConfigDefaults.kvHeadsByLayerType",
+         {{"kvHeads", "dims.kv_heads"}, {"globalKVHeads", "config.num_global_key_value_heads"},
+          {"valuesFromKeys", "attention.values_from_keys"}, {"layerTypes", "attention.sliding.layer_types"},
+          {"overrides", "config.per_layer_config"}}},
+        {"doubled_on_shared_kv_layers", "int_per_layer",
+         "`dims.intermediate` on every layer, twice it on the layers that share keys and values "
+         "(`attention.kv_sharing.shared_layers`) when `use_double_wide_mlp` holds.",
+         "ConfigDefaults.doubledOnSharedKVLayers",
+         {{"width", "dims.intermediate"}, {"doubled", "config.use_double_wide_mlp"},
+          {"sharedLayers", "attention.kv_sharing.shared_layers"}, {"layers", "dims.layers"}}},
     };
     return list;
 }

@@ -121,6 +121,10 @@ NOT_SCHEMA_DETECTABLE = {
     "refused_model_type_served": "a rule between two identity keys (a family cannot refuse what it serves)",
     "refused_model_type_claimed": "across families: a model type one family refuses and another serves",
     "shared_enabled_without_width": "a rule between keys after inheritance: the switch needs the shared expert's width",
+    "values_from_keys_without_layer_types": "a rule between two attention keys after inheritance",
+    "experts_beside_without_router_norm": "a rule between the router keys and the experts' inherited placement",
+    "kv_sharing_without_sandwich": "a rule between the norm placement and bindings the parent makes",
+    "stacked_gate_up_without_experts": "a rule between keys after inheritance: splitting experts needs experts",
 }
 
 # Cases whose documents are valid: the error comes later (a failed write). Engine and schema accept them.

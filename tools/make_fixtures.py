@@ -286,6 +286,55 @@ def transformers_llama4_experts(weights: dict[str, mx.array]) -> dict[str, mx.ar
     return out
 
 
+# Gemma 4 as both references read it: global_head_dim and num_global_key_value_heads (mlx-lm ignores
+# transformers 5's per_layer_config), every default stated (mlx-lm's differ: softcap 30, double-wide
+# MLP, 20 shared layers), the last layer full (transformers forces it). Six layers, the last two
+# sharing keys and values with layers 2 (sliding) and 3 (full), not the first of their kind; the
+# shared layers' MLPs double-wide; per-layer inputs; full layers 32 wide with one key/value head,
+# values from the keys, a quarter of each head rotated by proportional RoPE.
+GEMMA4_TEXT = {
+    "model_type": "gemma4_text", "hidden_size": 64, "num_hidden_layers": 6, "intermediate_size": 96,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "global_head_dim": 32,
+    "num_global_key_value_heads": 1, "attention_k_eq_v": True, "rms_norm_eps": 1e-6, "vocab_size": 256,
+    "vocab_size_per_layer_input": 256, "hidden_size_per_layer_input": 8, "num_kv_shared_layers": 2,
+    "use_double_wide_mlp": True, "sliding_window": 5, "max_position_embeddings": 512,
+    "layer_types": ["sliding_attention", "full_attention"] * 3,
+    "rope_parameters": {
+        "full_attention": {"rope_type": "proportional", "partial_rotary_factor": 0.25, "rope_theta": 1000000.0},
+        "sliding_attention": {"rope_type": "default", "rope_theta": 10000.0}},
+    "final_logit_softcapping": 30.0, "tie_word_embeddings": True, "enable_moe_block": False,
+    "hidden_activation": "gelu_pytorch_tanh",
+}
+# The mixture of experts beside every MLP: 8 GELU experts 24 wide (so 2 x 24 != 64 tells the fused
+# tensor's axes apart), top 2, no per-layer inputs or sharing; values not from the keys although a
+# global key/value head count is stated (it applies only with attention_k_eq_v); half of each full
+# head rotated, its frequencies divided by a factor of 2; untied, no softcap.
+GEMMA4_MOE = with_(
+    GEMMA4_TEXT, num_hidden_layers=4, layer_types=["sliding_attention", "full_attention"] * 2,
+    hidden_size_per_layer_input=0, num_kv_shared_layers=0, use_double_wide_mlp=False, attention_k_eq_v=False,
+    enable_moe_block=True, num_experts=8, top_k_experts=2, moe_intermediate_size=24, tie_word_embeddings=False,
+    final_logit_softcapping=None,
+    rope_parameters={
+        "full_attention": {"rope_type": "proportional", "partial_rotary_factor": 0.5, "rope_theta": 10000.0,
+                           "factor": 2.0},
+        "sliding_attention": {"rope_type": "default", "rope_theta": 10000.0}})
+
+
+def transformers_gemma4_experts(weights: dict[str, mx.array]) -> dict[str, mx.array]:
+    """The experts as transformers saves Gemma 4's: one bare `experts.gate_up_proj` [E, 2I, D], gate
+    rows first, and `experts.down_proj` [E, D, I]."""
+    out = {}
+    for key, value in weights.items():
+        if key.endswith(".experts.switch_glu.gate_proj.weight"):
+            up = weights[key.replace("gate_proj", "up_proj")]
+            out[key.replace("switch_glu.gate_proj.weight", "gate_up_proj")] = mx.concatenate([value, up], axis=1)
+        elif key.endswith(".experts.switch_glu.down_proj.weight"):
+            out[key.replace("switch_glu.down_proj.weight", "down_proj")] = value
+        elif ".experts.switch_glu.up_proj." not in key:
+            out[key] = value
+    return out
+
+
 def then(first, second):
     """Two layouts, one after the other."""
     return lambda weights: second(first(weights))
@@ -529,6 +578,26 @@ FIXTURES = [
                                   num_kv_shared_layers=0, altup_coef_clip=None, altup_correct_scale=False,
                                   final_logit_softcapping=None, altup_active_idx=1)},
             windows=[5], token_by_token=True),
+    Fixture("gemma4", "gemma4",
+            "per-layer inputs, 2 KV-sharing layers with double-wide MLPs, full layers 32 wide with one key/value "
+            "head and values from the keys, proportional RoPE over a quarter, softcap, tied",
+            GEMMA4_TEXT, windows=[5], token_by_token=True),
+    Fixture("gemma4_moe", "gemma4",
+            "8 GELU experts top-2 beside each MLP, router with its own norm and per-expert scales; proportional "
+            "RoPE over half with factor 2; untied",
+            GEMMA4_MOE, windows=[5]),
+    Fixture("gemma4_moe_hf", "gemma4",
+            "top-3 experts saved as transformers does (a bare gate_up_proj, gate rows first, and down_proj)",
+            with_(GEMMA4_MOE, top_k_experts=3), windows=[5], layout=transformers_gemma4_experts),
+    Fixture("gemma4_wrapper_hf", "gemma4",
+            "a multimodal checkpoint in the Hugging Face layout: vision and audio towers and embedders to drop",
+            {"model_type": "gemma4", "vocab_size": 256, "text_config": GEMMA4_TEXT},
+            windows=[5],
+            layout=hf_checkpoint(rename={"language_model.model.": "model.language_model."},
+                                 extra={"model.vision_tower.encoder.layers.0.self_attn.q_proj.linear.weight": (8, 8),
+                                        "model.embed_vision.embedding_projection.weight": (64, 8),
+                                        "model.audio_tower.layers.0.feed_forward1.ffw_layer_1.linear.weight": (8, 8),
+                                        "model.embed_audio.embedding_projection.weight": (64, 8)})),
     Fixture("helium", "helium", "q/k/v bias (none on o), MLP bias",
             with_(LLAMA, model_type="helium", attention_bias=True, mlp_bias=True, head_dim=16)),
     Fixture("helium_tied", "helium", "tied; the checkpoint still holds the lm_head mlx-lm always builds",
@@ -774,6 +843,12 @@ FIXTURES = [
             drop=["language_model.lm_head.weight", "language_model.lm_head.scales", "language_model.lm_head.biases"],
             quantize={"group_size": 64, "bits": 4,
                       "layers": {"language_model.model.layers.1.mlp.down_proj": {"group_size": 32, "bits": 8}}}),
+    Fixture("gemma4_moe_q4", "gemma4",
+            "4-bit experts, attention and MLPs in groups of 32, the routers' projections at 8 bits in groups of 64, "
+            "as mlx-lm's own predicate asks",
+            with_(GEMMA4_MOE, moe_intermediate_size=32), windows=[5],
+            quantize={"group_size": 32, "bits": 4,
+                      "layers": {f"model.layers.{i}.router.proj": {"group_size": 64, "bits": 8} for i in range(4)}}),
     Fixture("gpt_oss_q4", "gpt_oss", "4-bit experts through gatherQuantizedMM, an 8-bit router",
             GPT_OSS, windows=[6],
             quantize={"group_size": 32, "bits": 4,
@@ -797,12 +872,17 @@ FIXTURES = [
 FIXTURES += recorded_fixtures()
 
 
+# Learned multipliers beside the norm weights (Gemma 4's layer scalar and router scales).
+SCALES = ("layer_scalar", "router.scale", "per_expert_scale")
+
+
 def randomised_weights(model, rng: np.random.Generator) -> dict[str, mx.array]:
     """Every parameter drawn anew, so no code path multiplies by a constant zero or one."""
     weights = {}
     for key, value in tree_flatten(model.parameters()):
         if value.ndim <= 1:
-            centre = 1.0 if key.endswith("norm.weight") else 0.0
+            # Norm weights and learned scales multiply: they vary around one.
+            centre = 1.0 if key.endswith(("norm.weight",) + SCALES) else 0.0
             a = centre + 0.1 * rng.standard_normal(value.shape)
         else:
             a = rng.standard_normal(value.shape) / np.sqrt(value.shape[-1])

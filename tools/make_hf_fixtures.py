@@ -183,6 +183,47 @@ PIXTRAL = {"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1, "
 GEMMA3_TEXT = with_(TINY, head_dim=16, query_pre_attn_scalar=16, sliding_window=5,
                     layer_types=["sliding_attention", "full_attention"],
                     rope_parameters={"full_attention": rope(1000000.0), "sliding_attention": rope(10000.0)})
+# Gemma 4: full-attention layers 32 wide (transformers 5 writes that as per_layer_config), proportional
+# RoPE on them, the last layer full as transformers requires. The dense fixture has per-layer inputs,
+# the last two of six layers sharing keys and values with layers 2 and 3 (not the first of their
+# kind) through double-wide MLPs, one key/value head on full layers taking values from the keys, a
+# softcap and a tie; the mixture one 8 GELU experts 24 wide top-2 beside each MLP, untied.
+GEMMA4_ROPE = {"full_attention": {"rope_type": "proportional", "partial_rotary_factor": 0.25, "rope_theta": 1000000.0},
+               "sliding_attention": rope(10000.0)}
+GEMMA4_TEXT = with_(
+    TINY, num_hidden_layers=6, intermediate_size=96, head_dim=16, global_head_dim=32, num_global_key_value_heads=1,
+    attention_k_eq_v=True, sliding_window=5, layer_types=["sliding_attention", "full_attention"] * 3,
+    rope_parameters=GEMMA4_ROPE, hidden_size_per_layer_input=8, vocab_size_per_layer_input=256,
+    num_kv_shared_layers=2, use_double_wide_mlp=True, final_logit_softcapping=30.0, tie_word_embeddings=True)
+GEMMA4_MOE = with_(
+    GEMMA4_TEXT, num_hidden_layers=4, layer_types=["sliding_attention", "full_attention"] * 2,
+    hidden_size_per_layer_input=0, num_kv_shared_layers=0, use_double_wide_mlp=False, attention_k_eq_v=False,
+    enable_moe_block=True, num_experts=8, top_k_experts=2, moe_intermediate_size=24, tie_word_embeddings=False,
+    final_logit_softcapping=None,
+    rope_parameters={"full_attention": {"rope_type": "proportional", "partial_rotary_factor": 0.5,
+                                        "rope_theta": 10000.0, "factor": 2.0},
+                     "sliding_attention": rope(10000.0)})
+# Towers of a multimodal Gemma 4 checkpoint, as small as transformers builds them.
+GEMMA4_VISION = {"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2,
+                 "num_key_value_heads": 2, "head_dim": 8, "patch_size": 4, "position_embedding_size": 16,
+                 "pooling_kernel_size": 2}
+GEMMA4_AUDIO = {"hidden_size": 16, "num_hidden_layers": 1, "num_attention_heads": 2,
+                "subsampling_conv_channels": [4, 4], "output_proj_dims": 16, "conv_kernel_size": 3}
+
+
+def released_gemma4(config: dict) -> dict:
+    """Gemma 4 as its released configs state the full-attention layers' sizes: global_head_dim and
+    num_global_key_value_heads, which transformers 5 reads and rewrites as per_layer_config. The last
+    layer is stated sliding, which transformers makes full again on reading."""
+    out = copy.deepcopy(config)
+    overrides = list(out.pop("per_layer_config").values())
+    out["global_head_dim"] = overrides[0]["head_dim"]
+    if "num_key_value_heads" in overrides[0]:
+        out["num_global_key_value_heads"] = overrides[0]["num_key_value_heads"]
+    out["layer_types"][-1] = "sliding_attention"
+    return out
+
+
 MINISTRAL3 = with_(TINY, head_dim=16,
                    rope_parameters={"rope_type": "yarn", "rope_theta": 1000000.0, "factor": 16.0,
                                     "original_max_position_embeddings": 8, "beta_fast": 32.0, "beta_slow": 1.0,
@@ -303,6 +344,25 @@ FIXTURES: list[Fixture] = [
                                    "beta_fast": 32.0, "beta_slow": 1.0,
                                    "original_max_position_embeddings": 4096, "truncate": False}),
             windows=[6]),
+    Fixture("gemma4", "gemma4",
+            "per-layer inputs, 2 KV-sharing layers through double-wide MLPs, full layers 32 wide (per_layer_config) "
+            "with one key/value head and values from the keys, proportional RoPE over a quarter, softcap, tied",
+            "gemma4_text", GEMMA4_TEXT, windows=[5]),
+    Fixture("gemma4_moe", "gemma4",
+            "8 GELU experts top-2 beside each MLP, their router normalising the residual stream, per-expert scales; "
+            "proportional RoPE over half, factor 2; untied",
+            "gemma4_text", GEMMA4_MOE, windows=[5]),
+    Fixture("gemma4_v4", "gemma4",
+            "the released config layout (global_head_dim, num_global_key_value_heads), the last layer stated "
+            "sliding (transformers makes it full): top-3 experts, values from the keys, tied",
+            "gemma4_text", with_(GEMMA4_MOE, top_k_experts=3, attention_k_eq_v=True, tie_word_embeddings=True),
+            windows=[5], layout=released_gemma4),
+    Fixture("gemma4_wrapper", "gemma4",
+            "a multimodal checkpoint: vision and audio towers and embedders to drop, the text model under "
+            "model.language_model., untied by the top-level tie_word_embeddings", "gemma4",
+            {"text_config": GEMMA4_TEXT, "vision_config": GEMMA4_VISION, "audio_config": GEMMA4_AUDIO,
+             "tie_word_embeddings": False},
+            windows=[5], model_class="Gemma4ForConditionalGeneration"),
     Fixture("gemma3n", "gemma3n",
             "AltUp, LAuReL, per-layer inputs, sparse GELU, 2 KV-sharing layers saved without their key "
             "and value projections, per-layer widths, softcap",
@@ -500,7 +560,8 @@ def randomise(model: torch.nn.Module, rng: np.random.Generator) -> None:
     with torch.no_grad():
         for key, value in model.named_parameters():
             if value.ndim <= 1:
-                centre = 1.0 if key.endswith("norm.weight") else 0.0
+                # Norm weights and learned scales multiply: they vary around one.
+                centre = 1.0 if key.endswith(("norm.weight", "router.scale", "per_expert_scale")) else 0.0
                 a = centre + 0.1 * rng.standard_normal(tuple(value.shape))
             else:
                 a = rng.standard_normal(tuple(value.shape)) / np.sqrt(value.shape[-1])
@@ -509,6 +570,9 @@ def randomise(model: torch.nn.Module, rng: np.random.Generator) -> None:
         for key, value in model.named_buffers():
             if key.endswith("e_score_correction_bias"):
                 value.copy_(torch.from_numpy((0.1 * rng.standard_normal(tuple(value.shape))).astype(np.float32)))
+            # A layer's output scalar is a buffer saved with the weights; ones would hide it.
+            if key.endswith("layer_scalar"):
+                value.copy_(torch.from_numpy((1 + 0.1 * rng.standard_normal(tuple(value.shape))).astype(np.float32)))
 
 
 def model_class(fixture: Fixture):

@@ -45,11 +45,13 @@ def of(*families: str) -> set[str]:
 
 
 def where(predicate) -> set[str]:
-    """The fixtures whose text config (config.json, or its text_config) satisfies `predicate`."""
+    """The fixtures whose text config (config.json, or its text_config) satisfies `predicate`. A key
+    stated as null reads as absent, as the generated configurations read it."""
     out = set()
     for f in fixtures():
         config = json.loads((f["directory"] / "config.json").read_text())
-        if predicate(config.get("text_config") or config):
+        text = config.get("text_config") or config
+        if predicate({key: value for key, value in text.items() if value is not None}):
             out.add(f["id"])
     return out
 
@@ -85,6 +87,8 @@ def base_only_in_rope_parameters(hf2swift: str) -> set[str]:
 
 
 GEMMA3 = of("gemma3")
+GEMMA4 = of("gemma4")
+GEMMA4_MOE = GEMMA4 & where(lambda c: c.get("enable_moe_block"))
 LLAMA_ROPE_SCALED = {"mlx-lm/llama_rope_llama3", "mlx-lm/llama_rope_parameters", "mlx-lm/llama_rope_linear",
                      "mlx-lm/llama_rope_yarn", "mlx-lm/llama_rope_longrope", "transformers/llama_llama3",
                      "transformers/llama_llama3_v4", "transformers/llama_yarn", "transformers/llama_linear_v4"}
@@ -449,6 +453,91 @@ MUTATIONS = [
                "let long = true")],
              # Phi-MoE keeps the short factors but takes long_mscale past the original context.
              {"transformers/phi3_longrope", "transformers/phimoe"}),
+    Mutation("gemma4_softmax_over_all_experts", "a softmax over every expert, then the top k left unrenormalised",
+             [("gemma4.yaml", "router: {normalize: true,", "router: {normalize: false,")],
+             GEMMA4_MOE),
+    Mutation("gemma4_router_reads_normed_stream", "the router fed the MLP's normalised input, not the residual stream",
+             [("templates/_decoder_layer.swift.mustache", "let route = router.route(h, k:",
+               "let route = router.route(\n                preFeedforwardLayerNorm(h), k:")],
+             GEMMA4_MOE),
+    Mutation("gemma4_plain_router", "the router a bare projection, without its norm and learned input scale",
+             [("runtime/Experts.swift", "proj(MLXFast.rmsNorm(x, weight: scale * rootSize, eps: eps))", "proj(x)")],
+             GEMMA4_MOE),
+    Mutation("gemma4_no_per_expert_scale", "per_expert_scale loaded but the chosen experts' weights left unscaled",
+             [("runtime/Experts.swift", "return (weights * perExpertScale[indices], indices)",
+               "return (weights, indices)")],
+             GEMMA4_MOE),
+    Mutation("gemma4_silu_experts", "SwiGLU experts where Gemma 4's are GELU-gated",
+             [("gemma4.yaml", "  intermediate: moe_intermediate_size\n  activation: gelu_approx",
+               "  intermediate: moe_intermediate_size\n  activation: silu")],
+             GEMMA4_MOE),
+    Mutation("gemma4_interleaved_gate_up", "transformers' fused expert gate_up_proj split as interleaved rows",
+             [("runtime/Experts.swift", """            out["\\(prefix).\\(into).gate_proj.weight"] = value[0..., ..<half, 0...]
+            out["\\(prefix).\\(into).up_proj.weight"] = value[0..., half..., 0...]""",
+               """            out["\\(prefix).\\(into).gate_proj.weight"] = value[0..., .stride(by: 2), 0...]
+            out["\\(prefix).\\(into).up_proj.weight"] = value[0..., .stride(from: 1, by: 2), 0...]""")],
+             {"mlx-lm/gemma4_moe_hf", "transformers/gemma4_moe", "transformers/gemma4_v4"}),
+    Mutation("gemma4_values_from_own_projection", "attention_k_eq_v ignored: every layer expects a v_proj",
+             [("templates/_attention.swift.mustache",
+               "        let valuesFromKeys =\n            {{attention.values_from_keys_flag}} &&",
+               "        let valuesFromKeys =\n            false &&")],
+             GEMMA4 & where(lambda c: c.get("attention_k_eq_v"))),
+    Mutation("gemma4_values_from_normed_keys", "values taken from the keys after their norm, not the raw projection",
+             [("templates/_attention.swift.mustache",
+               "            values = {{attention.values_projection}}.reshaped(B, L, {{attention.kv_heads}}, -1)\n",
+               "            values = wv == nil\n                ? keys.transposed(0, 2, 1, 3)\n"
+               "                : {{attention.values_projection}}.reshaped(B, L, {{attention.kv_heads}}, -1)\n")],
+             GEMMA4 & where(lambda c: c.get("attention_k_eq_v"))),
+    Mutation("gemma4_global_head_dim_from_sliding", "full-attention layers given the sliding layers' head size",
+             [("gemma4.yaml", "per_layer: {head_dim: layer_head_dims, kv_heads: layer_kv_heads}",
+               "per_layer: {kv_heads: layer_kv_heads}")],
+             GEMMA4),
+    Mutation("gemma4_global_kv_heads_without_k_eq_v", "num_global_key_value_heads applied without attention_k_eq_v",
+             [("runtime/Configuration.swift", "guard kind == .fullAttention, valuesFromKeys, let globalKVHeads",
+               "guard kind == .fullAttention, let globalKVHeads")],
+             GEMMA4 & where(lambda c: c.get("num_global_key_value_heads") and not c.get("attention_k_eq_v")
+                            and "per_layer_config" not in c)),
+    Mutation("gemma4_per_layer_config_ignored", "per_layer_config ignored, as mlx-lm ignores it",
+             [("runtime/Configuration.swift", "if let overrides { return overrides[layer].headDim ?? headDim }", "")],
+             GEMMA4 & where(lambda c: "per_layer_config" in c)),
+    Mutation("gemma4_plain_rope", "proportional RoPE rotated as plain RoPE over the whole head",
+             [("runtime/RoPE.swift", """        return ProportionalRoPE(
+            dimensions: dimensions, traditional: traditional, base: base,
+            fraction: scaling.partialRotaryFactor ?? 1, factor: scaling.factor ?? 1)""",
+               "        return RoPE(dimensions: dimensions, traditional: traditional, base: base)")],
+             GEMMA4),
+    Mutation("gemma4_partial_rope", "proportional RoPE as a partial rotation of the head's first fraction",
+             [("runtime/RoPE.swift", """        return ProportionalRoPE(
+            dimensions: dimensions, traditional: traditional, base: base,
+            fraction: scaling.partialRotaryFactor ?? 1, factor: scaling.factor ?? 1)""",
+               """        return RoPE(
+            dimensions: rotaryDimensions(headDim: dimensions, fraction: Float(scaling.partialRotaryFactor ?? 1)),
+            traditional: traditional, base: base, scale: Float(1 / (scaling.factor ?? 1)))""")],
+             GEMMA4),
+    Mutation("gemma4_proportional_factor_ignored", "proportional RoPE's factor dropped",
+             [("runtime/RoPE.swift", "parts.append(Float(factor) * pow(MLXArray(base), exponents))",
+               "parts.append(pow(MLXArray(base), exponents))")],
+             GEMMA4 & where(lambda c: ((c.get("rope_parameters") or {}).get("full_attention") or {}).get("factor", 1) != 1)),
+    Mutation("gemma4_no_layer_scalar", "each layer's output left unscaled by its layer_scalar",
+             [("templates/_decoder_layer.swift.mustache", "        out = out * layerScalar\n", "")],
+             GEMMA4),
+    Mutation("gemma4_single_wide_shared_mlp", "use_double_wide_mlp ignored: the sharing layers' MLPs single width",
+             [("gemma4.yaml", "mlp: {activation: gelu_approx, width: mlp_widths}", "mlp: {activation: gelu_approx}")],
+             GEMMA4 & where(lambda c: c.get("use_double_wide_mlp") and c.get("num_kv_shared_layers"))),
+    Mutation("gemma4_ungated_per_layer_input", "each layer's per-layer input added without its GELU gate",
+             [("templates/_decoder_layer.swift.mustache", "let gated = geluApproximate(perLayerGate(out)) * perLayerInput",
+               "let gated = perLayerGate(out) * perLayerInput")],
+             GEMMA4 & where(lambda c: c.get("hidden_size_per_layer_input"))),
+    Mutation("kv_source_first_of_kind", "a sharing layer attending over the first layer of its kind, not the last",
+             [("runtime/AltUp.swift", "return layerTypes[..<firstShared].lastIndex(of: kind)",
+               "return layerTypes[..<firstShared].firstIndex(of: kind)")],
+             where(lambda c: c.get("num_kv_shared_layers"))),
+    Mutation("gemma4_last_layer_as_stated", "a stated sliding last layer kept sliding, where transformers makes it full",
+             [("runtime/Configuration.swift", "return layerTypes.dropLast() + [.fullAttention]", "return layerTypes")],
+             GEMMA4 & where(lambda c: (c.get("layer_types") or [""])[-1] == "sliding_attention")),
+    Mutation("gemma4_wrapper_tie_from_text_config", "a Gemma 4 wrapper's tie read from text_config, as mlx-lm reads it",
+             [("gemma4.yaml", "    text_config_from_top_level: {tie_word_embeddings: true}\n", "")],
+             {"transformers/gemma4_wrapper"}),
 ]
 
 

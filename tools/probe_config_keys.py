@@ -57,6 +57,7 @@ PROBES: dict[str, object] = {
     "eod_token_id": lambda v, c: _other(v, 5, 6),
     "eos_token_id": lambda v, c: _other(v, 5, 6),
     "experts_per_token": lambda v, c: _other(v, 1, 2),
+    "expert_intermediate_size": lambda v, c: _other(v, 16, 32),
     "head_dim": lambda v, c: 2 * (v or c["hidden_size"] // c["num_attention_heads"]),
     "hidden_act": lambda v, c: _other(v, "gelu", "silu"),
     "initial_context_length": lambda v, c: _other(v, 8, 16),
@@ -92,6 +93,9 @@ PROBES: dict[str, object] = {
     "router_jitter_noise": lambda v, c: 0.5,
     "scoring_func": lambda v, c: _other(v, "softmax", "sigmoid"),
     "sliding_window": lambda v, c: _other(v, 3, 4),
+    "sliding_window_pattern": lambda v, c: _other(v, 2, 3),
+    "global_rope_scaling": lambda v, c: {"rope_type": "linear", "factor": 2.0},
+    "rope_local_base_freq": lambda v, c: _other(v, 1234.0, 4321.0),
     "tie_word_embeddings": lambda v, c: not v if v is not None else False,
     "topk_method": lambda v, c: _other(v, "greedy", "noaux_tc"),
     "transformers_version": lambda v, c: "4.40.0",
@@ -196,6 +200,8 @@ def probe_family(hf2swift: str, family: str, fixture: hf.Fixture) -> list[str]:
 # Keys a family reads that transformers' config classes do not have, with the reason.
 NOT_IN_TRANSFORMERS = {
     "rope_traditional": "an mlx-lm key for checkpoints laid out for the interleaved rotation",
+    "global_head_dim": "Gemma 4's config class takes it as an argument (default 512) and keeps it only as "
+                       "per_layer_config",
 }
 # Where transformers keeps a key's default when not under its own name.
 ROPE_MEMBERS = {"rope_theta": ("full_attention", "rope_theta"), "rope_local_base_freq": ("sliding_attention", "rope_theta"),
@@ -209,7 +215,11 @@ def transformers_default(text, key: str):
         layer_type, member = ROPE_MEMBERS[key]
         params = params.get(layer_type, params)
         return params.get(member, 1.0 if member == "partial_rotary_factor" else None)
-    return getattr(text, ATTRIBUTE_ALIASES.get(key, key), NOT_IN_TRANSFORMERS)
+    name = ATTRIBUTE_ALIASES.get(key, key)
+    # A config whose layers differ (per_layer_config) gives its global values only this way.
+    if hasattr(text, "_getattr_without_heterogeneous_validation"):
+        return text._getattr_without_heterogeneous_validation(name, NOT_IN_TRANSFORMERS)
+    return getattr(text, name, NOT_IN_TRANSFORMERS)
 
 
 def literal_value(literal: str):

@@ -157,17 +157,25 @@ TEST_CASE("golden: each block kind is one partial, and a feed-forward kind's tag
             std::string partial = "_" + kind + ".swift.mustache";
             CHECK_MESSAGE(templates.files.count(partial), slot << " kind " << kind << " has no partial " << partial);
             if (std::string(slot) != "layers.feed_forward") continue;
-            // Outside its partial, a feed-forward kind appears only as the gate that includes it.
+            // Outside its partial, a feed-forward kind appears only as the gate that includes it, and in
+            // the decoder layer, which composes kinds (experts beside a dense MLP), only inside a
+            // section the kind itself gates.
             for (const auto& [file, text] : templates.files) {
                 if (file == partial) continue;
+                bool composes = file == "_decoder_layer.swift.mustache";
+                int gated = 0;  // sections of this kind open around the tag
                 for (size_t at = text.find("{{"); at != std::string::npos; at = text.find("{{", at + 2)) {
                     size_t end = text.find("}}", at);
                     REQUIRE(end != std::string::npos);
                     std::string tag = text.substr(at + 2, end - at - 2);
                     std::string name = tag.empty() || std::string("#^/").find(tag[0]) == std::string::npos ? tag : tag.substr(1);
                     if (name.rfind(kind + ".", 0) != 0) continue;
-                    CHECK_MESSAGE(name == kind + ".used", file << ": {{" << tag << "}} belongs in " << partial);
+                    bool allowed = name == kind + ".used" || (composes && (gated > 0 || tag[0] == '#' || tag[0] == '^'));
+                    if (tag[0] == '/') --gated;
+                    if (tag[0] == '#' || tag[0] == '^') ++gated;
+                    CHECK_MESSAGE(allowed, file << ": {{" << tag << "}} belongs in " << partial);
                 }
+                CHECK(gated == 0);
             }
         }
     }

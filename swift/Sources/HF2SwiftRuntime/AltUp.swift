@@ -189,6 +189,12 @@ public struct PerLayerInt: Decodable, Sendable, Equatable {
     let values: [Int]
     let repeated: Bool
 
+    /// One value per layer, as a derivation computes them.
+    public init(values: [Int]) {
+        self.values = values
+        repeated = false
+    }
+
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let one = try? container.decode(Int.self) {

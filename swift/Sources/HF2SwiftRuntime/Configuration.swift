@@ -37,6 +37,7 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
         public static let yarn = Kind(rawValue: "yarn")
         public static let longrope = Kind(rawValue: "longrope")
         public static let su = Kind(rawValue: "su")
+        public static let proportional = Kind(rawValue: "proportional")
     }
 
     public let kind: Kind
@@ -58,6 +59,9 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
     public let attentionFactor: Double?
     /// NTK-alpha (`dynamic` with a fixed `alpha`): the RoPE base grows by alpha^(d / (d - 2)).
     public let alpha: Double?
+    /// The rotated fraction of each head, a parameter of proportional RoPE only (other kinds take
+    /// theirs from the family's `partial_rotary_factor` binding).
+    public let partialRotaryFactor: Double?
 
     enum CodingKeys: String, CodingKey {
         case ropeType = "rope_type"
@@ -77,6 +81,7 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
         case truncate
         case attentionFactor = "attention_factor"
         case alpha
+        case partialRotaryFactor = "partial_rotary_factor"
     }
 
     public init(from decoder: Decoder) throws {
@@ -98,6 +103,8 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
         truncate = try c.decodeIfPresent(Bool.self, forKey: .truncate)
         attentionFactor = try c.decodeIfPresent(Double.self, forKey: .attentionFactor)
         alpha = try c.decodeIfPresent(Double.self, forKey: .alpha)
+        partialRotaryFactor =
+            kind == .proportional ? try c.decodeIfPresent(Double.self, forKey: .partialRotaryFactor) : nil
     }
 
     /// Throws unless `scaling` is absent, `default`, or one of `supported` with the parameters
@@ -132,6 +139,14 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
                 if let alpha = scaling.alpha, !alpha.isFinite || alpha <= 0 {
                     throw ConfigurationError.invalid(key: key + ".alpha", reason: "must be positive, got \(alpha)")
                 }
+            }
+        case .proportional:
+            if let factor = scaling.factor, factor <= 0 {
+                throw ConfigurationError.invalid(key: key + ".factor", reason: "must be positive, got \(factor)")
+            }
+            if let fraction = scaling.partialRotaryFactor, !(0 ... 1).contains(fraction) {
+                throw ConfigurationError.invalid(
+                    key: key + ".partial_rotary_factor", reason: "must be between 0 and 1, got \(fraction)")
             }
         case .longrope, .su:
             // One factor per rotated frequency; any other count cannot scale the rotation.
@@ -229,7 +244,8 @@ public struct RoPEParameters: Decodable, Sendable, Equatable {
             : parameters.byLayerType.sorted { $0.key.rawValue < $1.key.rawValue }.map {
                 (key + "." + $0.key.rawValue, $0.value)
             }
-        for (path, object) in objects {
+        // Proportional RoPE takes its fraction as a parameter of its own.
+        for (path, object) in objects where object.scaling?.kind != .proportional {
             if !partialRotation, let fraction = object.partialRotaryFactor, fraction != 1 {
                 throw ConfigurationError.refused(
                     key: path + ".partial_rotary_factor", value: "\(fraction)",
@@ -359,6 +375,107 @@ public enum ConfigDefaults {
     public static func ropeExceptEveryNth(layers: Int, interval: Int) -> [Int] {
         (0 ..< layers).map { ($0 + 1) % max(interval, 1) != 0 ? 1 : 0 }
     }
+
+    /// `last_layer_full`: the schedule with its last layer attending over the full context.
+    public static func lastLayerFull(layerTypes: [AttentionLayerType]) -> [AttentionLayerType] {
+        guard !layerTypes.isEmpty else { return layerTypes }
+        return layerTypes.dropLast() + [.fullAttention]
+    }
+
+    /// `head_dim_by_layer_type`: with `overrides`, each layer's own `head_dim` there or else
+    /// `headDim`; without, `globalHeadDim` on full-attention layers and `headDim` on the others.
+    public static func headDimByLayerType(
+        headDim: Int, globalHeadDim: Int, layerTypes: [AttentionLayerType], overrides: PerLayerOverrides?
+    ) -> PerLayerInt {
+        PerLayerInt(
+            values: layerTypes.enumerated().map { layer, kind in
+                if let overrides { return overrides[layer].headDim ?? headDim }
+                return kind == .fullAttention ? globalHeadDim : headDim
+            })
+    }
+
+    /// `kv_heads_by_layer_type`: with `overrides`, each layer's own `num_key_value_heads` there or
+    /// else `kvHeads`; without, `globalKVHeads` on full-attention layers when `valuesFromKeys` holds
+    /// and it is set, `kvHeads` everywhere else.
+    public static func kvHeadsByLayerType(
+        kvHeads: Int, globalKVHeads: Int?, valuesFromKeys: Bool, layerTypes: [AttentionLayerType],
+        overrides: PerLayerOverrides?
+    ) -> PerLayerInt {
+        PerLayerInt(
+            values: layerTypes.enumerated().map { layer, kind in
+                if let overrides { return overrides[layer].kvHeads ?? kvHeads }
+                guard kind == .fullAttention, valuesFromKeys, let globalKVHeads else { return kvHeads }
+                return globalKVHeads
+            })
+    }
+
+    /// `doubled_on_shared_kv_layers`: `width` on every layer, twice that on the last `sharedLayers`
+    /// layers (those that share keys and values) when `doubled` holds.
+    public static func doubledOnSharedKVLayers(width: Int, doubled: Bool, sharedLayers: Int, layers: Int)
+        -> PerLayerInt
+    {
+        let firstShared = layers - sharedLayers
+        return PerLayerInt(
+            values: (0 ..< layers).map { doubled && sharedLayers > 0 && $0 >= firstShared ? 2 * width : width })
+    }
+}
+
+/// Per-layer overrides of a config's attention sizes (`per_layer_config`, as transformers 5 writes
+/// heterogeneous configs): layer index -> `head_dim` and `num_key_value_heads`. Layers it does not
+/// name keep the global values; any other overridden key is refused, as no layer could honour it.
+public struct PerLayerOverrides: Decodable, Sendable, Equatable {
+    public struct Layer: Decodable, Sendable, Equatable {
+        public let headDim: Int?
+        public let kvHeads: Int?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case headDim = "head_dim"
+            case kvHeads = "num_key_value_heads"
+        }
+
+        public init(headDim: Int? = nil, kvHeads: Int? = nil) {
+            self.headDim = headDim
+            self.kvHeads = kvHeads
+        }
+
+        public init(from decoder: Decoder) throws {
+            let keys = try decoder.container(keyedBy: AnyCodingKey.self)
+            let known = CodingKeys.allCases.map(\.rawValue)
+            if let other = keys.allKeys.map(\.stringValue).sorted().first(where: { !known.contains($0) }) {
+                let path = (decoder.codingPath.map(\.stringValue) + [other]).joined(separator: ".")
+                throw ConfigurationError.refused(
+                    key: path, value: "a value", reason: "only head_dim and num_key_value_heads may differ by layer")
+            }
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            headDim = try c.decodeIfPresent(Int.self, forKey: .headDim)
+            kvHeads = try c.decodeIfPresent(Int.self, forKey: .kvHeads)
+        }
+    }
+
+    public let layers: [Int: Layer]
+
+    public init(from decoder: Decoder) throws {
+        let keys = try decoder.container(keyedBy: AnyCodingKey.self)
+        var layers: [Int: Layer] = [:]
+        for key in keys.allKeys {
+            // transformers zero-pads the indices ("01") so that they sort.
+            guard let index = Int(key.stringValue) else {
+                let path = (decoder.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: ".")
+                throw ConfigurationError.invalid(key: path, reason: "is not a layer index")
+            }
+            layers[index] = try keys.decode(Layer.self, forKey: key)
+        }
+        self.layers = layers
+    }
+
+    public subscript(layer: Int) -> Layer { layers[layer] ?? Layer() }
+
+    /// Checks every named layer exists.
+    public func validate(key: String, layers count: Int) throws {
+        if let bad = layers.keys.sorted().first(where: { $0 < 0 || $0 >= count }) {
+            throw ConfigurationError.invalid(key: key, reason: "names layer \(bad); the model has \(count) layers")
+        }
+    }
 }
 
 /// The text model's configuration out of a wrapper checkpoint's `config.json`: its `text_config`,
@@ -465,6 +582,24 @@ public func validateRouting(
 public func validatePositive(_ value: Float, key: String) throws {
     if !value.isFinite || value <= 0 {
         throw ConfigurationError.invalid(key: key, reason: "is \(value); it must be a finite number above zero")
+    }
+}
+
+/// Checks that each layer's key/value heads divide its query heads into groups.
+public func validateKVHeads(_ kvHeads: PerLayerInt, heads: Int, key: String, layers: Int) throws {
+    for layer in 0 ..< layers where heads % kvHeads[layer] != 0 {
+        throw ConfigurationError.invalid(
+            key: key,
+            reason: "gives layer \(layer) \(kvHeads[layer]) key/value heads, which do not divide the \(heads) "
+                + "attention heads into groups")
+    }
+}
+
+/// Throws when `flag` (the config key `flagKey`) is set but `value` (the key `key`) is not: a part
+/// the flag switches on needs it.
+public func requirePresent<T>(_ value: T?, key: String, when flag: Bool, flagKey: String) throws {
+    if flag, value == nil {
+        throw ConfigurationError.invalid(key: key, reason: "is required when \(flagKey) is true")
     }
 }
 

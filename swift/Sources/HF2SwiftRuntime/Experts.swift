@@ -345,3 +345,64 @@ public func stackingExperts(
     }
     return out
 }
+
+/// A router that reads the residual stream itself: RMS-normalised without a weight of its own,
+/// multiplied by a learned vector (`scale`) and by 1/sqrt(width), then projected to one logit per
+/// expert (`proj`). With `perExpertScale`, each chosen expert's weight is then multiplied by that
+/// expert's learned `per_expert_scale`.
+public final class ScaledInputRouter: Module {
+    @ModuleInfo(key: "proj") var proj: Linear
+    @ParameterInfo(key: "scale") var scale: MLXArray
+    @ParameterInfo(key: "per_expert_scale") var perExpertScale: MLXArray?
+    let eps: Float
+    let rootSize: Float
+
+    public init(hiddenSize: Int, experts: Int, perExpertScale: Bool, eps: Float) {
+        _proj.wrappedValue = Linear(hiddenSize, experts, bias: false)
+        _scale.wrappedValue = MLXArray.ones([hiddenSize])
+        _perExpertScale.wrappedValue = perExpertScale ? MLXArray.ones([experts]) : nil
+        self.eps = eps
+        rootSize = Float(pow(Double(hiddenSize), -0.5))
+        super.init()
+    }
+
+    /// One logit per expert for each row of `x`.
+    public func callAsFunction(_ x: MLXArray) -> MLXArray {
+        proj(MLXFast.rmsNorm(x, weight: scale * rootSize, eps: eps))
+    }
+
+    /// Each row's `k` experts and their weights: a softmax over all experts (renormalised over the
+    /// k chosen when `normalize` holds), times the per-expert scale when there is one.
+    public func route(_ x: MLXArray, k: Int, normalize: Bool) -> (weights: MLXArray, indices: MLXArray) {
+        let (weights, indices) = routeExperts(self(x), k: k, scores: .softmax, normalize: normalize)
+        guard let perExpertScale else { return (weights, indices) }
+        return (weights * perExpertScale[indices], indices)
+    }
+}
+
+/// Splits expert projections stored as transformers saves them when gate and up are one tensor
+/// whose first half of rows is the gate: `<experts>.gate_up_proj` `[E, 2I, D]` into
+/// `<into>.gate_proj.weight` and `<into>.up_proj.weight` (`[E, I, D]` each), and
+/// `<experts>.down_proj` `[E, D, I]` into `<into>.down_proj.weight`. `experts` and `into` are key
+/// segments (`"experts"`, `"experts.switch_glu"`). Other keys pass unchanged.
+public func splittingStackedGateUp(
+    _ weights: [String: MLXArray], experts: String, into: String
+) -> [String: MLXArray] {
+    var out: [String: MLXArray] = [:]
+    for (key, value) in weights {
+        let prefix = key.hasSuffix(".\(experts).gate_up_proj") || key.hasSuffix(".\(experts).down_proj")
+            ? String(key[..<key.range(of: ".\(experts).", options: .backwards)!.lowerBound]) : nil
+        guard let prefix, value.ndim == 3 else {
+            out[key] = value
+            continue
+        }
+        if key.hasSuffix(".gate_up_proj") {
+            let half = value.dim(1) / 2
+            out["\(prefix).\(into).gate_proj.weight"] = value[0..., ..<half, 0...]
+            out["\(prefix).\(into).up_proj.weight"] = value[0..., half..., 0...]
+        } else {
+            out["\(prefix).\(into).down_proj.weight"] = value
+        }
+    }
+    return out
+}

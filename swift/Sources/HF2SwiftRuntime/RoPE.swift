@@ -1,5 +1,5 @@
 // Rotary position embeddings with the scaling variants transformers and mlx-lm apply: linear, llama3,
-// yarn, longrope.
+// yarn, longrope, proportional.
 import Foundation
 import MLX
 import MLXNN
@@ -47,6 +47,10 @@ public func initializeRoPE(
             originalMaxPositionEmbeddings: original ?? maxPositionEmbeddings ?? 4096)
     case .dynamic:
         return NTKAlphaRoPE(dimensions: dimensions, traditional: traditional, base: base, alpha: scaling.alpha!)
+    case .proportional:
+        return ProportionalRoPE(
+            dimensions: dimensions, traditional: traditional, base: base,
+            fraction: scaling.partialRotaryFactor ?? 1, factor: scaling.factor ?? 1)
     case .longrope, .su:
         guard let maxPositionEmbeddings, let original else {
             preconditionFailure("longrope scaling needs max_position_embeddings and the original context")
@@ -264,6 +268,40 @@ public final class LongRoPE: Module, RoPELayer {
         return MLXFast.RoPE(
             scaleRotatedPart(x, dimensions: dimensions, by: scale), dimensions: dimensions,
             traditional: false, base: nil, scale: 1, offset: offset, freqs: long ? _longFreqs : _shortFreqs)
+    }
+}
+
+/// Proportional RoPE as transformers defines it: the head's two halves are paired as in plain RoPE,
+/// but only the first int(fraction * dimensions / 2) pairs rotate, at the frequencies they would have
+/// in a fully rotated head (exponents over all `dimensions`, divided by `factor`); the other pairs
+/// pass through. A partial rotation of the first dimensions would pair and space them otherwise.
+public final class ProportionalRoPE: Module, RoPELayer {
+    let dimensions: Int
+    let traditional: Bool
+    let _freqs: MLXArray
+
+    public init(dimensions: Int, traditional: Bool, base: Float, fraction: Double, factor: Double) {
+        self.dimensions = dimensions
+        self.traditional = traditional
+        // Python's (fraction * dimensions) // 2, in double precision; mlx-lm counts ceil(int(fraction *
+        // dimensions) / 2) pairs, which differs when that product is odd.
+        let rotatedPairs = min(Int((fraction * Double(dimensions) / 2).rounded(.down)), dimensions / 2)
+        var parts: [MLXArray] = []
+        if rotatedPairs > 0 {
+            let exponents = MLXArray((0 ..< rotatedPairs).map { Float(2 * $0) }) / Float(dimensions)
+            parts.append(Float(factor) * pow(MLXArray(base), exponents))
+        }
+        if rotatedPairs < dimensions / 2 {
+            // An infinite wavelength is an angle of zero: those pairs keep their values.
+            parts.append(MLXArray(Array(repeating: Float.infinity, count: dimensions / 2 - rotatedPairs)))
+        }
+        _freqs = parts.count == 1 ? parts[0] : concatenated(parts, axis: 0)
+    }
+
+    public func callAsFunction(_ x: MLXArray, offset: Int) -> MLXArray {
+        MLXFast.RoPE(
+            x, dimensions: dimensions, traditional: traditional, base: nil, scale: 1, offset: offset,
+            freqs: _freqs)
     }
 }
 
