@@ -2,7 +2,10 @@
 """Proves the parity fixtures can fail: applies real modelling mistakes to the family documents, the
 templates or the runtime, regenerates the Swift with hf2swift, runs the parity tests (both oracles'
 fixtures) against each mutant, and requires the fixtures the mistake affects (and only those) to
-fail. Fixtures are named `oracle/name` (`mlx-lm/llama`, `transformers/llama`).
+fail. Fixtures are named `oracle/name` (`mlx-lm/llama`, `transformers/llama`). Mutations whose
+edits change disjoint sets of generated models share one build and one test run, each judged on
+the fixtures of the models it changed (a fixture whose model is byte-identical to the baseline's
+runs the baseline's code); runtime edits and edits reaching shared code run alone.
 
 Usage: tools/mutation_check.py path/to/hf2swift [MUTATION...]   (default: every mutation)
 """
@@ -324,7 +327,9 @@ MUTATIONS = [
              [("runtime/AltUp.swift", "repeated ? values[0] : values[layer]", "values[0]")],
              where(lambda c: any(isinstance(c.get(k), list) and len(set(c[k])) > 1
                                  for k in ("moe_topk", "moe_intermediate_size", "num_shared_expert",
-                                           "intermediate_size")))),
+                                           "intermediate_size")))
+             # Gemma 4's attention sizes differ by layer type on every fixture.
+             | of("gemma4")),
     Mutation("dropped_routed_scaling_factor", "routed_scaling_factor read but the weights left unscaled",
              [("glm4_moe.yaml", "    scale: routed_scaling_factor\n", "")],
              of("glm4_moe", "dots1") & where(lambda c: c.get("routed_scaling_factor", 1) != 1)),
@@ -609,32 +614,83 @@ def prepare_package(generated: Path | None = None) -> Path:
     return package
 
 
-def generate(hf2swift: str, mutation: Mutation | None) -> bool:
-    """Regenerates the Swift for `mutation` (None: the baseline) into SCRATCH/generated and syncs
-    the runtime copy; True when the mutation edits the runtime."""
+def generate_into(hf2swift: str, mutations: list[Mutation], out: Path) -> None:
+    """Writes the Swift that the family documents and templates, with the non-runtime edits of
+    `mutations` applied, generate into `out` (replaced)."""
     families = SCRATCH / "families"
     templates = SCRATCH / "templates"
     for copy, source in ((families, ROOT / "families"), (templates, ROOT / "templates")):
         if copy.exists():
             shutil.rmtree(copy)
         shutil.copytree(source, copy)
-    edits = mutation.edits if mutation else []
-    runtime_mutated = sync_runtime([e for e in edits if e[0].startswith("runtime/")])
-    for file, text, replacement in (e for e in edits if not e[0].startswith("runtime/")):
-        path = SCRATCH / file if file.startswith("templates/") else families / file
-        content = path.read_text()
-        if text not in content:
-            raise SystemExit(f"mutation {mutation.name}: {file} no longer contains {text!r}; update the mutation")
-        path.write_text(content.replace(text, replacement, 1))
-    generated = SCRATCH / "generated"
-    if generated.exists():
-        shutil.rmtree(generated)
+    for mutation in mutations:
+        for file, text, replacement in (e for e in mutation.edits if not e[0].startswith("runtime/")):
+            path = SCRATCH / file if file.startswith("templates/") else families / file
+            content = path.read_text()
+            if text not in content:
+                raise SystemExit(f"mutation {mutation.name}: {file} no longer contains {text!r}; update the mutation")
+            path.write_text(content.replace(text, replacement, 1))
+    if out.exists():
+        shutil.rmtree(out)
     result = run([hf2swift, "generate", "--families", str(families), "--templates", str(templates),
-                  "--out", str(generated)])
+                  "--out", str(out)])
     if result.returncode != 0:
-        raise SystemExit(f"hf2swift generate failed for {mutation.name if mutation else 'the baseline'}:\n"
-                         + result.stderr)
+        names = ", ".join(m.name for m in mutations) or "the baseline"
+        raise SystemExit(f"hf2swift generate failed for {names}:\n" + result.stderr)
+
+
+def generate(hf2swift: str, mutations: list[Mutation]) -> bool:
+    """Regenerates the Swift for `mutations` (none: the baseline) into SCRATCH/generated and syncs
+    the runtime copy; True when a mutation edits the runtime. Only files whose text changes are
+    rewritten, so the Swift build recompiles just the mutated models."""
+    runtime_mutated = sync_runtime([e for m in mutations for e in m.edits if e[0].startswith("runtime/")])
+    fresh = SCRATCH / "fresh"
+    generate_into(hf2swift, mutations, fresh)
+    generated = SCRATCH / "generated"
+    generated.mkdir(parents=True, exist_ok=True)
+    for stale in {p.name for p in generated.iterdir()} - {p.name for p in fresh.iterdir()}:
+        (generated / stale).unlink()
+    for source in fresh.iterdir():
+        target = generated / source.name
+        if not target.exists() or target.read_bytes() != source.read_bytes():
+            shutil.copyfile(source, target)
     return runtime_mutated
+
+
+def changed_files(baseline: Path, mutant: Path) -> set[str]:
+    """The generated files whose text differs between the baseline and the mutant."""
+    return {p.name for p in mutant.iterdir() if p.suffix == ".swift" and
+            (not (baseline / p.name).exists() or (baseline / p.name).read_bytes() != p.read_bytes())}
+
+
+def batches(hf2swift: str, mutations: list[Mutation], baseline: Path) -> list[list[Mutation]]:
+    """Mutations grouped to share one build: those that change disjoint sets of models' files (and
+    edit different files) run together, and a fixture's failure is attributed to the one mutation
+    that changed its model's code. Runtime edits, and edits reaching shared code (the registry),
+    may reach any model: each runs alone."""
+    groups: list[tuple[list[Mutation], set[str], set[str]]] = []
+    plan = SCRATCH / "plan"
+    for mutation in mutations:
+        edited = {file for file, _, _ in mutation.edits}
+        if any(file.startswith("runtime/") for file in edited):
+            groups.append(([mutation], set(), edited))
+            continue
+        generate_into(hf2swift, [mutation], plan)
+        changed = changed_files(baseline, plan)
+        if any(not name.endswith("Generated.swift") for name in changed):
+            groups.append(([mutation], set(), edited))
+            continue
+        for members, files, edits in groups:
+            if any(e.startswith("runtime/") for e in edits) or not files and members:
+                continue
+            if not files & changed and not edits & edited:
+                members.append(mutation)
+                files |= changed
+                edits |= edited
+                break
+        else:
+            groups.append(([mutation], set(changed), set(edited)))
+    return [members for members, _, _ in groups]
 
 
 def fixtures_by_family() -> dict[str, list[str]]:
@@ -655,12 +711,10 @@ def swift_files_by_family() -> dict[str, str]:
     return out
 
 
-def affected_fixtures(baseline: Path, mutant: Path) -> set[str] | None:
-    """The fixtures whose generated code differs between the baseline and the mutant; None when
-    shared code (the registry) changed, so every fixture must run. A fixture whose generated file is
-    byte-identical runs the same code as in the baseline, where it passed."""
-    changed = {p.name for p in mutant.iterdir() if p.suffix == ".swift" and
-               (not (baseline / p.name).exists() or (baseline / p.name).read_bytes() != p.read_bytes())}
+def affected_fixtures(changed: set[str]) -> set[str] | None:
+    """The fixtures whose generated code is among `changed`; None when shared code (the registry)
+    changed, so every fixture must run. A fixture whose generated file is byte-identical runs the
+    same code as in the baseline, where it passed."""
     if any(not name.endswith("Generated.swift") for name in changed):
         return None
     files = swift_files_by_family()
@@ -695,7 +749,7 @@ def main() -> int:
         print(f"unknown mutation: {', '.join(sorted(unknown))}")
         return 2
     SCRATCH.mkdir(parents=True, exist_ok=True)
-    generate(hf2swift, None)
+    generate(hf2swift, [])
     baseline_generated = SCRATCH / "baseline-generated"
     if baseline_generated.exists():
         shutil.rmtree(baseline_generated)
@@ -707,24 +761,36 @@ def main() -> int:
         return 1
     print("baseline: every fixture passes")
     problems = 0
-    for mutation in selected:
-        expected = mutation.fails(hf2swift) if callable(mutation.fails) else mutation.fails
-        runtime_mutated = generate(hf2swift, mutation)
+    groups = batches(hf2swift, selected, baseline_generated)
+    print(f"{len(selected)} mutations in {len(groups)} builds")
+    for group in groups:
+        runtime_mutated = generate(hf2swift, group)
         # A runtime edit may reach any model: every fixture runs.
-        affected = None if runtime_mutated else affected_fixtures(baseline_generated, SCRATCH / "generated")
-        failed = failing_fixtures(package, affected)
-        missed = expected - failed
-        extra = failed - expected
-        verdict = "caught" if not missed and not extra else "WRONG"
-        print(f"{mutation.name} ({mutation.mistake}): {verdict} by {', '.join(sorted(failed)) or 'nothing'}")
-        if missed:
-            print(f"  should have failed but passed: {', '.join(sorted(missed))}")
-        if extra:
-            print(f"  failed though the mistake does not affect them: {', '.join(sorted(extra))}")
-        problems += verdict != "caught"
+        affected = {}
+        for mutation in group:
+            if runtime_mutated:
+                affected[mutation.name] = None
+            else:
+                generate_into(hf2swift, [mutation], SCRATCH / "plan")
+                affected[mutation.name] = affected_fixtures(changed_files(baseline_generated, SCRATCH / "plan"))
+        union = None if any(a is None for a in affected.values()) else set().union(*affected.values())
+        failed_in_group = failing_fixtures(package, union)
+        for mutation in group:
+            expected = mutation.fails(hf2swift) if callable(mutation.fails) else mutation.fails
+            mine = affected[mutation.name]
+            failed = failed_in_group if mine is None else failed_in_group & mine
+            missed = expected - failed
+            extra = failed - expected
+            verdict = "caught" if not missed and not extra else "WRONG"
+            print(f"{mutation.name} ({mutation.mistake}): {verdict} by {', '.join(sorted(failed)) or 'nothing'}")
+            if missed:
+                print(f"  should have failed but passed: {', '.join(sorted(missed))}")
+            if extra:
+                print(f"  failed though the mistake does not affect them: {', '.join(sorted(extra))}")
+            problems += verdict != "caught"
+        sys.stdout.flush()
     sync_runtime([])
     return 1 if problems else 0
-
 
 if __name__ == "__main__":
     sys.exit(main())
