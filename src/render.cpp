@@ -444,6 +444,59 @@ private:
     Diagnostics& diags_;
 };
 
+/// The names a render looks up, as kainjow's own context finds them (innermost section first; a
+/// dotted name walks into mappings), with each name split once: kainjow's context splits every
+/// dotted name through a string stream, a fifth of rendering.
+class RenderContext : public kainjow::mustache::basic_context<std::string> {
+public:
+    using data = kainjow::mustache::data;
+
+    explicit RenderContext(const data* root) { items_.push_back(root); }
+
+    void push(const data* item) override { items_.push_back(item); }
+    void pop() override { items_.pop_back(); }
+
+    const data* get(const std::string& name) const override {
+        if (name == ".") return items_.back();
+        const std::vector<std::string>& parts = parts_of(name);
+        for (auto item = items_.rbegin(); item != items_.rend(); ++item) {
+            const data* found = *item;
+            for (const auto& part : parts) {
+                found = found->get(part);
+                if (!found) break;
+            }
+            if (found) return found;
+        }
+        return nullptr;
+    }
+
+    const data* get_partial(const std::string& name) const override {
+        for (auto item = items_.rbegin(); item != items_.rend(); ++item) {
+            if (const data* found = (*item)->get(name)) return found;
+        }
+        return nullptr;
+    }
+
+private:
+    const std::vector<std::string>& parts_of(const std::string& name) const {
+        auto found = splits_.find(name);
+        if (found == splits_.end()) found = splits_.emplace(name, name_parts(name)).first;
+        return found->second;
+    }
+
+    std::vector<const data*> items_;  // the innermost last
+    mutable std::unordered_map<std::string, std::vector<std::string>> splits_;
+};
+
+/// Collects kainjow's output pieces in one string (its own renders go through a string stream).
+struct Collector {
+    std::string& out;
+    Collector& operator<<(const std::string& piece) {
+        out += piece;
+        return *this;
+    }
+};
+
 /// Marks the end of every template line that produces output. kainjow drops any rendered line that
 /// is blank and held a section tag, which would eat intentional blank lines; with the sentinel no
 /// line is blank to kainjow, and the sentinels are removed after rendering.
@@ -687,7 +740,10 @@ std::string render_template(const TemplateSet& set, const std::string& file_name
         forget();
         return "";
     }
-    std::string out = tmpl->render(data);
+    std::string out;
+    RenderContext context(&data);
+    Collector collector{out};
+    tmpl->render(context, collector);
     if (!tmpl->is_valid()) {
         diags.error(Location{(fs::path(set.dir) / file_name).string(), 0, 0}, "",
                     "rendering " + output_name + " failed: " + tmpl->error_message());
