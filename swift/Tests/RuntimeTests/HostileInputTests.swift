@@ -94,6 +94,10 @@ final class HostileInputTests: XCTestCase {
         let dense = try JSONSerialization.data(
             withJSONObject: grouped.merging(["first_k_dense_replace": 2, "n_group": 3]) { $1 })
         XCTAssertNoThrow(try ModelRegistry.checkConfiguration(modelType: "glm4_moe", configuration: dense))
+        // One group routes ungrouped, as the router computes it: how many groups are kept is moot.
+        let ungrouped = try JSONSerialization.data(
+            withJSONObject: grouped.merging(["n_group": 1, "topk_group": 4]) { $1 })
+        XCTAssertNoThrow(try ModelRegistry.checkConfiguration(modelType: "glm4_moe", configuration: ungrouped))
     }
 
     func testEpsilonsAndBasesMustBeFiniteAndPositive() throws {
