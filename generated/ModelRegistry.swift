@@ -11,6 +11,7 @@ import HF2SwiftRuntime
 public enum ModelRegistry: ModelFactory {
     /// Every `model_type` a generated model serves.
     public static let supportedModelTypes: [String] = [
+        "bailing_moe",
         "deepseek",
         "dots1",
         "ernie4_5",
@@ -68,6 +69,9 @@ public enum ModelRegistry: ModelFactory {
         let decoder = JSONDecoder()
         let text = try textConfiguration(modelType: modelType, configuration: configuration)
         switch modelType {
+        case "bailing_moe":
+            let args = try decoder.decode(BailingMoEConfiguration.self, from: text)
+            return { BailingMoEModel(args) }
         case "deepseek":
             let args = try decoder.decode(DeepSeekConfiguration.self, from: text)
             return { DeepSeekModel(args) }

@@ -286,6 +286,7 @@ bool json_fits(const Json& v, const std::string& type) {
         const auto& names = vocab::activation_names();
         return v.is_string() && std::find(names.begin(), names.end(), v.get<std::string>()) != names.end();
     }
+    if (type == "expert_scores") return v.is_string() && (v == "softmax" || v == "sigmoid");
     return false;
 }
 

@@ -90,9 +90,10 @@ public:
             m.sanitize.split_experts = namer::string_literal(experts);
             m.sanitize.split_into = namer::string_literal(m.experts.beside_mlp ? experts + ".switch_glu" : experts);
         }
+        lower_head(m.head);
         int steps = m.sanitize.rename + m.sanitize.stack_experts + m.sanitize.drop_extra_layers + m.sanitize.split_gate_up +
                     m.sanitize.split_concatenated_gate_up + m.sanitize.split_fused_experts + m.sanitize.split_stacked_gate_up +
-                    (f_.get("attention.kv_sharing.shared_layers") != nullptr);
+                    m.head.normalized + (f_.get("attention.kv_sharing.shared_layers") != nullptr);
         m.sanitize.steps_chain = steps > 1;
         m.sanitize.bind = m.sanitize.steps_chain ? "" : "let ";
         std::string norm_kind = f_.text("norm.kind");
@@ -114,8 +115,8 @@ public:
             m.embedding.per_layer_width = binding_expr("embedding.per_layer.width", false);
             m.embedding.per_layer_vocabulary = binding_expr("embedding.per_layer.vocabulary", false);
         }
+        m.embedding.tokens_key = key_literal("embedding.keys.tokens");
         lower_residual(m.residual);
-        lower_head(m.head);
         lower_layer_tail(m);
         m.per_layer_decoder = m.attention.per_layer || m.layer.feed_forward_scheduled || m.residual.altup;
         for (const auto& k : m.layer.feed_forward_kinds) m.per_layer_decoder = m.per_layer_decoder || k.per_layer;
@@ -224,6 +225,7 @@ private:
         if (type == "bool") return v.boolean ? "true" : "false";
         if (type == "string") return namer::string_literal(v.text);
         if (type == "activation") return "Activation(" + namer::string_literal(v.text) + ")";
+        if (type == "expert_scores") return "." + v.text;
         std::string out = "[";
         for (size_t i = 0; i < v.items.size(); ++i) {
             if (i) out += ", ";
@@ -446,6 +448,12 @@ private:
                         c.rotary_dimensions = "rotaryDimensions(headDim: headDim, fraction: " + fr->swift_name + ")";
                     }
                 }
+                if (const Node* width = f_.get("attention.rope.dimensions"); width && width->kind == Node::Kind::String) {
+                    if (const FieldDecl* w = field(width->text)) {
+                        c.rotary_dimensions = is_optional(*w) ? w->swift_name + " ?? " + c.rotary_dimensions : w->swift_name;
+                        c.rotary_overridden = true;
+                    }
+                }
                 if (const Node* original = f_.get("attention.rope.original_max_positions");
                     original && original->kind == Node::Kind::String) {
                     if (const FieldDecl* o = field(original->text)) {
@@ -478,6 +486,7 @@ private:
             if (d.type == "int_per_layer") c.per_layer_int_fields.push_back(d.swift_name);
         }
         lower_value_checks(c);
+        lower_normalized_head_check(c);
         if (const Node* sparsity = f_.get("mlp.activation_sparsity"); sparsity && sparsity->kind == Node::Kind::String) {
             if (const FieldDecl* d = field(sparsity->text)) c.per_layer_list_fields.push_back(d->swift_name);
         }
@@ -548,6 +557,24 @@ private:
             }
         }
         lower_chunked(c);
+    }
+
+    /// A head normalised when it loads cannot be the embedding: a config that ties it and asks for
+    /// the normalisation is refused (a family stating both literally is refused by the resolver).
+    void lower_normalized_head_check(ir::Configuration& c) {
+        const Node* normalized = f_.get("head.normalized_columns");
+        const Node* tie = f_.get("head.tie");
+        if (!normalized || (normalized->kind == Node::Kind::Bool && !normalized->boolean)) return;
+        if (!tie || (tie->kind == Node::Kind::Bool && !tie->boolean)) return;
+        auto bare = [&](const Node* n) {
+            if (n->kind == Node::Kind::Bool) return std::string(n->boolean ? "true" : "false");
+            const FieldDecl* d = field(n->text);
+            return d ? d->swift_name : std::string("false");
+        };
+        c.validates_normalized_head = true;
+        c.normalized_head_condition = bare(normalized) + " && " + bare(tie);
+        const Node* named = normalized->kind == Node::Kind::String ? normalized : tie;
+        if (const FieldDecl* d = field(named->text)) c.normalized_head_key = namer::string_literal(d->json_key);
     }
 
     /// Chunked layers: their schedule and chunk size, validated together.
@@ -637,6 +664,12 @@ private:
     }
 
     void lower_attention(ir::Attention& a, const ir::Configuration& c) {
+        a.block_key = key_literal("attention.keys.block");
+        a.q_key = key_literal("attention.keys.q");
+        a.k_key = key_literal("attention.keys.k");
+        a.v_key = key_literal("attention.keys.v");
+        a.qkv_key = key_literal("attention.keys.qkv");
+        a.o_key = key_literal("attention.keys.o");
         a.fused_qkv = f_.text("attention.projection") == "fused_qkv";
         std::string scale = f_.text("attention.scale");
         a.scale_one = scale == "one";
@@ -660,6 +693,16 @@ private:
         // A per-head norm after RoPE is emitted where the rotated heads are, not with the others.
         a.qk_norm_per_head_after_rope = a.qk_norm_per_head && f_.text("attention.qk_norm_placement") == "after_rope";
         if (a.qk_norm_per_head_after_rope) a.qk_norm_per_head = false;
+        // Norms a config switches are applied where present; the fixed ones keep their own sections.
+        std::string qk_norm_enabled = flag_expr("attention.qk_norm_enabled");
+        a.qk_norm_switched = a.qk_norm && qk_norm_enabled != "true";
+        if (a.qk_norm_switched) {
+            a.qk_norm_enabled = qk_norm_enabled;
+            a.qk_norm_switched_per_head = a.qk_norm_per_head;
+            a.qk_norm_switched_whole = a.qk_norm_whole;
+            a.qk_norm_per_head = false;
+            a.qk_norm_whole = false;
+        }
         a.q_norm_key = key_literal("attention.keys.q_norm");
         a.k_norm_key = key_literal("attention.keys.k_norm");
         a.sinks = f_.get("attention.sinks") && f_.get("attention.sinks")->boolean;
@@ -685,6 +728,8 @@ private:
                                   ", scale: " + (mscales ? ".mscales" : ".attentionFactor") + ")";
         a.rope.partial = f_.get("attention.rope.fraction") != nullptr;
         if (a.rope.partial) a.rope.fraction = binding_expr("attention.rope.fraction", false);
+        a.rope.overridden = f_.get("attention.rope.dimensions") != nullptr;
+        if (a.rope.overridden) a.rope.dimensions = binding_expr("attention.rope.dimensions", true);
         a.query_position_scale = f_.get("attention.query_position_scale.beta") != nullptr;
         if (a.query_position_scale) {
             a.query_scale_beta = binding_expr("attention.query_position_scale.beta", false);
@@ -883,7 +928,13 @@ private:
     void lower_router(ir::Experts& e) {
         if (!e.scored) return;
         e.sigmoid = f_.text("experts.router.scores") == "sigmoid";
-        e.selection_bias = f_.get("experts.router.selection_bias") && f_.get("experts.router.selection_bias")->boolean;
+        if (const Node* scores = f_.get("experts.router.scores_field"); scores && scores->kind == Node::Kind::String) {
+            e.scores_configured = true;
+            e.scores_field = binding_expr("experts.router.scores_field", false);
+            e.sigmoid = false;
+        }
+        std::string bias_enabled = flag_expr("experts.router.selection_bias");
+        e.selection_bias = bias_enabled != "false";
         const Node* groups = f_.get("experts.router.groups.count");
         e.grouped = groups && groups->kind == Node::Kind::String;
         if (e.grouped) {
@@ -896,20 +947,30 @@ private:
         const Node* apart = f_.get("experts.keys.selection_bias_module");
         e.selection_bias_apart = e.selection_bias && apart && apart->kind == Node::Kind::String;
         if (e.selection_bias_apart) e.selection_bias_key = key_literal("experts.keys.selection_bias_module");
-        e.float32_weights = e.sigmoid || e.selection_bias;
+        // A nested router computes its logits in x's dtype; the bare float32 router in float32.
+        e.float32_weights = e.sigmoid || (e.selection_bias && !e.router_nested);
+        e.cast_back = e.float32_weights || e.scores_configured;
         e.weights_kind = e.sigmoid ? "sigmoid" : "router";
         const Node* floor = f_.get("experts.router.normalize_floor");
         e.floored = floor && floor->kind == Node::Kind::String;
         if (e.floored) e.normalize_floor = binding_expr("experts.router.normalize_floor", false);
         std::vector<ir::Argument> args = {{"", "router(x)"}, {"k", "expertsPerToken"},
-                                          {"scores", e.sigmoid ? ".sigmoid" : ".softmax"},
+                                          {"scores", e.scores_configured ? "scores" : e.sigmoid ? ".sigmoid" : ".softmax"},
                                           {"normalize", "normalizeTopK"}};
         if (e.floored) args.push_back({"normalizeFloor", "normalizeFloor"});
         // The selection bias is the router's own, in a module beside it, or the mixture's parameter.
         const Node* bias_key = f_.get("experts.keys.selection_bias");
         e.selection_bias_beside = e.selection_bias && bias_key && bias_key->kind == Node::Kind::String;
-        e.selection_bias_in_router = e.selection_bias && !e.selection_bias_beside && !e.selection_bias_apart;
+        bool held = e.selection_bias && !e.selection_bias_beside && !e.selection_bias_apart;
+        // A nested router holds the bias beside its linear layer; a bare one beside its weight.
+        e.router_nested_biased = held && e.router_nested;
+        e.selection_bias_in_router = held && !e.router_nested;
         if (e.selection_bias_beside) e.selection_bias_key = namer::string_literal(bias_key->text);
+        e.selection_bias_parameter_key = key_literal("experts.keys.selection_bias_parameter");
+        if (held) {
+            e.router_holds_bias = bias_enabled;
+            e.selection_bias_custom = bias_enabled != "true" || e.selection_bias_parameter_key != "\"e_score_correction_bias\"";
+        }
         if (e.selection_bias) {
             args.push_back({"selectionBias", e.selection_bias_apart    ? "selectionBias.bias"
                                              : e.selection_bias_beside ? "selectionBias"
@@ -969,9 +1030,19 @@ private:
             e.jitter = binding_expr("experts.router.jitter_eps", false);
         }
         e.normalize = flag_expr("experts.router.normalize");
+        if (const Node* single = f_.get("experts.router.normalize_single");
+            single && !single->boolean && e.normalize != "false") {
+            // A single expert keeps its score: only k > 1 scores are renormalised.
+            std::string more = e.per_token + " > 1";
+            e.normalize = e.normalize == "true" ? more : e.normalize + " && " + more;
+        }
         lower_router(e);
-        e.router_plain = !e.selection_bias_in_router && !e.selection_bias_apart && !e.router_nested;
-        e.router_type = e.router_nested ? "NestedLinear" : e.router_plain ? "Linear" : "BiasedExpertRouter";
+        if (e.router_nested_biased) e.router_nested = false;
+        e.router_plain = !e.selection_bias_in_router && !e.selection_bias_apart && !e.router_nested && !e.router_nested_biased;
+        e.router_type = e.router_nested_biased ? "NestedBiasedExpertRouter"
+                        : e.router_nested      ? "NestedLinear"
+                        : e.router_plain       ? "Linear"
+                                               : "BiasedExpertRouter";
         const Node* shared = f_.get("experts.shared.intermediate");
         const Node* enabled = f_.get("experts.shared.enabled");
         e.shared = shared && shared->kind == Node::Kind::String && !(enabled && enabled->kind == Node::Kind::Bool &&
@@ -1052,6 +1123,9 @@ private:
         }
         h.plain = !h.divided && !h.softcap;
         h.bias = flag_expr("head.bias");
+        std::string normalized = flag_expr("head.normalized_columns");
+        h.normalized = normalized != "false";
+        if (h.normalized) h.normalized_condition = normalized;
     }
 
     const ResolvedFamily& f_;

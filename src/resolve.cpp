@@ -340,6 +340,7 @@ private:
             const auto& names = vocab::activation_names();
             return v.kind == Node::Kind::String && std::find(names.begin(), names.end(), v.text) != names.end();
         }
+        if (type == "expert_scores") return v.kind == Node::Kind::String && (v.text == "softmax" || v.text == "sigmoid");
         if (type == "int_list") return all([](const Node& n) { return n.kind == Node::Kind::Int; });
         if (type == "float_list") return all([](const Node& n) { return n.is_number(); });
         if (type == "string_list") return all([](const Node& n) { return n.kind == Node::Kind::String; });
@@ -580,6 +581,8 @@ private:
         check_query_scale_layers();
         check_values_from_keys();
         check_clip();
+        check_switched_qk_norm();
+        check_normalized_head();
         check_qk_norm_placement();
         check_cross_layer();
         check_layers();
@@ -687,6 +690,10 @@ private:
             error(shared_enabled->loc, "experts.shared.enabled",
                   "a shared expert the config switches on needs 'experts.shared.intermediate'");
         }
+        if (shared_gate && shared_gate->boolean && shared_enabled && shared_enabled->kind == Node::Kind::String) {
+            error(shared_enabled->loc, "experts.shared.enabled", "a shared expert a config switches off has no gate; "
+                                                                 "'experts.shared.gated' is true");
+        }
         // One module key per layer: scheduled kinds share it.
         if (experts && dense) {
             const Node* a = f_.get("mlp.keys.block");
@@ -711,16 +718,20 @@ private:
         } else if (has_gate_up && !experts) {
             error(gate_up->loc, "weights.fused_experts", "splitting fused experts needs 'layers.feed_forward' to list 'experts'");
         }
+        // A nested router holds its bias beside its layer, or leaves it to the mixture; a bias in a
+        // module of its own goes with a bare float32 router.
         const Node* nested = f_.get("experts.keys.router_layer");
-        const Node* bias = f_.get("experts.router.selection_bias");
-        if (nested && nested->kind == Node::Kind::String && bias && bias->boolean) {
+        const Node* module = f_.get("experts.keys.selection_bias_module");
+        if (nested && nested->kind == Node::Kind::String && module && module->kind == Node::Kind::String) {
             error(nested->loc, "experts.keys.router_layer",
-                  "a router with a selection bias keeps its weight beside the bias; it cannot be nested");
+                  "a router whose selection bias sits in 'selection_bias_module' is a bare float32 matrix; it cannot "
+                  "be nested");
         }
     }
 
     /// Scores, selection bias, groups and scaling belong to routers that score every expert first.
     void check_router() {
+        check_selection_bias_parameter();
         const Node* apart = f_.get("experts.keys.selection_bias_module");
         const Node* bias = f_.get("experts.router.selection_bias");
         if (apart && apart->kind == Node::Kind::String && !(bias && bias->kind == Node::Kind::Bool && bias->boolean)) {
@@ -740,7 +751,7 @@ private:
                 error(order->loc, "experts.router.order", "the sparse mixer needs 'jitter_eps', the config field of its band");
             }
             for (const char* key : {"experts.router.scores", "experts.router.normalize", "experts.router.selection_bias",
-                                    "experts.router.groups.count", "experts.router.scale"}) {
+                                    "experts.router.groups.count", "experts.router.scale", "experts.router.scores_field"}) {
                 const Node* n = f_.get(key);
                 if (n && (n->kind == Node::Kind::String || (n->kind == Node::Kind::Bool && n->boolean)) &&
                     !(std::string(key) == "experts.router.scores" && n->text == "softmax")) {
@@ -769,11 +780,28 @@ private:
                                                         "'scores' applies to 'softmax_then_top_k'");
         }
         for (const char* key : {"experts.router.selection_bias", "experts.router.groups.count", "experts.router.scale",
-                                "experts.router.normalize_floor"}) {
+                                "experts.router.normalize_floor", "experts.router.scores_field"}) {
             const Node* n = f_.get(key);
             if (n && (n->kind == Node::Kind::String || (n->kind == Node::Kind::Bool && n->boolean))) {
                 error(n->loc, key, "applies to order 'softmax_then_top_k', which scores every expert first");
             }
+        }
+    }
+
+    /// The bias's own key inside the router names a bias the router holds.
+    void check_selection_bias_parameter() {
+        const Node* parameter = f_.get("experts.keys.selection_bias_parameter");
+        if (!parameter || !parameter->loc.known()) return;
+        const Node* bias = f_.get("experts.router.selection_bias");
+        bool biased = bias && (bias->kind == Node::Kind::String || bias->boolean);
+        bool elsewhere = false;
+        for (const char* key : {"experts.keys.selection_bias", "experts.keys.selection_bias_module"}) {
+            const Node* n = f_.get(key);
+            elsewhere = elsewhere || (n && n->kind == Node::Kind::String);
+        }
+        if (!biased || elsewhere) {
+            error(parameter->loc, "experts.keys.selection_bias_parameter",
+                  "names the selection bias inside the router, which holds none");
         }
     }
 
@@ -805,6 +833,34 @@ private:
         const Node* shared = f_.get("attention.kv_sharing.shared_layers");
         if (shared && shared->kind == Node::Kind::String) {
             error(clip->loc, "attention.clip_qkv", "clipping is not defined with shared keys and values");
+        }
+    }
+
+    /// q/k norms a config switches are optional modules applied before RoPE; layers sharing keys and
+    /// values hold their key norm optionally already, which the two together would not tell apart.
+    void check_switched_qk_norm() {
+        const Node* enabled = f_.get("attention.qk_norm_enabled");
+        if (!enabled || enabled->kind != Node::Kind::String) return;
+        const Node* shared = f_.get("attention.kv_sharing.shared_layers");
+        if (shared && shared->kind == Node::Kind::String) {
+            error(enabled->loc, "attention.qk_norm_enabled", "q/k norms a config switches are not defined with shared "
+                                                             "keys and values");
+        }
+        const Node* placement = f_.get("attention.qk_norm_placement");
+        if (placement && placement->text == "after_rope") {
+            error(enabled->loc, "attention.qk_norm_enabled", "q/k norms a config switches apply before RoPE; "
+                                                             "'attention.qk_norm_placement' is 'after_rope'");
+        }
+    }
+
+    /// A normalised head is divided when it is loaded; a tied one is the embedding, which would be
+    /// divided with it.
+    void check_normalized_head() {
+        const Node* normalized = f_.get("head.normalized_columns");
+        const Node* tie = f_.get("head.tie");
+        bool always = normalized && normalized->kind == Node::Kind::Bool && normalized->boolean;
+        if (always && tie && tie->kind == Node::Kind::Bool && tie->boolean) {
+            error(normalized->loc, "head.normalized_columns", "a tied head is the embedding; it cannot be normalised");
         }
     }
 

@@ -104,7 +104,8 @@ void to_json(ordered_json& j, const Configuration& v) {
     IR_SET(validates_rope_scaling) IR_SET(rope_scaling_field) IR_SET(rope_scaling_key) IR_SET(rope_scaling_kinds)
     IR_SET(rope_scaling_none_supported) IR_SET(rope_scaling_has_original) IR_SET(rope_scaling_original_field)
     IR_SET(rope_scaling_mscales)
-    IR_SET(rotary_dimensions)
+    IR_SET(rotary_dimensions) IR_SET(rotary_overridden)
+    IR_SET(validates_normalized_head) IR_SET(normalized_head_condition) IR_SET(normalized_head_key)
     IR_SET(validates_rope_parameters) IR_SET(rope_parameters_field) IR_SET(rope_parameters_per_layer_type)
     IR_SET(rope_parameters_partial)
     IR_SET(validates_sliding) IR_SET(layer_types_field) IR_SET(window_field)
@@ -119,14 +120,16 @@ void to_json(ordered_json& j, const Configuration& v) {
 
 void to_json(ordered_json& j, const RoPE& v) {
     IR_SET(traditional) IR_SET(base) IR_SET(scaling) IR_SET(max_positions) IR_SET(original_max_positions)
-    IR_SET(partial) IR_SET(fraction) IR_SET(longrope_variant) IR_SET(longrope_options)
+    IR_SET(partial) IR_SET(fraction) IR_SET(overridden) IR_SET(dimensions) IR_SET(longrope_variant) IR_SET(longrope_options)
 }
 
 void to_json(ordered_json& j, const Attention& v) {
+    IR_SET(block_key) IR_SET(q_key) IR_SET(k_key) IR_SET(v_key) IR_SET(qkv_key) IR_SET(o_key)
     IR_SET(fused_qkv) IR_SET(per_layer) IR_SET(scale_head_dim) IR_SET(scale_from_field) IR_SET(scale_field)
     IR_SET(scale_one) IR_SET(local_rope) IR_SET(local_base)
     IR_SET(nope_layers) IR_SET(rope_layers) IR_SET(qkv_bias) IR_SET(o_bias) IR_SET(qk_norm) IR_SET(qk_norm_per_head) IR_SET(qk_norm_whole)
     IR_SET(q_norm_dimensions) IR_SET(k_norm_dimensions) IR_SET(qk_norm_per_head_after_rope) IR_SET(q_norm_key) IR_SET(k_norm_key)
+    IR_SET(qk_norm_switched) IR_SET(qk_norm_enabled) IR_SET(qk_norm_switched_per_head) IR_SET(qk_norm_switched_whole)
     IR_SET(scale_field_value) IR_SET(sinks) IR_SET(v_norm) IR_SET(clip_qkv) IR_SET(clip_limit) IR_SET(kv_sharing)
     IR_SET(shared_layers) IR_SET(cross_layer) IR_SET(cross_layer_enabled) IR_SET(cross_layer_group) IR_SET(rope) IR_SET(sliding) IR_SET(layer_types) IR_SET(window)
     IR_SET(query_position_scale) IR_SET(query_scale_beta) IR_SET(query_scale_original)
@@ -147,8 +150,10 @@ void to_json(ordered_json& j, const Experts& v) {
     IR_SET(router_nested) IR_SET(router_layer_key) IR_SET(count)
     IR_SET(per_token) IR_SET(intermediate) IR_SET(bias) IR_SET(router_bias) IR_SET(clamped) IR_SET(top_k_first)
     IR_SET(weighted_inputs) IR_SET(sparse_mixer) IR_SET(jitter) IR_SET(scored) IR_SET(normalize) IR_SET(sigmoid)
+    IR_SET(scores_configured) IR_SET(scores_field) IR_SET(cast_back)
     IR_SET(selection_bias) IR_SET(selection_bias_in_router) IR_SET(selection_bias_apart) IR_SET(selection_bias_beside)
-    IR_SET(selection_bias_key) IR_SET(float32_weights) IR_SET(weights_kind) IR_SET(floored) IR_SET(normalize_floor)
+    IR_SET(selection_bias_key) IR_SET(router_nested_biased) IR_SET(selection_bias_custom)
+    IR_SET(selection_bias_parameter_key) IR_SET(router_holds_bias) IR_SET(float32_weights) IR_SET(weights_kind) IR_SET(floored) IR_SET(normalize_floor)
     IR_SET(per_layer) IR_SET(router_plain) IR_SET(router_type) IR_SET(grouped) IR_SET(groups)
     IR_SET(selected_groups)
     IR_SET(scaled) IR_SET(scale) IR_SET(routing_lines) IR_SET(shared) IR_SET(shared_gated) IR_SET(shared_intermediate)
@@ -172,7 +177,7 @@ void to_json(ordered_json& j, const Norm& v) {
 }
 
 void to_json(ordered_json& j, const Embedding& v) {
-    IR_SET(scaled) IR_SET(multiplied) IR_SET(multiplier) IR_SET(per_layer) IR_SET(per_layer_width) IR_SET(per_layer_vocabulary)
+    IR_SET(tokens_key) IR_SET(scaled) IR_SET(multiplied) IR_SET(multiplier) IR_SET(per_layer) IR_SET(per_layer_width) IR_SET(per_layer_vocabulary)
 }
 
 void to_json(ordered_json& j, const Residual& v) {
@@ -191,7 +196,7 @@ void to_json(ordered_json& j, const DispatchCase& v) {
 void to_json(ordered_json& j, const Head& v) {
     IR_SET(tie) IR_SET(tie_from_config) IR_SET(always_tied) IR_SET(never_tied)
     IR_SET(softcap) IR_SET(softcap_field) IR_SET(divided) IR_SET(divisor) IR_SET(plain)
-    IR_SET(bias)
+    IR_SET(bias) IR_SET(normalized) IR_SET(normalized_condition)
 }
 
 void to_json(ordered_json& j, const DropPattern& v) {

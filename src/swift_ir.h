@@ -158,6 +158,11 @@ struct Configuration {
     std::string rope_scaling_original_field;
     bool rope_scaling_mscales = false;  // longrope's short and long mscales are required
     std::string rotary_dimensions;  // Swift expression of the rotated width, inside the initializer
+    bool rotary_overridden = false;  // a config field may state the rotated width itself
+    // A normalised head a config switches, or a tie: the two together are refused.
+    bool validates_normalized_head = false;
+    std::string normalized_head_condition;  // Swift Bool expression, inside the initializer
+    std::string normalized_head_key;        // a Swift string literal naming the switch in errors
     // The transformers-5 RoPE object: its layout and what it may ask for.
     bool validates_rope_parameters = false;
     std::string rope_parameters_field;
@@ -208,11 +213,20 @@ struct RoPE {
     std::string original_max_positions;  // an override for longrope, or `nil`
     bool partial = false;        // only a fraction of each head is rotated
     std::string fraction;        // `args.partialRotaryFactor`, when partial
+    bool overridden = false;     // an optional config field states the rotated width itself
+    std::string dimensions;      // `args.rotaryDim`, when overridden
     bool longrope_variant = false;  // longrope's factors or scale chosen otherwise than by default
     std::string longrope_options;   // `LongRoPEOptions(factors: .short, scale: .mscales)`
 };
 
 struct Attention {
+    // Checkpoint keys of the block and its projections, as Swift string literals.
+    std::string block_key = "\"self_attn\"";
+    std::string q_key = "\"q_proj\"";
+    std::string k_key = "\"k_proj\"";
+    std::string v_key = "\"v_proj\"";
+    std::string qkv_key = "\"qkv_proj\"";
+    std::string o_key = "\"o_proj\"";
     bool fused_qkv = false;  // one qkv_proj split into q, k, v
     bool per_layer = false;  // the layer index decides something (RoPE base, NoPE), so init takes it
     bool scale_head_dim = false;   // 1/sqrt(head_dim)
@@ -231,6 +245,11 @@ struct Attention {
     std::string q_norm_dimensions;   // `headDim` or `heads * headDim`
     std::string k_norm_dimensions;
     bool qk_norm_per_head_after_rope = false;  // per head, with learned scales, on the rotated queries and keys
+    // q/k norms a config switches: optional modules, applied when present (per head or whole).
+    bool qk_norm_switched = false;
+    std::string qk_norm_enabled;     // Swift Bool expression, evaluated in init
+    bool qk_norm_switched_per_head = false;
+    bool qk_norm_switched_whole = false;
     std::string q_norm_key = "\"q_norm\"";  // Swift string literals
     std::string k_norm_key = "\"k_norm\"";
     bool scale_field_value = false;  // the scale is a config value itself
@@ -296,7 +315,7 @@ struct Experts {
     std::string experts_key = "\"experts\"";
     std::string shared_key = "\"shared_expert\"";
     std::string shared_gate_key = "\"shared_expert_gate\"";
-    bool router_nested = false;    // the router's linear layer sits one level down, under router_layer_key
+    bool router_nested = false;    // a linear layer (NestedLinear) one level down, under router_layer_key
     std::string router_layer_key;  // a Swift string literal, `"layer"`
     std::string count;             // `args.numLocalExperts`
     std::string per_token;         // `args.numExpertsPerTok`
@@ -311,8 +330,15 @@ struct Experts {
     bool scored = false;           // every expert scored first (softmax_then_top_k)
     std::string normalize;         // Swift Bool expression: renormalise the k selected scores
     bool sigmoid = false;          // each expert scored by its own sigmoid, not a softmax over all
+    bool scores_configured = false;  // the config names the scores (a stored property)
+    std::string scores_field;        // `args.scoreFunction`
+    bool cast_back = false;        // the weighted sum returns to x's dtype (float32 weights, or maybe)
     bool selection_bias = false;   // a bias that steers the choice only
     bool selection_bias_in_router = false;  // a BiasedExpertRouter holding it beside its weight
+    bool router_nested_biased = false;      // a router holding its nested linear layer beside the bias
+    bool selection_bias_custom = false;     // the router's bias has another key, or a config switches it
+    std::string selection_bias_parameter_key;  // a Swift string literal
+    std::string router_holds_bias = "false";   // Swift Bool expression: the router holds the bias
     bool selection_bias_apart = false;      // in a module of its own beside the router
     bool selection_bias_beside = false;     // the mixture's own parameter beside a linear router
     std::string selection_bias_key;         // the module's or the parameter's key, a Swift string literal
@@ -376,6 +402,7 @@ struct Norm {
 };
 
 struct Embedding {
+    std::string tokens_key = "\"embed_tokens\"";  // a Swift string literal
     bool scaled = false;
     bool multiplied = false;  // the embedding output times a config value
     std::string multiplier;
@@ -406,6 +433,8 @@ struct Head {
     std::string divisor;             // `args.logitsScaling`
     bool plain = true;               // logits returned as the head computes them
     std::string bias = "false";      // Swift Bool expression: a bias on the lm_head
+    bool normalized = false;         // the weight divided by its column norms when loaded
+    std::string normalized_condition;  // Swift Bool expression
 };
 
 struct DropPattern {

@@ -152,16 +152,24 @@ KeySpec experts_key() {
             enum_key("scores", {"softmax", "sigmoid"}, "softmax",
                 "How order `softmax_then_top_k` scores the experts: `softmax` over all of them (in float32), "
                 "or each expert's own `sigmoid` (in float32, as `scoring_func: sigmoid` routers do)."),
+            field_key("scores_field", "expert_scores",
+                "A config field naming the scores (`softmax` or `sigmoid`, e.g. `score_function`), chosen when "
+                "the configuration is read; it replaces `scores`."),
             with_default(key("normalize", Type::Flag,
                 "Renormalise the k selected scores to sum to one (`norm_topk_prob`); order "
                 "`softmax_then_top_k` only."), "false"),
+            with_default(key("normalize_single", Type::Bool,
+                "`false`: a token routed to a single expert (k = 1) keeps that expert's score; only k > 1 "
+                "scores are renormalised."), "true"),
             field_key("normalize_floor", "float",
                 "A config field holding the least denominator of the renormalisation (`moe_norm_min`): the k "
                 "selected scores are divided by max(their sum, floor); absent, by their sum."),
-            with_default(key("selection_bias", Type::Bool,
+            with_default(key("selection_bias", Type::Flag,
                 "A learned per-expert bias (`e_score_correction_bias`, a float32 vector beside the router's "
-                "bare `weight`, whose logits are then computed in float32) added to the scores when choosing "
-                "the experts only; the weights are the unbiased scores."), "false"),
+                "bare `weight`, whose logits are then computed in float32, or beside its nested layer, "
+                "`keys.router_layer`) added to the scores when choosing the experts only; the weights are the "
+                "unbiased scores. A bool config field switches a bias the router holds (no bias weight when off)."),
+                "false"),
             map_key("groups",
                 "Grouped top-k: the experts form `count` equal groups, each scored by the sum of its two best "
                 "(biased) scores, and only the experts of the `selected` best groups can be chosen.", {
@@ -204,7 +212,9 @@ KeySpec experts_key() {
             with_default(key("router", Type::Identifier, "The router's key."), "router"),
             key("router_layer", Type::Identifier,
                 "Where checkpoints nest the router's linear layer one level down, its key inside the router "
-                "(`router.layer.weight`); absent, the router is the linear layer itself."),
+                "(`router.layer.weight`, `gate.gate_proj.weight`), a `Linear` computed in its input's dtype "
+                "that a quantized checkpoint may quantize; a selection bias the router holds sits beside it. "
+                "Absent, the router is the linear layer itself."),
             with_default(key("experts", Type::Identifier, "The stacked experts' key."), "experts"),
             with_default(key("shared", Type::Identifier, "The shared expert's key."), "shared_expert"),
             with_default(key("shared_gate", Type::Identifier, "The shared expert's gate key."),
@@ -217,6 +227,9 @@ KeySpec experts_key() {
                 "A module beside the router holding the selection bias as a `[1, experts]` "
                 "`e_score_correction_bias` (e.g. `moe_statics`); the router is then a bare matrix computed in "
                 "float32. Absent (and without `selection_bias`), the bias is the router's own `[experts]` vector."),
+            with_default(key("selection_bias_parameter", Type::Identifier,
+                "The selection bias's key inside the router, where the router holds it (e.g. `expert_bias`)."),
+                "e_score_correction_bias"),
         }),
     });
 }
@@ -280,6 +293,9 @@ KeySpec build_root() {
         field_key("fraction", "float",
             "The config field holding the fraction of each head that is rotated (`partial_rotary_factor`); "
             "the rotated width is int(head_dim * fraction), the rest passes through."),
+        field_key("dimensions", "int",
+            "An optional config field holding the rotated width itself (`rotary_dim`); when it is set it "
+            "overrides `fraction`."),
         field_key("layers", "int_list",
             "A config field listing, per layer, 1 to rotate and 0 for no position embedding at all "
             "(NoPE), e.g. `no_rope_layers`; its length must equal the layer count."),
@@ -320,6 +336,9 @@ KeySpec build_root() {
             "`per_head`: an RMSNorm over the head dimension with one weight shared by all heads (`q_norm`, "
             "`k_norm`). `whole`: an RMSNorm over the whole projection (heads x head_dim), before it is split "
             "into heads."),
+        with_default(key("qk_norm_enabled", Type::Flag,
+            "Whether the q/k norms of `qk_norm` exist: a bool config field switches them per checkpoint "
+            "(no norm weights when off)."), "true"),
         with_default(key("qk_norm_after_rope", Type::Flag,
             "On layers that rotate, queries and keys are RMS-normalised over each head after RoPE, "
             "without a learned scale (eps from `norm.eps`); layers without RoPE are left as they are. "
@@ -328,7 +347,14 @@ KeySpec build_root() {
         enum_key("qk_norm_placement", {"before_rope", "after_rope"}, "before_rope",
             "Where a `per_head` q/k norm applies: on the projected heads (`before_rope`), or on the rotated "
             "ones (`after_rope`)."),
-        map_key("keys", "The checkpoint names of the attention's parts, where they differ from the usual.", {
+        map_key("keys", "The checkpoint names of the attention block and its parts, where they differ from the usual.", {
+            with_default(key("block", Type::Identifier, "The attention's key in a decoder layer."), "self_attn"),
+            with_default(key("q", Type::Identifier, "The query projection's key."), "q_proj"),
+            with_default(key("k", Type::Identifier, "The key projection's key."), "k_proj"),
+            with_default(key("v", Type::Identifier, "The value projection's key."), "v_proj"),
+            with_default(key("qkv", Type::Identifier, "The fused projection's key (`projection: fused_qkv`)."),
+                         "qkv_proj"),
+            with_default(key("o", Type::Identifier, "The output projection's key."), "o_proj"),
             with_default(key("q_norm", Type::Identifier, "The query norm's key."), "q_norm"),
             with_default(key("k_norm", Type::Identifier, "The key norm's key."), "k_norm"),
         }),
@@ -444,6 +470,9 @@ KeySpec build_root() {
             field_key("width", "int", "The config field holding the per-layer input width."),
             field_key("vocabulary", "int", "The config field holding the per-layer embedding's row count."),
         }),
+        map_key("keys", "The checkpoint names of the embedding, where they differ from the usual.", {
+            with_default(key("tokens", Type::Identifier, "The token embedding's key in the model."), "embed_tokens"),
+        }),
     }));
 
     top.push_back(map_key("head", "The language-model head.", {
@@ -453,6 +482,10 @@ KeySpec build_root() {
         field_key("softcap", "float",
             "An optional config field capping the logits: tanh(logits / cap) * cap when it is set."),
         with_default(key("bias", Type::Flag, "Bias on the `lm_head` (an untied head only)."), "false"),
+        with_default(key("normalized_columns", Type::Flag,
+            "The head's weight is divided by its column norms (each hidden dimension's norm over the "
+            "vocabulary, plus 1e-7) when it is loaded; a quantized head is taken as converted, already "
+            "divided. A tied head cannot be normalised."), "false"),
     }));
 
     KeySpec drop = key("drop", Type::StringList,
@@ -581,6 +614,9 @@ const std::vector<ConfigType>& config_types() {
         {"activation", "Activation",
          "An activation's name as transformers knows it: `gelu` (exact), `gelu_new`, `gelu_pytorch_tanh` and "
          "`gelu_fast` (tanh approximation), `relu`, `silu` or `swish`; any other is refused.", {}},
+        {"expert_scores", "ExpertScores",
+         "How a router scores its experts: `softmax` (over all of them) or `sigmoid` (each its own); any other "
+         "is refused.", {}},
         {"layer_types", "[AttentionLayerType]",
          "Per-layer attention kinds: `full_attention`, `sliding_attention` or `chunked_attention` (each "
          "only where the family has it); any other value is refused.", {}},
@@ -654,6 +690,16 @@ const std::vector<Derivation>& derivations() {
          "the width of `n_shared_experts` experts side by side: `experts.intermediate` times `n_shared_experts`.",
          "ConfigDefaults.sharedExpertsWidth",
          {{"expertWidth", "experts.intermediate"}, {"sharedExperts", "config.n_shared_experts"}}},
+        {"shared_experts_width_each", "int",
+         "`num_shared_experts` shared experts side by side, each `moe_shared_expert_intermediate_size` wide "
+         "(absent or 0: `experts.intermediate`).",
+         "ConfigDefaults.sharedExpertsWidthEach",
+         {{"expertWidth", "experts.intermediate"}, {"sharedWidth", "config.moe_shared_expert_intermediate_size"},
+          {"sharedExperts", "config.num_shared_experts"}}},
+        {"shared_experts_enabled", "bool",
+         "`num_shared_experts` > 0 and `moe_router_enable_shared_expert`.",
+         "ConfigDefaults.sharedExpertsEnabled",
+         {{"sharedExperts", "config.num_shared_experts"}, {"enabled", "config.moe_router_enable_shared_expert"}}},
         {"layers_every_step", "int_list",
          "the layers `interleave_moe_layer_step` - 1, 2 `interleave_moe_layer_step` - 1, ...: every "
          "`interleave_moe_layer_step`-th layer, counting from 1.",

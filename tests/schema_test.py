@@ -106,7 +106,7 @@ NOT_SCHEMA_DETECTABLE = {
     "normalize_floor_after_top_k_softmax": "a rule between two router keys",
     "fused_experts_without_down": "a rule between two keys of one map (fused experts need both tensors)",
     "fused_experts_without_experts": "a rule between keys after inheritance: splitting needs experts",
-    "nested_router_with_selection_bias": "a rule between two expert keys, one of them inherited",
+    "nested_router_with_bias_module": "a rule between two expert keys, one of them inherited",
     "sparse_mixer_without_jitter": "a rule between two router keys (the sparse mixer needs its band)",
     "sparse_mixer_with_per_token": "a rule between two expert keys, one of them inherited",
     "sparse_mixer_with_normalize": "a rule between two router keys, one of them inherited",
@@ -125,6 +125,12 @@ NOT_SCHEMA_DETECTABLE = {
     "experts_beside_without_router_norm": "a rule between the router keys and the experts' inherited placement",
     "kv_sharing_without_sandwich": "a rule between the norm placement and bindings the parent makes",
     "stacked_gate_up_without_experts": "a rule between keys after inheritance: splitting experts needs experts",
+    "scores_field_after_top_k": "a rule between two router keys",
+    "qk_norm_switch_with_kv_sharing": "a rule between two attention keys, one of them inherited",
+    "qk_norm_switch_after_rope": "a rule between two attention keys, one of them inherited",
+    "normalized_tied_head": "a rule between two head keys",
+    "shared_switch_with_gate": "a rule between two shared-expert keys, one of them inherited",
+    "selection_bias_parameter_outside_router": "a rule between a key name and a router key, after inheritance",
 }
 
 # Cases whose documents are valid: the error comes later (a failed write). Engine and schema accept them.

@@ -74,6 +74,10 @@ class Fixture:
     # Weights (by name suffix) held at one value where the two oracles compute alike (a tensor one of
     # them drops); the parity tests require another fixture of the family to vary them.
     held_constant: list[str] = field(default_factory=list)
+    # Also require mlx-lm's logits to stay the same when its grouped router gives the experts of the
+    # dropped groups -inf instead of 0 (the Swift's mask): the two choose alike unless a kept
+    # expert's biased score is below zero.
+    infinite_group_mask: bool = False
 
 
 def recorded_fixtures() -> list[Fixture]:
@@ -475,6 +479,44 @@ HUNYUAN_V1_DENSE = {
     "use_qk_norm": True, "tie_word_embeddings": False,
 }
 
+# Ling 2.0 (bailing_moe): layer 0 dense, then experts in 4 groups of 2 (two kept), top-2 sigmoid with a
+# selection bias (expert_bias), renormalised and scaled 2.5, beside a shared expert 48 wide; per-head
+# q/k norms, half of each head rotated, a bias on the fused query_key_value.
+BAILING_MOE = {
+    "model_type": "bailing_moe", "hidden_size": 64, "num_hidden_layers": 3, "intermediate_size": 96,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-6, "vocab_size": 256,
+    "rope_theta": 10000.0, "max_position_embeddings": 512, "rope_scaling": None, "tie_word_embeddings": False,
+    "num_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 32, "num_shared_experts": 1,
+    "moe_shared_expert_intermediate_size": 48, "norm_topk_prob": True, "first_k_dense_replace": 1,
+    "score_function": "sigmoid", "n_group": 4, "topk_group": 2, "routed_scaling_factor": 2.5,
+    "moe_router_enable_expert_bias": True, "use_qk_norm": True, "partial_rotary_factor": 0.5,
+    "use_qkv_bias": True, "use_bias": False, "norm_head": False, "num_nextn_predict_layers": 0,
+    "router_dtype": "fp32", "use_rmsnorm": True, "hidden_act": "silu",
+}
+
+# Ling v1 (Ling-lite's keys): a softmax over all 8 experts on every layer, the top 3 weighted as scored
+# (not renormalised), shared experts two experts wide, the head divided by its column norms, no q/k
+# norm, 12 of each head's 16 dimensions rotated (rotary_dim over partial_rotary_factor). A window shorter
+# than the prompt that use_sliding_window leaves off: every layer still attends over the whole prompt.
+BAILING_MOE_V1 = {
+    "model_type": "bailing_moe", "hidden_size": 64, "num_hidden_layers": 3, "intermediate_size": 96,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-6, "vocab_size": 256,
+    "rope_theta": 600000.0, "max_position_embeddings": 512, "rope_scaling": None, "tie_word_embeddings": False,
+    "num_experts": 8, "num_experts_per_tok": 3, "moe_intermediate_size": 32, "num_shared_experts": 2,
+    "norm_topk_prob": False, "first_k_dense_replace": 0, "norm_head": True, "norm_softmax": False,
+    "use_bias": False, "use_qkv_bias": False, "use_rmsnorm": True, "rotary_dim": 12, "partial_rotary_factor": 0.5,
+    "use_sliding_window": False, "sliding_window": 8, "max_window_layers": 3, "output_dropout": 0.0,
+    "embedding_dropout": 0.0, "hidden_act": "silu",
+}
+
+
+def bailing_hf_checkpoint(weights: dict[str, mx.array]) -> dict[str, mx.array]:
+    """Ling's experts and routers as Hugging Face checkpoints hold them: one tensor per expert, the
+    router's projection as the gate's own `weight` beside its `expert_bias`."""
+    out = per_expert_checkpoint("mlp", "switch_mlp", QWEN3_MOE_NAMES)(weights)
+    return {k.replace(".mlp.gate.gate_proj.", ".mlp.gate."): v for k, v in out.items()}
+
+
 MINISTRAL3 = {
     "model_type": "ministral3", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 128,
     "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-5,
@@ -826,6 +868,39 @@ FIXTURES = [
     Fixture("hunyuan_v1_moe", "hunyuan_v1_moe",
             "every one of 4 experts chosen beside the shared MLP, tied; computed by mlx-lm's hunyuan, which "
             "has no model for this type", HUNYUAN_V1_MOE, reference_config=HUNYUAN_V1_MOE_AS_HUNYUAN),
+    Fixture("bailing_moe", "bailing_moe",
+            "Ling 2.0: 4 groups of 2 experts, 2 kept, top-2 sigmoid with a selection bias, renormalised, scaled "
+            "2.5, a shared expert 48 wide; per-head q/k norms, half of each head rotated, qkv bias",
+            BAILING_MOE, infinite_group_mask=True),
+    Fixture("bailing_moe_v1", "bailing_moe",
+            "Ling v1: softmax over 8 experts on every layer, top-3 not renormalised, 2 shared experts wide, the "
+            "head divided by its column norms, no q/k norm, rotary_dim 12 over partial_rotary_factor",
+            BAILING_MOE_V1),
+    Fixture("bailing_moe_hf", "bailing_moe",
+            "one group, top-1 sigmoid with a selection bias (a single expert is not renormalised), scaled 1.5, no "
+            "shared experts, tied; per-expert tensors and the gate's bare weight, as Hugging Face checkpoints "
+            "hold them",
+            with_(BAILING_MOE, n_group=1, topk_group=1, num_experts_per_tok=1, routed_scaling_factor=1.5,
+                  num_shared_experts=0, tie_word_embeddings=True,
+                  use_qkv_bias=False),
+            layout=bailing_hf_checkpoint),
+    Fixture("bailing_moe_q4", "bailing_moe",
+            "4-bit experts, shared expert, attention and head in groups of 32, the routers' projections at 8 bits "
+            "in groups of 64 (mlx-lm's default for them)",
+            BAILING_MOE, infinite_group_mask=True,
+            quantize={"group_size": 32, "bits": 4,
+                      "layers": {f"model.layers.{i}.mlp.gate.gate_proj": {"group_size": 64, "bits": 8}
+                                 for i in (1, 2)}}),
+    # mlx-lm divides the quantized head's packed integers again as it loads (zeroing them); the head
+    # mlx_lm.convert wrote was divided before quantizing, so it is computed as stored (norm_head off).
+    Fixture("bailing_moe_v1_q4", "bailing_moe",
+            "Ling v1 at 4 bits with norm_head: the quantized head taken as converted; shared experts switched "
+            "off by moe_router_enable_shared_expert",
+            with_(BAILING_MOE_V1, moe_router_enable_shared_expert=False),
+            reference_config=with_(BAILING_MOE_V1, moe_router_enable_shared_expert=False, norm_head=False,
+                                   quantization={"group_size": 32, "bits": 4, "mode": "affine"},
+                                   quantization_config={"group_size": 32, "bits": 4, "mode": "affine"}),
+            quantize={"group_size": 32, "bits": 4}),
     Fixture("llama_q4", "llama",
             "4-bit affine (groups of 64), one layer at 8 bits, one left dense, as mlx_lm.convert writes it",
             LLAMA, quantize={"group_size": 64, "bits": 4,
@@ -931,6 +1006,46 @@ def self_inconsistency(fixture: Fixture, reference: Path, tokens: mx.array, pref
             "its cached path has an offset bug this tool does not correct")
 
 
+def infinite_group_mask_logits(directory: Path, tokens: mx.array) -> mx.array:
+    """mlx-lm's prefill logits with its grouped router's dropped groups at -inf instead of 0."""
+    from mlx_lm.models import bailing_moe
+    original = bailing_moe.group_expert_select
+
+    def select(gates, bias, top_k, n_group, topk_group, scale, norm_topk_prob, score_function):
+        scores = mx.sigmoid(gates.astype(mx.float32)) if score_function == "sigmoid" else \
+            mx.softmax(gates.astype(mx.float32), axis=-1)
+        biased = scores if bias is None else scores + bias
+        if n_group > 1:
+            grouped = mx.unflatten(biased, axis=-1, shape=(n_group, -1))
+            best = mx.topk(grouped, 2, axis=-1).sum(axis=-1, keepdims=True)
+            dropped = mx.argpartition(best, kth=n_group - topk_group - 1, axis=-2)[..., :n_group - topk_group, :]
+            grouped = mx.put_along_axis(grouped, dropped, mx.array(-mx.inf, grouped.dtype), axis=-2)
+            biased = mx.flatten(grouped, -2, -1)
+        inds = mx.argpartition(biased, kth=-top_k, axis=-1)[..., -top_k:]
+        weights = mx.take_along_axis(scores, inds, axis=-1)
+        if top_k > 1 and norm_topk_prob:
+            weights = weights / (weights.sum(axis=-1, keepdims=True) + 1e-20)
+        return inds, (weights * scale).astype(gates.dtype)
+
+    bailing_moe.group_expert_select = select
+    try:
+        model, _ = load_model(directory, strict=True)
+        return model(tokens).astype(mx.float32)
+    finally:
+        bailing_moe.group_expert_select = original
+
+
+def group_mask_disagreement(fixture: Fixture, reference: Path, tokens: mx.array, prefill: mx.array) -> str | None:
+    """For an infinite_group_mask fixture, why mlx-lm's 0 mask chooses other experts than -inf, if it does."""
+    if not fixture.infinite_group_mask:
+        return None
+    worst = mx.max(mx.abs(infinite_group_mask_logits(reference, tokens) - prefill)).item()
+    if worst <= 1e-5:
+        return None
+    return (f"{fixture.name}: mlx-lm's logits change by {worst:.3g} when dropped groups are masked with -inf "
+            "instead of 0; choose weights or a bias where the kept experts' biased scores stay above zero")
+
+
 def reference_directory(fixture: Fixture, directory: Path, scratch: Path) -> Path:
     """Where mlx-lm reads the fixture: the directory itself, or a copy with the equivalent config."""
     if fixture.reference_config is None:
@@ -1000,6 +1115,8 @@ def build(fixture: Fixture) -> None:
         expected = run_reference(reference, tokens)
         if problem := self_inconsistency(fixture, reference, tokens, expected["prefill_logits"]):
             raise SystemExit(problem)
+        if problem := group_mask_disagreement(fixture, reference, tokens, expected["prefill_logits"]):
+            raise SystemExit(problem)
         if fixture.dtype != "float32":
             # The same weights in float32: the Swift test shows the half-precision run differs.
             upcast = Path(scratch) / "float32"
@@ -1019,6 +1136,8 @@ def check(fixture: Fixture) -> str | None:
         reference = reference_directory(fixture, directory, Path(scratch))
         fresh = run_reference(reference, stored["tokens"])
         if problem := self_inconsistency(fixture, reference, stored["tokens"], fresh["prefill_logits"]):
+            return problem
+        if problem := group_mask_disagreement(fixture, reference, stored["tokens"], fresh["prefill_logits"]):
             return problem
     if not mx.array_equal(fresh["decode_tokens"], stored["decode_tokens"]):
         return "greedy decode tokens differ"

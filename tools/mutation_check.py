@@ -275,13 +275,15 @@ MUTATIONS = [
     Mutation("selection_bias_in_weights", "the selection bias folded into the experts' weights too",
              [("runtime/Experts.swift", "var weights = takeAlong(scores, indices, axis: -1)",
                "var weights = takeAlong(choice, indices, axis: -1)")],
-             # mlx-lm drops ERNIE's selection bias: its fixtures hold it at zero.
-             of("glm4_moe", "dots1", "minimax_m2") | {"transformers/ernie4_5_moe", "transformers/ernie4_5_moe_v4"}),
+             # mlx-lm drops ERNIE's selection bias: its fixtures hold it at zero. Ling's is switched.
+             of("glm4_moe", "dots1", "minimax_m2") | {"transformers/ernie4_5_moe", "transformers/ernie4_5_moe_v4"}
+             | (of("bailing_moe") & where(lambda c: c.get("moe_router_enable_expert_bias")))),
     Mutation("selection_bias_ignored", "experts chosen by their scores alone, without the selection bias",
              [("runtime/Experts.swift", "var choice = selectionBias.map { scores + $0.asType(scores.dtype) } ?? scores",
                "var choice = scores")],
-             # mlx-lm drops ERNIE's selection bias: its fixtures hold it at zero.
-             of("glm4_moe", "dots1", "minimax_m2") | {"transformers/ernie4_5_moe", "transformers/ernie4_5_moe_v4"}),
+             # mlx-lm drops ERNIE's selection bias: its fixtures hold it at zero. Ling's is switched.
+             of("glm4_moe", "dots1", "minimax_m2") | {"transformers/ernie4_5_moe", "transformers/ernie4_5_moe_v4"}
+             | (of("bailing_moe") & where(lambda c: c.get("moe_router_enable_expert_bias")))),
     Mutation("minimax_m2_softmax_scores", "MiniMax-M2's experts scored by a softmax over all of them, not sigmoids",
              [("minimax_m2.yaml", "    scores: sigmoid\n", "")],
              of("minimax_m2")),
@@ -335,7 +337,7 @@ MUTATIONS = [
              of("glm4_moe", "dots1") & where(lambda c: c.get("routed_scaling_factor", 1) != 1)),
     Mutation("dense_first_off_by_one", "one dense layer more than first_k_dense_replace asks for",
              [("runtime/Configuration.swift", "$0 < denseLayers ? \"mlp\"", "$0 <= denseLayers ? \"mlp\"")],
-             of("glm4_moe", "dots1")),
+             of("glm4_moe", "dots1", "bailing_moe")),
     Mutation("kept_prediction_layers", "a multi-token prediction layer past the last left in the checkpoint",
              [("glm4_moe.yaml", "  drop_extra_layers: true\n", "")],
              where(lambda c: c.get("num_nextn_predict_layers", 0) > 0) & of("glm4_moe")
@@ -453,6 +455,48 @@ MUTATIONS = [
              # Only where the start layer itself falls on the interval.
              where(lambda c: "moe_layer_start_index" in c
                    and (c["moe_layer_start_index"] + 1) % c.get("moe_layer_interval", 1) == 0)),
+    Mutation("bailing_scores_swapped", "Ling's router taking sigmoids where score_function names a softmax, "
+             "and a softmax where it names sigmoids",
+             [("templates/_experts.swift.mustache", "        scores = {{experts.scores_field}}\n",
+               "        scores = {{experts.scores_field}} == .sigmoid ? .softmax : .sigmoid\n")],
+             of("bailing_moe")),
+    Mutation("bailing_dropped_routed_scaling_factor", "routed_scaling_factor read but Ling's routed weights "
+             "left unscaled",
+             [("bailing_moe.yaml", "    scale: routed_scaling_factor\n", "")],
+             of("bailing_moe") & where(lambda c: c.get("routed_scaling_factor", 1) != 1)),
+    Mutation("bailing_single_expert_renormalised", "norm_topk_prob applied to a single expert, whose weight "
+             "becomes 1 (mlx-lm renormalises only k > 1)",
+             [("bailing_moe.yaml", "    normalize_single: false\n", "")],
+             of("bailing_moe") & where(lambda c: c.get("num_experts_per_tok") == 1 and c.get("norm_topk_prob"))),
+    Mutation("bailing_ignored_norm_head", "norm_head read but the head used as stored",
+             [("bailing_moe.yaml", "head:\n  normalized_columns: norm_head\n", "")],
+             # A quantized head is used as stored either way.
+             of("bailing_moe") & where(lambda c: c.get("norm_head") and "quantization" not in c)),
+    Mutation("bailing_quantized_head_divided", "norm_head applied to a quantized head's packed integers too "
+             "(as mlx-lm's bailing_moe does)",
+             [("runtime/Loading.swift", ", weights[\"lm_head.scales\"] == nil else", " else")],
+             of("bailing_moe") & where(lambda c: c.get("norm_head") and "quantization" in c)),
+    Mutation("bailing_ignored_rotary_dim", "rotary_dim ignored: the rotated width from partial_rotary_factor",
+             [("bailing_moe.yaml", "    dimensions: rotary_dim\n", "")],
+             of("bailing_moe") & where(lambda c: c.get("rotary_dim") is not None and c["rotary_dim"]
+                                       != int(c["hidden_size"] // c["num_attention_heads"]
+                                              * c.get("partial_rotary_factor", 1)))),
+    Mutation("bailing_ignored_use_qk_norm", "use_qk_norm ignored: q/k norms on every Ling checkpoint",
+             [("bailing_moe.yaml", "  qk_norm_enabled: use_qk_norm\n", "")],
+             of("bailing_moe") & where(lambda c: not c.get("use_qk_norm"))),
+    Mutation("bailing_shared_width_of_routed_expert", "shared experts as wide as routed ones, ignoring "
+             "moe_shared_expert_intermediate_size",
+             [("runtime/Configuration.swift", "let each = sharedWidth.flatMap { $0 == 0 ? nil : $0 } ?? expertWidth",
+               "let each = expertWidth")],
+             of("bailing_moe") & where(lambda c: c.get("model_type") == "bailing_moe"
+                                       and c.get("moe_shared_expert_intermediate_size") not in
+                                       (None, 0, c["moe_intermediate_size"]) and c["num_shared_experts"] > 0
+                                       and c.get("moe_router_enable_shared_expert", True))),
+    Mutation("bailing_shared_experts_always", "shared experts built where num_shared_experts is 0 or "
+             "moe_router_enable_shared_expert is false",
+             [("runtime/Configuration.swift", "        sharedExperts > 0 && enabled\n", "        true\n")],
+             of("bailing_moe") & where(lambda c: c.get("num_shared_experts") == 0
+                                       or not c.get("moe_router_enable_shared_expert", True))),
     Mutation("longrope_long_factors_only", "longrope's long factors within the original context too",
              [("runtime/RoPE.swift", "let long = offset + x.dim(-2) > originalMaxPositionEmbeddings",
                "let long = true")],

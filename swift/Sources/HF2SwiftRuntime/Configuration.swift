@@ -334,6 +334,18 @@ public enum ConfigDefaults {
         expertWidth * sharedExperts
     }
 
+    /// `shared_experts_width_each`: `sharedExperts` shared experts side by side, each `sharedWidth`
+    /// wide (nil or 0: `expertWidth`), as one MLP.
+    public static func sharedExpertsWidthEach(expertWidth: Int, sharedWidth: Int?, sharedExperts: Int) -> Int {
+        let each = sharedWidth.flatMap { $0 == 0 ? nil : $0 } ?? expertWidth
+        return each * sharedExperts
+    }
+
+    /// `shared_experts_enabled`: shared experts exist when there is at least one and they are enabled.
+    public static func sharedExpertsEnabled(sharedExperts: Int, enabled: Bool) -> Bool {
+        sharedExperts > 0 && enabled
+    }
+
     /// `layers_every_step`: layers step - 1, 2 step - 1, ... (every `step`-th, counting from 1).
     public static func layersEveryStep(layers: Int, step: Int) -> [Int] {
         step > 0 ? Array(stride(from: step - 1, to: layers, by: step)) : []
@@ -532,7 +544,7 @@ public func validateSizes(_ sizes: [(key: String, value: Int, limit: Int)], head
 /// many experts per token, and for grouped top-k, groups that divide the experts evenly with between
 /// 1 and all of them kept, holding at least as many experts as a token takes. Each argument is the
 /// config key and its value; a router that takes a fixed number of experts per token has no key for
-/// it, and `nil` groups route ungrouped.
+/// it, and `nil` groups, or a single group, route ungrouped (how many groups are kept is then moot).
 public func validateRouting(
     experts: (key: String, value: Int), perToken: (key: String?, value: Int),
     groups: (key: String, value: Int)?, selectedGroups: (key: String, value: Int)?
@@ -555,6 +567,7 @@ public func validateRouting(
         throw ConfigurationError.invalid(
             key: groups.key, reason: "is \(groups.value), which does not divide the \(experts.value) experts evenly")
     }
+    if groups.value == 1 { return }
     if selectedGroups.value < 1 || selectedGroups.value > groups.value {
         throw ConfigurationError.invalid(
             key: selectedGroups.key, reason: "is \(selectedGroups.value); it must be between 1 and the \(groups.value) groups")

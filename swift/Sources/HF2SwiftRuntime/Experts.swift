@@ -135,11 +135,21 @@ public func sparseMixerRouting(
 }
 
 /// How a router turns its logits into per-expert scores.
-public enum ExpertScores: Sendable {
+public enum ExpertScores: String, Sendable, Decodable {
     /// A softmax over all experts.
     case softmax
     /// Each expert's own sigmoid.
     case sigmoid
+
+    /// A config's name for the scores (`score_function`); any other name is refused.
+    public init(from decoder: Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard let scores = ExpertScores(rawValue: name) else {
+            let key = decoder.codingPath.map(\.stringValue).joined(separator: ".")
+            throw ConfigurationError.unsupportedValue(key: key, value: "\"\(name)\"", supported: ["softmax", "sigmoid"])
+        }
+        self = scores
+    }
 }
 
 /// Each token's `k` experts and their weights (both `[..., k]`) from the router's logits: scores
@@ -182,15 +192,20 @@ public func routeExperts(
 /// in float32.
 ///
 /// With `holdsSelectionBias` false the router is the bare float32 matrix alone, for checkpoints that
-/// store the bias elsewhere (`ExpertSelectionBias`).
+/// store the bias elsewhere (`ExpertSelectionBias`) or configs that switch it off; checkpoints may
+/// name the bias otherwise (`selectionBiasKey`).
 public final class BiasedExpertRouter: Module {
     @ParameterInfo(key: "weight") public var weight: MLXArray
     @ParameterInfo(key: "e_score_correction_bias") public var selectionBias: MLXArray?
 
-    public init(_ inputDimensions: Int, _ experts: Int, holdsSelectionBias: Bool = true) {
+    public init(
+        _ inputDimensions: Int, _ experts: Int, holdsSelectionBias: Bool = true,
+        selectionBiasKey: String = "e_score_correction_bias"
+    ) {
         let scale = (1.0 / Float(inputDimensions)).squareRoot()
         _weight.wrappedValue = MLXRandom.uniform(-scale ..< scale, [experts, inputDimensions])
-        _selectionBias.wrappedValue = holdsSelectionBias ? MLXArray.zeros([experts]) : nil
+        _selectionBias = ParameterInfo(
+            wrappedValue: holdsSelectionBias ? MLXArray.zeros([experts]) : nil, key: selectionBiasKey)
         super.init()
     }
 
@@ -217,6 +232,28 @@ public final class NestedLinear: Module, UnaryLayer {
 
     public init(key: String, _ inputDimensions: Int, _ outputDimensions: Int, bias: Bool) {
         _layer = ModuleInfo(wrappedValue: Linear(inputDimensions, outputDimensions, bias: bias), key: key)
+        super.init()
+    }
+
+    public func callAsFunction(_ x: MLXArray) -> MLXArray {
+        layer(x)
+    }
+}
+
+/// A router module holding its linear layer one level down, under `key` (`gate.gate_proj`), which a
+/// quantized checkpoint may quantize, and beside it an optional per-expert selection bias under
+/// `selectionBiasKey` (`gate.expert_bias`). Its logits are the layer's, in x's dtype.
+public final class NestedBiasedExpertRouter: Module, UnaryLayer {
+    @ModuleInfo public var layer: Linear
+    @ParameterInfo public var selectionBias: MLXArray?
+
+    public init(
+        key: String, _ inputDimensions: Int, _ experts: Int, bias: Bool, holdsSelectionBias: Bool,
+        selectionBiasKey: String
+    ) {
+        _layer = ModuleInfo(wrappedValue: Linear(inputDimensions, experts, bias: bias), key: key)
+        _selectionBias = ParameterInfo(
+            wrappedValue: holdsSelectionBias ? MLXArray.zeros([experts]) : nil, key: selectionBiasKey)
         super.init()
     }
 

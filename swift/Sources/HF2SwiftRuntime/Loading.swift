@@ -43,6 +43,18 @@ public func removingLayers(_ weights: [String: MLXArray], from first: Int) -> [S
     }
 }
 
+/// `weights` with the head (`lm_head.weight`) divided by its column norms, when `enabled`: each
+/// hidden dimension's 2-norm over the vocabulary, in float32, plus 1e-7. A quantized head (packed,
+/// beside `lm_head.scales`) passes unchanged: mlx_lm.convert divided it before quantizing it.
+public func normalizingHeadColumns(_ weights: [String: MLXArray], enabled: Bool) -> [String: MLXArray] {
+    guard enabled, let head = weights["lm_head.weight"], weights["lm_head.scales"] == nil else { return weights }
+    let columns = head.asType(.float32)
+    let norms = sqrt((columns * columns).sum(axis: 0, keepDims: true)) + 1e-7
+    var out = weights
+    out["lm_head.weight"] = (head / norms).asType(head.dtype)
+    return out
+}
+
 /// `weights` with each key's longest matching prefix in `prefixes` replaced by its value.
 public func renamingPrefixes(_ weights: [String: MLXArray], _ prefixes: [String: String]) -> [String: MLXArray] {
     let ordered = prefixes.sorted { $0.key.count > $1.key.count }

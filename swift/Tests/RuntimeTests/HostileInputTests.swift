@@ -94,6 +94,10 @@ final class HostileInputTests: XCTestCase {
         let dense = try JSONSerialization.data(
             withJSONObject: grouped.merging(["first_k_dense_replace": 2, "n_group": 3]) { $1 })
         XCTAssertNoThrow(try ModelRegistry.checkConfiguration(modelType: "glm4_moe", configuration: dense))
+        // One group routes ungrouped, as the router computes it: how many groups are kept is moot.
+        let ungrouped = try JSONSerialization.data(
+            withJSONObject: grouped.merging(["n_group": 1, "topk_group": 4]) { $1 })
+        XCTAssertNoThrow(try ModelRegistry.checkConfiguration(modelType: "glm4_moe", configuration: ungrouped))
     }
 
     func testEpsilonsAndBasesMustBeFiniteAndPositive() throws {
@@ -220,5 +224,34 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(
             try refusal("hunyuan_v1_moe", ["head_dim": 16]),
             "use_cla: true is not supported: transformers' Hunyuan has no cross-layer key/value sharing")
+    }
+
+    func testSettingsTheLingModelsCannotTakeAreRefused() throws {
+        // Ling v1's keys: no n_group or topk_group, whose defaults (1 and 4) route ungrouped.
+        let ling: [String: Any] = [
+            "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 96, "num_attention_heads": 4,
+            "num_key_value_heads": 2, "rms_norm_eps": 1e-6, "vocab_size": 64, "rope_theta": 10000.0,
+            "max_position_embeddings": 512, "num_experts": 8, "num_experts_per_tok": 2,
+            "moe_intermediate_size": 32, "num_shared_experts": 1, "norm_topk_prob": true,
+            "first_k_dense_replace": 1,
+        ]
+        func refusal(_ overrides: [String: Any]) throws -> String {
+            let data = try JSONSerialization.data(withJSONObject: ling.merging(overrides) { $1 })
+            do {
+                try ModelRegistry.checkConfiguration(modelType: "bailing_moe", configuration: data)
+            } catch {
+                return "\(error)"
+            }
+            return "accepted"
+        }
+        XCTAssertEqual(try refusal([:]), "accepted")
+        XCTAssertEqual(
+            try refusal(["score_function": "tanh"]),
+            "score_function: \"tanh\" is not supported (supported: softmax, sigmoid)")
+        XCTAssertEqual(
+            try refusal(["norm_head": true, "tie_word_embeddings": true]),
+            "norm_head: a normalised head cannot be tied: the embedding would be divided too")
+        XCTAssertEqual(
+            try refusal(["n_group": 4, "topk_group": 5]), "topk_group: is 5; it must be between 1 and the 4 groups")
     }
 }
