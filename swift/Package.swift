@@ -3,7 +3,8 @@
 // (Sources/HF2SwiftModels is a symlink to ../../generated, so there is one copy of them), the
 // hf2swift-run runner, and the tests. On Linux, where mlx-swift cannot be built, the package
 // carries its own reference implementation of the mlx-swift API subset (modules MLX, MLXNN,
-// MLXFast, MLXRandom); on Apple platforms it uses mlx-swift itself.
+// MLXFast, MLXRandom) and of the mlx-swift-lm subset (MLXLMCommon, MLXLLM); on Apple platforms it
+// uses mlx-swift and mlx-swift-lm themselves.
 import PackageDescription
 
 #if os(Linux)
@@ -17,17 +18,29 @@ let mlxTargets: [Target] = [
     .target(name: "MLXFast", dependencies: ["MLX"], path: "Sources/MLXFast", swiftSettings: optimised),
     .target(name: "MLXRandom", dependencies: ["MLX"], path: "Sources/MLXRandom", swiftSettings: optimised),
     .testTarget(name: "MLXTests", dependencies: ["MLX", "MLXNN"], path: "Tests/MLXTests"),
+    // mlx-swift-lm's MLXLMCommon and MLXLLM, the subset the generated models and their apps use.
+    .target(name: "MLXLMCommon", dependencies: ["MLX", "MLXNN"], path: "Sources/MLXLMCommon"),
+    .target(name: "MLXLLM", dependencies: ["MLX", "MLXLMCommon"], path: "Sources/MLXLLM"),
+    .testTarget(
+        name: "MLXLMCommonTests", dependencies: ["MLX", "MLXNN", "MLXLMCommon", "MLXLLM"],
+        path: "Tests/MLXLMCommonTests"),
 ]
 let packageDependencies: [Package.Dependency] = []
 let mlx: Target.Dependency = "MLX"
 let mlxNN: Target.Dependency = "MLXNN"
+let mlxLMCommon: Target.Dependency = "MLXLMCommon"
+let mlxLLM: Target.Dependency = "MLXLLM"
 #else
 let mlxTargets: [Target] = []
 let packageDependencies: [Package.Dependency] = [
-    .package(url: "https://github.com/ml-explore/mlx-swift", from: "0.31.6")
+    .package(url: "https://github.com/ml-explore/mlx-swift", from: "0.31.6"),
+    // 3.31.4 builds on mlx-swift 0.31.x, the release the generated files target.
+    .package(url: "https://github.com/ml-explore/mlx-swift-lm", .upToNextMinor(from: "3.31.4")),
 ]
 let mlx: Target.Dependency = .product(name: "MLX", package: "mlx-swift")
 let mlxNN: Target.Dependency = .product(name: "MLXNN", package: "mlx-swift")
+let mlxLMCommon: Target.Dependency = .product(name: "MLXLMCommon", package: "mlx-swift-lm")
+let mlxLLM: Target.Dependency = .product(name: "MLXLLM", package: "mlx-swift-lm")
 #endif
 
 let package = Package(

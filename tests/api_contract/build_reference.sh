@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the reference modules (MLX, MLXNN, MLXFast, MLXRandom) of the Swift package into a private
+# Builds the reference modules (MLX, MLXNN, MLXFast, MLXRandom, MLXLMCommon, MLXLLM) of the Swift package into a private
 # scratch directory and prints the directory holding their .swiftmodule files. Used by run.sh and
 # public_surface.sh. API_CONTRACT_SCRATCH chooses the scratch directory; API_CONTRACT_PACKAGE the package
 # (default: swift/ of this repository).
@@ -11,7 +11,7 @@ scratch=${API_CONTRACT_SCRATCH:-${TMPDIR:-/tmp}/hf2swift-api-contract}
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-for target in MLXNN MLXFast MLXRandom; do
+for target in MLXNN MLXFast MLXRandom MLXLMCommon MLXLLM; do
     if ! swift build --package-path "$package" --scratch-path "$scratch" --target "$target" >"$log" 2>&1; then
         echo "api-contract: building the reference target $target failed:" >&2
         grep -E "error:" "$log" | head -40 >&2 || tail -40 "$log" >&2

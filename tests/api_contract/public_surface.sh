@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fails when the reference modules MLX, MLXNN or MLXFast export a public symbol that
-# allowed_public_api.txt (derived from the mlx-swift API spec) does not list, and prints each one.
+# Fails when the reference modules MLX, MLXNN, MLXFast, MLXLMCommon or MLXLLM export a public symbol
+# that allowed_public_api.txt (derived from the mlx-swift API spec and mlx-swift-lm's sources) does not
+# list, and prints each one.
 # The public surface is read from symbol graphs (swift-symbolgraph-extract, public and open only,
 # compiler-synthesized members skipped). --missing also lists allow-list entries the reference does not
 # export (for information; those do not fail). API_CONTRACT_MODULES names an already built modules
@@ -17,7 +18,7 @@ triple=$(swift -print-target-info | sed -n 's/^ *"triple": "\(.*\)",*$/\1/p' | h
 graphs=$(mktemp -d)
 trap 'rm -rf "$graphs"' EXIT
 
-for module in MLX MLXNN MLXFast; do
+for module in MLX MLXNN MLXFast MLXLMCommon MLXLLM; do
     if ! swift-symbolgraph-extract -module-name "$module" -I "$modules" -target "$triple" -output-dir "$graphs" \
         -minimum-access-level public -skip-synthesized-members >"$graphs/$module.log" 2>&1; then
         echo "public-surface: swift-symbolgraph-extract failed for $module:" >&2
@@ -62,7 +63,7 @@ standing_in = {src for src, dst in relations if dst in exported and allowed(expo
 unexpected = sorted({e for usr, e in exported.items() if not allowed(e) and usr not in standing_in})
 exported_entries = set(exported.values())
 missing = sorted(exact - exported_entries)
-print(f"public-surface: {len(exported_entries)} public symbols in MLX, MLXNN, MLXFast; "
+print(f"public-surface: {len(exported_entries)} public symbols in MLX, MLXNN, MLXFast, MLXLMCommon, MLXLLM; "
       f"{len(unexpected)} not in allowed_public_api.txt; {len(missing)} allowed ones not exported")
 for e in unexpected:
     print(f"  NOT ALLOWED  {e}")

@@ -1,0 +1,18 @@
+// Linux reference of mlx-swift-lm's attention call site (MLXLMCommon 3.31.4): extend the layer's cache,
+// then attend over everything it holds.
+import Foundation
+import MLX
+
+/// Updates `cache` (when there is one) with this step's keys and values and runs scaled dot-product
+/// attention over what the cache returns.
+public func attentionWithCacheUpdate(
+    queries: MLXArray, keys: MLXArray, values: MLXArray, cache: KVCache?, scale: Float,
+    mask: MLXFast.ScaledDotProductAttentionMaskMode = .none
+) -> MLXArray {
+    var (visibleKeys, visibleValues) = (keys, values)
+    if let cache {
+        (visibleKeys, visibleValues) = cache.update(keys: keys, values: values)
+    }
+    return MLXFast.scaledDotProductAttention(
+        queries: queries, keys: visibleKeys, values: visibleValues, scale: scale, mask: mask)
+}
