@@ -6,11 +6,14 @@
 //
 // Ling v1 and 2.0 (Bailing MoE); fused qkv, grouped routing, norm_head.
 // Numerics follow mlx_lm/models/bailing_moe.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -308,7 +311,7 @@ final class BailingMoEAttention: Module {
     @ModuleInfo(key: "query_layernorm") var qNorm: RMSNorm?
     @ModuleInfo(key: "key_layernorm") var kNorm: RMSNorm?
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: BailingMoEConfiguration) {
         self.args = args
@@ -403,7 +406,7 @@ final class BailingMoEExperts: Module, UnaryLayer {
     let routedScale: Float
 
     @ModuleInfo(key: "gate") var router: NestedBiasedExpertRouter
-    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
+    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
     /// Nil when the configuration has no shared expert.
     @ModuleInfo(key: "shared_experts") var sharedExpert: BailingMoEMLP?
 
@@ -418,7 +421,7 @@ final class BailingMoEExperts: Module, UnaryLayer {
         _router.wrappedValue = NestedBiasedExpertRouter(
             key: "gate_proj", args.hiddenSize, args.numExperts, bias: false,
             holdsSelectionBias: args.moeRouterEnableExpertBias, selectionBiasKey: "expert_bias")
-        _experts.wrappedValue = SwitchGLU(
+        _experts.wrappedValue = ExpertGLU(
             inputDimensions: args.hiddenSize, hiddenDimensions: args.moeIntermediateSize,
             experts: args.numExperts, bias: false,
             activation: { gate, up in silu(gate) * up })
@@ -508,7 +511,7 @@ public final class BailingMoEModelInner: Module {
 }
 
 /// A bailing_moe language model: token ids in, logits over the vocabulary out.
-public final class BailingMoEModel: Module, LLMModel {
+public final class BailingMoEModel: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: BailingMoEModelInner
     let args: BailingMoEConfiguration
@@ -530,9 +533,14 @@ public final class BailingMoEModel: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
-        (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(count: args.hiddenLayers, parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

@@ -6,11 +6,14 @@
 //
 // DeepSeek-MoE; softmax-routed and shared experts on a layer schedule.
 // Numerics follow mlx_lm/models/deepseek.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -223,7 +226,7 @@ final class DeepSeekAttention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: DeepSeekConfiguration) {
         self.args = args
@@ -301,7 +304,7 @@ final class DeepSeekExperts: Module, UnaryLayer {
     let normalizeTopK: Bool
 
     @ModuleInfo(key: "gate") var router: Linear
-    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
+    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
     @ModuleInfo(key: "shared_experts") var sharedExpert: DeepSeekMLP
 
     init(_ args: DeepSeekConfiguration) {
@@ -309,7 +312,7 @@ final class DeepSeekExperts: Module, UnaryLayer {
         normalizeTopK = false
         _router.wrappedValue = Linear(
             args.hiddenSize, args.nRoutedExperts, bias: false)
-        _experts.wrappedValue = SwitchGLU(
+        _experts.wrappedValue = ExpertGLU(
             inputDimensions: args.hiddenSize, hiddenDimensions: args.moeIntermediateSize,
             experts: args.nRoutedExperts, bias: false,
             activation: { gate, up in silu(gate) * up })
@@ -391,7 +394,7 @@ public final class DeepSeekModelInner: Module {
 }
 
 /// A deepseek language model: token ids in, logits over the vocabulary out.
-public final class DeepSeekModel: Module, LLMModel {
+public final class DeepSeekModel: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: DeepSeekModelInner
     let args: DeepSeekConfiguration
@@ -411,9 +414,14 @@ public final class DeepSeekModel: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
-        (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(count: args.hiddenLayers, parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

@@ -7,11 +7,14 @@
 //
 // dots.llm1; GLM-4.5's grouped sigmoid routing under Qwen3's attention.
 // Numerics follow mlx_lm/models/dots1.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -261,7 +264,7 @@ final class Dots1Attention: Module {
     @ModuleInfo(key: "q_norm") var qNorm: RMSNorm
     @ModuleInfo(key: "k_norm") var kNorm: RMSNorm
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: Dots1Configuration) {
         self.args = args
@@ -345,7 +348,7 @@ final class Dots1Experts: Module, UnaryLayer {
     let routedScale: Float
 
     @ModuleInfo(key: "gate") var router: BiasedExpertRouter
-    @ModuleInfo(key: "experts") var experts: SwitchGLU
+    @ModuleInfo(key: "experts") var experts: ExpertGLU
     @ModuleInfo(key: "shared_experts") var sharedExpert: Dots1MLP
 
     init(_ args: Dots1Configuration) {
@@ -355,7 +358,7 @@ final class Dots1Experts: Module, UnaryLayer {
         selectedGroups = args.topkGroup
         routedScale = args.routedScalingFactor
         _router.wrappedValue = BiasedExpertRouter(args.hiddenSize, args.nRoutedExperts)
-        _experts.wrappedValue = SwitchGLU(
+        _experts.wrappedValue = ExpertGLU(
             inputDimensions: args.hiddenSize, hiddenDimensions: args.moeIntermediateSize,
             experts: args.nRoutedExperts, bias: false,
             activation: { gate, up in silu(gate) * up })
@@ -445,7 +448,7 @@ public final class Dots1ModelInner: Module {
 }
 
 /// A dots1 language model: token ids in, logits over the vocabulary out.
-public final class Dots1Model: Module, LLMModel {
+public final class Dots1Model: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: Dots1ModelInner
     let args: Dots1Configuration
@@ -467,9 +470,16 @@ public final class Dots1Model: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
-        makeLayerCaches(layerTypes: args.layerTypes, slidingWindow: args.slidingWindow)
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(
+            layerTypes: args.layerTypes, slidingWindow: args.slidingWindow,
+            parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

@@ -6,11 +6,14 @@
 //
 // ERNIE 4.5 dense models; interleaved RoPE, one bias switch for all.
 // Numerics follow mlx_lm/models/ernie4_5.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -129,7 +132,7 @@ final class Ernie45Attention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: Ernie45Configuration) {
         self.args = args
@@ -259,7 +262,7 @@ public final class Ernie45ModelInner: Module {
 }
 
 /// A ernie4_5 language model: token ids in, logits over the vocabulary out.
-public final class Ernie45Model: Module, LLMModel {
+public final class Ernie45Model: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: Ernie45ModelInner
     let args: Ernie45Configuration
@@ -281,9 +284,14 @@ public final class Ernie45Model: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
-        (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(count: args.hiddenLayers, parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

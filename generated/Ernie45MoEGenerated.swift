@@ -7,11 +7,14 @@
 //
 // ERNIE 4.5 MoE; softmax routing with a selection bias, a layer range.
 // Numerics follow mlx_lm/models/ernie4_5_moe.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -244,7 +247,7 @@ final class Ernie45MoEAttention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: Ernie45MoEConfiguration) {
         self.args = args
@@ -324,7 +327,7 @@ final class Ernie45MoEExperts: Module, UnaryLayer {
 
     @ModuleInfo(key: "gate") var router: BiasedExpertRouter
     @ModuleInfo(key: "moe_statics") var selectionBias: ExpertSelectionBias
-    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
+    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
     @ModuleInfo(key: "shared_experts") var sharedExpert: Ernie45MoEMLP
 
     init(_ args: Ernie45MoEConfiguration) {
@@ -334,7 +337,7 @@ final class Ernie45MoEExperts: Module, UnaryLayer {
         _router.wrappedValue = BiasedExpertRouter(
             args.hiddenSize, args.moeNumExperts, holdsSelectionBias: false)
         _selectionBias.wrappedValue = ExpertSelectionBias(args.moeNumExperts)
-        _experts.wrappedValue = SwitchGLU(
+        _experts.wrappedValue = ExpertGLU(
             inputDimensions: args.hiddenSize, hiddenDimensions: args.moeIntermediateSize,
             experts: args.moeNumExperts, bias: false,
             activation: { gate, up in silu(gate) * up })
@@ -420,7 +423,7 @@ public final class Ernie45MoEModelInner: Module {
 }
 
 /// A ernie4_5_moe language model: token ids in, logits over the vocabulary out.
-public final class Ernie45MoEModel: Module, LLMModel {
+public final class Ernie45MoEModel: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: Ernie45MoEModelInner
     let args: Ernie45MoEConfiguration
@@ -442,9 +445,14 @@ public final class Ernie45MoEModel: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
-        (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(count: args.hiddenLayers, parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

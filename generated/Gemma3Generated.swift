@@ -6,11 +6,14 @@
 //
 // Gemma 3 text models, also read out of Gemma 3 multimodal checkpoints.
 // Numerics follow mlx_lm/models/gemma3_text.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -210,7 +213,7 @@ final class Gemma3Attention: Module {
     @ModuleInfo(key: "q_norm") var qNorm: OnePlusRMSNorm
     @ModuleInfo(key: "k_norm") var kNorm: OnePlusRMSNorm
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: Gemma3Configuration, layer: Int) {
         self.args = args
@@ -359,7 +362,7 @@ public final class Gemma3ModelInner: Module {
 }
 
 /// A gemma3 language model: token ids in, logits over the vocabulary out.
-public final class Gemma3Model: Module, LLMModel {
+public final class Gemma3Model: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: Gemma3ModelInner
     let args: Gemma3Configuration
@@ -381,9 +384,16 @@ public final class Gemma3Model: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
-        makeLayerCaches(layerTypes: args.layerTypes, slidingWindow: args.slidingWindow)
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(
+            layerTypes: args.layerTypes, slidingWindow: args.slidingWindow,
+            parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

@@ -6,11 +6,14 @@
 //
 // Gemma 3n text models; AltUp, LAuReL, per-layer inputs, KV sharing.
 // Numerics follow mlx_lm/models/gemma3n.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -208,7 +211,7 @@ final class Gemma3nAttention: Module {
     @ModuleInfo(key: "q_norm") var qNorm: RMSNorm
     @ModuleInfo(key: "k_norm") var kNorm: RMSNorm?
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: Gemma3nConfiguration, layer: Int) {
         self.args = args
@@ -440,7 +443,7 @@ public final class Gemma3nModelInner: Module {
 }
 
 /// A gemma3n language model: token ids in, logits over the vocabulary out.
-public final class Gemma3nModel: Module, LLMModel {
+public final class Gemma3nModel: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: Gemma3nModelInner
     let args: Gemma3nConfiguration
@@ -463,12 +466,17 @@ public final class Gemma3nModel: Module, LLMModel {
         return softcapped(logits, cap: cap)
     }
 
-    public func newCache() -> [KVCache] {
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
         // Layers that share keys and values keep no cache of their own.
         makeLayerCaches(
             layerTypes: Array(args.layerTypes.dropLast(args.numKvSharedLayers)),
-            slidingWindow: args.slidingWindow)
+            slidingWindow: args.slidingWindow, parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

@@ -6,11 +6,14 @@
 //
 // Gemma 4 text models, also read out of Gemma 4 multimodal checkpoints.
 // Numerics follow mlx_lm/models/gemma4_text.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -309,7 +312,7 @@ final class Gemma4Attention: Module {
     @ModuleInfo(key: "q_norm") var qNorm: RMSNorm
     @ModuleInfo(key: "k_norm") var kNorm: RMSNorm?
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: Gemma4Configuration, layer: Int) {
         self.args = args
@@ -417,11 +420,11 @@ final class Gemma4MLP: Module, UnaryLayer {
 final class Gemma4Experts: Module {
     let expertsPerToken: Int
 
-    @ModuleInfo(key: "switch_glu") var experts: SwitchGLU
+    @ModuleInfo(key: "switch_glu") var experts: ExpertGLU
 
     init(_ args: Gemma4Configuration) {
         expertsPerToken = args.topKExperts!
-        _experts.wrappedValue = SwitchGLU(
+        _experts.wrappedValue = ExpertGLU(
             inputDimensions: args.hiddenSize, hiddenDimensions: args.moeIntermediateSize!,
             experts: args.numExperts!, bias: false,
             activation: { gate, up in geluApproximate(gate) * up })
@@ -581,7 +584,7 @@ public final class Gemma4ModelInner: Module {
 }
 
 /// A gemma4 language model: token ids in, logits over the vocabulary out.
-public final class Gemma4Model: Module, LLMModel {
+public final class Gemma4Model: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: Gemma4ModelInner
     let args: Gemma4Configuration
@@ -604,12 +607,17 @@ public final class Gemma4Model: Module, LLMModel {
         return softcapped(logits, cap: cap)
     }
 
-    public func newCache() -> [KVCache] {
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
         // Layers that share keys and values keep no cache of their own.
         makeLayerCaches(
             layerTypes: Array(args.attentionLayerTypes.dropLast(args.numKvSharedLayers)),
-            slidingWindow: args.slidingWindow)
+            slidingWindow: args.slidingWindow, parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

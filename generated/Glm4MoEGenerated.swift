@@ -6,11 +6,14 @@
 //
 // GLM-4.5 MoE; grouped sigmoid routing, a selection bias, shared experts.
 // Numerics follow mlx_lm/models/glm4_moe.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -257,7 +260,7 @@ final class Glm4MoEAttention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: Glm4MoEConfiguration) {
         self.args = args
@@ -339,7 +342,7 @@ final class Glm4MoEExperts: Module, UnaryLayer {
     let routedScale: Float
 
     @ModuleInfo(key: "gate") var router: BiasedExpertRouter
-    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
+    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
     @ModuleInfo(key: "shared_experts") var sharedExpert: Glm4MoEMLP
 
     init(_ args: Glm4MoEConfiguration) {
@@ -349,7 +352,7 @@ final class Glm4MoEExperts: Module, UnaryLayer {
         selectedGroups = args.topkGroup
         routedScale = args.routedScalingFactor
         _router.wrappedValue = BiasedExpertRouter(args.hiddenSize, args.nRoutedExperts)
-        _experts.wrappedValue = SwitchGLU(
+        _experts.wrappedValue = ExpertGLU(
             inputDimensions: args.hiddenSize, hiddenDimensions: args.moeIntermediateSize,
             experts: args.nRoutedExperts, bias: false,
             activation: { gate, up in silu(gate) * up })
@@ -436,7 +439,7 @@ public final class Glm4MoEModelInner: Module {
 }
 
 /// A glm4_moe language model: token ids in, logits over the vocabulary out.
-public final class Glm4MoEModel: Module, LLMModel {
+public final class Glm4MoEModel: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: Glm4MoEModelInner
     let args: Glm4MoEConfiguration
@@ -458,9 +461,14 @@ public final class Glm4MoEModel: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
-        (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(count: args.hiddenLayers, parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

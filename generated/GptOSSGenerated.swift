@@ -6,11 +6,14 @@
 //
 // GPT-OSS; sinks, alternating sliding layers, a mixture of experts.
 // Numerics follow mlx_lm/models/gpt_oss.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -197,7 +200,7 @@ final class GptOSSAttention: Module {
     /// One logit per query head in the softmax denominator; zeros until loaded.
     @ParameterInfo(key: "sinks") var sinks: MLXArray
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: GptOSSConfiguration) {
         self.args = args
@@ -256,13 +259,13 @@ final class GptOSSExperts: Module, UnaryLayer {
     let expertsPerToken: Int
 
     @ModuleInfo(key: "router") var router: Linear
-    @ModuleInfo(key: "experts") var experts: SwitchGLU
+    @ModuleInfo(key: "experts") var experts: ExpertGLU
 
     init(_ args: GptOSSConfiguration) {
         expertsPerToken = args.numExpertsPerTok
         _router.wrappedValue = Linear(
             args.hiddenSize, args.numLocalExperts, bias: true)
-        _experts.wrappedValue = SwitchGLU(
+        _experts.wrappedValue = ExpertGLU(
             inputDimensions: args.hiddenSize, hiddenDimensions: args.intermediateSize,
             experts: args.numLocalExperts, bias: true,
             activation: { gate, up in clampedSwiGLU(gate: gate, up: up) })
@@ -337,7 +340,7 @@ public final class GptOSSModelInner: Module {
 }
 
 /// A gpt_oss language model: token ids in, logits over the vocabulary out.
-public final class GptOSSModel: Module, LLMModel {
+public final class GptOSSModel: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: GptOSSModelInner
     let args: GptOSSConfiguration
@@ -357,9 +360,16 @@ public final class GptOSSModel: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
-        makeLayerCaches(layerTypes: args.layerTypes, slidingWindow: args.slidingWindow)
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(
+            layerTypes: args.layerTypes, slidingWindow: args.slidingWindow,
+            parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

@@ -6,11 +6,14 @@
 //
 // Granite; Llama with embedding, attention, residual and logit multipliers.
 // Numerics follow mlx_lm/models/granite.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -149,7 +152,7 @@ final class GraniteAttention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: GraniteConfiguration) {
         self.args = args
@@ -285,7 +288,7 @@ public final class GraniteModelInner: Module {
 }
 
 /// A granite language model: token ids in, logits over the vocabulary out.
-public final class GraniteModel: Module, LLMModel {
+public final class GraniteModel: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: GraniteModelInner
     let args: GraniteConfiguration
@@ -307,9 +310,14 @@ public final class GraniteModel: Module, LLMModel {
         return logits / args.logitsScaling
     }
 
-    public func newCache() -> [KVCache] {
-        (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(count: args.hiddenLayers, parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

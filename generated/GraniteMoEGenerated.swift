@@ -7,11 +7,14 @@
 //
 // Granite MoE; Granite's multipliers around top-k softmax-routed experts.
 // Numerics follow mlx_lm/models/granitemoe.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -199,7 +202,7 @@ final class GraniteMoEAttention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: GraniteMoEConfiguration) {
         self.args = args
@@ -256,14 +259,14 @@ final class GraniteMoEExperts: Module, UnaryLayer {
     let expertsPerToken: Int
 
     @ModuleInfo(key: "router") var router: NestedLinear
-    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
+    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
 
     init(_ args: GraniteMoEConfiguration) {
         expertsPerToken = args.numExpertsPerTok
         // Checkpoints keep the router's linear layer one level down.
         _router.wrappedValue = NestedLinear(
             key: "layer", args.hiddenSize, args.numLocalExperts, bias: false)
-        _experts.wrappedValue = SwitchGLU(
+        _experts.wrappedValue = ExpertGLU(
             inputDimensions: args.hiddenSize, hiddenDimensions: args.intermediateSize,
             experts: args.numLocalExperts, bias: false,
             activation: { gate, up in silu(gate) * up })
@@ -341,7 +344,7 @@ public final class GraniteMoEModelInner: Module {
 }
 
 /// A granitemoe language model: token ids in, logits over the vocabulary out.
-public final class GraniteMoEModel: Module, LLMModel {
+public final class GraniteMoEModel: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: GraniteMoEModelInner
     let args: GraniteMoEConfiguration
@@ -363,9 +366,14 @@ public final class GraniteMoEModel: Module, LLMModel {
         return logits / args.logitsScaling
     }
 
-    public func newCache() -> [KVCache] {
-        (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(count: args.hiddenLayers, parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

@@ -6,11 +6,14 @@
 //
 // Helium; Llama with interleaved RoPE and a q/k/v-only attention bias.
 // Numerics follow mlx_lm/models/helium.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -132,7 +135,7 @@ final class HeliumAttention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: HeliumConfiguration) {
         self.args = args
@@ -262,7 +265,7 @@ public final class HeliumModelInner: Module {
 }
 
 /// A helium language model: token ids in, logits over the vocabulary out.
-public final class HeliumModel: Module, LLMModel {
+public final class HeliumModel: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: HeliumModelInner
     let args: HeliumConfiguration
@@ -284,9 +287,14 @@ public final class HeliumModel: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
-        (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(count: args.hiddenLayers, parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

@@ -6,11 +6,14 @@
 //
 // Hunyuan dense; q/k norms after RoPE, NTK-alpha RoPE.
 // Numerics follow mlx_lm/models/hunyuan_v1_dense.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -165,7 +168,7 @@ final class HunYuanDenseV1Attention: Module {
     @ModuleInfo(key: "query_layernorm") var qNorm: RMSNorm
     @ModuleInfo(key: "key_layernorm") var kNorm: RMSNorm
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: HunYuanDenseV1Configuration) {
         self.args = args
@@ -300,7 +303,7 @@ public final class HunYuanDenseV1ModelInner: Module {
 }
 
 /// A hunyuan_v1_dense language model: token ids in, logits over the vocabulary out.
-public final class HunYuanDenseV1Model: Module, LLMModel {
+public final class HunYuanDenseV1Model: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: HunYuanDenseV1ModelInner
     let args: HunYuanDenseV1Configuration
@@ -322,9 +325,14 @@ public final class HunYuanDenseV1Model: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
-        (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(count: args.hiddenLayers, parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

@@ -7,11 +7,14 @@
 //
 // Hunyuan MoE (mlx-lm); cross-layer KV sharing, experts and a shared MLP.
 // Numerics follow mlx_lm/models/hunyuan.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -234,7 +237,7 @@ final class HunYuanAttention: Module {
     @ModuleInfo(key: "query_layernorm") var qNorm: RMSNorm
     @ModuleInfo(key: "key_layernorm") var kNorm: RMSNorm
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: HunYuanConfiguration, layer: Int) {
         self.args = args
@@ -328,7 +331,7 @@ final class HunYuanExperts: Module, UnaryLayer {
     let normalizeTopK: Bool
 
     @ModuleInfo(key: "gate") var router: Linear
-    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
+    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
     /// Nil when the configuration has no shared expert.
     @ModuleInfo(key: "shared_mlp") var sharedExpert: HunYuanMLP?
 
@@ -337,7 +340,7 @@ final class HunYuanExperts: Module, UnaryLayer {
         normalizeTopK = false
         _router.wrappedValue = Linear(
             args.hiddenSize, args.numExperts, bias: false)
-        _experts.wrappedValue = SwitchGLU(
+        _experts.wrappedValue = ExpertGLU(
             inputDimensions: args.hiddenSize, hiddenDimensions: args.moeIntermediateSize[layer],
             experts: args.numExperts, bias: false,
             activation: { gate, up in silu(gate) * up })
@@ -425,7 +428,7 @@ public final class HunYuanModelInner: Module {
 }
 
 /// A hunyuan language model: token ids in, logits over the vocabulary out.
-public final class HunYuanModel: Module, LLMModel {
+public final class HunYuanModel: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: HunYuanModelInner
     let args: HunYuanConfiguration
@@ -442,9 +445,14 @@ public final class HunYuanModel: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
-        (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(count: args.hiddenLayers, parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

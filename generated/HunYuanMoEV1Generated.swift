@@ -8,11 +8,14 @@
 //
 // Hunyuan MoE (transformers); renormalised experts beside a shared MLP.
 // Numerics follow mlx_lm/models/hunyuan.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -202,7 +205,7 @@ final class HunYuanMoEV1Attention: Module {
     @ModuleInfo(key: "query_layernorm") var qNorm: RMSNorm
     @ModuleInfo(key: "key_layernorm") var kNorm: RMSNorm
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: HunYuanMoEV1Configuration) {
         self.args = args
@@ -285,7 +288,7 @@ final class HunYuanMoEV1Experts: Module, UnaryLayer {
     let normalizeTopK: Bool
 
     @ModuleInfo(key: "gate") var router: Linear
-    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
+    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
     @ModuleInfo(key: "shared_mlp") var sharedExpert: HunYuanMoEV1MLP
 
     init(_ args: HunYuanMoEV1Configuration, layer: Int) {
@@ -293,7 +296,7 @@ final class HunYuanMoEV1Experts: Module, UnaryLayer {
         normalizeTopK = true
         _router.wrappedValue = Linear(
             args.hiddenSize, args.numExperts, bias: false)
-        _experts.wrappedValue = SwitchGLU(
+        _experts.wrappedValue = ExpertGLU(
             inputDimensions: args.hiddenSize, hiddenDimensions: args.intermediateSize,
             experts: args.numExperts, bias: false,
             activation: { gate, up in silu(gate) * up })
@@ -369,7 +372,7 @@ public final class HunYuanMoEV1ModelInner: Module {
 }
 
 /// A hunyuan_v1_moe language model: token ids in, logits over the vocabulary out.
-public final class HunYuanMoEV1Model: Module, LLMModel {
+public final class HunYuanMoEV1Model: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: HunYuanMoEV1ModelInner
     let args: HunYuanMoEV1Configuration
@@ -391,9 +394,14 @@ public final class HunYuanMoEV1Model: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
-        (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(count: args.hiddenLayers, parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

@@ -6,11 +6,14 @@
 //
 // Llama 4; chunked and NoPE layers, top-k sigmoid experts on their inputs.
 // Numerics follow mlx_lm/models/llama4.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -261,7 +264,7 @@ final class Llama4Attention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
     /// This layer normalises its rotated queries and keys.
     let normsRotatedQK: Bool
     /// This layer scales its queries by position.
@@ -362,7 +365,7 @@ final class Llama4Experts: Module, UnaryLayer {
     let normalizeTopK: Bool
 
     @ModuleInfo(key: "router") var router: Linear
-    @ModuleInfo(key: "experts") var experts: SwitchGLU
+    @ModuleInfo(key: "experts") var experts: ExpertGLU
     @ModuleInfo(key: "shared_expert") var sharedExpert: Llama4MLP
 
     init(_ args: Llama4Configuration) {
@@ -370,7 +373,7 @@ final class Llama4Experts: Module, UnaryLayer {
         normalizeTopK = false
         _router.wrappedValue = Linear(
             args.hiddenSize, args.numLocalExperts, bias: false)
-        _experts.wrappedValue = SwitchGLU(
+        _experts.wrappedValue = ExpertGLU(
             inputDimensions: args.hiddenSize, hiddenDimensions: args.intermediateSize,
             experts: args.numLocalExperts, bias: false,
             activation: { gate, up in silu(gate) * up })
@@ -458,7 +461,7 @@ public final class Llama4ModelInner: Module {
 }
 
 /// A llama4 language model: token ids in, logits over the vocabulary out.
-public final class Llama4Model: Module, LLMModel {
+public final class Llama4Model: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: Llama4ModelInner
     let args: Llama4Configuration
@@ -480,11 +483,16 @@ public final class Llama4Model: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
         makeLayerCaches(
             layerTypes: args.layerTypes, slidingWindow: nil,
-            chunkSize: args.attentionChunkSize)
+            chunkSize: args.attentionChunkSize, parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

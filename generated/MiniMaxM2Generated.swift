@@ -6,11 +6,14 @@
 //
 // MiniMax-M2; sigmoid-routed experts, a selection bias, whole q/k norms.
 // Numerics follow mlx_lm/models/minimax.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -226,7 +229,7 @@ final class MiniMaxM2Attention: Module {
     @ModuleInfo(key: "q_norm") var qNorm: RMSNorm
     @ModuleInfo(key: "k_norm") var kNorm: RMSNorm
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: MiniMaxM2Configuration) {
         self.args = args
@@ -292,7 +295,7 @@ final class MiniMaxM2Experts: Module, UnaryLayer {
     @ModuleInfo(key: "gate") var router: Linear
     /// Added to the scores to choose experts, never to their weights.
     @ParameterInfo(key: "e_score_correction_bias") var selectionBias: MLXArray
-    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
+    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
 
     init(_ args: MiniMaxM2Configuration) {
         expertsPerToken = args.numExpertsPerTok
@@ -300,7 +303,7 @@ final class MiniMaxM2Experts: Module, UnaryLayer {
         _router.wrappedValue = Linear(
             args.hiddenSize, args.numLocalExperts, bias: false)
         _selectionBias.wrappedValue = MLXArray.zeros([args.numLocalExperts])
-        _experts.wrappedValue = SwitchGLU(
+        _experts.wrappedValue = ExpertGLU(
             inputDimensions: args.hiddenSize, hiddenDimensions: args.intermediateSize,
             experts: args.numLocalExperts, bias: false,
             activation: { gate, up in silu(gate) * up })
@@ -377,7 +380,7 @@ public final class MiniMaxM2ModelInner: Module {
 }
 
 /// A minimax_m2 language model: token ids in, logits over the vocabulary out.
-public final class MiniMaxM2Model: Module, LLMModel {
+public final class MiniMaxM2Model: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: MiniMaxM2ModelInner
     let args: MiniMaxM2Configuration
@@ -399,9 +402,14 @@ public final class MiniMaxM2Model: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
-        (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(count: args.hiddenLayers, parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

@@ -6,11 +6,14 @@
 //
 // Ministral 3 text models, also inside Mistral 3 multimodal checkpoints.
 // Numerics follow mlx_lm/models/ministral3.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -159,7 +162,7 @@ final class Mistral3Attention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: Mistral3Configuration) {
         self.args = args
@@ -299,7 +302,7 @@ public final class Mistral3ModelInner: Module {
 }
 
 /// A mistral3 language model: token ids in, logits over the vocabulary out.
-public final class Mistral3Model: Module, LLMModel {
+public final class Mistral3Model: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: Mistral3ModelInner
     let args: Mistral3Configuration
@@ -321,9 +324,16 @@ public final class Mistral3Model: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
-        makeLayerCaches(layerTypes: args.layerTypes, slidingWindow: args.slidingWindow)
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(
+            layerTypes: args.layerTypes, slidingWindow: args.slidingWindow,
+            parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

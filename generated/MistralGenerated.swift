@@ -7,11 +7,14 @@
 //
 // Mistral 7B and its successors; llama's code path under its own name.
 // Numerics follow mlx_lm/models/llama.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -161,7 +164,7 @@ final class MistralAttention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: MistralConfiguration) {
         self.args = args
@@ -294,7 +297,7 @@ public final class MistralModelInner: Module {
 }
 
 /// A mistral language model: token ids in, logits over the vocabulary out.
-public final class MistralModel: Module, LLMModel {
+public final class MistralModel: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: MistralModelInner
     let args: MistralConfiguration
@@ -316,9 +319,16 @@ public final class MistralModel: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
-        makeLayerCaches(layerTypes: args.layerTypes, slidingWindow: args.slidingWindow)
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(
+            layerTypes: args.layerTypes, slidingWindow: args.slidingWindow,
+            parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

@@ -6,11 +6,14 @@
 //
 // OLMoE; softmax-routed experts, whole q/k norms, optional q/k/v clipping.
 // Numerics follow mlx_lm/models/olmoe.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -201,7 +204,7 @@ final class OlmoeAttention: Module {
     @ModuleInfo(key: "q_norm") var qNorm: RMSNorm
     @ModuleInfo(key: "k_norm") var kNorm: RMSNorm
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: OlmoeConfiguration) {
         self.args = args
@@ -269,14 +272,14 @@ final class OlmoeExperts: Module, UnaryLayer {
     let normalizeTopK: Bool
 
     @ModuleInfo(key: "gate") var router: Linear
-    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
+    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
 
     init(_ args: OlmoeConfiguration) {
         expertsPerToken = args.numExpertsPerTok
         normalizeTopK = args.normTopkProb
         _router.wrappedValue = Linear(
             args.hiddenSize, args.numExperts, bias: false)
-        _experts.wrappedValue = SwitchGLU(
+        _experts.wrappedValue = ExpertGLU(
             inputDimensions: args.hiddenSize, hiddenDimensions: args.intermediateSize,
             experts: args.numExperts, bias: false,
             activation: { gate, up in silu(gate) * up })
@@ -349,7 +352,7 @@ public final class OlmoeModelInner: Module {
 }
 
 /// A olmoe language model: token ids in, logits over the vocabulary out.
-public final class OlmoeModel: Module, LLMModel {
+public final class OlmoeModel: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: OlmoeModelInner
     let args: OlmoeConfiguration
@@ -371,9 +374,14 @@ public final class OlmoeModel: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
-        (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(count: args.hiddenLayers, parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

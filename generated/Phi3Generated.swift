@@ -6,11 +6,14 @@
 //
 // Phi-3 and Phi-4-mini; fused qkv and gate_up projections, partial RoPE.
 // Numerics follow mlx_lm/models/phi3.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -181,7 +184,7 @@ final class Phi3Attention: Module {
     @ModuleInfo(key: "qkv_proj") var wqkv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: Phi3Configuration) {
         self.args = args
@@ -317,7 +320,7 @@ public final class Phi3ModelInner: Module {
 }
 
 /// A phi3 language model: token ids in, logits over the vocabulary out.
-public final class Phi3Model: Module, LLMModel {
+public final class Phi3Model: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: Phi3ModelInner
     let args: Phi3Configuration
@@ -339,9 +342,16 @@ public final class Phi3Model: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
-        makeLayerCaches(layerTypes: args.layerTypes, slidingWindow: args.slidingWindow)
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(
+            layerTypes: args.layerTypes, slidingWindow: args.slidingWindow,
+            parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

@@ -7,11 +7,14 @@
 //
 // Phi-3.5-MoE; LayerNorm, biases, sparse-mixer routing, longrope.
 // Numerics follow mlx_lm/models/phimoe.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -204,7 +207,7 @@ final class PhiMoEAttention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: PhiMoEConfiguration) {
         self.args = args
@@ -263,14 +266,14 @@ final class PhiMoEExperts: Module, UnaryLayer {
     let jitter: Float
 
     @ModuleInfo(key: "gate") var router: Linear
-    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
+    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
 
     init(_ args: PhiMoEConfiguration) {
         expertsPerToken = 2
         jitter = args.routerJitterNoise
         _router.wrappedValue = Linear(
             args.hiddenSize, args.numLocalExperts, bias: false)
-        _experts.wrappedValue = SwitchGLU(
+        _experts.wrappedValue = ExpertGLU(
             inputDimensions: args.hiddenSize, hiddenDimensions: args.intermediateSize,
             experts: args.numLocalExperts, bias: false,
             activation: { gate, up in silu(gate) * up })
@@ -345,7 +348,7 @@ public final class PhiMoEModelInner: Module {
 }
 
 /// A phimoe language model: token ids in, logits over the vocabulary out.
-public final class PhiMoEModel: Module, LLMModel {
+public final class PhiMoEModel: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: PhiMoEModelInner
     let args: PhiMoEConfiguration
@@ -365,9 +368,16 @@ public final class PhiMoEModel: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
-        makeLayerCaches(layerTypes: args.layerTypes, slidingWindow: args.slidingWindow)
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(
+            layerTypes: args.layerTypes, slidingWindow: args.slidingWindow,
+            parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

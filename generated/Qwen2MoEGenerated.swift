@@ -7,11 +7,14 @@
 //
 // Qwen2-MoE; softmax-routed experts beside a sigmoid-gated shared expert.
 // Numerics follow mlx_lm/models/qwen2_moe.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -238,7 +241,7 @@ final class Qwen2MoEAttention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: Qwen2MoEConfiguration) {
         self.args = args
@@ -316,7 +319,7 @@ final class Qwen2MoEExperts: Module, UnaryLayer {
     let normalizeTopK: Bool
 
     @ModuleInfo(key: "gate") var router: Linear
-    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
+    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
     @ModuleInfo(key: "shared_expert") var sharedExpert: Qwen2MoEMLP
     @ModuleInfo(key: "shared_expert_gate") var sharedExpertGate: Linear
 
@@ -325,7 +328,7 @@ final class Qwen2MoEExperts: Module, UnaryLayer {
         normalizeTopK = args.normTopkProb
         _router.wrappedValue = Linear(
             args.hiddenSize, args.numExperts, bias: false)
-        _experts.wrappedValue = SwitchGLU(
+        _experts.wrappedValue = ExpertGLU(
             inputDimensions: args.hiddenSize, hiddenDimensions: args.moeIntermediateSize,
             experts: args.numExperts, bias: false,
             activation: { gate, up in silu(gate) * up })
@@ -408,7 +411,7 @@ public final class Qwen2MoEModelInner: Module {
 }
 
 /// A qwen2_moe language model: token ids in, logits over the vocabulary out.
-public final class Qwen2MoEModel: Module, LLMModel {
+public final class Qwen2MoEModel: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: Qwen2MoEModelInner
     let args: Qwen2MoEConfiguration
@@ -430,9 +433,14 @@ public final class Qwen2MoEModel: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
-        (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(count: args.hiddenLayers, parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

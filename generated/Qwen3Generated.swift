@@ -7,11 +7,14 @@
 //
 // Qwen3 dense models; per-head RMSNorm on queries and keys before RoPE.
 // Numerics follow mlx_lm/models/qwen3.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -148,7 +151,7 @@ final class Qwen3Attention: Module {
     @ModuleInfo(key: "q_norm") var qNorm: RMSNorm
     @ModuleInfo(key: "k_norm") var kNorm: RMSNorm
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: Qwen3Configuration) {
         self.args = args
@@ -281,7 +284,7 @@ public final class Qwen3ModelInner: Module {
 }
 
 /// A qwen3 language model: token ids in, logits over the vocabulary out.
-public final class Qwen3Model: Module, LLMModel {
+public final class Qwen3Model: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: Qwen3ModelInner
     let args: Qwen3Configuration
@@ -303,9 +306,14 @@ public final class Qwen3Model: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
-        (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(count: args.hiddenLayers, parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

@@ -8,11 +8,14 @@
 //
 // Qwen3 mixture of experts; softmax-routed experts on a layer schedule.
 // Numerics follow mlx_lm/models/qwen3_moe.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -236,7 +239,7 @@ final class Qwen3MoEAttention: Module {
     @ModuleInfo(key: "q_norm") var qNorm: RMSNorm
     @ModuleInfo(key: "k_norm") var kNorm: RMSNorm
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: Qwen3MoEConfiguration) {
         self.args = args
@@ -317,14 +320,14 @@ final class Qwen3MoEExperts: Module, UnaryLayer {
     let normalizeTopK: Bool
 
     @ModuleInfo(key: "gate") var router: Linear
-    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
+    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
 
     init(_ args: Qwen3MoEConfiguration) {
         expertsPerToken = args.numExpertsPerTok
         normalizeTopK = args.normTopkProb
         _router.wrappedValue = Linear(
             args.hiddenSize, args.numLocalExperts, bias: false)
-        _experts.wrappedValue = SwitchGLU(
+        _experts.wrappedValue = ExpertGLU(
             inputDimensions: args.hiddenSize, hiddenDimensions: args.moeIntermediateSize,
             experts: args.numLocalExperts, bias: false,
             activation: { gate, up in silu(gate) * up })
@@ -403,7 +406,7 @@ public final class Qwen3MoEModelInner: Module {
 }
 
 /// A qwen3_moe language model: token ids in, logits over the vocabulary out.
-public final class Qwen3MoEModel: Module, LLMModel {
+public final class Qwen3MoEModel: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: Qwen3MoEModelInner
     let args: Qwen3MoEConfiguration
@@ -425,9 +428,14 @@ public final class Qwen3MoEModel: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
-        (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(count: args.hiddenLayers, parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

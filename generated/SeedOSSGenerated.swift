@@ -6,11 +6,14 @@
 //
 // Seed-OSS; Llama with separate q/k/v and output attention biases.
 // Numerics follow mlx_lm/models/seed_oss.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -152,7 +155,7 @@ final class SeedOSSAttention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: SeedOSSConfiguration) {
         self.args = args
@@ -282,7 +285,7 @@ public final class SeedOSSModelInner: Module {
 }
 
 /// A seed_oss language model: token ids in, logits over the vocabulary out.
-public final class SeedOSSModel: Module, LLMModel {
+public final class SeedOSSModel: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: SeedOSSModelInner
     let args: SeedOSSConfiguration
@@ -304,9 +307,14 @@ public final class SeedOSSModel: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
-        (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(count: args.hiddenLayers, parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

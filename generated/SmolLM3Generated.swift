@@ -7,11 +7,14 @@
 //
 // SmolLM3; Llama with NoPE (no position embedding) on every fourth layer.
 // Numerics follow mlx_lm/models/smollm3.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -182,7 +185,7 @@ final class SmolLM3Attention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: SmolLM3Configuration, layer: Int) {
         self.args = args
@@ -317,7 +320,7 @@ public final class SmolLM3ModelInner: Module {
 }
 
 /// A smollm3 language model: token ids in, logits over the vocabulary out.
-public final class SmolLM3Model: Module, LLMModel {
+public final class SmolLM3Model: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: SmolLM3ModelInner
     let args: SmolLM3Configuration
@@ -339,9 +342,14 @@ public final class SmolLM3Model: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
-        (0 ..< args.hiddenLayers).map { _ in KVCacheSimple() }
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(count: args.hiddenLayers, parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

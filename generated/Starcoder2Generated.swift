@@ -6,11 +6,14 @@
 //
 // StarCoder2; LayerNorm, biases everywhere, an ungated GELU MLP.
 // Numerics follow mlx_lm/models/starcoder2.py.
-// Targets mlx-swift 0.31.6 (MLX, MLXNN) and HF2SwiftRuntime.
+// Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
+// HF2SwiftRuntime.
 
 import Foundation
 import HF2SwiftRuntime
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 // MARK: - Configuration
@@ -158,7 +161,7 @@ final class Starcoder2Attention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RoPELayer
+    let rope: RotaryEmbedding
 
     init(_ args: Starcoder2Configuration) {
         self.args = args
@@ -289,7 +292,7 @@ public final class Starcoder2ModelInner: Module {
 }
 
 /// A starcoder2 language model: token ids in, logits over the vocabulary out.
-public final class Starcoder2Model: Module, LLMModel {
+public final class Starcoder2Model: Module, LLMModel, VocabularySized {
     public let vocabularySize: Int
     public let model: Starcoder2ModelInner
     let args: Starcoder2Configuration
@@ -311,9 +314,16 @@ public final class Starcoder2Model: Module, LLMModel {
         return logits
     }
 
-    public func newCache() -> [KVCache] {
-        makeLayerCaches(layerTypes: args.layerTypes, slidingWindow: args.slidingWindow)
+    /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
+    /// layers that attend to every earlier token.
+    public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        makeLayerCaches(
+            layerTypes: args.layerTypes, slidingWindow: args.slidingWindow,
+            parameters: parameters)
     }
+
+    /// The decoder layers, where LoRA adapters go.
+    public var loraLayers: [Module] { model.layers }
 
     /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
     /// not (precomputed RoPE tables, other towers, a tied `lm_head`).

@@ -71,6 +71,7 @@ ir::ModelFile lower_one(const ResolvedFamily& family) {
 ordered_json model_view(const ir::ModelFile& model) {
     ordered_json view = model;
     view["mlx_swift_version"] = kMlxSwiftVersion;
+    view["mlx_swift_lm_version"] = kMlxSwiftLmVersion;
     return view;
 }
 
@@ -216,6 +217,7 @@ Generation generate(const Paths& paths, const FamilySet& set) {
     g.registry = lower_registry(g.models);
     ordered_json registry = g.registry;
     registry["mlx_swift_version"] = kMlxSwiftVersion;
+    registry["mlx_swift_lm_version"] = kMlxSwiftLmVersion;
     std::string registry_path = (fs::path(paths.out) / "ModelRegistry.swift").string();
     g.outputs.push_back(OutputFile{
         registry_path, render_template(templates, "registry.swift.mustache", registry, registry_path, diags)});

@@ -15,6 +15,8 @@ namespace hf2swift {
 inline constexpr const char* kVersion = "0.1.0";
 /// The mlx-swift release whose API (reference/mlx-swift-api.md) the templates use.
 inline constexpr const char* kMlxSwiftVersion = "0.31.6";
+/// The mlx-swift-lm release (MLXLMCommon, MLXLLM) whose protocols the generated models adopt.
+inline constexpr const char* kMlxSwiftLmVersion = "3.31.4";
 
 struct Paths {
     std::string families = "families";

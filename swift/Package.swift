@@ -53,23 +53,24 @@ let package = Package(
     ],
     dependencies: packageDependencies,
     targets: mlxTargets + [
-        .target(name: "HF2SwiftRuntime", dependencies: [mlx, mlxNN], path: "Sources/HF2SwiftRuntime"),
         .target(
-            name: "HF2SwiftModels", dependencies: [mlx, mlxNN, "HF2SwiftRuntime"],
+            name: "HF2SwiftRuntime", dependencies: [mlx, mlxNN, mlxLMCommon, mlxLLM], path: "Sources/HF2SwiftRuntime"),
+        .target(
+            name: "HF2SwiftModels", dependencies: [mlx, mlxNN, mlxLMCommon, mlxLLM, "HF2SwiftRuntime"],
             path: "Sources/HF2SwiftModels", exclude: ["README.md"]),
         .executableTarget(
-            name: "hf2swift-run", dependencies: [mlx, "HF2SwiftRuntime", "HF2SwiftModels"],
+            name: "hf2swift-run", dependencies: [mlx, mlxLMCommon, mlxLLM, "HF2SwiftRuntime", "HF2SwiftModels"],
             path: "Sources/hf2swift-run"),
         .executableTarget(
-            name: "hf2swift-fuzz-load", dependencies: [mlx, "HF2SwiftRuntime", "HF2SwiftModels"],
+            name: "hf2swift-fuzz-load", dependencies: [mlx, mlxLMCommon, mlxLLM, "HF2SwiftRuntime", "HF2SwiftModels"],
             path: "Sources/hf2swift-fuzz-load"),
         .testTarget(
             name: "MLXParityTests", dependencies: [mlx, mlxNN], path: "Tests/MLXParityTests"),
         .testTarget(
-            name: "RuntimeTests", dependencies: [mlx, mlxNN, "HF2SwiftRuntime", "HF2SwiftModels"],
+            name: "RuntimeTests", dependencies: [mlx, mlxNN, mlxLMCommon, mlxLLM, "HF2SwiftRuntime", "HF2SwiftModels"],
             path: "Tests/RuntimeTests"),
         .testTarget(
-            name: "ParityTests", dependencies: [mlx, mlxNN, "HF2SwiftRuntime", "HF2SwiftModels"],
+            name: "ParityTests", dependencies: [mlx, mlxNN, mlxLMCommon, mlxLLM, "HF2SwiftRuntime", "HF2SwiftModels"],
             path: "Tests/ParityTests"),
     ]
 )

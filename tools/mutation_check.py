@@ -550,13 +550,13 @@ MUTATIONS = [
              [("runtime/Configuration.swift", "if let overrides { return overrides[layer].headDim ?? headDim }", "")],
              GEMMA4 & where(lambda c: "per_layer_config" in c)),
     Mutation("gemma4_plain_rope", "proportional RoPE rotated as plain RoPE over the whole head",
-             [("runtime/RoPE.swift", """        return ProportionalRoPE(
+             [("runtime/RoPE.swift", """        return ProportionalRotaryEmbedding(
             dimensions: dimensions, traditional: traditional, base: base,
             fraction: scaling.partialRotaryFactor ?? 1, factor: scaling.factor ?? 1)""",
                "        return RoPE(dimensions: dimensions, traditional: traditional, base: base)")],
              GEMMA4),
     Mutation("gemma4_partial_rope", "proportional RoPE as a partial rotation of the head's first fraction",
-             [("runtime/RoPE.swift", """        return ProportionalRoPE(
+             [("runtime/RoPE.swift", """        return ProportionalRotaryEmbedding(
             dimensions: dimensions, traditional: traditional, base: base,
             fraction: scaling.partialRotaryFactor ?? 1, factor: scaling.factor ?? 1)""",
                """        return RoPE(

@@ -1,5 +1,6 @@
 // Attention masks and the one attention call site that updates the cache, as mlx-lm builds them.
 import MLX
+import MLXLMCommon
 import MLXNN
 
 /// Per-layer attention kind, as `layer_types` in `config.json` names it.
@@ -12,19 +13,6 @@ public enum AttentionLayerType: String, Codable, Sendable, CaseIterable {
 
 /// A boolean `[n, offset + n]` mask: query i (at position offset + i) sees key j when j is not in
 /// its future and, with a window, when it is fewer than `windowSize` positions back.
-public func createCausalMask(n: Int, offset: Int, windowSize: Int? = nil) -> MLXArray {
-    let keys = MLXArray(Int32(0) ..< Int32(offset + n)).reshaped(1, offset + n)
-    let queries = MLXArray(Int32(offset) ..< Int32(offset + n)).reshaped(n, 1)
-    var mask = queries .>= keys
-    if let windowSize {
-        mask = mask .&& (queries .< (keys + Int32(windowSize)))
-    }
-    return mask
-}
-
-/// A boolean `[n, offset + n - start]` mask for keys at positions `start ..< offset + n`: query i
-/// (at position offset + i) sees key j when j is not in its future and both lie in the same chunk
-/// of `chunkSize` positions.
 public func createChunkedCausalMask(n: Int, offset: Int, start: Int = 0, chunkSize: Int) -> MLXArray {
     let keys = MLXArray(Int32(start) ..< Int32(offset + n)).reshaped(1, offset + n - start)
     let queries = MLXArray(Int32(offset) ..< Int32(offset + n)).reshaped(n, 1)
@@ -34,25 +22,6 @@ public func createChunkedCausalMask(n: Int, offset: Int, start: Int = 0, chunkSi
 
 /// The mask for the tokens in `h` (`[batch, length, hidden]`): from the cache when there is one,
 /// otherwise `.causal` (`.none` for a single token), or an explicit array when a window cuts in.
-public func createAttentionMask(h: MLXArray, cache: KVCache?, windowSize: Int? = nil)
-    -> MLXFast.ScaledDotProductAttentionMaskMode
-{
-    let n = h.dim(1)
-    if let cache {
-        return cache.makeMask(queryLength: n, windowSize: windowSize)
-    }
-    if n == 1 {
-        return .none
-    }
-    if let windowSize, n > windowSize {
-        return .array(createCausalMask(n: n, offset: 0, windowSize: windowSize))
-    }
-    return .causal
-}
-
-/// One mask per layer for models mixing full and sliding-window layers: the full mask is sized by
-/// the cache of the first full layer, the sliding mask by the cache of the first sliding layer.
-/// The chunked layers' mask is sized by their cache too.
 public func createAttentionMasks(
     h: MLXArray, cache: [KVCache]?, layerTypes: [AttentionLayerType], slidingWindow: Int?,
     chunkSize: Int? = nil
@@ -85,7 +54,7 @@ public func createChunkedAttentionMask(h: MLXArray, cache: KVCache?, chunkSize: 
 {
     let n = h.dim(1)
     if let cache {
-        return cache.makeMask(queryLength: n, windowSize: nil)
+        return cache.makeMask(n: n, windowSize: nil, returnArray: false)
     }
     if n == 1 {
         return .none
@@ -96,13 +65,28 @@ public func createChunkedAttentionMask(h: MLXArray, cache: KVCache?, chunkSize: 
 /// Caches for a model whose layers follow `layerTypes`: rotating ones of `slidingWindow`
 /// positions for sliding layers, ones holding the current chunk for chunked layers, growing ones
 /// for full layers.
+/// One cache per layer for models whose every layer attends to all earlier tokens: a growing cache,
+/// or a rotating one of `maxKVSize` positions (keeping the first 4) when the parameters bound it.
+public func makeLayerCaches(count: Int, parameters: GenerateParameters?) -> [KVCache] {
+    (0 ..< count).map { _ in fullAttentionCache(parameters) }
+}
+
+func fullAttentionCache(_ parameters: GenerateParameters?) -> KVCache {
+    if let maxKVSize = parameters?.maxKVSize {
+        return RotatingKVCache(maxSize: maxKVSize, keep: 4)
+    }
+    return KVCacheSimple()
+}
+
+/// One cache per layer, of the kind the layer's attention needs; full-attention layers honour
+/// `maxKVSize` as `makeLayerCaches(count:parameters:)` does, sliding layers keep their window.
 public func makeLayerCaches(
-    layerTypes: [AttentionLayerType], slidingWindow: Int?, chunkSize: Int? = nil
+    layerTypes: [AttentionLayerType], slidingWindow: Int?, chunkSize: Int? = nil, parameters: GenerateParameters?
 ) -> [KVCache] {
     layerTypes.map { kind in
         switch kind {
         case .fullAttention:
-            return KVCacheSimple()
+            return fullAttentionCache(parameters)
         case .slidingAttention:
             guard let slidingWindow else {
                 preconditionFailure("sliding_attention layers need a sliding_window")
@@ -112,15 +96,16 @@ public func makeLayerCaches(
             guard let chunkSize else {
                 preconditionFailure("chunked_attention layers need a chunk size")
             }
-            return ChunkedKVCache(chunkSize: chunkSize)
+            return ChunkLocalKVCache(chunkSize: chunkSize)
         }
     }
 }
 
 /// Adds this step's keys and values to the cache (if any) and attends over everything it holds.
+/// MLXLMCommon's `attentionWithCacheUpdate` with attention sinks, which it does not take.
 public func attentionWithCacheUpdate(
     queries: MLXArray, keys: MLXArray, values: MLXArray, cache: KVCache?, scale: Float,
-    mask: MLXFast.ScaledDotProductAttentionMaskMode, sinks: MLXArray? = nil
+    mask: MLXFast.ScaledDotProductAttentionMaskMode, sinks: MLXArray
 ) -> MLXArray {
     var (cachedKeys, cachedValues) = (keys, values)
     if let cache {

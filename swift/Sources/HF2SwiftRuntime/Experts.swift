@@ -5,7 +5,7 @@ import MLXNN
 
 /// One `[out, in]` weight (and `[out]` bias) per expert; each input row is multiplied by the
 /// matrix of the expert its index names.
-public class SwitchLinear: Module {
+public class ExpertLinear: Module {
     @ParameterInfo(key: "weight") public var weight: MLXArray
     @ParameterInfo(key: "bias") public var bias: MLXArray?
 
@@ -36,7 +36,7 @@ public class SwitchLinear: Module {
 
 /// Per-expert matrices stored quantized (`weight` packed, `scales`, `biases` for affine) and
 /// multiplied through gatherQuantizedMM, as mlx_lm.convert writes switch layers.
-public final class QuantizedSwitchLinear: SwitchLinear, Quantized {
+public final class QuantizedExpertLinear: ExpertLinear, Quantized {
     public let groupSize: Int
     public let bits: Int
     public let mode: QuantizationMode
@@ -44,7 +44,7 @@ public final class QuantizedSwitchLinear: SwitchLinear, Quantized {
     @ParameterInfo(key: "biases") public var biases: MLXArray?
 
     /// `layer` quantized expert by expert.
-    public init(_ layer: SwitchLinear, groupSize: Int, bits: Int, mode: QuantizationMode) {
+    public init(_ layer: ExpertLinear, groupSize: Int, bits: Int, mode: QuantizationMode) {
         let (wq, scales, biases) = MLX.quantized(layer.weight, groupSize: groupSize, bits: bits, mode: mode)
         self.groupSize = groupSize
         self.bits = bits
@@ -64,10 +64,10 @@ public final class QuantizedSwitchLinear: SwitchLinear, Quantized {
 
 /// Gated experts: down(activation(gate(x), up(x))) with the experts `indices` name, for every
 /// token and each of its k experts. Returns `[..., k, dims]`.
-public final class SwitchGLU: Module {
-    @ModuleInfo(key: "gate_proj") var gate: SwitchLinear
-    @ModuleInfo(key: "up_proj") var up: SwitchLinear
-    @ModuleInfo(key: "down_proj") var down: SwitchLinear
+public final class ExpertGLU: Module {
+    @ModuleInfo(key: "gate_proj") var gate: ExpertLinear
+    @ModuleInfo(key: "up_proj") var up: ExpertLinear
+    @ModuleInfo(key: "down_proj") var down: ExpertLinear
     let activation: (MLXArray, MLXArray) -> MLXArray
 
     /// `activation(gate, up)` combines the two projections.
@@ -75,11 +75,11 @@ public final class SwitchGLU: Module {
         inputDimensions: Int, hiddenDimensions: Int, experts: Int, bias: Bool,
         activation: @escaping (MLXArray, MLXArray) -> MLXArray
     ) {
-        _gate.wrappedValue = SwitchLinear(
+        _gate.wrappedValue = ExpertLinear(
             inputDimensions: inputDimensions, outputDimensions: hiddenDimensions, experts: experts, bias: bias)
-        _up.wrappedValue = SwitchLinear(
+        _up.wrappedValue = ExpertLinear(
             inputDimensions: inputDimensions, outputDimensions: hiddenDimensions, experts: experts, bias: bias)
-        _down.wrappedValue = SwitchLinear(
+        _down.wrappedValue = ExpertLinear(
             inputDimensions: hiddenDimensions, outputDimensions: inputDimensions, experts: experts, bias: bias)
         self.activation = activation
         super.init()

@@ -1,6 +1,8 @@
 // Loading a checkpoint directory: config.json, one or more safetensors files, strict parameter update.
 import Foundation
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
 public enum ModelLoadingError: Error, CustomStringConvertible, Equatable {
@@ -159,54 +161,108 @@ public func loadWeights(directory: URL) throws -> [String: MLXArray] {
     return weights
 }
 
-/// Builds the model a checkpoint directory describes and loads its weights. The update is strict
-/// (`.all`): a missing, unused or mis-shaped weight throws instead of leaving a layer at random.
-public func loadModel(directory: URL, factory: any ModelFactory.Type) throws -> any LLMModel {
-    let configURL = directory.appendingPathComponent("config.json")
-    guard FileManager.default.fileExists(atPath: configURL.path) else {
-        throw ModelLoadingError.missingFile(configURL.path)
-    }
-    let configuration = try Data(contentsOf: configURL)
-    let type = try modelType(ofConfiguration: configuration)
-    let prefixes = factory.checkpointPrefixes(modelType: type)
-    let stored = try loadWeights(directory: directory)
-    let checkpoint = renamingPrefixes(
-        removingWeights(stored, matching: factory.checkpointDroppedWeights(modelType: type)), prefixes)
-    // Before anything is built: a config describing far more than the checkpoint holds would
-    // otherwise allocate it all first.
-    try checkSizes(configuration: configuration, against: checkpoint)
-    let model: any LLMModel
+/// Builds the model a checkpoint directory describes and loads its weights. The model comes from
+/// `registry` (mlx-swift-lm's `LLMTypeRegistry` unless given), as `LLMModelFactory` builds it, after
+/// `factory.registerModelTypes(in:)`; `factory` supplies the checkpoint layouts of its model types. The
+/// update is strict (`.all`): a missing, unused or mis-shaped weight throws instead of leaving a layer
+/// at random.
+public func loadModel(
+    directory: URL, factory: any GeneratedModelFactory.Type,
+    registry: ModelTypeRegistry<LanguageModel> = LLMTypeRegistry.shared
+) async throws -> any LanguageModel {
+    let checkpoint = try Checkpoint(directory: directory, factory: factory)
+    let model: any LanguageModel
     do {
-        model = try factory.makeModel(modelType: type, configuration: configuration)
-    } catch let error as DecodingError {
-        if let located = nonIntegerKey(configuration: configuration, modelType: type, factory: factory) {
-            throw ModelLoadingError.invalidConfiguration(located)
+        guard await registry.contains(checkpoint.modelType) else {
+            // Refused and unknown model types are not registered: the factory says why.
+            try factory.checkConfiguration(modelType: checkpoint.modelType, configuration: checkpoint.configuration)
+            throw ModelRegistryError.unsupportedModelType(checkpoint.modelType, supported: factory.supportedModelTypes)
         }
-        throw ModelLoadingError.invalidConfiguration(decodingProblem(error))
-    } catch let error as ConfigurationError {
-        throw ModelLoadingError.invalidConfiguration(error.description)
+        model = try await registry.createModel(configuration: checkpoint.configuration, modelType: checkpoint.modelType)
+    } catch {
+        throw checkpoint.configurationProblem(error, factory: factory)
     }
-    var weights = model.sanitize(weights: checkpoint)
-    let plan = try QuantizationPlan(configuration: configuration, prefixes: prefixes)
-    if plan == nil, let dtype = try computeDType(configuration: configuration) {
-        // transformers loads a checkpoint in the dtype its config names, whatever the files hold.
-        weights = weights.mapValues { $0.dtype.isFloatingPoint && $0.dtype != dtype ? $0.asType(dtype) : $0 }
-    }
-    if let plan {
-        // Layers become quantized before the update, so their packed weights and scales fit.
-        plan.apply(to: model, weights: weights)
-    } else if let quantized = weights.keys.sorted().first(where: { $0.hasSuffix(".scales") }) {
-        throw ModelLoadingError.invalidConfiguration(
-            "the weights are quantized (\(quantized)) but there is no quantization object")
-    }
-    try verifyWeights(weights, against: model)
-    do {
-        try model.update(parameters: ModuleParameters.unflattened(weights), verify: [.all])
-    } catch let error as UpdateError {
-        throw ModelLoadingError.weights(weightProblem(error))
-    }
-    eval(model)
+    try checkpoint.load(into: model)
     return model
+}
+
+/// `loadModel(directory:factory:registry:)` for callers that cannot wait (the fuzzing harness): the
+/// model comes from `factory` directly.
+public func loadModelSynchronously(directory: URL, factory: any GeneratedModelFactory.Type) throws -> any LanguageModel {
+    let checkpoint = try Checkpoint(directory: directory, factory: factory)
+    let model: any LanguageModel
+    do {
+        model = try factory.makeModel(modelType: checkpoint.modelType, configuration: checkpoint.configuration)
+    } catch {
+        throw checkpoint.configurationProblem(error, factory: factory)
+    }
+    try checkpoint.load(into: model)
+    return model
+}
+
+/// A checkpoint directory read and checked before any model is built: its config.json, its
+/// `model_type`, and its weights with the wrapper's prefixes and other towers already handled.
+struct Checkpoint {
+    let configuration: Data
+    let modelType: String
+    let prefixes: [String: String]
+    let weights: [String: MLXArray]
+
+    init(directory: URL, factory: any GeneratedModelFactory.Type) throws {
+        let configURL = directory.appendingPathComponent("config.json")
+        guard FileManager.default.fileExists(atPath: configURL.path) else {
+            throw ModelLoadingError.missingFile(configURL.path)
+        }
+        configuration = try Data(contentsOf: configURL)
+        modelType = try HF2SwiftRuntime.modelType(ofConfiguration: configuration)
+        prefixes = factory.checkpointPrefixes(modelType: modelType)
+        let stored = try loadWeights(directory: directory)
+        weights = renamingPrefixes(
+            removingWeights(stored, matching: factory.checkpointDroppedWeights(modelType: modelType)), prefixes)
+        // Before anything is built: a config describing far more than the checkpoint holds would
+        // otherwise allocate it all first.
+        try checkSizes(configuration: configuration, against: weights)
+    }
+
+    /// What building the model threw, said of the configuration where it is the configuration's fault.
+    func configurationProblem(_ error: Error, factory: any GeneratedModelFactory.Type) -> Error {
+        switch error {
+        case let error as DecodingError:
+            if let located = nonIntegerKey(configuration: configuration, modelType: modelType, factory: factory) {
+                return ModelLoadingError.invalidConfiguration(located)
+            }
+            return ModelLoadingError.invalidConfiguration(decodingProblem(error))
+        case let error as ConfigurationError:
+            return ModelLoadingError.invalidConfiguration(error.description)
+        default:
+            return error
+        }
+    }
+
+    /// Sanitizes the weights for `model`, quantizes the layers the checkpoint quantizes, and updates
+    /// the model strictly.
+    func load(into model: any LanguageModel) throws {
+        var weights = model.sanitize(weights: weights)
+        let plan = try QuantizationPlan(configuration: configuration, prefixes: prefixes)
+        if plan == nil, let dtype = try computeDType(configuration: configuration) {
+            // transformers loads a checkpoint in the dtype its config names, whatever the files hold.
+            weights = weights.mapValues { $0.dtype.isFloatingPoint && $0.dtype != dtype ? $0.asType(dtype) : $0 }
+        }
+        if let plan {
+            // Layers become quantized before the update, so their packed weights and scales fit.
+            plan.apply(to: model, weights: weights)
+        } else if let quantized = weights.keys.sorted().first(where: { $0.hasSuffix(".scales") }) {
+            throw ModelLoadingError.invalidConfiguration(
+                "the weights are quantized (\(quantized)) but there is no quantization object")
+        }
+        try verifyWeights(weights, against: model)
+        do {
+            try model.update(parameters: ModuleParameters.unflattened(weights), verify: [.all])
+        } catch let error as UpdateError {
+            throw ModelLoadingError.weights(weightProblem(error))
+        }
+        eval(model)
+    }
 }
 
 /// The dtype config.json asks the model to compute in (`dtype`, or the older `torch_dtype`), nil
@@ -299,12 +355,12 @@ public struct QuantizationPlan {
         quantize(
             model: model,
             filter: { path, module in
-                guard module is Quantizable || module is SwitchLinear else { return nil }
+                guard module is Quantizable || module is ExpertLinear else { return nil }
                 return parameters(forLayer: path, weights: weights)
             },
             apply: { module, groupSize, bits, mode in
-                if let experts = module as? SwitchLinear {
-                    return QuantizedSwitchLinear(experts, groupSize: groupSize, bits: bits, mode: mode)
+                if let experts = module as? ExpertLinear {
+                    return QuantizedExpertLinear(experts, groupSize: groupSize, bits: bits, mode: mode)
                 }
                 return quantizeSingle(layer: module, groupSize: groupSize, bits: bits, mode: mode)
             })
@@ -424,7 +480,7 @@ func jsonText(_ value: Any) -> String {
 /// (Foundation on Linux reports a fractional number read as an integer without its key): each
 /// fractional number of the top level and of `text_config` is tried rounded, and the one whose
 /// rounding lets the configuration decode past it is named.
-func nonIntegerKey(configuration: Data, modelType: String, factory: any ModelFactory.Type) -> String? {
+func nonIntegerKey(configuration: Data, modelType: String, factory: any GeneratedModelFactory.Type) -> String? {
     guard let top = try? JSONSerialization.jsonObject(with: configuration) as? [String: Any] else { return nil }
     func stillFailsTheSameWay(_ candidate: [String: Any]) -> Bool {
         guard let data = try? JSONSerialization.data(withJSONObject: candidate) else { return true }

@@ -6,14 +6,14 @@ import MLXNN
 
 /// A rotary embedding that rotates `x` (`[..., length, headDim]`) as if its first row sat at
 /// position `offset`.
-public protocol RoPELayer: Module {
+public protocol RotaryEmbedding: Module {
     func callAsFunction(_ x: MLXArray, offset: Int) -> MLXArray
 }
 
-extension RoPE: RoPELayer {}
+extension RoPE: RotaryEmbedding {}
 
 /// The position embedding of a NoPE layer: none; queries and keys pass through unchanged.
-public final class NoPE: Module, RoPELayer {
+public final class NoPE: Module, RotaryEmbedding {
     override public init() {}
 
     public func callAsFunction(_ x: MLXArray, offset: Int) -> MLXArray { x }
@@ -28,7 +28,7 @@ public final class NoPE: Module, RoPELayer {
 public func initializeRoPE(
     dimensions: Int, base: Float, traditional: Bool, scaling: RoPEScaling?, maxPositionEmbeddings: Int?,
     originalMaxPositionEmbeddings: Int? = nil, longRoPE: LongRoPEOptions = .standard
-) -> RoPELayer {
+) -> RotaryEmbedding {
     guard let scaling, scaling.kind != .default else {
         return RoPE(dimensions: dimensions, traditional: traditional, base: base)
     }
@@ -38,24 +38,24 @@ public func initializeRoPE(
         return RoPE(
             dimensions: dimensions, traditional: traditional, base: base, scale: Float(1 / scaling.factor!))
     case .llama3:
-        return Llama3RoPE(
+        return Llama3RotaryEmbedding(
             dimensions: dimensions, traditional: traditional, base: base, scaling: scaling,
             originalMaxPositionEmbeddings: original ?? 8192)
     case .yarn:
-        return YarnRoPE(
+        return YarnRotaryEmbedding(
             dimensions: dimensions, traditional: traditional, base: base, scaling: scaling,
             originalMaxPositionEmbeddings: original ?? maxPositionEmbeddings ?? 4096)
     case .dynamic:
-        return NTKAlphaRoPE(dimensions: dimensions, traditional: traditional, base: base, alpha: scaling.alpha!)
+        return NTKAlphaRotaryEmbedding(dimensions: dimensions, traditional: traditional, base: base, alpha: scaling.alpha!)
     case .proportional:
-        return ProportionalRoPE(
+        return ProportionalRotaryEmbedding(
             dimensions: dimensions, traditional: traditional, base: base,
             fraction: scaling.partialRotaryFactor ?? 1, factor: scaling.factor ?? 1)
     case .longrope, .su:
         guard let maxPositionEmbeddings, let original else {
             preconditionFailure("longrope scaling needs max_position_embeddings and the original context")
         }
-        return LongRoPE(
+        return LongRotaryEmbedding(
             dimensions: dimensions, base: base, scaling: scaling, maxPositionEmbeddings: maxPositionEmbeddings,
             originalMaxPositionEmbeddings: original, options: longRoPE)
     default:
@@ -77,7 +77,7 @@ func ropeWavelengths(dimensions: Int, base: Float) -> MLXArray {
 
 /// Llama 3.1's frequency smoothing: long wavelengths are stretched by `factor`, short ones kept,
 /// the band between interpolated.
-public final class Llama3RoPE: Module, RoPELayer {
+public final class Llama3RotaryEmbedding: Module, RotaryEmbedding {
     let dimensions: Int
     let traditional: Bool
     let _freqs: MLXArray
@@ -114,7 +114,7 @@ public final class Llama3RoPE: Module, RoPELayer {
 
 /// NTK-alpha scaling: a fixed `alpha` stretches the base to base * alpha^(d / (d - 2)) for d rotated
 /// dimensions, the same at every sequence length.
-public final class NTKAlphaRoPE: Module, RoPELayer {
+public final class NTKAlphaRotaryEmbedding: Module, RotaryEmbedding {
     let dimensions: Int
     let traditional: Bool
     let _freqs: MLXArray
@@ -138,7 +138,7 @@ public final class NTKAlphaRoPE: Module, RoPELayer {
 /// YaRN as transformers defines it: frequencies blended between interpolated and extrapolated by
 /// a ramp over the dimensions (its ends rounded outwards unless `truncate` is false), and the
 /// rotated part of q and k scaled by the attention factor.
-public final class YarnRoPE: Module, RoPELayer {
+public final class YarnRotaryEmbedding: Module, RotaryEmbedding {
     let dimensions: Int
     let traditional: Bool
     let mscale: Float
@@ -224,13 +224,13 @@ public struct LongRoPEOptions: Sendable, Equatable {
     public static let standard = LongRoPEOptions()
 }
 
-/// LongRoPE ("su", Phi-3) as transformers applies it: the short factors while a call's positions
+/// LongRotaryEmbedding ("su", Phi-3) as transformers applies it: the short factors while a call's positions
 /// stay within the original context, the long ones once they pass it (keys already cached keep
 /// the rotation they got), and the rotated part scaled by the attention factor,
 /// sqrt(1 + ln(factor) / ln(original)) with factor = max / original unless the scaling states it.
 /// `options` may keep the short factors at every length, or scale by `short_mscale` and
 /// `long_mscale` chosen the same way as the factors (Phi-MoE).
-public final class LongRoPE: Module, RoPELayer {
+public final class LongRotaryEmbedding: Module, RotaryEmbedding {
     let dimensions: Int
     let shortScale: Float
     let longScale: Float
@@ -275,7 +275,7 @@ public final class LongRoPE: Module, RoPELayer {
 /// but only the first int(fraction * dimensions / 2) pairs rotate, at the frequencies they would have
 /// in a fully rotated head (exponents over all `dimensions`, divided by `factor`); the other pairs
 /// pass through. A partial rotation of the first dimensions would pair and space them otherwise.
-public final class ProportionalRoPE: Module, RoPELayer {
+public final class ProportionalRotaryEmbedding: Module, RotaryEmbedding {
     let dimensions: Int
     let traditional: Bool
     let _freqs: MLXArray

@@ -6,6 +6,7 @@ import Foundation
 import HF2SwiftModels
 import HF2SwiftRuntime
 import MLX
+import MLXLMCommon
 
 /// Where each input's checkpoint is written; one directory per process, reused.
 nonisolated(unsafe) let scratch: URL = {
@@ -28,9 +29,11 @@ func loadInput(_ bytes: [UInt8]) {
     } catch {
         fatalError("the fuzz scratch directory is not writable: \(error)")
     }
-    guard let model = try? loadModel(directory: scratch, factory: ModelRegistry.self) else { return }
-    guard (try? validateTokens([0], vocabularySize: model.vocabularySize)) != nil else { return }
-    _ = model(MLXArray([Int32(0)], [1, 1]), cache: model.newCache())
+    guard let model = try? loadModelSynchronously(directory: scratch, factory: ModelRegistry.self),
+        let vocabulary = (model as? VocabularySized)?.vocabularySize,
+        (try? validateTokens([0], vocabularySize: vocabulary)) != nil
+    else { return }
+    _ = model(MLXArray([Int32(0)], [1, 1]), cache: model.newCache(parameters: nil))
 }
 
 #if HF2SWIFT_FUZZING

@@ -4,6 +4,7 @@ import Foundation
 import HF2SwiftModels
 import HF2SwiftRuntime
 import MLX
+import MLXLMCommon
 
 /// The most greedy steps one run takes; past it a typo (an extra digit) would run for hours.
 let maxDecodeSteps = 100_000
@@ -91,10 +92,15 @@ func requireFinite(_ logits: MLXArray, _ step: String) throws {
     if !logits.asType(.float32).asArray(Float.self).allSatisfy(\.isFinite) { throw NonFiniteLogits(step: step) }
 }
 
-func run(_ arguments: Arguments) throws {
-    let model = try loadModel(directory: arguments.model, factory: ModelRegistry.self)
-    try validateTokens(arguments.tokens, vocabularySize: model.vocabularySize)
-    let cache = model.newCache()
+/// Loads the checkpoint as an app does, through mlx-swift-lm's `LLMTypeRegistry`, and runs it through the
+/// `LanguageModel` protocol: the prompt in one call, then greedy decoding a token at a time.
+func run(_ arguments: Arguments) async throws {
+    await ModelRegistry.registerModelTypes()
+    let model = try await loadModel(directory: arguments.model, factory: ModelRegistry.self)
+    if let sized = model as? VocabularySized {
+        try validateTokens(arguments.tokens, vocabularySize: sized.vocabularySize)
+    }
+    let cache = model.newCache(parameters: nil)
     let prompt = MLXArray(arguments.tokens.map { Int32($0) }, [1, arguments.tokens.count])
     let prefill = model(prompt, cache: cache)
     try requireFinite(prefill, "the prompt")
@@ -126,7 +132,7 @@ func run(_ arguments: Arguments) throws {
 }
 
 do {
-    try run(parseArguments())
+    try await run(parseArguments())
 } catch {
     FileHandle.standardError.write(Data("hf2swift-run: \(error)\n".utf8))
     exit(1)

@@ -1,84 +1,57 @@
-// KV caches and attention masks replayed against traces recorded from mlx-lm.
+// The caches each layer gets and the masks each layer sees; MLXLMCommon's caches themselves are
+// replayed against mlx-lm in MLXLMCommonTests.
 import Foundation
 import MLX
+import MLXLMCommon
 import XCTest
 
 @testable import HF2SwiftRuntime
 
 final class CacheTests: XCTestCase {
-    /// Compares a mask the runtime built with one mlx-lm recorded.
-    func assertMask(
-        _ mask: MLXFast.ScaledDotProductAttentionMaskMode, equals recorded: [String: Any], _ context: String
-    ) {
-        let kind = recorded["kind"] as! String
-        switch (mask, kind) {
-        case (.none, "none"), (.causal, "causal"):
-            return
-        case (.array(let array), "array"):
-            let shape = recorded["shape"] as! [Int]
-            let values = recorded["values"] as! [Bool]
-            XCTAssertEqual(array.shape, shape, context)
-            XCTAssertEqual(array.asArray(Bool.self), values, context)
-        default:
-            XCTFail("\(context): mask \(mask) where mlx-lm has \(kind)")
-        }
-    }
-
-    func testCachesFollowMLXLMTraces() throws {
-        let manifest = try Fixtures.json("tests/fixtures/runtime/runtime.json")
-        let scenarios = manifest["caches"] as! [[String: Any]]
-        XCTAssertGreaterThanOrEqual(scenarios.count, 4)
-        for (number, scenario) in scenarios.enumerated() {
-            let cache: KVCache =
-                scenario["cache"] as! String == "simple"
-                ? KVCacheSimple()
-                : RotatingKVCache(maxSize: scenario["max_size"] as! Int, keep: scenario["keep"] as! Int)
-            var position = 0
-            for (stepNumber, step) in (scenario["trace"] as! [[String: Any]]).enumerated() {
-                let context = "scenario \(number) step \(stepNumber)"
-                let length = step["length"] as! Int
-                XCTAssertEqual(cache.offset, step["offset_before"] as! Int, context)
-                for (window, recorded) in step["masks"] as! [String: [String: Any]] {
-                    let mask = cache.makeMask(queryLength: length, windowSize: window == "none" ? nil : Int(window))
-                    assertMask(mask, equals: recorded, "\(context) window \(window)")
-                }
-                let keys = MLXArray(Int32(position) ..< Int32(position + length)).asType(.float32)
-                    .reshaped(1, 1, length, 1)
-                let (k, v) = cache.update(keys: keys, values: -keys)
-                XCTAssertEqual(k.asArray(Float.self), (step["keys"] as! [Double]).map { Float($0) }, context)
-                XCTAssertEqual(v.asArray(Float.self), (step["values"] as! [Double]).map { Float($0) }, context)
-                XCTAssertEqual(cache.offset, step["offset_after"] as! Int, context)
-                position += length
-            }
-        }
-    }
-
-    func testMasksFollowMLXLM() throws {
-        let manifest = try Fixtures.json("tests/fixtures/runtime/runtime.json")
-        for (number, item) in (manifest["masks"] as! [[String: Any]]).enumerated() {
-            let n = item["n"] as! Int
-            let window = item["window"] as? Int
-            let recorded = item["mask"] as! [String: Any]
-            if item["attention_mask"] != nil {
-                let h = MLXArray.zeros([1, n, 2])
-                assertMask(createAttentionMask(h: h, cache: nil, windowSize: window), equals: recorded, "case \(number)")
-            } else {
-                let mask = createCausalMask(n: n, offset: item["offset"] as! Int, windowSize: window)
-                assertMask(.array(mask), equals: recorded, "case \(number)")
-            }
-        }
-    }
-
     func testLayerCachesFollowTheSchedule() {
         let caches = makeLayerCaches(
-            layerTypes: [.slidingAttention, .fullAttention, .slidingAttention], slidingWindow: 8)
+            layerTypes: [.slidingAttention, .fullAttention, .slidingAttention, .chunkedAttention], slidingWindow: 8,
+            chunkSize: 4, parameters: nil)
         XCTAssertTrue(caches[0] is RotatingKVCache)
         XCTAssertTrue(caches[1] is KVCacheSimple)
         XCTAssertEqual((caches[2] as? RotatingKVCache)?.maxSize, 8)
+        XCTAssertEqual((caches[3] as? ChunkLocalKVCache)?.chunkSize, 4)
+    }
+
+    /// `maxKVSize` bounds the layers that attend to every earlier token (keeping the first 4
+    /// positions, as mlx-lm's prompt cache does); a sliding layer keeps its window.
+    func testMaxKVSizeBoundsFullAttentionLayers() {
+        let parameters = GenerateParameters(maxKVSize: 64)
+        let caches = makeLayerCaches(
+            layerTypes: [.slidingAttention, .fullAttention], slidingWindow: 8, parameters: parameters)
+        XCTAssertEqual(caches.map(\.maxSize), [8, 64])
+        XCTAssertEqual(caches[1].metaState.first, "4")
+        let uniform = makeLayerCaches(count: 3, parameters: parameters)
+        XCTAssertEqual(uniform.map(\.maxSize), [64, 64, 64])
+        XCTAssertTrue(makeLayerCaches(count: 2, parameters: nil).allSatisfy { $0 is KVCacheSimple })
+    }
+
+    /// The chunk cache drops earlier chunks once the next token starts a new one, and its masks keep
+    /// each query within its chunk.
+    func testChunkCacheKeepsTheCurrentChunk() {
+        let cache = ChunkLocalKVCache(chunkSize: 4)
+        let keys = MLXArray(Int32(0) ..< 6).asType(.float32).reshaped(1, 1, 6, 1)
+        guard case .array(let mask) = cache.makeMask(n: 6, windowSize: nil, returnArray: false) else {
+            return XCTFail("six queries over chunks of 4 need an array mask")
+        }
+        XCTAssertEqual(mask[5].asArray(Bool.self), [false, false, false, false, true, true])
+        let (seen, _) = cache.update(keys: keys, values: keys)
+        XCTAssertEqual(seen.dim(2), 6)
+        XCTAssertEqual(cache.start, 4)
+        let next = MLXArray([Float(6)]).reshaped(1, 1, 1, 1)
+        let (k, _) = cache.update(keys: next, values: next)
+        XCTAssertEqual(k.asArray(Float.self), [4, 5, 6])
+        let twin = cache.copy()
+        XCTAssertEqual(twin.metaState, cache.metaState)
     }
 
     func testMasksPerLayerComeFromTheFirstCacheOfEachKind() {
-        let caches = makeLayerCaches(layerTypes: [.fullAttention, .slidingAttention], slidingWindow: 2)
+        let caches = makeLayerCaches(layerTypes: [.fullAttention, .slidingAttention], slidingWindow: 2, parameters: nil)
         let h = MLXArray.zeros([1, 4, 3])
         let masks = createAttentionMasks(
             h: h, cache: caches, layerTypes: [.fullAttention, .slidingAttention], slidingWindow: 2)

@@ -2,6 +2,8 @@
 // transformers derives from the same files (tools/make_config_facts.py recorded it).
 import Foundation
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 import XCTest
 
@@ -49,14 +51,14 @@ final class ConfigFactsTests: XCTestCase {
             let c = try decoder.decode(Gemma3Configuration.self, from: text)
             return (c, Gemma3Attention(c, layer: layer), c.feedForwardKinds)
         default:
-            throw ModelFactoryError.unsupportedModelType(modelType, supported: ModelRegistry.supportedModelTypes)
+            throw ModelRegistryError.unsupportedModelType(modelType, supported: ModelRegistry.supportedModelTypes)
         }
     }
 
     /// The rotation each RoPE layer applies, as transformers names its RoPE types (linear scaling is
     /// a plain rotation with scaled positions).
     static let ropeKinds = [
-        "RoPE": "default", "Llama3RoPE": "llama3", "YarnRoPE": "yarn", "LongRoPE": "longrope", "NoPE": "none",
+        "RoPE": "default", "Llama3RotaryEmbedding": "llama3", "YarnRotaryEmbedding": "yarn", "LongRotaryEmbedding": "longrope", "NoPE": "none",
     ]
 
     /// A stored property of a configuration or module, by its Swift name.
@@ -118,7 +120,7 @@ final class ConfigFactsTests: XCTestCase {
             XCTAssertEqual(layerTypes.map { $0 == .slidingAttention }, kinds.map { $0["sliding"] as! Bool }, name)
             if kinds.first?["cache"] != nil {
                 let window = Self.value("slidingWindow", of: config) as? Int
-                for (cache, kind) in zip(makeLayerCaches(layerTypes: layerTypes, slidingWindow: window), kinds) {
+                for (cache, kind) in zip(makeLayerCaches(layerTypes: layerTypes, slidingWindow: window, parameters: nil), kinds) {
                     switch kind["cache"] as! String {
                     case "KVCache": XCTAssertTrue(cache is KVCacheSimple, name)
                     case "RotatingKVCache":
@@ -131,7 +133,7 @@ final class ConfigFactsTests: XCTestCase {
             for ropeFacts in expected["rope"] as! [[String: Any]] {
                 let layer = ropeFacts["layer"] as! Int
                 let (_, layerAttention, _) = try Self.configurationAndAttention(modelType: modelType, data: data, layer: layer)
-                let rope = Self.value("rope", of: layerAttention) as! RoPELayer
+                let rope = Self.value("rope", of: layerAttention) as! RotaryEmbedding
                 XCTAssertEqual(Self.ropeKinds["\(type(of: rope))"], ropeFacts["kind"] as? String, "\(name) layer \(layer)")
                 let y = rope(ropeTensors["\(name).layer\(layer).x"]!, offset: ropeFacts["offset"] as! Int)
                 XCTAssertLessThan(

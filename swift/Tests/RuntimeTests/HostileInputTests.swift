@@ -2,6 +2,8 @@
 // name the file, key and value; none reaches a trap. Each case is one that once trapped or ran on.
 import Foundation
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 import XCTest
 
@@ -35,7 +37,7 @@ final class HostileInputTests: XCTestCase {
 
     /// Loading the directory is refused with exactly `message`, on one line.
     func assertRefused(_ message: String, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertThrowsError(try loadModel(directory: directory, factory: ModelRegistry.self), file: file, line: line) {
+        XCTAssertThrowsError(try loadModelSynchronously(directory: directory, factory: ModelRegistry.self), file: file, line: line) {
             XCTAssertEqual("\($0)", message, file: file, line: line)
         }
     }
@@ -111,7 +113,7 @@ final class HostileInputTests: XCTestCase {
         try writeConfig(["hidden_size": 64.5])
         assertRefused("config.json: hidden_size: 64.5 is not an integer")
         try Data("{\"model_type\": \"llama\", ".utf8).write(to: directory.appendingPathComponent("config.json"))
-        XCTAssertThrowsError(try loadModel(directory: directory, factory: ModelRegistry.self)) {
+        XCTAssertThrowsError(try loadModelSynchronously(directory: directory, factory: ModelRegistry.self)) {
             XCTAssertTrue("\($0)".hasPrefix("config.json: not valid JSON"), "\($0)")
         }
     }
@@ -169,19 +171,19 @@ final class HostileInputTests: XCTestCase {
 
     func testAnIndexThatIsNotJSONNamesItself() throws {
         try Data("not json".utf8).write(to: directory.appendingPathComponent("model.safetensors.index.json"))
-        XCTAssertThrowsError(try loadModel(directory: directory, factory: ModelRegistry.self)) {
+        XCTAssertThrowsError(try loadModelSynchronously(directory: directory, factory: ModelRegistry.self)) {
             XCTAssertTrue("\($0)".hasPrefix("model.safetensors.index.json: not valid JSON"), "\($0)")
             XCTAssertFalse("\($0)".contains("\n"))
         }
     }
 
     func testTokenIdsOutsideTheVocabularyAreRefused() throws {
-        let model = try loadModel(directory: directory, factory: ModelRegistry.self)
-        XCTAssertNoThrow(try validateTokens([0, 63], vocabularySize: model.vocabularySize))
-        XCTAssertThrowsError(try validateTokens([1, 64, 3], vocabularySize: model.vocabularySize)) {
+        let model = try loadModelSynchronously(directory: directory, factory: ModelRegistry.self)
+        XCTAssertNoThrow(try validateTokens([0, 63], vocabularySize: (model as! VocabularySized).vocabularySize))
+        XCTAssertThrowsError(try validateTokens([1, 64, 3], vocabularySize: (model as! VocabularySized).vocabularySize)) {
             XCTAssertEqual("\($0)", "token 64 at position 1 is outside the vocabulary (0..<64)")
         }
-        XCTAssertThrowsError(try validateTokens([-1], vocabularySize: model.vocabularySize)) {
+        XCTAssertThrowsError(try validateTokens([-1], vocabularySize: (model as! VocabularySized).vocabularySize)) {
             XCTAssertEqual("\($0)", "token -1 at position 0 is outside the vocabulary (0..<64)")
         }
     }

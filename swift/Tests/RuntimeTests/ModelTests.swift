@@ -2,6 +2,8 @@
 // and without a cache, and strict loading through the runtime.
 import Foundation
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 import XCTest
 
@@ -186,7 +188,7 @@ final class ModelTests: XCTestCase {
             let tokens = MLXArray([3, 9, 27, 17, 5, 41, 8] as [Int32], [1, 7])
             let full = model(tokens, cache: nil)
             XCTAssertEqual(full.shape, [1, 7, 64])
-            let cache = model.newCache()
+            let cache = model.newCache(parameters: nil)
             var steps = [model(tokens[0..., ..<4], cache: cache)]
             for i in 4 ..< 7 {
                 steps.append(model(tokens[0..., i ..< (i + 1)], cache: cache))
@@ -206,14 +208,14 @@ final class ModelTests: XCTestCase {
         let file = directory.appendingPathComponent("model.safetensors")
 
         try save(arrays: weights, url: file)
-        let loaded = try loadModel(directory: directory, factory: ModelRegistry.self)
+        let loaded = try loadModelSynchronously(directory: directory, factory: ModelRegistry.self)
         let tokens = MLXArray([1, 2, 3] as [Int32], [1, 3])
         XCTAssertLessThan(maxAbsDifference(loaded(tokens, cache: nil), model(tokens, cache: nil)), 1e-6)
 
         // Each refusal is one line that names the weight.
         func refused(_ arrays: [String: MLXArray], naming key: String) throws {
             try save(arrays: arrays, url: file)
-            XCTAssertThrowsError(try loadModel(directory: directory, factory: ModelRegistry.self)) {
+            XCTAssertThrowsError(try loadModelSynchronously(directory: directory, factory: ModelRegistry.self)) {
                 XCTAssertTrue("\($0)".contains(key), "\($0)")
                 XCTAssertFalse("\($0)".contains("\n"), "\($0)")
             }
@@ -234,7 +236,7 @@ final class ModelTests: XCTestCase {
         var sanitized = weights
         sanitized["model.layers.0.self_attn.rotary_emb.inv_freq"] = MLXArray.zeros([4])
         try save(arrays: sanitized, url: file)
-        XCTAssertNoThrow(try loadModel(directory: directory, factory: ModelRegistry.self))
+        XCTAssertNoThrow(try loadModelSynchronously(directory: directory, factory: ModelRegistry.self))
     }
 
     func testQuantizationRefusalsAreOneClearLine() throws {
@@ -249,7 +251,7 @@ final class ModelTests: XCTestCase {
             object[key] = quantization
             try JSONSerialization.data(withJSONObject: object).write(to: directory.appendingPathComponent("config.json"))
             do {
-                _ = try loadModel(directory: directory, factory: ModelRegistry.self)
+                _ = try loadModelSynchronously(directory: directory, factory: ModelRegistry.self)
                 return "loaded"
             } catch {
                 return "\(error)"
@@ -270,7 +272,7 @@ final class ModelTests: XCTestCase {
         try data.write(to: directory.appendingPathComponent("config.json"))
         weights["model.layers.0.mlp.down_proj.scales"] = MLXArray.zeros([2])
         try save(arrays: weights, url: directory.appendingPathComponent("model.safetensors"))
-        XCTAssertThrowsError(try loadModel(directory: directory, factory: ModelRegistry.self)) {
+        XCTAssertThrowsError(try loadModelSynchronously(directory: directory, factory: ModelRegistry.self)) {
             XCTAssertEqual(
                 "\($0)",
                 "config.json: the weights are quantized (model.layers.0.mlp.down_proj.scales) but there is no "
@@ -296,7 +298,7 @@ final class ModelTests: XCTestCase {
         }
         try JSONSerialization.data(withJSONObject: ["weight_map": map])
             .write(to: directory.appendingPathComponent("model.safetensors.index.json"))
-        XCTAssertNoThrow(try loadModel(directory: directory, factory: ModelRegistry.self))
+        XCTAssertNoThrow(try loadModelSynchronously(directory: directory, factory: ModelRegistry.self))
     }
 
     func testWeightPatterns() {

@@ -1,5 +1,5 @@
-// must-fail: MLXLMCommon's concrete caches are public, not open: a new cache kind derives from
-// BaseKVCache.
+// must-fail: MLXLMCommon's concrete caches are public, not open (and BaseKVCache has no public
+// initializer): a new cache kind conforms to the KVCache protocol.
 // expect: cannot inherit from non-open class 'KVCacheSimple' outside of its defining module
 import MLX
 import MLXLMCommon

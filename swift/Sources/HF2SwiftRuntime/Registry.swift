@@ -1,29 +1,20 @@
-// The contract every generated model fulfils, and the factory protocol the generated registry adopts.
+// The factory protocol the generated registry adopts, and how it registers with mlx-swift-lm's
+// LLMTypeRegistry; the models themselves are mlx-swift-lm `LLMModel`s.
 import Foundation
 import MLX
+import MLXLLM
+import MLXLMCommon
 import MLXNN
 
-/// A causal language model: token ids in, logits over the vocabulary out.
-public protocol LLMModel: Module {
+/// A model that knows its vocabulary, so a runner can refuse a token id before the embedding reads it.
+public protocol VocabularySized {
     /// Rows of the embedding and width of the logits.
     var vocabularySize: Int { get }
-
-    /// Runs `inputs` (`[batch, length]` token ids) through the model. With `cache` (one entry per
-    /// layer, from `newCache()`), attention also sees the tokens of earlier calls and the caches
-    /// are extended with this call's keys and values.
-    func callAsFunction(_ inputs: MLXArray, cache: [KVCache]?) -> MLXArray
-
-    /// Fresh caches, one per layer, each of the kind that layer needs.
-    func newCache() -> [KVCache]
-
-    /// Maps checkpoint weights onto this model's parameters: drops what the model does not hold
-    /// (precomputed tables, a tied head) and renames what a checkpoint layout names differently.
-    func sanitize(weights: [String: MLXArray]) -> [String: MLXArray]
 }
 
 /// Builds models from a checkpoint's `model_type` and `config.json`; the generated
 /// `ModelRegistry` is one.
-public protocol ModelFactory {
+public protocol GeneratedModelFactory: Sendable {
     /// Every `model_type` the factory serves.
     static var supportedModelTypes: [String] { get }
 
@@ -44,12 +35,24 @@ public protocol ModelFactory {
     static func checkpointDroppedWeights(modelType: String) -> [String]
 }
 
-extension ModelFactory {
+extension GeneratedModelFactory {
     public static func checkpointPrefixes(modelType: String) -> [String: String] { [:] }
     public static func checkpointDroppedWeights(modelType: String) -> [String] { [] }
+
+    /// Registers every supported `model_type` with `registry` (mlx-swift-lm's `LLMTypeRegistry` by
+    /// default), replacing what it held for that type: `LLMModelFactory` then builds these models.
+    public static func registerModelTypes(
+        in registry: ModelTypeRegistry<LanguageModel> = LLMTypeRegistry.shared
+    ) async {
+        for modelType in supportedModelTypes {
+            await registry.registerModelType(modelType) { configuration in
+                try makeModel(modelType: modelType, configuration: configuration)
+            }
+        }
+    }
 }
 
-public enum ModelFactoryError: Error, CustomStringConvertible, Equatable {
+public enum ModelRegistryError: Error, CustomStringConvertible, Equatable {
     case unsupportedModelType(String, supported: [String])
     /// A wrapper checkpoint (`wrapper`) holding a text model this factory does not serve.
     case unsupportedTextModelType(String, wrapper: String)

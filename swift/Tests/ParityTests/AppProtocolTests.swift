@@ -1,0 +1,113 @@
+// Every generated model as an app's generation loop sees it: one fixture per model_type, built by
+// mlx-swift-lm's LLMTypeRegistry and driven only through MLXLMCommon's and MLXLLM's protocol types, so
+// each requirement reaches the generated implementation (an overload the protocol never calls, such as
+// a `newCache` with another parameter type, would fail here).
+import Foundation
+import MLX
+import MLXLLM
+import MLXLMCommon
+import XCTest
+
+@testable import HF2SwiftModels
+@testable import HF2SwiftRuntime
+
+final class AppProtocolTests: XCTestCase {
+    /// One float32 fixture per model_type the registry serves.
+    func fixturesByModelType() throws -> [(String, FixtureInfo)] {
+        let (_, fixtures) = try ParityFixtures.all()
+        var chosen: [String: FixtureInfo] = [:]
+        for fixture in fixtures where fixture.dtype == "float32" {
+            let config = try JSONSerialization.jsonObject(
+                with: Data(contentsOf: fixture.directory.appendingPathComponent("config.json"))) as! [String: Any]
+            let type = config["model_type"] as! String
+            if chosen[type] == nil { chosen[type] = fixture }
+        }
+        return chosen.sorted { $0.key < $1.key }
+    }
+
+    func testEveryModelMeetsTheAppProtocols() async throws {
+        let served = try fixturesByModelType()
+        XCTAssertEqual(Set(served.map(\.0)), Set(ModelRegistry.supportedModelTypes))
+        for (type, fixture) in served {
+            let model: any LanguageModel = try await loadThroughRegistry(fixture.directory)
+            let tokens = try Expected(directory: fixture.directory).tokens
+            let n = tokens.dim(1)
+
+            // newCache(parameters:): one cache per layer that keeps one; maxKVSize bounds the layers
+            // that see every earlier token and leaves sliding windows as they are.
+            let plain = model.newCache(parameters: nil)
+            let bounded = model.newCache(parameters: GenerateParameters(maxKVSize: 1000))
+            XCTAssertFalse(plain.isEmpty, type)
+            XCTAssertEqual(plain.count, bounded.count, type)
+            for (p, b) in zip(plain, bounded) {
+                XCTAssertEqual(b.maxSize, p.maxSize ?? (p is KVCacheSimple ? 1000 : nil), type)
+            }
+
+            // callAsFunction(_:cache:) and the LMInput.Text form the generation loop calls.
+            let direct = model(tokens, cache: model.newCache(parameters: nil))
+            let viaText = model(LMInput.Text(tokens: tokens), cache: model.newCache(parameters: nil), state: nil)
+            XCTAssertNil(compareLogits(viaText.logits, direct, tolerance: fixture.consistency), type)
+
+            // prepare(_:cache:windowSize:) prefills in steps and leaves the rest; running the rest
+            // gives the last positions of a one-shot prefill.
+            let cache = model.newCache(parameters: nil)
+            let prepared = try model.prepare(LMInput(tokens: tokens[0]), cache: cache, windowSize: 3)
+            guard case .tokens(let rest) = prepared else {
+                XCTFail("\(type): prepare returns the tokens left to run")
+                continue
+            }
+            let restLength = rest.tokens.dim(-1)
+            XCTAssertLessThanOrEqual(restLength, 3, type)
+            let last = model(rest.tokens.reshaped(1, restLength), cache: cache)
+            XCTAssertNil(
+                compareLogits(last, direct[0..., (n - restLength)..., 0...], tolerance: fixture.consistency),
+                "\(type): prepare then the rest")
+
+            // sanitize(weights:) through BaseLanguageModel: a rotary table is dropped.
+            let sanitized = model.sanitize(
+                weights: ["model.layers.0.self_attn.rotary_emb.inv_freq": MLXArray.zeros([2])], metadata: [:])
+            XCTAssertNil(sanitized["model.layers.0.self_attn.rotary_emb.inv_freq"], type)
+
+            // LLMModel and LoRAModel: the decoder layers take adapters on their linear layers.
+            guard let llm = model as? any LLMModel else {
+                XCTFail("\(type) is not an LLMModel")
+                continue
+            }
+            XCTAssertFalse(llm.loraLayers.isEmpty, type)
+            XCTAssertFalse(llm.loraDefaultKeys.isEmpty, type)
+            XCTAssertTrue(llm.messageGenerator(tokenizer: NoTokenizer()) is DefaultMessageGenerator, type)
+        }
+    }
+
+    /// An app's registry refuses a model type nothing registered; the loader names the supported ones.
+    func testUnregisteredModelTypesAreRefusedByName() async throws {
+        let registry = ModelTypeRegistry<LanguageModel>()
+        let (_, fixtures) = try ParityFixtures.all()
+        do {
+            _ = try await loadModel(directory: fixtures[0].directory, factory: ModelRegistry.self, registry: registry)
+            XCTFail("an empty registry built a model")
+        } catch {
+            XCTAssertTrue("\(error)".hasPrefix("model_type \""), "\(error)")
+            XCTAssertTrue("\(error)".contains("is not supported; supported: "), "\(error)")
+        }
+        await ModelRegistry.registerModelTypes(in: registry)
+        for type in ModelRegistry.supportedModelTypes {
+            let known = await registry.contains(type)
+            XCTAssertTrue(known, type)
+        }
+    }
+}
+
+private struct NoTokenizer: Tokenizer {
+    func encode(text: String, addSpecialTokens: Bool) -> [Int] { [] }
+    func decode(tokenIds: [Int], skipSpecialTokens: Bool) -> String { "" }
+    func convertTokenToId(_ token: String) -> Int? { nil }
+    func convertIdToToken(_ id: Int) -> String? { nil }
+    var bosToken: String? { nil }
+    var eosToken: String? { nil }
+    var unknownToken: String? { nil }
+    func applyChatTemplate(
+        messages: [[String: any Sendable]], tools: [[String: any Sendable]]?,
+        additionalContext: [String: any Sendable]?
+    ) throws -> [Int] { [] }
+}
