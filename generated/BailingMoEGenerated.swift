@@ -511,8 +511,10 @@ public final class BailingMoEModelInner: Module {
 }
 
 /// A bailing_moe language model: token ids in, logits over the vocabulary out.
-public final class BailingMoEModel: Module, LLMModel, VocabularySized {
+public final class BailingMoEModel: Module, LLMModel, VocabularySized, CheckpointLayoutHolder {
     public let vocabularySize: Int
+    /// Where a checkpoint keeps this model's weights; the registry sets it for wrappers.
+    public var checkpointLayout = CheckpointLayout()
     public let model: BailingMoEModelInner
     let args: BailingMoEConfiguration
 
@@ -542,10 +544,11 @@ public final class BailingMoEModel: Module, LLMModel, VocabularySized {
     /// The decoder layers, where LoRA adapters go.
     public var loraLayers: [Module] { model.layers }
 
-    /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
-    /// not (precomputed RoPE tables, other towers, a tied `lm_head`).
-    public func sanitize(weights: [String: MLXArray]) -> [String: MLXArray] {
-        var weights = weights
+    /// Maps a checkpoint onto this model: takes the text model out of a wrapper's checkpoint and
+    /// removes what the checkpoint holds but the model does not (precomputed RoPE tables, a tied
+    /// `lm_head`).
+    public func sanitize(weights checkpoint: [String: MLXArray]) -> [String: MLXArray] {
+        var weights = checkpointLayout.textModelWeights(checkpoint)
         // Some modules sit under other names in the checkpoint.
         weights = renamingKeyParts(weights, [".mlp.gate.weight": ".mlp.gate.gate_proj.weight"])
         // Experts may arrive one tensor per expert; the switch layers hold them stacked.

@@ -443,8 +443,10 @@ public final class Gemma3nModelInner: Module {
 }
 
 /// A gemma3n language model: token ids in, logits over the vocabulary out.
-public final class Gemma3nModel: Module, LLMModel, VocabularySized {
+public final class Gemma3nModel: Module, LLMModel, VocabularySized, CheckpointLayoutHolder {
     public let vocabularySize: Int
+    /// Where a checkpoint keeps this model's weights; the registry sets it for wrappers.
+    public var checkpointLayout = CheckpointLayout()
     public let model: Gemma3nModelInner
     let args: Gemma3nConfiguration
 
@@ -478,11 +480,13 @@ public final class Gemma3nModel: Module, LLMModel, VocabularySized {
     /// The decoder layers, where LoRA adapters go.
     public var loraLayers: [Module] { model.layers }
 
-    /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
-    /// not (precomputed RoPE tables, other towers, a tied `lm_head`).
-    public func sanitize(weights: [String: MLXArray]) -> [String: MLXArray] {
+    /// Maps a checkpoint onto this model: takes the text model out of a wrapper's checkpoint and
+    /// removes what the checkpoint holds but the model does not (precomputed RoPE tables, a tied
+    /// `lm_head`).
+    public func sanitize(weights checkpoint: [String: MLXArray]) -> [String: MLXArray] {
+        var weights = checkpointLayout.textModelWeights(checkpoint)
         // Converted checkpoints may still hold the sharing layers' unused key and value weights.
-        let weights = droppingSharedKeysAndValues(
+        weights = droppingSharedKeysAndValues(
             weights, firstShared: args.hiddenLayers - args.numKvSharedLayers)
         let tiedHead = lmHead == nil ? ["lm_head.*"] : []
         return removingWeights(weights, matching: Self.droppedWeights + tiedHead)

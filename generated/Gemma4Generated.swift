@@ -584,8 +584,10 @@ public final class Gemma4ModelInner: Module {
 }
 
 /// A gemma4 language model: token ids in, logits over the vocabulary out.
-public final class Gemma4Model: Module, LLMModel, VocabularySized {
+public final class Gemma4Model: Module, LLMModel, VocabularySized, CheckpointLayoutHolder {
     public let vocabularySize: Int
+    /// Where a checkpoint keeps this model's weights; the registry sets it for wrappers.
+    public var checkpointLayout = CheckpointLayout()
     public let model: Gemma4ModelInner
     let args: Gemma4Configuration
 
@@ -619,10 +621,11 @@ public final class Gemma4Model: Module, LLMModel, VocabularySized {
     /// The decoder layers, where LoRA adapters go.
     public var loraLayers: [Module] { model.layers }
 
-    /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
-    /// not (precomputed RoPE tables, other towers, a tied `lm_head`).
-    public func sanitize(weights: [String: MLXArray]) -> [String: MLXArray] {
-        var weights = weights
+    /// Maps a checkpoint onto this model: takes the text model out of a wrapper's checkpoint and
+    /// removes what the checkpoint holds but the model does not (precomputed RoPE tables, a tied
+    /// `lm_head`).
+    public func sanitize(weights checkpoint: [String: MLXArray]) -> [String: MLXArray] {
+        var weights = checkpointLayout.textModelWeights(checkpoint)
         // Expert gate and up projections may arrive as one tensor, the gate's rows first.
         weights = splittingStackedGateUp(
             weights, experts: "experts", into: "experts.switch_glu")

@@ -439,8 +439,10 @@ public final class Glm4MoEModelInner: Module {
 }
 
 /// A glm4_moe language model: token ids in, logits over the vocabulary out.
-public final class Glm4MoEModel: Module, LLMModel, VocabularySized {
+public final class Glm4MoEModel: Module, LLMModel, VocabularySized, CheckpointLayoutHolder {
     public let vocabularySize: Int
+    /// Where a checkpoint keeps this model's weights; the registry sets it for wrappers.
+    public var checkpointLayout = CheckpointLayout()
     public let model: Glm4MoEModelInner
     let args: Glm4MoEConfiguration
 
@@ -470,10 +472,11 @@ public final class Glm4MoEModel: Module, LLMModel, VocabularySized {
     /// The decoder layers, where LoRA adapters go.
     public var loraLayers: [Module] { model.layers }
 
-    /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
-    /// not (precomputed RoPE tables, other towers, a tied `lm_head`).
-    public func sanitize(weights: [String: MLXArray]) -> [String: MLXArray] {
-        var weights = weights
+    /// Maps a checkpoint onto this model: takes the text model out of a wrapper's checkpoint and
+    /// removes what the checkpoint holds but the model does not (precomputed RoPE tables, a tied
+    /// `lm_head`).
+    public func sanitize(weights checkpoint: [String: MLXArray]) -> [String: MLXArray] {
+        var weights = checkpointLayout.textModelWeights(checkpoint)
         // Layers past the last one run (multi-token prediction) are not part of this model.
         weights = removingLayers(weights, from: args.hiddenLayers)
         // Experts may arrive one tensor per expert; the switch layers hold them stacked.

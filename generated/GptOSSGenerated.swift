@@ -340,8 +340,10 @@ public final class GptOSSModelInner: Module {
 }
 
 /// A gpt_oss language model: token ids in, logits over the vocabulary out.
-public final class GptOSSModel: Module, LLMModel, VocabularySized {
+public final class GptOSSModel: Module, LLMModel, VocabularySized, CheckpointLayoutHolder {
     public let vocabularySize: Int
+    /// Where a checkpoint keeps this model's weights; the registry sets it for wrappers.
+    public var checkpointLayout = CheckpointLayout()
     public let model: GptOSSModelInner
     let args: GptOSSConfiguration
 
@@ -371,11 +373,13 @@ public final class GptOSSModel: Module, LLMModel, VocabularySized {
     /// The decoder layers, where LoRA adapters go.
     public var loraLayers: [Module] { model.layers }
 
-    /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
-    /// not (precomputed RoPE tables, other towers, a tied `lm_head`).
-    public func sanitize(weights: [String: MLXArray]) -> [String: MLXArray] {
+    /// Maps a checkpoint onto this model: takes the text model out of a wrapper's checkpoint and
+    /// removes what the checkpoint holds but the model does not (precomputed RoPE tables, a tied
+    /// `lm_head`).
+    public func sanitize(weights checkpoint: [String: MLXArray]) -> [String: MLXArray] {
+        var weights = checkpointLayout.textModelWeights(checkpoint)
         // Expert gate and up projections may arrive fused, their rows interleaved.
-        let weights = splittingInterleavedGateUp(weights)
+        weights = splittingInterleavedGateUp(weights)
         return removingWeights(weights, matching: Self.droppedWeights)
     }
 

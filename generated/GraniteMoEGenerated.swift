@@ -344,8 +344,10 @@ public final class GraniteMoEModelInner: Module {
 }
 
 /// A granitemoe language model: token ids in, logits over the vocabulary out.
-public final class GraniteMoEModel: Module, LLMModel, VocabularySized {
+public final class GraniteMoEModel: Module, LLMModel, VocabularySized, CheckpointLayoutHolder {
     public let vocabularySize: Int
+    /// Where a checkpoint keeps this model's weights; the registry sets it for wrappers.
+    public var checkpointLayout = CheckpointLayout()
     public let model: GraniteMoEModelInner
     let args: GraniteMoEConfiguration
 
@@ -375,11 +377,13 @@ public final class GraniteMoEModel: Module, LLMModel, VocabularySized {
     /// The decoder layers, where LoRA adapters go.
     public var loraLayers: [Module] { model.layers }
 
-    /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
-    /// not (precomputed RoPE tables, other towers, a tied `lm_head`).
-    public func sanitize(weights: [String: MLXArray]) -> [String: MLXArray] {
+    /// Maps a checkpoint onto this model: takes the text model out of a wrapper's checkpoint and
+    /// removes what the checkpoint holds but the model does not (precomputed RoPE tables, a tied
+    /// `lm_head`).
+    public func sanitize(weights checkpoint: [String: MLXArray]) -> [String: MLXArray] {
+        var weights = checkpointLayout.textModelWeights(checkpoint)
         // Experts may arrive fused: gate and up projections as halves of one tensor, down apart.
-        let weights = splittingFusedExperts(
+        weights = splittingFusedExperts(
             weights, gateUp: "block_sparse_moe.input_linear",
             down: "block_sparse_moe.output_linear", into: "block_sparse_moe.switch_mlp")
         let tiedHead = lmHead == nil ? ["lm_head.*"] : []

@@ -303,8 +303,10 @@ public final class HunYuanDenseV1ModelInner: Module {
 }
 
 /// A hunyuan_v1_dense language model: token ids in, logits over the vocabulary out.
-public final class HunYuanDenseV1Model: Module, LLMModel, VocabularySized {
+public final class HunYuanDenseV1Model: Module, LLMModel, VocabularySized, CheckpointLayoutHolder {
     public let vocabularySize: Int
+    /// Where a checkpoint keeps this model's weights; the registry sets it for wrappers.
+    public var checkpointLayout = CheckpointLayout()
     public let model: HunYuanDenseV1ModelInner
     let args: HunYuanDenseV1Configuration
 
@@ -334,9 +336,11 @@ public final class HunYuanDenseV1Model: Module, LLMModel, VocabularySized {
     /// The decoder layers, where LoRA adapters go.
     public var loraLayers: [Module] { model.layers }
 
-    /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
-    /// not (precomputed RoPE tables, other towers, a tied `lm_head`).
-    public func sanitize(weights: [String: MLXArray]) -> [String: MLXArray] {
+    /// Maps a checkpoint onto this model: takes the text model out of a wrapper's checkpoint and
+    /// removes what the checkpoint holds but the model does not (precomputed RoPE tables, a tied
+    /// `lm_head`).
+    public func sanitize(weights checkpoint: [String: MLXArray]) -> [String: MLXArray] {
+        let weights = checkpointLayout.textModelWeights(checkpoint)
         let tiedHead = lmHead == nil ? ["lm_head.*"] : []
         return removingWeights(weights, matching: Self.droppedWeights + tiedHead)
     }

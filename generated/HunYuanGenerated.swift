@@ -428,8 +428,10 @@ public final class HunYuanModelInner: Module {
 }
 
 /// A hunyuan language model: token ids in, logits over the vocabulary out.
-public final class HunYuanModel: Module, LLMModel, VocabularySized {
+public final class HunYuanModel: Module, LLMModel, VocabularySized, CheckpointLayoutHolder {
     public let vocabularySize: Int
+    /// Where a checkpoint keeps this model's weights; the registry sets it for wrappers.
+    public var checkpointLayout = CheckpointLayout()
     public let model: HunYuanModelInner
     let args: HunYuanConfiguration
 
@@ -454,10 +456,11 @@ public final class HunYuanModel: Module, LLMModel, VocabularySized {
     /// The decoder layers, where LoRA adapters go.
     public var loraLayers: [Module] { model.layers }
 
-    /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
-    /// not (precomputed RoPE tables, other towers, a tied `lm_head`).
-    public func sanitize(weights: [String: MLXArray]) -> [String: MLXArray] {
-        var weights = weights
+    /// Maps a checkpoint onto this model: takes the text model out of a wrapper's checkpoint and
+    /// removes what the checkpoint holds but the model does not (precomputed RoPE tables, a tied
+    /// `lm_head`).
+    public func sanitize(weights checkpoint: [String: MLXArray]) -> [String: MLXArray] {
+        var weights = checkpointLayout.textModelWeights(checkpoint)
         // Some modules sit under other names in the checkpoint.
         weights = renamingKeyParts(weights, [".mlp.gate.wg.": ".mlp.gate."])
         // Experts may arrive one tensor per expert; the switch layers hold them stacked.

@@ -461,8 +461,10 @@ public final class Llama4ModelInner: Module {
 }
 
 /// A llama4 language model: token ids in, logits over the vocabulary out.
-public final class Llama4Model: Module, LLMModel, VocabularySized {
+public final class Llama4Model: Module, LLMModel, VocabularySized, CheckpointLayoutHolder {
     public let vocabularySize: Int
+    /// Where a checkpoint keeps this model's weights; the registry sets it for wrappers.
+    public var checkpointLayout = CheckpointLayout()
     public let model: Llama4ModelInner
     let args: Llama4Configuration
 
@@ -494,11 +496,13 @@ public final class Llama4Model: Module, LLMModel, VocabularySized {
     /// The decoder layers, where LoRA adapters go.
     public var loraLayers: [Module] { model.layers }
 
-    /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
-    /// not (precomputed RoPE tables, other towers, a tied `lm_head`).
-    public func sanitize(weights: [String: MLXArray]) -> [String: MLXArray] {
+    /// Maps a checkpoint onto this model: takes the text model out of a wrapper's checkpoint and
+    /// removes what the checkpoint holds but the model does not (precomputed RoPE tables, a tied
+    /// `lm_head`).
+    public func sanitize(weights checkpoint: [String: MLXArray]) -> [String: MLXArray] {
+        var weights = checkpointLayout.textModelWeights(checkpoint)
         // Experts may arrive as transformers saves them: gate and up side by side, transposed.
-        let weights = splittingConcatenatedGateUp(weights)
+        weights = splittingConcatenatedGateUp(weights)
         let tiedHead = lmHead == nil ? ["lm_head.*"] : []
         return removingWeights(weights, matching: Self.droppedWeights + tiedHead)
     }

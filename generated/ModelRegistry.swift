@@ -59,7 +59,8 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
     /// An unknown `modelType` throws `ModelRegistryError.unsupportedModelType`, which names the
     /// supported ones.
     public static func makeModel(modelType: String, configuration: Data) throws -> any LLMModel {
-        try modelBuilder(modelType: modelType, configuration: configuration)()
+        let build = try modelBuilder(modelType: modelType, configuration: configuration)
+        return reading(build(), as: modelType)
     }
 
     /// Decodes `config.json` for `modelType` (throwing what the configuration refuses) without

@@ -320,8 +320,10 @@ public final class Phi3ModelInner: Module {
 }
 
 /// A phi3 language model: token ids in, logits over the vocabulary out.
-public final class Phi3Model: Module, LLMModel, VocabularySized {
+public final class Phi3Model: Module, LLMModel, VocabularySized, CheckpointLayoutHolder {
     public let vocabularySize: Int
+    /// Where a checkpoint keeps this model's weights; the registry sets it for wrappers.
+    public var checkpointLayout = CheckpointLayout()
     public let model: Phi3ModelInner
     let args: Phi3Configuration
 
@@ -353,9 +355,11 @@ public final class Phi3Model: Module, LLMModel, VocabularySized {
     /// The decoder layers, where LoRA adapters go.
     public var loraLayers: [Module] { model.layers }
 
-    /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
-    /// not (precomputed RoPE tables, other towers, a tied `lm_head`).
-    public func sanitize(weights: [String: MLXArray]) -> [String: MLXArray] {
+    /// Maps a checkpoint onto this model: takes the text model out of a wrapper's checkpoint and
+    /// removes what the checkpoint holds but the model does not (precomputed RoPE tables, a tied
+    /// `lm_head`).
+    public func sanitize(weights checkpoint: [String: MLXArray]) -> [String: MLXArray] {
+        let weights = checkpointLayout.textModelWeights(checkpoint)
         let tiedHead = lmHead == nil ? ["lm_head.*"] : []
         return removingWeights(weights, matching: Self.droppedWeights + tiedHead)
     }

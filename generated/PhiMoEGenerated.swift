@@ -348,8 +348,10 @@ public final class PhiMoEModelInner: Module {
 }
 
 /// A phimoe language model: token ids in, logits over the vocabulary out.
-public final class PhiMoEModel: Module, LLMModel, VocabularySized {
+public final class PhiMoEModel: Module, LLMModel, VocabularySized, CheckpointLayoutHolder {
     public let vocabularySize: Int
+    /// Where a checkpoint keeps this model's weights; the registry sets it for wrappers.
+    public var checkpointLayout = CheckpointLayout()
     public let model: PhiMoEModelInner
     let args: PhiMoEConfiguration
 
@@ -379,11 +381,13 @@ public final class PhiMoEModel: Module, LLMModel, VocabularySized {
     /// The decoder layers, where LoRA adapters go.
     public var loraLayers: [Module] { model.layers }
 
-    /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
-    /// not (precomputed RoPE tables, other towers, a tied `lm_head`).
-    public func sanitize(weights: [String: MLXArray]) -> [String: MLXArray] {
+    /// Maps a checkpoint onto this model: takes the text model out of a wrapper's checkpoint and
+    /// removes what the checkpoint holds but the model does not (precomputed RoPE tables, a tied
+    /// `lm_head`).
+    public func sanitize(weights checkpoint: [String: MLXArray]) -> [String: MLXArray] {
+        var weights = checkpointLayout.textModelWeights(checkpoint)
         // Experts may arrive one tensor per expert; the switch layers hold them stacked.
-        let weights = stackingExperts(
+        weights = stackingExperts(
             weights, from: "block_sparse_moe.experts", into: "block_sparse_moe.switch_mlp",
             names: ["w1": "gate_proj", "w2": "down_proj", "w3": "up_proj"])
         return removingWeights(weights, matching: Self.droppedWeights)

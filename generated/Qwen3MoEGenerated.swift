@@ -406,8 +406,10 @@ public final class Qwen3MoEModelInner: Module {
 }
 
 /// A qwen3_moe language model: token ids in, logits over the vocabulary out.
-public final class Qwen3MoEModel: Module, LLMModel, VocabularySized {
+public final class Qwen3MoEModel: Module, LLMModel, VocabularySized, CheckpointLayoutHolder {
     public let vocabularySize: Int
+    /// Where a checkpoint keeps this model's weights; the registry sets it for wrappers.
+    public var checkpointLayout = CheckpointLayout()
     public let model: Qwen3MoEModelInner
     let args: Qwen3MoEConfiguration
 
@@ -437,11 +439,13 @@ public final class Qwen3MoEModel: Module, LLMModel, VocabularySized {
     /// The decoder layers, where LoRA adapters go.
     public var loraLayers: [Module] { model.layers }
 
-    /// Maps a checkpoint onto this model: removes what the checkpoint holds but the model does
-    /// not (precomputed RoPE tables, other towers, a tied `lm_head`).
-    public func sanitize(weights: [String: MLXArray]) -> [String: MLXArray] {
+    /// Maps a checkpoint onto this model: takes the text model out of a wrapper's checkpoint and
+    /// removes what the checkpoint holds but the model does not (precomputed RoPE tables, a tied
+    /// `lm_head`).
+    public func sanitize(weights checkpoint: [String: MLXArray]) -> [String: MLXArray] {
+        var weights = checkpointLayout.textModelWeights(checkpoint)
         // Experts may arrive one tensor per expert; the switch layers hold them stacked.
-        let weights = stackingExperts(
+        weights = stackingExperts(
             weights, from: "mlp.experts", into: "mlp.switch_mlp",
             names: ["gate_proj": "gate_proj", "up_proj": "up_proj", "down_proj": "down_proj"])
         let tiedHead = lmHead == nil ? ["lm_head.*"] : []

@@ -94,8 +94,7 @@ public:
         int steps = m.sanitize.rename + m.sanitize.stack_experts + m.sanitize.drop_extra_layers + m.sanitize.split_gate_up +
                     m.sanitize.split_concatenated_gate_up + m.sanitize.split_fused_experts + m.sanitize.split_stacked_gate_up +
                     m.head.normalized + (f_.get("attention.kv_sharing.shared_layers") != nullptr);
-        m.sanitize.steps_chain = steps > 1;
-        m.sanitize.bind = m.sanitize.steps_chain ? "" : "let ";
+        m.sanitize.steps_chain = steps > 0;
         std::string norm_kind = f_.text("norm.kind");
         m.norm.type = norm_kind == "rms_one_plus" ? "OnePlusRMSNorm" : norm_kind == "layer" ? "LayerNorm" : "RMSNorm";
         m.norm.eps = binding_expr("norm.eps", false);

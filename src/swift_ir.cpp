@@ -205,7 +205,7 @@ void to_json(ordered_json& j, const DropPattern& v) {
 
 void to_json(ordered_json& j, const Sanitize& v) {
     IR_SET(drop) IR_SET(has_drop) IR_SET(split_gate_up) IR_SET(drop_extra_layers) IR_SET(split_concatenated_gate_up)
-    IR_SET(steps_chain) IR_SET(bind) IR_SET(rename) IR_SET(rename_parts) IR_SET(stack_experts) IR_SET(stack_from)
+    IR_SET(steps_chain) IR_SET(rename) IR_SET(rename_parts) IR_SET(stack_experts) IR_SET(stack_from)
     IR_SET(stack_into) IR_SET(stack_names) IR_SET(split_fused_experts) IR_SET(fused_gate_up) IR_SET(fused_down)
     IR_SET(fused_into) IR_SET(fused_lines) IR_SET(split_stacked_gate_up) IR_SET(split_experts) IR_SET(split_into)
 }

@@ -462,8 +462,7 @@ struct Sanitize {
     bool split_gate_up = false;  // interleaved expert gate_up_proj split into gate_proj and up_proj
     bool drop_extra_layers = false;  // layers numbered past the model's last removed
     bool split_concatenated_gate_up = false;  // transformers' [E, D, 2I] gate_up_proj split in halves
-    bool steps_chain = false;    // several rewriting steps: `weights` is a var each one reassigns
-    std::string bind = "let ";   // how each step binds `weights`: `let ` shadows the argument once
+    bool steps_chain = false;    // rewriting steps follow: `weights` is a var each one reassigns
     bool rename = false;         // parts of keys rewritten first
     std::string rename_parts;    // a Swift dictionary literal
     bool stack_experts = false;  // per-expert tensors stacked into the experts' projections

@@ -201,7 +201,8 @@ public func loadModelSynchronously(directory: URL, factory: any GeneratedModelFa
 }
 
 /// A checkpoint directory read and checked before any model is built: its config.json, its
-/// `model_type`, and its weights with the wrapper's prefixes and other towers already handled.
+/// `model_type`, and its weights as stored (the model's `sanitize` reads a wrapper's layout, as it
+/// must under mlx-swift-lm's loader).
 struct Checkpoint {
     let configuration: Data
     let modelType: String
@@ -216,12 +217,12 @@ struct Checkpoint {
         configuration = try Data(contentsOf: configURL)
         modelType = try HF2SwiftRuntime.modelType(ofConfiguration: configuration)
         prefixes = factory.checkpointPrefixes(modelType: modelType)
-        let stored = try loadWeights(directory: directory)
-        weights = renamingPrefixes(
-            removingWeights(stored, matching: factory.checkpointDroppedWeights(modelType: modelType)), prefixes)
+        weights = try loadWeights(directory: directory)
         // Before anything is built: a config describing far more than the checkpoint holds would
         // otherwise allocate it all first.
-        try checkSizes(configuration: configuration, against: weights)
+        try checkSizes(
+            configuration: configuration,
+            against: factory.checkpointLayout(modelType: modelType).textModelWeights(weights))
     }
 
     /// What building the model threw, said of the configuration where it is the configuration's fault.

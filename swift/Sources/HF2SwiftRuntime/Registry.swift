@@ -6,6 +6,29 @@ import MLXLLM
 import MLXLMCommon
 import MLXNN
 
+/// Where a checkpoint keeps the text model's weights: key prefixes a wrapper puts around them (each
+/// mapped to what it becomes, the longest first) and keys of other towers to drop (`*` matches any run).
+public struct CheckpointLayout: Sendable, Equatable {
+    public var prefixes: [String: String]
+    public var dropped: [String]
+
+    public init(prefixes: [String: String] = [:], dropped: [String] = []) {
+        self.prefixes = prefixes
+        self.dropped = dropped
+    }
+
+    /// The text model's weights of `checkpoint`, under the text model's own names.
+    public func textModelWeights(_ checkpoint: [String: MLXArray]) -> [String: MLXArray] {
+        if prefixes.isEmpty && dropped.isEmpty { return checkpoint }
+        return renamingPrefixes(removingWeights(checkpoint, matching: dropped), prefixes)
+    }
+}
+
+/// A model whose `sanitize(weights:)` reads its checkpoint through a layout the registry sets.
+public protocol CheckpointLayoutHolder: AnyObject {
+    var checkpointLayout: CheckpointLayout { get set }
+}
+
 /// A model that knows its vocabulary, so a runner can refuse a token id before the embedding reads it.
 public protocol VocabularySized {
     /// Rows of the embedding and width of the logits.
@@ -38,6 +61,19 @@ public protocol GeneratedModelFactory: Sendable {
 extension GeneratedModelFactory {
     public static func checkpointPrefixes(modelType: String) -> [String: String] { [:] }
     public static func checkpointDroppedWeights(modelType: String) -> [String] { [] }
+
+    /// How a `modelType`'s checkpoints hold the text model; the model's `sanitize(weights:)` applies it.
+    public static func checkpointLayout(modelType: String) -> CheckpointLayout {
+        CheckpointLayout(
+            prefixes: checkpointPrefixes(modelType: modelType), dropped: checkpointDroppedWeights(modelType: modelType))
+    }
+
+    /// `model`, told how `modelType`'s checkpoints hold it: mlx-swift-lm's loader hands `sanitize`
+    /// the checkpoint's keys as they are stored, wrapper prefixes and other towers included.
+    public static func reading(_ model: any LLMModel, as modelType: String) -> any LLMModel {
+        (model as? CheckpointLayoutHolder)?.checkpointLayout = checkpointLayout(modelType: modelType)
+        return model
+    }
 
     /// Registers every supported `model_type` with `registry` (mlx-swift-lm's `LLMTypeRegistry` by
     /// default), replacing what it held for that type: `LLMModelFactory` then builds these models.
