@@ -612,10 +612,11 @@ public final class Gemma4Model: Module, LLMModel, VocabularySized, CheckpointLay
     /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
     /// layers that attend to every earlier token.
     public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        // Attention reads these caches itself: they stay out of mlx-swift-lm's KV quantization.
         // Layers that share keys and values keep no cache of their own.
         makeLayerCaches(
             layerTypes: Array(args.attentionLayerTypes.dropLast(args.numKvSharedLayers)),
-            slidingWindow: args.slidingWindow, parameters: parameters)
+            slidingWindow: args.slidingWindow, parameters: parameters, fullPrecision: true)
     }
 
     /// The decoder layers, where LoRA adapters go.

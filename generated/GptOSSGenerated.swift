@@ -365,9 +365,10 @@ public final class GptOSSModel: Module, LLMModel, VocabularySized, CheckpointLay
     /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
     /// layers that attend to every earlier token.
     public func newCache(parameters: GenerateParameters?) -> [KVCache] {
+        // Attention reads these caches itself: they stay out of mlx-swift-lm's KV quantization.
         makeLayerCaches(
             layerTypes: args.layerTypes, slidingWindow: args.slidingWindow,
-            parameters: parameters)
+            parameters: parameters, fullPrecision: true)
     }
 
     /// The decoder layers, where LoRA adapters go.

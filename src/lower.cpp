@@ -709,6 +709,7 @@ private:
         lower_clip(a);
         a.kv_sharing = c.validates_kv_sharing;
         if (a.kv_sharing) a.shared_layers = "args." + c.kv_sharing_field;
+        a.full_precision_cache = a.sinks || a.kv_sharing;
         a.cross_layer = c.validates_cross_layer;
         if (a.cross_layer) {
             a.cross_layer_enabled = flag_expr("attention.cross_layer_kv.enabled");

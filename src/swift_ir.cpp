@@ -131,7 +131,7 @@ void to_json(ordered_json& j, const Attention& v) {
     IR_SET(q_norm_dimensions) IR_SET(k_norm_dimensions) IR_SET(qk_norm_per_head_after_rope) IR_SET(q_norm_key) IR_SET(k_norm_key)
     IR_SET(qk_norm_switched) IR_SET(qk_norm_enabled) IR_SET(qk_norm_switched_per_head) IR_SET(qk_norm_switched_whole)
     IR_SET(scale_field_value) IR_SET(sinks) IR_SET(v_norm) IR_SET(clip_qkv) IR_SET(clip_limit) IR_SET(kv_sharing)
-    IR_SET(shared_layers) IR_SET(cross_layer) IR_SET(cross_layer_enabled) IR_SET(cross_layer_group) IR_SET(rope) IR_SET(sliding) IR_SET(layer_types) IR_SET(window)
+    IR_SET(shared_layers) IR_SET(full_precision_cache) IR_SET(cross_layer) IR_SET(cross_layer_enabled) IR_SET(cross_layer_group) IR_SET(rope) IR_SET(sliding) IR_SET(layer_types) IR_SET(window)
     IR_SET(query_position_scale) IR_SET(query_scale_beta) IR_SET(query_scale_original)
     IR_SET(query_scale_offset) IR_SET(query_scale_per_layer) IR_SET(query_scale_condition)
     IR_SET(qk_norm_after_rope) IR_SET(qk_norm_after_rope_condition) IR_SET(chunked) IR_SET(chunk_size)

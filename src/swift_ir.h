@@ -258,6 +258,7 @@ struct Attention {
     bool clip_qkv = false;      // q, k and v clipped to [-limit, limit] when the config sets a limit
     std::string clip_limit;     // `args.clipQkv`, an optional Float
     bool kv_sharing = false;        // the last layers reuse an earlier layer's keys and values
+    bool full_precision_cache = false;  // the attention reads its cache directly: no quantized KV cache
     std::string shared_layers;      // `args.numKvSharedLayers`
     bool cross_layer = false;       // layers in a group reuse its first layer's key and value projections
     std::string cross_layer_enabled;  // Swift Bool expression: `args.useCla`

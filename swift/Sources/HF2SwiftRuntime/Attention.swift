@@ -67,26 +67,30 @@ public func createChunkedAttentionMask(h: MLXArray, cache: KVCache?, chunkSize: 
 /// for full layers.
 /// One cache per layer for models whose every layer attends to all earlier tokens: a growing cache,
 /// or a rotating one of `maxKVSize` positions (keeping the first 4) when the parameters bound it.
-public func makeLayerCaches(count: Int, parameters: GenerateParameters?) -> [KVCache] {
-    (0 ..< count).map { _ in fullAttentionCache(parameters) }
+/// `fullPrecision` keeps the growing caches out of mlx-swift-lm's KV quantization (for attention that
+/// reads its cache directly: sinks, shared keys and values).
+public func makeLayerCaches(count: Int, parameters: GenerateParameters?, fullPrecision: Bool = false) -> [KVCache] {
+    (0 ..< count).map { _ in fullAttentionCache(parameters, fullPrecision: fullPrecision) }
 }
 
-func fullAttentionCache(_ parameters: GenerateParameters?) -> KVCache {
+func fullAttentionCache(_ parameters: GenerateParameters?, fullPrecision: Bool) -> KVCache {
     if let maxKVSize = parameters?.maxKVSize {
         return RotatingKVCache(maxSize: maxKVSize, keep: 4)
     }
-    return KVCacheSimple()
+    return fullPrecision ? FullPrecisionKVCache() : KVCacheSimple()
 }
 
 /// One cache per layer, of the kind the layer's attention needs; full-attention layers honour
-/// `maxKVSize` as `makeLayerCaches(count:parameters:)` does, sliding layers keep their window.
+/// `maxKVSize` and `fullPrecision` as `makeLayerCaches(count:parameters:fullPrecision:)` does,
+/// sliding layers keep their window.
 public func makeLayerCaches(
-    layerTypes: [AttentionLayerType], slidingWindow: Int?, chunkSize: Int? = nil, parameters: GenerateParameters?
+    layerTypes: [AttentionLayerType], slidingWindow: Int?, chunkSize: Int? = nil, parameters: GenerateParameters?,
+    fullPrecision: Bool = false
 ) -> [KVCache] {
     layerTypes.map { kind in
         switch kind {
         case .fullAttention:
-            return fullAttentionCache(parameters)
+            return fullAttentionCache(parameters, fullPrecision: fullPrecision)
         case .slidingAttention:
             guard let slidingWindow else {
                 preconditionFailure("sliding_attention layers need a sliding_window")

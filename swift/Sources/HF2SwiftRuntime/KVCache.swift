@@ -1,5 +1,5 @@
-// The cache kind MLXLMCommon lacks: chunked attention that forgets every chunk before the current
-// one (mlx-lm's llama4), beside MLXLMCommon's growing and rotating caches.
+// The cache kinds MLXLMCommon lacks: chunked attention that forgets every chunk before the current
+// one (mlx-lm's llama4), and a growing cache that mlx-swift-lm's KV quantization leaves alone.
 import MLX
 import MLXLMCommon
 
@@ -72,6 +72,50 @@ public final class ChunkLocalKVCache: KVCache {
         let twin = ChunkLocalKVCache(chunkSize: chunkSize)
         twin.state = state
         twin.metaState = metaState
+        return twin
+    }
+}
+
+/// A growing cache exactly like `KVCacheSimple` that is not one: mlx-swift-lm's `maybeQuantizeKVCache`
+/// turns every `KVCacheSimple` into a `QuantizedKVCache`, whose `update` traps, so layers that update
+/// their cache themselves (attention sinks, keys and values shared with later layers) keep theirs in
+/// full precision instead.
+public final class FullPrecisionKVCache: KVCache {
+    private let held = KVCacheSimple()
+
+    public init() {}
+
+    public var offset: Int { held.offset }
+    public var maxSize: Int? { nil }
+    public var isTrimmable: Bool { true }
+
+    public func innerState() -> [MLXArray] { held.state }
+
+    public func update(keys: MLXArray, values: MLXArray) -> (MLXArray, MLXArray) {
+        held.update(keys: keys, values: values)
+    }
+
+    public var state: [MLXArray] {
+        get { held.state }
+        set { held.state = newValue }
+    }
+
+    public var metaState: [String] {
+        get { held.metaState }
+        set { held.metaState = newValue }
+    }
+
+    @discardableResult
+    public func trim(_ n: Int) -> Int { held.trim(n) }
+
+    public func makeMask(n: Int, windowSize: Int?, returnArray: Bool) -> MLXFast.ScaledDotProductAttentionMaskMode {
+        held.makeMask(n: n, windowSize: windowSize, returnArray: returnArray)
+    }
+
+    public func copy() -> any KVCache {
+        let twin = FullPrecisionKVCache()
+        let state = held.state
+        if !state.isEmpty { twin.held.state = state.map { $0[.ellipsis] } }
         return twin
     }
 }

@@ -40,7 +40,8 @@ final class AppProtocolTests: XCTestCase {
             XCTAssertFalse(plain.isEmpty, type)
             XCTAssertEqual(plain.count, bounded.count, type)
             for (p, b) in zip(plain, bounded) {
-                XCTAssertEqual(b.maxSize, p.maxSize ?? (p is KVCacheSimple ? 1000 : nil), type)
+                let growing = p.maxSize == nil && !(p is ChunkLocalKVCache)
+                XCTAssertEqual(b.maxSize, growing ? 1000 : p.maxSize, type)
             }
 
             // callAsFunction(_:cache:) and the LMInput.Text form the generation loop calls.

@@ -31,6 +31,24 @@ final class CacheTests: XCTestCase {
         XCTAssertTrue(makeLayerCaches(count: 2, parameters: nil).allSatisfy { $0 is KVCacheSimple })
     }
 
+    /// Layers that read their cache directly get caches mlx-swift-lm's KV quantization leaves alone
+    /// (it converts every `KVCacheSimple`), which grow exactly as `KVCacheSimple` does.
+    func testFullPrecisionCachesGrowLikeKVCacheSimpleWithoutBeingOne() {
+        let caches = makeLayerCaches(
+            layerTypes: [.fullAttention, .slidingAttention], slidingWindow: 4, parameters: nil, fullPrecision: true)
+        XCTAssertFalse(caches.contains { $0 is KVCacheSimple })
+        XCTAssertTrue(makeLayerCaches(count: 2, parameters: nil, fullPrecision: true).allSatisfy { $0 is FullPrecisionKVCache })
+        let (plain, kept) = (KVCacheSimple(), FullPrecisionKVCache())
+        for (start, length) in [(0, 5), (5, 1), (6, 3)] {
+            let keys = MLXArray(Int32(start) ..< Int32(start + length)).asType(.float32).reshaped(1, 1, length, 1)
+            let (a, _) = plain.update(keys: keys, values: keys)
+            let (b, _) = kept.update(keys: keys, values: keys)
+            XCTAssertEqual(a.asArray(Float.self), b.asArray(Float.self))
+            XCTAssertEqual(plain.offset, kept.offset)
+        }
+        XCTAssertEqual(kept.copy().state.map(\.shape), kept.state.map(\.shape))
+    }
+
     /// The chunk cache drops earlier chunks once the next token starts a new one, and its masks keep
     /// each query within its chunk.
     func testChunkCacheKeepsTheCurrentChunk() {
