@@ -311,7 +311,7 @@ final class BailingMoEAttention: Module {
     @ModuleInfo(key: "query_layernorm") var qNorm: RMSNorm?
     @ModuleInfo(key: "key_layernorm") var kNorm: RMSNorm?
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
 
     init(_ args: BailingMoEConfiguration) {
         self.args = args

@@ -226,7 +226,7 @@ final class DeepSeekAttention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
 
     init(_ args: DeepSeekConfiguration) {
         self.args = args

@@ -132,7 +132,7 @@ final class Ernie45Attention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
 
     init(_ args: Ernie45Configuration) {
         self.args = args

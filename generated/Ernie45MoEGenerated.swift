@@ -247,7 +247,7 @@ final class Ernie45MoEAttention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
 
     init(_ args: Ernie45MoEConfiguration) {
         self.args = args

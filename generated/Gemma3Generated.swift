@@ -213,7 +213,7 @@ final class Gemma3Attention: Module {
     @ModuleInfo(key: "q_norm") var qNorm: OnePlusRMSNorm
     @ModuleInfo(key: "k_norm") var kNorm: OnePlusRMSNorm
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
 
     init(_ args: Gemma3Configuration, layer: Int) {
         self.args = args

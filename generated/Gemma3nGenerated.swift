@@ -211,7 +211,7 @@ final class Gemma3nAttention: Module {
     @ModuleInfo(key: "q_norm") var qNorm: RMSNorm
     @ModuleInfo(key: "k_norm") var kNorm: RMSNorm?
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
 
     init(_ args: Gemma3nConfiguration, layer: Int) {
         self.args = args

@@ -312,7 +312,7 @@ final class Gemma4Attention: Module {
     @ModuleInfo(key: "q_norm") var qNorm: RMSNorm
     @ModuleInfo(key: "k_norm") var kNorm: RMSNorm?
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
 
     init(_ args: Gemma4Configuration, layer: Int) {
         self.args = args

@@ -260,7 +260,7 @@ final class Glm4MoEAttention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
 
     init(_ args: Glm4MoEConfiguration) {
         self.args = args

@@ -200,7 +200,7 @@ final class GptOSSAttention: Module {
     /// One logit per query head in the softmax denominator; zeros until loaded.
     @ParameterInfo(key: "sinks") var sinks: MLXArray
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
 
     init(_ args: GptOSSConfiguration) {
         self.args = args

@@ -202,7 +202,7 @@ final class GraniteMoEAttention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
 
     init(_ args: GraniteMoEConfiguration) {
         self.args = args

@@ -168,7 +168,7 @@ final class HunYuanDenseV1Attention: Module {
     @ModuleInfo(key: "query_layernorm") var qNorm: RMSNorm
     @ModuleInfo(key: "key_layernorm") var kNorm: RMSNorm
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
 
     init(_ args: HunYuanDenseV1Configuration) {
         self.args = args

@@ -237,7 +237,7 @@ final class HunYuanAttention: Module {
     @ModuleInfo(key: "query_layernorm") var qNorm: RMSNorm
     @ModuleInfo(key: "key_layernorm") var kNorm: RMSNorm
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
 
     init(_ args: HunYuanConfiguration, layer: Int) {
         self.args = args

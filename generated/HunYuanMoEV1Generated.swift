@@ -205,7 +205,7 @@ final class HunYuanMoEV1Attention: Module {
     @ModuleInfo(key: "query_layernorm") var qNorm: RMSNorm
     @ModuleInfo(key: "key_layernorm") var kNorm: RMSNorm
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
 
     init(_ args: HunYuanMoEV1Configuration) {
         self.args = args

@@ -264,7 +264,7 @@ final class Llama4Attention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
     /// This layer normalises its rotated queries and keys.
     let normsRotatedQK: Bool
     /// This layer scales its queries by position.

@@ -229,7 +229,7 @@ final class MiniMaxM2Attention: Module {
     @ModuleInfo(key: "q_norm") var qNorm: RMSNorm
     @ModuleInfo(key: "k_norm") var kNorm: RMSNorm
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
 
     init(_ args: MiniMaxM2Configuration) {
         self.args = args

@@ -164,7 +164,7 @@ final class MistralAttention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
 
     init(_ args: MistralConfiguration) {
         self.args = args

@@ -204,7 +204,7 @@ final class OlmoeAttention: Module {
     @ModuleInfo(key: "q_norm") var qNorm: RMSNorm
     @ModuleInfo(key: "k_norm") var kNorm: RMSNorm
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
 
     init(_ args: OlmoeConfiguration) {
         self.args = args

@@ -184,7 +184,7 @@ final class Phi3Attention: Module {
     @ModuleInfo(key: "qkv_proj") var wqkv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
 
     init(_ args: Phi3Configuration) {
         self.args = args

@@ -207,7 +207,7 @@ final class PhiMoEAttention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
 
     init(_ args: PhiMoEConfiguration) {
         self.args = args

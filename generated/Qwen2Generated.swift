@@ -154,7 +154,7 @@ final class Qwen2Attention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
 
     init(_ args: Qwen2Configuration) {
         self.args = args

@@ -241,7 +241,7 @@ final class Qwen2MoEAttention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
 
     init(_ args: Qwen2MoEConfiguration) {
         self.args = args

@@ -239,7 +239,7 @@ final class Qwen3MoEAttention: Module {
     @ModuleInfo(key: "q_norm") var qNorm: RMSNorm
     @ModuleInfo(key: "k_norm") var kNorm: RMSNorm
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
 
     init(_ args: Qwen3MoEConfiguration) {
         self.args = args

@@ -155,7 +155,7 @@ final class SeedOSSAttention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
 
     init(_ args: SeedOSSConfiguration) {
         self.args = args

@@ -185,7 +185,7 @@ final class SmolLM3Attention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
 
     init(_ args: SmolLM3Configuration, layer: Int) {
         self.args = args

@@ -161,7 +161,7 @@ final class Starcoder2Attention: Module {
     @ModuleInfo(key: "v_proj") var wv: Linear
     @ModuleInfo(key: "o_proj") var wo: Linear
 
-    let rope: RotaryEmbedding
+    let rope: RoPELayer
 
     init(_ args: Starcoder2Configuration) {
         self.args = args

@@ -2,21 +2,15 @@
 // yarn, longrope, proportional.
 import Foundation
 import MLX
+import MLXLMCommon
 import MLXNN
 
-/// A rotary embedding that rotates `x` (`[..., length, headDim]`) as if its first row sat at
-/// position `offset`.
-public protocol RotaryEmbedding: Module {
-    func callAsFunction(_ x: MLXArray, offset: Int) -> MLXArray
-}
-
-extension RoPE: RotaryEmbedding {}
-
 /// The position embedding of a NoPE layer: none; queries and keys pass through unchanged.
-public final class NoPE: Module, RotaryEmbedding {
+public final class NoPE: Module, OffsetLayer, ArrayOffsetLayer {
     override public init() {}
 
     public func callAsFunction(_ x: MLXArray, offset: Int) -> MLXArray { x }
+    public func callAsFunction(_ x: MLXArray, offset: MLXArray) -> MLXArray { x }
 }
 
 /// The rotary embedding a configuration asks for. Scaling kinds the family does not support were
@@ -28,7 +22,7 @@ public final class NoPE: Module, RotaryEmbedding {
 public func initializeRoPE(
     dimensions: Int, base: Float, traditional: Bool, scaling: RoPEScaling?, maxPositionEmbeddings: Int?,
     originalMaxPositionEmbeddings: Int? = nil, longRoPE: LongRoPEOptions = .standard
-) -> RotaryEmbedding {
+) -> RoPELayer {
     guard let scaling, scaling.kind != .default else {
         return RoPE(dimensions: dimensions, traditional: traditional, base: base)
     }
@@ -77,7 +71,7 @@ func ropeWavelengths(dimensions: Int, base: Float) -> MLXArray {
 
 /// Llama 3.1's frequency smoothing: long wavelengths are stretched by `factor`, short ones kept,
 /// the band between interpolated.
-public final class Llama3RotaryEmbedding: Module, RotaryEmbedding {
+public final class Llama3RotaryEmbedding: Module, OffsetLayer, ArrayOffsetLayer {
     let dimensions: Int
     let traditional: Bool
     let _freqs: MLXArray
@@ -110,11 +104,17 @@ public final class Llama3RotaryEmbedding: Module, RotaryEmbedding {
             x, dimensions: dimensions, traditional: traditional, base: nil, scale: 1, offset: offset,
             freqs: _freqs)
     }
+
+    public func callAsFunction(_ x: MLXArray, offset: MLXArray) -> MLXArray {
+        MLXFast.RoPE(
+            x, dimensions: dimensions, traditional: traditional, base: nil, scale: 1, offset: offset,
+            freqs: _freqs)
+    }
 }
 
 /// NTK-alpha scaling: a fixed `alpha` stretches the base to base * alpha^(d / (d - 2)) for d rotated
 /// dimensions, the same at every sequence length.
-public final class NTKAlphaRotaryEmbedding: Module, RotaryEmbedding {
+public final class NTKAlphaRotaryEmbedding: Module, OffsetLayer, ArrayOffsetLayer {
     let dimensions: Int
     let traditional: Bool
     let _freqs: MLXArray
@@ -133,12 +133,18 @@ public final class NTKAlphaRotaryEmbedding: Module, RotaryEmbedding {
             x, dimensions: dimensions, traditional: traditional, base: nil, scale: 1, offset: offset,
             freqs: _freqs)
     }
+
+    public func callAsFunction(_ x: MLXArray, offset: MLXArray) -> MLXArray {
+        MLXFast.RoPE(
+            x, dimensions: dimensions, traditional: traditional, base: nil, scale: 1, offset: offset,
+            freqs: _freqs)
+    }
 }
 
 /// YaRN as transformers defines it: frequencies blended between interpolated and extrapolated by
 /// a ramp over the dimensions (its ends rounded outwards unless `truncate` is false), and the
 /// rotated part of q and k scaled by the attention factor.
-public final class YarnRotaryEmbedding: Module, RotaryEmbedding {
+public final class YarnRotaryEmbedding: Module, OffsetLayer, ArrayOffsetLayer {
     let dimensions: Int
     let traditional: Bool
     let mscale: Float
@@ -194,6 +200,12 @@ public final class YarnRotaryEmbedding: Module, RotaryEmbedding {
             scaleRotatedPart(x, dimensions: dimensions, by: mscale), dimensions: dimensions,
             traditional: traditional, base: nil, scale: 1, offset: offset, freqs: _freqs)
     }
+
+    public func callAsFunction(_ x: MLXArray, offset: MLXArray) -> MLXArray {
+        MLXFast.RoPE(
+            scaleRotatedPart(x, dimensions: dimensions, by: mscale), dimensions: dimensions,
+            traditional: traditional, base: nil, scale: 1, offset: offset, freqs: _freqs)
+    }
 }
 
 /// How longrope chooses its factors and the scale of the rotated part, where models differ.
@@ -230,7 +242,7 @@ public struct LongRoPEOptions: Sendable, Equatable {
 /// sqrt(1 + ln(factor) / ln(original)) with factor = max / original unless the scaling states it.
 /// `options` may keep the short factors at every length, or scale by `short_mscale` and
 /// `long_mscale` chosen the same way as the factors (Phi-MoE).
-public final class LongRotaryEmbedding: Module, RotaryEmbedding {
+public final class LongRotaryEmbedding: Module, OffsetLayer, ArrayOffsetLayer {
     let dimensions: Int
     let shortScale: Float
     let longScale: Float
@@ -263,7 +275,17 @@ public final class LongRotaryEmbedding: Module, RotaryEmbedding {
     }
 
     public func callAsFunction(_ x: MLXArray, offset: Int) -> MLXArray {
-        let long = offset + x.dim(-2) > originalMaxPositionEmbeddings
+        rotate(x, long: offset + x.dim(-2) > originalMaxPositionEmbeddings, offset: MLXArray(Int32(offset)))
+    }
+
+    /// Rows at different positions (a batch whose rows started apart) share the factors of the row
+    /// furthest along.
+    public func callAsFunction(_ x: MLXArray, offset: MLXArray) -> MLXArray {
+        let furthest = offset.max().item(Int.self)
+        return rotate(x, long: furthest + x.dim(-2) > originalMaxPositionEmbeddings, offset: offset)
+    }
+
+    private func rotate(_ x: MLXArray, long: Bool, offset: MLXArray) -> MLXArray {
         let scale = long ? longScale : shortScale
         return MLXFast.RoPE(
             scaleRotatedPart(x, dimensions: dimensions, by: scale), dimensions: dimensions,
@@ -275,7 +297,7 @@ public final class LongRotaryEmbedding: Module, RotaryEmbedding {
 /// but only the first int(fraction * dimensions / 2) pairs rotate, at the frequencies they would have
 /// in a fully rotated head (exponents over all `dimensions`, divided by `factor`); the other pairs
 /// pass through. A partial rotation of the first dimensions would pair and space them otherwise.
-public final class ProportionalRotaryEmbedding: Module, RotaryEmbedding {
+public final class ProportionalRotaryEmbedding: Module, OffsetLayer, ArrayOffsetLayer {
     let dimensions: Int
     let traditional: Bool
     let _freqs: MLXArray
@@ -299,6 +321,12 @@ public final class ProportionalRotaryEmbedding: Module, RotaryEmbedding {
     }
 
     public func callAsFunction(_ x: MLXArray, offset: Int) -> MLXArray {
+        MLXFast.RoPE(
+            x, dimensions: dimensions, traditional: traditional, base: nil, scale: 1, offset: offset,
+            freqs: _freqs)
+    }
+
+    public func callAsFunction(_ x: MLXArray, offset: MLXArray) -> MLXArray {
         MLXFast.RoPE(
             x, dimensions: dimensions, traditional: traditional, base: nil, scale: 1, offset: offset,
             freqs: _freqs)

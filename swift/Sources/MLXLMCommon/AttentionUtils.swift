@@ -2,6 +2,7 @@
 // then attend over everything it holds.
 import Foundation
 import MLX
+import MLXNN
 
 /// Updates `cache` (when there is one) with this step's keys and values and runs scaled dot-product
 /// attention over what the cache returns.
@@ -16,3 +17,6 @@ public func attentionWithCacheUpdate(
     return MLXFast.scaledDotProductAttention(
         queries: queries, keys: visibleKeys, values: visibleValues, scale: scale, mask: mask)
 }
+
+/// A rotary position embedding, called with one offset or one per batch row.
+public typealias RoPELayer = OffsetLayer & ArrayOffsetLayer

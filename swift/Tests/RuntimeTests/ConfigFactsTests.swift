@@ -133,7 +133,7 @@ final class ConfigFactsTests: XCTestCase {
             for ropeFacts in expected["rope"] as! [[String: Any]] {
                 let layer = ropeFacts["layer"] as! Int
                 let (_, layerAttention, _) = try Self.configurationAndAttention(modelType: modelType, data: data, layer: layer)
-                let rope = Self.value("rope", of: layerAttention) as! RotaryEmbedding
+                let rope = Self.value("rope", of: layerAttention) as! RoPELayer
                 XCTAssertEqual(Self.ropeKinds["\(type(of: rope))"], ropeFacts["kind"] as? String, "\(name) layer \(layer)")
                 let y = rope(ropeTensors["\(name).layer\(layer).x"]!, offset: ropeFacts["offset"] as! Int)
                 XCTAssertLessThan(

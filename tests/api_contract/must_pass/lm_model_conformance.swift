@@ -15,16 +15,18 @@ struct TinyConfiguration: Codable, Sendable {
 final class TinyLayer: Module {
     @ModuleInfo(key: "q_proj") var wq: Linear
     let window: Int?
+    let rope: RoPELayer
 
     init(_ c: TinyConfiguration) {
         _wq.wrappedValue = Linear(c.hiddenSize, c.hiddenSize, bias: false)
         window = c.window
+        rope = RoPE(dimensions: c.hiddenSize, traditional: false, base: 10_000)
         super.init()
     }
 
     func callAsFunction(_ x: MLXArray, cache: KVCache?) -> MLXArray {
         let mask = createAttentionMask(h: x, cache: cache, windowSize: window)
-        let q = wq(x).expandedDimensions(axis: 1)
+        let q = rope(wq(x).expandedDimensions(axis: 1), offset: cache?.offset ?? 0)
         let out = attentionWithCacheUpdate(queries: q, keys: q, values: q, cache: cache, scale: 0.5, mask: mask)
         return out.squeezed(axis: 1)
     }
