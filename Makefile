@@ -18,6 +18,10 @@ HF2SWIFT := $(BUILD)/hf2swift
 
 VENV_PYTHON := .venv/bin/python
 
+# hf2swift keeps parsed family documents in a cache (src/parse_cache.h); runs under make keep theirs
+# beside the build instead of in ~/.cache.
+export HF2SWIFT_CACHE_DIR ?= $(CURDIR)/$(BUILD)/parse-cache
+
 .PHONY: deps build regen check test test-cmake test-meson test-asan clean venv fixtures check-fixtures \
         swift-test api-contract mutation-check walkthrough fuzz bench schema-test hook-test install-hooks \
         probe-config-keys hf-roundtrip

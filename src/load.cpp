@@ -3,6 +3,7 @@
 #include "load.h"
 
 #include "parallel.h"
+#include "parse_cache.h"
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
@@ -886,14 +887,23 @@ void check_against_vocabulary(const Node& root, Diagnostics& diags) {
     VocabularyChecker(diags).check(root, vocab::root(), "");
 }
 
-FamilyDocument load_family(const std::string& path, const std::string& text, Diagnostics& diags) {
+const char* const kParserBuild = __DATE__ " " __TIME__ " " __VERSION__;
+
+FamilyDocument load_family(const std::string& path, const std::string& text, Diagnostics& diags,
+                           const std::string& parse_cache) {
     FamilyDocument doc;
     doc.path = path;
     fs::path p(path);
     doc.file_stem = p.stem().string();
     doc.logical = "families/" + p.filename().string();
     if (!check_text(path, text, TextRules{true, "family documents"}, diags)) return doc;
-    if (!parse_yaml(path, text, doc.root, diags)) return doc;
+    if (std::optional<Node> cached = cached_parse(parse_cache, path, text)) {
+        doc.root = std::move(*cached);
+    } else {
+        size_t before = diags.size();
+        if (!parse_yaml(path, text, doc.root, diags)) return doc;
+        if (diags.size() == before) store_parse(parse_cache, text, doc.root);
+    }
     if (!doc.root.is_map()) {
         diags.error(doc.root.loc, "", "a family document is a mapping; got " + doc.root.describe());
         doc.root = Node{};
@@ -960,7 +970,9 @@ std::vector<FamilyDocument> load_families(const std::string& dir, Diagnostics& d
     std::vector<std::string> files = list_family_files(dir);
     std::vector<FamilyDocument> docs(files.size());
     std::vector<Diagnostics> found(files.size());
-    parallel_for(files.size(), [&](size_t i) { docs[i] = load_family(files[i], read_file(files[i]), found[i]); });
+    const std::string cache = parse_cache_dir();
+    parallel_for(files.size(),
+                 [&](size_t i) { docs[i] = load_family(files[i], read_file(files[i]), found[i], cache); });
     for (const auto& d : found) diags.append(d);
     return docs;
 }

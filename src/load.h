@@ -13,8 +13,14 @@ namespace hf2swift {
 inline constexpr int kMaxYamlDepth = 8;
 
 /// Parses one family document. Problems are added to `diags`; the returned document holds
-/// whatever could be read (callers stop before resolving when `diags` is not empty).
-FamilyDocument load_family(const std::string& path, const std::string& text, Diagnostics& diags);
+/// whatever could be read (callers stop before resolving when `diags` is not empty). With a
+/// `parse_cache` directory, a text parsed before is read from there (parse_cache.h).
+FamilyDocument load_family(const std::string& path, const std::string& text, Diagnostics& diags,
+                           const std::string& parse_cache = "");
+
+/// Identifies this build of the parser (its compile time): cached trees from another build are
+/// not used, since the typing rules may have changed.
+extern const char* const kParserBuild;
 
 /// Parses YAML into the strictly typed value tree without vocabulary checks.
 /// Returns false (with diagnostics) when the text is not a single acceptable YAML document.

@@ -8,9 +8,10 @@
 #
 # Rows: `generate` into an empty directory (every file written), `generate` when the output is up to
 # date (every file rendered and compared, nothing written), and `generate --check` (rendered and
-# compared, exit 0). Times are wall clock of the whole process (and its user + system CPU time, which a
-# busy machine disturbs less); peak memory is its maximum resident set (getrusage of the child). No
-# test asserts any of this.
+# compared, exit 0). Runs share a scratch parse cache (src/parse_cache.h), which the first run fills;
+# the "real, parse cache off" rows parse every document with yaml-cpp on every run. Times are wall
+# clock of the whole process (and its user + system CPU time, which a busy machine disturbs less);
+# peak memory is its maximum resident set (getrusage of the child). No test asserts any of this.
 set -euo pipefail
 
 bin=$(realpath "${1:-build/hf2swift}")
@@ -26,10 +27,13 @@ import os, pathlib, shutil, statistics, subprocess, sys, time
 binary, scratch, runs = sys.argv[1], pathlib.Path(sys.argv[2]), int(sys.argv[3])
 root = pathlib.Path.cwd()
 
+environment = dict(os.environ, HF2SWIFT_CACHE_DIR=str(scratch / "parse-cache"))
+environment.pop("HF2SWIFT_CACHE", None)
+
 def run(args):
     """Runs hf2swift once; returns (wall seconds, peak RSS in KiB, CPU seconds)."""
     start = time.perf_counter()
-    proc = subprocess.Popen([binary, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([binary, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     err = proc.stderr.read().decode()
@@ -68,9 +72,13 @@ def measure(base, n):
     return results
 
 rows = []
-for label, synthetic, n in (("real", None, runs), ("synthetic", 10, runs), ("synthetic", 100, runs),
-                            ("synthetic", 1000, max(5, runs // 4))):
-    base, docs, concrete = tree(f"{label}{synthetic or ''}", synthetic)
+for label, synthetic, n in (("real", None, runs), ("real, parse cache off", None, runs), ("synthetic", 10, runs),
+                            ("synthetic", 100, runs), ("synthetic", 1000, max(5, runs // 4))):
+    base, docs, concrete = tree(f"{label}{synthetic or ''}".replace(", ", "-").replace(" ", "-"), synthetic)
+    if label.endswith("cache off"):
+        environment["HF2SWIFT_CACHE"] = "off"
+    else:
+        environment.pop("HF2SWIFT_CACHE", None)
     for command, samples in measure(base, n).items():
         walls = [w for w, _, _ in samples]
         median = statistics.median(walls)
