@@ -8,6 +8,7 @@
 #include <set>
 
 #include "load.h"
+#include "model_data.h"
 #include "lower.h"
 #include "parallel.h"
 #include "resolve.h"
@@ -164,10 +165,29 @@ ordered_json vocabulary_view() {
     return view;
 }
 
+namespace {
+
+/// A model file rendered from mustache data built straight from its intermediate model; when that
+/// data does not fit the template, from its JSON view, whose render says what is wrong.
+std::string render_model_file(const TemplateSet& templates, const ir::ModelFile& model, const std::string& path,
+                              Diagnostics& diags) {
+    const std::string file = "model.swift.mustache";
+    if (auto names = template_tag_names(templates, file)) {
+        ModelData built = model_data(
+            model, *names, {{"mlx_swift_version", kMlxSwiftVersion}, {"mlx_swift_lm_version", kMlxSwiftLmVersion}});
+        if (built.complete) {
+            if (auto text = render_data(templates, file, built.data, path, diags)) return *text;
+        }
+    }
+    return render_template(templates, file, model_view(model), path, diags);
+}
+
+}  // namespace
+
 OutputFile render_model(const Paths& paths, const TemplateSet& templates, const ir::ModelFile& model) {
     Diagnostics diags;
     std::string path = (fs::path(paths.out) / model.file_name).string();
-    std::string text = render_template(templates, "model.swift.mustache", model_view(model), path, diags);
+    std::string text = render_model_file(templates, model, path, diags);
     if (!diags.empty()) throw DiagnosticError(diags);
     return OutputFile{path, text};
 }
@@ -206,8 +226,7 @@ Generation generate(const Paths& paths, const FamilySet& set) {
             g.models[i] = lower_family(*concrete[i], lowering[i]);
             if (!lowering[i].empty()) return;
             std::string path = (fs::path(paths.out) / g.models[i].file_name).string();
-            g.outputs[i] = OutputFile{
-                path, render_template(templates, "model.swift.mustache", model_view(g.models[i]), path, rendering[i])};
+            g.outputs[i] = OutputFile{path, render_model_file(templates, g.models[i], path, rendering[i])};
         }
     });
     for (const auto& d : lowering) diags.append(d);

@@ -43,6 +43,15 @@ TemplateSet load_templates(const std::string& dir) {
         if (check_text(p.string(), text, TextRules{false, "templates"}, diags)) set.files[p.filename().string()] = text;
     }
     if (!diags.empty()) throw DiagnosticError(diags);
+    // FNV-1a over every name and text, each followed by a separator no file holds.
+    std::uint64_t h = 1469598103934665603ull;
+    for (const auto& [name, text] : set.files) {
+        for (const std::string* s : {&name, &text}) {
+            for (unsigned char c : *s) h = (h ^ c) * 1099511628211ull;
+            h = (h ^ 0xffu) * 1099511628211ull;
+        }
+    }
+    set.fingerprint = h | 1;  // never 0, which means "not computed"
     return set;
 }
 
@@ -545,8 +554,6 @@ void check_no_sentinel(const ordered_json& v) {
     }
 }
 
-using TagNames = std::unordered_set<std::string>;
-
 /// A leaf as kainjow data, or an empty mapping or list for a structured value.
 kainjow::mustache::data data_shell(const ordered_json& v) {
     using kainjow::mustache::data;
@@ -660,13 +667,14 @@ namespace {
 /// prepared for and parsed by kainjow. It depends on the template files only.
 struct PreparedTemplate {
     std::map<std::string, std::string> files;  // the template set it was made from
+    std::uint64_t fingerprint = 0;             // and its fingerprint (TemplateSet::fingerprint)
     ExpandedTemplate expanded;
     std::vector<TNode> roots;
     std::string kainjow_text;  // the text kainjow parses (prepare_for_kainjow)
     // Parsed renderers not in use. kainjow's renderer keeps an error state, so each render takes
     // one of its own; there are never more than the threads rendering at once.
     std::vector<std::unique_ptr<kainjow::mustache::mustache>> idle;
-    TagNames names;  // what the tags name (tag_names)
+    std::shared_ptr<const TagNames> names;  // what the tags name (tag_names)
 };
 
 std::unique_ptr<kainjow::mustache::mustache> parse_for_kainjow(const std::string& text) {
@@ -677,67 +685,79 @@ std::unique_ptr<kainjow::mustache::mustache> parse_for_kainjow(const std::string
 
 }  // namespace
 
-std::string render_template(const TemplateSet& set, const std::string& file_name, const ordered_json& view,
-                            const std::string& output_name, Diagnostics& diags) {
+namespace {
+
+std::mutex cache_lock;
+std::map<std::string, std::shared_ptr<PreparedTemplate>> prepared_cache;  // by directory and file name
+
+std::string cache_key(const TemplateSet& set, const std::string& file_name) { return set.dir + '\n' + file_name; }
+
+/// The template prepared for rendering. Expanding, scanning and parsing were half of a run, repeated
+/// for every family: each template is prepared once per process, and again when a template file
+/// changes. A template that failed is not kept; the cache is bounded for runs that keep changing
+/// templates (fuzzing). nullptr, with diagnostics, when the template does not prepare.
+std::shared_ptr<PreparedTemplate> prepare(const TemplateSet& set, const std::string& file_name, Diagnostics& diags) {
     size_t before = diags.size();
-    // Expanding, scanning and parsing were half of a run, repeated for every family: each template is
-    // prepared once per process, and again when a template file changes. A template that failed is
-    // not kept; the cache is bounded for runs that keep changing templates (fuzzing).
-    // Families render on several threads: the cache and its idle renderers are used under the lock;
-    // checking the view, converting it and rendering are not.
-    static std::mutex lock;
-    static std::map<std::string, std::shared_ptr<PreparedTemplate>> cache;  // by directory and file name
-    std::string key = set.dir + '\n' + file_name;
-    std::shared_ptr<PreparedTemplate> prepared;
+    std::lock_guard<std::mutex> guard(cache_lock);
+    const std::string key = cache_key(set, file_name);
+    auto found = prepared_cache.find(key);
+    if (found != prepared_cache.end()) {
+        const PreparedTemplate& held = *found->second;
+        bool same = set.fingerprint != 0 ? held.fingerprint == set.fingerprint && held.files.size() == set.files.size()
+                                         : held.files == set.files;
+        if (same) return found->second;
+    }
+    if (found != prepared_cache.end()) prepared_cache.erase(found);
+    if (prepared_cache.size() > 64) prepared_cache.clear();
+    auto p = std::make_shared<PreparedTemplate>();
+    p->files = set.files;
+    p->fingerprint = set.fingerprint;
+    p->expanded = expand_template(set, file_name, diags);
+    if (diags.size() != before) return nullptr;
+    std::vector<Tag> tags;
+    size_t err_at = 0;
+    std::string err;
+    if (!scan_tags(p->expanded.text, tags, err_at, err)) {
+        diags.error(p->expanded.locate(err_at), "", err);
+        return nullptr;
+    }
+    if (!Checker(p->expanded, diags).build(tags, p->roots)) return nullptr;
+    p->names = std::make_shared<TagNames>(tag_names(tags));
+    p->kainjow_text = prepare_for_kainjow(p->expanded.text);
+    prepared_cache.emplace(key, p);
+    return p;
+}
+
+/// Forgets a template kainjow refused, so a later run prepares it again.
+void forget(const TemplateSet& set, const std::string& file_name, const std::shared_ptr<PreparedTemplate>& prepared) {
+    std::lock_guard<std::mutex> guard(cache_lock);
+    auto found = prepared_cache.find(cache_key(set, file_name));
+    if (found != prepared_cache.end() && found->second == prepared) prepared_cache.erase(found);
+}
+
+/// Renders `data` (already checked against the template) with one of the template's idle renderers.
+std::string render_prepared(const TemplateSet& set, const std::string& file_name,
+                            const std::shared_ptr<PreparedTemplate>& prepared, const kainjow::mustache::data& data,
+                            const std::string& output_name, Diagnostics& diags) {
+    // Families render on several threads: the idle renderers are taken and returned under the lock;
+    // rendering is not.
     std::unique_ptr<kainjow::mustache::mustache> tmpl;
     {
-        std::lock_guard<std::mutex> guard(lock);
-        auto found = cache.find(key);
-        if (found == cache.end() || found->second->files != set.files) {
-            if (found != cache.end()) cache.erase(found);
-            if (cache.size() > 64) cache.clear();
-            auto p = std::make_shared<PreparedTemplate>();
-            p->files = set.files;
-            p->expanded = expand_template(set, file_name, diags);
-            if (diags.size() != before) return "";
-            std::vector<Tag> tags;
-            size_t err_at = 0;
-            std::string err;
-            if (!scan_tags(p->expanded.text, tags, err_at, err)) {
-                diags.error(p->expanded.locate(err_at), "", err);
-                return "";
-            }
-            if (!Checker(p->expanded, diags).build(tags, p->roots)) return "";
-            p->names = tag_names(tags);
-            p->kainjow_text = prepare_for_kainjow(p->expanded.text);
-            found = cache.emplace(key, std::move(p)).first;
-        }
-        prepared = found->second;
+        std::lock_guard<std::mutex> guard(cache_lock);
         if (!prepared->idle.empty()) {
             tmpl = std::move(prepared->idle.back());
             prepared->idle.pop_back();
         }
     }
     const ExpandedTemplate& t = prepared->expanded;
-    Checker checker(t, diags);
-    std::vector<const ordered_json*> frames{&view};
-    checker.walk(prepared->roots, frames);
-    check_no_sentinel(view);
-    if (diags.size() != before) return "";
-    auto data = to_data(view, prepared->names);
-
     if (!tmpl) tmpl = parse_for_kainjow(prepared->kainjow_text);
-    auto forget = [&] {
-        std::lock_guard<std::mutex> guard(lock);
-        if (auto found = cache.find(key); found != cache.end() && found->second == prepared) cache.erase(found);
-    };
     if (!tmpl->is_valid()) {
-        // The scanner above accepts only what kainjow accepts; map its byte offset anyway.
+        // The scanner accepts only what kainjow accepts; map its byte offset anyway.
         std::string message = tmpl->error_message();
         size_t at = message.rfind(" at ");
         size_t offset = at == std::string::npos ? 0 : std::strtoul(message.c_str() + at + 4, nullptr, 10);
         diags.error(t.locate(offset), "", "template syntax: " + message);
-        forget();
+        forget(set, file_name, prepared);
         return "";
     }
     std::string out;
@@ -747,16 +767,105 @@ std::string render_template(const TemplateSet& set, const std::string& file_name
     if (!tmpl->is_valid()) {
         diags.error(Location{(fs::path(set.dir) / file_name).string(), 0, 0}, "",
                     "rendering " + output_name + " failed: " + tmpl->error_message());
-        forget();
+        forget(set, file_name, prepared);
         return "";
     }
     {
-        std::lock_guard<std::mutex> guard(lock);
+        std::lock_guard<std::mutex> guard(cache_lock);
         prepared->idle.push_back(std::move(tmpl));
     }
     out.erase(std::remove(out.begin(), out.end(), kLineSentinel), out.end());
     check_output_layout(output_name, out, (fs::path(set.dir) / file_name).string(), diags);
     return out;
+}
+
+/// Whether every tag finds what render_template's checks require in `data`; the first that does not
+/// ends the walk (render_template then reports every problem of the view).
+bool data_fits(const std::vector<TNode>& nodes, std::vector<const kainjow::mustache::data*>& frames) {
+    using kainjow::mustache::data;
+    auto lookup = [&](const TNode& n) -> const data* {
+        const data* top = frames.back();
+        if (n.tag.name == ".") return top->is_string() ? top : nullptr;
+        const data* v = top;
+        for (const auto& part : n.parts) {
+            v = v->get(part);  // nullptr for a non-object
+            if (!v) return nullptr;
+        }
+        return v;
+    };
+    for (const auto& n : nodes) {
+        switch (n.tag.kind) {
+            case Tag::Kind::Variable: {
+                const data* v = lookup(n);
+                if (!v || !v->is_string()) return false;
+                break;
+            }
+            case Tag::Kind::Section: {
+                const data* v = lookup(n);
+                if (!v) return false;
+                if (v->is_bool()) {
+                    if (!data_fits(n.children, frames)) return false;
+                } else if (v->is_list()) {
+                    for (const auto& item : v->list_value()) {
+                        if (!item.is_object() && !item.is_string()) return false;
+                        frames.push_back(&item);
+                        bool fits = data_fits(n.children, frames);
+                        frames.pop_back();
+                        if (!fits) return false;
+                    }
+                } else if (v->is_object()) {
+                    frames.push_back(v);
+                    bool fits = data_fits(n.children, frames);
+                    frames.pop_back();
+                    if (!fits) return false;
+                } else {
+                    return false;
+                }
+                break;
+            }
+            case Tag::Kind::Inverted: {
+                const data* v = lookup(n);
+                if (!v || (!v->is_bool() && !v->is_list())) return false;
+                if (!data_fits(n.children, frames)) return false;
+                break;
+            }
+            case Tag::Kind::Partial: return false;
+            default: break;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+std::shared_ptr<const TagNames> template_tag_names(const TemplateSet& set, const std::string& file_name) {
+    Diagnostics ignored;
+    auto prepared = prepare(set, file_name, ignored);
+    return prepared ? prepared->names : nullptr;
+}
+
+std::optional<std::string> render_data(const TemplateSet& set, const std::string& file_name,
+                                       const kainjow::mustache::data& data, const std::string& output_name,
+                                       Diagnostics& diags) {
+    Diagnostics ignored;
+    auto prepared = prepare(set, file_name, ignored);
+    if (!prepared) return std::nullopt;
+    std::vector<const kainjow::mustache::data*> frames{&data};
+    if (!data.is_object() || !data_fits(prepared->roots, frames)) return std::nullopt;
+    return render_prepared(set, file_name, prepared, data, output_name, diags);
+}
+
+std::string render_template(const TemplateSet& set, const std::string& file_name, const ordered_json& view,
+                            const std::string& output_name, Diagnostics& diags) {
+    size_t before = diags.size();
+    auto prepared = prepare(set, file_name, diags);
+    if (!prepared) return "";
+    Checker checker(prepared->expanded, diags);
+    std::vector<const ordered_json*> frames{&view};
+    checker.walk(prepared->roots, frames);
+    check_no_sentinel(view);
+    if (diags.size() != before) return "";
+    return render_prepared(set, file_name, prepared, to_data(view, *prepared->names), output_name, diags);
 }
 
 void check_output_layout(const std::string& output_name, const std::string& content, const std::string& template_file,

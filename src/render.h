@@ -1,9 +1,14 @@
 // Stage 4, render: intermediate model (as JSON) -> text, through strict mustache templates.
 #pragma once
 
+#include <kainjow/mustache.hpp>
+#include <cstdint>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "diagnostics.h"
@@ -14,6 +19,9 @@ namespace hf2swift {
 struct TemplateSet {
     std::string dir;
     std::map<std::string, std::string> files;  // file name -> text
+    /// A hash of `files` that load_templates computes (0: not computed): prepared templates are reused
+    /// while it matches, without comparing every file again.
+    std::uint64_t fingerprint = 0;
 };
 
 TemplateSet load_templates(const std::string& dir);
@@ -46,6 +54,21 @@ struct OutputFile {
 /// section of the view and be a string where a string is printed; nothing renders as empty by accident.
 std::string render_template(const TemplateSet& set, const std::string& file_name, const nlohmann::ordered_json& view,
                             const std::string& output_name, Diagnostics& diags);
+
+/// Every component of every name a template's tags use (`a.b` gives `a` and `b`): what a view needs
+/// to hold for it, and all a render reads.
+using TagNames = std::unordered_set<std::string>;
+
+/// The names `file_name` uses; nullptr when it does not prepare (render_template reports why).
+std::shared_ptr<const TagNames> template_tag_names(const TemplateSet& set, const std::string& file_name);
+
+/// Renders mustache data built for `template_tag_names` of the same template, when every tag checks
+/// against it as render_template checks a view. nullopt when one does not: rendering the view with
+/// render_template then says what is wrong. Output layout problems are reported as render_template
+/// reports them.
+std::optional<std::string> render_data(const TemplateSet& set, const std::string& file_name,
+                                       const kainjow::mustache::data& data, const std::string& output_name,
+                                       Diagnostics& diags);
 
 /// Checks the layout rules every output obeys (LF, no trailing spaces or tabs, one final newline,
 /// no double blank lines, and for Swift at most 100 columns).
