@@ -93,6 +93,10 @@ int run_generate(const GenerateArgs& args, OutputSink& sink, std::ostream& out, 
         if (!diags.empty()) throw DiagnosticError(diags);
         if (r.recovered) err << "hf2swift: finished an interrupted generation in " << args.paths.out << " first\n";
         print_write_result(r, args.check, out);
+        if (args.leave_to_exit) {
+            new FamilySet(std::move(set));
+            new Generation(std::move(g));
+        }
         if (args.check && !r.clean()) {
             err << "hf2swift: " << (r.written.size() + r.removed.size())
                 << " generated file(s) are out of date; run `make regen` and commit the result\n";

@@ -1,6 +1,7 @@
 // hf2swift's entry point: parses the command line with Boost.Program_options and calls a verb.
 #include <boost/program_options.hpp>
 
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -14,6 +15,32 @@ namespace po = boost::program_options;
 using namespace hf2swift;
 
 namespace {
+
+#if defined(__SANITIZE_ADDRESS__)
+#define HF2SWIFT_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HF2SWIFT_SANITIZED 1
+#endif
+#endif
+
+/// Whether the process ends without freeing what it built: the operating system reclaims it at once,
+/// where freeing and destroying took a tenth of a run. A sanitized build frees everything, so its
+/// leak check sees every allocation accounted for.
+#ifdef HF2SWIFT_SANITIZED
+constexpr bool kLeaveToExit = false;
+#else
+constexpr bool kLeaveToExit = true;
+#endif
+
+/// Ends the process with `code` (see kLeaveToExit), its output flushed.
+int finish(int code) {
+    if (!kLeaveToExit) return code;
+    std::cout.flush();
+    std::cerr.flush();
+    std::fflush(nullptr);
+    std::_Exit(code);
+}
 
 const char* kUsageText =
     "usage: hf2swift <verb> [options]\n"
@@ -105,6 +132,7 @@ int verb(const std::string& name, const std::vector<std::string>& args) {
             return kOk;
         }
         GenerateArgs g;
+        g.leave_to_exit = kLeaveToExit;
         g.paths = paths_from(p.vm);
         g.check = p.vm.count("check") > 0;
         if (p.vm.count("family")) g.families = p.vm["family"].as<std::vector<std::string>>();
@@ -220,9 +248,9 @@ int main(int argc, char** argv) {
     try {
         if (!args.empty() && args[0].rfind("-", 0) != 0) {
             std::vector<std::string> rest(args.begin() + 1, args.end());
-            return verb(args[0], rest);
+            return finish(verb(args[0], rest));
         }
-        return top_level(args);
+        return finish(top_level(args));
     } catch (const po::error& e) {
         return usage_error(e.what());
     } catch (const std::exception& e) {

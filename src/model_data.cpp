@@ -65,18 +65,29 @@ private:
     bool& complete_;
 };
 
-}  // namespace
-
-ModelData model_data(const ir::ModelFile& model, const TagNames& names,
-                     const std::vector<std::pair<std::string, std::string>>& extra) {
+template <typename Record>
+ModelData record_data(const Record& record, const TagNames& names,
+                      const std::vector<std::pair<std::string, std::string>>& extra) {
     ModelData result;
     std::unordered_set<std::string_view> views(names.begin(), names.end());
     DataSink sink(result.data, views, result.complete);
-    ir::members(sink, model);
+    ir::members(sink, record);
     for (const auto& [key, value] : extra) {
         if (names.count(key)) result.data[key] = sink.convert(value);
     }
     return result;
+}
+
+}  // namespace
+
+ModelData model_data(const ir::ModelFile& model, const TagNames& names,
+                     const std::vector<std::pair<std::string, std::string>>& extra) {
+    return record_data(model, names, extra);
+}
+
+ModelData model_data(const ir::Registry& registry, const TagNames& names,
+                     const std::vector<std::pair<std::string, std::string>>& extra) {
+    return record_data(registry, names, extra);
 }
 
 }  // namespace hf2swift

@@ -11,7 +11,7 @@
 
 namespace hf2swift {
 
-/// What a template names of a model file and its `extra` top-level strings. `complete` is false when
+/// What a template names of a model file (or the registry) and its `extra` top-level strings. `complete` is false when
 /// a named member cannot be mustache data (a string holding the line sentinel): the JSON view's
 /// render then reports it.
 struct ModelData {
@@ -20,6 +20,10 @@ struct ModelData {
 };
 
 ModelData model_data(const ir::ModelFile& model, const TagNames& names,
+                     const std::vector<std::pair<std::string, std::string>>& extra);
+
+/// The same for the registry the registry and generated README templates render.
+ModelData model_data(const ir::Registry& registry, const TagNames& names,
                      const std::vector<std::pair<std::string, std::string>>& extra);
 
 }  // namespace hf2swift

@@ -167,19 +167,27 @@ ordered_json vocabulary_view() {
 
 namespace {
 
-/// A model file rendered from mustache data built straight from its intermediate model; when that
-/// data does not fit the template, from its JSON view, whose render says what is wrong.
-std::string render_model_file(const TemplateSet& templates, const ir::ModelFile& model, const std::string& path,
-                              Diagnostics& diags) {
-    const std::string file = "model.swift.mustache";
+/// An output rendered from mustache data built straight from its intermediate model; when that data
+/// does not fit the template, from its JSON view, whose render says what is wrong.
+template <typename Record>
+std::string render_record(const TemplateSet& templates, const std::string& file, const Record& record,
+                          const std::string& path, Diagnostics& diags) {
+    const std::vector<std::pair<std::string, std::string>> versions{
+        {"mlx_swift_version", kMlxSwiftVersion}, {"mlx_swift_lm_version", kMlxSwiftLmVersion}};
     if (auto names = template_tag_names(templates, file)) {
-        ModelData built = model_data(
-            model, *names, {{"mlx_swift_version", kMlxSwiftVersion}, {"mlx_swift_lm_version", kMlxSwiftLmVersion}});
+        ModelData built = model_data(record, *names, versions);
         if (built.complete) {
             if (auto text = render_data(templates, file, built.data, path, diags)) return *text;
         }
     }
-    return render_template(templates, file, model_view(model), path, diags);
+    ordered_json view = record;
+    for (const auto& [key, value] : versions) view[key] = value;
+    return render_template(templates, file, view, path, diags);
+}
+
+std::string render_model_file(const TemplateSet& templates, const ir::ModelFile& model, const std::string& path,
+                              Diagnostics& diags) {
+    return render_record(templates, "model.swift.mustache", model, path, diags);
 }
 
 }  // namespace
@@ -234,15 +242,20 @@ Generation generate(const Paths& paths, const FamilySet& set) {
     if (broken_templates) std::rethrow_exception(broken_templates);
     for (size_t i = 0; i < concrete.size(); ++i) diags.append(rendering[i]);
     g.registry = lower_registry(g.models);
-    ordered_json registry = g.registry;
-    registry["mlx_swift_version"] = kMlxSwiftVersion;
-    registry["mlx_swift_lm_version"] = kMlxSwiftLmVersion;
-    std::string registry_path = (fs::path(paths.out) / "ModelRegistry.swift").string();
-    g.outputs.push_back(OutputFile{
-        registry_path, render_template(templates, "registry.swift.mustache", registry, registry_path, diags)});
-    std::string readme_path = (fs::path(paths.out) / "README.md").string();
-    g.outputs.push_back(OutputFile{
-        readme_path, render_template(templates, "generated-readme.md.mustache", registry, readme_path, diags)});
+    // The registry and the generated README both render the registry, each on its own core.
+    const std::vector<std::pair<std::string, std::string>> registry_files{
+        {"registry.swift.mustache", "ModelRegistry.swift"}, {"generated-readme.md.mustache", "README.md"}};
+    std::vector<OutputFile> registry_outputs(registry_files.size());
+    std::vector<Diagnostics> registry_diags(registry_files.size());
+    parallel_for(registry_files.size(), [&](size_t i) {
+        const auto& [file, name] = registry_files[i];
+        std::string path = (fs::path(paths.out) / name).string();
+        registry_outputs[i] = OutputFile{path, render_record(templates, file, g.registry, path, registry_diags[i])};
+    });
+    for (size_t i = 0; i < registry_files.size(); ++i) {
+        diags.append(registry_diags[i]);
+        g.outputs.push_back(std::move(registry_outputs[i]));
+    }
     diags.append(rendering.back());
     g.outputs.push_back(std::move(vocabulary));
     // A broken partial shows up once per family that renders it.
