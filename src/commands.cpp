@@ -68,7 +68,8 @@ void print_write_result(const WriteResult& r, bool check, std::ostream& out) {
 
 int run_generate(const GenerateArgs& args, OutputSink& sink, std::ostream& out, std::ostream& err) {
     return guarded(err, [&] {
-        FamilySet set = load_family_set(args.paths.families);
+        // Generation does not say where values came from; only `explain` needs the history.
+        FamilySet set = load_family_set(args.paths.families, false);
         for (const auto& id : args.families) {
             const ResolvedFamily& f = find_family(set, id);
             if (f.abstract) fail(Location{f.path, 1, 1}, "", "family '" + id + "' is abstract and generates nothing");

@@ -52,12 +52,12 @@ std::vector<std::string> FamilySet::model_types() const {
     return out;
 }
 
-FamilySet load_family_set(const std::string& families_dir) {
+FamilySet load_family_set(const std::string& families_dir, bool keep_history) {
     Diagnostics diags;
     FamilySet set;
     set.documents = load_families(families_dir, diags);
     if (!diags.empty()) throw DiagnosticError(diags);
-    set.families = resolve_families(set.documents, diags);
+    set.families = resolve_families(set.documents, diags, keep_history);
     if (!diags.empty()) throw DiagnosticError(diags);
     return set;
 }

@@ -37,7 +37,7 @@ struct FamilySet {
 };
 
 /// Loads and resolves every family. Throws DiagnosticError when any document is wrong.
-FamilySet load_family_set(const std::string& families_dir);
+FamilySet load_family_set(const std::string& families_dir, bool keep_history = true);
 
 struct Generation {
     std::vector<ir::ModelFile> models;  // concrete families, by id

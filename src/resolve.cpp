@@ -110,9 +110,10 @@ struct Merger {
     ResolvedFamily& out;
     std::string family;
     bool is_self;
+    bool keep_history;
 
     void record(const std::string& path, const Node& value) {
-        out.history[path].push_back(Setting{family, value.loc, flow_text(value)});
+        if (keep_history) out.history[path].push_back(Setting{family, value.loc, flow_text(value)});
     }
 
     void merge_map(Node& dst, const Node& src, const vocab::KeySpec& spec, const std::string& path) {
@@ -186,9 +187,10 @@ const Node& parsed_default(const vocab::KeySpec& spec) {
     return found->second;
 }
 
-void apply_defaults(Node& dst, const vocab::KeySpec& spec, const std::string& path, ResolvedFamily& out) {
+/// Fills in every default the family does not set; `keep_history` records each in `out.history`.
+void apply_defaults(Node& dst, const vocab::KeySpec& spec, const std::string& path, ResolvedFamily& out,
+                    bool keep_history) {
     for (const auto& child : spec.children) {
-        std::string p = join_path(path, child.name);
         Node* existing = dst.find(child.name);
         if (child.type == vocab::Type::Map) {
             if (!existing) {
@@ -196,12 +198,12 @@ void apply_defaults(Node& dst, const vocab::KeySpec& spec, const std::string& pa
                 existing = &dst.entries.back().value;
                 existing->kind = Node::Kind::Map;
             }
-            apply_defaults(*existing, child, p, out);
+            apply_defaults(*existing, child, keep_history ? join_path(path, child.name) : "", out, keep_history);
             continue;
         }
         if (!existing && child.default_yaml) {
             const Node& value = parsed_default(child);
-            out.history[p].push_back(Setting{"", {}, flow_text(value)});
+            if (keep_history) out.history[join_path(path, child.name)].push_back(Setting{"", {}, flow_text(value)});
             dst.entries.push_back(Entry{child.name, {}, value});
         }
     }
@@ -1133,7 +1135,8 @@ private:
 
 }  // namespace
 
-std::vector<ResolvedFamily> resolve_families(const std::vector<FamilyDocument>& docs, Diagnostics& diags) {
+std::vector<ResolvedFamily> resolve_families(const std::vector<FamilyDocument>& docs, Diagnostics& diags,
+                                             bool keep_history) {
     std::map<std::string, const FamilyDocument*> by_id;
     std::vector<std::string> ids;
     for (const auto& doc : docs) {
@@ -1215,10 +1218,10 @@ std::vector<ResolvedFamily> resolve_families(const std::vector<FamilyDocument>& 
         if (chain.empty()) return;
         ResolvedFamily& f = out[index];
         for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-            Merger m{f, (*it)->file_stem, *it == chain.front()};
+            Merger m{f, (*it)->file_stem, *it == chain.front(), keep_history};
             m.merge_map(f.values, (*it)->root, vocab::root(), "");
         }
-        apply_defaults(f.values, vocab::root(), "", f);
+        apply_defaults(f.values, vocab::root(), "", f, keep_history);
         Checker(f, found[index]).run();
     });
     for (const auto& d : found) local.append(d);
