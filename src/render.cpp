@@ -12,6 +12,7 @@
 #include <mutex>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <unordered_set>
 
 #include "load.h"
@@ -881,22 +882,27 @@ void check_output_layout(const std::string& output_name, const std::string& cont
         return;
     }
     if (content.size() >= 2 && content[content.size() - 2] == '\n') report(0, "output ends with a blank line");
-    std::vector<std::string> lines = split_lines(content);
-    if (!lines.empty() && lines[0].empty()) report(1, "output starts with a blank line");
+    if (content.front() == '\n') report(1, "output starts with a blank line");
     bool previous_blank = false;
-    for (size_t i = 0; i < lines.size(); ++i) {
-        const std::string& l = lines[i];
-        int n = static_cast<int>(i + 1);
-        if (l.find('\r') != std::string::npos) report(n, "carriage return (outputs use LF only)");
-        if (l.find('\t') != std::string::npos) report(n, "tab character (outputs indent with spaces)");
+    int n = 0;
+    // Lines are read in place: outputs run to thousands of lines, and most have nothing to report.
+    for (size_t start = 0; start < content.size();) {
+        size_t end = content.find('\n', start);
+        if (end == std::string::npos) end = content.size();
+        std::string_view l(content.data() + start, end - start);
+        start = end + 1;
+        ++n;
+        if (l.find('\r') != std::string_view::npos) report(n, "carriage return (outputs use LF only)");
+        if (l.find('\t') != std::string_view::npos) report(n, "tab character (outputs indent with spaces)");
         if (!l.empty() && (l.back() == ' ' || l.back() == '\t')) report(n, "trailing whitespace");
         if (l.empty() && previous_blank) report(n, "two blank lines in a row");
         if (swift && l.size() > 100) {
             report(n, "line is " + std::to_string(l.size()) + " columns; Swift output stays within 100")
-                .notes.push_back(Note{Location{}, "the line: " + l});
+                .notes.push_back(Note{Location{}, "the line: " + std::string(l)});
         }
-        if (swift && (l.find("&lt;") != std::string::npos || l.find("&gt;") != std::string::npos ||
-                      l.find("&amp;") != std::string::npos || l.find("&quot;") != std::string::npos)) {
+        if (swift && l.find('&') != std::string_view::npos &&
+            (l.find("&lt;") != std::string_view::npos || l.find("&gt;") != std::string_view::npos ||
+             l.find("&amp;") != std::string_view::npos || l.find("&quot;") != std::string_view::npos)) {
             report(n, "HTML entity in Swift output");
         }
         previous_blank = l.empty();
