@@ -11,19 +11,20 @@ import XCTest
 @testable import HF2SwiftModels
 @testable import HF2SwiftRuntime
 
-final class AppProtocolTests: XCTestCase {
-    /// One float32 fixture per model_type the registry serves.
-    func fixturesByModelType() throws -> [(String, FixtureInfo)] {
-        let (_, fixtures) = try ParityFixtures.all()
-        var chosen: [String: FixtureInfo] = [:]
-        for fixture in fixtures where fixture.dtype == "float32" {
-            let config = try JSONSerialization.jsonObject(
-                with: Data(contentsOf: fixture.directory.appendingPathComponent("config.json"))) as! [String: Any]
-            let type = config["model_type"] as! String
-            if chosen[type] == nil { chosen[type] = fixture }
-        }
-        return chosen.sorted { $0.key < $1.key }
+/// One float32 fixture per model_type the registry serves.
+func fixturesByModelType() throws -> [(String, FixtureInfo)] {
+    let (_, fixtures) = try ParityFixtures.all()
+    var chosen: [String: FixtureInfo] = [:]
+    for fixture in fixtures where fixture.dtype == "float32" {
+        let config = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: fixture.directory.appendingPathComponent("config.json"))) as! [String: Any]
+        let type = config["model_type"] as! String
+        if chosen[type] == nil { chosen[type] = fixture }
     }
+    return chosen.sorted { $0.key < $1.key }
+}
+
+final class AppProtocolTests: XCTestCase {
 
     func testEveryModelMeetsTheAppProtocols() async throws {
         let served = try fixturesByModelType()
@@ -111,4 +112,32 @@ private struct NoTokenizer: Tokenizer {
         messages: [[String: any Sendable]], tools: [[String: any Sendable]]?,
         additionalContext: [String: any Sendable]?
     ) throws -> [Int] { [] }
+}
+
+final class KVQuantizationTests: XCTestCase {
+    /// mlx-swift-lm's `kvBits` path on every model: after the prompt, the generation loop quantizes the
+    /// growing caches; the next step must run (layers that read their cache keep full precision) and
+    /// stay close to the unquantized step. Tiny fixtures with 16-wide heads have nothing to quantize.
+    func testModelsDecodeAfterTheirCachesAreQuantized() async throws {
+        var quantizedTypes: [String] = []
+        for (type, fixture) in try fixturesByModelType() {
+            let model = try await loadThroughRegistry(fixture.directory)
+            let tokens = try Expected(directory: fixture.directory).tokens
+            let next = MLXArray([Int32(1)], [1, 1])
+            let plain = model.newCache(parameters: nil)
+            _ = model(tokens, cache: plain)
+            let exact = model(next, cache: plain)
+            var cache = model.newCache(parameters: nil)
+            _ = model(tokens, cache: cache)
+            maybeQuantizeKVCache(cache: &cache, kvBits: 8, kvGroupSize: 32)
+            let approximate = model(next, cache: cache)
+            XCTAssertEqual(approximate.shape, exact.shape, type)
+            if cache.contains(where: { $0 is QuantizedKVCache }) {
+                quantizedTypes.append(type)
+                let spread = abs(exact).max().item(Float.self)
+                XCTAssertLessThan(abs(approximate - exact).max().item(Float.self), 0.05 * spread + 1e-3, type)
+            }
+        }
+        XCTAssertFalse(quantizedTypes.isEmpty, "no fixture had caches to quantize")
+    }
 }
