@@ -60,7 +60,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
     /// supported ones.
     public static func makeModel(modelType: String, configuration: Data) throws -> any LLMModel {
         let build = try modelBuilder(modelType: modelType, configuration: configuration)
-        return reading(build(), as: modelType)
+        return try reading(build(), as: modelType, configuration: configuration)
     }
 
     /// Decodes `config.json` for `modelType` (throwing what the configuration refuses) without

@@ -222,7 +222,7 @@ struct Checkpoint {
         // otherwise allocate it all first.
         try checkSizes(
             configuration: configuration,
-            against: factory.checkpointLayout(modelType: modelType).textModelWeights(weights))
+            against: try factory.checkpointLayout(modelType: modelType).textModelWeights(weights))
     }
 
     /// What building the model threw, said of the configuration where it is the configuration's fault.
@@ -243,12 +243,10 @@ struct Checkpoint {
     /// Sanitizes the weights for `model`, quantizes the layers the checkpoint quantizes, and updates
     /// the model strictly.
     func load(into model: any LanguageModel) throws {
-        var weights = model.sanitize(weights: weights)
+        let weights = model.sanitize(weights: weights)
         let plan = try QuantizationPlan(configuration: configuration, prefixes: prefixes)
-        if plan == nil, let dtype = try computeDType(configuration: configuration) {
-            // transformers loads a checkpoint in the dtype its config names, whatever the files hold.
-            weights = weights.mapValues { $0.dtype.isFloatingPoint && $0.dtype != dtype ? $0.asType(dtype) : $0 }
-        }
+        // The model's sanitize cast the weights to the config's dtype (CheckpointLayout), as it must
+        // under mlx-swift-lm's loader, which casts nothing.
         if let plan {
             // Layers become quantized before the update, so their packed weights and scales fit.
             plan.apply(to: model, weights: weights)
@@ -264,6 +262,12 @@ struct Checkpoint {
         }
         eval(model)
     }
+}
+
+/// Whether config.json describes quantized weights (a `quantization` or `quantization_config` object).
+public func isQuantized(configuration: Data) -> Bool {
+    guard let object = try? JSONSerialization.jsonObject(with: configuration) as? [String: Any] else { return false }
+    return object["quantization"] != nil || object["quantization_config"] != nil
 }
 
 /// The dtype config.json asks the model to compute in (`dtype`, or the older `torch_dtype`), nil

@@ -7,20 +7,31 @@ import MLXLMCommon
 import MLXNN
 
 /// Where a checkpoint keeps the text model's weights: key prefixes a wrapper puts around them (each
-/// mapped to what it becomes, the longest first) and keys of other towers to drop (`*` matches any run).
+/// mapped to what it becomes, the longest first), keys of other towers to drop (`*` matches any run),
+/// and the dtype its floating-point weights compute in.
 public struct CheckpointLayout: Sendable, Equatable {
     public var prefixes: [String: String]
     public var dropped: [String]
+    /// The dtype config.json names for an unquantized checkpoint: transformers loads every
+    /// floating-point weight in it, whatever the files hold. nil keeps the stored dtypes.
+    public var dtype: DType?
 
-    public init(prefixes: [String: String] = [:], dropped: [String] = []) {
+    public init(prefixes: [String: String] = [:], dropped: [String] = [], dtype: DType? = nil) {
         self.prefixes = prefixes
         self.dropped = dropped
+        self.dtype = dtype
     }
 
-    /// The text model's weights of `checkpoint`, under the text model's own names.
+    /// The text model's weights of `checkpoint`, under the text model's own names and in its dtype.
     public func textModelWeights(_ checkpoint: [String: MLXArray]) -> [String: MLXArray] {
-        if prefixes.isEmpty && dropped.isEmpty { return checkpoint }
-        return renamingPrefixes(removingWeights(checkpoint, matching: dropped), prefixes)
+        var weights = checkpoint
+        if !prefixes.isEmpty || !dropped.isEmpty {
+            weights = renamingPrefixes(removingWeights(weights, matching: dropped), prefixes)
+        }
+        if let dtype {
+            weights = weights.mapValues { $0.dtype.isFloatingPoint && $0.dtype != dtype ? $0.asType(dtype) : $0 }
+        }
+        return weights
     }
 }
 
@@ -62,16 +73,22 @@ extension GeneratedModelFactory {
     public static func checkpointPrefixes(modelType: String) -> [String: String] { [:] }
     public static func checkpointDroppedWeights(modelType: String) -> [String] { [] }
 
-    /// How a `modelType`'s checkpoints hold the text model; the model's `sanitize(weights:)` applies it.
-    public static func checkpointLayout(modelType: String) -> CheckpointLayout {
-        CheckpointLayout(
+    /// How a `modelType`'s checkpoints hold the text model, and (from `configuration`, config.json's
+    /// bytes) the dtype it computes in; the model's `sanitize(weights:)` applies it.
+    public static func checkpointLayout(modelType: String, configuration: Data? = nil) throws -> CheckpointLayout {
+        var layout = CheckpointLayout(
             prefixes: checkpointPrefixes(modelType: modelType), dropped: checkpointDroppedWeights(modelType: modelType))
+        if let configuration, !isQuantized(configuration: configuration) {
+            layout.dtype = try computeDType(configuration: configuration)
+        }
+        return layout
     }
 
     /// `model`, told how `modelType`'s checkpoints hold it: mlx-swift-lm's loader hands `sanitize`
-    /// the checkpoint's keys as they are stored, wrapper prefixes and other towers included.
-    public static func reading(_ model: any LLMModel, as modelType: String) -> any LLMModel {
-        (model as? CheckpointLayoutHolder)?.checkpointLayout = checkpointLayout(modelType: modelType)
+    /// the checkpoint's keys and dtypes as they are stored, wrapper prefixes and other towers included.
+    public static func reading(_ model: any LLMModel, as modelType: String, configuration: Data) throws -> any LLMModel {
+        (model as? CheckpointLayoutHolder)?.checkpointLayout =
+            try checkpointLayout(modelType: modelType, configuration: configuration)
         return model
     }
 
