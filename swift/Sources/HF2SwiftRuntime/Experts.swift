@@ -62,6 +62,14 @@ public final class QuantizedExpertLinear: ExpertLinear, Quantized {
     }
 }
 
+/// The switch layers quantize as mlx-swift's layers do (`quantize(model:filter:)`, which
+/// mlx-swift-lm's loader calls for every module whose `.scales` the checkpoint holds).
+extension ExpertLinear: Quantizable {
+    public func toQuantized(groupSize: Int, bits: Int, mode: QuantizationMode) -> Module {
+        QuantizedExpertLinear(self, groupSize: groupSize, bits: bits, mode: mode)
+    }
+}
+
 /// Gated experts: down(activation(gate(x), up(x))) with the experts `indices` name, for every
 /// token and each of its k experts. Returns `[..., k, dims]`.
 public final class ExpertGLU: Module {

@@ -360,14 +360,8 @@ public struct QuantizationPlan {
         quantize(
             model: model,
             filter: { path, module in
-                guard module is Quantizable || module is ExpertLinear else { return nil }
+                guard module is Quantizable else { return nil }
                 return parameters(forLayer: path, weights: weights)
-            },
-            apply: { module, groupSize, bits, mode in
-                if let experts = module as? ExpertLinear {
-                    return QuantizedExpertLinear(experts, groupSize: groupSize, bits: bits, mode: mode)
-                }
-                return quantizeSingle(layer: module, groupSize: groupSize, bits: bits, mode: mode)
             })
     }
 }

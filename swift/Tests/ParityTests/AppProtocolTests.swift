@@ -141,3 +141,50 @@ final class KVQuantizationTests: XCTestCase {
         XCTAssertFalse(quantizedTypes.isEmpty, "no fixture had caches to quantize")
     }
 }
+
+/// Every fixture loaded the way mlx-swift-lm's `LLMModelFactory` loads a checkpoint: config.json's
+/// `BaseConfiguration`, the model from `LLMTypeRegistry`, then `loadWeights` (sanitize, quantize the
+/// modules with `.scales`, strict update); its logits must be the oracle's. One fixture cannot load
+/// that way, and is refused rather than computed wrongly: a wrapper checkpoint whose quantization
+/// object names a layer by its wrapped path (`language_model.model.layers.1.mlp.down_proj`: 8 bits),
+/// which that loader looks up by the model's own path, so the layer gets the default bits and the
+/// update finds its scales the wrong size.
+final class AppLoaderTests: XCTestCase {
+    func testEveryFixtureLoadsThroughTheAppLoader() async throws {
+        await ModelRegistry.registerModelTypes()
+        let (_, fixtures) = try ParityFixtures.all()
+        var failures: [String] = []
+        let checkpoints = FileManager.default.temporaryDirectory.appendingPathComponent("hf2swift-app-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: checkpoints) }
+        for fixture in fixtures {
+            // The checkpoint alone: the loader reads every safetensors file of its directory, and a
+            // fixture keeps its expected logits in one beside the weights.
+            let directory = checkpoints.appendingPathComponent(fixture.id)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            for file in try FileManager.default.contentsOfDirectory(atPath: fixture.directory.path)
+            where file != "expected.safetensors" {
+                try FileManager.default.createSymbolicLink(
+                    at: directory.appendingPathComponent(file),
+                    withDestinationURL: fixture.directory.appendingPathComponent(file))
+            }
+            let configuration = try Data(contentsOf: directory.appendingPathComponent("config.json"))
+            let base = try JSONDecoder().decode(BaseConfiguration.self, from: configuration)
+            let model = try await LLMTypeRegistry.shared.createModel(
+                configuration: configuration, modelType: base.modelType)
+            do {
+                try loadWeights(modelDirectory: directory, model: model, perLayerQuantization: base.perLayerQuantization)
+            } catch {
+                failures.append("\(fixture.id): \(error)")
+                continue
+            }
+            let expected = try Expected(directory: fixture.directory)
+            let logits = model(expected.tokens, cache: model.newCache(parameters: nil))
+            let tolerance = fixture.tolerance(expected.prefillLogits, exact: expected.float32PrefillLogits)
+            if let failure = compareLogits(logits, expected.prefillLogits, tolerance: tolerance) {
+                failures.append("\(fixture.id): prefill \(failure)")
+            }
+        }
+        XCTAssertEqual(failures.count, 1, "\(failures)")
+        XCTAssertTrue(failures.first?.hasPrefix("mlx-lm/gemma3_wrapper_q4: mismatchedSize") ?? false, "\(failures)")
+    }
+}
