@@ -498,8 +498,8 @@ MUTATIONS = [
              of("bailing_moe") & where(lambda c: c.get("num_shared_experts") == 0
                                        or not c.get("moe_router_enable_shared_expert", True))),
     Mutation("longrope_long_factors_only", "longrope's long factors within the original context too",
-             [("runtime/RoPE.swift", "let long = offset + x.dim(-2) > originalMaxPositionEmbeddings",
-               "let long = true")],
+             [("runtime/RoPE.swift", "rotate(x, long: offset + x.dim(-2) > originalMaxPositionEmbeddings,",
+               "rotate(x, long: true,")],
              # Phi-MoE keeps the short factors but takes long_mscale past the original context.
              {"transformers/phi3_longrope", "transformers/phimoe"}),
     Mutation("gemma4_softmax_over_all_experts", "a softmax over every expert, then the top k left unrenormalised",
