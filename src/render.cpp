@@ -468,6 +468,13 @@ public:
 
     const data* get(const std::string& name) const override {
         if (name == ".") return items_.back();
+        if (name.find('.') == std::string::npos) {
+            // Most names are one part: looked up as they are, with no split to find.
+            for (auto item = items_.rbegin(); item != items_.rend(); ++item) {
+                if (const data* found = (*item)->get(name)) return found;
+            }
+            return nullptr;
+        }
         const std::vector<std::string>& parts = parts_of(name);
         for (auto item = items_.rbegin(); item != items_.rend(); ++item) {
             const data* found = *item;
