@@ -8,6 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "load.h"
 #include "namer.h"
@@ -68,6 +69,15 @@ void print_write_result(const WriteResult& r, bool check, std::ostream& out) {
 
 int run_generate(const GenerateArgs& args, OutputSink& sink, std::ostream& out, std::ostream& err) {
     return guarded(err, [&] {
+        // The templates do not depend on the families: they are prepared on a thread of their own
+        // while the families load and resolve (a sixth of a run otherwise spent before any render).
+        std::jthread warm([&] {
+            try {
+                warm_templates(load_templates(args.paths.templates));
+            } catch (...) {
+                // generate() loads the templates again and reports what is wrong with them.
+            }
+        });
         // Generation does not say where values came from; only `explain` needs the history.
         FamilySet set = load_family_set(args.paths.families, false);
         for (const auto& id : args.families) {

@@ -846,6 +846,19 @@ bool data_fits(const std::vector<TNode>& nodes, std::vector<const kainjow::musta
 
 }  // namespace
 
+void warm_templates(const TemplateSet& set) {
+    for (const auto& [file, text] : set.files) {
+        if (file.empty() || file[0] == '_') continue;
+        Diagnostics ignored;
+        auto prepared = prepare(set, file, ignored);
+        if (!prepared) continue;
+        auto renderer = parse_for_kainjow(prepared->kainjow_text);
+        if (!renderer->is_valid()) continue;
+        std::lock_guard<std::mutex> guard(cache_lock);
+        prepared->idle.push_back(std::move(renderer));
+    }
+}
+
 std::shared_ptr<const TagNames> template_tag_names(const TemplateSet& set, const std::string& file_name) {
     Diagnostics ignored;
     auto prepared = prepare(set, file_name, ignored);

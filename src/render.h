@@ -70,6 +70,11 @@ std::optional<std::string> render_data(const TemplateSet& set, const std::string
                                        const kainjow::mustache::data& data, const std::string& output_name,
                                        Diagnostics& diags);
 
+/// Prepares every output template of `set` ahead of its first render (partials expanded, tags
+/// checked, a renderer parsed), which may then run on other threads without waiting for it. Any
+/// problem is left for the renders to report.
+void warm_templates(const TemplateSet& set);
+
 /// Checks the layout rules every output obeys (LF, no trailing spaces or tabs, one final newline,
 /// no double blank lines, and for Swift at most 100 columns).
 void check_output_layout(const std::string& output_name, const std::string& content, const std::string& template_file,
