@@ -127,7 +127,8 @@ int verb(const std::string& name, const std::vector<std::string>& args) {
                        "Renders every concrete family to <out>/<SwiftName>Generated.swift, plus ModelRegistry.swift,\n"
                        "<out>/README.md and <families>/README.md. Writes only files whose content changed; removes\n"
                        "generated files no family produces any more. All files are computed first: on any error,\n"
-                       "nothing is written.",
+                       "nothing is written. Parsed family documents are cached by their text in HF2SWIFT_CACHE_DIR\n"
+                       "(default ~/.cache/hf2swift); HF2SWIFT_CACHE=off parses every document afresh.",
                        o);
             return kOk;
         }
