@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -218,9 +219,13 @@ void store_parse(const std::string& dir, const std::string& text, const Node& ro
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) return;
+    // The directory is counted once per process: a cold run stores every document.
+    static std::atomic<bool> counted{false};
     size_t entries = 0;
-    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
-        ++entries;
+    if (!counted.exchange(true)) {
+        for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+            ++entries;
+        }
     }
     if (entries > kMaxEntries) {
         for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
