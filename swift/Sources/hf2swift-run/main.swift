@@ -14,7 +14,12 @@ struct Arguments {
     var tokens: [Int]
     var decode = 0
     var printLogits = false
+    /// What an app's generation loop is given: `maxKVSize` and `kvBits`.
+    var parameters = GenerateParameters()
 }
+
+/// The bit widths MLX's affine quantization takes.
+let kvBitWidths = [2, 3, 4, 5, 6, 8]
 
 /// One line on what is wrong with the arguments, then the usage.
 func usage(_ problem: String) -> Never {
@@ -27,11 +32,16 @@ func usage() -> Never {
         Data(
             """
             usage: hf2swift-run --model DIR --tokens 1,2,3 [--decode N] [--logits]
-              --model DIR    a directory with config.json and *.safetensors
-              --tokens IDS   comma-separated prompt token ids
-              --decode N     greedy decoding steps through the cache after the prompt (default 0,
-                             at most 100000)
-              --logits       print every logit, not only the summary
+                                [--max-kv-size N] [--kv-bits B]
+              --model DIR        a directory with config.json and *.safetensors
+              --tokens IDS       comma-separated prompt token ids
+              --decode N         greedy decoding steps through the cache after the prompt (default 0,
+                                 at most 100000)
+              --logits           print every logit, not only the summary
+              --max-kv-size N    bound the caches to N positions, as GenerateParameters.maxKVSize does
+                                 (at least 5: the first 4 positions are always kept)
+              --kv-bits B        quantize the caches after each step to B bits (2, 3, 4, 5, 6 or 8),
+                                 as GenerateParameters.kvBits does
 
             """.utf8))
     exit(2)
@@ -42,6 +52,7 @@ func parseArguments() -> Arguments {
     var tokens: [Int]?
     var decode = 0
     var printLogits = false
+    var parameters = GenerateParameters()
     var args = CommandLine.arguments.dropFirst()
     while let arg = args.popFirst() {
         switch arg {
@@ -64,6 +75,16 @@ func parseArguments() -> Arguments {
             decode = n
         case "--logits":
             printLogits = true
+        case "--max-kv-size":
+            guard let value = args.popFirst(), let n = Int(value), n >= 5 else {
+                usage("--max-kv-size takes a number of positions of at least 5")
+            }
+            parameters.maxKVSize = n
+        case "--kv-bits":
+            guard let value = args.popFirst(), let bits = Int(value), kvBitWidths.contains(bits) else {
+                usage("--kv-bits takes 2, 3, 4, 5, 6 or 8")
+            }
+            parameters.kvBits = bits
         case "--help", "-h":
             usage()
         default:
@@ -72,7 +93,7 @@ func parseArguments() -> Arguments {
     }
     guard let model else { usage("--model is required") }
     guard let tokens else { usage("--tokens is required") }
-    return Arguments(model: model, tokens: tokens, decode: decode, printLogits: printLogits)
+    return Arguments(model: model, tokens: tokens, decode: decode, printLogits: printLogits, parameters: parameters)
 }
 
 /// Argmax per position of `[1, L, V]` logits.
@@ -100,10 +121,17 @@ func run(_ arguments: Arguments) async throws {
     if let sized = model as? VocabularySized {
         try validateTokens(arguments.tokens, vocabularySize: sized.vocabularySize)
     }
-    let cache = model.newCache(parameters: nil)
+    // Caches as the generation loop makes them, quantized after each step when it would be.
+    var cache = model.newCache(parameters: arguments.parameters)
+    func quantizeCaches() {
+        maybeQuantizeKVCache(
+            cache: &cache, kvBits: arguments.parameters.kvBits, kvGroupSize: arguments.parameters.kvGroupSize,
+            quantizedKVStart: arguments.parameters.quantizedKVStart)
+    }
     let prompt = MLXArray(arguments.tokens.map { Int32($0) }, [1, arguments.tokens.count])
     let prefill = model(prompt, cache: cache)
     try requireFinite(prefill, "the prompt")
+    quantizeCaches()
     var summary: [String: Any] = [
         "prefill_shape": prefill.shape,
         "prefill_argmax": argmaxes(prefill),
@@ -118,6 +146,7 @@ func run(_ arguments: Arguments) async throws {
         generated.append(next)
         let logits = model(MLXArray([Int32(next)], [1, 1]), cache: cache)
         try requireFinite(logits, "decode step \(generated.count - 1)")
+        quantizeCaches()
         if arguments.printLogits {
             stepLogits.append(logits.asType(.float32).asArray(Float.self).map { Double($0) })
         }
