@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "fingerprint.h"
 #include "load.h"
 
 namespace hf2swift {
@@ -25,22 +26,10 @@ constexpr char kMagic[] = "hf2swift parse cache 1\n";
 /// More entries than this and the cache starts over: documents change, old texts are never read again.
 constexpr size_t kMaxEntries = 4096;
 
-/// FNV-1a, 64 bits: names the entry; the entry itself holds the text it was made from.
-std::uint64_t fnv1a(const std::string& a, const std::string& b) {
-    std::uint64_t h = 1469598103934665603ull;
-    for (const std::string* s : {&a, &b}) {
-        for (unsigned char c : *s) {
-            h ^= c;
-            h *= 1099511628211ull;
-        }
-    }
-    return h;
-}
-
 std::string entry_path(const std::string& dir, const std::string& text) {
     char name[32];
     std::snprintf(name, sizeof name, "%016llx.node",
-                  static_cast<unsigned long long>(fnv1a(kParserBuild, text)));
+                  static_cast<unsigned long long>(Fingerprint().add(kParserBuild).separate().add(text).value()));
     return (fs::path(dir) / name).string();
 }
 

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "fingerprint.h"
 #include "load.h"
 #include "vocabulary.h"
 
@@ -44,15 +45,9 @@ TemplateSet load_templates(const std::string& dir) {
         if (check_text(p.string(), text, TextRules{false, "templates"}, diags)) set.files[p.filename().string()] = text;
     }
     if (!diags.empty()) throw DiagnosticError(diags);
-    // FNV-1a over every name and text, each followed by a separator no file holds.
-    std::uint64_t h = 1469598103934665603ull;
-    for (const auto& [name, text] : set.files) {
-        for (const std::string* s : {&name, &text}) {
-            for (unsigned char c : *s) h = (h ^ c) * 1099511628211ull;
-            h = (h ^ 0xffu) * 1099511628211ull;
-        }
-    }
-    set.fingerprint = h | 1;  // never 0, which means "not computed"
+    Fingerprint f;
+    for (const auto& [name, text] : set.files) f.add(name).separate().add(text).separate();
+    set.fingerprint = f.value() | 1;  // never 0, which means "not computed"
     return set;
 }
 
