@@ -406,7 +406,7 @@ final class BailingMoEExperts: Module, UnaryLayer {
     let routedScale: Float
 
     @ModuleInfo(key: "gate") var router: NestedBiasedExpertRouter
-    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
+    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
     /// Nil when the configuration has no shared expert.
     @ModuleInfo(key: "shared_experts") var sharedExpert: BailingMoEMLP?
 
@@ -421,10 +421,9 @@ final class BailingMoEExperts: Module, UnaryLayer {
         _router.wrappedValue = NestedBiasedExpertRouter(
             key: "gate_proj", args.hiddenSize, args.numExperts, bias: false,
             holdsSelectionBias: args.moeRouterEnableExpertBias, selectionBiasKey: "expert_bias")
-        _experts.wrappedValue = ExpertGLU(
-            inputDimensions: args.hiddenSize, hiddenDimensions: args.moeIntermediateSize,
-            experts: args.numExperts, bias: false,
-            activation: { gate, up in silu(gate) * up })
+        _experts.wrappedValue = SwitchGLU(
+            inputDims: args.hiddenSize, hiddenDims: args.moeIntermediateSize,
+            numExperts: args.numExperts, bias: false)
         if args.sharedExpertsEnabled {
             _sharedExpert.wrappedValue = BailingMoEMLP(
                 args, hiddenDimensions: args.sharedExpertsWidth)

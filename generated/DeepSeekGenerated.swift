@@ -304,7 +304,7 @@ final class DeepSeekExperts: Module, UnaryLayer {
     let normalizeTopK: Bool
 
     @ModuleInfo(key: "gate") var router: Linear
-    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
+    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
     @ModuleInfo(key: "shared_experts") var sharedExpert: DeepSeekMLP
 
     init(_ args: DeepSeekConfiguration) {
@@ -312,10 +312,9 @@ final class DeepSeekExperts: Module, UnaryLayer {
         normalizeTopK = false
         _router.wrappedValue = Linear(
             args.hiddenSize, args.nRoutedExperts, bias: false)
-        _experts.wrappedValue = ExpertGLU(
-            inputDimensions: args.hiddenSize, hiddenDimensions: args.moeIntermediateSize,
-            experts: args.nRoutedExperts, bias: false,
-            activation: { gate, up in silu(gate) * up })
+        _experts.wrappedValue = SwitchGLU(
+            inputDims: args.hiddenSize, hiddenDims: args.moeIntermediateSize,
+            numExperts: args.nRoutedExperts, bias: false)
         _sharedExpert.wrappedValue = DeepSeekMLP(
             args, hiddenDimensions: args.sharedExpertsWidth)
     }

@@ -348,7 +348,7 @@ final class Dots1Experts: Module, UnaryLayer {
     let routedScale: Float
 
     @ModuleInfo(key: "gate") var router: BiasedExpertRouter
-    @ModuleInfo(key: "experts") var experts: ExpertGLU
+    @ModuleInfo(key: "experts") var experts: SwitchGLU
     @ModuleInfo(key: "shared_experts") var sharedExpert: Dots1MLP
 
     init(_ args: Dots1Configuration) {
@@ -358,10 +358,9 @@ final class Dots1Experts: Module, UnaryLayer {
         selectedGroups = args.topkGroup
         routedScale = args.routedScalingFactor
         _router.wrappedValue = BiasedExpertRouter(args.hiddenSize, args.nRoutedExperts)
-        _experts.wrappedValue = ExpertGLU(
-            inputDimensions: args.hiddenSize, hiddenDimensions: args.moeIntermediateSize,
-            experts: args.nRoutedExperts, bias: false,
-            activation: { gate, up in silu(gate) * up })
+        _experts.wrappedValue = SwitchGLU(
+            inputDims: args.hiddenSize, hiddenDims: args.moeIntermediateSize,
+            numExperts: args.nRoutedExperts, bias: false)
         _sharedExpert.wrappedValue = Dots1MLP(
             args, hiddenDimensions: args.sharedExpertsWidth)
     }

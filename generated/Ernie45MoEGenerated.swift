@@ -327,7 +327,7 @@ final class Ernie45MoEExperts: Module, UnaryLayer {
 
     @ModuleInfo(key: "gate") var router: BiasedExpertRouter
     @ModuleInfo(key: "moe_statics") var selectionBias: ExpertSelectionBias
-    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
+    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
     @ModuleInfo(key: "shared_experts") var sharedExpert: Ernie45MoEMLP
 
     init(_ args: Ernie45MoEConfiguration) {
@@ -337,10 +337,9 @@ final class Ernie45MoEExperts: Module, UnaryLayer {
         _router.wrappedValue = BiasedExpertRouter(
             args.hiddenSize, args.moeNumExperts, holdsSelectionBias: false)
         _selectionBias.wrappedValue = ExpertSelectionBias(args.moeNumExperts)
-        _experts.wrappedValue = ExpertGLU(
-            inputDimensions: args.hiddenSize, hiddenDimensions: args.moeIntermediateSize,
-            experts: args.moeNumExperts, bias: false,
-            activation: { gate, up in silu(gate) * up })
+        _experts.wrappedValue = SwitchGLU(
+            inputDims: args.hiddenSize, hiddenDims: args.moeIntermediateSize,
+            numExperts: args.moeNumExperts, bias: false)
         _sharedExpert.wrappedValue = Ernie45MoEMLP(
             args, hiddenDimensions: args.sharedExpertsWidth)
     }

@@ -420,14 +420,13 @@ final class Gemma4MLP: Module, UnaryLayer {
 final class Gemma4Experts: Module {
     let expertsPerToken: Int
 
-    @ModuleInfo(key: "switch_glu") var experts: ExpertGLU
+    @ModuleInfo(key: "switch_glu") var experts: SwitchGLU
 
     init(_ args: Gemma4Configuration) {
         expertsPerToken = args.topKExperts!
-        _experts.wrappedValue = ExpertGLU(
-            inputDimensions: args.hiddenSize, hiddenDimensions: args.moeIntermediateSize!,
-            experts: args.numExperts!, bias: false,
-            activation: { gate, up in geluApproximate(gate) * up })
+        _experts.wrappedValue = SwitchGLU(
+            inputDims: args.hiddenSize, hiddenDims: args.moeIntermediateSize!,
+            numExperts: args.numExperts!, activation: geluApproximate, bias: false)
     }
 
     /// `route`: each row's experts and their weights, as the router chose them.

@@ -342,7 +342,7 @@ final class Glm4MoEExperts: Module, UnaryLayer {
     let routedScale: Float
 
     @ModuleInfo(key: "gate") var router: BiasedExpertRouter
-    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
+    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
     @ModuleInfo(key: "shared_experts") var sharedExpert: Glm4MoEMLP
 
     init(_ args: Glm4MoEConfiguration) {
@@ -352,10 +352,9 @@ final class Glm4MoEExperts: Module, UnaryLayer {
         selectedGroups = args.topkGroup
         routedScale = args.routedScalingFactor
         _router.wrappedValue = BiasedExpertRouter(args.hiddenSize, args.nRoutedExperts)
-        _experts.wrappedValue = ExpertGLU(
-            inputDimensions: args.hiddenSize, hiddenDimensions: args.moeIntermediateSize,
-            experts: args.nRoutedExperts, bias: false,
-            activation: { gate, up in silu(gate) * up })
+        _experts.wrappedValue = SwitchGLU(
+            inputDims: args.hiddenSize, hiddenDims: args.moeIntermediateSize,
+            numExperts: args.nRoutedExperts, bias: false)
         _sharedExpert.wrappedValue = Glm4MoEMLP(
             args, hiddenDimensions: args.sharedExpertsWidth)
     }

@@ -259,17 +259,16 @@ final class GraniteMoEExperts: Module, UnaryLayer {
     let expertsPerToken: Int
 
     @ModuleInfo(key: "router") var router: NestedLinear
-    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
+    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
 
     init(_ args: GraniteMoEConfiguration) {
         expertsPerToken = args.numExpertsPerTok
         // Checkpoints keep the router's linear layer one level down.
         _router.wrappedValue = NestedLinear(
             key: "layer", args.hiddenSize, args.numLocalExperts, bias: false)
-        _experts.wrappedValue = ExpertGLU(
-            inputDimensions: args.hiddenSize, hiddenDimensions: args.intermediateSize,
-            experts: args.numLocalExperts, bias: false,
-            activation: { gate, up in silu(gate) * up })
+        _experts.wrappedValue = SwitchGLU(
+            inputDims: args.hiddenSize, hiddenDims: args.intermediateSize,
+            numExperts: args.numLocalExperts, bias: false)
     }
 
     func callAsFunction(_ x: MLXArray) -> MLXArray {

@@ -331,7 +331,7 @@ final class HunYuanExperts: Module, UnaryLayer {
     let normalizeTopK: Bool
 
     @ModuleInfo(key: "gate") var router: Linear
-    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
+    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
     /// Nil when the configuration has no shared expert.
     @ModuleInfo(key: "shared_mlp") var sharedExpert: HunYuanMLP?
 
@@ -340,10 +340,9 @@ final class HunYuanExperts: Module, UnaryLayer {
         normalizeTopK = false
         _router.wrappedValue = Linear(
             args.hiddenSize, args.numExperts, bias: false)
-        _experts.wrappedValue = ExpertGLU(
-            inputDimensions: args.hiddenSize, hiddenDimensions: args.moeIntermediateSize[layer],
-            experts: args.numExperts, bias: false,
-            activation: { gate, up in silu(gate) * up })
+        _experts.wrappedValue = SwitchGLU(
+            inputDims: args.hiddenSize, hiddenDims: args.moeIntermediateSize[layer],
+            numExperts: args.numExperts, bias: false)
         if args.useMixedMlpMoe {
             _sharedExpert.wrappedValue = HunYuanMLP(
                 args, hiddenDimensions: args.sharedMlpWidth[layer])

@@ -288,7 +288,7 @@ final class HunYuanMoEV1Experts: Module, UnaryLayer {
     let normalizeTopK: Bool
 
     @ModuleInfo(key: "gate") var router: Linear
-    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
+    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
     @ModuleInfo(key: "shared_mlp") var sharedExpert: HunYuanMoEV1MLP
 
     init(_ args: HunYuanMoEV1Configuration, layer: Int) {
@@ -296,10 +296,9 @@ final class HunYuanMoEV1Experts: Module, UnaryLayer {
         normalizeTopK = true
         _router.wrappedValue = Linear(
             args.hiddenSize, args.numExperts, bias: false)
-        _experts.wrappedValue = ExpertGLU(
-            inputDimensions: args.hiddenSize, hiddenDimensions: args.intermediateSize,
-            experts: args.numExperts, bias: false,
-            activation: { gate, up in silu(gate) * up })
+        _experts.wrappedValue = SwitchGLU(
+            inputDims: args.hiddenSize, hiddenDims: args.intermediateSize,
+            numExperts: args.numExperts, bias: false)
         _sharedExpert.wrappedValue = HunYuanMoEV1MLP(
             args, hiddenDimensions: args.intermediateSize)
     }

@@ -295,7 +295,7 @@ final class MiniMaxM2Experts: Module, UnaryLayer {
     @ModuleInfo(key: "gate") var router: Linear
     /// Added to the scores to choose experts, never to their weights.
     @ParameterInfo(key: "e_score_correction_bias") var selectionBias: MLXArray
-    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
+    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
 
     init(_ args: MiniMaxM2Configuration) {
         expertsPerToken = args.numExpertsPerTok
@@ -303,10 +303,9 @@ final class MiniMaxM2Experts: Module, UnaryLayer {
         _router.wrappedValue = Linear(
             args.hiddenSize, args.numLocalExperts, bias: false)
         _selectionBias.wrappedValue = MLXArray.zeros([args.numLocalExperts])
-        _experts.wrappedValue = ExpertGLU(
-            inputDimensions: args.hiddenSize, hiddenDimensions: args.intermediateSize,
-            experts: args.numLocalExperts, bias: false,
-            activation: { gate, up in silu(gate) * up })
+        _experts.wrappedValue = SwitchGLU(
+            inputDims: args.hiddenSize, hiddenDims: args.intermediateSize,
+            numExperts: args.numLocalExperts, bias: false)
     }
 
     func callAsFunction(_ x: MLXArray) -> MLXArray {

@@ -251,16 +251,15 @@ final class MixtralExperts: Module, UnaryLayer {
     let expertsPerToken: Int
 
     @ModuleInfo(key: "gate") var router: Linear
-    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
+    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
 
     init(_ args: MixtralConfiguration) {
         expertsPerToken = args.numExpertsPerTok
         _router.wrappedValue = Linear(
             args.hiddenSize, args.numLocalExperts, bias: false)
-        _experts.wrappedValue = ExpertGLU(
-            inputDimensions: args.hiddenSize, hiddenDimensions: args.intermediateSize,
-            experts: args.numLocalExperts, bias: false,
-            activation: { gate, up in silu(gate) * up })
+        _experts.wrappedValue = SwitchGLU(
+            inputDims: args.hiddenSize, hiddenDims: args.intermediateSize,
+            numExperts: args.numLocalExperts, bias: false)
     }
 
     func callAsFunction(_ x: MLXArray) -> MLXArray {

@@ -272,17 +272,16 @@ final class OlmoeExperts: Module, UnaryLayer {
     let normalizeTopK: Bool
 
     @ModuleInfo(key: "gate") var router: Linear
-    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
+    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
 
     init(_ args: OlmoeConfiguration) {
         expertsPerToken = args.numExpertsPerTok
         normalizeTopK = args.normTopkProb
         _router.wrappedValue = Linear(
             args.hiddenSize, args.numExperts, bias: false)
-        _experts.wrappedValue = ExpertGLU(
-            inputDimensions: args.hiddenSize, hiddenDimensions: args.intermediateSize,
-            experts: args.numExperts, bias: false,
-            activation: { gate, up in silu(gate) * up })
+        _experts.wrappedValue = SwitchGLU(
+            inputDims: args.hiddenSize, hiddenDims: args.intermediateSize,
+            numExperts: args.numExperts, bias: false)
     }
 
     func callAsFunction(_ x: MLXArray) -> MLXArray {

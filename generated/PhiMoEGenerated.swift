@@ -266,17 +266,16 @@ final class PhiMoEExperts: Module, UnaryLayer {
     let jitter: Float
 
     @ModuleInfo(key: "gate") var router: Linear
-    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
+    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
 
     init(_ args: PhiMoEConfiguration) {
         expertsPerToken = 2
         jitter = args.routerJitterNoise
         _router.wrappedValue = Linear(
             args.hiddenSize, args.numLocalExperts, bias: false)
-        _experts.wrappedValue = ExpertGLU(
-            inputDimensions: args.hiddenSize, hiddenDimensions: args.intermediateSize,
-            experts: args.numLocalExperts, bias: false,
-            activation: { gate, up in silu(gate) * up })
+        _experts.wrappedValue = SwitchGLU(
+            inputDims: args.hiddenSize, hiddenDims: args.intermediateSize,
+            numExperts: args.numLocalExperts, bias: false)
     }
 
     func callAsFunction(_ x: MLXArray) -> MLXArray {

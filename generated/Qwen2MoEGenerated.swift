@@ -319,7 +319,7 @@ final class Qwen2MoEExperts: Module, UnaryLayer {
     let normalizeTopK: Bool
 
     @ModuleInfo(key: "gate") var router: Linear
-    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
+    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
     @ModuleInfo(key: "shared_expert") var sharedExpert: Qwen2MoEMLP
     @ModuleInfo(key: "shared_expert_gate") var sharedExpertGate: Linear
 
@@ -328,10 +328,9 @@ final class Qwen2MoEExperts: Module, UnaryLayer {
         normalizeTopK = args.normTopkProb
         _router.wrappedValue = Linear(
             args.hiddenSize, args.numExperts, bias: false)
-        _experts.wrappedValue = ExpertGLU(
-            inputDimensions: args.hiddenSize, hiddenDimensions: args.moeIntermediateSize,
-            experts: args.numExperts, bias: false,
-            activation: { gate, up in silu(gate) * up })
+        _experts.wrappedValue = SwitchGLU(
+            inputDims: args.hiddenSize, hiddenDims: args.moeIntermediateSize,
+            numExperts: args.numExperts, bias: false)
         _sharedExpert.wrappedValue = Qwen2MoEMLP(
             args, hiddenDimensions: args.sharedExpertIntermediateSize)
         _sharedExpertGate.wrappedValue = Linear(args.hiddenSize, 1, bias: false)

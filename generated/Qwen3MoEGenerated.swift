@@ -320,17 +320,16 @@ final class Qwen3MoEExperts: Module, UnaryLayer {
     let normalizeTopK: Bool
 
     @ModuleInfo(key: "gate") var router: Linear
-    @ModuleInfo(key: "switch_mlp") var experts: ExpertGLU
+    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
 
     init(_ args: Qwen3MoEConfiguration) {
         expertsPerToken = args.numExpertsPerTok
         normalizeTopK = args.normTopkProb
         _router.wrappedValue = Linear(
             args.hiddenSize, args.numLocalExperts, bias: false)
-        _experts.wrappedValue = ExpertGLU(
-            inputDimensions: args.hiddenSize, hiddenDimensions: args.moeIntermediateSize,
-            experts: args.numLocalExperts, bias: false,
-            activation: { gate, up in silu(gate) * up })
+        _experts.wrappedValue = SwitchGLU(
+            inputDims: args.hiddenSize, hiddenDims: args.moeIntermediateSize,
+            numExperts: args.numLocalExperts, bias: false)
     }
 
     func callAsFunction(_ x: MLXArray) -> MLXArray {

@@ -1022,6 +1022,9 @@ private:
         e.activation = f_.text("experts.activation") == "gelu_approx" ? "geluApproximate" : "silu";
         e.top_k_first = f_.text("experts.router.order") == "top_k_then_softmax";
         e.weighted_inputs = f_.text("experts.router.weighted") == "inputs";
+        e.switch_glu = !e.clamped && !e.weighted_inputs;
+        e.custom_activation = e.activation != "silu";
+        e.glu_type = e.switch_glu ? "SwitchGLU" : "ExpertGLU";
         e.sparse_mixer = f_.text("experts.router.order") == "sparse_mixer";
         e.scored = !e.top_k_first && !e.sparse_mixer;
         if (e.sparse_mixer) {

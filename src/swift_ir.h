@@ -362,6 +362,9 @@ struct Experts {
     std::string shared_enabled;    // then a Swift Bool expression: `args.useMixedMlpMoe`
     std::string shared_intermediate;
     std::string activation = "silu";  // the gate's function, unless clamped
+    bool switch_glu = false;       // MLXLMCommon's SwitchGLU computes them (not clamped, inputs not pre-weighted)
+    bool custom_activation = false;  // SwitchGLU's gate function is not its default silu
+    std::string glu_type;          // `SwitchGLU`, or the runtime's `ExpertGLU` for what SwitchGLU cannot express
     bool beside_mlp = false;       // in the decoder layer beside the dense MLP, where `beside_flag` holds
     std::string beside_flag;
     std::string per_expert_scale = "false";  // Swift Bool literal, for the router

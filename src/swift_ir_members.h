@@ -151,7 +151,8 @@ void members(F& f, const Experts& v) {
     IR_MEMBER(selected_groups)
     IR_MEMBER(scaled) IR_MEMBER(scale) IR_MEMBER(routing_lines) IR_MEMBER(shared) IR_MEMBER(shared_gated) IR_MEMBER(shared_intermediate)
     IR_MEMBER(shared_optional) IR_MEMBER(shared_enabled)
-    IR_MEMBER(activation) IR_MEMBER(beside_mlp) IR_MEMBER(beside_flag) IR_MEMBER(per_expert_scale)
+    IR_MEMBER(activation) IR_MEMBER(switch_glu) IR_MEMBER(custom_activation) IR_MEMBER(glu_type)
+    IR_MEMBER(beside_mlp) IR_MEMBER(beside_flag) IR_MEMBER(per_expert_scale)
 }
 
 template <typename F>

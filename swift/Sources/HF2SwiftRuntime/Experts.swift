@@ -1,81 +1,17 @@
-// Mixture-of-experts building blocks: per-expert linear layers, the gated expert MLP, top-k routing.
+// Mixture-of-experts building blocks beyond MLXLMCommon's switch layers: other gated experts, routing.
 import Foundation
 import MLX
+import MLXLMCommon
 import MLXNN
 
-/// One `[out, in]` weight (and `[out]` bias) per expert; each input row is multiplied by the
-/// matrix of the expert its index names.
-public class ExpertLinear: Module {
-    @ParameterInfo(key: "weight") public var weight: MLXArray
-    @ParameterInfo(key: "bias") public var bias: MLXArray?
-
-    public init(inputDimensions: Int, outputDimensions: Int, experts: Int, bias: Bool) {
-        let scale = (1.0 / Float(inputDimensions)).squareRoot()
-        _weight.wrappedValue = MLXRandom.uniform(-scale ..< scale, [experts, outputDimensions, inputDimensions])
-        _bias.wrappedValue = bias ? MLXArray.zeros([experts, outputDimensions]) : nil
-        super.init()
-    }
-
-    /// A quantized layer's stored parameters as they are (the quantized subclass sets them).
-    init(weight: MLXArray, bias: MLXArray?) {
-        _weight.wrappedValue = weight
-        _bias.wrappedValue = bias
-        super.init()
-    }
-
-    /// `x`: `[..., 1, rows, in]`; `indices`: `[..., k]`, broadcast against x's leading axes.
-    public func callAsFunction(_ x: MLXArray, _ indices: MLXArray) -> MLXArray {
-        addingBias(gatherMM(x, weight.swappedAxes(-1, -2), rhsIndices: indices), indices)
-    }
-
-    func addingBias(_ y: MLXArray, _ indices: MLXArray) -> MLXArray {
-        guard let bias else { return y }
-        return y + bias[indices].expandedDimensions(axis: -2)
-    }
-}
-
-/// Per-expert matrices stored quantized (`weight` packed, `scales`, `biases` for affine) and
-/// multiplied through gatherQuantizedMM, as mlx_lm.convert writes switch layers.
-public final class QuantizedExpertLinear: ExpertLinear, Quantized {
-    public let groupSize: Int
-    public let bits: Int
-    public let mode: QuantizationMode
-    @ParameterInfo(key: "scales") public var scales: MLXArray
-    @ParameterInfo(key: "biases") public var biases: MLXArray?
-
-    /// `layer` quantized expert by expert.
-    public init(_ layer: ExpertLinear, groupSize: Int, bits: Int, mode: QuantizationMode) {
-        let (wq, scales, biases) = MLX.quantized(layer.weight, groupSize: groupSize, bits: bits, mode: mode)
-        self.groupSize = groupSize
-        self.bits = bits
-        self.mode = mode
-        _scales.wrappedValue = scales
-        _biases.wrappedValue = biases
-        super.init(weight: wq, bias: layer.bias)
-    }
-
-    public override func callAsFunction(_ x: MLXArray, _ indices: MLXArray) -> MLXArray {
-        let y = gatherQuantizedMM(
-            x, weight, scales: scales, biases: biases, rhsIndices: indices, transpose: true,
-            groupSize: groupSize, bits: bits, mode: mode)
-        return addingBias(y, indices)
-    }
-}
-
-/// The switch layers quantize as mlx-swift's layers do (`quantize(model:filter:)`, which
-/// mlx-swift-lm's loader calls for every module whose `.scales` the checkpoint holds).
-extension ExpertLinear: Quantizable {
-    public func toQuantized(groupSize: Int, bits: Int, mode: QuantizationMode) -> Module {
-        QuantizedExpertLinear(self, groupSize: groupSize, bits: bits, mode: mode)
-    }
-}
-
-/// Gated experts: down(activation(gate(x), up(x))) with the experts `indices` name, for every
-/// token and each of its k experts. Returns `[..., k, dims]`.
+/// Gated experts MLXLMCommon's SwitchGLU cannot express: an activation that takes the gate and up
+/// projections together (GPT-OSS's clamped SwiGLU), or inputs each scaled by their expert's weight
+/// before the experts see them (Llama 4). Built from MLXLMCommon's SwitchLinear, so checkpoints and
+/// quantization treat its projections as theirs. Returns `[..., k, dims]`.
 public final class ExpertGLU: Module {
-    @ModuleInfo(key: "gate_proj") var gate: ExpertLinear
-    @ModuleInfo(key: "up_proj") var up: ExpertLinear
-    @ModuleInfo(key: "down_proj") var down: ExpertLinear
+    @ModuleInfo(key: "gate_proj") var gate: SwitchLinear
+    @ModuleInfo(key: "up_proj") var up: SwitchLinear
+    @ModuleInfo(key: "down_proj") var down: SwitchLinear
     let activation: (MLXArray, MLXArray) -> MLXArray
 
     /// `activation(gate, up)` combines the two projections.
@@ -83,12 +19,12 @@ public final class ExpertGLU: Module {
         inputDimensions: Int, hiddenDimensions: Int, experts: Int, bias: Bool,
         activation: @escaping (MLXArray, MLXArray) -> MLXArray
     ) {
-        _gate.wrappedValue = ExpertLinear(
-            inputDimensions: inputDimensions, outputDimensions: hiddenDimensions, experts: experts, bias: bias)
-        _up.wrappedValue = ExpertLinear(
-            inputDimensions: inputDimensions, outputDimensions: hiddenDimensions, experts: experts, bias: bias)
-        _down.wrappedValue = ExpertLinear(
-            inputDimensions: hiddenDimensions, outputDimensions: inputDimensions, experts: experts, bias: bias)
+        _gate.wrappedValue = SwitchLinear(
+            inputDims: inputDimensions, outputDims: hiddenDimensions, numExperts: experts, bias: bias)
+        _up.wrappedValue = SwitchLinear(
+            inputDims: inputDimensions, outputDims: hiddenDimensions, numExperts: experts, bias: bias)
+        _down.wrappedValue = SwitchLinear(
+            inputDims: hiddenDimensions, outputDims: inputDimensions, numExperts: experts, bias: bias)
         self.activation = activation
         super.init()
     }

@@ -1,5 +1,6 @@
-// Rotary position embeddings with the scaling variants transformers and mlx-lm apply: linear, llama3,
-// yarn, longrope, proportional.
+// Rotary position embeddings: the scaling a configuration asks for, through MLXLMCommon's layers where
+// they compute what transformers computes (plain, linear, llama3) and the runtime's own where they do
+// not (yarn, longrope, proportional) or do not exist (NTK-alpha, NoPE).
 import Foundation
 import MLX
 import MLXLMCommon
@@ -32,9 +33,15 @@ public func initializeRoPE(
         return RoPE(
             dimensions: dimensions, traditional: traditional, base: base, scale: Float(1 / scaling.factor!))
     case .llama3:
-        return Llama3RotaryEmbedding(
-            dimensions: dimensions, traditional: traditional, base: base, scaling: scaling,
-            originalMaxPositionEmbeddings: original ?? 8192)
+        // MLXLMCommon's Llama3RoPE smooths the frequencies as transformers and mlx-lm do; its
+        // initializer is reached through initializeRope, which reads the scaling as config values.
+        var config: [String: StringOrNumber] = ["rope_type": .string("llama3"), "factor": .float(Float(scaling.factor!))]
+        config["low_freq_factor"] = scaling.lowFreqFactor.map { .float(Float($0)) }
+        config["high_freq_factor"] = scaling.highFreqFactor.map { .float(Float($0)) }
+        config["original_max_position_embeddings"] = original.map { .int($0) }
+        return initializeRope(
+            dims: dimensions, base: base, traditional: traditional, scalingConfig: config,
+            maxPositionEmbeddings: maxPositionEmbeddings)
     case .yarn:
         return YarnRotaryEmbedding(
             dimensions: dimensions, traditional: traditional, base: base, scaling: scaling,
@@ -69,49 +76,6 @@ func ropeWavelengths(dimensions: Int, base: Float) -> MLXArray {
     return pow(MLXArray(base), exponents)
 }
 
-/// Llama 3.1's frequency smoothing: long wavelengths are stretched by `factor`, short ones kept,
-/// the band between interpolated.
-public final class Llama3RotaryEmbedding: Module, OffsetLayer, ArrayOffsetLayer {
-    let dimensions: Int
-    let traditional: Bool
-    let _freqs: MLXArray
-
-    public init(
-        dimensions: Int, traditional: Bool, base: Float, scaling: RoPEScaling, originalMaxPositionEmbeddings: Int
-    ) {
-        self.dimensions = dimensions
-        self.traditional = traditional
-        // Scalars in Double and arrays in float32, as mlx-lm computes them.
-        let factor = scaling.factor!
-        let lowFreqFactor = scaling.lowFreqFactor ?? 1
-        let highFreqFactor = scaling.highFreqFactor ?? 4
-        let oldContext = Double(originalMaxPositionEmbeddings)
-        let lowFreqWavelength = Float(oldContext / lowFreqFactor)
-        let highFreqWavelength = Float(oldContext / highFreqFactor)
-
-        var freqs = ropeWavelengths(dimensions: dimensions, base: base)
-        let wavelengths = Float(2 * Double.pi) * freqs
-        freqs = MLX.where(wavelengths .> lowFreqWavelength, freqs * Float(factor), freqs)
-        let medium = (wavelengths .> highFreqWavelength) .&& (wavelengths .< lowFreqWavelength)
-        let smooth =
-            (Float(oldContext) / wavelengths - Float(lowFreqFactor)) / Float(highFreqFactor - lowFreqFactor)
-        let smoothFreqs = freqs / ((1 - smooth) / Float(factor) + smooth)
-        _freqs = MLX.where(medium, smoothFreqs, freqs)
-    }
-
-    public func callAsFunction(_ x: MLXArray, offset: Int) -> MLXArray {
-        MLXFast.RoPE(
-            x, dimensions: dimensions, traditional: traditional, base: nil, scale: 1, offset: offset,
-            freqs: _freqs)
-    }
-
-    public func callAsFunction(_ x: MLXArray, offset: MLXArray) -> MLXArray {
-        MLXFast.RoPE(
-            x, dimensions: dimensions, traditional: traditional, base: nil, scale: 1, offset: offset,
-            freqs: _freqs)
-    }
-}
-
 /// NTK-alpha scaling: a fixed `alpha` stretches the base to base * alpha^(d / (d - 2)) for d rotated
 /// dimensions, the same at every sequence length.
 public final class NTKAlphaRotaryEmbedding: Module, OffsetLayer, ArrayOffsetLayer {
@@ -143,7 +107,9 @@ public final class NTKAlphaRotaryEmbedding: Module, OffsetLayer, ArrayOffsetLaye
 
 /// YaRN as transformers defines it: frequencies blended between interpolated and extrapolated by
 /// a ramp over the dimensions (its ends rounded outwards unless `truncate` is false), and the
-/// rotated part of q and k scaled by the attention factor.
+/// rotated part of q and k scaled by the attention factor. MLXLMCommon's YarnRoPE ignores
+/// `attention_factor` and `truncate` and divides by the `mscale_all_dim` scale even when only
+/// `mscale` is set, so it is not used.
 public final class YarnRotaryEmbedding: Module, OffsetLayer, ArrayOffsetLayer {
     let dimensions: Int
     let traditional: Bool
@@ -241,7 +207,8 @@ public struct LongRoPEOptions: Sendable, Equatable {
 /// the rotation they got), and the rotated part scaled by the attention factor,
 /// sqrt(1 + ln(factor) / ln(original)) with factor = max / original unless the scaling states it.
 /// `options` may keep the short factors at every length, or scale by `short_mscale` and
-/// `long_mscale` chosen the same way as the factors (Phi-MoE).
+/// `long_mscale` chosen the same way as the factors (Phi-MoE). MLXLMCommon's SuScaledRoPE applies
+/// the long factors at every length, so it is not used.
 public final class LongRotaryEmbedding: Module, OffsetLayer, ArrayOffsetLayer {
     let dimensions: Int
     let shortScale: Float

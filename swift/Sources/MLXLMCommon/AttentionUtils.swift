@@ -23,6 +23,3 @@ public func attentionWithCacheUpdate(
     return MLXFast.scaledDotProductAttention(
         queries: queries, keys: visibleKeys, values: visibleValues, scale: scale, mask: mask)
 }
-
-/// A rotary position embedding, called with one offset or one per batch row.
-public typealias RoPELayer = OffsetLayer & ArrayOffsetLayer
