@@ -47,7 +47,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "phi3",
         "phimoe",
         "qwen2",
+        "qwen2_5_vl",
         "qwen2_moe",
+        "qwen2_vl",
         "qwen3",
         "qwen3_moe",
         "seed_oss",
@@ -183,9 +185,15 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "qwen2":
             let args = try decoder.decode(Qwen2Configuration.self, from: text)
             return { Qwen2Model(args) }
+        case "qwen2_5_vl":
+            let args = try decoder.decode(Qwen2Configuration.self, from: text)
+            return { Qwen2Model(args) }
         case "qwen2_moe":
             let args = try decoder.decode(Qwen2MoEConfiguration.self, from: text)
             return { Qwen2MoEModel(args) }
+        case "qwen2_vl":
+            let args = try decoder.decode(Qwen2Configuration.self, from: text)
+            return { Qwen2Model(args) }
         case "qwen3":
             let args = try decoder.decode(Qwen3Configuration.self, from: text)
             return { Qwen3Model(args) }
@@ -250,6 +258,22 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
                 defaults: [
                     "model_type": "mistral"
                 ])
+        case "qwen2_5_vl":
+            return try unwrappedTextConfiguration(
+                of: configuration, textConfigOptional: true,
+                topLevelOverrides: ["tie_word_embeddings"],
+                fromTopLevel: [:],
+                defaults: [
+                    "tie_word_embeddings": false
+                ])
+        case "qwen2_vl":
+            return try unwrappedTextConfiguration(
+                of: configuration, textConfigOptional: true,
+                topLevelOverrides: ["tie_word_embeddings"],
+                fromTopLevel: [:],
+                defaults: [
+                    "tie_word_embeddings": false
+                ])
         default:
             return configuration
         }
@@ -278,6 +302,16 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
                 "language_model.": ""
             ]
         case "mistral3":
+            return [
+                "model.language_model.": "model.",
+                "language_model.": "",
+            ]
+        case "qwen2_5_vl":
+            return [
+                "model.language_model.": "model.",
+                "language_model.": "",
+            ]
+        case "qwen2_vl":
             return [
                 "model.language_model.": "model.",
                 "language_model.": "",
@@ -325,6 +359,18 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
             return [
                 "*vision_tower.*",
                 "*multi_modal_projector.*",
+            ]
+        case "qwen2_5_vl":
+            return [
+                "visual.*",
+                "model.visual.*",
+                "vision_tower.*",
+            ]
+        case "qwen2_vl":
+            return [
+                "visual.*",
+                "model.visual.*",
+                "vision_tower.*",
             ]
         default:
             return []

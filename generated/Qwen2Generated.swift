@@ -4,7 +4,7 @@
 //   families/dense_decoder.yaml
 // Do not edit: change the family documents or templates/, then run `make regen`.
 //
-// Qwen2 and Qwen2.5; bias on q, k and v, none on o.
+// Qwen2 and Qwen2.5 (also inside Qwen2-VL); bias on q, k, v, none on o.
 // Numerics follow mlx_lm/models/qwen2.py.
 // Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
 // HF2SwiftRuntime.
@@ -27,6 +27,16 @@ import MLXNN
 ///   only matters with use_sliding_window, which is refused.
 /// - `max_window_layers`:
 ///   only matters with use_sliding_window, which is refused.
+/// - `vision_config`:
+///   a Qwen2-VL checkpoint's vision tower, which text never reaches.
+/// - `image_token_id`:
+///   marks where a Qwen2-VL prompt's image goes; text alone has none.
+/// - `video_token_id`:
+///   marks where a Qwen2-VL prompt's video goes; text alone has none.
+/// - `vision_start_token_id`:
+///   opens a Qwen2-VL prompt's image or video; text alone has none.
+/// - `vision_end_token_id`:
+///   closes a Qwen2-VL prompt's image or video; text alone has none.
 public struct Qwen2Configuration: Decodable, Sendable {
     public let hiddenSize: Int
     public let hiddenLayers: Int
@@ -134,7 +144,7 @@ public struct Qwen2Configuration: Decodable, Sendable {
             because: "the sliding-window layers Qwen2 can enable are not supported")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
-            supported: [.linear, .llama3, .yarn, .longrope],
+            supported: [.linear, .llama3, .yarn, .longrope, .mrope],
             originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
             rotaryDimensions: headDim)
         try RoPEParameters.validate(

@@ -28,6 +28,16 @@ import MLXNN
 ///   only matters with use_sliding_window, which is refused.
 /// - `max_window_layers`:
 ///   only matters with use_sliding_window, which is refused.
+/// - `vision_config`:
+///   a Qwen2-VL checkpoint's vision tower, which text never reaches.
+/// - `image_token_id`:
+///   marks where a Qwen2-VL prompt's image goes; text alone has none.
+/// - `video_token_id`:
+///   marks where a Qwen2-VL prompt's video goes; text alone has none.
+/// - `vision_start_token_id`:
+///   opens a Qwen2-VL prompt's image or video; text alone has none.
+/// - `vision_end_token_id`:
+///   closes a Qwen2-VL prompt's image or video; text alone has none.
 /// - `output_router_logits`:
 ///   a training output.
 /// - `router_aux_loss_coef`:
@@ -211,7 +221,7 @@ public struct Qwen2MoEConfiguration: Decodable, Sendable {
             because: "the model derives it from the config's other keys")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
-            supported: [.linear, .llama3, .yarn, .longrope],
+            supported: [.linear, .llama3, .yarn, .longrope, .mrope],
             originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
             rotaryDimensions: headDim)
         try RoPEParameters.validate(

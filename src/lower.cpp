@@ -838,6 +838,14 @@ private:
             w.model_type = e.key;
             w.from_top_level = literal_entries(e.value.find("text_config_from_top_level"));
             w.defaults = literal_entries(e.value.find("text_config_defaults"));
+            const Node* optional = e.value.find("text_config_optional");
+            w.text_config_optional = optional && optional->kind == Node::Kind::Bool && optional->boolean;
+            if (const Node* overrides = e.value.find("text_config_top_level_overrides"); overrides && overrides->is_list()) {
+                for (const auto& key : overrides->items) {
+                    w.top_level_overrides += (w.top_level_overrides.empty() ? "[" : ", ") + namer::string_literal(key.text);
+                }
+                if (!w.top_level_overrides.empty()) w.top_level_overrides += "]";
+            }
             if (const Node* prefixes = e.value.find("weight_prefixes"); prefixes && prefixes->is_map()) {
                 for (const auto& p : prefixes->entries) {
                     w.weight_prefixes.push_back(ir::PrefixRename{namer::string_literal(p.key),
@@ -1168,6 +1176,9 @@ ir::Registry lower_registry(const std::vector<ir::ModelFile>& models) {
                 entry.defaults = w.defaults;
                 entry.has_from_top_level = !w.from_top_level.empty();
                 entry.has_defaults = !w.defaults.empty();
+                entry.text_config_optional = w.text_config_optional;
+                entry.top_level_overrides = w.top_level_overrides;
+                entry.has_top_level_overrides = !w.top_level_overrides.empty();
                 entry.weight_prefixes = w.weight_prefixes;
                 entry.weight_drops = w.weight_drops;
                 entry.has_weight_drops = !w.weight_drops.empty();

@@ -488,6 +488,8 @@ struct Wrapper {
     std::string model_type;
     std::vector<LiteralEntry> from_top_level;
     std::vector<LiteralEntry> defaults;
+    bool text_config_optional = false;  // a config without text_config is the text config
+    std::string top_level_overrides;    // a Swift array literal of keys the top level overrides when stated
     std::vector<std::pair<std::string, std::string>> dispatch;  // text model_type ("*": any other) -> family
     std::vector<PrefixRename> weight_prefixes;
     std::vector<DropPattern> weight_drops;
@@ -548,6 +550,9 @@ struct RegistryEntry {
     std::vector<LiteralEntry> defaults;        // values for keys text_config does not set
     bool has_from_top_level = false;
     bool has_defaults = false;
+    bool text_config_optional = false;  // a config without text_config is the text config
+    std::string top_level_overrides;    // a Swift array literal of keys the top level overrides when stated
+    bool has_top_level_overrides = false;
     bool dispatches = false;
     std::vector<DispatchCase> dispatch;  // explicit text model types
     std::string default_configuration;  // for any other text model type

@@ -230,7 +230,8 @@ void members(F& f, const LiteralEntry& v) {
 template <typename F>
 void members(F& f, const RegistryEntry& v) {
     IR_MEMBER(model_type) IR_MEMBER(model_type_literal) IR_MEMBER(family) IR_MEMBER(configuration) IR_MEMBER(model) IR_MEMBER(comma) IR_MEMBER(wrapped)
-    IR_MEMBER(from_top_level) IR_MEMBER(defaults) IR_MEMBER(has_from_top_level) IR_MEMBER(has_defaults) IR_MEMBER(dispatches) IR_MEMBER(dispatch) IR_MEMBER(default_configuration)
+    IR_MEMBER(from_top_level) IR_MEMBER(defaults) IR_MEMBER(has_from_top_level) IR_MEMBER(has_defaults) IR_MEMBER(text_config_optional)
+    IR_MEMBER(top_level_overrides) IR_MEMBER(has_top_level_overrides) IR_MEMBER(dispatches) IR_MEMBER(dispatch) IR_MEMBER(default_configuration)
     IR_MEMBER(default_model) IR_MEMBER(default_refused) IR_MEMBER(weight_prefixes) IR_MEMBER(has_weight_prefixes)
     IR_MEMBER(weight_drops) IR_MEMBER(has_weight_drops)
 }
@@ -252,7 +253,7 @@ void members(F& f, const RefusedModelType& v) {
 
 template <typename F>
 void members(F& f, const Wrapper& v) {
-    IR_MEMBER(model_type) IR_MEMBER(from_top_level) IR_MEMBER(defaults) IR_MEMBER(weight_prefixes) IR_MEMBER(weight_drops)
+    IR_MEMBER(model_type) IR_MEMBER(from_top_level) IR_MEMBER(defaults) IR_MEMBER(text_config_optional) IR_MEMBER(top_level_overrides) IR_MEMBER(weight_prefixes) IR_MEMBER(weight_drops)
     IR_MEMBER(dispatch)
 }
 

@@ -276,8 +276,10 @@ KeySpec build_root() {
         "the base to base * alpha^(d / (d - 2)) for d rotated dimensions; without `alpha` (dynamic NTK, "
         "which changes with the sequence length) it is refused. `proportional` rotates the first "
         "int(partial_rotary_factor * head_dim / 2) pairs of the two halves at the frequencies of a fully "
-        "rotated head (divided by `factor`) and leaves the other pairs still.");
-    scaling_types.values = {"linear", "llama3", "yarn", "longrope", "su", "dynamic", "proportional"};
+        "rotated head (divided by `factor`) and leaves the other pairs still. `mrope` (multimodal RoPE, "
+        "three `mrope_section`s of the frequencies) rotates text as plain RoPE: a token of text has the same "
+        "position in every section.");
+    scaling_types.values = {"linear", "llama3", "yarn", "longrope", "su", "dynamic", "proportional", "mrope"};
     scaling_types.default_yaml = "[]";
     KeySpec rope = map_key("rope", "Rotary position embedding.", {
         with_default(key("interleaved", Type::Flag,
@@ -537,6 +539,12 @@ KeySpec build_root() {
             "Keys whose top-level value (or, when absent there, the given default) replaces the one in "
             "`text_config`."),
         key("text_config_defaults", Type::ScalarMap, "Values for keys `text_config` does not set."),
+        key("text_config_top_level_overrides", Type::StringList,
+            "Keys whose top-level value, where the top level states one, replaces the one in `text_config`; "
+            "where it does not, `text_config`'s own stands (and `text_config_defaults` fills it)."),
+        with_default(key("text_config_optional", Type::Bool,
+            "A config without `text_config` is the text model's own, keys at the top level (the layout "
+            "earlier checkpoints of this type have); without this, it is refused."), "false"),
         key("weight_prefixes", Type::ScalarMap,
             "Checkpoint key prefixes the wrapper puts around the text model's weights, rewritten before "
             "the text model's `sanitize(weights:)`, longest first: `{\"language_model.\": \"\"}`."),

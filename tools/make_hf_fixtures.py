@@ -105,6 +105,22 @@ def v4_rope(config: dict) -> dict:
     return out
 
 
+def flat_vl_config(config: dict) -> dict:
+    """A Qwen2-VL-style config as released (transformers 4.x): the text settings at the top level beside
+    the vision config, and the multimodal RoPE sections as a `mrope` rope_scaling."""
+    out = copy.deepcopy(config)
+    text = out.pop("text_config")
+    text.pop("model_type", None)
+    params = text.pop("rope_parameters")
+    text["rope_theta"] = params["rope_theta"]
+    text["rope_scaling"] = {"type": "mrope", "mrope_section": params["mrope_section"]}
+    flat = {**text, **out}
+    # Untied checkpoints may leave the key out: transformers then unties, which the fixture shows.
+    if not flat.get("tie_word_embeddings"):
+        flat.pop("tie_word_embeddings", None)
+    return flat
+
+
 def v4_renamed(config: dict, **names: str) -> dict:
     """The 4.x layout, with keys transformers 5 renamed (`num_local_experts`) under their old names."""
     out = v4_rope(config)
@@ -178,6 +194,9 @@ GEMMA3N_TEXT = with_(
 # is read, the rest must be dropped by name.
 SIGLIP = {"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2,
           "image_size": 16, "patch_size": 8}
+# Qwen2-VL and Qwen2.5-VL vision towers, as small as their classes allow (the text is all that is run).
+QWEN2_VL_VISION = {"depth": 1, "embed_dim": 16, "hidden_size": 64, "num_heads": 2, "mlp_ratio": 2,
+                   "intermediate_size": 32, "out_hidden_size": 64, "fullatt_block_indexes": [0]}
 PIXTRAL = {"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2,
            "head_dim": 8, "image_size": 16, "patch_size": 8}
 GEMMA3_TEXT = with_(TINY, head_dim=16, query_pre_attn_scalar=16, sliding_window=5,
@@ -275,6 +294,19 @@ FIXTURES: list[Fixture] = [
             with_(TINY, tie_word_embeddings=True, rope_parameters=rope(1000000.0))),
     Fixture("qwen2_v4", "qwen2", "untied, 4.x layout", "qwen2",
             with_(TINY, rope_parameters=rope(1000000.0)), layout=v4_rope),
+    Fixture("qwen2_vl", "qwen2",
+            "a Qwen2-VL checkpoint: the text model in text_config beside a vision tower, tied by the top level only",
+            "qwen2_vl",
+            {"text_config": with_(TINY, rope_parameters=dict(rope(1000000.0), mrope_section=[2, 3, 3])),
+             "vision_config": QWEN2_VL_VISION, "tie_word_embeddings": True},
+            model_class="Qwen2VLForConditionalGeneration"),
+    Fixture("qwen2_5_vl_v4", "qwen2",
+            "a Qwen2.5-VL checkpoint in the 4.x layout: text settings at the top level, mrope rope_scaling, "
+            "tie_word_embeddings left out (untied)",
+            "qwen2_5_vl",
+            {"text_config": with_(TINY, rope_parameters=dict(rope(1000000.0), mrope_section=[4, 2, 2])),
+             "vision_config": QWEN2_VL_VISION, "tie_word_embeddings": False},
+            layout=flat_vl_config, model_class="Qwen2_5_VLForConditionalGeneration"),
     Fixture("qwen3", "qwen3", "per-head q/k norms, head_dim 32", "qwen3",
             with_(TINY, head_dim=32, rope_parameters=rope(1000000.0))),
     Fixture("qwen3_v4_tied", "qwen3", "tied, yarn, 4.x layout", "qwen3",

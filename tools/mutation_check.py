@@ -164,6 +164,16 @@ MUTATIONS = [
     Mutation("mistral3_wrapper_as_ministral3", "every text model of a Mistral 3 checkpoint read as Ministral 3",
              [("mistral3.yaml", "mistral: mistral, ", "")],
              {"mlx-lm/mistral3_mistral", "transformers/mistral3_mistral"}),
+    Mutation("qwen2_vl_tied_by_default", "a wrapper checkpoint stating no tie read as tied (mlx-lm's default)",
+             [("qwen2.yaml", "  qwen2_5_vl:\n    text_config_optional: true\n    text_config_top_level_overrides: "
+               "[tie_word_embeddings]\n    text_config_defaults: {tie_word_embeddings: false}",
+               "  qwen2_5_vl:\n    text_config_optional: true\n    text_config_top_level_overrides: "
+               "[tie_word_embeddings]\n    text_config_defaults: {tie_word_embeddings: true}")],
+             {"transformers/qwen2_5_vl_v4"}),
+    Mutation("qwen2_vl_tie_from_text_config_only", "a wrapper's top-level tie_word_embeddings not read",
+             [("qwen2.yaml", "  qwen2_vl:\n    text_config_optional: true\n    text_config_top_level_overrides: "
+               "[tie_word_embeddings]\n", "  qwen2_vl:\n    text_config_optional: true\n")],
+             {"transformers/qwen2_vl"}),
     Mutation("gpt_oss_plain_swiglu", "silu(gate) * up instead of GPT-OSS's clamped SwiGLU",
              [("gpt_oss.yaml", "  activation: swiglu_clamped", "  activation: silu")],
              of("gpt_oss")),

@@ -60,6 +60,7 @@ PROBES: dict[str, object] = {
     "expert_intermediate_size": lambda v, c: _other(v, 16, 32),
     "head_dim": lambda v, c: 2 * (v or c["hidden_size"] // c["num_attention_heads"]),
     "hidden_act": lambda v, c: _other(v, "gelu", "silu"),
+    "image_token_id": lambda v, c: _other(v, 5, 6),
     "initial_context_length": lambda v, c: _other(v, 8, 16),
     "initializer_range": lambda v, c: 0.5,
     "input_jitter_noise": lambda v, c: 0.5,
@@ -103,6 +104,10 @@ PROBES: dict[str, object] = {
     "use_mixed_mlp_moe": lambda v, c: _flip(v),
     "use_mtp": lambda v, c: _flip(v),
     "use_sliding_window": lambda v, c: _flip(v),
+    "video_token_id": lambda v, c: _other(v, 5, 6),
+    "vision_config": lambda v, c: dict(v or {}, depth=2),
+    "vision_end_token_id": lambda v, c: _other(v, 5, 6),
+    "vision_start_token_id": lambda v, c: _other(v, 5, 6),
 }
 # Keys whose value only says how a checkpoint is stored or where it came from (`dtype` and
 # `quantization` are read by the loader); there is nothing to probe in a float32 fixture.

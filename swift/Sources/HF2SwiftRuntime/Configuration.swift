@@ -38,6 +38,7 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
         public static let longrope = Kind(rawValue: "longrope")
         public static let su = Kind(rawValue: "su")
         public static let proportional = Kind(rawValue: "proportional")
+        public static let mrope = Kind(rawValue: "mrope")
     }
 
     public let kind: Kind
@@ -62,6 +63,8 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
     /// The rotated fraction of each head, a parameter of proportional RoPE only (other kinds take
     /// theirs from the family's `partial_rotary_factor` binding).
     public let partialRotaryFactor: Double?
+    /// Multimodal RoPE's split of the rotated frequencies into temporal, height and width sections.
+    public let mropeSection: [Int]?
 
     enum CodingKeys: String, CodingKey {
         case ropeType = "rope_type"
@@ -82,6 +85,7 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
         case attentionFactor = "attention_factor"
         case alpha
         case partialRotaryFactor = "partial_rotary_factor"
+        case mropeSection = "mrope_section"
     }
 
     public init(from decoder: Decoder) throws {
@@ -105,6 +109,7 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
         alpha = try c.decodeIfPresent(Double.self, forKey: .alpha)
         partialRotaryFactor =
             kind == .proportional ? try c.decodeIfPresent(Double.self, forKey: .partialRotaryFactor) : nil
+        mropeSection = kind == .mrope ? try c.decodeIfPresent([Int].self, forKey: .mropeSection) : nil
     }
 
     /// Throws unless `scaling` is absent, `default`, or one of `supported` with the parameters
@@ -147,6 +152,18 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
             if let fraction = scaling.partialRotaryFactor, !(0 ... 1).contains(fraction) {
                 throw ConfigurationError.invalid(
                     key: key + ".partial_rotary_factor", reason: "must be between 0 and 1, got \(fraction)")
+            }
+        case .mrope:
+            // Text rotates as plain RoPE whatever the split, but a split that does not cover the rotated
+            // frequencies in three parts is not a checkpoint either reference loads.
+            try need(scaling.mropeSection != nil, "mrope_section")
+            if let section = scaling.mropeSection {
+                let covered = rotaryDimensions.map { section.reduce(0, +) == $0 / 2 } ?? true
+                if section.count != 3 || section.contains(where: { $0 < 1 }) || !covered {
+                    throw ConfigurationError.invalid(
+                        key: key + ".mrope_section",
+                        reason: "must be three positive counts summing to half the rotated dimensions, got \(section)")
+                }
             }
         case .longrope, .su:
             // One factor per rotated frequency; any other count cannot scale the rotation.
@@ -493,18 +510,25 @@ public struct PerLayerOverrides: Decodable, Sendable, Equatable {
 /// The text model's configuration out of a wrapper checkpoint's `config.json`: its `text_config`,
 /// with the rewrites the reference applies before reading it. `fromTopLevel` keys take the
 /// top-level value (or the given default when the top level lacks it); `defaults` fill keys the
-/// text config does not set.
+/// text config does not set; `topLevelOverrides` keys take the top-level value only where it is
+/// stated. With `textConfigOptional`, a configuration without `text_config` is the text model's own
+/// (the flat layout of earlier checkpoints of some wrappers).
 public func unwrappedTextConfiguration(
-    of configuration: Data, fromTopLevel: [String: Any], defaults: [String: Any]
+    of configuration: Data, textConfigOptional: Bool = false, topLevelOverrides: [String] = [],
+    fromTopLevel: [String: Any], defaults: [String: Any]
 ) throws -> Data {
     guard let top = try JSONSerialization.jsonObject(with: configuration) as? [String: Any] else {
         throw ConfigurationError.invalid(key: "config.json", reason: "is not a JSON object")
     }
-    guard var text = top["text_config"] as? [String: Any] else {
+    let nested = top["text_config"].flatMap { $0 is NSNull ? nil : $0 }
+    guard var text = (nested ?? (textConfigOptional ? top : nil)) as? [String: Any] else {
         throw ConfigurationError.invalid(key: "text_config", reason: "is missing; this model_type wraps a text model")
     }
     for (key, fallback) in fromTopLevel {
         text[key] = top[key] ?? fallback
+    }
+    for key in topLevelOverrides {
+        if let value = top[key] { text[key] = value }
     }
     for (key, value) in defaults where text[key] == nil || text[key] is NSNull {
         text[key] = value

@@ -24,7 +24,8 @@ public func initializeRoPE(
     dimensions: Int, base: Float, traditional: Bool, scaling: RoPEScaling?, maxPositionEmbeddings: Int?,
     originalMaxPositionEmbeddings: Int? = nil, longRoPE: LongRoPEOptions = .standard
 ) -> RoPELayer {
-    guard let scaling, scaling.kind != .default else {
+    // Multimodal RoPE gives a token of text one position in all three sections: a plain rotation.
+    guard let scaling, scaling.kind != .default, scaling.kind != .mrope else {
         return RoPE(dimensions: dimensions, traditional: traditional, base: base)
     }
     let original = originalMaxPositionEmbeddings ?? scaling.originalMaxPositionEmbeddings
