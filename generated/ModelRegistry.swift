@@ -52,6 +52,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "qwen2_vl",
         "qwen3",
         "qwen3_moe",
+        "qwen3_vl",
         "seed_oss",
         "smollm3",
         "starcoder2",
@@ -200,6 +201,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "qwen3_moe":
             let args = try decoder.decode(Qwen3MoEConfiguration.self, from: text)
             return { Qwen3MoEModel(args) }
+        case "qwen3_vl":
+            let args = try decoder.decode(Qwen3Configuration.self, from: text)
+            return { Qwen3Model(args) }
         case "seed_oss":
             let args = try decoder.decode(SeedOSSConfiguration.self, from: text)
             return { SeedOSSModel(args) }
@@ -274,6 +278,14 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
                 defaults: [
                     "tie_word_embeddings": false
                 ])
+        case "qwen3_vl":
+            return try unwrappedTextConfiguration(
+                of: configuration,
+                topLevelOverrides: ["tie_word_embeddings"],
+                fromTopLevel: [:],
+                defaults: [
+                    "tie_word_embeddings": false
+                ])
         default:
             return configuration
         }
@@ -312,6 +324,11 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
                 "language_model.": "",
             ]
         case "qwen2_vl":
+            return [
+                "model.language_model.": "model.",
+                "language_model.": "",
+            ]
+        case "qwen3_vl":
             return [
                 "model.language_model.": "model.",
                 "language_model.": "",
@@ -367,6 +384,12 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
                 "vision_tower.*",
             ]
         case "qwen2_vl":
+            return [
+                "visual.*",
+                "model.visual.*",
+                "vision_tower.*",
+            ]
+        case "qwen3_vl":
             return [
                 "visual.*",
                 "model.visual.*",

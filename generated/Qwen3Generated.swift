@@ -5,7 +5,7 @@
 //   families/dense_decoder.yaml
 // Do not edit: change the family documents or templates/, then run `make regen`.
 //
-// Qwen3 dense models; per-head RMSNorm on queries and keys before RoPE.
+// Qwen3 dense (also inside Qwen3-VL); per-head q/k RMSNorm before RoPE.
 // Numerics follow mlx_lm/models/qwen3.py.
 // Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
 // HF2SwiftRuntime.

@@ -197,6 +197,8 @@ SIGLIP = {"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1, "n
 # Qwen2-VL and Qwen2.5-VL vision towers, as small as their classes allow (the text is all that is run).
 QWEN2_VL_VISION = {"depth": 1, "embed_dim": 16, "hidden_size": 64, "num_heads": 2, "mlp_ratio": 2,
                    "intermediate_size": 32, "out_hidden_size": 64, "fullatt_block_indexes": [0]}
+QWEN3_VL_VISION = {"depth": 1, "hidden_size": 16, "num_heads": 2, "intermediate_size": 32,
+                   "out_hidden_size": 64, "deepstack_visual_indexes": [0], "num_position_embeddings": 16}
 PIXTRAL = {"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2,
            "head_dim": 8, "image_size": 16, "patch_size": 8}
 GEMMA3_TEXT = with_(TINY, head_dim=16, query_pre_attn_scalar=16, sliding_window=5,
@@ -309,6 +311,14 @@ FIXTURES: list[Fixture] = [
             layout=flat_vl_config, model_class="Qwen2_5_VLForConditionalGeneration"),
     Fixture("qwen3", "qwen3", "per-head q/k norms, head_dim 32", "qwen3",
             with_(TINY, head_dim=32, rope_parameters=rope(1000000.0))),
+    Fixture("qwen3_vl", "qwen3",
+            "a Qwen3-VL checkpoint: the text model in text_config beside a vision tower, interleaved multimodal "
+            "RoPE sections, untied",
+            "qwen3_vl",
+            {"text_config": with_(TINY, head_dim=32, rope_parameters=dict(
+                rope(1000000.0), mrope_section=[8, 4, 4], mrope_interleaved=True)),
+             "vision_config": QWEN3_VL_VISION, "tie_word_embeddings": False},
+            model_class="Qwen3VLForConditionalGeneration"),
     Fixture("qwen3_v4_tied", "qwen3", "tied, yarn, 4.x layout", "qwen3",
             with_(TINY, head_dim=16, tie_word_embeddings=True, rope_parameters=rope(1000000.0, **YARN)),
             layout=v4_rope),

@@ -174,6 +174,10 @@ MUTATIONS = [
              [("qwen2.yaml", "  qwen2_vl:\n    text_config_optional: true\n    text_config_top_level_overrides: "
                "[tie_word_embeddings]\n", "  qwen2_vl:\n    text_config_optional: true\n")],
              {"transformers/qwen2_vl"}),
+    Mutation("qwen2_vl_flat_config_refused", "a wrapper config without text_config refused, not read as the text config",
+             [("qwen2.yaml", "  qwen2_vl:\n    text_config_optional: true\n", "  qwen2_vl:\n"),
+              ("qwen2.yaml", "  qwen2_5_vl:\n    text_config_optional: true\n", "  qwen2_5_vl:\n")],
+             {"mlx-lm/qwen2_vl", "transformers/qwen2_5_vl_v4"}),
     Mutation("gpt_oss_plain_swiglu", "silu(gate) * up instead of GPT-OSS's clamped SwiGLU",
              [("gpt_oss.yaml", "  activation: swiglu_clamped", "  activation: silu")],
              of("gpt_oss")),
