@@ -175,7 +175,7 @@ public struct GraniteMoEConfiguration: Decodable, Sendable {
             because: "the MLP gate is SwiGLU (silu); other activations are not supported")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
-            supported: [.linear, .llama3, .yarn, .longrope],
+            supported: [.linear, .llama3, .yarn, .longrope, .dynamic],
             originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
             rotaryDimensions: headDim)
         try RoPEParameters.validate(

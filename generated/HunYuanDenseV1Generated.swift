@@ -145,7 +145,7 @@ public struct HunYuanDenseV1Configuration: Decodable, Sendable {
             because: "transformers always normalises q and k after RoPE (an mlx-lm key)")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
-            supported: [.dynamic],
+            supported: [.dynamic], dynamic: .alpha,
             originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
             rotaryDimensions: headDim)
         try RoPEParameters.validate(
@@ -191,6 +191,7 @@ final class HunYuanDenseV1Attention: Module {
             dimensions: rotated, base: args.ropeTheta,
             traditional: false, scaling: args.ropeScaling,
             maxPositionEmbeddings: args.maxPositionEmbeddings,
+            dynamic: .alpha,
             originalMaxPositionEmbeddings: args.originalMaxPositionEmbeddings)
     }
 

@@ -192,7 +192,7 @@ public struct HunYuanConfiguration: Decodable, Sendable {
             because: "the model derives it from the config's other keys")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
-            supported: [.dynamic],
+            supported: [.dynamic], dynamic: .alpha,
             originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
             rotaryDimensions: headDim)
         try RoPEParameters.validate(
@@ -263,6 +263,7 @@ final class HunYuanAttention: Module {
             dimensions: rotated, base: args.ropeTheta,
             traditional: false, scaling: args.ropeScaling,
             maxPositionEmbeddings: args.maxPositionEmbeddings,
+            dynamic: .alpha,
             originalMaxPositionEmbeddings: args.originalMaxPositionEmbeddings)
     }
 

@@ -173,7 +173,7 @@ public struct HunYuanMoEV1Configuration: Decodable, Sendable {
             because: "transformers' Hunyuan has no cross-layer key/value sharing")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
-            supported: [.dynamic],
+            supported: [.dynamic], dynamic: .alpha,
             originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
             rotaryDimensions: headDim)
         try RoPEParameters.validate(
@@ -228,6 +228,7 @@ final class HunYuanMoEV1Attention: Module {
             dimensions: rotated, base: args.ropeTheta,
             traditional: false, scaling: args.ropeScaling,
             maxPositionEmbeddings: args.maxPositionEmbeddings,
+            dynamic: .alpha,
             originalMaxPositionEmbeddings: args.originalMaxPositionEmbeddings)
     }
 

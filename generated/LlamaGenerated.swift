@@ -142,7 +142,7 @@ public struct LlamaConfiguration: Decodable, Sendable {
             because: "transformers' llama attends to all the prompt, caching only the window")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
-            supported: [.linear, .llama3, .yarn, .longrope],
+            supported: [.linear, .llama3, .yarn, .longrope, .dynamic],
             originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
             rotaryDimensions: headDim)
         try RoPEParameters.validate(

@@ -141,7 +141,7 @@ public struct MistralConfiguration: Decodable, Sendable {
             because: "the model derives it from the config's other keys")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
-            supported: [.linear, .llama3, .yarn, .longrope],
+            supported: [.linear, .llama3, .yarn, .longrope, .dynamic],
             originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
             rotaryDimensions: headDim)
         try RoPEParameters.validate(

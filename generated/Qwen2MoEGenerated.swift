@@ -221,7 +221,7 @@ public struct Qwen2MoEConfiguration: Decodable, Sendable {
             because: "the model derives it from the config's other keys")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
-            supported: [.linear, .llama3, .yarn, .longrope, .mrope],
+            supported: [.linear, .llama3, .yarn, .longrope, .mrope, .dynamic],
             originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
             rotaryDimensions: headDim)
         try RoPEParameters.validate(

@@ -138,7 +138,7 @@ public struct Qwen3Configuration: Decodable, Sendable {
             because: "the sliding-window layers Qwen2 can enable are not supported")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
-            supported: [.linear, .llama3, .yarn, .longrope, .mrope],
+            supported: [.linear, .llama3, .yarn, .longrope, .mrope, .dynamic],
             originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
             rotaryDimensions: headDim)
         try RoPEParameters.validate(

@@ -162,7 +162,7 @@ public struct SmolLM3Configuration: Decodable, Sendable {
             because: "the sliding-window layers SmolLM3 can enable are not supported")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
-            supported: [.linear, .llama3, .yarn, .longrope],
+            supported: [.linear, .llama3, .yarn, .longrope, .dynamic],
             originalMaxPositionEmbeddings: originalMaxPositionEmbeddings,
             rotaryDimensions: headDim)
         try RoPEParameters.validate(

@@ -461,6 +461,7 @@ private:
                     }
                 }
                 c.rope_scaling_mscales = f_.text("attention.rope.longrope.scale") == "mscales";
+                c.rope_ntk_alpha = f_.text("attention.rope.dynamic") == "alpha";
                 if (!is_optional(*d)) {
                     error(scaling->loc, "attention.rope.scaling", "binds '" + scaling->text + "', which must be optional");
                 }
@@ -726,6 +727,7 @@ private:
         a.rope.longrope_variant = short_factors || mscales;
         a.rope.longrope_options = std::string("LongRoPEOptions(factors: ") + (short_factors ? ".short" : ".byLength") +
                                   ", scale: " + (mscales ? ".mscales" : ".attentionFactor") + ")";
+        a.rope.ntk_alpha = f_.text("attention.rope.dynamic") == "alpha";
         a.rope.partial = f_.get("attention.rope.fraction") != nullptr;
         if (a.rope.partial) a.rope.fraction = binding_expr("attention.rope.fraction", false);
         a.rope.overridden = f_.get("attention.rope.dimensions") != nullptr;

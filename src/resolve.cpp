@@ -1069,6 +1069,11 @@ private:
                     error(t.loc, "attention.rope.scaling_types",
                           "longrope needs 'attention.rope.max_positions' (max_position_embeddings)");
                 }
+                if (t.text == "dynamic" && f_.text("attention.rope.dynamic") != "alpha" &&
+                    !f_.get("attention.rope.max_positions")) {
+                    error(t.loc, "attention.rope.scaling_types",
+                          "dynamic scaling by length needs 'attention.rope.max_positions' (max_position_embeddings)");
+                }
             }
         }
         for (const char* key : {"attention.rope.longrope.factors", "attention.rope.longrope.scale"}) {

@@ -157,6 +157,7 @@ struct Configuration {
     bool rope_scaling_has_original = false;  // longrope reads an overriding context length
     std::string rope_scaling_original_field;
     bool rope_scaling_mscales = false;  // longrope's short and long mscales are required
+    bool rope_ntk_alpha = false;        // `dynamic` scaling is NTK-alpha, which needs `alpha`
     std::string rotary_dimensions;  // Swift expression of the rotated width, inside the initializer
     bool rotary_overridden = false;  // a config field may state the rotated width itself
     // A normalised head a config switches, or a tie: the two together are refused.
@@ -217,6 +218,7 @@ struct RoPE {
     std::string dimensions;      // `args.rotaryDim`, when overridden
     bool longrope_variant = false;  // longrope's factors or scale chosen otherwise than by default
     std::string longrope_options;   // `LongRoPEOptions(factors: .short, scale: .mscales)`
+    bool ntk_alpha = false;         // `dynamic` scaling is NTK-alpha, not by length
 };
 
 struct Attention {

@@ -92,7 +92,7 @@ void members(F& f, const Configuration& v) {
     IR_MEMBER(declarations) IR_MEMBER(fields) IR_MEMBER(coding_keys) IR_MEMBER(checks) IR_MEMBER(has_checks) IR_MEMBER(ignored) IR_MEMBER(has_ignored)
     IR_MEMBER(validates_rope_scaling) IR_MEMBER(rope_scaling_field) IR_MEMBER(rope_scaling_key) IR_MEMBER(rope_scaling_kinds)
     IR_MEMBER(rope_scaling_none_supported) IR_MEMBER(rope_scaling_has_original) IR_MEMBER(rope_scaling_original_field)
-    IR_MEMBER(rope_scaling_mscales)
+    IR_MEMBER(rope_scaling_mscales) IR_MEMBER(rope_ntk_alpha)
     IR_MEMBER(rotary_dimensions) IR_MEMBER(rotary_overridden)
     IR_MEMBER(validates_normalized_head) IR_MEMBER(normalized_head_condition) IR_MEMBER(normalized_head_key)
     IR_MEMBER(validates_rope_parameters) IR_MEMBER(rope_parameters_field) IR_MEMBER(rope_parameters_per_layer_type)
@@ -111,6 +111,7 @@ template <typename F>
 void members(F& f, const RoPE& v) {
     IR_MEMBER(traditional) IR_MEMBER(base) IR_MEMBER(scaling) IR_MEMBER(max_positions) IR_MEMBER(original_max_positions)
     IR_MEMBER(partial) IR_MEMBER(fraction) IR_MEMBER(overridden) IR_MEMBER(dimensions) IR_MEMBER(longrope_variant) IR_MEMBER(longrope_options)
+    IR_MEMBER(ntk_alpha)
 }
 
 template <typename F>

@@ -272,9 +272,8 @@ KeySpec build_root() {
     });
     KeySpec scaling_types = key("scaling_types", Type::EnumList,
         "The `rope_scaling` types this family applies. A checkpoint naming any other type is refused "
-        "when its configuration is decoded, never ignored. `dynamic` is NTK-alpha: a fixed `alpha` raises "
-        "the base to base * alpha^(d / (d - 2)) for d rotated dimensions; without `alpha` (dynamic NTK, "
-        "which changes with the sequence length) it is refused. `proportional` rotates the first "
+        "when its configuration is decoded, never ignored. `dynamic` raises the base as `dynamic` says. "
+        "`proportional` rotates the first "
         "int(partial_rotary_factor * head_dim / 2) pairs of the two halves at the frequencies of a fully "
         "rotated head (divided by `factor`) and leaves the other pairs still. `mrope` (multimodal RoPE, "
         "three `mrope_section`s of the frequencies) rotates text as plain RoPE: a token of text has the same "
@@ -304,6 +303,11 @@ KeySpec build_root() {
         field_key("local_base", "float",
             "A config field holding the RoPE base of sliding-window layers (`rope_local_base_freq`); those "
             "layers rotate without scaling, the full-attention layers use `base` and `scaling`."),
+        enum_key("dynamic", {"by_length", "alpha"}, "by_length",
+            "How `dynamic` scaling raises the base for d rotated dimensions. `by_length` (dynamic NTK): once "
+            "a call's positions reach past `max_position_embeddings` (to L in all), to base * (factor * L / "
+            "max - (factor - 1))^(d / (d - 2)), while keys already cached keep their rotation. `alpha` "
+            "(NTK-alpha): to base * alpha^(d / (d - 2)) at every length, the scaling's `alpha` required."),
         map_key("longrope", "How longrope (`su`) scaling chooses its factors and scales the rotated part.", {
             enum_key("factors", {"by_length", "short"}, "by_length",
                 "`by_length`: the short factors while a call's positions stay within the original context, "

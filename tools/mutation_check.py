@@ -59,6 +59,15 @@ def where(predicate) -> set[str]:
     return out
 
 
+def _rope_scaling(config: dict) -> dict:
+    return config.get("rope_scaling") or config.get("rope_parameters") or {}
+
+
+# The fixtures whose RoPE base grows with the length (dynamic scaling without a fixed alpha).
+DYNAMIC_BY_LENGTH = where(lambda c: (_rope_scaling(c).get("rope_type") or _rope_scaling(c).get("type")) == "dynamic"
+                          and "alpha" not in _rope_scaling(c))
+
+
 def base_only_in_rope_parameters(hf2swift: str) -> set[str]:
     """The fixtures whose RoPE base (or a layer type's) is stated only inside rope_parameters, where
     the family's default for it is another value or there is none: those a model that never reads
@@ -317,6 +326,15 @@ MUTATIONS = [
              [("runtime/RoPE.swift", "let stretched = Double(base) * pow(alpha, d / (d - 2))",
                "let stretched = Double(base)")],
              where(lambda c: "alpha" in (c.get("rope_scaling") or c.get("rope_parameters") or {}))),
+    Mutation("dynamic_ntk_ignored", "dynamic NTK scaling read but the RoPE base never raised past the context",
+             [("runtime/RoPE.swift", "let length = Double(Swift.max(length, maxPositionEmbeddings))",
+               "let length = Double(maxPositionEmbeddings)")],
+             DYNAMIC_BY_LENGTH),
+    Mutation("dynamic_ntk_without_offset", "dynamic NTK's length counted without the cached tokens (decode steps "
+             "rotate with the plain base)",
+             [("runtime/RoPE.swift", "base: base(reaching: offset + x.dim(-2)), scale: 1,",
+               "base: base(reaching: x.dim(-2)), scale: 1,")],
+             DYNAMIC_BY_LENGTH),
     Mutation("kv_source_off_by_one", "cross-layer groups led by their last layer instead of their first",
              [("runtime/Attention.swift", "!sharing || layer % group == 0", "!sharing || (layer + 1) % group == 0")],
              where(lambda c: c.get("use_cla") is True)),

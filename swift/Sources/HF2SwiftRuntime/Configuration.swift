@@ -117,8 +117,8 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
     /// stands in for the scaling's own when the configuration states it elsewhere. `mscales`: longrope
     /// scales by the scaling's `short_mscale` and `long_mscale`, which it then needs.
     public static func validate(
-        _ scaling: RoPEScaling?, key: String, supported: [Kind], originalMaxPositionEmbeddings: Int? = nil,
-        rotaryDimensions: Int? = nil, mscales: Bool = false
+        _ scaling: RoPEScaling?, key: String, supported: [Kind], dynamic: DynamicRoPEScaling = .byLength,
+        originalMaxPositionEmbeddings: Int? = nil, rotaryDimensions: Int? = nil, mscales: Bool = false
     ) throws {
         guard let scaling, scaling.kind != .default else { return }
         guard supported.contains(scaling.kind) else {
@@ -138,8 +138,7 @@ public struct RoPEScaling: Decodable, Sendable, Equatable {
             if let factor = scaling.factor, factor <= 0 {
                 throw ConfigurationError.invalid(key: key + ".factor", reason: "must be positive, got \(factor)")
             }
-            // Only NTK-alpha is applied: dynamic NTK without alpha rescales with the sequence length.
-            if scaling.kind == .dynamic {
+            if scaling.kind == .dynamic && dynamic == .alpha {
                 try need(scaling.alpha != nil, "alpha")
                 if let alpha = scaling.alpha, !alpha.isFinite || alpha <= 0 {
                     throw ConfigurationError.invalid(key: key + ".alpha", reason: "must be positive, got \(alpha)")

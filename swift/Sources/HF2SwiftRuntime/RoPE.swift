@@ -22,7 +22,8 @@ public final class NoPE: Module, OffsetLayer, ArrayOffsetLayer {
 /// longrope chooses its factors and scale.
 public func initializeRoPE(
     dimensions: Int, base: Float, traditional: Bool, scaling: RoPEScaling?, maxPositionEmbeddings: Int?,
-    originalMaxPositionEmbeddings: Int? = nil, longRoPE: LongRoPEOptions = .standard
+    dynamic: DynamicRoPEScaling = .byLength, originalMaxPositionEmbeddings: Int? = nil,
+    longRoPE: LongRoPEOptions = .standard
 ) -> RoPELayer {
     // Multimodal RoPE gives a token of text one position in all three sections: a plain rotation.
     guard let scaling, scaling.kind != .default, scaling.kind != .mrope else {
@@ -47,8 +48,15 @@ public func initializeRoPE(
         return YarnRotaryEmbedding(
             dimensions: dimensions, traditional: traditional, base: base, scaling: scaling,
             originalMaxPositionEmbeddings: original ?? maxPositionEmbeddings ?? 4096)
-    case .dynamic:
+    case .dynamic where dynamic == .alpha:
         return NTKAlphaRotaryEmbedding(dimensions: dimensions, traditional: traditional, base: base, alpha: scaling.alpha!)
+    case .dynamic:
+        guard let maxPositionEmbeddings else {
+            preconditionFailure("dynamic scaling by length needs max_position_embeddings")
+        }
+        return DynamicNTKRotaryEmbedding(
+            dimensions: dimensions, traditional: traditional, base: base, factor: scaling.factor!,
+            maxPositionEmbeddings: maxPositionEmbeddings)
     case .proportional:
         return ProportionalRotaryEmbedding(
             dimensions: dimensions, traditional: traditional, base: base,
@@ -75,6 +83,55 @@ public func rotaryDimensions(headDim: Int, fraction: Float) -> Int {
 func ropeWavelengths(dimensions: Int, base: Float) -> MLXArray {
     let exponents = MLXArray(stride(from: Float(0), to: Float(dimensions), by: 2)) / Float(dimensions)
     return pow(MLXArray(base), exponents)
+}
+
+/// How `dynamic` scaling raises the RoPE base, which families read differently.
+public enum DynamicRoPEScaling: Sendable {
+    /// Dynamic NTK: with the length a call reaches past `max_position_embeddings`.
+    case byLength
+    /// NTK-alpha: by the scaling's fixed `alpha` (Hunyuan).
+    case alpha
+}
+
+/// Dynamic NTK scaling as transformers and mlx-lm apply it: a call whose positions reach past
+/// `maxPositionEmbeddings` (to L in all) rotates with the base raised to
+/// base * (factor * L / max - (factor - 1))^(d / (d - 2)); keys already cached keep the rotation they got.
+public final class DynamicNTKRotaryEmbedding: Module, OffsetLayer, ArrayOffsetLayer {
+    let dimensions: Int
+    let traditional: Bool
+    let base: Float
+    let factor: Double
+    let maxPositionEmbeddings: Int
+
+    public init(dimensions: Int, traditional: Bool, base: Float, factor: Double, maxPositionEmbeddings: Int) {
+        self.dimensions = dimensions
+        self.traditional = traditional
+        self.base = base
+        self.factor = factor
+        self.maxPositionEmbeddings = maxPositionEmbeddings
+    }
+
+    /// The base for a call whose positions end at `length`, in Double as Python computes it.
+    func base(reaching length: Int) -> Float {
+        let length = Double(Swift.max(length, maxPositionEmbeddings))
+        let d = Double(dimensions)
+        return Float(Double(base) * pow(factor * length / Double(maxPositionEmbeddings) - (factor - 1), d / (d - 2)))
+    }
+
+    public func callAsFunction(_ x: MLXArray, offset: Int) -> MLXArray {
+        MLXFast.RoPE(
+            x, dimensions: dimensions, traditional: traditional, base: base(reaching: offset + x.dim(-2)), scale: 1,
+            offset: offset)
+    }
+
+    /// Rows at different positions (a batch whose rows started apart) share the base of the row
+    /// furthest along.
+    public func callAsFunction(_ x: MLXArray, offset: MLXArray) -> MLXArray {
+        let furthest = offset.max().item(Int.self)
+        return MLXFast.RoPE(
+            x, dimensions: dimensions, traditional: traditional, base: base(reaching: furthest + x.dim(-2)),
+            scale: 1, offset: offset)
+    }
 }
 
 /// NTK-alpha scaling: a fixed `alpha` stretches the base to base * alpha^(d / (d - 2)) for d rotated

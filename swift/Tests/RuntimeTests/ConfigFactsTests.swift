@@ -58,7 +58,7 @@ final class ConfigFactsTests: XCTestCase {
     /// The rotation each RoPE layer applies, as transformers names its RoPE types (linear scaling is
     /// a plain rotation with scaled positions).
     static let ropeKinds = [
-        "RoPE": "default", "Llama3RoPE": "llama3", "YarnRotaryEmbedding": "yarn", "LongRotaryEmbedding": "longrope", "NoPE": "none",
+        "RoPE": "default", "Llama3RoPE": "llama3", "YarnRotaryEmbedding": "yarn", "LongRotaryEmbedding": "longrope", "DynamicNTKRotaryEmbedding": "dynamic", "NoPE": "none",
     ]
 
     /// A stored property of a configuration or module, by its Swift name.

@@ -41,14 +41,14 @@ final class ModelTests: XCTestCase {
     func testRefusedSettingsAreOneClearLine() throws {
         var object = try JSONSerialization.jsonObject(with: config("Llama-3.2-1B-Instruct")) as! [String: Any]
         var scaling = object["rope_scaling"] as! [String: Any]
-        scaling["rope_type"] = "dynamic"
+        scaling["rope_type"] = "proportional"
         object["rope_scaling"] = scaling
         XCTAssertThrowsError(
             try JSONDecoder().decode(LlamaConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
         ) {
             XCTAssertEqual(
                 "\($0)",
-                #"rope_scaling.rope_type: "dynamic" is not supported (supported: linear, llama3, yarn, longrope)"#)
+                #"rope_scaling.rope_type: "proportional" is not supported (supported: linear, llama3, yarn, longrope, dynamic)"#)
         }
         var qwen = try JSONSerialization.jsonObject(with: config("Qwen2.5-0.5B-Instruct")) as! [String: Any]
         qwen["use_sliding_window"] = true
