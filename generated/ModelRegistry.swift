@@ -44,6 +44,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "mixtral",
         "olmo2",
         "olmoe",
+        "phi",
         "phi3",
         "phimoe",
         "qwen2",
@@ -174,6 +175,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "olmoe":
             let args = try decoder.decode(OlmoeConfiguration.self, from: text)
             return { OlmoeModel(args) }
+        case "phi":
+            let args = try decoder.decode(PhiConfiguration.self, from: text)
+            return { PhiModel(args) }
         case "phi3":
             let args = try decoder.decode(Phi3Configuration.self, from: text)
             return { Phi3Model(args) }

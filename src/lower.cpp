@@ -868,6 +868,7 @@ private:
         r.laurel = f_.get("residual.laurel.rank") != nullptr;
         if (r.laurel) r.laurel_rank = binding_expr("residual.laurel.rank", false);
         r.layer_scalar = f_.get("residual.layer_scalar") && f_.get("residual.layer_scalar")->boolean;
+        r.parallel = f_.get("residual.parallel") && f_.get("residual.parallel")->boolean;
     }
 
     std::string key_literal(const std::string& path) { return namer::string_literal(f_.text(path)); }

@@ -424,6 +424,7 @@ struct Residual {
     bool laurel = false;
     std::string laurel_rank;
     bool layer_scalar = false;  // each layer's output times a learned scalar
+    bool parallel = false;      // attention and MLP read one norm of the layer input, summed into it
 };
 
 struct Head {

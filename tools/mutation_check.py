@@ -230,6 +230,15 @@ MUTATIONS = [
     Mutation("starcoder2_exact_gelu", "the exact GELU where the config names its tanh approximation",
              [("starcoder2.yaml", "  activation_field: hidden_act\n", "  activation: gelu\n")],
              {"transformers/starcoder2", "transformers/starcoder2_v4"}),
+    Mutation("sequential_parallel_layer", "a parallel layer run in turn: the MLP reading the attention's sum",
+             [("templates/_decoder_layer.swift.mustache",
+               "        return attention(normed, mask: mask, cache: cache) + mlp(normed) + x\n",
+               "        let h = x + attention(normed, mask: mask, cache: cache)\n"
+               "        return h + mlp(inputLayerNorm(h))\n")],
+             of("phi")),
+    Mutation("phi_full_rotary", "partial_rotary_factor read but every dimension of Phi's heads rotated",
+             [("phi.yaml", "    fraction: partial_rotary_factor\n", "")],
+             of("phi")),
     Mutation("mixtral_full_attention", "Mixtral's sliding_window read but every layer attending fully",
              [("mixtral.yaml", "    layer_types: layer_types\n    window: sliding_window\n", "")],
              # Phi-MoE takes Mixtral's sliding window.
