@@ -53,6 +53,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "qwen3_moe",
         "seed_oss",
         "smollm3",
+        "stablelm",
         "starcoder2",
     ]
 
@@ -202,6 +203,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "smollm3":
             let args = try decoder.decode(SmolLM3Configuration.self, from: text)
             return { SmolLM3Model(args) }
+        case "stablelm":
+            let args = try decoder.decode(StableLMConfiguration.self, from: text)
+            return { StableLMModel(args) }
         case "starcoder2":
             let args = try decoder.decode(Starcoder2Configuration.self, from: text)
             return { Starcoder2Model(args) }

@@ -883,7 +883,7 @@ private:
     /// additions in turn.
     void check_parallel() {
         const Node* parallel = f_.get("residual.parallel");
-        if (!parallel || !parallel->boolean) return;
+        if (!parallel || (parallel->kind == Node::Kind::Bool && !parallel->boolean)) return;
         const Node* placement = f_.get("norm.placement");
         if (placement && placement->text != "pre") {
             error(placement->loc, "norm.placement", "a parallel layer normalises its input once; it needs 'pre'");

@@ -239,6 +239,13 @@ MUTATIONS = [
     Mutation("phi_full_rotary", "partial_rotary_factor read but every dimension of Phi's heads rotated",
              [("phi.yaml", "    fraction: partial_rotary_factor\n", "")],
              of("phi")),
+    Mutation("switched_parallel_layer_in_turn", "a layer the config makes parallel run in turn, its MLP after attention",
+             [("templates/_decoder_layer.swift.mustache", "            return x + r + mlp(normed)\n",
+               "            return x + r + mlp(inputLayerNorm(x + r))\n")],
+             of("stablelm") & where(lambda c: c.get("use_parallel_residual"))),
+    Mutation("stablelm_full_rotary", "partial_rotary_factor read but every dimension of StableLM's heads rotated",
+             [("stablelm.yaml", "    fraction: partial_rotary_factor\n", "")],
+             of("stablelm")),
     Mutation("mixtral_full_attention", "Mixtral's sliding_window read but every layer attending fully",
              [("mixtral.yaml", "    layer_types: layer_types\n    window: sliding_window\n", "")],
              # Phi-MoE takes Mixtral's sliding window.
