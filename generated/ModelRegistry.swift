@@ -44,6 +44,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "mixtral",
         "olmo2",
         "olmoe",
+        "phi",
         "phi3",
         "phimoe",
         "qwen2",
@@ -55,6 +56,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "qwen3_vl",
         "seed_oss",
         "smollm3",
+        "stablelm",
         "starcoder2",
     ]
 
@@ -177,6 +179,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "olmoe":
             let args = try decoder.decode(OlmoeConfiguration.self, from: text)
             return { OlmoeModel(args) }
+        case "phi":
+            let args = try decoder.decode(PhiConfiguration.self, from: text)
+            return { PhiModel(args) }
         case "phi3":
             let args = try decoder.decode(Phi3Configuration.self, from: text)
             return { Phi3Model(args) }
@@ -210,6 +215,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "smollm3":
             let args = try decoder.decode(SmolLM3Configuration.self, from: text)
             return { SmolLM3Model(args) }
+        case "stablelm":
+            let args = try decoder.decode(StableLMConfiguration.self, from: text)
+            return { StableLMModel(args) }
         case "starcoder2":
             let args = try decoder.decode(Starcoder2Configuration.self, from: text)
             return { Starcoder2Model(args) }

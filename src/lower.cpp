@@ -878,6 +878,11 @@ private:
         r.laurel = f_.get("residual.laurel.rank") != nullptr;
         if (r.laurel) r.laurel_rank = binding_expr("residual.laurel.rank", false);
         r.layer_scalar = f_.get("residual.layer_scalar") && f_.get("residual.layer_scalar")->boolean;
+        std::string parallel = flag_expr("residual.parallel");
+        r.parallel = parallel != "false";
+        r.parallel_always = parallel == "true";
+        r.parallel_switched = r.parallel && !r.parallel_always;
+        if (r.parallel_switched) r.parallel_flag = parallel;
     }
 
     std::string key_literal(const std::string& path) { return namer::string_literal(f_.text(path)); }

@@ -588,6 +588,7 @@ private:
         check_qk_norm_placement();
         check_cross_layer();
         check_layers();
+        check_parallel();
         const Node* head_bias = f_.get("head.bias");
         const Node* tie = f_.get("head.tie");
         if (head_bias && (head_bias->kind == Node::Kind::String || head_bias->boolean) && tie &&
@@ -874,6 +875,30 @@ private:
         if (!qk_norm || qk_norm->text != "per_head") {
             error(placement->loc, "attention.qk_norm_placement",
                   "a norm after RoPE acts on each rotated head; it needs 'attention.qk_norm: per_head'");
+        }
+    }
+
+    /// A parallel layer sums both blocks into its input at once; the other residual shapes (norms
+    /// after the blocks, scaled or clipped sums, per-layer tails, shared keys and values) assume two
+    /// additions in turn.
+    void check_parallel() {
+        const Node* parallel = f_.get("residual.parallel");
+        if (!parallel || (parallel->kind == Node::Kind::Bool && !parallel->boolean)) return;
+        const Node* placement = f_.get("norm.placement");
+        if (placement && placement->text != "pre") {
+            error(placement->loc, "norm.placement", "a parallel layer normalises its input once; it needs 'pre'");
+        }
+        for (const char* key : {"residual.multiplier", "residual.altup.streams", "residual.laurel.rank",
+                                "attention.kv_sharing.shared_layers", "attention.cross_layer_kv.group",
+                                "embedding.per_layer.width"}) {
+            if (const Node* n = f_.get(key); n && n->kind == Node::Kind::String) {
+                error(n->loc, key, "is not defined for parallel layers ('residual.parallel')");
+            }
+        }
+        for (const char* key : {"residual.clip_float16", "residual.layer_scalar", "experts.beside_mlp"}) {
+            if (const Node* n = f_.get(key); n && (n->kind == Node::Kind::String || n->boolean)) {
+                error(n->loc, key, "is not defined for parallel layers ('residual.parallel')");
+            }
         }
     }
 

@@ -426,6 +426,10 @@ struct Residual {
     bool laurel = false;
     std::string laurel_rank;
     bool layer_scalar = false;  // each layer's output times a learned scalar
+    bool parallel = false;      // attention and MLP read one norm of the layer input, summed into it
+    bool parallel_always = false;    // every layer parallel
+    bool parallel_switched = false;  // parallel where a config field says so
+    std::string parallel_flag;       // `args.useParallelResidual`
 };
 
 struct Head {

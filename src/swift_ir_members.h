@@ -182,7 +182,8 @@ void members(F& f, const Embedding& v) {
 template <typename F>
 void members(F& f, const Residual& v) {
     IR_MEMBER(altup) IR_MEMBER(streams) IR_MEMBER(active) IR_MEMBER(correct_scale) IR_MEMBER(laurel)
-    IR_MEMBER(laurel_rank) IR_MEMBER(layer_scalar)
+    IR_MEMBER(laurel_rank) IR_MEMBER(layer_scalar) IR_MEMBER(parallel)
+    IR_MEMBER(parallel_always) IR_MEMBER(parallel_switched) IR_MEMBER(parallel_flag)
 }
 
 template <typename F>

@@ -461,6 +461,11 @@ KeySpec build_root() {
         with_default(key("layer_scalar", Type::Bool,
             "Each decoder layer's output (after any per-layer input) is multiplied by a learned scalar of "
             "its own (`layer_scalar`)."), "false"),
+        with_default(key("parallel", Type::Flag,
+            "Attention and the feed-forward read the same normalised input and their outputs join the "
+            "residual stream together: out = x + attn(norm1(x)) + mlp(norm1(x)), one norm per layer (no "
+            "`post_attention_layernorm`). A bool config field chooses per checkpoint: switched off, the "
+            "layer is a pre-norm one with both norms. Pre-norm placement only."), "false"),
     }));
 
     top.push_back(map_key("embedding", "The token embedding.", {

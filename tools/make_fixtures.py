@@ -96,6 +96,13 @@ def with_(base: dict, **changes) -> dict:
     return out
 
 
+# Phi as transformers reads it too: the tanh GELU mlx-lm always applies, named; no tie, no q/k norms.
+PHI = with_({k: v for k, v in LLAMA.items() if k != "rms_norm_eps"}, model_type="phi", layer_norm_eps=1e-5,
+            hidden_act="gelu_new", qk_layernorm=False)
+
+STABLELM = with_({k: v for k, v in LLAMA.items() if k != "rms_norm_eps"}, model_type="stablelm",
+                 layer_norm_eps=1e-5, use_parallel_residual=False, qk_layernorm=False)
+
 LLAMA3_SCALING = {"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
                   "original_max_position_embeddings": 16}
 
@@ -683,6 +690,15 @@ FIXTURES = [
     Fixture("starcoder2_tied", "starcoder2", "tied, GQA 4 (one key/value head)",
             with_({k: v for k, v in LLAMA.items() if k != "rms_norm_eps"}, model_type="starcoder2",
                   num_key_value_heads=1, tie_word_embeddings=True, hidden_act="gelu")),
+    Fixture("phi", "phi", "parallel attention and MLP behind one LayerNorm, half of each head rotated, GQA 2",
+            with_(PHI, partial_rotary_factor=0.5)),
+    Fixture("phi_mha", "phi", "6 of 16 dimensions rotated (0.4, as Phi-2), one key/value head per query head",
+            with_(PHI, num_key_value_heads=4, partial_rotary_factor=0.4, rope_theta=20000.0)),
+    Fixture("stablelm", "stablelm", "LayerNorm, a quarter of each head rotated, q/k/v biases, GQA 2",
+            with_(STABLELM, use_qkv_bias=True, partial_rotary_factor=0.25)),
+    Fixture("stablelm_parallel", "stablelm", "attention and MLP side by side behind one norm, half rotated, no bias",
+            with_(STABLELM, use_qkv_bias=False, use_parallel_residual=True, partial_rotary_factor=0.5,
+                  num_key_value_heads=4)),
     Fixture("llama_hf", "llama", "Hugging Face layout: a rotary inv_freq table and a tied lm_head to drop",
             with_(LLAMA, tie_word_embeddings=True),
             layout=hf_checkpoint(extra={"model.layers.0.self_attn.rotary_emb.inv_freq": (8,),

@@ -60,6 +60,7 @@ PROBES: dict[str, object] = {
     "expert_intermediate_size": lambda v, c: _other(v, 16, 32),
     "head_dim": lambda v, c: 2 * (v or c["hidden_size"] // c["num_attention_heads"]),
     "hidden_act": lambda v, c: _other(v, "gelu", "silu"),
+    "hidden_dropout": lambda v, c: 0.5,
     "image_token_id": lambda v, c: _other(v, 5, 6),
     "initial_context_length": lambda v, c: _other(v, 8, 16),
     "initializer_range": lambda v, c: 0.5,
