@@ -20,6 +20,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "dots1",
         "ernie4_5",
         "ernie4_5_moe",
+        "gemma2",
         "gemma3",
         "gemma3_text",
         "gemma3n",
@@ -94,6 +95,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "ernie4_5_moe":
             let args = try decoder.decode(Ernie45MoEConfiguration.self, from: text)
             return { Ernie45MoEModel(args) }
+        case "gemma2":
+            let args = try decoder.decode(Gemma2Configuration.self, from: text)
+            return { Gemma2Model(args) }
         case "gemma3":
             let args = try decoder.decode(Gemma3Configuration.self, from: text)
             return { Gemma3Model(args) }

@@ -710,7 +710,10 @@ private:
         lower_clip(a);
         a.kv_sharing = c.validates_kv_sharing;
         if (a.kv_sharing) a.shared_layers = "args." + c.kv_sharing_field;
-        a.full_precision_cache = a.sinks || a.kv_sharing;
+        a.softcap = f_.get("attention.softcap") != nullptr;
+        if (a.softcap) a.softcap_field = binding_expr("attention.softcap", true);
+        // Attention computed outside the fused kernel reads its cache's keys and values as they are.
+        a.full_precision_cache = a.sinks || a.kv_sharing || a.softcap;
         a.cross_layer = c.validates_cross_layer;
         if (a.cross_layer) {
             a.cross_layer_enabled = flag_expr("attention.cross_layer_kv.enabled");
@@ -1133,13 +1136,13 @@ private:
             h.divisor = binding_expr("head.logit_divisor", false);
         }
         if (const Node* cap = f_.get("head.softcap"); cap && cap->kind == Node::Kind::String) {
-            h.softcap = true;
             h.softcap_field = binding_expr("head.softcap", true);
-            if (const FieldDecl* d = field(cap->text); d && !is_optional(*d)) {
-                error(cap->loc, "head.softcap", "binds '" + cap->text + "', which must be optional: absent means no cap");
-            }
+            // An optional field's absence means no cap; a field with a default always caps.
+            const FieldDecl* d = field(cap->text);
+            h.softcap = !d || is_optional(*d);
+            h.softcap_always = !h.softcap;
         }
-        h.plain = !h.divided && !h.softcap;
+        h.plain = !h.divided && !h.softcap && !h.softcap_always;
         h.bias = flag_expr("head.bias");
         std::string normalized = flag_expr("head.normalized_columns");
         h.normalized = normalized != "false";

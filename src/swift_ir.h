@@ -256,6 +256,8 @@ struct Attention {
     std::string k_norm_key = "\"k_norm\"";
     bool scale_field_value = false;  // the scale is a config value itself
     bool sinks = false;    // a learned per-head logit in the softmax denominator
+    bool softcap = false;  // the scores are capped before the mask by an optional config field
+    std::string softcap_field;  // `args.attnLogitSoftcapping`
     bool v_norm = false;   // values RMS-normalised per head without a scale
     bool clip_qkv = false;      // q, k and v clipped to [-limit, limit] when the config sets a limit
     std::string clip_limit;     // `args.clipQkv`, an optional Float
@@ -438,6 +440,7 @@ struct Head {
     bool always_tied = false;
     bool never_tied = false;     // an lm_head always
     bool softcap = false;            // logits capped by tanh when the (optional) field is set
+    bool softcap_always = false;     // logits capped by tanh by a field with a default
     std::string softcap_field;       // `args.finalLogitSoftcapping`
     bool divided = false;            // logits divided by a config value
     std::string divisor;             // `args.logitsScaling`

@@ -122,7 +122,7 @@ void members(F& f, const Attention& v) {
     IR_MEMBER(nope_layers) IR_MEMBER(rope_layers) IR_MEMBER(qkv_bias) IR_MEMBER(o_bias) IR_MEMBER(qk_norm) IR_MEMBER(qk_norm_per_head) IR_MEMBER(qk_norm_whole)
     IR_MEMBER(q_norm_dimensions) IR_MEMBER(k_norm_dimensions) IR_MEMBER(qk_norm_per_head_after_rope) IR_MEMBER(q_norm_key) IR_MEMBER(k_norm_key)
     IR_MEMBER(qk_norm_switched) IR_MEMBER(qk_norm_enabled) IR_MEMBER(qk_norm_switched_per_head) IR_MEMBER(qk_norm_switched_whole)
-    IR_MEMBER(scale_field_value) IR_MEMBER(sinks) IR_MEMBER(v_norm) IR_MEMBER(clip_qkv) IR_MEMBER(clip_limit) IR_MEMBER(kv_sharing)
+    IR_MEMBER(scale_field_value) IR_MEMBER(sinks) IR_MEMBER(softcap) IR_MEMBER(softcap_field) IR_MEMBER(v_norm) IR_MEMBER(clip_qkv) IR_MEMBER(clip_limit) IR_MEMBER(kv_sharing)
     IR_MEMBER(shared_layers) IR_MEMBER(full_precision_cache) IR_MEMBER(cross_layer) IR_MEMBER(cross_layer_enabled) IR_MEMBER(cross_layer_group) IR_MEMBER(rope) IR_MEMBER(sliding) IR_MEMBER(layer_types) IR_MEMBER(window)
     IR_MEMBER(query_position_scale) IR_MEMBER(query_scale_beta) IR_MEMBER(query_scale_original)
     IR_MEMBER(query_scale_offset) IR_MEMBER(query_scale_per_layer) IR_MEMBER(query_scale_condition)
@@ -199,7 +199,7 @@ void members(F& f, const DispatchCase& v) {
 template <typename F>
 void members(F& f, const Head& v) {
     IR_MEMBER(tie) IR_MEMBER(tie_from_config) IR_MEMBER(always_tied) IR_MEMBER(never_tied)
-    IR_MEMBER(softcap) IR_MEMBER(softcap_field) IR_MEMBER(divided) IR_MEMBER(divisor) IR_MEMBER(plain)
+    IR_MEMBER(softcap) IR_MEMBER(softcap_always) IR_MEMBER(softcap_field) IR_MEMBER(divided) IR_MEMBER(divisor) IR_MEMBER(plain)
     IR_MEMBER(bias) IR_MEMBER(normalized) IR_MEMBER(normalized_condition)
 }
 

@@ -401,6 +401,9 @@ KeySpec build_root() {
         with_default(key("sinks", Type::Bool,
             "A learned logit per query head (`sinks`, zeros until loaded) joins the softmax denominator, "
             "so a head can attend to nothing."), "false"),
+        field_key("softcap", "float",
+            "A config field capping the attention scores before the mask: cap * tanh(scores / cap), with the "
+            "scores and softmax computed outside the fused kernel; an optional field caps only when it is set."),
         rope,
         map_key("query_position_scale",
             "Llama-4 query scaling: after RoPE, queries are multiplied by "
@@ -491,7 +494,8 @@ KeySpec build_root() {
             "Reuse the embedding matrix as the output projection instead of an `lm_head`."), "false"),
         field_key("logit_divisor", "float", "A config field dividing the logits (e.g. `logits_scaling`)."),
         field_key("softcap", "float",
-            "An optional config field capping the logits: tanh(logits / cap) * cap when it is set."),
+            "A config field capping the logits: tanh(logits / cap) * cap; an optional field caps only when "
+            "it is set."),
         with_default(key("bias", Type::Flag, "Bias on the `lm_head` (an untied head only)."), "false"),
         with_default(key("normalized_columns", Type::Flag,
             "The head's weight is divided by its column norms (each hidden dimension's norm over the "

@@ -88,6 +88,7 @@ NOT_SCHEMA_DETECTABLE = {
     "policy_missing_why": "a rule between two keys of a config entry (`ignored` needs `why`)",
     "read_false_without_default": "a rule between keys of a config entry (`read: false` needs a default)",
     "rope_base_outside_rope_parameters": "a rule between the RoPE bindings and config entries, after inheritance",
+    "parallel_post_norms": "a rule between two keys, one inherited (a parallel residual from phi, a post-norm placement)",
     "rope_parameters_ignored": "a rule between the RoPE bindings and config entries, after inheritance",
     "wrong_default_type": "a default must fit the entry's `type`: a rule between two keys",
     "wrong_type_hex": "`0x1000` is a string default of an int entry: a default must fit the entry's `type`",

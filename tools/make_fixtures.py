@@ -534,6 +534,15 @@ MINISTRAL3 = {
                         "mscale": 1.0, "mscale_all_dim": 1.0, "llama_4_scaling_beta": 0.1},
 }
 
+# Gemma 2 with caps small enough to bend these tiny models' scores and logits, and no window stated
+# (the default, 4096, is past the prompt): mlx-lm's gemma2.py attends over the whole context on every layer.
+GEMMA2 = {
+    "model_type": "gemma2", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 128,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-6, "vocab_size": 256,
+    "rope_theta": 10000.0, "query_pre_attn_scalar": 24.0, "attn_logit_softcapping": 2.0,
+    "final_logit_softcapping": 5.0,
+}
+
 FIXTURES = [
     Fixture("llama", "llama", "plain llama, GQA 2", LLAMA),
     Fixture("llama_mha_tied", "llama", "tied embeddings, one key/value head per query head",
@@ -965,6 +974,11 @@ FIXTURES = [
     Fixture("qwen2", "qwen2", "q/k/v bias, tied embeddings, GQA 2",
             with_({k: v for k, v in LLAMA.items() if k != "max_position_embeddings"},
                   model_type="qwen2", rope_theta=1000000.0, tie_word_embeddings=True)),
+    Fixture("gemma2", "gemma2", "soft-capped attention scores and logits, query_pre_attn_scalar 24, GQA 2",
+            GEMMA2),
+    Fixture("gemma2_mha", "gemma2", "one key/value head per query head, head_dim 32, other caps",
+            with_(GEMMA2, num_key_value_heads=4, head_dim=32, attn_logit_softcapping=1.0,
+                  final_logit_softcapping=8.0)),
     Fixture("qwen2_vl", "qwen2",
             "a Qwen2-VL checkpoint as released: text settings at the top level, multimodal RoPE sections, "
             "the vision tower beside the text model, untied",

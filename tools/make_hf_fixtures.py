@@ -137,6 +137,13 @@ def v4_rotary_dim(config: dict) -> dict:
     return out
 
 
+def v4_without_layer_types(config: dict) -> dict:
+    """The 4.x layout of a model whose schedule was never written down (derived from the layer index)."""
+    out = v4_rope(config)
+    out.pop("layer_types")
+    return out
+
+
 def v4_layer_types(key: str, pattern: Callable[[list[str]], object]):
     """A layout that also replaces `layer_types` by the 4.x key that derived it."""
     def layout(config: dict) -> dict:
@@ -300,6 +307,15 @@ FIXTURES: list[Fixture] = [
             with_(TINY, tie_word_embeddings=True, rope_parameters=rope(1000000.0))),
     Fixture("qwen2_v4", "qwen2", "untied, 4.x layout", "qwen2",
             with_(TINY, rope_parameters=rope(1000000.0)), layout=v4_rope),
+    Fixture("gemma2", "gemma2", "soft-capped scores and logits, sliding and full layers alternating, window 6",
+            "gemma2", with_(TINY, num_hidden_layers=4, head_dim=16, query_pre_attn_scalar=24,
+                            attn_logit_softcapping=2.0, final_logit_softcapping=5.0, sliding_window=6,
+                            tie_word_embeddings=True, rope_parameters=rope(10000.0)), windows=[6]),
+    Fixture("gemma2_v4", "gemma2", "the 4.x layout: no layer_types, the schedule derived; GQA 4",
+            "gemma2", with_(TINY, num_attention_heads=8, head_dim=16, query_pre_attn_scalar=16,
+                            attn_logit_softcapping=1.5, final_logit_softcapping=10.0, sliding_window=5,
+                            tie_word_embeddings=True, rope_parameters=rope(10000.0)),
+            windows=[5], layout=v4_without_layer_types),
     Fixture("qwen2_dynamic_v4", "qwen2", "dynamic NTK scaling past max_position_embeddings 20, 4.x layout",
             "qwen2", with_(TINY, max_position_embeddings=20,
                            rope_parameters=rope(1000000.0, rope_type="dynamic", factor=3.0)), layout=v4_rope),

@@ -187,6 +187,25 @@ MUTATIONS = [
              [("qwen2.yaml", "  qwen2_vl:\n    text_config_optional: true\n", "  qwen2_vl:\n"),
               ("qwen2.yaml", "  qwen2_5_vl:\n    text_config_optional: true\n", "  qwen2_5_vl:\n")],
              {"mlx-lm/qwen2_vl", "transformers/qwen2_5_vl_v4"}),
+    Mutation("attention_softcap_ignored", "attention scores left uncapped (the fused kernel kept)",
+             [("templates/_attention.swift.mustache",
+               "{{#attention.softcap}},\n            logitSoftcap: {{attention.softcap_field}}{{/attention.softcap}}", "")],
+             of("gemma2")),
+    Mutation("attention_softcap_after_mask", "attention scores capped after the mask, so hidden positions weigh in",
+             [("runtime/Attention.swift", """    var scores = matmul(q, keys.swappedAxes(-1, -2))
+    scores = tanh(scores / cap) * cap
+""", """    var scores = matmul(q, keys.swappedAxes(-1, -2))
+"""), ("runtime/Attention.swift", """        scores = visible.dtype == .bool ? MLX.where(visible, scores, hidden) : scores + visible
+    }
+""", """        scores = visible.dtype == .bool ? MLX.where(visible, scores, hidden) : scores + visible
+    }
+    scores = tanh(scores / cap) * cap
+""")],
+             of("gemma2")),
+    Mutation("logit_softcap_with_default_ignored", "output logits left uncapped where the cap has a default",
+             [("templates/_model.swift.mustache", "        return softcapped(logits, cap: {{head.softcap_field}})\n",
+               "        return logits\n")],
+             of("gemma2")),
     Mutation("gpt_oss_plain_swiglu", "silu(gate) * up instead of GPT-OSS's clamped SwiGLU",
              [("gpt_oss.yaml", "  activation: swiglu_clamped", "  activation: silu")],
              of("gpt_oss")),

@@ -120,6 +120,48 @@ public func attentionWithCacheUpdate(
         sinks: sinks)
 }
 
+/// Updates `cache` and attends with the scores capped at `logitSoftcap` before the mask:
+/// cap * tanh(scores / cap), the queries scaled first, the scores in the inputs' dtype and the softmax
+/// in float32, as transformers and mlx-lm compute it outside a fused kernel. Without a cap this is
+/// MLXLMCommon's attention.
+public func attentionWithCacheUpdate(
+    queries: MLXArray, keys: MLXArray, values: MLXArray, cache: KVCache?, scale: Float,
+    mask: MLXFast.ScaledDotProductAttentionMaskMode, logitSoftcap: Float?
+) -> MLXArray {
+    guard let cap = logitSoftcap else {
+        return attentionWithCacheUpdate(
+            queries: queries, keys: keys, values: values, cache: cache, scale: scale, mask: mask)
+    }
+    var (keys, values) = (keys, values)
+    if let cache {
+        (keys, values) = cache.update(keys: keys, values: values)
+    }
+    let (b, heads, length, width) = (queries.dim(0), queries.dim(1), queries.dim(2), queries.dim(3))
+    let groups = keys.dim(1)
+    var q = queries * scale
+    if heads > groups {
+        // Each key/value head serves heads / groups query heads.
+        q = q.reshaped(b, groups, heads / groups, length, width)
+        keys = keys.expandedDimensions(axis: 2)
+        values = values.expandedDimensions(axis: 2)
+    }
+    var scores = matmul(q, keys.swappedAxes(-1, -2))
+    scores = tanh(scores / cap) * cap
+    let visible: MLXArray?
+    switch mask {
+    case .causal: visible = createCausalMask(n: length, offset: keys.dim(-2) - length)
+    default: visible = mask.mask
+    }
+    if let visible {
+        // Hidden scores take the lowest float32 (in a half type, -inf): either weighs nothing once
+        // exponentiated, as a row always keeps its own position.
+        let hidden = MLXArray(-Float.greatestFiniteMagnitude).asType(scores.dtype)
+        scores = visible.dtype == .bool ? MLX.where(visible, scores, hidden) : scores + visible
+    }
+    let output = matmul(softmax(scores, axis: -1, precise: true), values)
+    return heads > groups ? output.reshaped(b, heads, length, width) : output
+}
+
 /// Whether `layer` projects its own keys and values under cross-layer sharing: without sharing
 /// every layer does; with it, only the first layer of each consecutive group of `group`, whose
 /// projections the rest of the group reuse.
