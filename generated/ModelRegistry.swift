@@ -37,6 +37,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "llama",
         "llama4",
         "llama4_text",
+        "mimo",
         "minimax_m2",
         "ministral3",
         "mistral",
@@ -140,6 +141,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "llama4_text":
             let args = try decoder.decode(Llama4Configuration.self, from: text)
             return { Llama4Model(args) }
+        case "mimo":
+            let args = try decoder.decode(MimoConfiguration.self, from: text)
+            return { MimoModel(args) }
         case "minimax_m2":
             let args = try decoder.decode(MiniMaxM2Configuration.self, from: text)
             return { MiniMaxM2Model(args) }

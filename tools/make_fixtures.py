@@ -678,6 +678,13 @@ FIXTURES = [
             layout=hf_checkpoint(extra={"model.layers.0.self_attn.rotary_emb.inv_freq": (8,),
                                         "model.layers.1.self_attn.rotary_emb.inv_freq": (8,),
                                         "lm_head.weight": (256, 64)})),
+    Fixture("mimo_hf", "mimo", "Hugging Face layout: a multi-token-prediction layer and rotary inv_freq tables to drop",
+            with_(LLAMA, model_type="mimo", rope_theta=640000.0, num_nextn_predict_layers=1),
+            layout=hf_checkpoint(extra={"model.layers.0.self_attn.rotary_emb.inv_freq": (8,),
+                                        "model.mtp_layers.0.input_layernorm.weight": (64,),
+                                        "model.mtp_layers.0.token_layernorm.weight": (64,),
+                                        "model.mtp_layers.0.input_proj.weight": (64, 128),
+                                        "model.mtp_layers.0.self_attn.q_proj.weight": (64, 64)})),
     Fixture("gemma3_wrapper_hf", "gemma3", "Hugging Face layout of a multimodal checkpoint: vision tower and projector",
             {"model_type": "gemma3", "vocab_size": 256,
              "text_config": {k: v for k, v in GEMMA3.items()

@@ -122,15 +122,15 @@ MUTATIONS = [
              [("llama.yaml", "    interleaved: rope_traditional", "    interleaved: true"),
               ("qwen2.yaml", "    interleaved: rope_traditional", "    interleaved: true")],
              # longrope rotates halves whatever the layout says, as mlx-lm's SuScaledRoPE does. SmolLM3
-             # and Mistral 3's Llama text models take Llama's RoPE.
-             of("llama", "mistral", "qwen2", "qwen2_moe", "smollm3") - {"mlx-lm/llama_rope_longrope"}),
+             # and Mistral 3's Llama text models take Llama's RoPE, MiMo Qwen2's.
+             of("llama", "mistral", "qwen2", "qwen2_moe", "smollm3", "mimo") - {"mlx-lm/llama_rope_longrope"}),
     Mutation("dropped_qk_norm", "q/k RMSNorm dropped",
              [("qwen3.yaml", "  qk_norm: per_head", "  qk_norm: none")],
              # Qwen3-MoE takes Qwen3's attention.
              of("qwen3", "qwen3_moe")),
     Mutation("missing_bias", "no bias on the q/k/v projections",
              [("qwen2.yaml", "  bias: {qkv: true, o: false}", "  bias: {qkv: false, o: false}")],
-             of("qwen2")),
+             of("qwen2", "mimo")),
     Mutation("missing_o_bias", "no bias on the output projection where the config asks for it",
              [("llama.yaml", "  bias: {qkv: attention_bias, o: attention_bias}",
                "  bias: {qkv: attention_bias, o: false}")],
