@@ -20,6 +20,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "dots1",
         "ernie4_5",
         "ernie4_5_moe",
+        "exaone",
         "gemma3",
         "gemma3_text",
         "gemma3n",
@@ -90,6 +91,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "ernie4_5_moe":
             let args = try decoder.decode(Ernie45MoEConfiguration.self, from: text)
             return { Ernie45MoEModel(args) }
+        case "exaone":
+            let args = try decoder.decode(ExaoneConfiguration.self, from: text)
+            return { ExaoneModel(args) }
         case "gemma3":
             let args = try decoder.decode(Gemma3Configuration.self, from: text)
             return { Gemma3Model(args) }

@@ -950,6 +950,15 @@ FIXTURES = [
             with_(LLAMA, model_type="qwen3", head_dim=32, rope_theta=1000000.0)),
     Fixture("qwen3_mha", "qwen3", "per-head q/k RMSNorm, tied, one key/value head per query head",
             with_(LLAMA, model_type="qwen3", head_dim=16, num_key_value_heads=4, tie_word_embeddings=True)),
+    Fixture("exaone", "exaone", "EXAONE's own keys and names (num_layers, layer_norm_epsilon, transformer.h), "
+            "llama3 scaling, untied",
+            with_({k: v for k, v in LLAMA.items() if k not in ("num_hidden_layers", "rms_norm_eps")},
+                  model_type="exaone", num_layers=2, layer_norm_epsilon=1e-5, activation_function="silu",
+                  rope_theta=500000.0, rope_scaling=LLAMA3_SCALING)),
+    Fixture("exaone_bias_tied", "exaone", "attention and MLP biases, tied, head_dim stated",
+            with_({k: v for k, v in LLAMA.items() if k not in ("num_hidden_layers", "rms_norm_eps")},
+                  model_type="exaone", num_layers=2, layer_norm_epsilon=1e-6, head_dim=16, attention_bias=True,
+                  mlp_bias=True, tie_word_embeddings=True)),
 ]
 FIXTURES += recorded_fixtures()
 

@@ -545,6 +545,13 @@ FIXTURES: list[Fixture] = [
             with_(TINY, num_hidden_layers=4, num_experts=8, num_experts_per_tok=3, moe_intermediate_size=32,
                   decoder_sparse_step=2, tie_word_embeddings=True, rope_parameters=rope(10000.0)),
             layout=lambda c: v4_renamed(c, num_local_experts="num_experts")),
+    Fixture("exaone", "exaone", "Llama under EXAONE's names; q/k/v/o and MLP biases, llama3 scaling", "exaone",
+            with_(TINY, attention_bias=True, mlp_bias=True, rope_parameters=rope(500000.0, **LLAMA3_SCALING))),
+    Fixture("exaone_v4", "exaone", "tied, head_dim 32; EXAONE's own keys and class (num_layers, ExaoneForCausalLM)",
+            "exaone", with_(TINY, head_dim=32, tie_word_embeddings=True, rope_parameters=rope(10000.0)),
+            layout=lambda c: dict(v4_renamed(c, num_hidden_layers="num_layers", rms_norm_eps="layer_norm_epsilon",
+                                             hidden_act="activation_function"),
+                                  architectures=["ExaoneForCausalLM"])),
 ]
 
 
@@ -604,7 +611,10 @@ def load(directory: Path):
     """The checkpoint as its config's `architectures` class loads it (eager attention, the reference
     implementation)."""
     architecture = json.loads((directory / "config.json").read_text())["architectures"][0]
-    model = getattr(transformers, architecture).from_pretrained(directory, attn_implementation="eager")
+    # A class transformers does not have (EXAONE 3's own remote-code class) is loaded as
+    # AutoModelForCausalLM loads its model_type without remote code.
+    cls = getattr(transformers, architecture, AutoModelForCausalLM)
+    model = cls.from_pretrained(directory, attn_implementation="eager")
     model.eval()
     return model
 

@@ -347,8 +347,10 @@ MUTATIONS = [
              of("llama4") & where(lambda c: c.get("attention_chunk_size") is not None)),
     Mutation("nope_layers_rotated", "layers no_rope_layers marks 0 rotated like the others",
              [("templates/_attention.swift.mustache", "            rope = NoPE()\n            return\n", "")],
+             # EXAONE's own configs count their layers in num_layers.
              of("smollm3", "llama4") & where(lambda c: 0 in (c.get("no_rope_layers") or [
-                 int((i + 1) % c.get("no_rope_layer_interval", 4) != 0) for i in range(c["num_hidden_layers"])]))),
+                 int((i + 1) % c.get("no_rope_layer_interval", 4) != 0)
+                 for i in range(c.get("num_hidden_layers") or c["num_layers"])]))),
     Mutation("llama4_temperature_tuning_dropped", "NoPE layers' queries left unscaled by position",
              [("llama4.yaml", "    enabled: attn_temperature_tuning\n", "    enabled: false\n")],
              of("llama4") & where(lambda c: c.get("attn_temperature_tuning", True) and c.get("floor_scale", 8192) < 24)),
@@ -587,6 +589,10 @@ MUTATIONS = [
     Mutation("gemma4_wrapper_tie_from_text_config", "a Gemma 4 wrapper's tie read from text_config, as mlx-lm reads it",
              [("gemma4.yaml", "    text_config_from_top_level: {tie_word_embeddings: true}\n", "")],
              {"transformers/gemma4_wrapper"}),
+    Mutation("exaone_gate_up_swapped", "EXAONE's c_fc_0 and c_fc_1 taken as the up and gate projections",
+             [("exaone.yaml", '    ".mlp.c_fc_0.": ".mlp.gate_proj."\n    ".mlp.c_fc_1.": ".mlp.up_proj."\n',
+               '    ".mlp.c_fc_0.": ".mlp.up_proj."\n    ".mlp.c_fc_1.": ".mlp.gate_proj."\n')],
+             of("exaone")),
 ]
 
 

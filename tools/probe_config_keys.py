@@ -53,6 +53,7 @@ PROBES: dict[str, object] = {
     "cache_implementation": lambda v, c: _other(v, "static", "dynamic"),
     "cla_share_factor": lambda v, c: _other(v, 2, 3),
     "embd_pdrop": lambda v, c: 0.5,
+    "embed_dropout": lambda v, c: 0.5,
     "embedding_dropout": lambda v, c: 0.5,
     "eod_token_id": lambda v, c: _other(v, 5, 6),
     "eos_token_id": lambda v, c: _other(v, 5, 6),
