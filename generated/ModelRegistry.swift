@@ -21,6 +21,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "ernie4_5",
         "ernie4_5_moe",
         "exaone",
+        "exaone4",
         "gemma3",
         "gemma3_text",
         "gemma3n",
@@ -94,6 +95,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "exaone":
             let args = try decoder.decode(ExaoneConfiguration.self, from: text)
             return { ExaoneModel(args) }
+        case "exaone4":
+            let args = try decoder.decode(Exaone4Configuration.self, from: text)
+            return { Exaone4Model(args) }
         case "gemma3":
             let args = try decoder.decode(Gemma3Configuration.self, from: text)
             return { Gemma3Model(args) }

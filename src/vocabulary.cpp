@@ -729,6 +729,11 @@ const std::vector<Derivation>& derivations() {
         {"rope_except_every_nth", "int_list",
          "1 (rotate) for every layer except when (i + 1) is a multiple of `no_rope_layer_interval`, 0 there.",
          "ConfigDefaults.ropeExceptEveryNth", {{"layers", "dims.layers"}, {"interval", "config.no_rope_layer_interval"}}},
+        {"rope_on_sliding_when_windowed", "int_list",
+         "with `sliding_window` set (not null), 1 (rotate) on the `sliding_attention` layers of "
+         "`attention.sliding.layer_types` and 0 (no position embedding) on the others; without it, 1 on every layer.",
+         "ConfigDefaults.ropeOnSlidingWhenWindowed",
+         {{"layerTypes", "attention.sliding.layer_types"}, {"window", "config.sliding_window"}}},
         {"last_layer_full", "layer_types",
          "`layer_types` with its last layer `full_attention`, whatever the config says of it.",
          "ConfigDefaults.lastLayerFull", {{"layerTypes", "config.layer_types"}}},

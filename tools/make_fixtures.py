@@ -959,6 +959,15 @@ FIXTURES = [
             with_({k: v for k, v in LLAMA.items() if k not in ("num_hidden_layers", "rms_norm_eps")},
                   model_type="exaone", num_layers=2, layer_norm_epsilon=1e-6, head_dim=16, attention_bias=True,
                   mlp_bias=True, tie_word_embeddings=True)),
+    Fixture("exaone4", "exaone4", "three sliding layers (window 5) and a NoPE full layer by sliding_window_pattern "
+            "and layer_types, post-norms, per-head q/k norms",
+            with_(LLAMA, model_type="exaone4", num_hidden_layers=4, head_dim=16, rope_theta=1000000.0, rope_scaling=None,
+                  sliding_window=5, sliding_window_pattern="LLLG",
+                  layer_types=["sliding_attention"] * 3 + ["full_attention"]), windows=[5]),
+    Fixture("exaone4_no_window", "exaone4", "no window: every layer full and rotated, llama3 scaling, tied, head_dim 32",
+            with_(LLAMA, model_type="exaone4", head_dim=32, rope_theta=500000.0, rope_scaling=LLAMA3_SCALING,
+                  sliding_window=None, sliding_window_pattern=None, layer_types=["full_attention"] * 2,
+                  tie_word_embeddings=True)),
 ]
 FIXTURES += recorded_fixtures()
 

@@ -552,6 +552,13 @@ FIXTURES: list[Fixture] = [
             layout=lambda c: dict(v4_renamed(c, num_hidden_layers="num_layers", rms_norm_eps="layer_norm_epsilon",
                                              hidden_act="activation_function"),
                                   architectures=["ExaoneForCausalLM"])),
+    Fixture("exaone4", "exaone4", "three sliding layers (window 5) and a NoPE full layer, llama3 scaling", "exaone4",
+            with_(TINY, num_hidden_layers=4, sliding_window=5, layer_types=["sliding_attention"] * 3 + ["full_attention"],
+                  rope_parameters=rope(1000000.0, **LLAMA3_SCALING)), windows=[5]),
+    Fixture("exaone4_v4", "exaone4", "no window: every layer full and rotated, tied, head_dim 32; 4.x layout",
+            "exaone4", with_(TINY, head_dim=32, sliding_window=None, layer_types=["full_attention"] * 2,
+                             tie_word_embeddings=True, rope_parameters=rope(500000.0)),
+            layout=lambda c: dict(v4_rope(c), sliding_window_pattern=None)),
 ]
 
 

@@ -593,6 +593,10 @@ MUTATIONS = [
              [("exaone.yaml", '    ".mlp.c_fc_0.": ".mlp.gate_proj."\n    ".mlp.c_fc_1.": ".mlp.up_proj."\n',
                '    ".mlp.c_fc_0.": ".mlp.up_proj."\n    ".mlp.c_fc_1.": ".mlp.gate_proj."\n')],
              of("exaone")),
+    Mutation("exaone4_full_layers_rotated", "EXAONE 4's full-attention layers rotated beside a window (NoPE dropped)",
+             [("runtime/Configuration.swift", "layerTypes.map { window == nil || $0 == .slidingAttention ? 1 : 0 }",
+               "layerTypes.map { _ in 1 }")],
+             of("exaone4") & where(lambda c: c.get("sliding_window") is not None)),
 ]
 
 
