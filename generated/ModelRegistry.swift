@@ -46,6 +46,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "mistral3",
         "mixtral",
         "olmo2",
+        "olmo3",
         "olmoe",
         "phi3",
         "phimoe",
@@ -183,6 +184,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "olmo2":
             let args = try decoder.decode(Olmo2Configuration.self, from: text)
             return { Olmo2Model(args) }
+        case "olmo3":
+            let args = try decoder.decode(Olmo3Configuration.self, from: text)
+            return { Olmo3Model(args) }
         case "olmoe":
             let args = try decoder.decode(OlmoeConfiguration.self, from: text)
             return { OlmoeModel(args) }

@@ -968,6 +968,15 @@ FIXTURES = [
             with_(LLAMA, model_type="exaone4", head_dim=32, rope_theta=500000.0, rope_scaling=LLAMA3_SCALING,
                   sliding_window=None, sliding_window_pattern=None, layer_types=["full_attention"] * 2,
                   tie_word_embeddings=True)),
+    # transformers 5 gives the sliding layers of a config with a top-level rope_theta its default base
+    # (500000), mlx-lm that rope_theta: the two agree at 500000.
+    Fixture("olmo3", "olmo3", "sliding layers (window 5) but every fourth, full layers with linear scaling",
+            with_(LLAMA, model_type="olmo3", num_hidden_layers=4, rope_theta=500000.0, sliding_window=5,
+                  rope_scaling={"rope_type": "linear", "factor": 2.0}), windows=[5]),
+    Fixture("olmo3_layer_types", "olmo3", "layer_types alternating, q/k/v/o bias, llama3 scaling, tied",
+            with_(LLAMA, model_type="olmo3", num_hidden_layers=4, rope_theta=500000.0, sliding_window=5,
+                  layer_types=["sliding_attention", "full_attention"] * 2, attention_bias=True,
+                  rope_scaling=LLAMA3_SCALING, tie_word_embeddings=True), windows=[5]),
 ]
 FIXTURES += recorded_fixtures()
 

@@ -143,6 +143,18 @@ def v4_per_type_rope(config: dict) -> dict:
     return out
 
 
+def v4_full_attention_rope(config: dict) -> dict:
+    """RoPE per layer type in the 4.x layout of OLMo 3: one rope_theta and rope_scaling at the top
+    level, which transformers 5 reads as the full-attention layers' (the sliding ones take its default
+    base)."""
+    out = copy.deepcopy(config)
+    full = dict(out.pop("rope_parameters")["full_attention"])
+    out["rope_theta"] = full.pop("rope_theta")
+    if full.get("rope_type", "default") != "default":
+        out["rope_scaling"] = full
+    return out
+
+
 def v4_gemma3(config: dict) -> dict:
     """Gemma 3 in the 4.x layout: RoPE per layer type at the top level, sliding_window_pattern for
     layer_types."""
@@ -559,6 +571,17 @@ FIXTURES: list[Fixture] = [
             "exaone4", with_(TINY, head_dim=32, sliding_window=None, layer_types=["full_attention"] * 2,
                              tie_word_embeddings=True, rope_parameters=rope(500000.0)),
             layout=lambda c: dict(v4_rope(c), sliding_window_pattern=None)),
+    Fixture("olmo3", "olmo3", "every fourth layer full, the others sliding (window 5) at their own base; "
+            "llama3 scaling on the full ones", "olmo3",
+            with_(TINY, num_hidden_layers=4, sliding_window=5,
+                  rope_parameters={"full_attention": rope(500000.0, **LLAMA3_SCALING),
+                                   "sliding_attention": rope(10000.0)}), windows=[5]),
+    Fixture("olmo3_v4", "olmo3", "alternating layer_types, q/k/v/o bias, tied; 4.x layout (one rope_theta, which "
+            "transformers 5 gives the full layers only)", "olmo3",
+            with_(TINY, num_hidden_layers=4, sliding_window=5, layer_types=["sliding_attention", "full_attention"] * 2,
+                  attention_bias=True, tie_word_embeddings=True,
+                  rope_parameters={"full_attention": rope(10000.0), "sliding_attention": rope(500000.0)}),
+            windows=[5], layout=v4_full_attention_rope),
 ]
 
 

@@ -597,6 +597,10 @@ MUTATIONS = [
              [("runtime/Configuration.swift", "layerTypes.map { window == nil || $0 == .slidingAttention ? 1 : 0 }",
                "layerTypes.map { _ in 1 }")],
              of("exaone4") & where(lambda c: c.get("sliding_window") is not None)),
+    Mutation("olmo3_sliding_base_from_rope_theta", "OLMo 3's sliding layers rotated at rope_theta, not their own base",
+             [("olmo3.yaml", "    local_base: sliding_rope_theta\n", "    local_base: rope_theta\n")],
+             # mlx-lm's fixtures hold both bases at 500000, where the two oracles agree.
+             {"transformers/olmo3", "transformers/olmo3_v4"}),
 ]
 
 

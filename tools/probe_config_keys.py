@@ -90,6 +90,7 @@ PROBES: dict[str, object] = {
     "rope_theta": lambda v, c: _other(v, 1234.0, 4321.0),
     "sep_token_id": lambda v, c: _other(v, 5, 6),
     "shared_moe_mode": lambda v, c: _other(v, "softmax", "sigmoid"),
+    "sliding_rope_theta": lambda v, c: 1234.0,
     "router_aux_loss_coef": lambda v, c: 0.5,
     "router_jitter_noise": lambda v, c: 0.5,
     "scoring_func": lambda v, c: _other(v, "softmax", "sigmoid"),
