@@ -28,6 +28,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "gemma3n_text",
         "gemma4",
         "gemma4_text",
+        "glm4",
         "glm4_moe",
         "gpt_oss",
         "granite",
@@ -117,6 +118,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "gemma4_text":
             let args = try decoder.decode(Gemma4Configuration.self, from: text)
             return { Gemma4Model(args) }
+        case "glm4":
+            let args = try decoder.decode(Glm4Configuration.self, from: text)
+            return { Glm4Model(args) }
         case "glm4_moe":
             let args = try decoder.decode(Glm4MoEConfiguration.self, from: text)
             return { Glm4MoEModel(args) }

@@ -101,6 +101,10 @@ public:
         std::string norm_kind = f_.text("norm.kind");
         m.norm.type = norm_kind == "rms_one_plus" ? "OnePlusRMSNorm" : norm_kind == "layer" ? "LayerNorm" : "RMSNorm";
         m.norm.eps = binding_expr("norm.eps", false);
+        m.norm.input_key = key_literal("norm.keys.input");
+        m.norm.post_attention_key = key_literal("norm.keys.post_attention");
+        m.norm.pre_feedforward_key = key_literal("norm.keys.pre_feedforward");
+        m.norm.post_feedforward_key = key_literal("norm.keys.post_feedforward");
         m.norm.sandwich = f_.text("norm.placement") == "sandwich";
         m.norm.post = f_.text("norm.placement") == "post";
         m.norm.pre = !m.norm.sandwich && !m.norm.post;

@@ -403,6 +403,8 @@ struct Norm {
     bool clip_residual = false;  // float16 residuals added in float32 and clipped
     bool residual_scaled = false;    // block outputs scaled before joining the residual
     std::string residual_multiplier; // `args.residualMultiplier`
+    // The norms' checkpoint keys (Swift string literals).
+    std::string input_key, post_attention_key, pre_feedforward_key, post_feedforward_key;
 };
 
 struct Embedding {

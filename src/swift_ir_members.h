@@ -170,7 +170,8 @@ void members(F& f, const Layer& v) {
 template <typename F>
 void members(F& f, const Norm& v) {
     IR_MEMBER(type) IR_MEMBER(eps) IR_MEMBER(pre) IR_MEMBER(post) IR_MEMBER(sandwich) IR_MEMBER(clip_residual) IR_MEMBER(residual_scaled)
-    IR_MEMBER(residual_multiplier)
+    IR_MEMBER(residual_multiplier) IR_MEMBER(input_key) IR_MEMBER(post_attention_key) IR_MEMBER(pre_feedforward_key)
+    IR_MEMBER(post_feedforward_key)
 }
 
 template <typename F>

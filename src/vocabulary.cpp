@@ -430,6 +430,17 @@ KeySpec build_root() {
             "`post_feedforward_layernorm`). `sandwich`: four norms, "
             "h = x + norm2(attn(norm1(x))); out = h + norm4(mlp(norm3(h)))."),
         required(field_key("eps", "float", "The config field holding the norm epsilon.")),
+        map_key("keys", "The checkpoint names of a decoder layer's norms, where they differ from the usual.", {
+            with_default(key("input", Type::Identifier,
+                "The norm before attention (`pre`, `sandwich`)."), "input_layernorm"),
+            with_default(key("post_attention", Type::Identifier,
+                "The norm after attention (`post`, `sandwich`), or before the MLP (`pre`)."),
+                "post_attention_layernorm"),
+            with_default(key("pre_feedforward", Type::Identifier,
+                "The norm before the MLP (`sandwich`)."), "pre_feedforward_layernorm"),
+            with_default(key("post_feedforward", Type::Identifier,
+                "The norm after the MLP (`post`, `sandwich`)."), "post_feedforward_layernorm"),
+        }),
     }));
 
     top.push_back(map_key("residual", "The residual additions.", {

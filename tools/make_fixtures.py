@@ -977,6 +977,12 @@ FIXTURES = [
             with_(LLAMA, model_type="olmo3", num_hidden_layers=4, rope_theta=500000.0, sliding_window=5,
                   layer_types=["sliding_attention", "full_attention"] * 2, attention_bias=True,
                   rope_scaling=LLAMA3_SCALING, tie_word_embeddings=True), windows=[5]),
+    Fixture("glm4", "glm4", "four norms under GLM's names, fused gate_up_proj, q/k/v bias, half of each head "
+            "rotated in interleaved pairs",
+            with_(LLAMA, model_type="glm4", head_dim=16, attention_bias=True, partial_rotary_factor=0.5)),
+    Fixture("glm4_no_bias", "glm4", "no bias, head_dim 32 with a quarter rotated",
+            with_(LLAMA, model_type="glm4", head_dim=32, attention_bias=False, partial_rotary_factor=0.25,
+                  rope_theta=500000.0)),
 ]
 FIXTURES += recorded_fixtures()
 

@@ -582,6 +582,13 @@ FIXTURES: list[Fixture] = [
                   attention_bias=True, tie_word_embeddings=True,
                   rope_parameters={"full_attention": rope(10000.0), "sliding_attention": rope(500000.0)}),
             windows=[5], layout=v4_full_attention_rope),
+    Fixture("glm4", "glm4", "four norms, fused gate_up_proj, q/k/v bias, half of each head rotated interleaved", "glm4",
+            with_(TINY, head_dim=16, attention_bias=True, rope_parameters=rope(10000.0, rope_type="default",
+                                                                                partial_rotary_factor=0.5))),
+    Fixture("glm4_v4", "glm4", "no bias, head_dim 32 with a quarter rotated, tied; 4.x layout", "glm4",
+            with_(TINY, head_dim=32, attention_bias=False, tie_word_embeddings=True,
+                  rope_parameters=rope(500000.0, rope_type="default", partial_rotary_factor=0.25)),
+            layout=v4_rope),
 ]
 
 

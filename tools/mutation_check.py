@@ -601,6 +601,13 @@ MUTATIONS = [
              [("olmo3.yaml", "    local_base: sliding_rope_theta\n", "    local_base: rope_theta\n")],
              # mlx-lm's fixtures hold both bases at 500000, where the two oracles agree.
              {"transformers/olmo3", "transformers/olmo3_v4"}),
+    Mutation("glm4_norm_keys_swapped", "GLM-4's norm after attention and norm before the MLP loaded into each other's place",
+             [("glm4.yaml", "    post_attention: post_self_attn_layernorm\n    pre_feedforward: post_attention_layernorm\n",
+               "    post_attention: post_attention_layernorm\n    pre_feedforward: post_self_attn_layernorm\n")],
+             of("glm4")),
+    Mutation("glm4_halves_rotated", "GLM-4 rotating the two halves of its rotated part instead of interleaved pairs",
+             [("glm4.yaml", "    interleaved: rope_traditional\n", "    interleaved: false\n")],
+             of("glm4")),
 ]
 
 
