@@ -20,6 +20,8 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "dots1",
         "ernie4_5",
         "ernie4_5_moe",
+        "exaone",
+        "exaone4",
         "gemma2",
         "gemma3",
         "gemma3_text",
@@ -27,6 +29,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "gemma3n_text",
         "gemma4",
         "gemma4_text",
+        "glm4",
         "glm4_moe",
         "gpt_oss",
         "granite",
@@ -38,12 +41,14 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "llama",
         "llama4",
         "llama4_text",
+        "mimo",
         "minimax_m2",
         "ministral3",
         "mistral",
         "mistral3",
         "mixtral",
         "olmo2",
+        "olmo3",
         "olmoe",
         "phi",
         "phi3",
@@ -95,6 +100,12 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "ernie4_5_moe":
             let args = try decoder.decode(Ernie45MoEConfiguration.self, from: text)
             return { Ernie45MoEModel(args) }
+        case "exaone":
+            let args = try decoder.decode(ExaoneConfiguration.self, from: text)
+            return { ExaoneModel(args) }
+        case "exaone4":
+            let args = try decoder.decode(Exaone4Configuration.self, from: text)
+            return { Exaone4Model(args) }
         case "gemma2":
             let args = try decoder.decode(Gemma2Configuration.self, from: text)
             return { Gemma2Model(args) }
@@ -116,6 +127,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "gemma4_text":
             let args = try decoder.decode(Gemma4Configuration.self, from: text)
             return { Gemma4Model(args) }
+        case "glm4":
+            let args = try decoder.decode(Glm4Configuration.self, from: text)
+            return { Glm4Model(args) }
         case "glm4_moe":
             let args = try decoder.decode(Glm4MoEConfiguration.self, from: text)
             return { Glm4MoEModel(args) }
@@ -149,6 +163,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "llama4_text":
             let args = try decoder.decode(Llama4Configuration.self, from: text)
             return { Llama4Model(args) }
+        case "mimo":
+            let args = try decoder.decode(MimoConfiguration.self, from: text)
+            return { MimoModel(args) }
         case "minimax_m2":
             let args = try decoder.decode(MiniMaxM2Configuration.self, from: text)
             return { MiniMaxM2Model(args) }
@@ -180,6 +197,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "olmo2":
             let args = try decoder.decode(Olmo2Configuration.self, from: text)
             return { Olmo2Model(args) }
+        case "olmo3":
+            let args = try decoder.decode(Olmo3Configuration.self, from: text)
+            return { Olmo3Model(args) }
         case "olmoe":
             let args = try decoder.decode(OlmoeConfiguration.self, from: text)
             return { OlmoeModel(args) }

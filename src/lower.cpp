@@ -79,6 +79,9 @@ public:
         if (const Node* rename = f_.get("weights.rename"); rename && rename->is_map() && !rename->entries.empty()) {
             m.sanitize.rename = true;
             m.sanitize.rename_parts = dictionary_literal(rename);
+            m.sanitize.rename_one_line =
+                std::string("        weights = renamingKeyParts(weights, ").size() + m.sanitize.rename_parts.size() + 1 <= 100;
+            m.sanitize.rename_entries = literal_entries(rename);
         }
         m.sanitize.split_stacked_gate_up =
             f_.get("weights.split_stacked_gate_up") && f_.get("weights.split_stacked_gate_up")->boolean;
@@ -98,6 +101,10 @@ public:
         std::string norm_kind = f_.text("norm.kind");
         m.norm.type = norm_kind == "rms_one_plus" ? "OnePlusRMSNorm" : norm_kind == "layer" ? "LayerNorm" : "RMSNorm";
         m.norm.eps = binding_expr("norm.eps", false);
+        m.norm.input_key = key_literal("norm.keys.input");
+        m.norm.post_attention_key = key_literal("norm.keys.post_attention");
+        m.norm.pre_feedforward_key = key_literal("norm.keys.pre_feedforward");
+        m.norm.post_feedforward_key = key_literal("norm.keys.post_feedforward");
         m.norm.sandwich = f_.text("norm.placement") == "sandwich";
         m.norm.post = f_.text("norm.placement") == "post";
         m.norm.pre = !m.norm.sandwich && !m.norm.post;
@@ -326,13 +333,19 @@ private:
                     out.fallback_path = namer::string_literal(fb->text);
                 }
             }
+            bool copies_optional = false;
             if (const Node* dflt = spec.find("default"); dflt && !dflt->is_null()) {
                 out.has_default = true;
                 if (dflt->is_map()) {
                     const Entry& e = dflt->entries[0];
                     if (e.key == "field") {
                         out.default_is_field = true;
-                        if (const FieldDecl* src = field(e.value.text)) out.source_field = src->swift_name;
+                        if (const FieldDecl* src = field(e.value.text)) {
+                            out.source_field = src->swift_name;
+                            // Two keys for one value (a name transformers renamed): absent under both
+                            // is the same error as a required key's.
+                            copies_optional = is_optional(*src);
+                        }
                     } else if (const vocab::Derivation* der = vocab::find_derivation(e.value.text)) {
                         out.default_is_derived = true;
                         out.derive_function = der->swift_function;
@@ -354,7 +367,8 @@ private:
             }
             out.required = !out.has_default && !out.optional && !out.has_fallback;
             out.single_line = out.read && out.required;
-            out.missing_throws = out.has_fallback && !out.has_default && !out.optional;
+            out.missing_throws = (out.has_fallback && !out.has_default && !out.optional) ||
+                                 (copies_optional && !out.optional);
             out.assigned = !out.read && !out.has_fallback;
             out.fallback_only = !out.read && out.has_fallback;
             c.fields.push_back(out);

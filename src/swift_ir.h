@@ -61,7 +61,7 @@ struct ConfigField {
     std::vector<std::string> derive_lines;         // the arguments as lines, at the initializer's indent
     std::vector<std::string> derive_lines_nested;  // the same one level deeper
     bool single_line = false;     // read, no default, no fallback: one `decode` line
-    bool missing_throws = false;  // a fallback but no default: absent everywhere is an error
+    bool missing_throws = false;  // absent everywhere is an error (no default, or a copied optional)
     bool assigned = false;        // never read, no fallback: always the default
     bool fallback_only = false;   // never read at the top level: only the fallback member, then the default
     std::string fallback_path;    // a Swift string literal, `"rope_parameters.rope_theta"`
@@ -407,6 +407,8 @@ struct Norm {
     bool clip_residual = false;  // float16 residuals added in float32 and clipped
     bool residual_scaled = false;    // block outputs scaled before joining the residual
     std::string residual_multiplier; // `args.residualMultiplier`
+    // The norms' checkpoint keys (Swift string literals).
+    std::string input_key, post_attention_key, pre_feedforward_key, post_feedforward_key;
 };
 
 struct Embedding {
@@ -478,6 +480,8 @@ struct Sanitize {
     bool steps_chain = false;    // rewriting steps follow: `weights` is a var each one reassigns
     bool rename = false;         // parts of keys rewritten first
     std::string rename_parts;    // a Swift dictionary literal
+    bool rename_one_line = false;  // the call fits on one line
+    std::vector<LiteralEntry> rename_entries;  // otherwise, one entry per line
     bool stack_experts = false;  // per-expert tensors stacked into the experts' projections
     std::string stack_from;      // Swift string literals
     std::string stack_into;

@@ -171,7 +171,8 @@ void members(F& f, const Layer& v) {
 template <typename F>
 void members(F& f, const Norm& v) {
     IR_MEMBER(type) IR_MEMBER(eps) IR_MEMBER(pre) IR_MEMBER(post) IR_MEMBER(sandwich) IR_MEMBER(clip_residual) IR_MEMBER(residual_scaled)
-    IR_MEMBER(residual_multiplier)
+    IR_MEMBER(residual_multiplier) IR_MEMBER(input_key) IR_MEMBER(post_attention_key) IR_MEMBER(pre_feedforward_key)
+    IR_MEMBER(post_feedforward_key)
 }
 
 template <typename F>
@@ -211,7 +212,7 @@ void members(F& f, const DropPattern& v) {
 template <typename F>
 void members(F& f, const Sanitize& v) {
     IR_MEMBER(drop) IR_MEMBER(has_drop) IR_MEMBER(split_gate_up) IR_MEMBER(drop_extra_layers) IR_MEMBER(split_concatenated_gate_up)
-    IR_MEMBER(steps_chain) IR_MEMBER(rename) IR_MEMBER(rename_parts) IR_MEMBER(stack_experts) IR_MEMBER(stack_from)
+    IR_MEMBER(steps_chain) IR_MEMBER(rename) IR_MEMBER(rename_parts) IR_MEMBER(rename_one_line) IR_MEMBER(rename_entries) IR_MEMBER(stack_experts) IR_MEMBER(stack_from)
     IR_MEMBER(stack_into) IR_MEMBER(stack_names) IR_MEMBER(split_fused_experts) IR_MEMBER(fused_gate_up) IR_MEMBER(fused_down)
     IR_MEMBER(fused_into) IR_MEMBER(fused_lines) IR_MEMBER(split_stacked_gate_up) IR_MEMBER(split_experts) IR_MEMBER(split_into)
 }

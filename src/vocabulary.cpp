@@ -439,6 +439,17 @@ KeySpec build_root() {
             "`post_feedforward_layernorm`). `sandwich`: four norms, "
             "h = x + norm2(attn(norm1(x))); out = h + norm4(mlp(norm3(h)))."),
         required(field_key("eps", "float", "The config field holding the norm epsilon.")),
+        map_key("keys", "The checkpoint names of a decoder layer's norms, where they differ from the usual.", {
+            with_default(key("input", Type::Identifier,
+                "The norm before attention (`pre`, `sandwich`)."), "input_layernorm"),
+            with_default(key("post_attention", Type::Identifier,
+                "The norm after attention (`post`, `sandwich`), or before the MLP (`pre`)."),
+                "post_attention_layernorm"),
+            with_default(key("pre_feedforward", Type::Identifier,
+                "The norm before the MLP (`sandwich`)."), "pre_feedforward_layernorm"),
+            with_default(key("post_feedforward", Type::Identifier,
+                "The norm after the MLP (`post`, `sandwich`)."), "post_feedforward_layernorm"),
+        }),
     }));
 
     top.push_back(map_key("residual", "The residual additions.", {
@@ -750,6 +761,11 @@ const std::vector<Derivation>& derivations() {
         {"rope_except_every_nth", "int_list",
          "1 (rotate) for every layer except when (i + 1) is a multiple of `no_rope_layer_interval`, 0 there.",
          "ConfigDefaults.ropeExceptEveryNth", {{"layers", "dims.layers"}, {"interval", "config.no_rope_layer_interval"}}},
+        {"rope_on_sliding_when_windowed", "int_list",
+         "with `sliding_window` set (not null), 1 (rotate) on the `sliding_attention` layers of "
+         "`attention.sliding.layer_types` and 0 (no position embedding) on the others; without it, 1 on every layer.",
+         "ConfigDefaults.ropeOnSlidingWhenWindowed",
+         {{"layerTypes", "attention.sliding.layer_types"}, {"window", "config.sliding_window"}}},
         {"last_layer_full", "layer_types",
          "`layer_types` with its last layer `full_attention`, whatever the config says of it.",
          "ConfigDefaults.lastLayerFull", {{"layerTypes", "config.layer_types"}}},

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Runs the README's "adding a model" walkthrough (the sh block after `<!-- walkthrough -->`) in a
-scratch copy of the repository, and requires every step to succeed and to leave what it promises:
-a family document, its generated Swift, and a fixture that passes parity.
+scratch copy of the repository from which the committed mimo family and its fixture are removed, and
+requires every step to succeed and to leave what it promises: a family document, its generated
+Swift, and a fixture that passes parity, each the same as the committed one, so the walkthrough
+shows how mimo was added and cannot drift from it.
 
 The copy shares the built engine (build/) and the Python environment (.venv/) with this checkout;
 `make regen` in the block runs as `tools/regen.sh build/hf2swift`, since the copy's Makefile would
@@ -27,6 +29,10 @@ import mutation_check  # noqa: E402
 
 COPIED = ["families", "templates", "tools", "tests/data", "tests/fixtures/models", "tests/fixtures/transformers",
           "README.md", "Makefile"]
+# What the walkthrough writes, which the copy starts without: the family document, the fixture's
+# definition and the fixture itself (fixtures.json is rewritten whole by the recording step).
+WRITTEN = ["families/mimo.yaml", "tests/fixtures/specs/mimo.json", "tests/fixtures/models/mimo"]
+COPIED += ["tests/fixtures/specs"]
 
 
 def walkthrough_script(readme: str) -> str:
@@ -37,6 +43,16 @@ def walkthrough_script(readme: str) -> str:
     if "make regen" not in script:
         raise SystemExit("the walkthrough no longer runs make regen; update this test")
     return script.replace("make regen", "tools/regen.sh build/hf2swift")
+
+
+def same_tree(committed: Path, written: Path) -> bool:
+    """Whether a file, or a directory's files, hold the same bytes in both places."""
+    if committed.is_file() or written.is_file():
+        return committed.is_file() and written.is_file() and committed.read_bytes() == written.read_bytes()
+    names = sorted(p.relative_to(committed) for p in committed.rglob("*") if p.is_file())
+    if names != sorted(p.relative_to(written) for p in written.rglob("*") if p.is_file()):
+        return False
+    return all(same_tree(committed / name, written / name) for name in names)
 
 
 def main() -> int:
@@ -53,6 +69,12 @@ def main() -> int:
                 shutil.copytree(source, target)
             else:
                 shutil.copy2(source, target)
+        for item in WRITTEN:
+            target = copy / item
+            if target.is_dir():
+                shutil.rmtree(target)
+            else:
+                target.unlink()
         (copy / "generated").mkdir()
         (copy / "build").mkdir()
         (copy / "build" / "hf2swift").symlink_to(engine)
@@ -81,7 +103,11 @@ def main() -> int:
         if "not known to the family (0)" not in result.stdout:
             print("walkthrough: after step 3, detect still finds keys the family does not know", file=sys.stderr)
             return 1
-    print("walkthrough: every step ran; mimo is generated and passes parity")
+        differing = [item for item in WRITTEN if not same_tree(ROOT / item, copy / item)]
+        if differing:
+            print(f"walkthrough: wrote another {', '.join(differing)} than the one committed", file=sys.stderr)
+            return 1
+    print("walkthrough: every step ran; mimo is generated as committed and passes parity")
     return 0
 
 

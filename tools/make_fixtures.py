@@ -713,6 +713,13 @@ FIXTURES = [
             layout=hf_checkpoint(extra={"model.layers.0.self_attn.rotary_emb.inv_freq": (8,),
                                         "model.layers.1.self_attn.rotary_emb.inv_freq": (8,),
                                         "lm_head.weight": (256, 64)})),
+    Fixture("mimo_hf", "mimo", "Hugging Face layout: a multi-token-prediction layer and rotary inv_freq tables to drop",
+            with_(LLAMA, model_type="mimo", rope_theta=640000.0, num_nextn_predict_layers=1),
+            layout=hf_checkpoint(extra={"model.layers.0.self_attn.rotary_emb.inv_freq": (8,),
+                                        "model.mtp_layers.0.input_layernorm.weight": (64,),
+                                        "model.mtp_layers.0.token_layernorm.weight": (64,),
+                                        "model.mtp_layers.0.input_proj.weight": (64, 128),
+                                        "model.mtp_layers.0.self_attn.q_proj.weight": (64, 64)})),
     Fixture("gemma3_wrapper_hf", "gemma3", "Hugging Face layout of a multimodal checkpoint: vision tower and projector",
             {"model_type": "gemma3", "vocab_size": 256,
              "text_config": {k: v for k, v in GEMMA3.items()
@@ -1009,6 +1016,39 @@ FIXTURES = [
             with_(LLAMA, model_type="qwen3", head_dim=32, rope_theta=1000000.0)),
     Fixture("qwen3_mha", "qwen3", "per-head q/k RMSNorm, tied, one key/value head per query head",
             with_(LLAMA, model_type="qwen3", head_dim=16, num_key_value_heads=4, tie_word_embeddings=True)),
+    Fixture("exaone", "exaone", "EXAONE's own keys and names (num_layers, layer_norm_epsilon, transformer.h), "
+            "llama3 scaling, untied",
+            with_({k: v for k, v in LLAMA.items() if k not in ("num_hidden_layers", "rms_norm_eps")},
+                  model_type="exaone", num_layers=2, layer_norm_epsilon=1e-5, activation_function="silu",
+                  rope_theta=500000.0, rope_scaling=LLAMA3_SCALING)),
+    Fixture("exaone_bias_tied", "exaone", "attention and MLP biases, tied, head_dim stated",
+            with_({k: v for k, v in LLAMA.items() if k not in ("num_hidden_layers", "rms_norm_eps")},
+                  model_type="exaone", num_layers=2, layer_norm_epsilon=1e-6, head_dim=16, attention_bias=True,
+                  mlp_bias=True, tie_word_embeddings=True)),
+    Fixture("exaone4", "exaone4", "three sliding layers (window 5) and a NoPE full layer by sliding_window_pattern "
+            "and layer_types, post-norms, per-head q/k norms",
+            with_(LLAMA, model_type="exaone4", num_hidden_layers=4, head_dim=16, rope_theta=1000000.0, rope_scaling=None,
+                  sliding_window=5, sliding_window_pattern="LLLG",
+                  layer_types=["sliding_attention"] * 3 + ["full_attention"]), windows=[5]),
+    Fixture("exaone4_no_window", "exaone4", "no window: every layer full and rotated, llama3 scaling, tied, head_dim 32",
+            with_(LLAMA, model_type="exaone4", head_dim=32, rope_theta=500000.0, rope_scaling=LLAMA3_SCALING,
+                  sliding_window=None, sliding_window_pattern=None, layer_types=["full_attention"] * 2,
+                  tie_word_embeddings=True)),
+    # transformers 5 gives the sliding layers of a config with a top-level rope_theta its default base
+    # (500000), mlx-lm that rope_theta: the two agree at 500000.
+    Fixture("olmo3", "olmo3", "sliding layers (window 5) but every fourth, full layers with linear scaling",
+            with_(LLAMA, model_type="olmo3", num_hidden_layers=4, rope_theta=500000.0, sliding_window=5,
+                  rope_scaling={"rope_type": "linear", "factor": 2.0}), windows=[5]),
+    Fixture("olmo3_layer_types", "olmo3", "layer_types alternating, q/k/v/o bias, llama3 scaling, tied",
+            with_(LLAMA, model_type="olmo3", num_hidden_layers=4, rope_theta=500000.0, sliding_window=5,
+                  layer_types=["sliding_attention", "full_attention"] * 2, attention_bias=True,
+                  rope_scaling=LLAMA3_SCALING, tie_word_embeddings=True), windows=[5]),
+    Fixture("glm4", "glm4", "four norms under GLM's names, fused gate_up_proj, q/k/v bias, half of each head "
+            "rotated in interleaved pairs",
+            with_(LLAMA, model_type="glm4", head_dim=16, attention_bias=True, partial_rotary_factor=0.5)),
+    Fixture("glm4_no_bias", "glm4", "no bias, head_dim 32 with a quarter rotated",
+            with_(LLAMA, model_type="glm4", head_dim=32, attention_bias=False, partial_rotary_factor=0.25,
+                  rope_theta=500000.0)),
 ]
 FIXTURES += recorded_fixtures()
 

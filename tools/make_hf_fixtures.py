@@ -166,6 +166,18 @@ def v4_per_type_rope(config: dict) -> dict:
     return out
 
 
+def v4_full_attention_rope(config: dict) -> dict:
+    """RoPE per layer type in the 4.x layout of OLMo 3: one rope_theta and rope_scaling at the top
+    level, which transformers 5 reads as the full-attention layers' (the sliding ones take its default
+    base)."""
+    out = copy.deepcopy(config)
+    full = dict(out.pop("rope_parameters")["full_attention"])
+    out["rope_theta"] = full.pop("rope_theta")
+    if full.get("rope_type", "default") != "default":
+        out["rope_scaling"] = full
+    return out
+
+
 def v4_gemma3(config: dict) -> dict:
     """Gemma 3 in the 4.x layout: RoPE per layer type at the top level, sliding_window_pattern for
     layer_types."""
@@ -625,6 +637,38 @@ FIXTURES: list[Fixture] = [
             with_(TINY, num_hidden_layers=4, num_experts=8, num_experts_per_tok=3, moe_intermediate_size=32,
                   decoder_sparse_step=2, tie_word_embeddings=True, rope_parameters=rope(10000.0)),
             layout=lambda c: v4_renamed(c, num_local_experts="num_experts")),
+    Fixture("exaone", "exaone", "Llama under EXAONE's names; q/k/v/o and MLP biases, llama3 scaling", "exaone",
+            with_(TINY, attention_bias=True, mlp_bias=True, rope_parameters=rope(500000.0, **LLAMA3_SCALING))),
+    Fixture("exaone_v4", "exaone", "tied, head_dim 32; EXAONE's own keys and class (num_layers, ExaoneForCausalLM)",
+            "exaone", with_(TINY, head_dim=32, tie_word_embeddings=True, rope_parameters=rope(10000.0)),
+            layout=lambda c: dict(v4_renamed(c, num_hidden_layers="num_layers", rms_norm_eps="layer_norm_epsilon",
+                                             hidden_act="activation_function"),
+                                  architectures=["ExaoneForCausalLM"])),
+    Fixture("exaone4", "exaone4", "three sliding layers (window 5) and a NoPE full layer, llama3 scaling", "exaone4",
+            with_(TINY, num_hidden_layers=4, sliding_window=5, layer_types=["sliding_attention"] * 3 + ["full_attention"],
+                  rope_parameters=rope(1000000.0, **LLAMA3_SCALING)), windows=[5]),
+    Fixture("exaone4_v4", "exaone4", "no window: every layer full and rotated, tied, head_dim 32; 4.x layout",
+            "exaone4", with_(TINY, head_dim=32, sliding_window=None, layer_types=["full_attention"] * 2,
+                             tie_word_embeddings=True, rope_parameters=rope(500000.0)),
+            layout=lambda c: dict(v4_rope(c), sliding_window_pattern=None)),
+    Fixture("olmo3", "olmo3", "every fourth layer full, the others sliding (window 5) at their own base; "
+            "llama3 scaling on the full ones", "olmo3",
+            with_(TINY, num_hidden_layers=4, sliding_window=5,
+                  rope_parameters={"full_attention": rope(500000.0, **LLAMA3_SCALING),
+                                   "sliding_attention": rope(10000.0)}), windows=[5]),
+    Fixture("olmo3_v4", "olmo3", "alternating layer_types, q/k/v/o bias, tied; 4.x layout (one rope_theta, which "
+            "transformers 5 gives the full layers only)", "olmo3",
+            with_(TINY, num_hidden_layers=4, sliding_window=5, layer_types=["sliding_attention", "full_attention"] * 2,
+                  attention_bias=True, tie_word_embeddings=True,
+                  rope_parameters={"full_attention": rope(10000.0), "sliding_attention": rope(500000.0)}),
+            windows=[5], layout=v4_full_attention_rope),
+    Fixture("glm4", "glm4", "four norms, fused gate_up_proj, q/k/v bias, half of each head rotated interleaved", "glm4",
+            with_(TINY, head_dim=16, attention_bias=True, rope_parameters=rope(10000.0, rope_type="default",
+                                                                                partial_rotary_factor=0.5))),
+    Fixture("glm4_v4", "glm4", "no bias, head_dim 32 with a quarter rotated, tied; 4.x layout", "glm4",
+            with_(TINY, head_dim=32, attention_bias=False, tie_word_embeddings=True,
+                  rope_parameters=rope(500000.0, rope_type="default", partial_rotary_factor=0.25)),
+            layout=v4_rope),
 ]
 
 
@@ -684,7 +728,10 @@ def load(directory: Path):
     """The checkpoint as its config's `architectures` class loads it (eager attention, the reference
     implementation)."""
     architecture = json.loads((directory / "config.json").read_text())["architectures"][0]
-    model = getattr(transformers, architecture).from_pretrained(directory, attn_implementation="eager")
+    # A class transformers does not have (EXAONE 3's own remote-code class) is loaded as
+    # AutoModelForCausalLM loads its model_type without remote code.
+    cls = getattr(transformers, architecture, AutoModelForCausalLM)
+    model = cls.from_pretrained(directory, attn_implementation="eager")
     model.eval()
     return model
 

@@ -131,15 +131,15 @@ MUTATIONS = [
              [("llama.yaml", "    interleaved: rope_traditional", "    interleaved: true"),
               ("qwen2.yaml", "    interleaved: rope_traditional", "    interleaved: true")],
              # longrope rotates halves whatever the layout says, as mlx-lm's SuScaledRoPE does. SmolLM3
-             # and Mistral 3's Llama text models take Llama's RoPE.
-             of("llama", "mistral", "qwen2", "qwen2_moe", "smollm3") - {"mlx-lm/llama_rope_longrope"}),
+             # and Mistral 3's Llama text models take Llama's RoPE, MiMo Qwen2's.
+             of("llama", "mistral", "qwen2", "qwen2_moe", "smollm3", "mimo") - {"mlx-lm/llama_rope_longrope"}),
     Mutation("dropped_qk_norm", "q/k RMSNorm dropped",
              [("qwen3.yaml", "  qk_norm: per_head", "  qk_norm: none")],
              # Qwen3-MoE takes Qwen3's attention.
              of("qwen3", "qwen3_moe")),
     Mutation("missing_bias", "no bias on the q/k/v projections",
              [("qwen2.yaml", "  bias: {qkv: true, o: false}", "  bias: {qkv: false, o: false}")],
-             of("qwen2")),
+             of("qwen2", "mimo")),
     Mutation("missing_o_bias", "no bias on the output projection where the config asks for it",
              [("llama.yaml", "  bias: {qkv: attention_bias, o: attention_bias}",
                "  bias: {qkv: attention_bias, o: false}")],
@@ -414,8 +414,10 @@ MUTATIONS = [
              of("llama4") & where(lambda c: c.get("attention_chunk_size") is not None)),
     Mutation("nope_layers_rotated", "layers no_rope_layers marks 0 rotated like the others",
              [("templates/_attention.swift.mustache", "            rope = NoPE()\n            return\n", "")],
+             # EXAONE's own configs count their layers in num_layers.
              of("smollm3", "llama4") & where(lambda c: 0 in (c.get("no_rope_layers") or [
-                 int((i + 1) % c.get("no_rope_layer_interval", 4) != 0) for i in range(c["num_hidden_layers"])]))),
+                 int((i + 1) % c.get("no_rope_layer_interval", 4) != 0)
+                 for i in range(c.get("num_hidden_layers") or c["num_layers"])]))),
     Mutation("llama4_temperature_tuning_dropped", "NoPE layers' queries left unscaled by position",
              [("llama4.yaml", "    enabled: attn_temperature_tuning\n", "    enabled: false\n")],
              of("llama4") & where(lambda c: c.get("attn_temperature_tuning", True) and c.get("floor_scale", 8192) < 24)),
@@ -654,6 +656,25 @@ MUTATIONS = [
     Mutation("gemma4_wrapper_tie_from_text_config", "a Gemma 4 wrapper's tie read from text_config, as mlx-lm reads it",
              [("gemma4.yaml", "    text_config_from_top_level: {tie_word_embeddings: true}\n", "")],
              {"transformers/gemma4_wrapper"}),
+    Mutation("exaone_gate_up_swapped", "EXAONE's c_fc_0 and c_fc_1 taken as the up and gate projections",
+             [("exaone.yaml", '    ".mlp.c_fc_0.": ".mlp.gate_proj."\n    ".mlp.c_fc_1.": ".mlp.up_proj."\n',
+               '    ".mlp.c_fc_0.": ".mlp.up_proj."\n    ".mlp.c_fc_1.": ".mlp.gate_proj."\n')],
+             of("exaone")),
+    Mutation("exaone4_full_layers_rotated", "EXAONE 4's full-attention layers rotated beside a window (NoPE dropped)",
+             [("runtime/Configuration.swift", "layerTypes.map { window == nil || $0 == .slidingAttention ? 1 : 0 }",
+               "layerTypes.map { _ in 1 }")],
+             of("exaone4") & where(lambda c: c.get("sliding_window") is not None)),
+    Mutation("olmo3_sliding_base_from_rope_theta", "OLMo 3's sliding layers rotated at rope_theta, not their own base",
+             [("olmo3.yaml", "    local_base: sliding_rope_theta\n", "    local_base: rope_theta\n")],
+             # mlx-lm's fixtures hold both bases at 500000, where the two oracles agree.
+             {"transformers/olmo3", "transformers/olmo3_v4"}),
+    Mutation("glm4_norm_keys_swapped", "GLM-4's norm after attention and norm before the MLP loaded into each other's place",
+             [("glm4.yaml", "    post_attention: post_self_attn_layernorm\n    pre_feedforward: post_attention_layernorm\n",
+               "    post_attention: post_attention_layernorm\n    pre_feedforward: post_self_attn_layernorm\n")],
+             of("glm4")),
+    Mutation("glm4_halves_rotated", "GLM-4 rotating the two halves of its rotated part instead of interleaved pairs",
+             [("glm4.yaml", "    interleaved: rope_traditional\n", "    interleaved: false\n")],
+             of("glm4")),
 ]
 
 

@@ -404,6 +404,12 @@ public enum ConfigDefaults {
         (0 ..< layers).map { ($0 + 1) % max(interval, 1) != 0 ? 1 : 0 }
     }
 
+    /// `rope_on_sliding_when_windowed`: hybrid decoders whose full-attention layers take no
+    /// position embedding once a window is set; without a window every layer rotates.
+    public static func ropeOnSlidingWhenWindowed(layerTypes: [AttentionLayerType], window: Int?) -> [Int] {
+        layerTypes.map { window == nil || $0 == .slidingAttention ? 1 : 0 }
+    }
+
     /// `last_layer_full`: the schedule with its last layer attending over the full context.
     public static func lastLayerFull(layerTypes: [AttentionLayerType]) -> [AttentionLayerType] {
         guard !layerTypes.isEmpty else { return layerTypes }
