@@ -47,6 +47,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "mistral",
         "mistral3",
         "mixtral",
+        "nemotron",
         "olmo2",
         "olmo3",
         "olmoe",
@@ -194,6 +195,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "mixtral":
             let args = try decoder.decode(MixtralConfiguration.self, from: text)
             return { MixtralModel(args) }
+        case "nemotron":
+            let args = try decoder.decode(NemotronConfiguration.self, from: text)
+            return { NemotronModel(args) }
         case "olmo2":
             let args = try decoder.decode(Olmo2Configuration.self, from: text)
             return { Olmo2Model(args) }

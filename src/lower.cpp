@@ -99,7 +99,10 @@ public:
                     m.head.normalized + (f_.get("attention.kv_sharing.shared_layers") != nullptr);
         m.sanitize.steps_chain = steps > 0;
         std::string norm_kind = f_.text("norm.kind");
-        m.norm.type = norm_kind == "rms_one_plus" ? "OnePlusRMSNorm" : norm_kind == "layer" ? "LayerNorm" : "RMSNorm";
+        m.norm.type = norm_kind == "rms_one_plus"     ? "OnePlusRMSNorm"
+                      : norm_kind == "layer"          ? "LayerNorm"
+                      : norm_kind == "layer_one_plus" ? "OnePlusLayerNorm"
+                                                      : "RMSNorm";
         m.norm.eps = binding_expr("norm.eps", false);
         m.norm.input_key = key_literal("norm.keys.input");
         m.norm.post_attention_key = key_literal("norm.keys.post_attention");

@@ -429,10 +429,11 @@ KeySpec build_root() {
     top.push_back(experts_key());
 
     top.push_back(map_key("norm", "The normalisation layers.", {
-        enum_key("kind", {"rms", "rms_one_plus", "layer"}, "rms",
+        enum_key("kind", {"rms", "rms_one_plus", "layer", "layer_one_plus"}, "rms",
             "`rms`: x * rsqrt(mean(x^2) + eps) * weight. `rms_one_plus`: the same times (1 + weight), "
             "for checkpoints whose norm weights are stored around zero. `layer`: LayerNorm with weight and "
-            "bias. q/k norms use the same kind."),
+            "bias. `layer_one_plus`: LayerNorm times (1 + weight), the sum in the weight's dtype, plus bias. "
+            "q/k norms use the same kind."),
         enum_key("placement", {"pre", "post", "sandwich"}, "pre",
             "`pre`: h = x + attn(norm1(x)); out = h + mlp(norm2(h)). `post`: the norms follow the blocks, "
             "h = x + norm1(attn(x)); out = h + norm2(mlp(h)) (`post_attention_layernorm`, "
@@ -645,7 +646,8 @@ const std::vector<ConfigType>& config_types() {
         {"string_list", "[String]", "A list of strings.", {}},
         {"activation", "Activation",
          "An activation's name as transformers knows it: `gelu` (exact), `gelu_new`, `gelu_pytorch_tanh` and "
-         "`gelu_fast` (tanh approximation), `relu`, `silu` or `swish`; any other is refused.", {}},
+         "`gelu_fast` (tanh approximation), `relu`, `relu2` (relu(x)^2), `silu` or `swish`; any other is refused.",
+         {}},
         {"expert_scores", "ExpertScores",
          "How a router scores its experts: `softmax` (over all of them) or `sigmoid` (each its own); any other "
          "is refused.", {}},
@@ -838,7 +840,7 @@ const KeySpec& root() {
 
 const std::vector<std::string>& activation_names() {
     static const std::vector<std::string> names = {"gelu", "gelu_fast", "gelu_new", "gelu_pytorch_tanh",
-                                                   "relu", "silu", "swish"};
+                                                   "relu", "relu2", "silu", "swish"};
     return names;
 }
 

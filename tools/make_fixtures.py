@@ -543,6 +543,12 @@ GEMMA2 = {
     "final_logit_softcapping": 5.0,
 }
 
+NEMOTRON = {
+    "model_type": "nemotron", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 128,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "norm_eps": 1e-5, "vocab_size": 256, "hidden_act": "relu2",
+    "partial_rotary_factor": 0.5, "rope_theta": 10000.0, "max_position_embeddings": 512,
+}
+
 FIXTURES = [
     Fixture("llama", "llama", "plain llama, GQA 2", LLAMA),
     Fixture("llama_mha_tied", "llama", "tied embeddings, one key/value head per query head",
@@ -986,6 +992,10 @@ FIXTURES = [
     Fixture("gemma2_mha", "gemma2", "one key/value head per query head, head_dim 32, other caps",
             with_(GEMMA2, num_key_value_heads=4, head_dim=32, attn_logit_softcapping=1.0,
                   final_logit_softcapping=8.0)),
+    Fixture("nemotron", "nemotron", "LayerNorm1P, relu-squared MLP, half of each head rotated, GQA 2", NEMOTRON),
+    Fixture("nemotron_biased", "nemotron", "attention and MLP biases, a quarter rotated, linear scaling, tied",
+            with_(NEMOTRON, attention_bias=True, mlp_bias=True, partial_rotary_factor=0.25, tie_word_embeddings=True,
+                  rope_scaling={"type": "linear", "factor": 2.0})),
     Fixture("qwen2_vl", "qwen2",
             "a Qwen2-VL checkpoint as released: text settings at the top level, multimodal RoPE sections, "
             "the vision tower beside the text model, untied",

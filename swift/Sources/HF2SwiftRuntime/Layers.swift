@@ -21,6 +21,24 @@ public final class OnePlusRMSNorm: Module, UnaryLayer {
     }
 }
 
+/// LayerNorm whose scale is stored as its offset from one: normalised x times (1 + weight), plus
+/// bias. The sum is taken in the weight's dtype, as both references take it.
+public final class OnePlusLayerNorm: Module, UnaryLayer {
+    public let weight: MLXArray
+    public let bias: MLXArray
+    public let eps: Float
+
+    public init(dimensions: Int, eps: Float = 1e-5) {
+        weight = MLXArray.zeros([dimensions])
+        bias = MLXArray.zeros([dimensions])
+        self.eps = eps
+    }
+
+    public func callAsFunction(_ x: MLXArray) -> MLXArray {
+        MLXFast.layerNorm(x, weight: weight + 1, bias: bias, eps: eps)
+    }
+}
+
 /// `x + y`, except in float16, where the sum is taken in float32 and clipped to the float16
 /// range so that large activations do not overflow to infinity.
 public func clipResidual(_ x: MLXArray, _ y: MLXArray) -> MLXArray {
@@ -41,7 +59,9 @@ public func scaleEmbedding(_ h: MLXArray, hiddenSize: Int) -> MLXArray {
 public struct Activation: Decodable, Sendable, Equatable, CustomStringConvertible {
     public let name: String
 
-    public static let supported = ["gelu", "gelu_fast", "gelu_new", "gelu_pytorch_tanh", "relu", "silu", "swish"]
+    public static let supported = [
+        "gelu", "gelu_fast", "gelu_new", "gelu_pytorch_tanh", "relu", "relu2", "silu", "swish",
+    ]
 
     public init(from decoder: Decoder) throws {
         let name = try decoder.singleValueContainer().decode(String.self)
@@ -60,6 +80,7 @@ public struct Activation: Decodable, Sendable, Equatable, CustomStringConvertibl
         // gelu_new, gelu_fast and gelu_pytorch_tanh are one formula, tanh(sqrt(2/pi) (x + 0.044715 x^3)).
         case "gelu_fast", "gelu_new", "gelu_pytorch_tanh": geluApproximate(x)
         case "relu": relu(x)
+        case "relu2": square(relu(x))
         default: silu(x)
         }
     }
