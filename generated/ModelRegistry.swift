@@ -29,6 +29,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "gemma3n_text",
         "gemma4",
         "gemma4_text",
+        "glm",
         "glm4",
         "glm4_moe",
         "gpt_oss",
@@ -128,6 +129,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "gemma4_text":
             let args = try decoder.decode(Gemma4Configuration.self, from: text)
             return { Gemma4Model(args) }
+        case "glm":
+            let args = try decoder.decode(GlmConfiguration.self, from: text)
+            return { GlmModel(args) }
         case "glm4":
             let args = try decoder.decode(Glm4Configuration.self, from: text)
             return { Glm4Model(args) }

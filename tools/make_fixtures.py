@@ -1059,6 +1059,12 @@ FIXTURES = [
     Fixture("glm4_no_bias", "glm4", "no bias, head_dim 32 with a quarter rotated",
             with_(LLAMA, model_type="glm4", head_dim=32, attention_bias=False, partial_rotary_factor=0.25,
                   rope_theta=500000.0)),
+    # mlx-lm's glm.py rotates whole heads whatever partial_rotary_factor says; these state 1.
+    Fixture("glm", "glm", "two norms, fused gate_up_proj, q/k/v bias, whole heads rotated in interleaved pairs",
+            with_(LLAMA, model_type="glm", head_dim=16, attention_bias=True, partial_rotary_factor=1.0)),
+    Fixture("glm_no_bias", "glm", "no bias, head_dim 32, tied",
+            with_(LLAMA, model_type="glm", head_dim=32, attention_bias=False, partial_rotary_factor=1.0,
+                  tie_word_embeddings=True, rope_theta=500000.0)),
 ]
 FIXTURES += recorded_fixtures()
 

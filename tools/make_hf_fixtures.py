@@ -675,6 +675,12 @@ FIXTURES: list[Fixture] = [
             with_(TINY, head_dim=32, attention_bias=False, tie_word_embeddings=True,
                   rope_parameters=rope(500000.0, rope_type="default", partial_rotary_factor=0.25)),
             layout=v4_rope),
+    Fixture("glm", "glm", "two norms, fused gate_up_proj, q/k/v bias, half of each head rotated interleaved", "glm",
+            with_(TINY, head_dim=16, attention_bias=True, rope_parameters=rope(10000.0, rope_type="default",
+                                                                                partial_rotary_factor=0.5))),
+    Fixture("glm_v4", "glm", "no bias, head_dim 32, the factor left to its default (0.5), tied; 4.x layout", "glm",
+            with_(TINY, head_dim=32, attention_bias=False, tie_word_embeddings=True, rope_parameters=rope(500000.0)),
+            layout=lambda config: without(v4_rope(config), "partial_rotary_factor")),
 ]
 
 

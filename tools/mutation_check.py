@@ -681,7 +681,7 @@ MUTATIONS = [
              of("glm4")),
     Mutation("glm4_halves_rotated", "GLM-4 rotating the two halves of its rotated part instead of interleaved pairs",
              [("glm4.yaml", "    interleaved: rope_traditional\n", "    interleaved: false\n")],
-             of("glm4")),
+             of("glm4", "glm")),
 ]
 
 
