@@ -71,9 +71,9 @@ contains "$out" "sliding_window (only matters with use_sliding_window, which is 
 sed 's/"model_type": "llama"/"model_type": "no_such_arch"/' tests/data/hf-configs/Llama-3.2-1B-Instruct.json > "$tmp/unserved.json"
 expect 1 "$bin" detect "$tmp/unserved.json"
 contains "$err" "model_type: \"no_such_arch\" is not served by any family; supported: "; contains "$err" " qwen3"
-sed 's/"rope_type": "llama3"/"rope_type": "dynamic"/' tests/data/hf-configs/Llama-3.2-1B-Instruct.json > "$tmp/dynamic.json"
-expect 1 "$bin" detect "$tmp/dynamic.json"
-contains "$err" "rope_scaling.rope_type: \"dynamic\" is not applied by family llama (supported: linear, llama3, yarn, longrope)"
+sed 's/"rope_type": "llama3"/"rope_type": "proportional"/' tests/data/hf-configs/Llama-3.2-1B-Instruct.json > "$tmp/proportional.json"
+expect 1 "$bin" detect "$tmp/proportional.json"
+contains "$err" "rope_scaling.rope_type: \"proportional\" is not applied by family llama (supported: linear, llama3, yarn, longrope, dynamic)"
 contains "$err" "1 error."
 # A model type a family refuses by name: its reason, not the list of supported ones.
 sed 's/"model_type": "llama"/"model_type": "minimax"/' tests/data/hf-configs/Llama-3.2-1B-Instruct.json > "$tmp/text01.json"
