@@ -26,8 +26,7 @@ public:
     }
 
     data convert(const std::string& s) {
-        // The renderer marks line ends with \x01 (render.cpp); a value holding one would corrupt them.
-        if (s.find('\x01') != std::string::npos) complete_ = false;
+        if (holds_render_marker(s)) complete_ = false;
         return data{s};
     }
 

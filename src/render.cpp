@@ -509,25 +509,47 @@ struct Collector {
     }
 };
 
-/// Marks the end of every template line that produces output. kainjow drops any rendered line that
-/// is blank and held a section tag, which would eat intentional blank lines; with the sentinel no
-/// line is blank to kainjow, and the sentinels are removed after rendering.
-constexpr char kLineSentinel = '\x01';
+/// kainjow makes every space and every line end of a template its own component, and drops a
+/// rendered line that is blank and held a section tag, which would eat intentional blank lines. In
+/// the text it parses, spaces and line ends outside tags stand as these two bytes, restored after
+/// rendering: a run of text is then one component, and kainjow sees a single line, which it never
+/// drops while it holds any text.
+constexpr char kSpace = '\x01';
+constexpr char kLineEnd = '\x02';
 
 bool is_standalone_tag(const Tag& t) {
     return t.kind == Tag::Kind::Section || t.kind == Tag::Kind::Inverted || t.kind == Tag::Kind::Close ||
            t.kind == Tag::Kind::Comment;
 }
 
+void append_encoded(std::string& out, std::string_view text) {
+    for (char c : text) out += c == ' ' ? kSpace : c == '\n' ? kLineEnd : c;
+}
+
+/// A tag as kainjow parses it; a variable prints unescaped, which is what the identity escape every
+/// render installs gives, without the copy of each value that escape makes.
+void append_tag(std::string& out, std::string_view tag_text, const Tag& tag) {
+    bool escaped_variable = tag.kind == Tag::Kind::Variable && tag_text.size() > 2 && tag_text[2] != '{' &&
+                            tag_text[2] != '&';
+    if (!escaped_variable) {
+        out += tag_text;
+        return;
+    }
+    out += "{{&";
+    out += tag_text.substr(2);
+}
+
 /// Removes standalone section and comment lines (keeping their tags), as the mustache spec says
-/// and kainjow does not do reliably, and ends every other line with the sentinel.
+/// and kainjow does not do reliably, and encodes the rest (kSpace, kLineEnd).
 std::string prepare_for_kainjow(const std::string& text) {
     std::string out;
+    out.reserve(text.size());
     for (const std::string& line : split_lines(text)) {
         std::vector<Tag> tags;
         size_t err_at = 0;
         std::string err;
         scan_tags(line, tags, err_at, err);
+        std::string_view view(line);
         bool standalone = !tags.empty() && std::all_of(tags.begin(), tags.end(), is_standalone_tag);
         if (standalone) {
             std::string rest;
@@ -540,16 +562,42 @@ std::string prepare_for_kainjow(const std::string& text) {
             standalone = trim(rest).empty();
         }
         if (standalone) {
-            for (const auto& t : tags) out += line.substr(t.begin, t.end - t.begin);
-        } else {
-            out += line + kLineSentinel + "\n";
+            for (const auto& t : tags) out += view.substr(t.begin, t.end - t.begin);
+            continue;
         }
+        size_t cursor = 0;
+        for (const auto& t : tags) {
+            append_encoded(out, view.substr(cursor, t.begin - cursor));
+            append_tag(out, view.substr(t.begin, t.end - t.begin), t);
+            cursor = t.end;
+        }
+        append_encoded(out, view.substr(cursor));
+        out += kLineEnd;
     }
     return out;
 }
 
+}  // namespace
+
+bool holds_render_marker(const std::string& value) {
+    return value.find_first_of(std::string_view("\x01\x02", 2)) != std::string::npos;
+}
+
+namespace {
+
+/// Restores what prepare_for_kainjow encoded, in a rendered text.
+void decode_rendered(std::string& text) {
+    for (char& c : text) {
+        if (c == kSpace) {
+            c = ' ';
+        } else if (c == kLineEnd) {
+            c = '\n';
+        }
+    }
+}
+
 void check_no_sentinel(const ordered_json& v) {
-    if (v.is_string() && v.get<std::string>().find(kLineSentinel) != std::string::npos) {
+    if (v.is_string() && holds_render_marker(v.get_ref<const std::string&>())) {
         throw InternalError("the intermediate model holds a control character: " + v.dump());
     }
     if (v.is_structured()) {
@@ -777,7 +825,7 @@ std::string render_prepared(const TemplateSet& set, const std::string& file_name
         std::lock_guard<std::mutex> guard(cache_lock);
         prepared->idle.push_back(std::move(tmpl));
     }
-    out.erase(std::remove(out.begin(), out.end(), kLineSentinel), out.end());
+    decode_rendered(out);
     check_output_layout(output_name, out, (fs::path(set.dir) / file_name).string(), diags);
     return out;
 }

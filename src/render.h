@@ -75,6 +75,10 @@ std::optional<std::string> render_data(const TemplateSet& set, const std::string
 /// problem is left for the renders to report.
 void warm_templates(const TemplateSet& set);
 
+/// Whether a value holds a byte the renderer reserves for the template text it hands kainjow: printed,
+/// it would corrupt the output.
+bool holds_render_marker(const std::string& value);
+
 /// Checks the layout rules every output obeys (LF, no trailing spaces or tabs, one final newline,
 /// no double blank lines, and for Swift at most 100 columns).
 void check_output_layout(const std::string& output_name, const std::string& content, const std::string& template_file,
