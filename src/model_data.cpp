@@ -1,9 +1,8 @@
 // Mustache data from the intermediate model's records, through the member lists every view shares.
 #include "model_data.h"
 
-#include <string_view>
-#include <type_traits>
-#include <unordered_set>
+#include <string>
+#include <unordered_map>
 
 #include "swift_ir_members.h"
 
@@ -13,16 +12,38 @@ namespace {
 
 using kainjow::mustache::data;
 
+/// Which members a template names. Records pass each member's name as a string literal of
+/// swift_ir_members.h, the same address for every item of every list: the answer is kept by that
+/// address, so a member's text is hashed once per render, not once per item.
+class NameFilter {
+public:
+    explicit NameFilter(const TagNames& names) : names_(names) {}
+
+    /// The member's name as the template holds it, or nullptr when no tag names it.
+    const std::string* find(const char* member) {
+        auto [slot, added] = seen_.try_emplace(member, nullptr);
+        if (added) {
+            auto named = names_.find(member);
+            if (named != names_.end()) slot->second = &*named;
+        }
+        return slot->second;
+    }
+
+    bool named(const std::string& key) const { return names_.count(key) > 0; }
+
+private:
+    const TagNames& names_;
+    std::unordered_map<const char*, const std::string*> seen_;
+};
+
 /// Fills a record's object with the members the template names, converting each value.
 class DataSink {
 public:
-    DataSink(data& out, const std::unordered_set<std::string_view>& names, bool& complete)
-        : out_(out), names_(names), complete_(complete) {}
+    DataSink(data& out, NameFilter& names, bool& complete) : out_(out), names_(names), complete_(complete) {}
 
     template <typename T>
     void operator()(const char* name, const T& value) {
-        if (!names_.count(name)) return;
-        out_[name] = convert(value);
+        if (const std::string* key = names_.find(name)) out_[*key] = convert(value);
     }
 
     data convert(const std::string& s) {
@@ -35,7 +56,7 @@ public:
     data convert(const std::vector<std::pair<std::string, std::string>>& pairs) {
         data object{data::type::object};
         for (const auto& [key, value] : pairs) {
-            if (names_.count(key)) object[key] = convert(value);
+            if (names_.named(key)) object[key] = convert(value);
         }
         return object;
     }
@@ -60,7 +81,7 @@ public:
 
 private:
     data& out_;
-    const std::unordered_set<std::string_view>& names_;
+    NameFilter& names_;
     bool& complete_;
 };
 
@@ -68,8 +89,8 @@ template <typename Record>
 ModelData record_data(const Record& record, const TagNames& names,
                       const std::vector<std::pair<std::string, std::string>>& extra) {
     ModelData result;
-    std::unordered_set<std::string_view> views(names.begin(), names.end());
-    DataSink sink(result.data, views, result.complete);
+    NameFilter filter(names);
+    DataSink sink(result.data, filter, result.complete);
     ir::members(sink, record);
     for (const auto& [key, value] : extra) {
         if (names.count(key)) result.data[key] = sink.convert(value);
