@@ -722,9 +722,11 @@ struct PreparedTemplate {
     std::uint64_t fingerprint = 0;             // and its fingerprint (TemplateSet::fingerprint)
     ExpandedTemplate expanded;
     std::vector<TNode> roots;
-    std::string kainjow_text;  // the text kainjow parses (prepare_for_kainjow)
-    // Parsed renderers not in use. kainjow's renderer keeps an error state, so each render takes
-    // one of its own; there are never more than the threads rendering at once.
+    // kainjow's parse of prepare_for_kainjow's text, never rendered itself: kainjow's renderer keeps
+    // an error state, so each render takes one of its own, a copy of this one (copying the parsed
+    // components costs a fraction of parsing the text again).
+    std::unique_ptr<const kainjow::mustache::mustache> parsed;
+    // Renderers not in use; there are never more than the threads rendering at once.
     std::vector<std::unique_ptr<kainjow::mustache::mustache>> idle;
     std::shared_ptr<const TagNames> names;  // what the tags name (tag_names)
 };
@@ -775,7 +777,7 @@ std::shared_ptr<PreparedTemplate> prepare(const TemplateSet& set, const std::str
     }
     if (!Checker(p->expanded, diags).build(tags, p->roots)) return nullptr;
     p->names = std::make_shared<TagNames>(tag_names(tags));
-    p->kainjow_text = prepare_for_kainjow(p->expanded.text);
+    p->parsed = parse_for_kainjow(prepare_for_kainjow(p->expanded.text));
     prepared_cache.emplace(key, p);
     return p;
 }
@@ -802,16 +804,16 @@ std::string render_prepared(const TemplateSet& set, const std::string& file_name
         }
     }
     const ExpandedTemplate& t = prepared->expanded;
-    if (!tmpl) tmpl = parse_for_kainjow(prepared->kainjow_text);
-    if (!tmpl->is_valid()) {
+    if (!prepared->parsed->is_valid()) {
         // The scanner accepts only what kainjow accepts; map its byte offset anyway.
-        std::string message = tmpl->error_message();
+        std::string message = prepared->parsed->error_message();
         size_t at = message.rfind(" at ");
         size_t offset = at == std::string::npos ? 0 : std::strtoul(message.c_str() + at + 4, nullptr, 10);
         diags.error(t.locate(offset), "", "template syntax: " + message);
         forget(set, file_name, prepared);
         return "";
     }
+    if (!tmpl) tmpl = std::make_unique<kainjow::mustache::mustache>(*prepared->parsed);
     std::string out;
     RenderContext context(&data);
     Collector collector{out};
@@ -896,8 +898,8 @@ void warm_templates(const TemplateSet& set) {
         Diagnostics ignored;
         auto prepared = prepare(set, file, ignored);
         if (!prepared) continue;
-        auto renderer = parse_for_kainjow(prepared->kainjow_text);
-        if (!renderer->is_valid()) continue;
+        if (!prepared->parsed->is_valid()) continue;
+        auto renderer = std::make_unique<kainjow::mustache::mustache>(*prepared->parsed);
         std::lock_guard<std::mutex> guard(cache_lock);
         prepared->idle.push_back(std::move(renderer));
     }
