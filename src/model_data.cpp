@@ -98,7 +98,42 @@ ModelData record_data(const Record& record, const TagNames& names,
     return result;
 }
 
+/// Gives every list of a record one default item, all the way down (the IR has no recursive records).
+class OneOfEach {
+public:
+    // members() hands out const members; the record filled is this class's own, not a const object.
+    template <typename T>
+    void operator()(const char*, const T& member) {
+        fill(const_cast<T&>(member));
+    }
+
+    void fill(std::string&) {}
+    void fill(bool&) {}
+    void fill(std::vector<std::pair<std::string, std::string>>&) {}
+
+    template <typename T>
+    void fill(std::vector<T>& items) {
+        items.resize(1);
+        fill(items.front());
+    }
+
+    template <typename Record>
+    void fill(Record& record) {
+        ir::members(*this, record);
+    }
+};
+
 }  // namespace
+
+template <typename Record>
+ModelData sample_data(const TagNames& names, const std::vector<std::pair<std::string, std::string>>& extra) {
+    Record sample;
+    OneOfEach().fill(sample);
+    return record_data(sample, names, extra);
+}
+
+template ModelData sample_data<ir::ModelFile>(const TagNames&, const std::vector<std::pair<std::string, std::string>>&);
+template ModelData sample_data<ir::Registry>(const TagNames&, const std::vector<std::pair<std::string, std::string>>&);
 
 ModelData model_data(const ir::ModelFile& model, const TagNames& names,
                      const std::vector<std::pair<std::string, std::string>>& extra) {

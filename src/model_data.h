@@ -26,4 +26,12 @@ ModelData model_data(const ir::ModelFile& model, const TagNames& names,
 ModelData model_data(const ir::Registry& registry, const TagNames& names,
                      const std::vector<std::pair<std::string, std::string>>& extra);
 
+/// The data model_data builds for a sample Record (ir::ModelFile or ir::Registry) with one item in every
+/// list, all the way down. The data of every Record has the sample's members, of the same kinds, in
+/// each object, and list items like the sample's one: a template that fits the sample's data fits
+/// every Record's. (String maps are the exception: the sample's hold no keys, so a template that
+/// reads one does not fit the sample.)
+template <typename Record>
+ModelData sample_data(const TagNames& names, const std::vector<std::pair<std::string, std::string>>& extra);
+
 }  // namespace hf2swift

@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <exception>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <set>
+#include <tuple>
 
 #include "load.h"
 #include "model_data.h"
@@ -167,6 +170,25 @@ ordered_json vocabulary_view() {
 
 namespace {
 
+/// Whether the data of every Record fits `file`, found once per template set from a sample
+/// (sample_data): checking the tags against each family's data was a fifth of a run.
+template <typename Record>
+bool fits_every(const TemplateSet& templates, const std::string& file, const TagNames& names,
+                const std::vector<std::pair<std::string, std::string>>& extra) {
+    if (templates.fingerprint == 0) return false;
+    static std::mutex lock;
+    static std::map<std::tuple<std::string, std::string, std::uint64_t>, bool> known;
+    std::lock_guard<std::mutex> guard(lock);
+    auto key = std::make_tuple(templates.dir, file, templates.fingerprint);
+    auto found = known.find(key);
+    if (found != known.end()) return found->second;
+    if (known.size() > 64) known.clear();  // runs that keep changing templates (fuzzing)
+    ModelData sample = sample_data<Record>(names, extra);
+    bool fits = sample.complete && data_fits_template(templates, file, sample.data);
+    known.emplace(key, fits);
+    return fits;
+}
+
 /// An output rendered from mustache data built straight from its intermediate model; when that data
 /// does not fit the template, from its JSON view, whose render says what is wrong.
 template <typename Record>
@@ -177,7 +199,8 @@ std::string render_record(const TemplateSet& templates, const std::string& file,
     if (auto names = template_tag_names(templates, file)) {
         ModelData built = model_data(record, *names, versions);
         if (built.complete) {
-            if (auto text = render_data(templates, file, built.data, path, diags)) return *text;
+            bool fits = fits_every<Record>(templates, file, *names, versions);
+            if (auto text = render_data(templates, file, built.data, path, diags, fits)) return *text;
         }
     }
     ordered_json view = record;

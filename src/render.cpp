@@ -913,13 +913,22 @@ std::shared_ptr<const TagNames> template_tag_names(const TemplateSet& set, const
 
 std::optional<std::string> render_data(const TemplateSet& set, const std::string& file_name,
                                        const kainjow::mustache::data& data, const std::string& output_name,
-                                       Diagnostics& diags) {
+                                       Diagnostics& diags, bool fits) {
     Diagnostics ignored;
     auto prepared = prepare(set, file_name, ignored);
     if (!prepared) return std::nullopt;
-    std::vector<const kainjow::mustache::data*> frames{&data};
-    if (!data.is_object() || !data_fits(prepared->roots, frames)) return std::nullopt;
+    if (!fits) {
+        std::vector<const kainjow::mustache::data*> frames{&data};
+        if (!data.is_object() || !data_fits(prepared->roots, frames)) return std::nullopt;
+    }
     return render_prepared(set, file_name, prepared, data, output_name, diags);
+}
+
+bool data_fits_template(const TemplateSet& set, const std::string& file_name, const kainjow::mustache::data& data) {
+    Diagnostics ignored;
+    auto prepared = prepare(set, file_name, ignored);
+    std::vector<const kainjow::mustache::data*> frames{&data};
+    return prepared && data.is_object() && data_fits(prepared->roots, frames);
 }
 
 std::string render_template(const TemplateSet& set, const std::string& file_name, const ordered_json& view,

@@ -1,6 +1,7 @@
 // Stage 4 (render): partial expansion with indentation, strict names, no HTML escaping, layout checks.
 #include <doctest/doctest.h>
 
+#include "model_data.h"
 #include "render.h"
 #include "test_support.h"
 
@@ -95,6 +96,30 @@ TEST_CASE("render: names under a false flag are still checked") {
     Diagnostics d;
     render(templates({{"main.mustache", "{{#flag}}\n{{missing}}\n{{/flag}}\n"}}), ordered_json{{"flag", false}}, d);
     CHECK(d.size() == 1);
+}
+
+TEST_CASE("render: a template that fits a record type's sample fits its records, even with empty lists") {
+    const std::string file = "main.mustache";
+    TemplateSet good = templates({{file, "{{family}}\n{{#sources}}{{path}} {{family}}\n{{/sources}}"
+                                         "{{#wrappers}}{{model_type}}\n{{/wrappers}}"}});
+    auto names = template_tag_names(good, file);
+    REQUIRE(names);
+    CHECK(data_fits_template(good, file, sample_data<ir::ModelFile>(*names, {}).data));
+    ir::ModelFile no_items;
+    CHECK(data_fits_template(good, file, model_data(no_items, *names, {}).data));
+
+    // A wrong name in a list item: the sample has an item to show it, a record without items does not.
+    TemplateSet wrong = templates({{file, "{{#sources}}{{nothing}}\n{{/sources}}"}});
+    names = template_tag_names(wrong, file);
+    REQUIRE(names);
+    CHECK_FALSE(data_fits_template(wrong, file, sample_data<ir::ModelFile>(*names, {}).data));
+    CHECK(data_fits_template(wrong, file, model_data(no_items, *names, {}).data));
+
+    // The sample's string maps hold no keys, so a template reading one never fits it.
+    TemplateSet map = templates({{file, "{{#wrappers}}{{dispatch.x}}\n{{/wrappers}}"}});
+    names = template_tag_names(map, file);
+    REQUIRE(names);
+    CHECK_FALSE(data_fits_template(map, file, sample_data<ir::ModelFile>(*names, {}).data));
 }
 
 TEST_CASE("render: syntax errors are located") {
