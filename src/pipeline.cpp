@@ -223,46 +223,49 @@ OutputFile render_model(const Paths& paths, const TemplateSet& templates, const 
     return OutputFile{path, text};
 }
 
-Generation generate(const Paths& paths, const FamilySet& set) {
+Generation generate(const Paths& paths, const FamilySet& set, std::shared_ptr<const TemplateSet> loaded) {
     Generation g;
     Diagnostics diags;
     // Errors in the families come before errors in the templates: a broken template set is reported
     // only when every family lowers.
-    TemplateSet templates;
     std::exception_ptr broken_templates;
-    try {
-        templates = load_templates(paths.templates);
-    } catch (const DiagnosticError&) {
-        broken_templates = std::current_exception();
+    if (!loaded) {
+        try {
+            loaded = std::make_shared<const TemplateSet>(load_templates(paths.templates));
+        } catch (const DiagnosticError&) {
+            broken_templates = std::current_exception();
+        }
     }
-    // Families lower and render independently, and the vocabulary's page needs no family: they share
-    // the cores as one list of jobs (the page is the last). Each job keeps its own diagnostics, merged
-    // in family order, so the output is the same however the jobs ran.
+    // Families lower independently, and need no template: all of them lower first, so the cores have
+    // work while the templates may still be being prepared (run_generate prepares them on a thread of
+    // its own). Each job keeps its own diagnostics, merged in family order, so the output is the same
+    // however the jobs ran.
     std::vector<const ResolvedFamily*> concrete;
     for (const auto& f : set.families) {
         if (!f.abstract) concrete.push_back(&f);
     }
     g.models.resize(concrete.size());
+    std::vector<Diagnostics> lowering(concrete.size());
+    parallel_for(concrete.size(), [&](size_t i) { g.models[i] = lower_family(*concrete[i], lowering[i]); });
+    for (const auto& d : lowering) diags.append(d);
+    if (!diags.empty()) throw DiagnosticError(diags);
+    if (broken_templates) std::rethrow_exception(broken_templates);
+    // Families render independently, and the vocabulary's page needs no family: they share the cores
+    // as one list of jobs (the page is the last).
+    const TemplateSet& templates = *loaded;
     g.outputs.resize(concrete.size());
-    std::vector<Diagnostics> lowering(concrete.size()), rendering(concrete.size() + 1);
+    std::vector<Diagnostics> rendering(concrete.size() + 1);
     std::string vocab_path = (fs::path(paths.families) / "README.md").string();
     OutputFile vocabulary{vocab_path, ""};
     parallel_for(concrete.size() + 1, [&](size_t i) {
-        if (broken_templates) {
-            if (i < concrete.size()) g.models[i] = lower_family(*concrete[i], lowering[i]);
-        } else if (i == concrete.size()) {
+        if (i == concrete.size()) {
             vocabulary.content =
                 render_template(templates, "vocabulary.md.mustache", vocabulary_view(), vocab_path, rendering[i]);
         } else {
-            g.models[i] = lower_family(*concrete[i], lowering[i]);
-            if (!lowering[i].empty()) return;
             std::string path = (fs::path(paths.out) / g.models[i].file_name).string();
             g.outputs[i] = OutputFile{path, render_model_file(templates, g.models[i], path, rendering[i])};
         }
     });
-    for (const auto& d : lowering) diags.append(d);
-    if (!diags.empty()) throw DiagnosticError(diags);
-    if (broken_templates) std::rethrow_exception(broken_templates);
     for (size_t i = 0; i < concrete.size(); ++i) diags.append(rendering[i]);
     g.registry = lower_registry(g.models);
     // The registry and the generated README both render the registry, each on its own core.
