@@ -61,53 +61,57 @@ struct Tag {
     size_t end = 0;  // one past the closing braces
 };
 
-std::string trim(const std::string& s) {
+std::string_view trim(std::string_view s) {
     size_t a = s.find_first_not_of(" \t\r\n");
-    if (a == std::string::npos) return "";
+    if (a == std::string_view::npos) return {};
     size_t b = s.find_last_not_of(" \t\r\n");
     return s.substr(a, b - a + 1);
 }
 
 /// Finds every tag. Returns false with the failing offset and message on a malformed tag.
 bool scan_tags(const std::string& text, std::vector<Tag>& tags, size_t& error_at, std::string& error) {
+    // Every template is scanned three times as it is prepared: views, not copies, of its pieces.
+    const std::string_view all(text);
     size_t pos = 0;
-    while ((pos = text.find("{{", pos)) != std::string::npos) {
+    while ((pos = all.find("{{", pos)) != std::string_view::npos) {
         Tag tag;
         tag.begin = pos;
-        std::string content;
-        if (pos + 2 < text.size() && text[pos + 2] == '{') {
-            size_t close = text.find("}}}", pos + 3);
-            if (close == std::string::npos) {
+        std::string_view body;
+        char sigil = '\0';
+        const bool triple = pos + 2 < all.size() && all[pos + 2] == '{';
+        if (triple) {
+            size_t close = all.find("}}}", pos + 3);
+            if (close == std::string_view::npos) {
                 error_at = pos;
                 error = "unclosed tag '{{{'";
                 return false;
             }
-            content = "&" + text.substr(pos + 3, close - pos - 3);
+            // A triple mustache is an unescaped variable, as '&' makes one.
+            body = all.substr(pos + 3, close - pos - 3);
+            sigil = '&';
             tag.end = close + 3;
         } else {
-            size_t close = text.find("}}", pos + 2);
-            if (close == std::string::npos) {
+            size_t close = all.find("}}", pos + 2);
+            if (close == std::string_view::npos) {
                 error_at = pos;
                 error = "unclosed tag '{{'";
                 return false;
             }
-            content = text.substr(pos + 2, close - pos - 2);
+            body = trim(all.substr(pos + 2, close - pos - 2));
+            sigil = body.empty() ? '\0' : body[0];
             tag.end = close + 2;
         }
-        std::string body = trim(content);
-        char sigil = body.empty() ? '\0' : body[0];
-        switch (sigil) {
+        bool has_sigil = sigil != '\0' && std::string_view("#^/!>=&").find(sigil) != std::string_view::npos;
+        switch (has_sigil ? sigil : '\0') {
             case '#': tag.kind = Tag::Kind::Section; break;
             case '^': tag.kind = Tag::Kind::Inverted; break;
             case '/': tag.kind = Tag::Kind::Close; break;
             case '!': tag.kind = Tag::Kind::Comment; break;
             case '>': tag.kind = Tag::Kind::Partial; break;
             case '=': tag.kind = Tag::Kind::Delimiter; break;
-            case '&': tag.kind = Tag::Kind::Variable; break;
             default: tag.kind = Tag::Kind::Variable; break;
         }
-        bool has_sigil = std::string("#^/!>=&").find(sigil) != std::string::npos && sigil != '\0';
-        tag.name = trim(has_sigil ? body.substr(1) : body);
+        tag.name = std::string(trim(has_sigil && !triple ? body.substr(1) : body));
         if (tag.kind == Tag::Kind::Delimiter) {
             error_at = pos;
             error = "set-delimiter tags are not supported; templates use {{ }} only";
@@ -118,7 +122,7 @@ bool scan_tags(const std::string& text, std::vector<Tag>& tags, size_t& error_at
             error = "empty tag";
             return false;
         }
-        if (text.substr(tag.begin, tag.end - tag.begin).find('\n') != std::string::npos) {
+        if (all.substr(tag.begin, tag.end - tag.begin).find('\n') != std::string_view::npos) {
             error_at = pos;
             error = "'{{' is not closed on its line (a tag, a comment too, stays on one line)";
             return false;
@@ -128,8 +132,8 @@ bool scan_tags(const std::string& text, std::vector<Tag>& tags, size_t& error_at
             error = "malformed tag name '" + tag.name + "'";
             return false;
         }
-        tags.push_back(tag);
-        pos = tag.end;
+        tags.push_back(std::move(tag));
+        pos = tags.back().end;
     }
     return true;
 }
