@@ -453,14 +453,25 @@ private:
     Diagnostics& diags_;
 };
 
+/// The dotted names of a template's tags, split at '.'.
+using NameSplits = std::unordered_map<std::string, std::vector<std::string>>;
+
+void collect_splits(const std::vector<TNode>& nodes, NameSplits& splits) {
+    for (const auto& n : nodes) {
+        if (n.parts.size() > 1) splits.emplace(n.tag.name, n.parts);
+        collect_splits(n.children, splits);
+    }
+}
+
 /// The names a render looks up, as kainjow's own context finds them (innermost section first; a
-/// dotted name walks into mappings), with each name split once: kainjow's context splits every
-/// dotted name through a string stream, a fifth of rendering.
+/// dotted name walks into mappings), with each name split once per template (`known`, made as it
+/// is prepared): kainjow's context splits every dotted name through a string stream, a fifth of
+/// rendering.
 class RenderContext : public kainjow::mustache::basic_context<std::string> {
 public:
     using data = kainjow::mustache::data;
 
-    explicit RenderContext(const data* root) { items_.push_back(root); }
+    RenderContext(const data* root, const NameSplits& known) : known_(known) { items_.push_back(root); }
 
     void push(const data* item) override { items_.push_back(item); }
     void pop() override { items_.pop_back(); }
@@ -495,13 +506,16 @@ public:
 
 private:
     const std::vector<std::string>& parts_of(const std::string& name) const {
+        auto known = known_.find(name);
+        if (known != known_.end()) return known->second;
         auto found = splits_.find(name);
         if (found == splits_.end()) found = splits_.emplace(name, name_parts(name)).first;
         return found->second;
     }
 
     std::vector<const data*> items_;  // the innermost last
-    mutable std::unordered_map<std::string, std::vector<std::string>> splits_;
+    const NameSplits& known_;
+    mutable NameSplits splits_;  // names the template's tags do not hold, should kainjow ask for one
 };
 
 /// Collects kainjow's output pieces in one string (its own renders go through a string stream).
@@ -733,6 +747,7 @@ struct PreparedTemplate {
     // Renderers not in use; there are never more than the threads rendering at once.
     std::vector<std::unique_ptr<kainjow::mustache::mustache>> idle;
     std::shared_ptr<const TagNames> names;  // what the tags name (tag_names)
+    NameSplits splits;                      // the dotted names of the tags, split
 };
 
 std::unique_ptr<kainjow::mustache::mustache> parse_for_kainjow(const std::string& text) {
@@ -781,6 +796,7 @@ std::shared_ptr<PreparedTemplate> prepare(const TemplateSet& set, const std::str
     }
     if (!Checker(p->expanded, diags).build(tags, p->roots)) return nullptr;
     p->names = std::make_shared<TagNames>(tag_names(tags));
+    collect_splits(p->roots, p->splits);
     p->parsed = parse_for_kainjow(prepare_for_kainjow(p->expanded.text));
     prepared_cache.emplace(key, p);
     return p;
@@ -819,7 +835,7 @@ std::string render_prepared(const TemplateSet& set, const std::string& file_name
     }
     if (!tmpl) tmpl = std::make_unique<kainjow::mustache::mustache>(*prepared->parsed);
     std::string out;
-    RenderContext context(&data);
+    RenderContext context(&data, prepared->splits);
     Collector collector{out};
     tmpl->render(context, collector);
     if (!tmpl->is_valid()) {
