@@ -250,40 +250,38 @@ Generation generate(const Paths& paths, const FamilySet& set, std::shared_ptr<co
     for (const auto& d : lowering) diags.append(d);
     if (!diags.empty()) throw DiagnosticError(diags);
     if (broken_templates) std::rethrow_exception(broken_templates);
-    // Families render independently, and the vocabulary's page needs no family: they share the cores
-    // as one list of jobs (the page is the last).
+    g.registry = lower_registry(g.models);
+    // Every output renders independently: the families' files, the registry's two and the vocabulary's
+    // page share the cores as one list of jobs. The page and the registry take longest, so they go
+    // first instead of running alone at the end. Each output keeps its slot and its diagnostics, merged
+    // in the order of the outputs, so the result is the same however the jobs ran.
     const TemplateSet& templates = *loaded;
-    g.outputs.resize(concrete.size());
-    std::vector<Diagnostics> rendering(concrete.size() + 1);
-    std::string vocab_path = (fs::path(paths.families) / "README.md").string();
-    OutputFile vocabulary{vocab_path, ""};
-    parallel_for(concrete.size() + 1, [&](size_t i) {
-        if (i == concrete.size()) {
-            vocabulary.content =
-                render_template(templates, "vocabulary.md.mustache", vocabulary_view(), vocab_path, rendering[i]);
+    const std::vector<std::pair<std::string, std::string>> registry_files{
+        {"registry.swift.mustache", "ModelRegistry.swift"}, {"generated-readme.md.mustache", "README.md"}};
+    const size_t families = concrete.size(), vocabulary = families + registry_files.size();
+    g.outputs.resize(vocabulary + 1);
+    std::vector<Diagnostics> rendering(g.outputs.size());
+    auto slot = [&](size_t job) {  // jobs: the page, the registry's files, the families
+        if (job == 0) return vocabulary;
+        if (job <= registry_files.size()) return families + job - 1;
+        return job - 1 - registry_files.size();
+    };
+    parallel_for(g.outputs.size(), [&](size_t job) {
+        size_t i = slot(job);
+        if (i == vocabulary) {
+            std::string path = (fs::path(paths.families) / "README.md").string();
+            g.outputs[i] = OutputFile{
+                path, render_template(templates, "vocabulary.md.mustache", vocabulary_view(), path, rendering[i])};
+        } else if (i >= families) {
+            const auto& [file, name] = registry_files[i - families];
+            std::string path = (fs::path(paths.out) / name).string();
+            g.outputs[i] = OutputFile{path, render_record(templates, file, g.registry, path, rendering[i])};
         } else {
             std::string path = (fs::path(paths.out) / g.models[i].file_name).string();
             g.outputs[i] = OutputFile{path, render_model_file(templates, g.models[i], path, rendering[i])};
         }
     });
-    for (size_t i = 0; i < concrete.size(); ++i) diags.append(rendering[i]);
-    g.registry = lower_registry(g.models);
-    // The registry and the generated README both render the registry, each on its own core.
-    const std::vector<std::pair<std::string, std::string>> registry_files{
-        {"registry.swift.mustache", "ModelRegistry.swift"}, {"generated-readme.md.mustache", "README.md"}};
-    std::vector<OutputFile> registry_outputs(registry_files.size());
-    std::vector<Diagnostics> registry_diags(registry_files.size());
-    parallel_for(registry_files.size(), [&](size_t i) {
-        const auto& [file, name] = registry_files[i];
-        std::string path = (fs::path(paths.out) / name).string();
-        registry_outputs[i] = OutputFile{path, render_record(templates, file, g.registry, path, registry_diags[i])};
-    });
-    for (size_t i = 0; i < registry_files.size(); ++i) {
-        diags.append(registry_diags[i]);
-        g.outputs.push_back(std::move(registry_outputs[i]));
-    }
-    diags.append(rendering.back());
-    g.outputs.push_back(std::move(vocabulary));
+    for (const auto& d : rendering) diags.append(d);
     // A broken partial shows up once per family that renders it.
     diags.remove_duplicates();
     if (!diags.empty()) throw DiagnosticError(diags);
