@@ -760,28 +760,30 @@ std::unique_ptr<kainjow::mustache::mustache> parse_for_kainjow(const std::string
 
 namespace {
 
-std::mutex cache_lock;
-std::map<std::string, std::shared_ptr<PreparedTemplate>> prepared_cache;  // by directory and file name
+/// One template's place in the cache. Templates prepare under their own slot's lock, so a render
+/// that needs one template does not wait while another thread prepares a different one.
+struct PreparedSlot {
+    std::mutex lock;
+    std::shared_ptr<PreparedTemplate> prepared;  // null until prepared, and after a failure
+};
+
+std::mutex cache_lock;  // guards prepared_cache and every template's idle renderers
+std::map<std::string, std::shared_ptr<PreparedSlot>> prepared_cache;  // by directory and file name
 
 std::string cache_key(const TemplateSet& set, const std::string& file_name) { return set.dir + '\n' + file_name; }
 
-/// The template prepared for rendering. Expanding, scanning and parsing were half of a run, repeated
-/// for every family: each template is prepared once per process, and again when a template file
-/// changes. A template that failed is not kept; the cache is bounded for runs that keep changing
-/// templates (fuzzing). nullptr, with diagnostics, when the template does not prepare.
-std::shared_ptr<PreparedTemplate> prepare(const TemplateSet& set, const std::string& file_name, Diagnostics& diags) {
-    size_t before = diags.size();
+std::shared_ptr<PreparedSlot> slot_of(const TemplateSet& set, const std::string& file_name) {
     std::lock_guard<std::mutex> guard(cache_lock);
     const std::string key = cache_key(set, file_name);
     auto found = prepared_cache.find(key);
-    if (found != prepared_cache.end()) {
-        const PreparedTemplate& held = *found->second;
-        bool same = set.fingerprint != 0 ? held.fingerprint == set.fingerprint && held.files.size() == set.files.size()
-                                         : held.files == set.files;
-        if (same) return found->second;
-    }
-    if (found != prepared_cache.end()) prepared_cache.erase(found);
-    if (prepared_cache.size() > 64) prepared_cache.clear();
+    if (found != prepared_cache.end()) return found->second;
+    if (prepared_cache.size() > 64) prepared_cache.clear();  // runs that keep changing templates (fuzzing)
+    return prepared_cache.emplace(key, std::make_shared<PreparedSlot>()).first->second;
+}
+
+std::shared_ptr<PreparedTemplate> prepare_afresh(const TemplateSet& set, const std::string& file_name,
+                                                 Diagnostics& diags) {
+    size_t before = diags.size();
     auto p = std::make_shared<PreparedTemplate>();
     p->files = set.files;
     p->fingerprint = set.fingerprint;
@@ -798,15 +800,30 @@ std::shared_ptr<PreparedTemplate> prepare(const TemplateSet& set, const std::str
     p->names = std::make_shared<TagNames>(tag_names(tags));
     collect_splits(p->roots, p->splits);
     p->parsed = parse_for_kainjow(prepare_for_kainjow(p->expanded.text));
-    prepared_cache.emplace(key, p);
     return p;
+}
+
+/// The template prepared for rendering. Expanding, scanning and parsing were half of a run, repeated
+/// for every family: each template is prepared once per process, and again when a template file
+/// changes. A template that failed is not kept; the cache is bounded for runs that keep changing
+/// templates (fuzzing). nullptr, with diagnostics, when the template does not prepare.
+std::shared_ptr<PreparedTemplate> prepare(const TemplateSet& set, const std::string& file_name, Diagnostics& diags) {
+    std::shared_ptr<PreparedSlot> slot = slot_of(set, file_name);
+    std::lock_guard<std::mutex> guard(slot->lock);
+    if (const auto& held = slot->prepared) {
+        bool same = set.fingerprint != 0 ? held->fingerprint == set.fingerprint && held->files.size() == set.files.size()
+                                         : held->files == set.files;
+        if (same) return held;
+    }
+    slot->prepared = prepare_afresh(set, file_name, diags);
+    return slot->prepared;
 }
 
 /// Forgets a template kainjow refused, so a later run prepares it again.
 void forget(const TemplateSet& set, const std::string& file_name, const std::shared_ptr<PreparedTemplate>& prepared) {
-    std::lock_guard<std::mutex> guard(cache_lock);
-    auto found = prepared_cache.find(cache_key(set, file_name));
-    if (found != prepared_cache.end() && found->second == prepared) prepared_cache.erase(found);
+    std::shared_ptr<PreparedSlot> slot = slot_of(set, file_name);
+    std::lock_guard<std::mutex> guard(slot->lock);
+    if (slot->prepared == prepared) slot->prepared = nullptr;
 }
 
 /// Renders `data` (already checked against the template) with one of the template's idle renderers.
