@@ -170,23 +170,48 @@ ordered_json vocabulary_view() {
 
 namespace {
 
-/// Whether the data of every Record fits `file`, found once per template set from a sample
-/// (sample_data): checking the tags against each family's data was a fifth of a run.
+/// How a template's data is built from Records: which members (MemberFilter), and whether the data of
+/// every Record fits the template, so the tags need no check per family.
+struct DataPlan {
+    std::shared_ptr<const MemberFilter> filter;
+    bool fits = false;
+};
+
+/// The plan for `file`, made once per template set from a sample (sample_data): checking the tags
+/// against each family's data was a fifth of a run, and building members no tag reads a third of
+/// what building the data took. When the sample does not fit, every named member is built and each
+/// family's data is checked.
 template <typename Record>
-bool fits_every(const TemplateSet& templates, const std::string& file, const TagNames& names,
-                const std::vector<std::pair<std::string, std::string>>& extra) {
-    if (templates.fingerprint == 0) return false;
+DataPlan data_plan(const TemplateSet& templates, const std::string& file, const std::shared_ptr<const TagNames>& names,
+                   const std::vector<std::pair<std::string, std::string>>& extra) {
+    auto make = [&] {
+        MemberOrigins origins;
+        ModelData sample = sample_data<Record>(*names, extra, &origins);
+        DataReads read;
+        DataPlan plan;
+        plan.fits = sample.complete && data_fits_template(templates, file, sample.data, &read);
+        std::shared_ptr<MemberReads> reads;
+        if (plan.fits) {
+            reads = std::make_shared<MemberReads>();
+            for (const auto* value : read) {
+                auto origin = origins.find(value);
+                if (origin != origins.end()) (*reads)[origin->second.first].insert(origin->second.second);
+            }
+        }
+        auto filter = std::make_shared<MemberFilter>(names, reads);
+        filter->template learn<Record>();
+        plan.filter = filter;
+        return plan;
+    };
+    if (templates.fingerprint == 0) return make();
     static std::mutex lock;
-    static std::map<std::tuple<std::string, std::string, std::uint64_t>, bool> known;
+    static std::map<std::tuple<std::string, std::string, std::uint64_t>, DataPlan> known;
     std::lock_guard<std::mutex> guard(lock);
     auto key = std::make_tuple(templates.dir, file, templates.fingerprint);
     auto found = known.find(key);
     if (found != known.end()) return found->second;
     if (known.size() > 64) known.clear();  // runs that keep changing templates (fuzzing)
-    ModelData sample = sample_data<Record>(names, extra);
-    bool fits = sample.complete && data_fits_template(templates, file, sample.data);
-    known.emplace(key, fits);
-    return fits;
+    return known.emplace(key, make()).first->second;
 }
 
 /// An output rendered from mustache data built straight from its intermediate model; when that data
@@ -197,10 +222,10 @@ std::string render_record(const TemplateSet& templates, const std::string& file,
     const std::vector<std::pair<std::string, std::string>> versions{
         {"mlx_swift_version", kMlxSwiftVersion}, {"mlx_swift_lm_version", kMlxSwiftLmVersion}};
     if (auto names = template_tag_names(templates, file)) {
-        ModelData built = model_data(record, *names, versions);
+        DataPlan plan = data_plan<Record>(templates, file, names, versions);
+        ModelData built = model_data(record, *plan.filter, versions);
         if (built.complete) {
-            bool fits = fits_every<Record>(templates, file, *names, versions);
-            if (auto text = render_data(templates, file, built.data, path, diags, fits)) return *text;
+            if (auto text = render_data(templates, file, built.data, path, diags, plan.fits)) return *text;
         }
     }
     ordered_json view = record;

@@ -871,8 +871,10 @@ std::string render_prepared(const TemplateSet& set, const std::string& file_name
 }
 
 /// Whether every tag finds what render_template's checks require in `data`; the first that does not
-/// ends the walk (render_template then reports every problem of the view).
-bool data_fits(const std::vector<TNode>& nodes, std::vector<const kainjow::mustache::data*>& frames) {
+/// ends the walk (render_template then reports every problem of the view). `read`, when given,
+/// receives every value a tag's name reaches.
+bool data_fits(const std::vector<TNode>& nodes, std::vector<const kainjow::mustache::data*>& frames,
+               DataReads* read = nullptr) {
     using kainjow::mustache::data;
     auto lookup = [&](const TNode& n) -> const data* {
         const data* top = frames.back();
@@ -881,6 +883,7 @@ bool data_fits(const std::vector<TNode>& nodes, std::vector<const kainjow::musta
         for (const auto& part : n.parts) {
             v = v->get(part);  // nullptr for a non-object
             if (!v) return nullptr;
+            if (read) read->insert(v);
         }
         return v;
     };
@@ -895,18 +898,18 @@ bool data_fits(const std::vector<TNode>& nodes, std::vector<const kainjow::musta
                 const data* v = lookup(n);
                 if (!v) return false;
                 if (v->is_bool()) {
-                    if (!data_fits(n.children, frames)) return false;
+                    if (!data_fits(n.children, frames, read)) return false;
                 } else if (v->is_list()) {
                     for (const auto& item : v->list_value()) {
                         if (!item.is_object() && !item.is_string()) return false;
                         frames.push_back(&item);
-                        bool fits = data_fits(n.children, frames);
+                        bool fits = data_fits(n.children, frames, read);
                         frames.pop_back();
                         if (!fits) return false;
                     }
                 } else if (v->is_object()) {
                     frames.push_back(v);
-                    bool fits = data_fits(n.children, frames);
+                    bool fits = data_fits(n.children, frames, read);
                     frames.pop_back();
                     if (!fits) return false;
                 } else {
@@ -917,7 +920,7 @@ bool data_fits(const std::vector<TNode>& nodes, std::vector<const kainjow::musta
             case Tag::Kind::Inverted: {
                 const data* v = lookup(n);
                 if (!v || (!v->is_bool() && !v->is_list())) return false;
-                if (!data_fits(n.children, frames)) return false;
+                if (!data_fits(n.children, frames, read)) return false;
                 break;
             }
             case Tag::Kind::Partial: return false;
@@ -961,11 +964,12 @@ std::optional<std::string> render_data(const TemplateSet& set, const std::string
     return render_prepared(set, file_name, prepared, data, output_name, diags);
 }
 
-bool data_fits_template(const TemplateSet& set, const std::string& file_name, const kainjow::mustache::data& data) {
+bool data_fits_template(const TemplateSet& set, const std::string& file_name, const kainjow::mustache::data& data,
+                        DataReads* read) {
     Diagnostics ignored;
     auto prepared = prepare(set, file_name, ignored);
     std::vector<const kainjow::mustache::data*> frames{&data};
-    return prepared && data.is_object() && data_fits(prepared->roots, frames);
+    return prepared && data.is_object() && data_fits(prepared->roots, frames, read);
 }
 
 std::string render_template(const TemplateSet& set, const std::string& file_name, const ordered_json& view,

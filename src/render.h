@@ -71,8 +71,14 @@ std::optional<std::string> render_data(const TemplateSet& set, const std::string
                                        const kainjow::mustache::data& data, const std::string& output_name,
                                        Diagnostics& diags, bool fits = false);
 
-/// Whether every tag of the template checks against `data` as render_data checks it.
-bool data_fits_template(const TemplateSet& set, const std::string& file_name, const kainjow::mustache::data& data);
+/// The values of some mustache data that tags reach.
+using DataReads = std::unordered_set<const kainjow::mustache::data*>;
+
+/// Whether every tag of the template checks against `data` as render_data checks it; `read`, when
+/// given, receives every value of `data` a tag's name reaches in that check (which, unlike a render,
+/// enters every section).
+bool data_fits_template(const TemplateSet& set, const std::string& file_name, const kainjow::mustache::data& data,
+                        DataReads* read = nullptr);
 
 /// Prepares every output template of `set` ahead of its first render (partials expanded, tags
 /// checked, a renderer parsed), which may then run on other threads without waiting for it. Any
