@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <exception>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <set>
+#include <tuple>
 
 #include "load.h"
 #include "model_data.h"
@@ -167,6 +170,50 @@ ordered_json vocabulary_view() {
 
 namespace {
 
+/// How a template's data is built from Records: which members (MemberFilter), and whether the data of
+/// every Record fits the template, so the tags need no check per family.
+struct DataPlan {
+    std::shared_ptr<const MemberFilter> filter;
+    bool fits = false;
+};
+
+/// The plan for `file`, made once per template set from a sample (sample_data): checking the tags
+/// against each family's data was a fifth of a run, and building members no tag reads a third of
+/// what building the data took. When the sample does not fit, every named member is built and each
+/// family's data is checked.
+template <typename Record>
+DataPlan data_plan(const TemplateSet& templates, const std::string& file, const std::shared_ptr<const TagNames>& names,
+                   const std::vector<std::pair<std::string, std::string>>& extra) {
+    auto make = [&] {
+        MemberOrigins origins;
+        ModelData sample = sample_data<Record>(*names, extra, &origins);
+        DataReads read;
+        DataPlan plan;
+        plan.fits = sample.complete && data_fits_template(templates, file, sample.data, &read);
+        std::shared_ptr<MemberReads> reads;
+        if (plan.fits) {
+            reads = std::make_shared<MemberReads>();
+            for (const auto* value : read) {
+                auto origin = origins.find(value);
+                if (origin != origins.end()) (*reads)[origin->second.first].insert(origin->second.second);
+            }
+        }
+        auto filter = std::make_shared<MemberFilter>(names, reads);
+        filter->template learn<Record>();
+        plan.filter = filter;
+        return plan;
+    };
+    if (templates.fingerprint == 0) return make();
+    static std::mutex lock;
+    static std::map<std::tuple<std::string, std::string, std::uint64_t>, DataPlan> known;
+    std::lock_guard<std::mutex> guard(lock);
+    auto key = std::make_tuple(templates.dir, file, templates.fingerprint);
+    auto found = known.find(key);
+    if (found != known.end()) return found->second;
+    if (known.size() > 64) known.clear();  // runs that keep changing templates (fuzzing)
+    return known.emplace(key, make()).first->second;
+}
+
 /// An output rendered from mustache data built straight from its intermediate model; when that data
 /// does not fit the template, from its JSON view, whose render says what is wrong.
 template <typename Record>
@@ -175,9 +222,10 @@ std::string render_record(const TemplateSet& templates, const std::string& file,
     const std::vector<std::pair<std::string, std::string>> versions{
         {"mlx_swift_version", kMlxSwiftVersion}, {"mlx_swift_lm_version", kMlxSwiftLmVersion}};
     if (auto names = template_tag_names(templates, file)) {
-        ModelData built = model_data(record, *names, versions);
+        DataPlan plan = data_plan<Record>(templates, file, names, versions);
+        ModelData built = model_data(record, *plan.filter, versions);
         if (built.complete) {
-            if (auto text = render_data(templates, file, built.data, path, diags)) return *text;
+            if (auto text = render_data(templates, file, built.data, path, diags, plan.fits)) return *text;
         }
     }
     ordered_json view = record;
@@ -200,64 +248,65 @@ OutputFile render_model(const Paths& paths, const TemplateSet& templates, const 
     return OutputFile{path, text};
 }
 
-Generation generate(const Paths& paths, const FamilySet& set) {
+Generation generate(const Paths& paths, const FamilySet& set, std::shared_ptr<const TemplateSet> loaded) {
     Generation g;
     Diagnostics diags;
     // Errors in the families come before errors in the templates: a broken template set is reported
     // only when every family lowers.
-    TemplateSet templates;
     std::exception_ptr broken_templates;
-    try {
-        templates = load_templates(paths.templates);
-    } catch (const DiagnosticError&) {
-        broken_templates = std::current_exception();
+    if (!loaded) {
+        try {
+            loaded = std::make_shared<const TemplateSet>(load_templates(paths.templates));
+        } catch (const DiagnosticError&) {
+            broken_templates = std::current_exception();
+        }
     }
-    // Families lower and render independently, and the vocabulary's page needs no family: they share
-    // the cores as one list of jobs (the page is the last). Each job keeps its own diagnostics, merged
-    // in family order, so the output is the same however the jobs ran.
+    // Families lower independently, and need no template: all of them lower first, so the cores have
+    // work while the templates may still be being prepared (run_generate prepares them on a thread of
+    // its own). Each job keeps its own diagnostics, merged in family order, so the output is the same
+    // however the jobs ran.
     std::vector<const ResolvedFamily*> concrete;
     for (const auto& f : set.families) {
         if (!f.abstract) concrete.push_back(&f);
     }
     g.models.resize(concrete.size());
-    g.outputs.resize(concrete.size());
-    std::vector<Diagnostics> lowering(concrete.size()), rendering(concrete.size() + 1);
-    std::string vocab_path = (fs::path(paths.families) / "README.md").string();
-    OutputFile vocabulary{vocab_path, ""};
-    parallel_for(concrete.size() + 1, [&](size_t i) {
-        if (broken_templates) {
-            if (i < concrete.size()) g.models[i] = lower_family(*concrete[i], lowering[i]);
-        } else if (i == concrete.size()) {
-            vocabulary.content =
-                render_template(templates, "vocabulary.md.mustache", vocabulary_view(), vocab_path, rendering[i]);
+    std::vector<Diagnostics> lowering(concrete.size());
+    parallel_for(concrete.size(), [&](size_t i) { g.models[i] = lower_family(*concrete[i], lowering[i]); });
+    for (const auto& d : lowering) diags.append(d);
+    if (!diags.empty()) throw DiagnosticError(diags);
+    if (broken_templates) std::rethrow_exception(broken_templates);
+    g.registry = lower_registry(g.models);
+    // Every output renders independently: the families' files, the registry's two and the vocabulary's
+    // page share the cores as one list of jobs. The page and the registry take longest, so they go
+    // first instead of running alone at the end. Each output keeps its slot and its diagnostics, merged
+    // in the order of the outputs, so the result is the same however the jobs ran.
+    const TemplateSet& templates = *loaded;
+    const std::vector<std::pair<std::string, std::string>> registry_files{
+        {"registry.swift.mustache", "ModelRegistry.swift"}, {"generated-readme.md.mustache", "README.md"}};
+    const size_t families = concrete.size(), vocabulary = families + registry_files.size();
+    g.outputs.resize(vocabulary + 1);
+    std::vector<Diagnostics> rendering(g.outputs.size());
+    auto slot = [&](size_t job) {  // jobs: the page, the registry's files, the families
+        if (job == 0) return vocabulary;
+        if (job <= registry_files.size()) return families + job - 1;
+        return job - 1 - registry_files.size();
+    };
+    parallel_for(g.outputs.size(), [&](size_t job) {
+        size_t i = slot(job);
+        if (i == vocabulary) {
+            std::string path = (fs::path(paths.families) / "README.md").string();
+            g.outputs[i] = OutputFile{
+                path, render_template(templates, "vocabulary.md.mustache", vocabulary_view(), path, rendering[i])};
+        } else if (i >= families) {
+            const auto& [file, name] = registry_files[i - families];
+            std::string path = (fs::path(paths.out) / name).string();
+            g.outputs[i] = OutputFile{path, render_record(templates, file, g.registry, path, rendering[i])};
         } else {
-            g.models[i] = lower_family(*concrete[i], lowering[i]);
-            if (!lowering[i].empty()) return;
             std::string path = (fs::path(paths.out) / g.models[i].file_name).string();
             g.outputs[i] = OutputFile{path, render_model_file(templates, g.models[i], path, rendering[i])};
         }
     });
-    for (const auto& d : lowering) diags.append(d);
-    if (!diags.empty()) throw DiagnosticError(diags);
-    if (broken_templates) std::rethrow_exception(broken_templates);
-    for (size_t i = 0; i < concrete.size(); ++i) diags.append(rendering[i]);
-    g.registry = lower_registry(g.models);
-    // The registry and the generated README both render the registry, each on its own core.
-    const std::vector<std::pair<std::string, std::string>> registry_files{
-        {"registry.swift.mustache", "ModelRegistry.swift"}, {"generated-readme.md.mustache", "README.md"}};
-    std::vector<OutputFile> registry_outputs(registry_files.size());
-    std::vector<Diagnostics> registry_diags(registry_files.size());
-    parallel_for(registry_files.size(), [&](size_t i) {
-        const auto& [file, name] = registry_files[i];
-        std::string path = (fs::path(paths.out) / name).string();
-        registry_outputs[i] = OutputFile{path, render_record(templates, file, g.registry, path, registry_diags[i])};
-    });
-    for (size_t i = 0; i < registry_files.size(); ++i) {
-        diags.append(registry_diags[i]);
-        g.outputs.push_back(std::move(registry_outputs[i]));
-    }
-    diags.append(rendering.back());
-    g.outputs.push_back(std::move(vocabulary));
+    for (const auto& d : rendering) diags.append(d);
     // A broken partial shows up once per family that renders it.
     diags.remove_duplicates();
     if (!diags.empty()) throw DiagnosticError(diags);

@@ -1,6 +1,7 @@
 // The pipeline façade used by the CLI and the tests: load -> resolve -> lower -> render (-> write).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -46,8 +47,9 @@ struct Generation {
 };
 
 /// Lowers and renders every concrete family, the registry, generated/README.md and families/README.md.
-/// Throws DiagnosticError when lowering or rendering fails.
-Generation generate(const Paths& paths, const FamilySet& set);
+/// Throws DiagnosticError when lowering or rendering fails. `templates`: the template set of
+/// paths.templates, already loaded; when null, generate loads it (and reports what is wrong with it).
+Generation generate(const Paths& paths, const FamilySet& set, std::shared_ptr<const TemplateSet> templates = nullptr);
 
 /// Lowers one family (for `ir` and `--model`). Throws DiagnosticError.
 ir::ModelFile lower_one(const ResolvedFamily& family);

@@ -61,53 +61,57 @@ struct Tag {
     size_t end = 0;  // one past the closing braces
 };
 
-std::string trim(const std::string& s) {
+std::string_view trim(std::string_view s) {
     size_t a = s.find_first_not_of(" \t\r\n");
-    if (a == std::string::npos) return "";
+    if (a == std::string_view::npos) return {};
     size_t b = s.find_last_not_of(" \t\r\n");
     return s.substr(a, b - a + 1);
 }
 
 /// Finds every tag. Returns false with the failing offset and message on a malformed tag.
 bool scan_tags(const std::string& text, std::vector<Tag>& tags, size_t& error_at, std::string& error) {
+    // Every template is scanned three times as it is prepared: views, not copies, of its pieces.
+    const std::string_view all(text);
     size_t pos = 0;
-    while ((pos = text.find("{{", pos)) != std::string::npos) {
+    while ((pos = all.find("{{", pos)) != std::string_view::npos) {
         Tag tag;
         tag.begin = pos;
-        std::string content;
-        if (pos + 2 < text.size() && text[pos + 2] == '{') {
-            size_t close = text.find("}}}", pos + 3);
-            if (close == std::string::npos) {
+        std::string_view body;
+        char sigil = '\0';
+        const bool triple = pos + 2 < all.size() && all[pos + 2] == '{';
+        if (triple) {
+            size_t close = all.find("}}}", pos + 3);
+            if (close == std::string_view::npos) {
                 error_at = pos;
                 error = "unclosed tag '{{{'";
                 return false;
             }
-            content = "&" + text.substr(pos + 3, close - pos - 3);
+            // A triple mustache is an unescaped variable, as '&' makes one.
+            body = all.substr(pos + 3, close - pos - 3);
+            sigil = '&';
             tag.end = close + 3;
         } else {
-            size_t close = text.find("}}", pos + 2);
-            if (close == std::string::npos) {
+            size_t close = all.find("}}", pos + 2);
+            if (close == std::string_view::npos) {
                 error_at = pos;
                 error = "unclosed tag '{{'";
                 return false;
             }
-            content = text.substr(pos + 2, close - pos - 2);
+            body = trim(all.substr(pos + 2, close - pos - 2));
+            sigil = body.empty() ? '\0' : body[0];
             tag.end = close + 2;
         }
-        std::string body = trim(content);
-        char sigil = body.empty() ? '\0' : body[0];
-        switch (sigil) {
+        bool has_sigil = sigil != '\0' && std::string_view("#^/!>=&").find(sigil) != std::string_view::npos;
+        switch (has_sigil ? sigil : '\0') {
             case '#': tag.kind = Tag::Kind::Section; break;
             case '^': tag.kind = Tag::Kind::Inverted; break;
             case '/': tag.kind = Tag::Kind::Close; break;
             case '!': tag.kind = Tag::Kind::Comment; break;
             case '>': tag.kind = Tag::Kind::Partial; break;
             case '=': tag.kind = Tag::Kind::Delimiter; break;
-            case '&': tag.kind = Tag::Kind::Variable; break;
             default: tag.kind = Tag::Kind::Variable; break;
         }
-        bool has_sigil = std::string("#^/!>=&").find(sigil) != std::string::npos && sigil != '\0';
-        tag.name = trim(has_sigil ? body.substr(1) : body);
+        tag.name = std::string(trim(has_sigil && !triple ? body.substr(1) : body));
         if (tag.kind == Tag::Kind::Delimiter) {
             error_at = pos;
             error = "set-delimiter tags are not supported; templates use {{ }} only";
@@ -118,7 +122,7 @@ bool scan_tags(const std::string& text, std::vector<Tag>& tags, size_t& error_at
             error = "empty tag";
             return false;
         }
-        if (text.substr(tag.begin, tag.end - tag.begin).find('\n') != std::string::npos) {
+        if (all.substr(tag.begin, tag.end - tag.begin).find('\n') != std::string_view::npos) {
             error_at = pos;
             error = "'{{' is not closed on its line (a tag, a comment too, stays on one line)";
             return false;
@@ -128,8 +132,8 @@ bool scan_tags(const std::string& text, std::vector<Tag>& tags, size_t& error_at
             error = "malformed tag name '" + tag.name + "'";
             return false;
         }
-        tags.push_back(tag);
-        pos = tag.end;
+        tags.push_back(std::move(tag));
+        pos = tags.back().end;
     }
     return true;
 }
@@ -449,14 +453,25 @@ private:
     Diagnostics& diags_;
 };
 
+/// The dotted names of a template's tags, split at '.'.
+using NameSplits = std::unordered_map<std::string, std::vector<std::string>>;
+
+void collect_splits(const std::vector<TNode>& nodes, NameSplits& splits) {
+    for (const auto& n : nodes) {
+        if (n.parts.size() > 1) splits.emplace(n.tag.name, n.parts);
+        collect_splits(n.children, splits);
+    }
+}
+
 /// The names a render looks up, as kainjow's own context finds them (innermost section first; a
-/// dotted name walks into mappings), with each name split once: kainjow's context splits every
-/// dotted name through a string stream, a fifth of rendering.
+/// dotted name walks into mappings), with each name split once per template (`known`, made as it
+/// is prepared): kainjow's context splits every dotted name through a string stream, a fifth of
+/// rendering.
 class RenderContext : public kainjow::mustache::basic_context<std::string> {
 public:
     using data = kainjow::mustache::data;
 
-    explicit RenderContext(const data* root) { items_.push_back(root); }
+    RenderContext(const data* root, const NameSplits& known) : known_(known) { items_.push_back(root); }
 
     void push(const data* item) override { items_.push_back(item); }
     void pop() override { items_.pop_back(); }
@@ -491,13 +506,16 @@ public:
 
 private:
     const std::vector<std::string>& parts_of(const std::string& name) const {
+        auto known = known_.find(name);
+        if (known != known_.end()) return known->second;
         auto found = splits_.find(name);
         if (found == splits_.end()) found = splits_.emplace(name, name_parts(name)).first;
         return found->second;
     }
 
     std::vector<const data*> items_;  // the innermost last
-    mutable std::unordered_map<std::string, std::vector<std::string>> splits_;
+    const NameSplits& known_;
+    mutable NameSplits splits_;  // names the template's tags do not hold, should kainjow ask for one
 };
 
 /// Collects kainjow's output pieces in one string (its own renders go through a string stream).
@@ -509,25 +527,47 @@ struct Collector {
     }
 };
 
-/// Marks the end of every template line that produces output. kainjow drops any rendered line that
-/// is blank and held a section tag, which would eat intentional blank lines; with the sentinel no
-/// line is blank to kainjow, and the sentinels are removed after rendering.
-constexpr char kLineSentinel = '\x01';
+/// kainjow makes every space and every line end of a template its own component, and drops a
+/// rendered line that is blank and held a section tag, which would eat intentional blank lines. In
+/// the text it parses, spaces and line ends outside tags stand as these two bytes, restored after
+/// rendering: a run of text is then one component, and kainjow sees a single line, which it never
+/// drops while it holds any text.
+constexpr char kSpace = '\x01';
+constexpr char kLineEnd = '\x02';
 
 bool is_standalone_tag(const Tag& t) {
     return t.kind == Tag::Kind::Section || t.kind == Tag::Kind::Inverted || t.kind == Tag::Kind::Close ||
            t.kind == Tag::Kind::Comment;
 }
 
+void append_encoded(std::string& out, std::string_view text) {
+    for (char c : text) out += c == ' ' ? kSpace : c == '\n' ? kLineEnd : c;
+}
+
+/// A tag as kainjow parses it; a variable prints unescaped, which is what the identity escape every
+/// render installs gives, without the copy of each value that escape makes.
+void append_tag(std::string& out, std::string_view tag_text, const Tag& tag) {
+    bool escaped_variable = tag.kind == Tag::Kind::Variable && tag_text.size() > 2 && tag_text[2] != '{' &&
+                            tag_text[2] != '&';
+    if (!escaped_variable) {
+        out += tag_text;
+        return;
+    }
+    out += "{{&";
+    out += tag_text.substr(2);
+}
+
 /// Removes standalone section and comment lines (keeping their tags), as the mustache spec says
-/// and kainjow does not do reliably, and ends every other line with the sentinel.
+/// and kainjow does not do reliably, and encodes the rest (kSpace, kLineEnd).
 std::string prepare_for_kainjow(const std::string& text) {
     std::string out;
+    out.reserve(text.size());
     for (const std::string& line : split_lines(text)) {
         std::vector<Tag> tags;
         size_t err_at = 0;
         std::string err;
         scan_tags(line, tags, err_at, err);
+        std::string_view view(line);
         bool standalone = !tags.empty() && std::all_of(tags.begin(), tags.end(), is_standalone_tag);
         if (standalone) {
             std::string rest;
@@ -540,16 +580,43 @@ std::string prepare_for_kainjow(const std::string& text) {
             standalone = trim(rest).empty();
         }
         if (standalone) {
-            for (const auto& t : tags) out += line.substr(t.begin, t.end - t.begin);
-        } else {
-            out += line + kLineSentinel + "\n";
+            for (const auto& t : tags) out += view.substr(t.begin, t.end - t.begin);
+            continue;
         }
+        size_t cursor = 0;
+        for (const auto& t : tags) {
+            append_encoded(out, view.substr(cursor, t.begin - cursor));
+            append_tag(out, view.substr(t.begin, t.end - t.begin), t);
+            cursor = t.end;
+        }
+        append_encoded(out, view.substr(cursor));
+        out += kLineEnd;
     }
     return out;
 }
 
+}  // namespace
+
+bool holds_render_marker(const std::string& value) {
+    // Every string of every model passes here: one pass over it, not one search per marker.
+    return std::any_of(value.begin(), value.end(), [](char c) { return c == kSpace || c == kLineEnd; });
+}
+
+namespace {
+
+/// Restores what prepare_for_kainjow encoded, in a rendered text.
+void decode_rendered(std::string& text) {
+    for (char& c : text) {
+        if (c == kSpace) {
+            c = ' ';
+        } else if (c == kLineEnd) {
+            c = '\n';
+        }
+    }
+}
+
 void check_no_sentinel(const ordered_json& v) {
-    if (v.is_string() && v.get<std::string>().find(kLineSentinel) != std::string::npos) {
+    if (v.is_string() && holds_render_marker(v.get_ref<const std::string&>())) {
         throw InternalError("the intermediate model holds a control character: " + v.dump());
     }
     if (v.is_structured()) {
@@ -673,11 +740,14 @@ struct PreparedTemplate {
     std::uint64_t fingerprint = 0;             // and its fingerprint (TemplateSet::fingerprint)
     ExpandedTemplate expanded;
     std::vector<TNode> roots;
-    std::string kainjow_text;  // the text kainjow parses (prepare_for_kainjow)
-    // Parsed renderers not in use. kainjow's renderer keeps an error state, so each render takes
-    // one of its own; there are never more than the threads rendering at once.
+    // kainjow's parse of prepare_for_kainjow's text, never rendered itself: kainjow's renderer keeps
+    // an error state, so each render takes one of its own, a copy of this one (copying the parsed
+    // components costs a fraction of parsing the text again).
+    std::unique_ptr<const kainjow::mustache::mustache> parsed;
+    // Renderers not in use; there are never more than the threads rendering at once.
     std::vector<std::unique_ptr<kainjow::mustache::mustache>> idle;
     std::shared_ptr<const TagNames> names;  // what the tags name (tag_names)
+    NameSplits splits;                      // the dotted names of the tags, split
 };
 
 std::unique_ptr<kainjow::mustache::mustache> parse_for_kainjow(const std::string& text) {
@@ -690,28 +760,30 @@ std::unique_ptr<kainjow::mustache::mustache> parse_for_kainjow(const std::string
 
 namespace {
 
-std::mutex cache_lock;
-std::map<std::string, std::shared_ptr<PreparedTemplate>> prepared_cache;  // by directory and file name
+/// One template's place in the cache. Templates prepare under their own slot's lock, so a render
+/// that needs one template does not wait while another thread prepares a different one.
+struct PreparedSlot {
+    std::mutex lock;
+    std::shared_ptr<PreparedTemplate> prepared;  // null until prepared, and after a failure
+};
+
+std::mutex cache_lock;  // guards prepared_cache and every template's idle renderers
+std::map<std::string, std::shared_ptr<PreparedSlot>> prepared_cache;  // by directory and file name
 
 std::string cache_key(const TemplateSet& set, const std::string& file_name) { return set.dir + '\n' + file_name; }
 
-/// The template prepared for rendering. Expanding, scanning and parsing were half of a run, repeated
-/// for every family: each template is prepared once per process, and again when a template file
-/// changes. A template that failed is not kept; the cache is bounded for runs that keep changing
-/// templates (fuzzing). nullptr, with diagnostics, when the template does not prepare.
-std::shared_ptr<PreparedTemplate> prepare(const TemplateSet& set, const std::string& file_name, Diagnostics& diags) {
-    size_t before = diags.size();
+std::shared_ptr<PreparedSlot> slot_of(const TemplateSet& set, const std::string& file_name) {
     std::lock_guard<std::mutex> guard(cache_lock);
     const std::string key = cache_key(set, file_name);
     auto found = prepared_cache.find(key);
-    if (found != prepared_cache.end()) {
-        const PreparedTemplate& held = *found->second;
-        bool same = set.fingerprint != 0 ? held.fingerprint == set.fingerprint && held.files.size() == set.files.size()
-                                         : held.files == set.files;
-        if (same) return found->second;
-    }
-    if (found != prepared_cache.end()) prepared_cache.erase(found);
-    if (prepared_cache.size() > 64) prepared_cache.clear();
+    if (found != prepared_cache.end()) return found->second;
+    if (prepared_cache.size() > 64) prepared_cache.clear();  // runs that keep changing templates (fuzzing)
+    return prepared_cache.emplace(key, std::make_shared<PreparedSlot>()).first->second;
+}
+
+std::shared_ptr<PreparedTemplate> prepare_afresh(const TemplateSet& set, const std::string& file_name,
+                                                 Diagnostics& diags) {
+    size_t before = diags.size();
     auto p = std::make_shared<PreparedTemplate>();
     p->files = set.files;
     p->fingerprint = set.fingerprint;
@@ -726,16 +798,32 @@ std::shared_ptr<PreparedTemplate> prepare(const TemplateSet& set, const std::str
     }
     if (!Checker(p->expanded, diags).build(tags, p->roots)) return nullptr;
     p->names = std::make_shared<TagNames>(tag_names(tags));
-    p->kainjow_text = prepare_for_kainjow(p->expanded.text);
-    prepared_cache.emplace(key, p);
+    collect_splits(p->roots, p->splits);
+    p->parsed = parse_for_kainjow(prepare_for_kainjow(p->expanded.text));
     return p;
+}
+
+/// The template prepared for rendering. Expanding, scanning and parsing were half of a run, repeated
+/// for every family: each template is prepared once per process, and again when a template file
+/// changes. A template that failed is not kept; the cache is bounded for runs that keep changing
+/// templates (fuzzing). nullptr, with diagnostics, when the template does not prepare.
+std::shared_ptr<PreparedTemplate> prepare(const TemplateSet& set, const std::string& file_name, Diagnostics& diags) {
+    std::shared_ptr<PreparedSlot> slot = slot_of(set, file_name);
+    std::lock_guard<std::mutex> guard(slot->lock);
+    if (const auto& held = slot->prepared) {
+        bool same = set.fingerprint != 0 ? held->fingerprint == set.fingerprint && held->files.size() == set.files.size()
+                                         : held->files == set.files;
+        if (same) return held;
+    }
+    slot->prepared = prepare_afresh(set, file_name, diags);
+    return slot->prepared;
 }
 
 /// Forgets a template kainjow refused, so a later run prepares it again.
 void forget(const TemplateSet& set, const std::string& file_name, const std::shared_ptr<PreparedTemplate>& prepared) {
-    std::lock_guard<std::mutex> guard(cache_lock);
-    auto found = prepared_cache.find(cache_key(set, file_name));
-    if (found != prepared_cache.end() && found->second == prepared) prepared_cache.erase(found);
+    std::shared_ptr<PreparedSlot> slot = slot_of(set, file_name);
+    std::lock_guard<std::mutex> guard(slot->lock);
+    if (slot->prepared == prepared) slot->prepared = nullptr;
 }
 
 /// Renders `data` (already checked against the template) with one of the template's idle renderers.
@@ -753,18 +841,18 @@ std::string render_prepared(const TemplateSet& set, const std::string& file_name
         }
     }
     const ExpandedTemplate& t = prepared->expanded;
-    if (!tmpl) tmpl = parse_for_kainjow(prepared->kainjow_text);
-    if (!tmpl->is_valid()) {
+    if (!prepared->parsed->is_valid()) {
         // The scanner accepts only what kainjow accepts; map its byte offset anyway.
-        std::string message = tmpl->error_message();
+        std::string message = prepared->parsed->error_message();
         size_t at = message.rfind(" at ");
         size_t offset = at == std::string::npos ? 0 : std::strtoul(message.c_str() + at + 4, nullptr, 10);
         diags.error(t.locate(offset), "", "template syntax: " + message);
         forget(set, file_name, prepared);
         return "";
     }
+    if (!tmpl) tmpl = std::make_unique<kainjow::mustache::mustache>(*prepared->parsed);
     std::string out;
-    RenderContext context(&data);
+    RenderContext context(&data, prepared->splits);
     Collector collector{out};
     tmpl->render(context, collector);
     if (!tmpl->is_valid()) {
@@ -777,14 +865,16 @@ std::string render_prepared(const TemplateSet& set, const std::string& file_name
         std::lock_guard<std::mutex> guard(cache_lock);
         prepared->idle.push_back(std::move(tmpl));
     }
-    out.erase(std::remove(out.begin(), out.end(), kLineSentinel), out.end());
+    decode_rendered(out);
     check_output_layout(output_name, out, (fs::path(set.dir) / file_name).string(), diags);
     return out;
 }
 
 /// Whether every tag finds what render_template's checks require in `data`; the first that does not
-/// ends the walk (render_template then reports every problem of the view).
-bool data_fits(const std::vector<TNode>& nodes, std::vector<const kainjow::mustache::data*>& frames) {
+/// ends the walk (render_template then reports every problem of the view). `read`, when given,
+/// receives every value a tag's name reaches.
+bool data_fits(const std::vector<TNode>& nodes, std::vector<const kainjow::mustache::data*>& frames,
+               DataReads* read = nullptr) {
     using kainjow::mustache::data;
     auto lookup = [&](const TNode& n) -> const data* {
         const data* top = frames.back();
@@ -793,6 +883,7 @@ bool data_fits(const std::vector<TNode>& nodes, std::vector<const kainjow::musta
         for (const auto& part : n.parts) {
             v = v->get(part);  // nullptr for a non-object
             if (!v) return nullptr;
+            if (read) read->insert(v);
         }
         return v;
     };
@@ -807,18 +898,18 @@ bool data_fits(const std::vector<TNode>& nodes, std::vector<const kainjow::musta
                 const data* v = lookup(n);
                 if (!v) return false;
                 if (v->is_bool()) {
-                    if (!data_fits(n.children, frames)) return false;
+                    if (!data_fits(n.children, frames, read)) return false;
                 } else if (v->is_list()) {
                     for (const auto& item : v->list_value()) {
                         if (!item.is_object() && !item.is_string()) return false;
                         frames.push_back(&item);
-                        bool fits = data_fits(n.children, frames);
+                        bool fits = data_fits(n.children, frames, read);
                         frames.pop_back();
                         if (!fits) return false;
                     }
                 } else if (v->is_object()) {
                     frames.push_back(v);
-                    bool fits = data_fits(n.children, frames);
+                    bool fits = data_fits(n.children, frames, read);
                     frames.pop_back();
                     if (!fits) return false;
                 } else {
@@ -829,7 +920,7 @@ bool data_fits(const std::vector<TNode>& nodes, std::vector<const kainjow::musta
             case Tag::Kind::Inverted: {
                 const data* v = lookup(n);
                 if (!v || (!v->is_bool() && !v->is_list())) return false;
-                if (!data_fits(n.children, frames)) return false;
+                if (!data_fits(n.children, frames, read)) return false;
                 break;
             }
             case Tag::Kind::Partial: return false;
@@ -847,8 +938,8 @@ void warm_templates(const TemplateSet& set) {
         Diagnostics ignored;
         auto prepared = prepare(set, file, ignored);
         if (!prepared) continue;
-        auto renderer = parse_for_kainjow(prepared->kainjow_text);
-        if (!renderer->is_valid()) continue;
+        if (!prepared->parsed->is_valid()) continue;
+        auto renderer = std::make_unique<kainjow::mustache::mustache>(*prepared->parsed);
         std::lock_guard<std::mutex> guard(cache_lock);
         prepared->idle.push_back(std::move(renderer));
     }
@@ -862,13 +953,23 @@ std::shared_ptr<const TagNames> template_tag_names(const TemplateSet& set, const
 
 std::optional<std::string> render_data(const TemplateSet& set, const std::string& file_name,
                                        const kainjow::mustache::data& data, const std::string& output_name,
-                                       Diagnostics& diags) {
+                                       Diagnostics& diags, bool fits) {
     Diagnostics ignored;
     auto prepared = prepare(set, file_name, ignored);
     if (!prepared) return std::nullopt;
-    std::vector<const kainjow::mustache::data*> frames{&data};
-    if (!data.is_object() || !data_fits(prepared->roots, frames)) return std::nullopt;
+    if (!fits) {
+        std::vector<const kainjow::mustache::data*> frames{&data};
+        if (!data.is_object() || !data_fits(prepared->roots, frames)) return std::nullopt;
+    }
     return render_prepared(set, file_name, prepared, data, output_name, diags);
+}
+
+bool data_fits_template(const TemplateSet& set, const std::string& file_name, const kainjow::mustache::data& data,
+                        DataReads* read) {
+    Diagnostics ignored;
+    auto prepared = prepare(set, file_name, ignored);
+    std::vector<const kainjow::mustache::data*> frames{&data};
+    return prepared && data.is_object() && data_fits(prepared->roots, frames, read);
 }
 
 std::string render_template(const TemplateSet& set, const std::string& file_name, const ordered_json& view,

@@ -65,15 +65,29 @@ std::shared_ptr<const TagNames> template_tag_names(const TemplateSet& set, const
 /// Renders mustache data built for `template_tag_names` of the same template, when every tag checks
 /// against it as render_template checks a view. nullopt when one does not: rendering the view with
 /// render_template then says what is wrong. Output layout problems are reported as render_template
-/// reports them.
+/// reports them. `fits`: the caller has found that data of this shape fits (data_fits_template), so
+/// the tags are not checked again.
 std::optional<std::string> render_data(const TemplateSet& set, const std::string& file_name,
                                        const kainjow::mustache::data& data, const std::string& output_name,
-                                       Diagnostics& diags);
+                                       Diagnostics& diags, bool fits = false);
+
+/// The values of some mustache data that tags reach.
+using DataReads = std::unordered_set<const kainjow::mustache::data*>;
+
+/// Whether every tag of the template checks against `data` as render_data checks it; `read`, when
+/// given, receives every value of `data` a tag's name reaches in that check (which, unlike a render,
+/// enters every section).
+bool data_fits_template(const TemplateSet& set, const std::string& file_name, const kainjow::mustache::data& data,
+                        DataReads* read = nullptr);
 
 /// Prepares every output template of `set` ahead of its first render (partials expanded, tags
 /// checked, a renderer parsed), which may then run on other threads without waiting for it. Any
 /// problem is left for the renders to report.
 void warm_templates(const TemplateSet& set);
+
+/// Whether a value holds a byte the renderer reserves for the template text it hands kainjow: printed,
+/// it would corrupt the output.
+bool holds_render_marker(const std::string& value);
 
 /// Checks the layout rules every output obeys (LF, no trailing spaces or tabs, one final newline,
 /// no double blank lines, and for Swift at most 100 columns).

@@ -123,7 +123,8 @@ struct Merger {
             const vocab::KeySpec* child = spec.child(e.key);
             if (!child) continue;  // reported by the loader
             if (child->inherit == vocab::Inherit::Identity && !is_self) continue;
-            std::string p = join_path(path, e.key);
+            // Paths name values in the history only: generation, which keeps none, builds none.
+            std::string p = keep_history ? join_path(path, e.key) : std::string();
             if (e.value.is_null()) {
                 remove_entry(dst, e.key);
                 record(p, e.value);
@@ -140,8 +141,7 @@ struct Merger {
                     slot.loc = e.value.loc;
                 }
                 for (const auto& f : e.value.entries) {
-                    std::string fp = join_path(p, f.key);
-                    record(fp, f.value);
+                    if (keep_history) record(join_path(p, f.key), f.value);
                     if (f.value.is_null()) {
                         remove_entry(slot, f.key);
                     } else {
@@ -254,15 +254,14 @@ private:
 
     void check_required(const vocab::KeySpec& spec, const Node& node, const std::string& path) {
         for (const auto& child : spec.children) {
-            std::string p = join_path(path, child.name);
             const Node* value = node.is_map() ? node.find(child.name) : nullptr;
             if (child.type == vocab::Type::Map) {
-                if (value) check_required(child, *value, p);
+                if (value) check_required(child, *value, join_path(path, child.name));
                 continue;
             }
             if (child.required == vocab::Required::Concrete && !f_.abstract && (!value || value->is_null())) {
                 std::string who = f_.chain.size() > 1 ? "'" + f_.id + "' nor any family it extends" : "'" + f_.id + "'";
-                error(f_.values.loc, p, "missing required key: neither " + who + " sets it");
+                error(f_.values.loc, join_path(path, child.name), "missing required key: neither " + who + " sets it");
             }
         }
     }

@@ -1,6 +1,7 @@
 // Stage 4 (render): partial expansion with indentation, strict names, no HTML escaping, layout checks.
 #include <doctest/doctest.h>
 
+#include "model_data.h"
 #include "render.h"
 #include "test_support.h"
 
@@ -95,6 +96,59 @@ TEST_CASE("render: names under a false flag are still checked") {
     Diagnostics d;
     render(templates({{"main.mustache", "{{#flag}}\n{{missing}}\n{{/flag}}\n"}}), ordered_json{{"flag", false}}, d);
     CHECK(d.size() == 1);
+}
+
+TEST_CASE("render: a template that fits a record type's sample fits its records, even with empty lists") {
+    const std::string file = "main.mustache";
+    TemplateSet good = templates({{file, "{{family}}\n{{#sources}}{{path}} {{family}}\n{{/sources}}"
+                                         "{{#wrappers}}{{model_type}}\n{{/wrappers}}"}});
+    auto names = template_tag_names(good, file);
+    REQUIRE(names);
+    CHECK(data_fits_template(good, file, sample_data<ir::ModelFile>(*names, {}).data));
+    ir::ModelFile no_items;
+    CHECK(data_fits_template(good, file, model_data(no_items, MemberFilter(names, nullptr), {}).data));
+
+    // A wrong name in a list item: the sample has an item to show it, a record without items does not.
+    TemplateSet wrong = templates({{file, "{{#sources}}{{nothing}}\n{{/sources}}"}});
+    names = template_tag_names(wrong, file);
+    REQUIRE(names);
+    CHECK_FALSE(data_fits_template(wrong, file, sample_data<ir::ModelFile>(*names, {}).data));
+    CHECK(data_fits_template(wrong, file, model_data(no_items, MemberFilter(names, nullptr), {}).data));
+
+    // The sample's string maps hold no keys, so a template reading one never fits it.
+    TemplateSet map = templates({{file, "{{#wrappers}}{{dispatch.x}}\n{{/wrappers}}"}});
+    names = template_tag_names(map, file);
+    REQUIRE(names);
+    CHECK_FALSE(data_fits_template(map, file, sample_data<ir::ModelFile>(*names, {}).data));
+}
+
+TEST_CASE("render: data leaves out members a template names only for records of other types") {
+    const std::string file = "main.mustache";
+    TemplateSet set = templates({{file, "{{#config}}{{#fields}}{{json_key}}\n{{/fields}}"
+                                        "{{#declarations}}{{swift_name}}\n{{/declarations}}{{/config}}"}});
+    auto names = template_tag_names(set, file);
+    REQUIRE(names);
+    MemberOrigins origins;
+    ModelData sample = sample_data<ir::ModelFile>(*names, {}, &origins);
+    DataReads read;
+    REQUIRE(data_fits_template(set, file, sample.data, &read));
+    auto reads = std::make_shared<MemberReads>();
+    for (const auto* value : read) {
+        if (origins.count(value)) (*reads)[origins.at(value).first].insert(origins.at(value).second);
+    }
+    ir::ModelFile model;
+    model.config.fields.resize(1);
+    model.config.declarations.resize(1);
+    auto field_has = [&](const MemberFilter& filter, const std::string& name) {
+        ModelData built = model_data(model, filter, {});
+        const auto& field = built.data.get("config")->get("fields")->list_value().front();
+        return field.get(name) != nullptr;
+    };
+    MemberFilter all(names, nullptr), used(names, reads);
+    used.learn<ir::ModelFile>();
+    CHECK(field_has(all, "swift_name"));  // named, for declarations
+    CHECK_FALSE(field_has(used, "swift_name"));
+    CHECK(field_has(used, "json_key"));
 }
 
 TEST_CASE("render: syntax errors are located") {
