@@ -16,6 +16,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
     /// Every `model_type` a generated model serves.
     public static let supportedModelTypes: [String] = [
         "bailing_moe",
+        "cohere",
         "deepseek",
         "dots1",
         "ernie4_5",
@@ -90,6 +91,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "bailing_moe":
             let args = try decoder.decode(BailingMoEConfiguration.self, from: text)
             return { BailingMoEModel(args) }
+        case "cohere":
+            let args = try decoder.decode(CohereConfiguration.self, from: text)
+            return { CohereModel(args) }
         case "deepseek":
             let args = try decoder.decode(DeepSeekConfiguration.self, from: text)
             return { DeepSeekModel(args) }

@@ -98,11 +98,8 @@ public:
                     m.sanitize.split_concatenated_gate_up + m.sanitize.split_fused_experts + m.sanitize.split_stacked_gate_up +
                     m.head.normalized + (f_.get("attention.kv_sharing.shared_layers") != nullptr);
         m.sanitize.steps_chain = steps > 0;
-        std::string norm_kind = f_.text("norm.kind");
-        m.norm.type = norm_kind == "rms_one_plus"     ? "OnePlusRMSNorm"
-                      : norm_kind == "layer"          ? "LayerNorm"
-                      : norm_kind == "layer_one_plus" ? "OnePlusLayerNorm"
-                                                      : "RMSNorm";
+        m.norm.type = norm_type();
+        m.norm.bias_argument = norm_bias_argument();
         m.norm.eps = binding_expr("norm.eps", false);
         m.norm.input_key = key_literal("norm.keys.input");
         m.norm.post_attention_key = key_literal("norm.keys.post_attention");
@@ -702,11 +699,23 @@ private:
         a.qkv_bias = flag_expr("attention.bias.qkv");
         a.o_bias = flag_expr("attention.bias.o");
         std::string qk_norm = f_.text("attention.qk_norm");
-        a.qk_norm_per_head = qk_norm == "per_head";
+        // A weight per head changes the norm's type, not where it applies: on the split heads.
+        bool weights_per_head = qk_norm == "per_head_weights";
+        a.qk_norm_per_head = qk_norm == "per_head" || weights_per_head;
         a.qk_norm_whole = qk_norm == "whole";
         a.qk_norm = a.qk_norm_per_head || a.qk_norm_whole;
-        a.q_norm_dimensions = a.qk_norm_whole ? "heads * headDim" : "headDim";
-        a.k_norm_dimensions = a.qk_norm_whole ? "kvHeads * headDim" : "headDim";
+        std::string eps = "eps: " + binding_expr("norm.eps", false);
+        if (weights_per_head) {
+            a.qk_norm_type = "PerHeadLayerNorm";
+            a.q_norm_arguments = "heads, headDim, " + eps;
+            a.k_norm_arguments = "kvHeads, headDim, " + eps;
+        } else {
+            a.qk_norm_type = norm_type();
+            a.q_norm_arguments =
+                std::string("dimensions: ") + (a.qk_norm_whole ? "heads * headDim" : "headDim") + ", " + eps + norm_bias_argument();
+            a.k_norm_arguments =
+                std::string("dimensions: ") + (a.qk_norm_whole ? "kvHeads * headDim" : "headDim") + ", " + eps + norm_bias_argument();
+        }
         // A per-head norm after RoPE is emitted where the rotated heads are, not with the others.
         a.qk_norm_per_head_after_rope = a.qk_norm_per_head && f_.text("attention.qk_norm_placement") == "after_rope";
         if (a.qk_norm_per_head_after_rope) a.qk_norm_per_head = false;
@@ -1137,6 +1146,20 @@ private:
         m.layer.result = m.layer.extended_tail ? "out" : m.layer.residual_sum;
     }
 
+    std::string norm_type() const {
+        std::string kind = f_.text("norm.kind");
+        return kind == "rms_one_plus"     ? "OnePlusRMSNorm"
+               : kind == "layer"          ? "LayerNorm"
+               : kind == "layer_one_plus" ? "OnePlusLayerNorm"
+                                          : "RMSNorm";
+    }
+
+    /// Only LayerNorms take a bias; resolve refuses `norm.bias` on the other kinds.
+    std::string norm_bias_argument() const {
+        const Node* bias = f_.get("norm.bias");
+        return bias && bias->kind == Node::Kind::Bool && !bias->boolean ? ", bias: false" : "";
+    }
+
     void lower_head(ir::Head& h) {
         const Node* tie = f_.get("head.tie");
         if (!tie || tie->kind == Node::Kind::Bool) {
@@ -1159,7 +1182,11 @@ private:
             h.softcap = !d || is_optional(*d);
             h.softcap_always = !h.softcap;
         }
-        h.plain = !h.divided && !h.softcap && !h.softcap_always;
+        if (const Node* m = f_.get("head.logit_multiplier"); m && m->kind == Node::Kind::String) {
+            h.multiplied = true;
+            h.multiplier = binding_expr("head.logit_multiplier", false);
+        }
+        h.plain = !h.divided && !h.multiplied && !h.softcap && !h.softcap_always;
         h.bias = flag_expr("head.bias");
         std::string normalized = flag_expr("head.normalized_columns");
         h.normalized = normalized != "false";

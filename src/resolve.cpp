@@ -588,6 +588,15 @@ private:
         check_cross_layer();
         check_layers();
         check_parallel();
+        check_layer_norm_options();
+        // The head returns its logits through one transform; two would leave one unapplied.
+        if (const Node* m = f_.get("head.logit_multiplier"); m && m->kind == Node::Kind::String) {
+            for (const char* other : {"head.logit_divisor", "head.softcap"}) {
+                if (const Node* n = f_.get(other); n && n->kind == Node::Kind::String) {
+                    error(m->loc, "head.logit_multiplier", std::string("is not defined together with '") + other + "'");
+                }
+            }
+        }
         const Node* head_bias = f_.get("head.bias");
         const Node* tie = f_.get("head.tie");
         if (head_bias && (head_bias->kind == Node::Kind::String || head_bias->boolean) && tie &&
@@ -828,7 +837,7 @@ private:
                                                    "nothing is clipped");
         }
         const Node* qk_norm = f_.get("attention.qk_norm");
-        if (qk_norm && qk_norm->text == "per_head") {
+        if (qk_norm && (qk_norm->text == "per_head" || qk_norm->text == "per_head_weights")) {
             error(clip->loc, "attention.clip_qkv", "clipping is defined after a whole-projection q/k norm, not a "
                                                    "per-head one");
         }
@@ -863,6 +872,20 @@ private:
         bool always = normalized && normalized->kind == Node::Kind::Bool && normalized->boolean;
         if (always && tie && tie->kind == Node::Kind::Bool && tie->boolean) {
             error(normalized->loc, "head.normalized_columns", "a tied head is the embedding; it cannot be normalised");
+        }
+    }
+
+    /// A bias and norms weighted per head are LayerNorm options; RMS norms have neither.
+    void check_layer_norm_options() {
+        const Node* kind = f_.get("norm.kind");
+        if (kind && kind->text == "layer") return;
+        const Node* bias = f_.get("norm.bias");
+        if (bias && bias->kind == Node::Kind::Bool && !bias->boolean) {
+            error(bias->loc, "norm.bias", "only LayerNorms have a bias; it needs 'norm.kind: layer'");
+        }
+        const Node* qk_norm = f_.get("attention.qk_norm");
+        if (qk_norm && qk_norm->text == "per_head_weights") {
+            error(qk_norm->loc, "attention.qk_norm", "'per_head_weights' norms are LayerNorms; it needs 'norm.kind: layer'");
         }
     }
 

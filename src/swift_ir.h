@@ -244,8 +244,9 @@ struct Attention {
     bool qk_norm = false;  // q and k normalised before RoPE (per head or whole)
     bool qk_norm_per_head = false;
     bool qk_norm_whole = false;      // over the whole projection, before the split into heads
-    std::string q_norm_dimensions;   // `headDim` or `heads * headDim`
-    std::string k_norm_dimensions;
+    std::string qk_norm_type;        // the q/k norms' Swift type: the norms' own, or one weighted per head
+    std::string q_norm_arguments;    // `dimensions: headDim, eps: args.rmsNormEps`
+    std::string k_norm_arguments;
     bool qk_norm_per_head_after_rope = false;  // per head, with learned scales, on the rotated queries and keys
     // q/k norms a config switches: optional modules, applied when present (per head or whole).
     bool qk_norm_switched = false;
@@ -401,6 +402,7 @@ struct Layer {
 struct Norm {
     std::string type;  // `RMSNorm`, `OnePlusRMSNorm`, `LayerNorm`
     std::string eps;   // `args.rmsNormEps`
+    std::string bias_argument;   // `, bias: false` for LayerNorms without a bias, else empty
     bool pre = false;            // norms before the blocks
     bool post = false;           // norms after the blocks only
     bool sandwich = false;       // four norms per layer
@@ -446,6 +448,8 @@ struct Head {
     std::string softcap_field;       // `args.finalLogitSoftcapping`
     bool divided = false;            // logits divided by a config value
     std::string divisor;             // `args.logitsScaling`
+    bool multiplied = false;         // logits multiplied by a config value
+    std::string multiplier;          // `args.logitScale`
     bool plain = true;               // logits returned as the head computes them
     std::string bias = "false";      // Swift Bool expression: a bias on the lm_head
     bool normalized = false;         // the weight divided by its column norms when loaded

@@ -120,7 +120,7 @@ void members(F& f, const Attention& v) {
     IR_MEMBER(fused_qkv) IR_MEMBER(per_layer) IR_MEMBER(scale_head_dim) IR_MEMBER(scale_from_field) IR_MEMBER(scale_field)
     IR_MEMBER(scale_one) IR_MEMBER(local_rope) IR_MEMBER(local_base)
     IR_MEMBER(nope_layers) IR_MEMBER(rope_layers) IR_MEMBER(qkv_bias) IR_MEMBER(o_bias) IR_MEMBER(qk_norm) IR_MEMBER(qk_norm_per_head) IR_MEMBER(qk_norm_whole)
-    IR_MEMBER(q_norm_dimensions) IR_MEMBER(k_norm_dimensions) IR_MEMBER(qk_norm_per_head_after_rope) IR_MEMBER(q_norm_key) IR_MEMBER(k_norm_key)
+    IR_MEMBER(qk_norm_type) IR_MEMBER(q_norm_arguments) IR_MEMBER(k_norm_arguments) IR_MEMBER(qk_norm_per_head_after_rope) IR_MEMBER(q_norm_key) IR_MEMBER(k_norm_key)
     IR_MEMBER(qk_norm_switched) IR_MEMBER(qk_norm_enabled) IR_MEMBER(qk_norm_switched_per_head) IR_MEMBER(qk_norm_switched_whole)
     IR_MEMBER(scale_field_value) IR_MEMBER(sinks) IR_MEMBER(softcap) IR_MEMBER(softcap_field) IR_MEMBER(v_norm) IR_MEMBER(clip_qkv) IR_MEMBER(clip_limit) IR_MEMBER(kv_sharing)
     IR_MEMBER(shared_layers) IR_MEMBER(full_precision_cache) IR_MEMBER(cross_layer) IR_MEMBER(cross_layer_enabled) IR_MEMBER(cross_layer_group) IR_MEMBER(rope) IR_MEMBER(sliding) IR_MEMBER(layer_types) IR_MEMBER(window)
@@ -170,9 +170,9 @@ void members(F& f, const Layer& v) {
 
 template <typename F>
 void members(F& f, const Norm& v) {
-    IR_MEMBER(type) IR_MEMBER(eps) IR_MEMBER(pre) IR_MEMBER(post) IR_MEMBER(sandwich) IR_MEMBER(clip_residual) IR_MEMBER(residual_scaled)
-    IR_MEMBER(residual_multiplier) IR_MEMBER(input_key) IR_MEMBER(post_attention_key) IR_MEMBER(pre_feedforward_key)
-    IR_MEMBER(post_feedforward_key)
+    IR_MEMBER(type) IR_MEMBER(eps) IR_MEMBER(bias_argument) IR_MEMBER(pre) IR_MEMBER(post) IR_MEMBER(sandwich) IR_MEMBER(clip_residual)
+    IR_MEMBER(residual_scaled) IR_MEMBER(residual_multiplier) IR_MEMBER(input_key) IR_MEMBER(post_attention_key)
+    IR_MEMBER(pre_feedforward_key) IR_MEMBER(post_feedforward_key)
 }
 
 template <typename F>
@@ -200,7 +200,7 @@ void members(F& f, const DispatchCase& v) {
 template <typename F>
 void members(F& f, const Head& v) {
     IR_MEMBER(tie) IR_MEMBER(tie_from_config) IR_MEMBER(always_tied) IR_MEMBER(never_tied)
-    IR_MEMBER(softcap) IR_MEMBER(softcap_always) IR_MEMBER(softcap_field) IR_MEMBER(divided) IR_MEMBER(divisor) IR_MEMBER(plain)
+    IR_MEMBER(softcap) IR_MEMBER(softcap_always) IR_MEMBER(softcap_field) IR_MEMBER(divided) IR_MEMBER(divisor) IR_MEMBER(multiplied) IR_MEMBER(multiplier) IR_MEMBER(plain)
     IR_MEMBER(bias) IR_MEMBER(normalized) IR_MEMBER(normalized_condition)
 }
 

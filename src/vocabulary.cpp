@@ -337,11 +337,12 @@ KeySpec build_root() {
             "`separate`: `q_proj`, `k_proj`, `v_proj`. `fused_qkv`: one `qkv_proj` whose output rows are "
             "[q | k | v], split at run time."),
         bias,
-        enum_key("qk_norm", {"none", "per_head", "whole"}, "none",
+        enum_key("qk_norm", {"none", "per_head", "whole", "per_head_weights"}, "none",
             "Normalisation of queries and keys, before RoPE unless `qk_norm_placement` says otherwise. "
             "`per_head`: an RMSNorm over the head dimension with one weight shared by all heads (`q_norm`, "
             "`k_norm`). `whole`: an RMSNorm over the whole projection (heads x head_dim), before it is split "
-            "into heads."),
+            "into heads. `per_head_weights`: a LayerNorm over the head dimension, in float32, scaled by a "
+            "weight of its own for each head (`[heads, head_dim]`, no bias); it needs `norm.kind: layer`."),
         with_default(key("qk_norm_enabled", Type::Flag,
             "Whether the q/k norms of `qk_norm` exist: a bool config field switches them per checkpoint "
             "(no norm weights when off)."), "true"),
@@ -432,8 +433,11 @@ KeySpec build_root() {
         enum_key("kind", {"rms", "rms_one_plus", "layer", "layer_one_plus"}, "rms",
             "`rms`: x * rsqrt(mean(x^2) + eps) * weight. `rms_one_plus`: the same times (1 + weight), "
             "for checkpoints whose norm weights are stored around zero. `layer`: LayerNorm with weight and "
-            "bias. `layer_one_plus`: LayerNorm times (1 + weight), the sum in the weight's dtype, plus bias. "
-            "q/k norms use the same kind."),
+            "bias (unless `bias` is false). `layer_one_plus`: LayerNorm times (1 + weight), the sum in the "
+            "weight's dtype, plus bias. q/k norms use the same kind."),
+        with_default(key("bias", Type::Bool,
+            "Whether LayerNorms (`kind: layer`) have a bias; `false` gives them a weight only. Other kinds "
+            "have no bias."), "true"),
         enum_key("placement", {"pre", "post", "sandwich"}, "pre",
             "`pre`: h = x + attn(norm1(x)); out = h + mlp(norm2(h)). `post`: the norms follow the blocks, "
             "h = x + norm1(attn(x)); out = h + norm2(mlp(h)) (`post_attention_layernorm`, "
@@ -505,6 +509,7 @@ KeySpec build_root() {
         with_default(key("tie", Type::Flag,
             "Reuse the embedding matrix as the output projection instead of an `lm_head`."), "false"),
         field_key("logit_divisor", "float", "A config field dividing the logits (e.g. `logits_scaling`)."),
+        field_key("logit_multiplier", "float", "A config field multiplying the logits (e.g. `logit_scale`)."),
         field_key("softcap", "float",
             "A config field capping the logits: tanh(logits / cap) * cap; an optional field caps only when "
             "it is set."),

@@ -98,6 +98,8 @@ NOT_SCHEMA_DETECTABLE = {
     "shared_gate_without_width": "a rule between keys after inheritance: the gate needs the shared expert's width",
     "normalize_after_top_k_softmax": "a rule between two router keys, one of them inherited",
     "clip_per_head_norm": "a rule between two attention keys, one of them inherited",
+    "layer_norm_options_on_rms": "a rule between norm and attention keys and the inherited norm kind",
+    "logit_multiplier_with_divisor": "a rule between two head keys, one of them inherited",
     "sigmoid_after_top_k": "a rule between two router keys",
     "groups_without_selected": "a rule between two keys of one map (grouped top-k needs both)",
     "chunked_without_size": "a rule between two keys of one map after inheritance (chunked layers need both)",

@@ -100,6 +100,11 @@ def with_(base: dict, **changes) -> dict:
 PHI = with_({k: v for k, v in LLAMA.items() if k != "rms_norm_eps"}, model_type="phi", layer_norm_eps=1e-5,
             hidden_act="gelu_new", qk_layernorm=False)
 
+# Command-R as transformers reads it too: tied (mlx-lm always ties), the head width hidden / heads
+# (mlx-lm never reads head_dim) and the RoPE base stated (the two default it differently).
+COHERE = with_({k: v for k, v in LLAMA.items() if k != "rms_norm_eps"}, model_type="cohere",
+               layer_norm_eps=1e-5, layer_norm_bias=False, tie_word_embeddings=True, logit_scale=0.25)
+
 STABLELM = with_({k: v for k, v in LLAMA.items() if k != "rms_norm_eps"}, model_type="stablelm",
                  layer_norm_eps=1e-5, use_parallel_residual=False, qk_layernorm=False)
 
@@ -714,6 +719,11 @@ FIXTURES = [
     Fixture("stablelm_parallel", "stablelm", "attention and MLP side by side behind one norm, half rotated, no bias",
             with_(STABLELM, use_qkv_bias=False, use_parallel_residual=True, partial_rotary_factor=0.5,
                   num_key_value_heads=4)),
+    Fixture("cohere", "cohere", "parallel attention and MLP behind one bias-free LayerNorm, q/k LayerNorms per head, "
+            "interleaved RoPE, logit_scale 0.25, GQA 2", with_(COHERE, use_qk_norm=True)),
+    Fixture("cohere_bias", "cohere", "biases on every attention projection, no q/k norms, one key/value head per "
+            "query head, logit_scale 0.0625", with_(COHERE, attention_bias=True, num_key_value_heads=4,
+                                                     logit_scale=0.0625, rope_theta=20000.0)),
     Fixture("llama_hf", "llama", "Hugging Face layout: a rotary inv_freq table and a tied lm_head to drop",
             with_(LLAMA, tie_word_embeddings=True),
             layout=hf_checkpoint(extra={"model.layers.0.self_attn.rotary_emb.inv_freq": (8,),

@@ -295,6 +295,13 @@ MUTATIONS = [
     Mutation("stablelm_full_rotary", "partial_rotary_factor read but every dimension of StableLM's heads rotated",
              [("stablelm.yaml", "    fraction: partial_rotary_factor\n", "")],
              of("stablelm")),
+    Mutation("logits_not_multiplied", "a logit multiplier read but never applied",
+             [("templates/_model.swift.mustache", "        return logits * {{head.multiplier}}\n", "        return logits\n")],
+             of("cohere")),
+    Mutation("per_head_norm_weights_shared", "q/k norms scaling every head by the first head's weight",
+             [("runtime/Layers.swift", "        return (weight.asType(.float32) * normed).asType(x.dtype)\n",
+               "        return (weight[0].asType(.float32) * normed).asType(x.dtype)\n")],
+             of("cohere") & where(lambda c: c.get("use_qk_norm"))),
     Mutation("mixtral_full_attention", "Mixtral's sliding_window read but every layer attending fully",
              [("mixtral.yaml", "    layer_types: layer_types\n    window: sliding_window\n", "")],
              # Phi-MoE takes Mixtral's sliding window.

@@ -126,7 +126,7 @@ TEST_CASE("load: unknown keys name the closest known key") {
 TEST_CASE("load: values outside their set suggest the closest one") {
     auto errors = load_errors("family: llamax\nattention:\n  qk_norm: perhead\n");
     REQUIRE(errors.size() == 1);
-    CHECK(errors[0] == "families/llamax.yaml:3:12: error: attention.qk_norm: expected one of none, per_head, whole; "
+    CHECK(errors[0] == "families/llamax.yaml:3:12: error: attention.qk_norm: expected one of none, per_head, whole, per_head_weights; "
                        "got \"perhead\" (did you mean 'per_head'?)");
 }
 

@@ -39,6 +39,25 @@ public final class OnePlusLayerNorm: Module, UnaryLayer {
     }
 }
 
+/// LayerNorm over each head's last axis with a weight of its own for every head (`[heads, dimensions]`)
+/// and no bias, for queries and keys split into heads. Normalised and scaled in float32 with one
+/// rounding at the end, as transformers computes it.
+public final class PerHeadLayerNorm: Module, UnaryLayer {
+    public let weight: MLXArray
+    public let eps: Float
+
+    public init(_ heads: Int, _ dimensions: Int, eps: Float = 1e-5) {
+        weight = MLXArray.ones([heads, dimensions])
+        self.eps = eps
+    }
+
+    /// `x` is `[..., heads, dimensions]`.
+    public func callAsFunction(_ x: MLXArray) -> MLXArray {
+        let normed = MLXFast.layerNorm(x.asType(.float32), weight: nil, bias: nil, eps: eps)
+        return (weight.asType(.float32) * normed).asType(x.dtype)
+    }
+}
+
 /// `x + y`, except in float16, where the sum is taken in float32 and clipped to the float16
 /// range so that large activations do not overflow to infinity.
 public func clipResidual(_ x: MLXArray, _ y: MLXArray) -> MLXArray {
