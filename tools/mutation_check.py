@@ -103,7 +103,8 @@ GEMMA4 = of("gemma4")
 GEMMA4_MOE = GEMMA4 & where(lambda c: c.get("enable_moe_block"))
 LLAMA_ROPE_SCALED = {"mlx-lm/llama_rope_llama3", "mlx-lm/llama_rope_parameters", "mlx-lm/llama_rope_linear",
                      "mlx-lm/llama_rope_yarn", "mlx-lm/llama_rope_longrope", "transformers/llama_llama3",
-                     "transformers/llama_llama3_v4", "transformers/llama_yarn", "transformers/llama_linear_v4"}
+                     "transformers/llama_llama3_v4", "transformers/llama_yarn", "transformers/llama_linear_v4",
+                     "mlx-lm/llama_rope_dynamic", "transformers/llama_dynamic"}
 
 
 # The whole-projection q/k norms and the clipping that follows them, as the attention partial has them.
@@ -145,8 +146,8 @@ MUTATIONS = [
                "  bias: {qkv: attention_bias, o: false}")],
              {"mlx-lm/llama_bias", "transformers/llama_bias_tied"}),
     Mutation("ignored_rope_scaling", "rope_scaling decoded but not applied",
-             [("llama.yaml", "  rope:\n    interleaved: rope_traditional\n",
-               "  rope:\n    interleaved: rope_traditional\n    scaling: ~\n    scaling_types: []\n")],
+             [("llama.yaml", "    interleaved: rope_traditional\n    scaling_types: [linear, llama3, yarn, longrope, dynamic]\n",
+               "    interleaved: rope_traditional\n    scaling: ~\n    scaling_types: []\n")],
              LLAMA_ROPE_SCALED),
     Mutation("ignored_sliding_window", "sliding_window read but every layer attends over the full context",
              [("mistral.yaml", "  sliding:\n    layer_types: layer_types\n    window: sliding_window\n", "")],
@@ -225,7 +226,7 @@ MUTATIONS = [
     Mutation("smollm3_inverted_no_rope_layers", "no_rope_layers read with 1 meaning NoPE",
              [("templates/_attention.swift.mustache", "if {{attention.rope_layers}}[layer] == 0 {",
                "if {{attention.rope_layers}}[layer] == 1 {")],
-             of("smollm3", "llama4")),
+             of("smollm3", "llama4", "exaone4")),
     Mutation("phi3_unfused", "q/k/v and gate/up as separate projections where Phi-3 fuses them",
              [("phi3.yaml", "  projection: fused_qkv\n", ""), ("phi3.yaml", "  kind: fused_gated", "  kind: gated")],
              of("phi3")),
@@ -284,7 +285,7 @@ MUTATIONS = [
                "        return attention(normed, mask: mask, cache: cache) + mlp(normed) + x\n",
                "        let h = x + attention(normed, mask: mask, cache: cache)\n"
                "        return h + mlp(inputLayerNorm(h))\n")],
-             of("phi")),
+             of("phi", "cohere")),
     Mutation("phi_full_rotary", "partial_rotary_factor read but every dimension of Phi's heads rotated",
              [("phi.yaml", "    fraction: partial_rotary_factor\n", "")],
              of("phi")),
@@ -431,7 +432,10 @@ MUTATIONS = [
              # EXAONE's own configs count their layers in num_layers.
              of("smollm3", "llama4") & where(lambda c: 0 in (c.get("no_rope_layers") or [
                  int((i + 1) % c.get("no_rope_layer_interval", 4) != 0)
-                 for i in range(c.get("num_hidden_layers") or c["num_layers"])]))),
+                 for i in range(c.get("num_hidden_layers") or c["num_layers"])]))
+             # EXAONE 4.0 leaves RoPE off its full-attention layers once a window is set.
+             | of("exaone4") & where(lambda c: c.get("sliding_window") is not None
+                                     and "full_attention" in (c.get("layer_types") or []))),
     Mutation("llama4_temperature_tuning_dropped", "NoPE layers' queries left unscaled by position",
              [("llama4.yaml", "    enabled: attn_temperature_tuning\n", "    enabled: false\n")],
              of("llama4") & where(lambda c: c.get("attn_temperature_tuning", True) and c.get("floor_scale", 8192) < 24)),
