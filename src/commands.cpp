@@ -329,6 +329,23 @@ std::string rope_kind(const Json& scaling) {
     return "";
 }
 
+/// The keys the wrapper entry serving `model_type` marks as its own, with why the text model ignores them.
+std::vector<std::pair<std::string, std::string>> wrapper_ignored_keys(const ResolvedFamily& f, const std::string& model_type) {
+    std::vector<std::pair<std::string, std::string>> out;
+    const Node* wrappers = f.get("wrappers");
+    if (!wrappers || !wrappers->is_map()) return out;
+    for (const auto& e : wrappers->entries) {
+        const Node* also = e.value.find("also");
+        bool serves = e.key == model_type ||
+                      (also && also->is_list() &&
+                       std::any_of(also->items.begin(), also->items.end(), [&](const Node& n) { return n.text == model_type; }));
+        const Node* ignored = e.value.find("ignored_keys");
+        if (!serves || !ignored || !ignored->is_map()) continue;
+        for (const auto& k : ignored->entries) out.emplace_back(k.key, k.value.text);
+    }
+    return out;
+}
+
 }  // namespace
 
 int run_detect(const Paths& paths, const std::string& config_path, std::ostream& out, std::ostream& err) {
@@ -436,6 +453,12 @@ int run_detect(const Paths& paths, const std::string& config_path, std::ostream&
                                                      " (supported: " + (supported.empty() ? "none" : joined(supported)) + ")");
                 }
             }
+        }
+        // The wrapper's own keys (a vision tower's) sit at its top level, beside or around the text model's.
+        for (const auto& [key, why] : wrapper_ignored_keys(*f, model_type)) {
+            if (known.count(key) || !(config.contains(key) || keys.contains(key))) continue;
+            known.insert(key);
+            ignored.push_back(key + " (" + why + ")");
         }
         const auto& inert_keys = vocab::inert_config_keys();
         const auto& loader_keys = vocab::loader_config_keys();

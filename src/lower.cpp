@@ -893,7 +893,16 @@ private:
             if (const Node* dispatch = e.value.find("dispatch"); dispatch && dispatch->is_map()) {
                 for (const auto& d : dispatch->entries) w.dispatch.emplace_back(d.key, d.value.text);
             }
+            if (const Node* ignored = e.value.find("ignored_keys"); ignored && ignored->is_map()) {
+                for (const auto& k : ignored->entries) w.ignored_keys.push_back(ir::IgnoredKey{k.key, k.value.text});
+            }
             out.push_back(w);
+            if (const Node* also = e.value.find("also"); also && also->is_list()) {
+                for (const auto& type : also->items) {
+                    out.push_back(w);
+                    out.back().model_type = type.text;
+                }
+            }
         }
     }
 

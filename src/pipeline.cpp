@@ -122,19 +122,23 @@ ordered_json vocabulary_view() {
     ordered_json rows = ordered_json::array();
     key_rows(vocab::root(), "", rows);
     view["keys"] = rows;
-    const vocab::KeySpec* config = vocab::root().child("config");
-    for (size_t v = 0; v < config->entry_variants.size(); ++v) {
-        ordered_json entry_rows = ordered_json::array();
-        for (const auto& k : config->entry_variants[v]) {
+    auto entry_rows = [](const std::vector<vocab::KeySpec>& variant) {
+        ordered_json rows = ordered_json::array();
+        for (const auto& k : variant) {
             ordered_json row;
             row["key"] = k.name;
             row["type"] = k.type == vocab::Type::Enum ? "one of " + values_text(k) : vocab::type_name(k);
             row["default"] = k.default_yaml ? "`" + *k.default_yaml + "`" : "";
             row["doc"] = k.doc;
-            entry_rows.push_back(row);
+            rows.push_back(row);
         }
-        view[v == 0 ? "field_keys" : "policy_keys"] = entry_rows;
+        return rows;
+    };
+    const vocab::KeySpec* config = vocab::root().child("config");
+    for (size_t v = 0; v < config->entry_variants.size(); ++v) {
+        view[v == 0 ? "field_keys" : "policy_keys"] = entry_rows(config->entry_variants[v]);
     }
+    view["wrapper_keys"] = entry_rows(vocab::root().child("wrappers")->entry_variants.at(0));
     ordered_json types = ordered_json::array();
     for (const auto& t : vocab::config_types()) {
         std::string members;

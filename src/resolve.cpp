@@ -1093,9 +1093,23 @@ private:
         const Node* wrappers = f_.get("wrappers");
         if (!wrappers || !wrappers->is_map()) return;
         std::vector<std::string> claimed = f_.strings("model_types");
+        std::set<std::string> wrapped;
         for (const auto& e : wrappers->entries) {
             if (std::find(claimed.begin(), claimed.end(), e.key) == claimed.end()) {
                 error(e.key_loc, "wrappers." + e.key, "'" + e.key + "' is not one of this family's model_types");
+            }
+            wrapped.insert(e.key);
+        }
+        for (const auto& e : wrappers->entries) {
+            const Node* also = e.value.find("also");
+            if (!also || !also->is_list()) continue;
+            for (const auto& type : also->items) {
+                std::string path = "wrappers." + e.key + ".also";
+                if (std::find(claimed.begin(), claimed.end(), type.text) == claimed.end()) {
+                    error(type.loc, path, "'" + type.text + "' is not one of this family's model_types");
+                } else if (!wrapped.insert(type.text).second) {
+                    error(type.loc, path, "'" + type.text + "' already has a wrapper entry; a model type is wrapped one way");
+                }
             }
         }
     }

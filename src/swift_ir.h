@@ -510,6 +510,7 @@ struct Wrapper {
     std::vector<std::pair<std::string, std::string>> dispatch;  // text model_type ("*": any other) -> family
     std::vector<PrefixRename> weight_prefixes;
     std::vector<DropPattern> weight_drops;
+    std::vector<IgnoredKey> ignored_keys;  // the wrapper's own keys beside the text model's
 };
 
 void to_json(nlohmann::ordered_json& j, const Wrapper& v);

@@ -257,7 +257,7 @@ void members(F& f, const RefusedModelType& v) {
 template <typename F>
 void members(F& f, const Wrapper& v) {
     IR_MEMBER(model_type) IR_MEMBER(from_top_level) IR_MEMBER(defaults) IR_MEMBER(text_config_optional) IR_MEMBER(top_level_overrides) IR_MEMBER(weight_prefixes) IR_MEMBER(weight_drops)
-    IR_MEMBER(dispatch)
+    IR_MEMBER(dispatch) IR_MEMBER(ignored_keys)
 }
 
 #undef IR_MEMBER

@@ -581,6 +581,13 @@ KeySpec build_root() {
         key("weight_drops", Type::StringList,
             "Checkpoint keys the wrapper holds beside the text model (vision towers, projectors), removed by the "
             "loader before whichever text model serves it sees them; `*` matches any run of characters."),
+        key("also", Type::StringList,
+            "Further model types (each claimed in `model_types`) whose checkpoints wrap the text model exactly "
+            "as this entry says."),
+        key("ignored_keys", Type::ScalarMap,
+            "Keys the wrapper's config holds for what sits beside the text model (a vision tower, its special "
+            "tokens), each with why the text model never reads it; `detect` lists them as ignored for the model "
+            "types this entry serves only."),
         key("dispatch", Type::ScalarMap,
             "`text_config.model_type` -> the family whose model serves it; `\"*\"` for any other (without "
             "it, this family). The target `refuse` rejects that text model type with an error."),

@@ -68,6 +68,13 @@ done
 expect 0 "$bin" detect tests/data/hf-configs/Qwen2.5-0.5B-Instruct.json
 contains "$out" "use_sliding_window"
 contains "$out" "sliding_window (only matters with use_sliding_window, which is refused)"
+# A wrapper's own keys: ignored under the model types its entry serves (`also` included), unknown elsewhere.
+expect 0 "$bin" detect tests/fixtures/transformers/qwen2_5_vl_v4/config.json
+contains "$out" "vision_config (the vision tower's settings; text never reaches it)"
+contains "$out" "not known to the family (0)"
+sed 's/"model_type": "qwen2_5_vl"/"model_type": "qwen2"/' tests/fixtures/transformers/qwen2_5_vl_v4/config.json > "$tmp/qwen2_vision.json"
+expect 0 "$bin" detect "$tmp/qwen2_vision.json"
+contains "$out" "not known to the family (5)"
 sed 's/"model_type": "llama"/"model_type": "no_such_arch"/' tests/data/hf-configs/Llama-3.2-1B-Instruct.json > "$tmp/unserved.json"
 expect 1 "$bin" detect "$tmp/unserved.json"
 contains "$err" "model_type: \"no_such_arch\" is not served by any family; supported: "; contains "$err" " qwen3"

@@ -83,6 +83,8 @@ NOT_SCHEMA_DETECTABLE = {
     "dispatch_unknown_family": "across families: a wrapper dispatches to a family that does not exist",
     # Rules between keys, checked by the resolver on the merged family; the vocabulary table the schema
     # is produced from states each key on its own.
+    "wrapper_also_twice": "between keys: a wrapper's `also` names a model type of `model_types`, and one "
+                          "only once across the wrapper entries",
     "binding_type": "a binding must name a config field of the right type, declared anywhere in the chain",
     "binding_unknown_field": "a binding must name a config field declared anywhere in the chain",
     "policy_missing_why": "a rule between two keys of a config entry (`ignored` needs `why`)",

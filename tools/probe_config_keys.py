@@ -2,7 +2,7 @@
 """Shows that no config key a family leaves unread changes what transformers computes. For every
 concrete family, it takes the family's first transformers fixture (tools/make_hf_fixtures.py) as
 saved, and for each key the family marks `ignored`, each field it never reads (`read: false`) and
-each inert key, rewrites config.json with the key set to a value transformers would honour, reloads
+each inert key (and each key a wrapper entry ignores, on a fixture of that wrapper), rewrites config.json with the key set to a value transformers would honour, reloads
 the checkpoint with `from_pretrained` and requires the same logits. A key without a probe value is an
 error: a new ignored key must come with one.
 
@@ -165,17 +165,29 @@ def logits(directory: Path, tokens: torch.Tensor) -> np.ndarray:
     return torch.cat(rows).float().numpy()
 
 
-def probe_family(hf2swift: str, family: str, fixture: hf.Fixture) -> list[str]:
+def wrapper_keys(ir: dict, model_type: str) -> list[str]:
+    """The keys the wrapper entry serving `model_type` marks as its own (a vision tower's)."""
+    return [k["json_key"] for w in ir.get("wrappers", []) if w["model_type"] == model_type
+            for k in w["ignored_keys"]]
+
+
+def probe_family(hf2swift: str, family: str, fixture: hf.Fixture, ir: dict | None = None,
+                 keys_of=None) -> list[str]:
+    """Probes the family's unread keys on `fixture`; `keys_of(ir, config)` chooses other keys."""
     problems = []
-    ir = family_ir(hf2swift, family)
+    ir = ir or family_ir(hf2swift, family)
     with tempfile.TemporaryDirectory() as scratch:
         base = Path(scratch) / "base"
         base.mkdir()
         hf.save(fixture, base)
         config = json.loads((base / "config.json").read_text())
-        tokens = torch.from_numpy(hf.tokens_of(fixture, config["vocab_size"]))
+        vocab = config.get("vocab_size") or config["text_config"]["vocab_size"]  # a wrapper nests it
+        tokens = torch.from_numpy(hf.tokens_of(fixture, vocab))
         reference = logits(base, tokens)
-        keys = unread_keys(ir) + [k for k in inert_keys(hf2swift, base / "config.json") if k not in NOT_PROBED]
+        if keys_of:
+            keys = keys_of(ir, config)
+        else:
+            keys = unread_keys(ir) + [k for k in inert_keys(hf2swift, base / "config.json") if k not in NOT_PROBED]
         for key in dict.fromkeys(keys):
             if key in NOT_PROBED:
                 continue
@@ -299,7 +311,19 @@ def main() -> int:
     for family, fixture in sorted(first.items()):
         if not chosen or family in chosen:
             problems += check_defaults(hf2swift, family, fixture)
-            problems += probe_family(hf2swift, family, fixture)
+            ir = family_ir(hf2swift, family)
+            problems += probe_family(hf2swift, family, fixture, ir)
+            # A wrapper's own keys are probed on a checkpoint of that wrapper, where they could matter.
+            for wrapper in ir.get("wrappers", []):
+                if not wrapper["ignored_keys"]:
+                    continue
+                wrapped = [f for f in hf.FIXTURES if f.family == family and f.model_type == wrapper["model_type"]]
+                if not wrapped:
+                    problems.append(f"{family}: wrapper {wrapper['model_type']} ignores keys but has no "
+                                    "transformers fixture to probe them on")
+                    continue
+                problems += probe_family(hf2swift, family, wrapped[0], ir,
+                                         lambda ir, config, t=wrapper["model_type"]: wrapper_keys(ir, t))
     for problem in problems:
         print(problem)
     print(f"{len(problems)} problem(s)" if problems else "every unread key leaves transformers' logits unchanged")
