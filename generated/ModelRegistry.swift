@@ -17,6 +17,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
     public static let supportedModelTypes: [String] = [
         "bailing_moe",
         "cohere",
+        "cohere2",
         "deepseek",
         "dots1",
         "ernie4_5",
@@ -94,6 +95,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "cohere":
             let args = try decoder.decode(CohereConfiguration.self, from: text)
             return { CohereModel(args) }
+        case "cohere2":
+            let args = try decoder.decode(Cohere2Configuration.self, from: text)
+            return { Cohere2Model(args) }
         case "deepseek":
             let args = try decoder.decode(DeepSeekConfiguration.self, from: text)
             return { DeepSeekModel(args) }

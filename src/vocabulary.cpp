@@ -780,6 +780,10 @@ const std::vector<Derivation>& derivations() {
          "`attention.sliding.layer_types` and 0 (no position embedding) on the others; without it, 1 on every layer.",
          "ConfigDefaults.ropeOnSlidingWhenWindowed",
          {{"layerTypes", "attention.sliding.layer_types"}, {"window", "config.sliding_window"}}},
+        {"rope_on_sliding", "int_list",
+         "1 (rotate) on the `sliding_attention` layers of `attention.sliding.layer_types` and 0 (no position "
+         "embedding) on the others, whether or not a window is set.",
+         "ConfigDefaults.ropeOnSliding", {{"layerTypes", "attention.sliding.layer_types"}}},
         {"last_layer_full", "layer_types",
          "`layer_types` with its last layer `full_attention`, whatever the config says of it.",
          "ConfigDefaults.lastLayerFull", {{"layerTypes", "config.layer_types"}}},

@@ -1075,6 +1075,18 @@ FIXTURES = [
     Fixture("glm_no_bias", "glm", "no bias, head_dim 32, tied",
             with_(LLAMA, model_type="glm", head_dim=32, attention_bias=False, partial_rotary_factor=1.0,
                   tie_word_embeddings=True, rope_theta=500000.0)),
+    # mlx-lm's cohere2.py reads sliding_window_pattern (never layer_types) and head_dim (default 128,
+    # which must be hidden / heads); both are stated as transformers derives them.
+    Fixture("cohere2", "cohere2", "three sliding layers (window 5) rotated in interleaved pairs and a NoPE full "
+            "layer, by sliding_window_pattern and layer_types, GQA 2, logit_scale 0.25",
+            with_(COHERE, model_type="cohere2", num_hidden_layers=4, head_dim=16, sliding_window=5,
+                  sliding_window_pattern=4, layer_types=["sliding_attention"] * 3 + ["full_attention"]),
+            windows=[5]),
+    Fixture("cohere2_bias", "cohere2", "sliding and full layers alternating by sliding_window_pattern 2 alone "
+            "(window 6), attention biases, one key/value head per query head",
+            with_(COHERE, model_type="cohere2", num_hidden_layers=4, head_dim=16, sliding_window=6,
+                  sliding_window_pattern=2, attention_bias=True, num_key_value_heads=4, logit_scale=0.0625,
+                  rope_theta=20000.0), windows=[6]),
 ]
 FIXTURES += recorded_fixtures()
 

@@ -687,6 +687,16 @@ FIXTURES: list[Fixture] = [
     Fixture("glm_v4", "glm", "no bias, head_dim 32, the factor left to its default (0.5), tied; 4.x layout", "glm",
             with_(TINY, head_dim=32, attention_bias=False, tie_word_embeddings=True, rope_parameters=rope(500000.0)),
             layout=lambda config: without(v4_rope(config), "partial_rotary_factor")),
+    Fixture("cohere2", "cohere2", "layer_types with the full layer third (NoPE), sliding ones rotated (window 5), "
+            "tied, GQA 2", "cohere2",
+            with_(TINY, num_hidden_layers=4, sliding_window=5, tie_word_embeddings=True, logit_scale=0.25,
+                  layer_types=["sliding_attention", "sliding_attention", "full_attention", "sliding_attention"],
+                  rope_parameters=rope(10000.0)), windows=[5]),
+    Fixture("cohere2_v4", "cohere2", "sliding_window_pattern 2 instead of layer_types (window 6), attention biases, "
+            "untied; 4.x layout", "cohere2",
+            with_(TINY, num_hidden_layers=4, sliding_window=6, sliding_window_pattern=2, attention_bias=True,
+                  logit_scale=0.125, rope_parameters=rope(20000.0)), windows=[6],
+            layout=lambda config: dict(without(v4_rope(config), "layer_types"), sliding_window_pattern=2)),
 ]
 
 

@@ -226,7 +226,7 @@ MUTATIONS = [
     Mutation("smollm3_inverted_no_rope_layers", "no_rope_layers read with 1 meaning NoPE",
              [("templates/_attention.swift.mustache", "if {{attention.rope_layers}}[layer] == 0 {",
                "if {{attention.rope_layers}}[layer] == 1 {")],
-             of("smollm3", "llama4", "exaone4")),
+             of("smollm3", "llama4", "exaone4", "cohere2")),
     Mutation("phi3_unfused", "q/k/v and gate/up as separate projections where Phi-3 fuses them",
              [("phi3.yaml", "  projection: fused_qkv\n", ""), ("phi3.yaml", "  kind: fused_gated", "  kind: gated")],
              of("phi3")),
@@ -285,7 +285,7 @@ MUTATIONS = [
                "        return attention(normed, mask: mask, cache: cache) + mlp(normed) + x\n",
                "        let h = x + attention(normed, mask: mask, cache: cache)\n"
                "        return h + mlp(inputLayerNorm(h))\n")],
-             of("phi", "cohere")),
+             of("phi", "cohere", "cohere2")),
     Mutation("phi_full_rotary", "partial_rotary_factor read but every dimension of Phi's heads rotated",
              [("phi.yaml", "    fraction: partial_rotary_factor\n", "")],
              of("phi")),
@@ -298,7 +298,7 @@ MUTATIONS = [
              of("stablelm")),
     Mutation("logits_not_multiplied", "a logit multiplier read but never applied",
              [("templates/_model.swift.mustache", "        return logits * {{head.multiplier}}\n", "        return logits\n")],
-             of("cohere")),
+             of("cohere", "cohere2")),
     Mutation("per_head_norm_weights_shared", "q/k norms scaling every head by the first head's weight",
              [("runtime/Layers.swift", "        return (weight.asType(.float32) * normed).asType(x.dtype)\n",
                "        return (weight[0].asType(.float32) * normed).asType(x.dtype)\n")],
@@ -435,7 +435,9 @@ MUTATIONS = [
                  for i in range(c.get("num_hidden_layers") or c["num_layers"])]))
              # EXAONE 4.0 leaves RoPE off its full-attention layers once a window is set.
              | of("exaone4") & where(lambda c: c.get("sliding_window") is not None
-                                     and "full_attention" in (c.get("layer_types") or []))),
+                                     and "full_attention" in (c.get("layer_types") or []))
+             # Command R7B never rotates its full-attention layers; every fixture has one.
+             | of("cohere2")),
     Mutation("llama4_temperature_tuning_dropped", "NoPE layers' queries left unscaled by position",
              [("llama4.yaml", "    enabled: attn_temperature_tuning\n", "    enabled: false\n")],
              of("llama4") & where(lambda c: c.get("attn_temperature_tuning", True) and c.get("floor_scale", 8192) < 24)),
@@ -682,6 +684,15 @@ MUTATIONS = [
              [("runtime/Configuration.swift", "layerTypes.map { window == nil || $0 == .slidingAttention ? 1 : 0 }",
                "layerTypes.map { _ in 1 }")],
              of("exaone4") & where(lambda c: c.get("sliding_window") is not None)),
+    Mutation("full_layers_rotated_beside_sliding", "full-attention layers rotated like the sliding ones (NoPE dropped)",
+             [("runtime/Configuration.swift", "layerTypes.map { $0 == .slidingAttention ? 1 : 0 }",
+               "layerTypes.map { _ in 1 }")],
+             of("cohere2")),
+    Mutation("cohere2_ignored_layer_types", "layer_types derived from sliding_window_pattern instead of read",
+             [("cohere2.yaml", "    default: {derive: global_every_nth}\n    doc: Per-layer",
+               "    default: {derive: global_every_nth}\n    read: false\n    doc: Per-layer")],
+             # Only the transformers fixture states a schedule the pattern does not give.
+             {"transformers/cohere2"}),
     Mutation("olmo3_sliding_base_from_rope_theta", "OLMo 3's sliding layers rotated at rope_theta, not their own base",
              [("olmo3.yaml", "    local_base: sliding_rope_theta\n", "    local_base: rope_theta\n")],
              # mlx-lm's fixtures hold both bases at 500000, where the two oracles agree.

@@ -106,6 +106,7 @@ PROBES: dict[str, object] = {
     "use_cache": lambda v, c: _flip(v),
     "use_mixed_mlp_moe": lambda v, c: _flip(v),
     "use_mtp": lambda v, c: _flip(v),
+    "use_qk_norm": lambda v, c: _flip(v),
     "use_sliding_window": lambda v, c: _flip(v),
     "video_token_id": lambda v, c: _other(v, 5, 6),
     "vision_config": lambda v, c: dict(v or {}, depth=2),
@@ -227,6 +228,10 @@ NOT_IN_TRANSFORMERS = {
 ROPE_MEMBERS = {"rope_theta": ("full_attention", "rope_theta"), "rope_local_base_freq": ("sliding_attention", "rope_theta"),
                 "partial_rotary_factor": ("full_attention", "partial_rotary_factor")}
 ATTRIBUTE_ALIASES = {"sliding_window_pattern": "_sliding_window_pattern"}
+# Keys one family's config class reads (with a default) only to derive another field, keeping neither.
+DERIVED_ONLY = {
+    ("cohere2", "sliding_window_pattern"): "Cohere2Config builds layer_types from it (default 4) and drops it",
+}
 
 
 def transformers_default(text, key: str):
@@ -259,7 +264,8 @@ def check_defaults(hf2swift: str, family: str, fixture: hf.Fixture) -> list[str]
     text = AutoConfig.for_model(fixture.model_type).get_text_config()
     for field in family_ir(hf2swift, family)["config"]["fields"]:
         key = field["json_key"]
-        if not field["read"] or not field["default_is_literal"] or key in NOT_IN_TRANSFORMERS:
+        if (not field["read"] or not field["default_is_literal"] or key in NOT_IN_TRANSFORMERS
+                or (family, key) in DERIVED_ONLY):
             continue
         ours, theirs = literal_value(field["literal"]), transformers_default(text, key)
         if theirs is NOT_IN_TRANSFORMERS:

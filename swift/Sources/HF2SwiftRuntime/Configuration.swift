@@ -410,6 +410,12 @@ public enum ConfigDefaults {
         layerTypes.map { window == nil || $0 == .slidingAttention ? 1 : 0 }
     }
 
+    /// `rope_on_sliding`: hybrid decoders whose full-attention layers never take a position
+    /// embedding, the sliding layers carrying all the positional information.
+    public static func ropeOnSliding(layerTypes: [AttentionLayerType]) -> [Int] {
+        layerTypes.map { $0 == .slidingAttention ? 1 : 0 }
+    }
+
     /// `last_layer_full`: the schedule with its last layer attending over the full context.
     public static func lastLayerFull(layerTypes: [AttentionLayerType]) -> [AttentionLayerType] {
         guard !layerTypes.isEmpty else { return layerTypes }
