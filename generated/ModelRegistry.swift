@@ -34,6 +34,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "glm",
         "glm4",
         "glm4_moe",
+        "gpt_neox",
         "gpt_oss",
         "granite",
         "granitemoe",
@@ -146,6 +147,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "glm4_moe":
             let args = try decoder.decode(Glm4MoEConfiguration.self, from: text)
             return { Glm4MoEModel(args) }
+        case "gpt_neox":
+            let args = try decoder.decode(GPTNeoXConfiguration.self, from: text)
+            return { GPTNeoXModel(args) }
         case "gpt_oss":
             let args = try decoder.decode(GptOSSConfiguration.self, from: text)
             return { GptOSSModel(args) }

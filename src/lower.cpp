@@ -684,7 +684,9 @@ private:
         a.v_key = key_literal("attention.keys.v");
         a.qkv_key = key_literal("attention.keys.qkv");
         a.o_key = key_literal("attention.keys.o");
-        a.fused_qkv = f_.text("attention.projection") == "fused_qkv";
+        a.fused_qkv = f_.text("attention.projection") == "fused_qkv" ||
+                      f_.text("attention.projection") == "fused_qkv_per_head";
+        a.fused_qkv_per_head = f_.text("attention.projection") == "fused_qkv_per_head";
         std::string scale = f_.text("attention.scale");
         a.scale_one = scale == "one";
         a.scale_from_field = scale == "inverse_sqrt_field";
@@ -921,6 +923,12 @@ private:
         r.parallel_always = parallel == "true";
         r.parallel_switched = r.parallel && !r.parallel_always;
         if (r.parallel_switched) r.parallel_flag = parallel;
+        if (r.parallel && f_.get("residual.parallel_mlp_norm") && f_.get("residual.parallel_mlp_norm")->boolean) {
+            r.parallel_own_norms = true;
+            r.parallel_own_norms_switched = r.parallel_switched;
+            r.parallel_always = false;
+            r.parallel_switched = false;
+        }
     }
 
     std::string key_literal(const std::string& path) { return namer::string_literal(f_.text(path)); }

@@ -588,6 +588,7 @@ private:
         check_cross_layer();
         check_layers();
         check_parallel();
+        check_qkv_per_head();
         check_layer_norm_options();
         // The head returns its logits through one transform; two would leave one unapplied.
         if (const Node* m = f_.get("head.logit_multiplier"); m && m->kind == Node::Kind::String) {
@@ -905,7 +906,13 @@ private:
     /// additions in turn.
     void check_parallel() {
         const Node* parallel = f_.get("residual.parallel");
-        if (!parallel || (parallel->kind == Node::Kind::Bool && !parallel->boolean)) return;
+        const Node* own_norm = f_.get("residual.parallel_mlp_norm");
+        if (!parallel || (parallel->kind == Node::Kind::Bool && !parallel->boolean)) {
+            if (own_norm && own_norm->boolean) {
+                error(own_norm->loc, "residual.parallel_mlp_norm", "applies to parallel layers ('residual.parallel')");
+            }
+            return;
+        }
         const Node* placement = f_.get("norm.placement");
         if (placement && placement->text != "pre") {
             error(placement->loc, "norm.placement", "a parallel layer normalises its input once; it needs 'pre'");
@@ -924,6 +931,32 @@ private:
         }
     }
 
+    /// A projection grouped by head holds one key and one value head beside each query head.
+    void check_qkv_per_head() {
+        const Node* projection = f_.get("attention.projection");
+        if (!projection || projection->text != "fused_qkv_per_head") return;
+        // The key/value head count must be the query heads' whatever a config says: a field that is
+        // never read and defaults to them.
+        const Node* heads = f_.get("dims.heads");
+        const Node* kv_heads = f_.get("dims.kv_heads");
+        bool same = false;
+        if (heads && kv_heads) {
+            if (auto it = fields_.find(kv_heads->text); it != fields_.end() && it->second.entry) {
+                const Node& spec = it->second.entry->value;
+                const Node* read = spec.find("read");
+                const Node* def = spec.find("default");
+                const Node* from = def && def->is_map() ? def->find("field") : nullptr;
+                same = read && read->kind == Node::Kind::Bool && !read->boolean && from && from->text == heads->text;
+            }
+        }
+        if (!same) {
+            error(projection->loc, "attention.projection",
+                  "'fused_qkv_per_head' groups one key and one value head with each query head; bind "
+                  "'dims.kv_heads' to a field with 'read: false' and 'default: {field: " +
+                      (heads ? heads->text : std::string("...")) + "}'");
+        }
+    }
+
     /// Layers that reuse a group's keys and values need the group size, and the projections they
     /// reuse must be separate ones the layer could lack.
     void check_cross_layer() {
@@ -937,7 +970,7 @@ private:
         }
         if (!on) return;
         const Node* projection = f_.get("attention.projection");
-        if (projection && projection->text == "fused_qkv") {
+        if (projection && projection->text != "separate") {
             error(enabled->loc, "attention.cross_layer_kv",
                   "layers that reuse keys and values project none; they need separate q/k/v projections");
         }
@@ -967,7 +1000,7 @@ private:
             }
             const Node* projection = f_.get("attention.projection");
             const Node* qk_norm = f_.get("attention.qk_norm");
-            if ((projection && projection->text == "fused_qkv") || (qk_norm && qk_norm->text == "whole")) {
+            if ((projection && projection->text != "separate") || (qk_norm && qk_norm->text == "whole")) {
                 error(at->loc, "residual.altup", "an AltUp decoder shares keys and values; it needs separate q/k/v "
                                                  "projections and no whole-projection q/k norm");
             }
@@ -1005,7 +1038,7 @@ private:
         if (const Node* shared = bound("attention.kv_sharing.shared_layers")) {
             const Node* projection = f_.get("attention.projection");
             const Node* qk_norm = f_.get("attention.qk_norm");
-            if ((projection && projection->text == "fused_qkv") || (qk_norm && qk_norm->text == "whole")) {
+            if ((projection && projection->text != "separate") || (qk_norm && qk_norm->text == "whole")) {
                 error(shared->loc, "attention.kv_sharing", "shared keys and values need separate q/k/v "
                                                           "projections and no whole-projection q/k norm");
             }
@@ -1027,7 +1060,7 @@ private:
                                                           "'attention.sliding.layer_types'");
         }
         const Node* projection = f_.get("attention.projection");
-        if (projection && projection->text == "fused_qkv") {
+        if (projection && projection->text != "separate") {
             error(flag->loc, "attention.values_from_keys", "needs separate q/k/v projections, not 'fused_qkv'");
         }
     }

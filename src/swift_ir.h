@@ -230,6 +230,7 @@ struct Attention {
     std::string qkv_key = "\"qkv_proj\"";
     std::string o_key = "\"o_proj\"";
     bool fused_qkv = false;  // one qkv_proj split into q, k, v
+    bool fused_qkv_per_head = false;  // its rows grouped by head: [heads, 3, head_dim]
     bool per_layer = false;  // the layer index decides something (RoPE base, NoPE), so init takes it
     bool scale_head_dim = false;   // 1/sqrt(head_dim)
     bool scale_from_field = false; // 1/sqrt(scale_field)
@@ -436,6 +437,8 @@ struct Residual {
     bool parallel_always = false;    // every layer parallel
     bool parallel_switched = false;  // parallel where a config field says so
     std::string parallel_flag;       // `args.useParallelResidual`
+    bool parallel_own_norms = false;           // parallel, the MLP behind its own norm of the layer input
+    bool parallel_own_norms_switched = false;  // the same, parallel where a config field says so
 };
 
 struct Head {

@@ -333,9 +333,11 @@ KeySpec build_root() {
         field_key("size", "int", "The config field holding the chunk length; null when no layer is chunked."),
     });
     KeySpec attention = map_key("attention", "The attention block.", {
-        enum_key("projection", {"separate", "fused_qkv"}, "separate",
+        enum_key("projection", {"separate", "fused_qkv", "fused_qkv_per_head"}, "separate",
             "`separate`: `q_proj`, `k_proj`, `v_proj`. `fused_qkv`: one `qkv_proj` whose output rows are "
-            "[q | k | v], split at run time."),
+            "[q | k | v], split at run time. `fused_qkv_per_head`: one `qkv_proj` whose output rows are grouped "
+            "by head, each head's query, key and value rows together ([heads, 3, head_dim]); `dims.kv_heads` "
+            "must be the field `dims.heads` names."),
         bias,
         enum_key("qk_norm", {"none", "per_head", "whole", "per_head_weights"}, "none",
             "Normalisation of queries and keys, before RoPE unless `qk_norm_placement` says otherwise. "
@@ -485,6 +487,10 @@ KeySpec build_root() {
             "residual stream together: out = x + attn(norm1(x)) + mlp(norm1(x)), one norm per layer (no "
             "`post_attention_layernorm`). A bool config field chooses per checkpoint: switched off, the "
             "layer is a pre-norm one with both norms. Pre-norm placement only."), "false"),
+        with_default(key("parallel_mlp_norm", Type::Bool,
+            "In a parallel layer (`parallel`), the feed-forward reads a norm of its own of the layer input: "
+            "out = x + attn(norm1(x)) + mlp(norm2(x)), with `post_attention_layernorm` as norm2 in parallel "
+            "and sequential layers alike."), "false"),
     }));
 
     top.push_back(map_key("embedding", "The token embedding.", {

@@ -108,6 +108,16 @@ COHERE = with_({k: v for k, v in LLAMA.items() if k != "rms_norm_eps"}, model_ty
 STABLELM = with_({k: v for k, v in LLAMA.items() if k != "rms_norm_eps"}, model_type="stablelm",
                  layer_norm_eps=1e-5, use_parallel_residual=False, qk_layernorm=False)
 
+# GPT-NeoX as transformers reads it too: the tanh GELU and the 4 x hidden MLP mlx-lm always builds, named;
+# biases on (mlx-lm always has them), untied (mlx-lm never ties); the 4.x RoPE keys mlx-lm requires.
+GPT_NEOX = {
+    "model_type": "gpt_neox", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
+    "intermediate_size": 256, "hidden_act": "gelu_new", "layer_norm_eps": 1e-5, "vocab_size": 256,
+    "max_position_embeddings": 512, "rotary_emb_base": 10000, "rotary_pct": 0.25, "use_parallel_residual": True,
+    "attention_bias": True, "tie_word_embeddings": False,
+}
+
+
 LLAMA3_SCALING = {"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
                   "original_max_position_embeddings": 16}
 
@@ -1087,6 +1097,17 @@ FIXTURES = [
             with_(COHERE, model_type="cohere2", num_hidden_layers=4, head_dim=16, sliding_window=6,
                   sliding_window_pattern=2, attention_bias=True, num_key_value_heads=4, logit_scale=0.0625,
                   rope_theta=20000.0), windows=[6]),
+    Fixture("gpt_neox", "gpt_neox", "attention and MLP side by side, each behind its own LayerNorm; the fused "
+            "query_key_value grouped by head; a quarter of each head rotated; biases",
+            GPT_NEOX),
+    Fixture("gpt_neox_sequential_hf", "gpt_neox", "Hugging Face layout (gpt_neox., layers, embed_out, old attention "
+            "mask buffers to drop): attention then MLP in turn, half of each head rotated, base 20000",
+            with_(GPT_NEOX, use_parallel_residual=False, rotary_pct=0.5, rotary_emb_base=20000),
+            layout=hf_checkpoint(rename={"model.h.": "gpt_neox.layers.", "model.embed_out.": "embed_out.",
+                                         "model.": "gpt_neox."},
+                                 extra={"gpt_neox.layers.0.attention.bias": (1, 1, 8, 8),
+                                        "gpt_neox.layers.0.attention.masked_bias": (1,),
+                                        "gpt_neox.layers.1.attention.rotary_emb.inv_freq": (4,)})),
 ]
 FIXTURES += recorded_fixtures()
 

@@ -121,6 +121,16 @@ def flat_vl_config(config: dict) -> dict:
     return flat
 
 
+def v4_gpt_neox(config: dict) -> dict:
+    """GPT-NeoX's 4.x layout (Pythia as released): the RoPE base and rotated fraction at the top level
+    under its own names, rotary_emb_base and rotary_pct."""
+    out = copy.deepcopy(config)
+    params = out.pop("rope_parameters")
+    out["rotary_emb_base"] = params["rope_theta"]
+    out["rotary_pct"] = params["partial_rotary_factor"]
+    return out
+
+
 def v4_renamed(config: dict, **names: str) -> dict:
     """The 4.x layout, with keys transformers 5 renamed (`num_local_experts`) under their old names."""
     out = v4_rope(config)
@@ -697,6 +707,16 @@ FIXTURES: list[Fixture] = [
             with_(TINY, num_hidden_layers=4, sliding_window=6, sliding_window_pattern=2, attention_bias=True,
                   logit_scale=0.125, rope_parameters=rope(20000.0)), windows=[6],
             layout=lambda config: dict(without(v4_rope(config), "layer_types"), sliding_window_pattern=2)),
+    Fixture("gpt_neox", "gpt_neox", "attention and MLP side by side, each behind its own LayerNorm; the fused "
+            "query_key_value grouped by head; a quarter of each head rotated; biases; exact GELU, MLP 128 wide",
+            "gpt_neox",
+            with_(without(TINY, "num_key_value_heads"), rope_parameters=rope(10000.0, partial_rotary_factor=0.25))),
+    Fixture("gpt_neox_v4", "gpt_neox", "attention then MLP in turn, no attention biases, half of each head "
+            "rotated at base 20000, tanh GELU, tied; 4.x layout (rotary_emb_base, rotary_pct)", "gpt_neox",
+            with_(without(TINY, "num_key_value_heads"), use_parallel_residual=False, attention_bias=False,
+                  hidden_act="gelu_new", tie_word_embeddings=True,
+                  rope_parameters=rope(20000.0, partial_rotary_factor=0.5)),
+            layout=v4_gpt_neox),
 ]
 
 

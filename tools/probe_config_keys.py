@@ -52,6 +52,7 @@ PROBES: dict[str, object] = {
     "bos_token_id": lambda v, c: _other(v, 5, 6),
     "cache_implementation": lambda v, c: _other(v, "static", "dynamic"),
     "cla_share_factor": lambda v, c: _other(v, 2, 3),
+    "classifier_dropout": lambda v, c: 0.5,
     "embd_pdrop": lambda v, c: 0.5,
     "embed_dropout": lambda v, c: 0.5,
     "embedding_dropout": lambda v, c: 0.5,
@@ -66,6 +67,7 @@ PROBES: dict[str, object] = {
     "initial_context_length": lambda v, c: _other(v, 8, 16),
     "initializer_range": lambda v, c: 0.5,
     "input_jitter_noise": lambda v, c: 0.5,
+    "is_decoder": lambda v, c: _flip(v),
     "layer_types": lambda v, c: ["sliding_attention" if i % 2 == 0 else "full_attention"
                                  for i in range(c["num_hidden_layers"])],
     "llama_4_scaling_beta": lambda v, c: _other(v, 0.5, 0.25),
@@ -226,7 +228,10 @@ NOT_IN_TRANSFORMERS = {
 }
 # Where transformers keeps a key's default when not under its own name.
 ROPE_MEMBERS = {"rope_theta": ("full_attention", "rope_theta"), "rope_local_base_freq": ("sliding_attention", "rope_theta"),
-                "partial_rotary_factor": ("full_attention", "partial_rotary_factor")}
+                "partial_rotary_factor": ("full_attention", "partial_rotary_factor"),
+                # GPT-NeoX's 4.x names, which its config class folds into rope_parameters.
+                "rotary_emb_base": ("full_attention", "rope_theta"),
+                "rotary_pct": ("full_attention", "partial_rotary_factor")}
 ATTRIBUTE_ALIASES = {"sliding_window_pattern": "_sliding_window_pattern"}
 # Keys one family's config class reads (with a default) only to derive another field, keeping neither.
 DERIVED_ONLY = {
