@@ -697,6 +697,15 @@ FIXTURES: list[Fixture] = [
             with_(TINY, num_hidden_layers=4, sliding_window=6, sliding_window_pattern=2, attention_bias=True,
                   logit_scale=0.125, rope_parameters=rope(20000.0)), windows=[6],
             layout=lambda config: dict(without(v4_rope(config), "layer_types"), sliding_window_pattern=2)),
+    Fixture("gemma", "gemma", "(1 + w) RMSNorm, scaled embedding, tanh GELU gates (the default), GQA 2, "
+            "head_dim 16", "gemma",
+            with_(TINY, head_dim=16, rms_norm_eps=1e-6, tie_word_embeddings=True, rope_parameters=rope(10000.0))),
+    # Released Gemma configs name hidden_act gelu, which transformers reads as the tanh approximation.
+    Fixture("gemma_v4", "gemma", "hidden_act gelu (the tanh approximation), one key/value head, head_dim 32; "
+            "4.x layout", "gemma",
+            with_(TINY, head_dim=32, num_key_value_heads=1, rms_norm_eps=1e-6, tie_word_embeddings=True,
+                  rope_parameters=rope(500000.0)),
+            layout=lambda config: dict(v4_rope(config), hidden_act="gelu")),
 ]
 
 
