@@ -24,6 +24,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "ernie4_5_moe",
         "exaone",
         "exaone4",
+        "gemma",
         "gemma2",
         "gemma3",
         "gemma3_text",
@@ -117,6 +118,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "exaone4":
             let args = try decoder.decode(Exaone4Configuration.self, from: text)
             return { Exaone4Model(args) }
+        case "gemma":
+            let args = try decoder.decode(GemmaConfiguration.self, from: text)
+            return { GemmaModel(args) }
         case "gemma2":
             let args = try decoder.decode(Gemma2Configuration.self, from: text)
             return { Gemma2Model(args) }

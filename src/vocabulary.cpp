@@ -663,8 +663,8 @@ const std::vector<ConfigType>& config_types() {
         {"int_per_layer", "PerLayerInt", "One integer for every layer, or a list with one per layer.", {}},
         {"string_list", "[String]", "A list of strings.", {}},
         {"activation", "Activation",
-         "An activation's name as transformers knows it: `gelu` (exact), `gelu_new`, `gelu_pytorch_tanh` and "
-         "`gelu_fast` (tanh approximation), `relu`, `relu2` (relu(x)^2), `silu` or `swish`; any other is refused.",
+         "An activation's name as transformers knows it: `gelu` and `gelu_python` (exact), `gelu_new`, "
+         "`gelu_pytorch_tanh` and `gelu_fast` (tanh approximation), `relu`, `relu2` (relu(x)^2), `silu` or `swish`; any other is refused.",
          {}},
         {"expert_scores", "ExpertScores",
          "How a router scores its experts: `softmax` (over all of them) or `sigmoid` (each its own); any other "
@@ -790,6 +790,10 @@ const std::vector<Derivation>& derivations() {
          "1 (rotate) on the `sliding_attention` layers of `attention.sliding.layer_types` and 0 (no position "
          "embedding) on the others, whether or not a window is set.",
          "ConfigDefaults.ropeOnSliding", {{"layerTypes", "attention.sliding.layer_types"}}},
+        {"legacy_gelu_as_tanh", "activation",
+         "the activation `hidden_act` names, except `gelu`, which becomes `gelu_pytorch_tanh` (configs "
+         "released with `gelu` meant the tanh approximation, and transformers reads them so).",
+         "ConfigDefaults.legacyGeluAsTanh", {{"named", "config.hidden_act"}}},
         {"last_layer_full", "layer_types",
          "`layer_types` with its last layer `full_attention`, whatever the config says of it.",
          "ConfigDefaults.lastLayerFull", {{"layerTypes", "config.layer_types"}}},
@@ -862,7 +866,7 @@ const KeySpec& root() {
 
 const std::vector<std::string>& activation_names() {
     static const std::vector<std::string> names = {"gelu", "gelu_fast", "gelu_new", "gelu_pytorch_tanh",
-                                                   "relu", "relu2", "silu", "swish"};
+                                                   "relu", "relu2", "silu", "swish", "gelu_python"};
     return names;
 }
 

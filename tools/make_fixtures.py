@@ -1108,6 +1108,17 @@ FIXTURES = [
                                  extra={"gpt_neox.layers.0.attention.bias": (1, 1, 8, 8),
                                         "gpt_neox.layers.0.attention.masked_bias": (1,),
                                         "gpt_neox.layers.1.attention.rotary_emb.inv_freq": (4,)})),
+    # mlx-lm's gemma.py gates with exact GELU whatever hidden_act says; gelu_python is exact GELU in
+    # transformers too (which reads the legacy gelu as its tanh approximation). Tied, as mlx-lm always is.
+    Fixture("gemma", "gemma", "(1 + w) RMSNorm, embedding scaled by sqrt(hidden), exact GELU gates (gelu_python), "
+            "GQA 2, head_dim 16",
+            with_(LLAMA, model_type="gemma", head_dim=16, rms_norm_eps=1e-6, hidden_act="gelu_python",
+                  tie_word_embeddings=True)),
+    Fixture("gemma_mqa", "gemma", "one key/value head, head_dim 32 beside hidden 64, RoPE base 500000, "
+            "hidden_activation stated (read by neither oracle)",
+            with_(LLAMA, model_type="gemma", head_dim=32, num_key_value_heads=1, rms_norm_eps=1e-6,
+                  rope_theta=500000.0, hidden_act="gelu_python", hidden_activation="gelu_pytorch_tanh",
+                  tie_word_embeddings=True)),
 ]
 FIXTURES += recorded_fixtures()
 

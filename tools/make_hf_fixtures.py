@@ -717,6 +717,15 @@ FIXTURES: list[Fixture] = [
                   hidden_act="gelu_new", tie_word_embeddings=True,
                   rope_parameters=rope(20000.0, partial_rotary_factor=0.5)),
             layout=v4_gpt_neox),
+    Fixture("gemma", "gemma", "(1 + w) RMSNorm, scaled embedding, tanh GELU gates (the default), GQA 2, "
+            "head_dim 16", "gemma",
+            with_(TINY, head_dim=16, rms_norm_eps=1e-6, tie_word_embeddings=True, rope_parameters=rope(10000.0))),
+    # Released Gemma configs name hidden_act gelu, which transformers reads as the tanh approximation.
+    Fixture("gemma_v4", "gemma", "hidden_act gelu (the tanh approximation), one key/value head, head_dim 32; "
+            "4.x layout", "gemma",
+            with_(TINY, head_dim=32, num_key_value_heads=1, rms_norm_eps=1e-6, tie_word_embeddings=True,
+                  rope_parameters=rope(500000.0)),
+            layout=lambda config: dict(v4_rope(config), hidden_act="gelu")),
 ]
 
 

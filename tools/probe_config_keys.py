@@ -100,6 +100,7 @@ PROBES: dict[str, object] = {
     "scoring_func": lambda v, c: _other(v, "softmax", "sigmoid"),
     "sliding_window": lambda v, c: _other(v, 3, 4),
     "sliding_window_pattern": lambda v, c: _other(v, 2, 3),
+    "hidden_activation": lambda v, c: _other(v, "silu", "gelu"),
     "global_rope_scaling": lambda v, c: {"rope_type": "linear", "factor": 2.0},
     "rope_local_base_freq": lambda v, c: _other(v, 1234.0, 4321.0),
     "tie_word_embeddings": lambda v, c: not v if v is not None else False,

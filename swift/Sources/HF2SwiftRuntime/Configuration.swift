@@ -416,6 +416,12 @@ public enum ConfigDefaults {
         layerTypes.map { $0 == .slidingAttention ? 1 : 0 }
     }
 
+    /// `legacy_gelu_as_tanh`: configs released naming `gelu` meant the tanh approximation, and
+    /// transformers reads them so; every other name keeps its meaning.
+    public static func legacyGeluAsTanh(named: Activation) -> Activation {
+        named.name == "gelu" ? Activation("gelu_pytorch_tanh") : named
+    }
+
     /// `last_layer_full`: the schedule with its last layer attending over the full context.
     public static func lastLayerFull(layerTypes: [AttentionLayerType]) -> [AttentionLayerType] {
         guard !layerTypes.isEmpty else { return layerTypes }

@@ -80,6 +80,7 @@ public struct Activation: Decodable, Sendable, Equatable, CustomStringConvertibl
 
     public static let supported = [
         "gelu", "gelu_fast", "gelu_new", "gelu_pytorch_tanh", "relu", "relu2", "silu", "swish",
+        "gelu_python",
     ]
 
     public init(from decoder: Decoder) throws {
@@ -95,7 +96,8 @@ public struct Activation: Decodable, Sendable, Equatable, CustomStringConvertibl
 
     public func callAsFunction(_ x: MLXArray) -> MLXArray {
         switch name {
-        case "gelu": gelu(x)
+        // gelu_python is transformers' own erf formula, the exact GELU again.
+        case "gelu", "gelu_python": gelu(x)
         // gelu_new, gelu_fast and gelu_pytorch_tanh are one formula, tanh(sqrt(2/pi) (x + 0.044715 x^3)).
         case "gelu_fast", "gelu_new", "gelu_pytorch_tanh": geluApproximate(x)
         case "relu": relu(x)
