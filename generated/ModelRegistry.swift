@@ -40,6 +40,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "hunyuan",
         "hunyuan_v1_dense",
         "hunyuan_v1_moe",
+        "internlm2",
         "llama",
         "llama4",
         "llama4_text",
@@ -163,6 +164,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "hunyuan_v1_moe":
             let args = try decoder.decode(HunYuanMoEV1Configuration.self, from: text)
             return { HunYuanMoEV1Model(args) }
+        case "internlm2":
+            let args = try decoder.decode(InternLM2Configuration.self, from: text)
+            return { InternLM2Model(args) }
         case "llama":
             let args = try decoder.decode(LlamaConfiguration.self, from: text)
             return { LlamaModel(args) }

@@ -937,7 +937,7 @@ private:
         }
         if (!on) return;
         const Node* projection = f_.get("attention.projection");
-        if (projection && projection->text == "fused_qkv") {
+        if (projection && projection->text != "separate") {
             error(enabled->loc, "attention.cross_layer_kv",
                   "layers that reuse keys and values project none; they need separate q/k/v projections");
         }
@@ -967,7 +967,7 @@ private:
             }
             const Node* projection = f_.get("attention.projection");
             const Node* qk_norm = f_.get("attention.qk_norm");
-            if ((projection && projection->text == "fused_qkv") || (qk_norm && qk_norm->text == "whole")) {
+            if ((projection && projection->text != "separate") || (qk_norm && qk_norm->text == "whole")) {
                 error(at->loc, "residual.altup", "an AltUp decoder shares keys and values; it needs separate q/k/v "
                                                  "projections and no whole-projection q/k norm");
             }
@@ -1005,7 +1005,7 @@ private:
         if (const Node* shared = bound("attention.kv_sharing.shared_layers")) {
             const Node* projection = f_.get("attention.projection");
             const Node* qk_norm = f_.get("attention.qk_norm");
-            if ((projection && projection->text == "fused_qkv") || (qk_norm && qk_norm->text == "whole")) {
+            if ((projection && projection->text != "separate") || (qk_norm && qk_norm->text == "whole")) {
                 error(shared->loc, "attention.kv_sharing", "shared keys and values need separate q/k/v "
                                                           "projections and no whole-projection q/k norm");
             }
@@ -1027,7 +1027,7 @@ private:
                                                           "'attention.sliding.layer_types'");
         }
         const Node* projection = f_.get("attention.projection");
-        if (projection && projection->text == "fused_qkv") {
+        if (projection && projection->text != "separate") {
             error(flag->loc, "attention.values_from_keys", "needs separate q/k/v projections, not 'fused_qkv'");
         }
     }

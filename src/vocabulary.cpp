@@ -333,9 +333,10 @@ KeySpec build_root() {
         field_key("size", "int", "The config field holding the chunk length; null when no layer is chunked."),
     });
     KeySpec attention = map_key("attention", "The attention block.", {
-        enum_key("projection", {"separate", "fused_qkv"}, "separate",
+        enum_key("projection", {"separate", "fused_qkv", "fused_qkv_grouped"}, "separate",
             "`separate`: `q_proj`, `k_proj`, `v_proj`. `fused_qkv`: one `qkv_proj` whose output rows are "
-            "[q | k | v], split at run time."),
+            "[q | k | v], split at run time. `fused_qkv_grouped`: one `qkv_proj` whose output rows are "
+            "grouped by key/value head: each group's query heads, then its key head, then its value head."),
         bias,
         enum_key("qk_norm", {"none", "per_head", "whole", "per_head_weights"}, "none",
             "Normalisation of queries and keys, before RoPE unless `qk_norm_placement` says otherwise. "

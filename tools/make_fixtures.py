@@ -1075,6 +1075,15 @@ FIXTURES = [
     Fixture("glm_no_bias", "glm", "no bias, head_dim 32, tied",
             with_(LLAMA, model_type="glm", head_dim=32, attention_bias=False, partial_rotary_factor=1.0,
                   tie_word_embeddings=True, rope_theta=500000.0)),
+    Fixture("internlm2", "internlm2", "wqkv grouped by key/value head (two queries each), biases on wqkv and wo, "
+            "linear RoPE scaling",
+            with_(LLAMA, model_type="internlm2", bias=True, rope_scaling={"type": "linear", "factor": 2.0})),
+    # With one key/value head the grouped rows are [q | k | v] too: this one has two groups of four.
+    Fixture("internlm2_dynamic", "internlm2", "8 heads of 8 in two key/value groups, no bias, dynamic NTK scaling "
+            "past max_position_embeddings 16, tied",
+            with_(LLAMA, model_type="internlm2", bias=False, num_attention_heads=8, num_key_value_heads=2,
+                  max_position_embeddings=16,
+                  rope_scaling={"type": "dynamic", "factor": 2.0}, tie_word_embeddings=True)),
 ]
 FIXTURES += recorded_fixtures()
 

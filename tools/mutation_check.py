@@ -693,6 +693,12 @@ MUTATIONS = [
     Mutation("glm4_halves_rotated", "GLM-4 rotating the two halves of its rotated part instead of interleaved pairs",
              [("glm4.yaml", "    interleaved: rope_traditional\n", "    interleaved: false\n")],
              of("glm4", "glm")),
+    Mutation("grouped_qkv_split_in_thirds", "a key/value-grouped wqkv split as [q | k | v]",
+             [("internlm2.yaml", "  projection: fused_qkv_grouped\n", "  projection: fused_qkv\n")],
+             of("internlm2")),
+    Mutation("internlm2_w2_as_up", "InternLM2's w2 taken for the up projection and w3 for the down one",
+             [("internlm2.yaml", "gate: w1, up: w3, down: w2", "gate: w1, up: w2, down: w3")],
+             of("internlm2")),
 ]
 
 
