@@ -45,6 +45,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "llama4",
         "llama4_text",
         "mimo",
+        "minicpm",
         "minimax_m2",
         "ministral3",
         "mistral",
@@ -179,6 +180,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "mimo":
             let args = try decoder.decode(MimoConfiguration.self, from: text)
             return { MimoModel(args) }
+        case "minicpm":
+            let args = try decoder.decode(MiniCPMConfiguration.self, from: text)
+            return { MiniCPMModel(args) }
         case "minimax_m2":
             let args = try decoder.decode(MiniMaxM2Configuration.self, from: text)
             return { MiniMaxM2Model(args) }

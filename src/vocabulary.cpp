@@ -755,6 +755,12 @@ const std::vector<Derivation>& derivations() {
         {"rotary_dim_fraction", "float",
          "the rotated fraction of each head from a rotated width: `rotary_dim` / `dims.head_dim`.",
          "ConfigDefaults.rotaryFraction", {{"rotaryDimensions", "config.rotary_dim"}, {"headDim", "dims.head_dim"}}},
+        {"scale_over_sqrt_layers", "float",
+         "`scale_depth` / sqrt(`dims.layers`): a residual multiplier that shrinks with depth.",
+         "ConfigDefaults.scaleOverSqrtLayers", {{"scale", "config.scale_depth"}, {"layers", "dims.layers"}}},
+        {"hidden_over_base", "float",
+         "`dims.hidden` / `dim_model_base`: the width's ratio to the base width it was tuned at (a logit divisor).",
+         "ConfigDefaults.hiddenOverBase", {{"hiddenSize", "dims.hidden"}, {"base", "config.dim_model_base"}}},
         {"intermediate_times_shared", "int_per_layer",
          "`dims.intermediate` times `num_shared_expert` (one for all layers, or per layer): a shared MLP as wide "
          "as that many dense MLPs.",

@@ -1084,6 +1084,20 @@ FIXTURES = [
             with_(LLAMA, model_type="internlm2", bias=False, num_attention_heads=8, num_key_value_heads=2,
                   max_position_embeddings=16,
                   rope_scaling={"type": "dynamic", "factor": 2.0}, tie_word_embeddings=True)),
+    # mlx-lm divides the logits only for an untied head, MiniCPM's code always: these leave the tie out
+    # (tied by MiniCPM's default, a head copied from the embedding by mlx-lm) or state false.
+    Fixture("minicpm", "minicpm", "scaled embedding, residual and logits, no lm_head in the checkpoint (tied by "
+            "default), the default RoPE base, 3 layers",
+            with_({k: v for k, v in LLAMA.items() if k not in ("tie_word_embeddings", "rope_theta")},
+                  model_type="minicpm", num_hidden_layers=3, scale_emb=12.0, scale_depth=1.4, dim_model_base=16),
+            drop=["lm_head.weight"]),
+    Fixture("minicpm_longrope", "minicpm", "an lm_head, one key/value head, longrope with the original context "
+            "below the prompt (the long factors, in both references)",
+            with_(LLAMA, model_type="minicpm", num_key_value_heads=1, scale_emb=3.0, scale_depth=0.5,
+                  dim_model_base=32, max_position_embeddings=2048,
+                  rope_scaling={"rope_type": "longrope", "original_max_position_embeddings": 16,
+                                "short_factor": [1.0 + 0.05 * i for i in range(8)],
+                                "long_factor": [1.0 + 0.3 * i for i in range(8)]})),
 ]
 FIXTURES += recorded_fixtures()
 

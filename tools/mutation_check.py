@@ -699,6 +699,15 @@ MUTATIONS = [
     Mutation("internlm2_w2_as_up", "InternLM2's w2 taken for the up projection and w3 for the down one",
              [("internlm2.yaml", "gate: w1, up: w3, down: w2", "gate: w1, up: w2, down: w3")],
              of("internlm2")),
+    Mutation("minicpm_undivided_logits", "MiniCPM's logits left undivided by hidden_size / dim_model_base",
+             [("minicpm.yaml", "head:\n  logit_divisor: logit_divisor\n", "")],
+             of("minicpm")),
+    Mutation("minicpm_residual_not_depth_scaled", "each block's output times scale_depth, not over sqrt(layers)",
+             [("minicpm.yaml", "  multiplier: residual_scale\n", "  multiplier: scale_depth\n")],
+             of("minicpm")),
+    Mutation("minicpm_untied_by_default", "MiniCPM untied when the config leaves tie_word_embeddings out",
+             [("minicpm.yaml", "    type: bool\n    default: true\n", "    type: bool\n    default: false\n")],
+             {"mlx-lm/minicpm"}),
 ]
 
 
