@@ -58,6 +58,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "phi",
         "phi3",
         "phimoe",
+        "qwen",
         "qwen2",
         "qwen2_5_vl",
         "qwen2_moe",
@@ -232,6 +233,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "phimoe":
             let args = try decoder.decode(PhiMoEConfiguration.self, from: text)
             return { PhiMoEModel(args) }
+        case "qwen":
+            let args = try decoder.decode(QwenConfiguration.self, from: text)
+            return { QwenModel(args) }
         case "qwen2":
             let args = try decoder.decode(Qwen2Configuration.self, from: text)
             return { Qwen2Model(args) }

@@ -761,6 +761,9 @@ const std::vector<Derivation>& derivations() {
         {"hidden_over_base", "float",
          "`dims.hidden` / `dim_model_base`: the width's ratio to the base width it was tuned at (a logit divisor).",
          "ConfigDefaults.hiddenOverBase", {{"hiddenSize", "dims.hidden"}, {"base", "config.dim_model_base"}}},
+        {"half_intermediate", "int",
+         "`intermediate_size` / 2 (integer division): an MLP whose gate and up projections split the stated width.",
+         "ConfigDefaults.halfIntermediate", {{"width", "config.intermediate_size"}}},
         {"intermediate_times_shared", "int_per_layer",
          "`dims.intermediate` times `num_shared_expert` (one for all layers, or per layer): a shared MLP as wide "
          "as that many dense MLPs.",

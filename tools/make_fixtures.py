@@ -1098,6 +1098,16 @@ FIXTURES = [
                   rope_scaling={"rope_type": "longrope", "original_max_position_embeddings": 16,
                                 "short_factor": [1.0 + 0.05 * i for i in range(8)],
                                 "long_factor": [1.0 + 0.3 * i for i in range(8)]})),
+    # mlx-lm's qwen.py rotates at base 10000 whatever rotary_emb_base says: these leave it out.
+    Fixture("qwen", "qwen", "fused c_attn with bias, as many key/value heads as queries, SwiGLU w2 gating w1 half "
+            "intermediate_size wide",
+            {"model_type": "qwen", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 256,
+             "num_attention_heads": 4, "kv_channels": 16, "layer_norm_epsilon": 1e-6, "vocab_size": 256,
+             "max_position_embeddings": 512, "no_bias": True}),
+    Fixture("qwen_narrow", "qwen", "8 heads of 8, an odd half width (intermediate_size 190), defaults for eps and "
+            "no_bias",
+            {"model_type": "qwen", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 190,
+             "num_attention_heads": 8, "kv_channels": 8, "vocab_size": 256}),
 ]
 FIXTURES += recorded_fixtures()
 

@@ -708,6 +708,12 @@ MUTATIONS = [
     Mutation("minicpm_untied_by_default", "MiniCPM untied when the config leaves tie_word_embeddings out",
              [("minicpm.yaml", "    type: bool\n    default: true\n", "    type: bool\n    default: false\n")],
              {"mlx-lm/minicpm"}),
+    Mutation("qwen_w1_gated", "Qwen's w1 taken for the gate and w2 for the up projection",
+             [("qwen.yaml", "gate: w2, up: w1", "gate: w1, up: w2")],
+             of("qwen")),
+    Mutation("qwen_full_intermediate", "Qwen's MLP intermediate_size wide instead of half of it",
+             [("qwen.yaml", "  intermediate: mlp_width\n", "")],
+             of("qwen")),
 ]
 
 

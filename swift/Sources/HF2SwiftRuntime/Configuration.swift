@@ -395,6 +395,11 @@ public enum ConfigDefaults {
         base != 0 ? Float(Double(hiddenSize) / Double(base)) : 1
     }
 
+    /// `half_intermediate`: half the stated MLP width, rounded down.
+    public static func halfIntermediate(width: Int) -> Int {
+        width / 2
+    }
+
     /// `intermediate_times_shared`: a shared MLP as wide as `shared` dense MLPs, per layer.
     public static func intermediateTimesShared(width: Int, shared: PerLayerInt) -> PerLayerInt {
         shared.map { width * $0 }
