@@ -70,6 +70,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "smollm3",
         "stablelm",
         "starcoder2",
+        "telechat3",
     ]
 
     /// Decodes `config.json` for `modelType` and builds its model with freshly initialised weights.
@@ -269,6 +270,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "starcoder2":
             let args = try decoder.decode(Starcoder2Configuration.self, from: text)
             return { Starcoder2Model(args) }
+        case "telechat3":
+            let args = try decoder.decode(TeleChat3Configuration.self, from: text)
+            return { TeleChat3Model(args) }
         case "minimax":
             throw ModelRegistryError.refusedModelType(
                 "minimax", reason: "MiniMax-Text-01's lightning attention is not supported")

@@ -1108,6 +1108,11 @@ FIXTURES = [
             "no_bias",
             {"model_type": "qwen", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 190,
              "num_attention_heads": 8, "kv_channels": 8, "vocab_size": 256}),
+    Fixture("telechat3", "telechat3", "q/k/v/o and MLP biases, head_dim 32 (not hidden / heads), GQA 2",
+            with_(LLAMA, model_type="telechat3", head_dim=32, attention_bias=True, mlp_bias=True)),
+    Fixture("telechat3_tied", "telechat3", "no biases, one key/value head, llama3 scaling, tied",
+            with_(LLAMA, model_type="telechat3", num_key_value_heads=1, rope_theta=500000.0,
+                  rope_scaling=LLAMA3_SCALING, tie_word_embeddings=True)),
 ]
 FIXTURES += recorded_fixtures()
 

@@ -714,6 +714,10 @@ MUTATIONS = [
     Mutation("qwen_full_intermediate", "Qwen's MLP intermediate_size wide instead of half of it",
              [("qwen.yaml", "  intermediate: mlp_width\n", "")],
              of("qwen")),
+    Mutation("telechat3_head_dim_derived", "TeleChat3's heads hidden / heads wide whatever head_dim says",
+             [("telechat3.yaml", "config:\n",
+               "config:\n  head_dim: {type: int, default: {derive: hidden_over_heads}, read: false}\n")],
+             {"mlx-lm/telechat3"}),
 ]
 
 
