@@ -34,7 +34,7 @@ public struct GPTNeoXConfiguration: Decodable, Sendable {
     public let hiddenLayers: Int
     public let intermediateSize: Int
     public let attentionHeads: Int
-    /// One key and value head per query head; never read.
+    /// One key and value head per query head (groups of one); never read.
     public let kvHeads: Int
     /// hidden / heads, as GPT-NeoX's attention computes it; never read.
     public let headDim: Int
@@ -204,9 +204,11 @@ final class GPTNeoXAttention: Module {
     ) -> MLXArray {
         let (B, L) = (x.dim(0), x.dim(1))
 
-        // Each head's query, key and value rows lie together: [heads, 3, head_dim].
-        let qkv = split(wqkv(x).reshaped(B, L, args.attentionHeads, -1), parts: 3, axis: -1)
-            .map { $0.reshaped(B, L, -1) }
+        // Each key/value head's rows hold its group's query heads, then its key, then its value.
+        let groupSize = args.attentionHeads / args.kvHeads
+        let grouped = wqkv(x).reshaped(B, L, args.kvHeads, groupSize + 2, args.headDim)
+        let parts = split(grouped, indices: [groupSize, groupSize + 1], axis: 3)
+        let qkv = parts.map { $0.reshaped(B, L, -1) }
         var queries = qkv[0]
         var keys = qkv[1]
         var values = qkv[2]

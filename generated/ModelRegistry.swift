@@ -43,10 +43,12 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "hunyuan",
         "hunyuan_v1_dense",
         "hunyuan_v1_moe",
+        "internlm2",
         "llama",
         "llama4",
         "llama4_text",
         "mimo",
+        "minicpm",
         "minimax_m2",
         "ministral3",
         "mistral",
@@ -59,6 +61,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "phi",
         "phi3",
         "phimoe",
+        "qwen",
         "qwen2",
         "qwen2_5_vl",
         "qwen2_moe",
@@ -70,6 +73,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "smollm3",
         "stablelm",
         "starcoder2",
+        "telechat3",
     ]
 
     /// Decodes `config.json` for `modelType` and builds its model with freshly initialised weights.
@@ -175,6 +179,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "hunyuan_v1_moe":
             let args = try decoder.decode(HunYuanMoEV1Configuration.self, from: text)
             return { HunYuanMoEV1Model(args) }
+        case "internlm2":
+            let args = try decoder.decode(InternLM2Configuration.self, from: text)
+            return { InternLM2Model(args) }
         case "llama":
             let args = try decoder.decode(LlamaConfiguration.self, from: text)
             return { LlamaModel(args) }
@@ -187,6 +194,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "mimo":
             let args = try decoder.decode(MimoConfiguration.self, from: text)
             return { MimoModel(args) }
+        case "minicpm":
+            let args = try decoder.decode(MiniCPMConfiguration.self, from: text)
+            return { MiniCPMModel(args) }
         case "minimax_m2":
             let args = try decoder.decode(MiniMaxM2Configuration.self, from: text)
             return { MiniMaxM2Model(args) }
@@ -236,6 +246,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "phimoe":
             let args = try decoder.decode(PhiMoEConfiguration.self, from: text)
             return { PhiMoEModel(args) }
+        case "qwen":
+            let args = try decoder.decode(QwenConfiguration.self, from: text)
+            return { QwenModel(args) }
         case "qwen2":
             let args = try decoder.decode(Qwen2Configuration.self, from: text)
             return { Qwen2Model(args) }
@@ -269,6 +282,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "starcoder2":
             let args = try decoder.decode(Starcoder2Configuration.self, from: text)
             return { Starcoder2Model(args) }
+        case "telechat3":
+            let args = try decoder.decode(TeleChat3Configuration.self, from: text)
+            return { TeleChat3Model(args) }
         case "minimax":
             throw ModelRegistryError.refusedModelType(
                 "minimax", reason: "MiniMax-Text-01's lightning attention is not supported")

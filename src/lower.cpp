@@ -684,9 +684,8 @@ private:
         a.v_key = key_literal("attention.keys.v");
         a.qkv_key = key_literal("attention.keys.qkv");
         a.o_key = key_literal("attention.keys.o");
-        a.fused_qkv = f_.text("attention.projection") == "fused_qkv" ||
-                      f_.text("attention.projection") == "fused_qkv_per_head";
-        a.fused_qkv_per_head = f_.text("attention.projection") == "fused_qkv_per_head";
+        a.fused_qkv_grouped = f_.text("attention.projection") == "fused_qkv_grouped";
+        a.fused_qkv = f_.text("attention.projection") == "fused_qkv" || a.fused_qkv_grouped;
         std::string scale = f_.text("attention.scale");
         a.scale_one = scale == "one";
         a.scale_from_field = scale == "inverse_sqrt_field";

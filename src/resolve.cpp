@@ -588,7 +588,6 @@ private:
         check_cross_layer();
         check_layers();
         check_parallel();
-        check_qkv_per_head();
         check_layer_norm_options();
         // The head returns its logits through one transform; two would leave one unapplied.
         if (const Node* m = f_.get("head.logit_multiplier"); m && m->kind == Node::Kind::String) {
@@ -928,32 +927,6 @@ private:
             if (const Node* n = f_.get(key); n && (n->kind == Node::Kind::String || n->boolean)) {
                 error(n->loc, key, "is not defined for parallel layers ('residual.parallel')");
             }
-        }
-    }
-
-    /// A projection grouped by head holds one key and one value head beside each query head.
-    void check_qkv_per_head() {
-        const Node* projection = f_.get("attention.projection");
-        if (!projection || projection->text != "fused_qkv_per_head") return;
-        // The key/value head count must be the query heads' whatever a config says: a field that is
-        // never read and defaults to them.
-        const Node* heads = f_.get("dims.heads");
-        const Node* kv_heads = f_.get("dims.kv_heads");
-        bool same = false;
-        if (heads && kv_heads) {
-            if (auto it = fields_.find(kv_heads->text); it != fields_.end() && it->second.entry) {
-                const Node& spec = it->second.entry->value;
-                const Node* read = spec.find("read");
-                const Node* def = spec.find("default");
-                const Node* from = def && def->is_map() ? def->find("field") : nullptr;
-                same = read && read->kind == Node::Kind::Bool && !read->boolean && from && from->text == heads->text;
-            }
-        }
-        if (!same) {
-            error(projection->loc, "attention.projection",
-                  "'fused_qkv_per_head' groups one key and one value head with each query head; bind "
-                  "'dims.kv_heads' to a field with 'read: false' and 'default: {field: " +
-                      (heads ? heads->text : std::string("...")) + "}'");
         }
     }
 

@@ -230,7 +230,7 @@ struct Attention {
     std::string qkv_key = "\"qkv_proj\"";
     std::string o_key = "\"o_proj\"";
     bool fused_qkv = false;  // one qkv_proj split into q, k, v
-    bool fused_qkv_per_head = false;  // its rows grouped by head: [heads, 3, head_dim]
+    bool fused_qkv_grouped = false;  // its rows grouped per key/value head: queries, key, value
     bool per_layer = false;  // the layer index decides something (RoPE base, NoPE), so init takes it
     bool scale_head_dim = false;   // 1/sqrt(head_dim)
     bool scale_from_field = false; // 1/sqrt(scale_field)

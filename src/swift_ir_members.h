@@ -117,7 +117,7 @@ void members(F& f, const RoPE& v) {
 template <typename F>
 void members(F& f, const Attention& v) {
     IR_MEMBER(block_key) IR_MEMBER(q_key) IR_MEMBER(k_key) IR_MEMBER(v_key) IR_MEMBER(qkv_key) IR_MEMBER(o_key)
-    IR_MEMBER(fused_qkv) IR_MEMBER(fused_qkv_per_head) IR_MEMBER(per_layer) IR_MEMBER(scale_head_dim) IR_MEMBER(scale_from_field) IR_MEMBER(scale_field)
+    IR_MEMBER(fused_qkv) IR_MEMBER(fused_qkv_grouped) IR_MEMBER(per_layer) IR_MEMBER(scale_head_dim) IR_MEMBER(scale_from_field) IR_MEMBER(scale_field)
     IR_MEMBER(scale_one) IR_MEMBER(local_rope) IR_MEMBER(local_base)
     IR_MEMBER(nope_layers) IR_MEMBER(rope_layers) IR_MEMBER(qkv_bias) IR_MEMBER(o_bias) IR_MEMBER(qk_norm) IR_MEMBER(qk_norm_per_head) IR_MEMBER(qk_norm_whole)
     IR_MEMBER(qk_norm_type) IR_MEMBER(q_norm_arguments) IR_MEMBER(k_norm_arguments) IR_MEMBER(qk_norm_per_head_after_rope) IR_MEMBER(q_norm_key) IR_MEMBER(k_norm_key)

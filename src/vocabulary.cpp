@@ -333,11 +333,10 @@ KeySpec build_root() {
         field_key("size", "int", "The config field holding the chunk length; null when no layer is chunked."),
     });
     KeySpec attention = map_key("attention", "The attention block.", {
-        enum_key("projection", {"separate", "fused_qkv", "fused_qkv_per_head"}, "separate",
+        enum_key("projection", {"separate", "fused_qkv", "fused_qkv_grouped"}, "separate",
             "`separate`: `q_proj`, `k_proj`, `v_proj`. `fused_qkv`: one `qkv_proj` whose output rows are "
-            "[q | k | v], split at run time. `fused_qkv_per_head`: one `qkv_proj` whose output rows are grouped "
-            "by head, each head's query, key and value rows together ([heads, 3, head_dim]); `dims.kv_heads` "
-            "must be the field `dims.heads` names."),
+            "[q | k | v], split at run time. `fused_qkv_grouped`: one `qkv_proj` whose output rows are "
+            "grouped by key/value head: each group's query heads, then its key head, then its value head."),
         bias,
         enum_key("qk_norm", {"none", "per_head", "whole", "per_head_weights"}, "none",
             "Normalisation of queries and keys, before RoPE unless `qk_norm_placement` says otherwise. "
@@ -767,6 +766,15 @@ const std::vector<Derivation>& derivations() {
         {"rotary_dim_fraction", "float",
          "the rotated fraction of each head from a rotated width: `rotary_dim` / `dims.head_dim`.",
          "ConfigDefaults.rotaryFraction", {{"rotaryDimensions", "config.rotary_dim"}, {"headDim", "dims.head_dim"}}},
+        {"scale_over_sqrt_layers", "float",
+         "`scale_depth` / sqrt(`dims.layers`): a residual multiplier that shrinks with depth.",
+         "ConfigDefaults.scaleOverSqrtLayers", {{"scale", "config.scale_depth"}, {"layers", "dims.layers"}}},
+        {"hidden_over_base", "float",
+         "`dims.hidden` / `dim_model_base`: the width's ratio to the base width it was tuned at (a logit divisor).",
+         "ConfigDefaults.hiddenOverBase", {{"hiddenSize", "dims.hidden"}, {"base", "config.dim_model_base"}}},
+        {"half_intermediate", "int",
+         "`intermediate_size` / 2 (integer division): an MLP whose gate and up projections split the stated width.",
+         "ConfigDefaults.halfIntermediate", {{"width", "config.intermediate_size"}}},
         {"intermediate_times_shared", "int_per_layer",
          "`dims.intermediate` times `num_shared_expert` (one for all layers, or per layer): a shared MLP as wide "
          "as that many dense MLPs.",

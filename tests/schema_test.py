@@ -93,8 +93,6 @@ NOT_SCHEMA_DETECTABLE = {
     "parallel_post_norms": "a rule between two keys, one inherited (a parallel residual from phi, a post-norm placement)",
     "parallel_mlp_norm_sequential": "a rule between two keys, one inherited (an MLP norm for parallel layers, "
                                    "a sequential residual from llama)",
-    "qkv_per_head_grouped": "a rule between bindings, inherited ones among them (a per-head fused projection, "
-                            "key/value heads bound to another field than the query heads)",
     "rope_parameters_ignored": "a rule between the RoPE bindings and config entries, after inheritance",
     "wrong_default_type": "a default must fit the entry's `type`: a rule between two keys",
     "wrong_type_hex": "`0x1000` is a string default of an int entry: a default must fit the entry's `type`",

@@ -1119,6 +1119,44 @@ FIXTURES = [
             with_(LLAMA, model_type="gemma", head_dim=32, num_key_value_heads=1, rms_norm_eps=1e-6,
                   rope_theta=500000.0, hidden_act="gelu_python", hidden_activation="gelu_pytorch_tanh",
                   tie_word_embeddings=True)),
+    Fixture("internlm2", "internlm2", "wqkv grouped by key/value head (two queries each), biases on wqkv and wo, "
+            "linear RoPE scaling",
+            with_(LLAMA, model_type="internlm2", bias=True, rope_scaling={"type": "linear", "factor": 2.0})),
+    # With one key/value head the grouped rows are [q | k | v] too: this one has two groups of four.
+    Fixture("internlm2_dynamic", "internlm2", "8 heads of 8 in two key/value groups, no bias, dynamic NTK scaling "
+            "past max_position_embeddings 16, tied",
+            with_(LLAMA, model_type="internlm2", bias=False, num_attention_heads=8, num_key_value_heads=2,
+                  max_position_embeddings=16,
+                  rope_scaling={"type": "dynamic", "factor": 2.0}, tie_word_embeddings=True)),
+    # mlx-lm divides the logits only for an untied head, MiniCPM's code always: these leave the tie out
+    # (tied by MiniCPM's default, a head copied from the embedding by mlx-lm) or state false.
+    Fixture("minicpm", "minicpm", "scaled embedding, residual and logits, no lm_head in the checkpoint (tied by "
+            "default), the default RoPE base, 3 layers",
+            with_({k: v for k, v in LLAMA.items() if k not in ("tie_word_embeddings", "rope_theta")},
+                  model_type="minicpm", num_hidden_layers=3, scale_emb=12.0, scale_depth=1.4, dim_model_base=16),
+            drop=["lm_head.weight"]),
+    Fixture("minicpm_longrope", "minicpm", "an lm_head, one key/value head, longrope with the original context "
+            "below the prompt (the long factors, in both references)",
+            with_(LLAMA, model_type="minicpm", num_key_value_heads=1, scale_emb=3.0, scale_depth=0.5,
+                  dim_model_base=32, max_position_embeddings=2048,
+                  rope_scaling={"rope_type": "longrope", "original_max_position_embeddings": 16,
+                                "short_factor": [1.0 + 0.05 * i for i in range(8)],
+                                "long_factor": [1.0 + 0.3 * i for i in range(8)]})),
+    # mlx-lm's qwen.py rotates at base 10000 whatever rotary_emb_base says: these leave it out.
+    Fixture("qwen", "qwen", "fused c_attn with bias, as many key/value heads as queries, SwiGLU w2 gating w1 half "
+            "intermediate_size wide",
+            {"model_type": "qwen", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 256,
+             "num_attention_heads": 4, "kv_channels": 16, "layer_norm_epsilon": 1e-6, "vocab_size": 256,
+             "max_position_embeddings": 512, "no_bias": True}),
+    Fixture("qwen_narrow", "qwen", "8 heads of 8, an odd half width (intermediate_size 190), defaults for eps and "
+            "no_bias",
+            {"model_type": "qwen", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 190,
+             "num_attention_heads": 8, "kv_channels": 8, "vocab_size": 256}),
+    Fixture("telechat3", "telechat3", "q/k/v/o and MLP biases, head_dim 32 (not hidden / heads), GQA 2",
+            with_(LLAMA, model_type="telechat3", head_dim=32, attention_bias=True, mlp_bias=True)),
+    Fixture("telechat3_tied", "telechat3", "no biases, one key/value head, llama3 scaling, tied",
+            with_(LLAMA, model_type="telechat3", num_key_value_heads=1, rope_theta=500000.0,
+                  rope_scaling=LLAMA3_SCALING, tie_word_embeddings=True)),
 ]
 FIXTURES += recorded_fixtures()
 

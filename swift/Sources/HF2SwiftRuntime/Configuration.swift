@@ -384,6 +384,22 @@ public enum ConfigDefaults {
         headDim > 0 ? Float(Double(rotaryDimensions) / Double(headDim)) : 1
     }
 
+    /// `scale_over_sqrt_layers`: `scale` / sqrt(`layers`), computed in double precision.
+    public static func scaleOverSqrtLayers(scale: Float, layers: Int) -> Float {
+        // Zero layers is refused once every field is decoded; no division by it here.
+        layers > 0 ? Float(Double(scale) / Double(layers).squareRoot()) : scale
+    }
+
+    /// `hidden_over_base`: the hidden width over the base width, computed in double precision.
+    public static func hiddenOverBase(hiddenSize: Int, base: Int) -> Float {
+        base != 0 ? Float(Double(hiddenSize) / Double(base)) : 1
+    }
+
+    /// `half_intermediate`: half the stated MLP width, rounded down.
+    public static func halfIntermediate(width: Int) -> Int {
+        width / 2
+    }
+
     /// `intermediate_times_shared`: a shared MLP as wide as `shared` dense MLPs, per layer.
     public static func intermediateTimesShared(width: Int, shared: PerLayerInt) -> PerLayerInt {
         shared.map { width * $0 }
