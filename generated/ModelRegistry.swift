@@ -61,6 +61,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "phi",
         "phi3",
         "phimoe",
+        "pixtral",
         "qwen",
         "qwen2",
         "qwen2_5_vl",
@@ -246,6 +247,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "phimoe":
             let args = try decoder.decode(PhiMoEConfiguration.self, from: text)
             return { PhiMoEModel(args) }
+        case "pixtral":
+            let args = try decoder.decode(LlamaConfiguration.self, from: text)
+            return { LlamaModel(args) }
         case "qwen":
             let args = try decoder.decode(QwenConfiguration.self, from: text)
             return { QwenModel(args) }
@@ -334,6 +338,15 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
                 defaults: [
                     "model_type": "mistral"
                 ])
+        case "pixtral":
+            return try unwrappedTextConfiguration(
+                of: configuration,
+                fromTopLevel: [
+                    "tie_word_embeddings": false
+                ],
+                defaults: [
+                    "num_attention_heads": 32
+                ])
         case "qwen2_5_vl":
             return try unwrappedTextConfiguration(
                 of: configuration, textConfigOptional: true,
@@ -389,6 +402,10 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
             return [
                 "model.language_model.": "model.",
                 "language_model.": "",
+            ]
+        case "pixtral":
+            return [
+                "language_model.": ""
             ]
         case "qwen2_5_vl":
             return [
@@ -448,6 +465,11 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
             return [
                 "*vision_tower.*",
                 "*multi_modal_projector.*",
+            ]
+        case "pixtral":
+            return [
+                "vision_tower.*",
+                "multi_modal_projector.*",
             ]
         case "qwen2_5_vl":
             return [
