@@ -35,6 +35,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "glm4_moe",
         "gpt_neox",
         "gpt_oss",
+        "gptj",
         "granite",
         "granitemoe",
         "helium",
@@ -149,6 +150,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "gpt_oss":
             let args = try decoder.decode(GptOSSConfiguration.self, from: text)
             return { GptOSSModel(args) }
+        case "gptj":
+            let args = try decoder.decode(GPTJConfiguration.self, from: text)
+            return { GPTJModel(args) }
         case "granite":
             let args = try decoder.decode(GraniteConfiguration.self, from: text)
             return { GraniteModel(args) }

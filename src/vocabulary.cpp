@@ -760,6 +760,9 @@ const std::vector<Derivation>& derivations() {
         {"rotary_dim_fraction", "float",
          "the rotated fraction of each head from a rotated width: `rotary_dim` / `dims.head_dim`.",
          "ConfigDefaults.rotaryFraction", {{"rotaryDimensions", "config.rotary_dim"}, {"headDim", "dims.head_dim"}}},
+        {"hidden_times_four", "int",
+         "4 times `dims.hidden`: the MLP width of GPT-style decoders whose config leaves it out (`n_inner`).",
+         "ConfigDefaults.hiddenTimesFour", {{"hidden", "dims.hidden"}}},
         {"intermediate_times_shared", "int_per_layer",
          "`dims.intermediate` times `num_shared_expert` (one for all layers, or per layer): a shared MLP as wide "
          "as that many dense MLPs.",
