@@ -37,6 +37,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "glm4_moe",
         "gpt_neox",
         "gpt_oss",
+        "gptj",
         "granite",
         "granitemoe",
         "helium",
@@ -162,6 +163,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "gpt_oss":
             let args = try decoder.decode(GptOSSConfiguration.self, from: text)
             return { GptOSSModel(args) }
+        case "gptj":
+            let args = try decoder.decode(GPTJConfiguration.self, from: text)
+            return { GPTJModel(args) }
         case "granite":
             let args = try decoder.decode(GraniteConfiguration.self, from: text)
             return { GraniteModel(args) }

@@ -775,6 +775,9 @@ const std::vector<Derivation>& derivations() {
         {"half_intermediate", "int",
          "`intermediate_size` / 2 (integer division): an MLP whose gate and up projections split the stated width.",
          "ConfigDefaults.halfIntermediate", {{"width", "config.intermediate_size"}}},
+        {"hidden_times_four", "int",
+         "4 times `dims.hidden`: the MLP width of GPT-style decoders whose config leaves it out (`n_inner`).",
+         "ConfigDefaults.hiddenTimesFour", {{"hidden", "dims.hidden"}}},
         {"intermediate_times_shared", "int_per_layer",
          "`dims.intermediate` times `num_shared_expert` (one for all layers, or per layer): a shared MLP as wide "
          "as that many dense MLPs.",

@@ -117,6 +117,11 @@ GPT_NEOX = {
     "attention_bias": True, "tie_word_embeddings": False,
 }
 
+# GPT-J as transformers reads it too: the tanh GELU mlx-lm always applies, named; n_inner left to 4 x n_embd.
+GPTJ = {
+    "model_type": "gptj", "n_embd": 64, "n_layer": 2, "n_head": 4, "rotary_dim": 8, "vocab_size": 256,
+    "n_positions": 512, "layer_norm_epsilon": 1e-5, "activation_function": "gelu_new", "tie_word_embeddings": False,
+}
 
 LLAMA3_SCALING = {"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
                   "original_max_position_embeddings": 16}
@@ -1168,6 +1173,15 @@ FIXTURES = [
     Fixture("telechat3_tied", "telechat3", "no biases, one key/value head, llama3 scaling, tied",
             with_(LLAMA, model_type="telechat3", num_key_value_heads=1, rope_theta=500000.0,
                   rope_scaling=LLAMA3_SCALING, tie_word_embeddings=True)),
+    Fixture("gptj", "gptj", "attention and MLP side by side behind one LayerNorm, 8 of 16 dimensions rotated in "
+            "interleaved pairs, an lm_head bias",
+            GPTJ),
+    Fixture("gptj_hf", "gptj", "Hugging Face layout (transformer., h, attention mask buffers to drop): 4 of 32 "
+            "dimensions rotated, two heads",
+            with_(GPTJ, n_head=2, rotary_dim=4),
+            layout=hf_checkpoint(rename={"model.": "transformer."},
+                                 extra={"transformer.h.0.attn.bias": (1, 1, 8, 8),
+                                        "transformer.h.1.attn.masked_bias": (1,)})),
 ]
 FIXTURES += recorded_fixtures()
 

@@ -726,6 +726,16 @@ FIXTURES: list[Fixture] = [
             with_(TINY, head_dim=32, num_key_value_heads=1, rms_norm_eps=1e-6, tie_word_embeddings=True,
                   rope_parameters=rope(500000.0)),
             layout=lambda config: dict(v4_rope(config), hidden_act="gelu")),
+    Fixture("gptj", "gptj", "attention and MLP side by side behind one LayerNorm, 8 of 16 dimensions rotated in "
+            "interleaved pairs, an lm_head bias, n_inner null (4 x n_embd)", "gptj",
+            {"n_embd": 64, "n_layer": 2, "n_head": 4, "rotary_dim": 8, "n_inner": None, "vocab_size": 256,
+             "n_positions": 512, "tie_word_embeddings": False, "bos_token_id": 1, "eos_token_id": 2,
+             "pad_token_id": 0}),
+    Fixture("gptj_inner", "gptj", "n_inner 96, exact GELU, 4 of 32 dimensions rotated, two heads, three layers",
+            "gptj",
+            {"n_embd": 64, "n_layer": 3, "n_head": 2, "rotary_dim": 4, "n_inner": 96, "activation_function": "gelu",
+             "vocab_size": 256, "n_positions": 512, "tie_word_embeddings": False, "bos_token_id": 1,
+             "eos_token_id": 2, "pad_token_id": 0}),
 ]
 
 

@@ -285,7 +285,7 @@ MUTATIONS = [
                "        return attention(normed, mask: mask, cache: cache) + mlp(normed) + x\n",
                "        let h = x + attention(normed, mask: mask, cache: cache)\n"
                "        return h + mlp(inputLayerNorm(h))\n")],
-             of("phi", "cohere", "cohere2")),
+             of("phi", "cohere", "cohere2", "gptj")),
     Mutation("phi_full_rotary", "partial_rotary_factor read but every dimension of Phi's heads rotated",
              [("phi.yaml", "    fraction: partial_rotary_factor\n", "")],
              of("phi")),
@@ -315,6 +315,18 @@ MUTATIONS = [
     Mutation("gpt_neox_tanh_gelu", "the tanh GELU mlx-lm always applies where the config names the exact one",
              [("gpt_neox.yaml", "  activation_field: hidden_act\n", "  activation: gelu_approx\n")],
              of("gpt_neox") & where(lambda c: c.get("hidden_act", "gelu") == "gelu")),
+    Mutation("gptj_rotate_halves", "GPT-J's interleaved RoPE rotating the two halves of the rotated part",
+             [("gptj.yaml", "    interleaved: true\n", "    interleaved: false\n")],
+             of("gptj")),
+    Mutation("gptj_full_rotary", "rotary_dim read but every dimension of GPT-J's heads rotated",
+             [("gptj.yaml", "    dimensions: rotary_dim\n", "")],
+             of("gptj")),
+    Mutation("gptj_inner_default_hidden", "n_inner left out or null taken as n_embd, not 4 n_embd",
+             [("gptj.yaml", "    default: {derive: hidden_times_four}\n", "    default: {field: n_embd}\n")],
+             of("gptj") & where(lambda c: c.get("n_inner") is None)),
+    Mutation("gptj_head_without_bias", "GPT-J's lm_head bias left out",
+             [("gptj.yaml", "  bias: true\n\nweights:", "  bias: false\n\nweights:")],
+             of("gptj")),
     Mutation("stablelm_full_rotary", "partial_rotary_factor read but every dimension of StableLM's heads rotated",
              [("stablelm.yaml", "    fraction: partial_rotary_factor\n", "")],
              of("stablelm")),
@@ -454,7 +466,7 @@ MUTATIONS = [
              # EXAONE's own configs count their layers in num_layers.
              of("smollm3", "llama4") & where(lambda c: 0 in (c.get("no_rope_layers") or [
                  int((i + 1) % c.get("no_rope_layer_interval", 4) != 0)
-                 for i in range(c.get("num_hidden_layers") or c["num_layers"])]))
+                 for i in range(c.get("num_hidden_layers") or c.get("num_layers") or c["n_layer"])]))
              # EXAONE 4.0 leaves RoPE off its full-attention layers once a window is set.
              | of("exaone4") & where(lambda c: c.get("sliding_window") is not None
                                      and "full_attention" in (c.get("layer_types") or []))
@@ -521,7 +533,7 @@ MUTATIONS = [
     Mutation("granite_head_dim_scale", "the softmax scaled by 1/sqrt(head_dim) instead of attention_multiplier",
              [("granite.yaml", "  scale: field\n  scale_field: attention_multiplier\n", "")],
              of("granite", "granitemoe") & where(
-                 lambda c: c.get("attention_multiplier", 1) != (c.get("head_dim") or
+                 lambda c: "hidden_size" in c and c.get("attention_multiplier", 1) != (c.get("head_dim") or
                                                                 c["hidden_size"] // c["num_attention_heads"]) ** -0.5)),
     Mutation("sparse_mixer_second_choice_unmasked",
              "the sparse mixer's second expert chosen without masking the first",
@@ -589,7 +601,7 @@ MUTATIONS = [
              of("bailing_moe") & where(lambda c: c.get("norm_head") and "quantization" in c)),
     Mutation("bailing_ignored_rotary_dim", "rotary_dim ignored: the rotated width from partial_rotary_factor",
              [("bailing_moe.yaml", "    dimensions: rotary_dim\n", "")],
-             of("bailing_moe") & where(lambda c: c.get("rotary_dim") is not None and c["rotary_dim"]
+             of("bailing_moe") & where(lambda c: c.get("rotary_dim") is not None and "hidden_size" in c and c["rotary_dim"]
                                        != int(c["hidden_size"] // c["num_attention_heads"]
                                               * c.get("partial_rotary_factor", 1)))),
     Mutation("bailing_ignored_use_qk_norm", "use_qk_norm ignored: q/k norms on every Ling checkpoint",

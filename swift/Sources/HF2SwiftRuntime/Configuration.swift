@@ -405,6 +405,11 @@ public enum ConfigDefaults {
         shared.map { width * $0 }
     }
 
+    /// `hidden_times_four`: the MLP width GPT-style configs imply when they leave it out.
+    public static func hiddenTimesFour(hidden: Int) -> Int {
+        4 * hidden
+    }
+
     /// `intermediate_every_layer`: one width for every layer.
     public static func everyLayer(value: Int) -> PerLayerInt {
         PerLayerInt(values: [value], repeated: true)
