@@ -33,6 +33,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "glm",
         "glm4",
         "glm4_moe",
+        "gpt2",
         "gpt_oss",
         "granite",
         "granitemoe",
@@ -142,6 +143,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "glm4_moe":
             let args = try decoder.decode(Glm4MoEConfiguration.self, from: text)
             return { Glm4MoEModel(args) }
+        case "gpt2":
+            let args = try decoder.decode(GPT2Configuration.self, from: text)
+            return { GPT2Model(args) }
         case "gpt_oss":
             let args = try decoder.decode(GptOSSConfiguration.self, from: text)
             return { GptOSSModel(args) }

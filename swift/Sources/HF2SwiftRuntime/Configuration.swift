@@ -284,6 +284,11 @@ public enum ConfigDefaults {
         attentionHeads > 0 ? hiddenSize / attentionHeads : 0
     }
 
+    /// `four_times_hidden`: an MLP four times as wide as the residual stream.
+    public static func fourTimesHidden(hiddenSize: Int) -> Int {
+        4 * hiddenSize
+    }
+
     /// `all_full_attention`: every layer attends over the full context.
     public static func allFullAttention(layers: Int) -> [AttentionLayerType] {
         Array(repeating: .fullAttention, count: layers)
