@@ -34,6 +34,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "glm4",
         "glm4_moe",
         "gpt2",
+        "gpt_bigcode",
         "gpt_oss",
         "granite",
         "granitemoe",
@@ -146,6 +147,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "gpt2":
             let args = try decoder.decode(GPT2Configuration.self, from: text)
             return { GPT2Model(args) }
+        case "gpt_bigcode":
+            let args = try decoder.decode(GPTBigCodeConfiguration.self, from: text)
+            return { GPTBigCodeModel(args) }
         case "gpt_oss":
             let args = try decoder.decode(GptOSSConfiguration.self, from: text)
             return { GptOSSModel(args) }

@@ -116,6 +116,11 @@ GPT2 = {"model_type": "gpt2", "n_embd": 64, "n_layer": 2, "n_head": 4, "n_positi
 # GPT-2's LayerNorms, whose weights do not end in `norm.weight`.
 GPT2_NORMS = ("ln_1.weight", "ln_2.weight", "ln_f.weight")
 
+# GPT-BigCode as transformers reads it too: the exact GELU mlx-lm always applies, named; multi-query.
+GPT_BIGCODE = with_({k: v for k, v in GPT2.items() if k != "n_ctx"}, model_type="gpt_bigcode", n_inner=96,
+                    activation_function="gelu", multi_query=True)
+
+
 def gpt2_original_checkpoint(layers: int, positions: int):
     """A layout function giving GPT-2's original checkpoint layout: keys without the `model.` prefix,
     the Conv1D matrices stored [in, out], and each layer's causal-mask buffer (`attn.bias`)."""
@@ -757,6 +762,8 @@ FIXTURES = [
     Fixture("gpt2_hf", "gpt2", "GPT-2's original layout: bare keys, Conv1D matrices [in, out], causal-mask "
             "buffers to drop; three layers", with_(GPT2, n_layer=3),
             layout=gpt2_original_checkpoint(3, 32), norm_weights=GPT2_NORMS),
+    Fixture("gpt_bigcode", "gpt_bigcode", "multi-query attention (c_attn 64 + 2 * 16 wide), learned positions, "
+            "exact GELU, n_inner 96, tied", GPT_BIGCODE, norm_weights=GPT2_NORMS),
     Fixture("llama_hf", "llama", "Hugging Face layout: a rotary inv_freq table and a tied lm_head to drop",
             with_(LLAMA, tie_word_embeddings=True),
             layout=hf_checkpoint(extra={"model.layers.0.self_attn.rotary_emb.inv_freq": (8,),

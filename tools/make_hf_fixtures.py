@@ -561,6 +561,13 @@ FIXTURES: list[Fixture] = [
             "n_ctx stated", "gpt2",
             with_(GPT2_TINY, n_layer=3, n_positions=40, scale_attn_weights=False, activation_function="gelu",
                   tie_word_embeddings=False), layout=v4_gpt2, norm_weights=GPT2_NORMS),
+    Fixture("gpt_bigcode", "gpt_bigcode", "multi-query attention, learned positions, tanh GELU by default, "
+            "n_inner 96, untied", "gpt_bigcode", with_(GPT2_TINY, n_inner=96, tie_word_embeddings=False),
+            norm_weights=GPT2_NORMS),
+    Fixture("gpt_bigcode_v4", "gpt_bigcode", "scores unscaled (scale_attn_weights false), exact GELU, tied, "
+            "three layers, n_ctx stated", "gpt_bigcode",
+            with_(GPT2_TINY, n_layer=3, n_positions=40, scale_attn_weights=False, activation_function="gelu"),
+            layout=v4_gpt2, norm_weights=GPT2_NORMS),
     Fixture("cohere", "cohere", "parallel attention and MLP, per-head q/k LayerNorms, interleaved RoPE, tied, GQA 2",
             "cohere", with_(TINY, use_qk_norm=True, tie_word_embeddings=True, logit_scale=0.25,
                             rope_parameters=rope(10000.0))),

@@ -68,6 +68,8 @@ PROBES: dict[str, object] = {
     "initializer_range": lambda v, c: 0.5,
     "input_jitter_noise": lambda v, c: 0.5,
     "attn_pdrop": lambda v, c: 0.5,
+    "attention_softmax_in_fp32": lambda v, c: _flip(v),
+    "scale_attention_softmax_in_fp32": lambda v, c: _flip(v),
     "n_ctx": lambda v, c: _other(v, 8, 16),
     "num_key_value_heads": lambda v, c: _other(v, 1, 2),
     "summary_activation": lambda v, c: _other(v, "tanh", "relu"),
