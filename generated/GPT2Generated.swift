@@ -349,6 +349,7 @@ public final class GPT2Model: Module, LLMModel, VocabularySized, CheckpointLayou
 
     /// Checkpoint keys that `sanitize(weights:)` drops (`*` matches any run of characters).
     static let droppedWeights: [String] = [
+        "*.self_attn.rotary_emb.inv_freq",
         "*.attn.bias",
         "*.attn.masked_bias",
     ]

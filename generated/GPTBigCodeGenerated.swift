@@ -338,6 +338,7 @@ public final class GPTBigCodeModel: Module, LLMModel, VocabularySized, Checkpoin
 
     /// Checkpoint keys that `sanitize(weights:)` drops (`*` matches any run of characters).
     static let droppedWeights: [String] = [
+        "*.self_attn.rotary_emb.inv_freq",
         "*.attn.bias",
         "*.attn.masked_bias",
     ]
