@@ -107,8 +107,8 @@ public struct GPTJConfiguration: Decodable, Sendable {
             ?? 28
         intermediateSize =
             try container.decodeIfPresent(Int.self, forKey: .intermediateSize)
-            ?? ConfigDefaults.hiddenTimesFour(
-                hidden: hiddenSize)
+            ?? ConfigDefaults.fourTimesHidden(
+                hiddenSize: hiddenSize)
         nPositions =
             try container.decodeIfPresent(Int.self, forKey: .nPositions)
             ?? 2048

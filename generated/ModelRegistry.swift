@@ -35,6 +35,8 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "glm",
         "glm4",
         "glm4_moe",
+        "gpt2",
+        "gpt_bigcode",
         "gpt_neox",
         "gpt_oss",
         "gptj",
@@ -157,6 +159,12 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "glm4_moe":
             let args = try decoder.decode(Glm4MoEConfiguration.self, from: text)
             return { Glm4MoEModel(args) }
+        case "gpt2":
+            let args = try decoder.decode(GPT2Configuration.self, from: text)
+            return { GPT2Model(args) }
+        case "gpt_bigcode":
+            let args = try decoder.decode(GPTBigCodeConfiguration.self, from: text)
+            return { GPTBigCodeModel(args) }
         case "gpt_neox":
             let args = try decoder.decode(GPTNeoXConfiguration.self, from: text)
             return { GPTNeoXModel(args) }

@@ -96,7 +96,8 @@ public:
         lower_head(m.head);
         int steps = m.sanitize.rename + m.sanitize.stack_experts + m.sanitize.drop_extra_layers + m.sanitize.split_gate_up +
                     m.sanitize.split_concatenated_gate_up + m.sanitize.split_fused_experts + m.sanitize.split_stacked_gate_up +
-                    m.head.normalized + (f_.get("attention.kv_sharing.shared_layers") != nullptr);
+                    m.head.normalized + (f_.get("attention.kv_sharing.shared_layers") != nullptr) +
+                    !f_.strings("weights.transpose").empty();
         m.sanitize.steps_chain = steps > 0;
         m.norm.type = norm_type();
         m.norm.bias_argument = norm_bias_argument();
@@ -122,6 +123,11 @@ public:
             m.embedding.per_layer_vocabulary = binding_expr("embedding.per_layer.vocabulary", false);
         }
         m.embedding.tokens_key = key_literal("embedding.keys.tokens");
+        m.embedding.positions = f_.get("embedding.positions.table") != nullptr;
+        if (m.embedding.positions) {
+            m.embedding.positions_table = binding_expr("embedding.positions.table", false);
+            m.embedding.positions_key = key_literal("embedding.keys.positions");
+        }
         lower_residual(m.residual);
         lower_layer_tail(m);
         m.per_layer_decoder = m.attention.per_layer || m.layer.feed_forward_scheduled || m.residual.altup;
@@ -139,6 +145,12 @@ public:
                 ir::DropPattern{namer::string_literal(drops[i]), i + 1 == drops.size(), drops.size() > 1});
         }
         m.sanitize.has_drop = !drops.empty();
+        auto transposed = f_.strings("weights.transpose");
+        for (size_t i = 0; i < transposed.size(); ++i) {
+            m.sanitize.transpose.push_back(ir::DropPattern{namer::string_literal(transposed[i]),
+                                                           i + 1 == transposed.size(), transposed.size() > 1});
+        }
+        m.sanitize.has_transpose = !transposed.empty();
         return m;
     }
 
@@ -692,6 +704,8 @@ private:
         a.scale_field_value = scale == "field";
         a.scale_head_dim = !a.scale_one && !a.scale_from_field && !a.scale_field_value;
         if (a.scale_from_field || a.scale_field_value) a.scale_field = binding_expr("attention.scale_field", false);
+        a.scaled_flag = flag_expr("attention.scaled");
+        a.scale_switched = a.scaled_flag != "true";
         a.local_rope = f_.get("attention.rope.local_base") != nullptr;
         if (a.local_rope) a.local_base = binding_expr("attention.rope.local_base", false);
         a.nope_layers = c.validates_rope_layers;
@@ -747,8 +761,9 @@ private:
             a.cross_layer_group = binding_expr("attention.cross_layer_kv.group", false);
             a.per_layer = true;
         }
+        a.rope_absent = f_.get("attention.rope.base") == nullptr;
         a.rope.traditional = flag_expr("attention.rope.interleaved");
-        a.rope.base = binding_expr("attention.rope.base", false);
+        if (!a.rope_absent) a.rope.base = binding_expr("attention.rope.base", false);
         a.rope.scaling = binding_expr("attention.rope.scaling", true);
         a.rope.max_positions = binding_expr("attention.rope.max_positions", true);
         a.rope.original_max_positions = binding_expr("attention.rope.original_max_positions", true);

@@ -589,6 +589,7 @@ private:
         check_layers();
         check_parallel();
         check_layer_norm_options();
+        check_positions();
         // The head returns its logits through one transform; two would leave one unapplied.
         if (const Node* m = f_.get("head.logit_multiplier"); m && m->kind == Node::Kind::String) {
             for (const char* other : {"head.logit_divisor", "head.softcap"}) {
@@ -872,6 +873,21 @@ private:
         bool always = normalized && normalized->kind == Node::Kind::Bool && normalized->boolean;
         if (always && tie && tie->kind == Node::Kind::Bool && tie->boolean) {
             error(normalized->loc, "head.normalized_columns", "a tied head is the embedding; it cannot be normalised");
+        }
+    }
+
+    /// A decoder takes its positions from RoPE or from a learned table: one of the two, never both.
+    void check_positions() {
+        const Node* table = f_.get("embedding.positions.table");
+        const Node* base = f_.get("attention.rope.base");
+        if (table && base) {
+            error(table->loc, "embedding.positions.table",
+                  "learned positions replace RoPE; remove the rotation with 'attention.rope: null'");
+        }
+        if (!table && !base && !f_.abstract) {
+            std::string who = f_.chain.size() > 1 ? "'" + f_.id + "' nor any family it extends" : "'" + f_.id + "'";
+            error(f_.values.loc, "attention.rope.base",
+                  "missing required key: neither " + who + " sets it, and no 'embedding.positions' replaces RoPE");
         }
     }
 

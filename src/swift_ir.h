@@ -236,6 +236,9 @@ struct Attention {
     bool scale_from_field = false; // 1/sqrt(scale_field)
     std::string scale_field;
     bool scale_one = false;
+    bool scale_switched = false;   // a config flag may leave the scores unscaled (scale 1)
+    std::string scaled_flag;       // Swift Bool expression: `args.scaleAttnWeights`
+    bool rope_absent = false;      // no RoPE: positions come from a learned embedding
     bool local_rope = false;       // sliding layers rotate with their own base, unscaled
     std::string local_base;
     bool nope_layers = false;      // layers marked 0 in rope_layers take no position embedding
@@ -422,6 +425,9 @@ struct Embedding {
     bool per_layer = false;   // per-layer inputs (AltUp decoders)
     std::string per_layer_width;       // `args.hiddenSizePerLayerInput`
     std::string per_layer_vocabulary;  // `args.vocabSizePerLayerInput`
+    bool positions = false;   // learned absolute positions added to the token embedding
+    std::string positions_key = "\"embed_positions\"";  // a Swift string literal
+    std::string positions_table;       // `args.nPositions`
 };
 
 /// The AltUp residual machinery (Gemma 3n-style decoders).
@@ -481,6 +487,8 @@ struct PrefixRename {
 struct Sanitize {
     std::vector<DropPattern> drop;
     bool has_drop = false;
+    std::vector<DropPattern> transpose;  // keys of matrices stored [in, out]
+    bool has_transpose = false;
     bool split_gate_up = false;  // interleaved expert gate_up_proj split into gate_proj and up_proj
     bool drop_extra_layers = false;  // layers numbered past the model's last removed
     bool split_concatenated_gate_up = false;  // transformers' [E, D, 2I] gate_up_proj split in halves

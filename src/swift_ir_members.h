@@ -118,7 +118,7 @@ template <typename F>
 void members(F& f, const Attention& v) {
     IR_MEMBER(block_key) IR_MEMBER(q_key) IR_MEMBER(k_key) IR_MEMBER(v_key) IR_MEMBER(qkv_key) IR_MEMBER(o_key)
     IR_MEMBER(fused_qkv) IR_MEMBER(fused_qkv_grouped) IR_MEMBER(per_layer) IR_MEMBER(scale_head_dim) IR_MEMBER(scale_from_field) IR_MEMBER(scale_field)
-    IR_MEMBER(scale_one) IR_MEMBER(local_rope) IR_MEMBER(local_base)
+    IR_MEMBER(scale_one) IR_MEMBER(scale_switched) IR_MEMBER(scaled_flag) IR_MEMBER(rope_absent) IR_MEMBER(local_rope) IR_MEMBER(local_base)
     IR_MEMBER(nope_layers) IR_MEMBER(rope_layers) IR_MEMBER(qkv_bias) IR_MEMBER(o_bias) IR_MEMBER(qk_norm) IR_MEMBER(qk_norm_per_head) IR_MEMBER(qk_norm_whole)
     IR_MEMBER(qk_norm_type) IR_MEMBER(q_norm_arguments) IR_MEMBER(k_norm_arguments) IR_MEMBER(qk_norm_per_head_after_rope) IR_MEMBER(q_norm_key) IR_MEMBER(k_norm_key)
     IR_MEMBER(qk_norm_switched) IR_MEMBER(qk_norm_enabled) IR_MEMBER(qk_norm_switched_per_head) IR_MEMBER(qk_norm_switched_whole)
@@ -178,6 +178,7 @@ void members(F& f, const Norm& v) {
 template <typename F>
 void members(F& f, const Embedding& v) {
     IR_MEMBER(tokens_key) IR_MEMBER(scaled) IR_MEMBER(multiplied) IR_MEMBER(multiplier) IR_MEMBER(per_layer) IR_MEMBER(per_layer_width) IR_MEMBER(per_layer_vocabulary)
+    IR_MEMBER(positions) IR_MEMBER(positions_key) IR_MEMBER(positions_table)
 }
 
 template <typename F>
@@ -212,7 +213,7 @@ void members(F& f, const DropPattern& v) {
 
 template <typename F>
 void members(F& f, const Sanitize& v) {
-    IR_MEMBER(drop) IR_MEMBER(has_drop) IR_MEMBER(split_gate_up) IR_MEMBER(drop_extra_layers) IR_MEMBER(split_concatenated_gate_up)
+    IR_MEMBER(drop) IR_MEMBER(has_drop) IR_MEMBER(transpose) IR_MEMBER(has_transpose) IR_MEMBER(split_gate_up) IR_MEMBER(drop_extra_layers) IR_MEMBER(split_concatenated_gate_up)
     IR_MEMBER(steps_chain) IR_MEMBER(rename) IR_MEMBER(rename_parts) IR_MEMBER(rename_one_line) IR_MEMBER(rename_entries) IR_MEMBER(stack_experts) IR_MEMBER(stack_from)
     IR_MEMBER(stack_into) IR_MEMBER(stack_names) IR_MEMBER(split_fused_experts) IR_MEMBER(fused_gate_up) IR_MEMBER(fused_down)
     IR_MEMBER(fused_into) IR_MEMBER(fused_lines) IR_MEMBER(split_stacked_gate_up) IR_MEMBER(split_experts) IR_MEMBER(split_into)

@@ -280,10 +280,13 @@ KeySpec build_root() {
         "position in every section.");
     scaling_types.values = {"linear", "llama3", "yarn", "longrope", "su", "dynamic", "proportional", "mrope"};
     scaling_types.default_yaml = "[]";
-    KeySpec rope = map_key("rope", "Rotary position embedding.", {
+    KeySpec rope = map_key("rope",
+        "Rotary position embedding. A family without it (`rope: null`) takes its positions from "
+        "`embedding.positions`.", {
         with_default(key("interleaved", Type::Flag,
             "Rotate interleaved pairs (2i, 2i+1) instead of the two halves of each head."), "false"),
-        required(field_key("base", "float", "The RoPE base (theta).")),
+        field_key("base", "float",
+            "The RoPE base (theta); required unless `embedding.positions` gives the positions instead."),
         field_key("scaling", "rope_scaling", "The config field holding `rope_scaling`; absent means no scaling."),
         scaling_types,
         field_key("max_positions", "int",
@@ -371,6 +374,9 @@ KeySpec build_root() {
             "1/sqrt of the config field `scale_field` (e.g. `query_pre_attn_scalar`); `field`: the value "
             "of `scale_field` itself (e.g. `attention_multiplier`); `one`: 1."),
         field_key("scale_field", "float", "The config field of `scale: inverse_sqrt_field` or `field`."),
+        with_default(key("scaled", Type::Flag,
+            "Whether the scores are scaled at all: where a bool config field is false "
+            "(`scale_attn_weights`), the softmax scale is 1 whatever `scale` says."), "true"),
         field_key("clip_qkv", "float",
             "An optional config field (`clip_qkv`): when set, queries, keys and values are clipped to "
             "[-limit, limit] after their projections and any whole-projection q/k norm; absent or null, "
@@ -505,8 +511,17 @@ KeySpec build_root() {
             field_key("width", "int", "The config field holding the per-layer input width."),
             field_key("vocabulary", "int", "The config field holding the per-layer embedding's row count."),
         }),
+        map_key("positions",
+            "Learned absolute positions in place of RoPE: a second embedding, `table` rows, whose row for each "
+            "position (counted from the cache's offset, so a cached step continues where the cache left off) "
+            "is added to the token embedding; a position past the table is refused. Needs `attention.rope: "
+            "null`.", {
+            field_key("table", "int", "The config field holding the table's row count (`n_positions`)."),
+        }),
         map_key("keys", "The checkpoint names of the embedding, where they differ from the usual.", {
             with_default(key("tokens", Type::Identifier, "The token embedding's key in the model."), "embed_tokens"),
+            with_default(key("positions", Type::Identifier,
+                "The position embedding's key in the model (`embedding.positions`)."), "embed_positions"),
         }),
     }));
 
@@ -547,7 +562,14 @@ KeySpec build_root() {
     });
     KeySpec rename = key("rename", Type::ScalarMap,
         "Parts of checkpoint keys that `sanitize(weights:)` rewrites before anything else, wherever they "
-        "occur, for modules the checkpoint nests differently: `{\".mlp.gate.wg.\": \".mlp.gate.\"}`.");
+        "occur, for modules the checkpoint nests differently: `{\".mlp.gate.wg.\": \".mlp.gate.\"}`. A part "
+        "written with a leading `^` matches only at the start of a key (`{\"^h.\": \"model.layers.\"}`).");
+    KeySpec transpose = key("transpose", Type::StringList,
+        "Checkpoint keys, as stored (before `rename`), whose matrices are stored [in, out], as transformers' "
+        "`Conv1D` layers keep them; `sanitize` transposes each 2-D match to [out, in]. `*` matches any run "
+        "of characters, so a pattern names one layout and leaves keys of another (converted ones, already "
+        "[out, in]) alone.");
+    transpose.default_yaml = "[]";
     KeySpec extra_layers = with_default(key("drop_extra_layers", Type::Bool,
         "Checkpoints may hold layers past the last one the model runs (`model.layers.<n>.*` for n at or "
         "beyond `dims.layers`: multi-token prediction layers); `sanitize` removes them, as mlx-lm does."), "false");
@@ -564,7 +586,8 @@ KeySpec build_root() {
         "`[E, 2I, D]`, gate rows first, and `down_proj` `[E, D, I]` under the experts' key, as transformers "
         "saves them; `sanitize` splits them into the experts' switch layers."), "false");
     top.push_back(map_key("weights", "How checkpoint weights map onto the generated modules.",
-                          {drop, split_gate_up, split_halves, stack, extra_layers, fused_experts, rename, split_stacked}));
+                          {drop, split_gate_up, split_halves, stack, extra_layers, fused_experts, rename, split_stacked,
+                           transpose}));
 
     KeySpec wrappers = identity(key("wrappers", Type::EntryMap,
         "Model types (claimed in `model_types`) whose checkpoints wrap the text model in `text_config`, "
@@ -696,6 +719,8 @@ const std::vector<Derivation>& derivations() {
     static const std::vector<Derivation> list = {
         {"hidden_over_heads", "int", "hidden size / number of heads (integer division).",
          "ConfigDefaults.headDim", {{"hiddenSize", "dims.hidden"}, {"attentionHeads", "dims.heads"}}},
+        {"four_times_hidden", "int", "four times the hidden size: an MLP width that defaults to it.",
+         "ConfigDefaults.fourTimesHidden", {{"hiddenSize", "dims.hidden"}}},
         {"all_full_attention", "layer_types", "every layer `full_attention`.",
          "ConfigDefaults.allFullAttention", {{"layers", "dims.layers"}}},
         {"global_every_nth", "layer_types",
@@ -775,9 +800,6 @@ const std::vector<Derivation>& derivations() {
         {"half_intermediate", "int",
          "`intermediate_size` / 2 (integer division): an MLP whose gate and up projections split the stated width.",
          "ConfigDefaults.halfIntermediate", {{"width", "config.intermediate_size"}}},
-        {"hidden_times_four", "int",
-         "4 times `dims.hidden`: the MLP width of GPT-style decoders whose config leaves it out (`n_inner`).",
-         "ConfigDefaults.hiddenTimesFour", {{"hidden", "dims.hidden"}}},
         {"intermediate_times_shared", "int_per_layer",
          "`dims.intermediate` times `num_shared_expert` (one for all layers, or per layer): a shared MLP as wide "
          "as that many dense MLPs.",

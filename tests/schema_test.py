@@ -104,6 +104,8 @@ NOT_SCHEMA_DETECTABLE = {
     "clip_per_head_norm": "a rule between two attention keys, one of them inherited",
     "layer_norm_options_on_rms": "a rule between norm and attention keys and the inherited norm kind",
     "logit_multiplier_with_divisor": "a rule between two head keys, one of them inherited",
+    "positions_with_rope": "a rule between the embedding's positions and the inherited RoPE base",
+    "rope_without_positions": "a key required unless another one is set (the RoPE base or learned positions)",
     "sigmoid_after_top_k": "a rule between two router keys",
     "groups_without_selected": "a rule between two keys of one map (grouped top-k needs both)",
     "chunked_without_size": "a rule between two keys of one map after inheritance (chunked layers need both)",

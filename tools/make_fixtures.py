@@ -78,6 +78,9 @@ class Fixture:
     # dropped groups -inf instead of 0 (the Swift's mask): the two choose alike unless a kept
     # expert's biased score is below zero.
     infinite_group_mask: bool = False
+    # Names of norm weights that do not end in `norm.weight` (GPT-2's `ln_1.weight`): they multiply, so
+    # they vary around one like the others.
+    norm_weights: tuple[str, ...] = ()
 
 
 def recorded_fixtures() -> list[Fixture]:
@@ -104,6 +107,36 @@ PHI = with_({k: v for k, v in LLAMA.items() if k != "rms_norm_eps"}, model_type=
 # (mlx-lm never reads head_dim) and the RoPE base stated (the two default it differently).
 COHERE = with_({k: v for k, v in LLAMA.items() if k != "rms_norm_eps"}, model_type="cohere",
                layer_norm_eps=1e-5, layer_norm_bias=False, tie_word_embeddings=True, logit_scale=0.25)
+
+# GPT-2 as transformers reads it too: the tanh GELU mlx-lm always applies, named; n_ctx, which mlx-lm
+# requires, beside the n_positions it equals.
+GPT2 = {"model_type": "gpt2", "n_embd": 64, "n_layer": 2, "n_head": 4, "n_positions": 32, "n_ctx": 32,
+        "layer_norm_epsilon": 1e-5, "vocab_size": 256, "activation_function": "gelu_new"}
+
+# GPT-2's LayerNorms, whose weights do not end in `norm.weight`.
+GPT2_NORMS = ("ln_1.weight", "ln_2.weight", "ln_f.weight")
+
+# GPT-BigCode as transformers reads it too: the exact GELU mlx-lm always applies, named; multi-query.
+GPT_BIGCODE = with_({k: v for k, v in GPT2.items() if k != "n_ctx"}, model_type="gpt_bigcode", n_inner=96,
+                    activation_function="gelu", multi_query=True)
+
+
+def gpt2_original_checkpoint(layers: int, positions: int):
+    """A layout function giving GPT-2's original checkpoint layout: keys without the `model.` prefix,
+    the Conv1D matrices stored [in, out], and each layer's causal-mask buffer (`attn.bias`)."""
+    def layout(weights: dict[str, mx.array]) -> dict[str, mx.array]:
+        out = {}
+        for key, value in weights.items():
+            key = key.removeprefix("model.")
+            if key.endswith(("c_attn.weight", "c_proj.weight", "c_fc.weight")):
+                value = value.T
+            out[key] = value
+        mask = mx.array(np.tril(np.ones((positions, positions), dtype=np.float32))[None, None])
+        for i in range(layers):
+            out[f"h.{i}.attn.bias"] = mask
+        return out
+    return layout
+
 
 STABLELM = with_({k: v for k, v in LLAMA.items() if k != "rms_norm_eps"}, model_type="stablelm",
                  layer_norm_eps=1e-5, use_parallel_residual=False, qk_layernorm=False)
@@ -739,6 +772,13 @@ FIXTURES = [
     Fixture("cohere_bias", "cohere", "biases on every attention projection, no q/k norms, one key/value head per "
             "query head, logit_scale 0.0625", with_(COHERE, attention_bias=True, num_key_value_heads=4,
                                                      logit_scale=0.0625, rope_theta=20000.0)),
+    Fixture("gpt2", "gpt2", "learned positions (32, the prompt and decode reach 27), fused c_attn, tied",
+            GPT2, norm_weights=GPT2_NORMS),
+    Fixture("gpt2_hf", "gpt2", "GPT-2's original layout: bare keys, Conv1D matrices [in, out], causal-mask "
+            "buffers to drop; three layers", with_(GPT2, n_layer=3),
+            layout=gpt2_original_checkpoint(3, 32), norm_weights=GPT2_NORMS),
+    Fixture("gpt_bigcode", "gpt_bigcode", "multi-query attention (c_attn 64 + 2 * 16 wide), learned positions, "
+            "exact GELU, n_inner 96, tied", GPT_BIGCODE, norm_weights=GPT2_NORMS),
     Fixture("llama_hf", "llama", "Hugging Face layout: a rotary inv_freq table and a tied lm_head to drop",
             with_(LLAMA, tie_word_embeddings=True),
             layout=hf_checkpoint(extra={"model.layers.0.self_attn.rotary_emb.inv_freq": (8,),
@@ -1190,13 +1230,13 @@ FIXTURES += recorded_fixtures()
 SCALES = ("layer_scalar", "router.scale", "per_expert_scale")
 
 
-def randomised_weights(model, rng: np.random.Generator) -> dict[str, mx.array]:
+def randomised_weights(model, rng: np.random.Generator, norm_weights: tuple[str, ...] = ()) -> dict[str, mx.array]:
     """Every parameter drawn anew, so no code path multiplies by a constant zero or one."""
     weights = {}
     for key, value in tree_flatten(model.parameters()):
         if value.ndim <= 1:
             # Norm weights and learned scales multiply: they vary around one.
-            centre = 1.0 if key.endswith(("norm.weight",) + SCALES) else 0.0
+            centre = 1.0 if key.endswith(("norm.weight",) + SCALES + norm_weights) else 0.0
             a = centre + 0.1 * rng.standard_normal(value.shape)
         else:
             a = rng.standard_normal(value.shape) / np.sqrt(value.shape[-1])
@@ -1331,7 +1371,7 @@ def build(fixture: Fixture) -> None:
     config = copy.deepcopy(fixture.reference_config or fixture.config)
     model_class, args_class = _get_classes(config)
     template = model_class(args_class.from_dict(copy.deepcopy(config)))
-    weights = randomised_weights(template, rng)
+    weights = randomised_weights(template, rng, fixture.norm_weights)
     if fixture.dtype != "float32":
         weights = {k: v.astype(getattr(mx, fixture.dtype)) for k, v in weights.items()}
     saved_config = fixture.config

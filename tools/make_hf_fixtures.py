@@ -77,6 +77,9 @@ class Fixture:
     # on text alone (Llama4ForConditionalGeneration in transformers 5.24 reads an attribute its text
     # model's output lacks); the checkpoint is still the one the class saves and loads.
     logits_from: str | None = None
+    # Names of norm weights that do not end in `norm.weight` (GPT-2's `ln_1.weight`): they multiply, so
+    # they vary around one like the others.
+    norm_weights: tuple[str, ...] = ()
 
 
 def with_(base: dict, **changes) -> dict:
@@ -204,6 +207,24 @@ LLAMA3_SCALING = {"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, 
                   "original_max_position_embeddings": 16}
 YARN = {"rope_type": "yarn", "factor": 8.0, "beta_fast": 32.0, "beta_slow": 1.0,
         "original_max_position_embeddings": 16}
+
+
+# --- GPT-2 and GPT-BigCode: learned positions, no RoPE ----------------------------------------------
+
+# GPT-2's LayerNorms, whose weights do not end in `norm.weight`.
+GPT2_NORMS = ("ln_1.weight", "ln_2.weight", "ln_f.weight")
+
+GPT2_TINY = {
+    "n_embd": 64, "n_layer": 2, "n_head": 4, "n_positions": 32, "vocab_size": 256,
+    "bos_token_id": 1, "eos_token_id": 2, "pad_token_id": 0,
+}
+
+
+def v4_gpt2(config: dict) -> dict:
+    """The layout GPT-2 configs were published in: n_ctx beside the n_positions it equals."""
+    out = copy.deepcopy(config)
+    out["n_ctx"] = out["n_positions"]
+    return out
 
 
 def rope(theta: float, **scaling) -> dict:
@@ -543,6 +564,20 @@ FIXTURES: list[Fixture] = [
             "stablelm",
             with_(TINY, use_parallel_residual=True, tie_word_embeddings=True,
                   rope_parameters=rope(20000.0, partial_rotary_factor=0.5)), layout=v4_rope),
+    Fixture("gpt2", "gpt2", "learned positions (32, the prompt and decode reach 27), Conv1D weights, n_inner 96, "
+            "tanh GELU, tied", "gpt2", with_(GPT2_TINY, n_inner=96, activation_function="gelu_new"),
+            norm_weights=GPT2_NORMS),
+    Fixture("gpt2_v4", "gpt2", "scores unscaled (scale_attn_weights false), exact GELU, untied, three layers, "
+            "n_ctx stated", "gpt2",
+            with_(GPT2_TINY, n_layer=3, n_positions=40, scale_attn_weights=False, activation_function="gelu",
+                  tie_word_embeddings=False), layout=v4_gpt2, norm_weights=GPT2_NORMS),
+    Fixture("gpt_bigcode", "gpt_bigcode", "multi-query attention, learned positions, tanh GELU by default, "
+            "n_inner 96, untied", "gpt_bigcode", with_(GPT2_TINY, n_inner=96, tie_word_embeddings=False),
+            norm_weights=GPT2_NORMS),
+    Fixture("gpt_bigcode_v4", "gpt_bigcode", "scores unscaled (scale_attn_weights false), exact GELU, tied, "
+            "three layers, n_ctx stated", "gpt_bigcode",
+            with_(GPT2_TINY, n_layer=3, n_positions=40, scale_attn_weights=False, activation_function="gelu"),
+            layout=v4_gpt2, norm_weights=GPT2_NORMS),
     Fixture("cohere", "cohere", "parallel attention and MLP, per-head q/k LayerNorms, interleaved RoPE, tied, GQA 2",
             "cohere", with_(TINY, use_qk_norm=True, tie_word_embeddings=True, logit_scale=0.25,
                             rope_parameters=rope(10000.0))),
@@ -746,13 +781,13 @@ def seed_of(fixture: Fixture) -> int:
     return zlib.crc32(fixture.name.encode())
 
 
-def randomise(model: torch.nn.Module, rng: np.random.Generator) -> None:
+def randomise(model: torch.nn.Module, rng: np.random.Generator, norm_weights: tuple[str, ...] = ()) -> None:
     """Every parameter drawn anew, so no code path multiplies by a constant zero or one."""
     with torch.no_grad():
         for key, value in model.named_parameters():
             if value.ndim <= 1:
                 # Norm weights and learned scales multiply: they vary around one.
-                centre = 1.0 if key.endswith(("norm.weight", "router.scale", "per_expert_scale")) else 0.0
+                centre = 1.0 if key.endswith(("norm.weight", "router.scale", "per_expert_scale") + norm_weights) else 0.0
                 a = centre + 0.1 * rng.standard_normal(tuple(value.shape))
             else:
                 a = rng.standard_normal(tuple(value.shape)) / np.sqrt(value.shape[-1])
@@ -782,7 +817,7 @@ def save(fixture: Fixture, directory: Path) -> None:
     config = AutoConfig.for_model(fixture.model_type, **copy.deepcopy(fixture.config))
     torch.manual_seed(seed_of(fixture))
     model = build_model(fixture, config)
-    randomise(model, rng)
+    randomise(model, rng, fixture.norm_weights)
     model = model.to(getattr(torch, fixture.dtype))
     model.save_pretrained(directory)
     if fixture.layout is not None:

@@ -322,7 +322,7 @@ MUTATIONS = [
              [("gptj.yaml", "    dimensions: rotary_dim\n", "")],
              of("gptj")),
     Mutation("gptj_inner_default_hidden", "n_inner left out or null taken as n_embd, not 4 n_embd",
-             [("gptj.yaml", "    default: {derive: hidden_times_four}\n", "    default: {field: n_embd}\n")],
+             [("gptj.yaml", "    default: {derive: four_times_hidden}\n", "    default: {field: n_embd}\n")],
              of("gptj") & where(lambda c: c.get("n_inner") is None)),
     Mutation("gptj_head_without_bias", "GPT-J's lm_head bias left out",
              [("gptj.yaml", "  bias: true\n\nweights:", "  bias: false\n\nweights:")],
@@ -330,6 +330,36 @@ MUTATIONS = [
     Mutation("stablelm_full_rotary", "partial_rotary_factor read but every dimension of StableLM's heads rotated",
              [("stablelm.yaml", "    fraction: partial_rotary_factor\n", "")],
              of("stablelm")),
+    Mutation("learned_positions_from_zero", "learned positions counted from zero at every step, the cache's offset "
+             "ignored", [("templates/_model.swift.mustache", "offset: cache?.first?.offset ?? 0, length: h.dim(1)",
+                          "offset: 0, length: h.dim(1)")],
+             of("gpt2", "gpt_bigcode")),
+    Mutation("conv1d_not_transposed", "Conv1D matrices ([in, out]) loaded as linear layers' [out, in]",
+             [("gpt2.yaml", '  transpose:\n    - "h.*.attn.c_attn.weight"\n    - "h.*.attn.c_proj.weight"\n'
+               '    - "h.*.mlp.c_fc.weight"\n    - "h.*.mlp.c_proj.weight"\n'
+               '    - "transformer.h.*.attn.c_attn.weight"\n    - "transformer.h.*.attn.c_proj.weight"\n'
+               '    - "transformer.h.*.mlp.c_fc.weight"\n    - "transformer.h.*.mlp.c_proj.weight"\n', "")],
+             {"mlx-lm/gpt2_hf", "transformers/gpt2", "transformers/gpt2_v4"}),
+    Mutation("converted_layout_transposed", "c_attn transposed in every layout, converted ones ([out, in]) too",
+             [("gpt2.yaml", '    - "h.*.attn.c_attn.weight"\n', '    - "*.attn.c_attn.weight"\n')],
+             {"mlx-lm/gpt2"}),
+    Mutation("anchored_renames_ignored", "key parts anchored at the start of a key ('^h.') never renamed",
+             [("runtime/Loading.swift", "if name.hasPrefix(prefix) { name = to + name.dropFirst(prefix.count) }", "")],
+             of("gpt2", "gpt_bigcode")),
+    Mutation("fused_qkv_keys_values_swapped", "the fused projection's key and value parts taken in the wrong order",
+             [("templates/_attention.swift.mustache", "        var keys = qkv[1]\n        var values = qkv[2]\n",
+               "        var keys = qkv[2]\n        var values = qkv[1]\n")],
+             of("phi3", "bailing_moe", "gpt2", "gpt_bigcode")),
+    Mutation("scale_attn_weights_ignored", "scores scaled by 1/sqrt(head_dim) where scale_attn_weights is false",
+             [("gpt2.yaml", "  scaled: scale_attn_weights\n", "")],
+             of("gpt2", "gpt_bigcode") & where(lambda c: c.get("scale_attn_weights") is False)),
+    Mutation("gpt_bigcode_exact_gelu", "the exact GELU mlx-lm applies, whatever activation_function names",
+             [("gpt_bigcode.yaml", "weights:\n  transpose: []\n",
+               "mlp:\n  activation_field: null\n  activation: gelu\nweights:\n  transpose: []\n")],
+             of("gpt_bigcode") & where(lambda c: c.get("activation_function", "gelu_pytorch_tanh") != "gelu")),
+    Mutation("multi_query_as_multi_head", "GPT-BigCode given a key/value head per query head despite multi_query",
+             [("gpt_bigcode.yaml", "    default: 1\n    read: false\n", "    default: {field: n_head}\n    read: false\n")],
+             of("gpt_bigcode")),
     Mutation("logits_not_multiplied", "a logit multiplier read but never applied",
              [("templates/_model.swift.mustache", "        return logits * {{head.multiplier}}\n", "        return logits\n")],
              of("cohere", "cohere2")),
@@ -466,7 +496,7 @@ MUTATIONS = [
              # EXAONE's own configs count their layers in num_layers.
              of("smollm3", "llama4") & where(lambda c: 0 in (c.get("no_rope_layers") or [
                  int((i + 1) % c.get("no_rope_layer_interval", 4) != 0)
-                 for i in range(c.get("num_hidden_layers") or c.get("num_layers") or c["n_layer"])]))
+                 for i in range(c.get("num_hidden_layers") or c.get("num_layers") or c.get("n_layer", 0))]))
              # EXAONE 4.0 leaves RoPE off its full-attention layers once a window is set.
              | of("exaone4") & where(lambda c: c.get("sliding_window") is not None
                                      and "full_attention" in (c.get("layer_types") or []))
@@ -533,8 +563,9 @@ MUTATIONS = [
     Mutation("granite_head_dim_scale", "the softmax scaled by 1/sqrt(head_dim) instead of attention_multiplier",
              [("granite.yaml", "  scale: field\n  scale_field: attention_multiplier\n", "")],
              of("granite", "granitemoe") & where(
-                 lambda c: "hidden_size" in c and c.get("attention_multiplier", 1) != (c.get("head_dim") or
-                                                                c["hidden_size"] // c["num_attention_heads"]) ** -0.5)),
+                 lambda c: c.get("attention_multiplier", 1) != (c.get("head_dim") or
+                                                                c.get("hidden_size", 1) //
+                                                                c.get("num_attention_heads", 1)) ** -0.5)),
     Mutation("sparse_mixer_second_choice_unmasked",
              "the sparse mixer's second expert chosen without masking the first",
              [("runtime/Experts.swift", "remaining = putAlong(remaining, index, values: excluded, axis: -1)",

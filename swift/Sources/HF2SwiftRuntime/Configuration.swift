@@ -284,6 +284,11 @@ public enum ConfigDefaults {
         attentionHeads > 0 ? hiddenSize / attentionHeads : 0
     }
 
+    /// `four_times_hidden`: an MLP four times as wide as the residual stream.
+    public static func fourTimesHidden(hiddenSize: Int) -> Int {
+        4 * hiddenSize
+    }
+
     /// `all_full_attention`: every layer attends over the full context.
     public static func allFullAttention(layers: Int) -> [AttentionLayerType] {
         Array(repeating: .fullAttention, count: layers)
@@ -403,11 +408,6 @@ public enum ConfigDefaults {
     /// `intermediate_times_shared`: a shared MLP as wide as `shared` dense MLPs, per layer.
     public static func intermediateTimesShared(width: Int, shared: PerLayerInt) -> PerLayerInt {
         shared.map { width * $0 }
-    }
-
-    /// `hidden_times_four`: the MLP width GPT-style configs imply when they leave it out.
-    public static func hiddenTimesFour(hidden: Int) -> Int {
-        4 * hidden
     }
 
     /// `intermediate_every_layer`: one width for every layer.

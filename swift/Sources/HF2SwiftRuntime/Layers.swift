@@ -114,3 +114,12 @@ extension Activation {
         precondition(Self.supported.contains(self.name), "unsupported activation \(self.name)")
     }
 }
+
+/// The rows of a learned position table for `length` tokens after `offset` earlier ones: the
+/// offset of a cache counts every token it has seen (a rotating cache's too), so a cached step
+/// continues where the prompt ended. A position past the table has no row; `validatePositions`
+/// refuses such an input before it reaches here.
+public func learnedPositions(offset: Int, length: Int, table: Int) -> MLXArray {
+    precondition(offset + length <= table, "position \(offset + length - 1) is past the \(table) learned positions")
+    return MLXArray(Int32(offset) ..< Int32(offset + length))
+}

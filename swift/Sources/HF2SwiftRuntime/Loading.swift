@@ -57,6 +57,17 @@ public func normalizingHeadColumns(_ weights: [String: MLXArray], enabled: Bool)
     return out
 }
 
+/// `weights` with the 2-D tensors whose keys match any of `patterns` (`*` matches any run of
+/// characters) transposed: layouts that store a linear layer's matrix [in, out] (transformers'
+/// `Conv1D`) become the [out, in] the linear layers take.
+public func transposingMatrices(_ weights: [String: MLXArray], matching patterns: [String]) -> [String: MLXArray] {
+    var out = weights
+    for (key, value) in weights where value.ndim == 2 && patterns.contains(where: { globMatches($0, key) }) {
+        out[key] = value.transposed(1, 0)
+    }
+    return out
+}
+
 /// `weights` with each key's longest matching prefix in `prefixes` replaced by its value.
 public func renamingPrefixes(_ weights: [String: MLXArray], _ prefixes: [String: String]) -> [String: MLXArray] {
     let ordered = prefixes.sorted { $0.key.count > $1.key.count }
@@ -546,6 +557,12 @@ public func renamingKeyParts(_ weights: [String: MLXArray], _ parts: [String: St
     for (key, value) in weights {
         var name = key
         for (from, to) in ordered {
+            // A leading `^` anchors the part at the start of the key.
+            if from.hasPrefix("^") {
+                let prefix = String(from.dropFirst())
+                if name.hasPrefix(prefix) { name = to + name.dropFirst(prefix.count) }
+                continue
+            }
             name = name.replacingOccurrences(of: from, with: to)
         }
         renamed[name] = value

@@ -127,12 +127,29 @@ public enum ModelRegistryError: Error, CustomStringConvertible, Equatable {
 /// A prompt the model cannot take: a token id outside its vocabulary.
 public enum InputError: Error, CustomStringConvertible, Equatable {
     case tokenOutOfVocabulary(position: Int, token: Int, vocabularySize: Int)
+    /// A position past a model's table of learned positions.
+    case positionPastTable(positions: Int, tableSize: Int)
 
     public var description: String {
         switch self {
         case .tokenOutOfVocabulary(let position, let token, let vocabularySize):
             "token \(token) at position \(position) is outside the vocabulary (0..<\(vocabularySize))"
+        case .positionPastTable(let positions, let tableSize):
+            "\(positions) positions do not fit the model's \(tableSize) learned positions (n_positions)"
         }
+    }
+}
+
+/// A model whose positions are rows of a learned table: it cannot run past the table's end.
+public protocol PositionTableSized {
+    /// Rows of the position embedding: the most positions one sequence can take.
+    var positionTableSize: Int { get }
+}
+
+/// Throws unless `positions` positions (prompt and decoded tokens together) fit the table.
+public func validatePositions(_ positions: Int, tableSize: Int) throws {
+    if positions > tableSize {
+        throw InputError.positionPastTable(positions: positions, tableSize: tableSize)
     }
 }
 

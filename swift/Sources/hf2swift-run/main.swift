@@ -121,6 +121,9 @@ func run(_ arguments: Arguments) async throws {
     if let sized = model as? VocabularySized {
         try validateTokens(arguments.tokens, vocabularySize: sized.vocabularySize)
     }
+    if let table = model as? PositionTableSized {
+        try validatePositions(arguments.tokens.count + arguments.decode, tableSize: table.positionTableSize)
+    }
     // Caches as the generation loop makes them, quantized after each step when it would be.
     var cache = model.newCache(parameters: arguments.parameters)
     func quantizeCaches() {

@@ -188,6 +188,18 @@ final class HostileInputTests: XCTestCase {
         }
     }
 
+    func testPositionsPastALearnedTableAreRefused() throws {
+        let config: [String: Any] = ["n_embd": 16, "n_layer": 1, "n_head": 2, "n_positions": 8, "vocab_size": 32]
+        let model = try ModelRegistry.makeModel(
+            modelType: "gpt2", configuration: try JSONSerialization.data(withJSONObject: config))
+        let table = try XCTUnwrap(model as? PositionTableSized).positionTableSize
+        XCTAssertEqual(table, 8)
+        XCTAssertNoThrow(try validatePositions(8, tableSize: table))
+        XCTAssertThrowsError(try validatePositions(9, tableSize: table)) {
+            XCTAssertEqual("\($0)", "9 positions do not fit the model's 8 learned positions (n_positions)")
+        }
+    }
+
     func testAModelTypeRefusedByNameSaysWhy() throws {
         XCTAssertThrowsError(try ModelRegistry.checkConfiguration(modelType: "minimax", configuration: Data("{}".utf8))) {
             XCTAssertEqual(
