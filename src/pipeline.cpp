@@ -191,13 +191,7 @@ DataPlan data_plan(const TemplateSet& templates, const std::string& file, const 
         DataPlan plan;
         plan.fits = sample.complete && data_fits_template(templates, file, sample.data, &read);
         std::shared_ptr<MemberReads> reads;
-        if (plan.fits) {
-            reads = std::make_shared<MemberReads>();
-            for (const auto* value : read) {
-                auto origin = origins.find(value);
-                if (origin != origins.end()) (*reads)[origin->second.first].insert(origin->second.second);
-            }
-        }
+        if (plan.fits) reads = std::make_shared<MemberReads>(member_reads(read, origins));
         auto filter = std::make_shared<MemberFilter>(names, reads);
         filter->template learn<Record>();
         plan.filter = filter;

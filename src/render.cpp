@@ -476,25 +476,22 @@ public:
     void push(const data* item) override { items_.push_back(item); }
     void pop() override { items_.pop_back(); }
 
+    /// Every name a render reaches is a name of the current item (the checks make sure of it), so
+    /// it is looked up there only, past the flags and empty lists kainjow's sections push: a name
+    /// the item lacks is then missing, as false, an empty list or an empty string would be, not
+    /// taken from an outer item, and data may leave those out (MemberFilter::sparse).
     const data* get(const std::string& name) const override {
         if (name == ".") return items_.back();
-        if (name.find('.') == std::string::npos) {
-            // Most names are one part: looked up as they are, with no split to find.
-            for (auto item = items_.rbegin(); item != items_.rend(); ++item) {
-                if (const data* found = (*item)->get(name)) return found;
-            }
-            return nullptr;
+        auto item = items_.rbegin();
+        while (item + 1 != items_.rend() && ((*item)->is_bool() || (*item)->is_list())) ++item;
+        // Most names are one part: looked up as they are, with no split to find.
+        if (name.find('.') == std::string::npos) return (*item)->get(name);
+        const data* found = *item;
+        for (const auto& part : parts_of(name)) {
+            found = found->get(part);
+            if (!found) return nullptr;
         }
-        const std::vector<std::string>& parts = parts_of(name);
-        for (auto item = items_.rbegin(); item != items_.rend(); ++item) {
-            const data* found = *item;
-            for (const auto& part : parts) {
-                found = found->get(part);
-                if (!found) break;
-            }
-            if (found) return found;
-        }
-        return nullptr;
+        return found;
     }
 
     const data* get_partial(const std::string& name) const override {
@@ -872,20 +869,37 @@ std::string render_prepared(const TemplateSet& set, const std::string& file_name
 
 /// Whether every tag finds what render_template's checks require in `data`; the first that does not
 /// ends the walk (render_template then reports every problem of the view). `read`, when given,
-/// receives every value a tag's name reaches.
+/// receives every value a tag's name reaches, with `guards`: the flag sections around the tag that
+/// look their flag up in the same item as the tag's first name.
 bool data_fits(const std::vector<TNode>& nodes, std::vector<const kainjow::mustache::data*>& frames,
-               DataReads* read = nullptr) {
+               DataReads* read, std::vector<ReadGuard>& guards) {
     using kainjow::mustache::data;
     auto lookup = [&](const TNode& n) -> const data* {
         const data* top = frames.back();
         if (n.tag.name == ".") return top->is_string() ? top : nullptr;
         const data* v = top;
-        for (const auto& part : n.parts) {
-            v = v->get(part);  // nullptr for a non-object
+        for (size_t i = 0; i < n.parts.size(); ++i) {
+            v = v->get(n.parts[i]);  // nullptr for a non-object
             if (!v) return nullptr;
-            if (read) read->insert(v);
+            // Past the first name, a dotted name reads another item, which no guard here is about.
+            if (read) (*read)[v].push_back(i == 0 ? guards : std::vector<ReadGuard>{});
         }
         return v;
+    };
+    // A flag section read in the current item guards what it holds; any other section does not.
+    auto guarded = [&](const TNode& n, const data* flag, bool set) {
+        bool guard = read && n.parts.size() == 1;
+        if (guard) guards.push_back(ReadGuard{flag, set});
+        bool fits = data_fits(n.children, frames, read, guards);
+        if (guard) guards.pop_back();
+        return fits;
+    };
+    auto within = [&](const TNode& n, const data* item) {
+        std::vector<ReadGuard> inner;  // the guards around an item's names start at its section
+        frames.push_back(item);
+        bool fits = data_fits(n.children, frames, read, inner);
+        frames.pop_back();
+        return fits;
     };
     for (const auto& n : nodes) {
         switch (n.tag.kind) {
@@ -898,20 +912,14 @@ bool data_fits(const std::vector<TNode>& nodes, std::vector<const kainjow::musta
                 const data* v = lookup(n);
                 if (!v) return false;
                 if (v->is_bool()) {
-                    if (!data_fits(n.children, frames, read)) return false;
+                    if (!guarded(n, v, true)) return false;
                 } else if (v->is_list()) {
                     for (const auto& item : v->list_value()) {
                         if (!item.is_object() && !item.is_string()) return false;
-                        frames.push_back(&item);
-                        bool fits = data_fits(n.children, frames, read);
-                        frames.pop_back();
-                        if (!fits) return false;
+                        if (!within(n, &item)) return false;
                     }
                 } else if (v->is_object()) {
-                    frames.push_back(v);
-                    bool fits = data_fits(n.children, frames, read);
-                    frames.pop_back();
-                    if (!fits) return false;
+                    if (!within(n, v)) return false;
                 } else {
                     return false;
                 }
@@ -920,7 +928,7 @@ bool data_fits(const std::vector<TNode>& nodes, std::vector<const kainjow::musta
             case Tag::Kind::Inverted: {
                 const data* v = lookup(n);
                 if (!v || (!v->is_bool() && !v->is_list())) return false;
-                if (!data_fits(n.children, frames, read)) return false;
+                if (v->is_bool() ? !guarded(n, v, false) : !data_fits(n.children, frames, read, guards)) return false;
                 break;
             }
             case Tag::Kind::Partial: return false;
@@ -959,7 +967,8 @@ std::optional<std::string> render_data(const TemplateSet& set, const std::string
     if (!prepared) return std::nullopt;
     if (!fits) {
         std::vector<const kainjow::mustache::data*> frames{&data};
-        if (!data.is_object() || !data_fits(prepared->roots, frames)) return std::nullopt;
+        std::vector<ReadGuard> guards;
+        if (!data.is_object() || !data_fits(prepared->roots, frames, nullptr, guards)) return std::nullopt;
     }
     return render_prepared(set, file_name, prepared, data, output_name, diags);
 }
@@ -969,7 +978,8 @@ bool data_fits_template(const TemplateSet& set, const std::string& file_name, co
     Diagnostics ignored;
     auto prepared = prepare(set, file_name, ignored);
     std::vector<const kainjow::mustache::data*> frames{&data};
-    return prepared && data.is_object() && data_fits(prepared->roots, frames, read);
+    std::vector<ReadGuard> guards;
+    return prepared && data.is_object() && data_fits(prepared->roots, frames, read, guards);
 }
 
 std::string render_template(const TemplateSet& set, const std::string& file_name, const ordered_json& view,
