@@ -230,7 +230,9 @@ void MemberFilter::freeze() {
                 std::uint64_t set = 0, clear = 0;
                 for (const auto& g : guards) {
                     auto bit = bits.find(g.flag);
-                    if (bit == bits.end() && bits.size() < 64) bit = bits.emplace(g.flag, static_cast<int>(bits.size())).first;
+                    if (bit == bits.end() && bits.size() < 64) {
+                        bit = bits.emplace(g.flag, static_cast<int>(bits.size())).first;
+                    }
                     if (bit == bits.end()) continue;
                     (g.set ? set : clear) |= std::uint64_t{1} << bit->second;
                 }
@@ -284,7 +286,9 @@ MemberReads member_reads(const DataReads& read, const MemberOrigins& origins) {
             for (const auto& guard : guards) {
                 // A guard's flag is a member of the record the value is a member of.
                 auto flag = origins.find(guard.flag);
-                if (flag != origins.end() && flag->second.first == type) tag.push_back({flag->second.second, guard.set});
+                if (flag != origins.end() && flag->second.first == type) {
+                    tag.push_back({flag->second.second, guard.set});
+                }
             }
             conditions.push_back(std::move(tag));
         }

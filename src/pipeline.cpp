@@ -219,7 +219,7 @@ std::string render_record(const TemplateSet& templates, const std::string& file,
         DataPlan plan = data_plan<Record>(templates, file, names, versions);
         ModelData built = model_data(record, *plan.filter, versions);
         if (built.complete) {
-            if (auto text = render_data(templates, file, built.data, path, diags, plan.fits)) return *text;
+            if (auto text = render_data(templates, file, built.data, path, diags, plan.fits)) return std::move(*text);
         }
     }
     ordered_json view = record;

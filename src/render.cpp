@@ -515,30 +515,70 @@ private:
     mutable NameSplits splits_;  // names the template's tags do not hold, should kainjow ask for one
 };
 
-/// Collects kainjow's output pieces in one string (its own renders go through a string stream).
+/// kainjow's parser compares each byte of its text with the tag opener and five kinds of whitespace,
+/// makes every space and line end of a template its own component, and drops a rendered line that
+/// is blank and held a section tag, which would eat intentional blank lines. In the text it parses,
+/// each run of template text between two tags stands as a token: the run's index in base 64
+/// (digits kRunDigit + 0..63: no brace, no whitespace) between two kRun bytes, replaced by the run
+/// after rendering. kainjow then parses a fraction of the bytes, and sees a single line without
+/// whitespace, which it never drops.
+constexpr char kRun = '\x01';
+constexpr char kRunDigit = '0';
+
+/// The text prepare_for_kainjow hands kainjow, and the runs its tokens stand for.
+struct KainjowText {
+    std::string text;
+    std::vector<std::string> runs;
+};
+
+/// Ends the run of template text gathered so far with a token for it.
+void end_run(KainjowText& out, std::string& run) {
+    if (run.empty()) return;
+    char digits[16];
+    size_t count = 0;
+    for (size_t index = out.runs.size(); count == 0 || index > 0; index /= 64) {
+        digits[count++] = static_cast<char>(kRunDigit + index % 64);
+    }
+    out.text += kRun;
+    while (count > 0) out.text += digits[--count];
+    out.text += kRun;
+    out.runs.push_back(std::move(run));
+    run.clear();
+}
+
+/// Appends a rendered text to `out` with each token replaced by its run.
+void restore_runs(std::string_view rendered, const std::vector<std::string>& runs, std::string& out) {
+    size_t pos = 0;
+    while (pos < rendered.size()) {
+        size_t open = rendered.find(kRun, pos);
+        if (open == std::string_view::npos) open = rendered.size();
+        out.append(rendered.data() + pos, open - pos);
+        if (open == rendered.size()) break;
+        size_t close = rendered.find(kRun, open + 1);
+        size_t index = 0;
+        // Values holding kRun do not reach a render (holds_render_marker), so every token is whole.
+        if (close == std::string_view::npos) throw InternalError("a rendered text holds a broken template token");
+        for (size_t i = open + 1; i < close; ++i) index = index * 64 + static_cast<size_t>(rendered[i] - kRunDigit);
+        if (index >= runs.size()) throw InternalError("a rendered text holds a broken template token");
+        out += runs[index];
+        pos = close + 1;
+    }
+}
+
+/// Collects kainjow's output pieces in one string (its own renders go through a string stream), with
+/// the template's text restored.
 struct Collector {
     std::string& out;
+    const std::vector<std::string>& runs;
     Collector& operator<<(const std::string& piece) {
-        out += piece;
+        restore_runs(piece, runs, out);
         return *this;
     }
 };
 
-/// kainjow makes every space and every line end of a template its own component, and drops a
-/// rendered line that is blank and held a section tag, which would eat intentional blank lines. In
-/// the text it parses, spaces and line ends outside tags stand as these two bytes, restored after
-/// rendering: a run of text is then one component, and kainjow sees a single line, which it never
-/// drops while it holds any text.
-constexpr char kSpace = '\x01';
-constexpr char kLineEnd = '\x02';
-
 bool is_standalone_tag(const Tag& t) {
     return t.kind == Tag::Kind::Section || t.kind == Tag::Kind::Inverted || t.kind == Tag::Kind::Close ||
            t.kind == Tag::Kind::Comment;
-}
-
-void append_encoded(std::string& out, std::string_view text) {
-    for (char c : text) out += c == ' ' ? kSpace : c == '\n' ? kLineEnd : c;
 }
 
 /// A tag as kainjow parses it; a variable prints unescaped, which is what the identity escape every
@@ -555,10 +595,11 @@ void append_tag(std::string& out, std::string_view tag_text, const Tag& tag) {
 }
 
 /// Removes standalone section and comment lines (keeping their tags), as the mustache spec says
-/// and kainjow does not do reliably, and encodes the rest (kSpace, kLineEnd).
-std::string prepare_for_kainjow(const std::string& text) {
-    std::string out;
-    out.reserve(text.size());
+/// and kainjow does not do reliably, and stands each run of the rest's text as a token (kRun).
+KainjowText prepare_for_kainjow(const std::string& text) {
+    KainjowText out;
+    out.text.reserve(text.size());
+    std::string run;
     for (const std::string& line : split_lines(text)) {
         std::vector<Tag> tags;
         size_t err_at = 0;
@@ -576,41 +617,28 @@ std::string prepare_for_kainjow(const std::string& text) {
             rest += line.substr(cursor);
             standalone = trim(rest).empty();
         }
-        if (standalone) {
-            for (const auto& t : tags) out += view.substr(t.begin, t.end - t.begin);
-            continue;
-        }
         size_t cursor = 0;
         for (const auto& t : tags) {
-            append_encoded(out, view.substr(cursor, t.begin - cursor));
-            append_tag(out, view.substr(t.begin, t.end - t.begin), t);
+            if (!standalone) run += view.substr(cursor, t.begin - cursor);
+            end_run(out, run);
+            append_tag(out.text, view.substr(t.begin, t.end - t.begin), t);
             cursor = t.end;
         }
-        append_encoded(out, view.substr(cursor));
-        out += kLineEnd;
+        if (standalone) continue;
+        run += view.substr(cursor);
+        run += '\n';
     }
+    end_run(out, run);
     return out;
 }
 
 }  // namespace
 
 bool holds_render_marker(const std::string& value) {
-    // Every string of every model passes here: one pass over it, not one search per marker.
-    return std::any_of(value.begin(), value.end(), [](char c) { return c == kSpace || c == kLineEnd; });
+    return value.find(kRun) != std::string::npos;
 }
 
 namespace {
-
-/// Restores what prepare_for_kainjow encoded, in a rendered text.
-void decode_rendered(std::string& text) {
-    for (char& c : text) {
-        if (c == kSpace) {
-            c = ' ';
-        } else if (c == kLineEnd) {
-            c = '\n';
-        }
-    }
-}
 
 void check_no_sentinel(const ordered_json& v) {
     if (v.is_string() && holds_render_marker(v.get_ref<const std::string&>())) {
@@ -741,6 +769,7 @@ struct PreparedTemplate {
     // an error state, so each render takes one of its own, a copy of this one (copying the parsed
     // components costs a fraction of parsing the text again).
     std::unique_ptr<const kainjow::mustache::mustache> parsed;
+    std::vector<std::string> runs;  // the template text kainjow's tokens stand for (KainjowText)
     // Renderers not in use; there are never more than the threads rendering at once.
     std::vector<std::unique_ptr<kainjow::mustache::mustache>> idle;
     std::shared_ptr<const TagNames> names;  // what the tags name (tag_names)
@@ -796,7 +825,9 @@ std::shared_ptr<PreparedTemplate> prepare_afresh(const TemplateSet& set, const s
     if (!Checker(p->expanded, diags).build(tags, p->roots)) return nullptr;
     p->names = std::make_shared<TagNames>(tag_names(tags));
     collect_splits(p->roots, p->splits);
-    p->parsed = parse_for_kainjow(prepare_for_kainjow(p->expanded.text));
+    KainjowText text = prepare_for_kainjow(p->expanded.text);
+    p->parsed = parse_for_kainjow(text.text);
+    p->runs = std::move(text.runs);
     return p;
 }
 
@@ -850,7 +881,7 @@ std::string render_prepared(const TemplateSet& set, const std::string& file_name
     if (!tmpl) tmpl = std::make_unique<kainjow::mustache::mustache>(*prepared->parsed);
     std::string out;
     RenderContext context(&data, prepared->splits);
-    Collector collector{out};
+    Collector collector{out, prepared->runs};
     tmpl->render(context, collector);
     if (!tmpl->is_valid()) {
         diags.error(Location{(fs::path(set.dir) / file_name).string(), 0, 0}, "",
@@ -862,7 +893,6 @@ std::string render_prepared(const TemplateSet& set, const std::string& file_name
         std::lock_guard<std::mutex> guard(cache_lock);
         prepared->idle.push_back(std::move(tmpl));
     }
-    decode_rendered(out);
     check_output_layout(output_name, out, (fs::path(set.dir) / file_name).string(), diags);
     return out;
 }
