@@ -570,7 +570,9 @@ void restore_runs(std::string_view rendered, const std::vector<std::string>& run
 struct Collector {
     std::string& out;
     const std::vector<std::string>& runs;
+    size_t runs_size;  // the bytes of all runs: room for a render that prints each once
     Collector& operator<<(const std::string& piece) {
+        out.reserve(out.size() + piece.size() + runs_size);
         restore_runs(piece, runs, out);
         return *this;
     }
@@ -770,6 +772,7 @@ struct PreparedTemplate {
     // components costs a fraction of parsing the text again).
     std::unique_ptr<const kainjow::mustache::mustache> parsed;
     std::vector<std::string> runs;  // the template text kainjow's tokens stand for (KainjowText)
+    size_t runs_size = 0;           // their bytes
     // Renderers not in use; there are never more than the threads rendering at once.
     std::vector<std::unique_ptr<kainjow::mustache::mustache>> idle;
     std::shared_ptr<const TagNames> names;  // what the tags name (tag_names)
@@ -828,6 +831,7 @@ std::shared_ptr<PreparedTemplate> prepare_afresh(const TemplateSet& set, const s
     KainjowText text = prepare_for_kainjow(p->expanded.text);
     p->parsed = parse_for_kainjow(text.text);
     p->runs = std::move(text.runs);
+    for (const auto& run : p->runs) p->runs_size += run.size();
     return p;
 }
 
@@ -881,7 +885,7 @@ std::string render_prepared(const TemplateSet& set, const std::string& file_name
     if (!tmpl) tmpl = std::make_unique<kainjow::mustache::mustache>(*prepared->parsed);
     std::string out;
     RenderContext context(&data, prepared->splits);
-    Collector collector{out, prepared->runs};
+    Collector collector{out, prepared->runs, prepared->runs_size};
     tmpl->render(context, collector);
     if (!tmpl->is_valid()) {
         diags.error(Location{(fs::path(set.dir) / file_name).string(), 0, 0}, "",
@@ -1042,21 +1046,24 @@ void check_output_layout(const std::string& output_name, const std::string& cont
     bool previous_blank = false;
     int n = 0;
     // Lines are read in place: outputs run to thousands of lines, and most have nothing to report.
+    // A byte the whole output lacks is not searched for again in each line.
+    const bool returns = content.find('\r') != std::string::npos, tabs = content.find('\t') != std::string::npos,
+               ampersands = swift && content.find('&') != std::string::npos;
     for (size_t start = 0; start < content.size();) {
         size_t end = content.find('\n', start);
         if (end == std::string::npos) end = content.size();
         std::string_view l(content.data() + start, end - start);
         start = end + 1;
         ++n;
-        if (l.find('\r') != std::string_view::npos) report(n, "carriage return (outputs use LF only)");
-        if (l.find('\t') != std::string_view::npos) report(n, "tab character (outputs indent with spaces)");
+        if (returns && l.find('\r') != std::string_view::npos) report(n, "carriage return (outputs use LF only)");
+        if (tabs && l.find('\t') != std::string_view::npos) report(n, "tab character (outputs indent with spaces)");
         if (!l.empty() && (l.back() == ' ' || l.back() == '\t')) report(n, "trailing whitespace");
         if (l.empty() && previous_blank) report(n, "two blank lines in a row");
         if (swift && l.size() > 100) {
             report(n, "line is " + std::to_string(l.size()) + " columns; Swift output stays within 100")
                 .notes.push_back(Note{Location{}, "the line: " + std::string(l)});
         }
-        if (swift && l.find('&') != std::string_view::npos &&
+        if (ampersands && l.find('&') != std::string_view::npos &&
             (l.find("&lt;") != std::string_view::npos || l.find("&gt;") != std::string_view::npos ||
              l.find("&amp;") != std::string_view::npos || l.find("&quot;") != std::string_view::npos)) {
             report(n, "HTML entity in Swift output");
