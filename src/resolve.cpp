@@ -318,13 +318,13 @@ private:
         for (const auto& child : spec.children) {
             const Node* value = node.find(child.name);
             if (!value || value->is_null()) continue;
-            std::string p = join_path(path, child.name);
+            // Most keys bind nothing: the path is made only for those that may.
             if (child.type == vocab::Type::Map) {
-                check_bindings(child, *value, p);
+                check_bindings(child, *value, join_path(path, child.name));
             } else if (child.type == vocab::Type::Field && value->kind == Node::Kind::String) {
-                check_field_ref(*value, p, child.field_type);
+                check_field_ref(*value, join_path(path, child.name), child.field_type);
             } else if (child.type == vocab::Type::Flag && value->kind == Node::Kind::String) {
-                check_field_ref(*value, p, "bool");
+                check_field_ref(*value, join_path(path, child.name), "bool");
             }
         }
     }
