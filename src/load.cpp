@@ -41,21 +41,21 @@ const char* kind_name(Node::Kind kind) {
     return "value";
 }
 
-const Node* Node::find(const std::string& key) const {
+const Node* Node::find(std::string_view key) const {
     for (const auto& e : entries) {
         if (e.key == key) return &e.value;
     }
     return nullptr;
 }
 
-Node* Node::find(const std::string& key) {
+Node* Node::find(std::string_view key) {
     for (auto& e : entries) {
         if (e.key == key) return &e.value;
     }
     return nullptr;
 }
 
-const Entry* Node::find_entry(const std::string& key) const {
+const Entry* Node::find_entry(std::string_view key) const {
     for (const auto& e : entries) {
         if (e.key == key) return &e;
     }

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include "load.h"
 #include "parallel.h"
@@ -15,10 +16,11 @@ namespace hf2swift {
 
 const Node* ResolvedFamily::get(const std::string& dotted) const {
     const Node* node = &values;
+    const std::string_view all(dotted);
     size_t start = 0;
     while (true) {
-        size_t dot = dotted.find('.', start);
-        std::string part = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+        size_t dot = all.find('.', start);
+        std::string_view part = all.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
         if (!node->is_map()) return nullptr;
         node = node->find(part);
         if (!node) return nullptr;
