@@ -9,6 +9,7 @@
 #include <mutex>
 #include <set>
 #include <tuple>
+#include <utility>
 
 #include "load.h"
 #include "model_data.h"
@@ -110,7 +111,7 @@ void key_rows(const vocab::KeySpec& spec, const std::string& prefix, ordered_jso
         row["required"] = k.required == vocab::Required::Concrete ? "yes" : "";
         row["inherit"] = inherit_text(k);
         row["doc"] = k.doc;
-        rows.push_back(row);
+        rows.push_back(std::move(row));
         if (k.type == vocab::Type::Map) key_rows(k, path, rows);
     }
 }
@@ -121,7 +122,7 @@ ordered_json vocabulary_view() {
     ordered_json view;
     ordered_json rows = ordered_json::array();
     key_rows(vocab::root(), "", rows);
-    view["keys"] = rows;
+    view["keys"] = std::move(rows);
     const vocab::KeySpec* config = vocab::root().child("config");
     for (size_t v = 0; v < config->entry_variants.size(); ++v) {
         ordered_json entry_rows = ordered_json::array();
@@ -131,9 +132,9 @@ ordered_json vocabulary_view() {
             row["type"] = k.type == vocab::Type::Enum ? "one of " + values_text(k) : vocab::type_name(k);
             row["default"] = k.default_yaml ? "`" + *k.default_yaml + "`" : "";
             row["doc"] = k.doc;
-            entry_rows.push_back(row);
+            entry_rows.push_back(std::move(row));
         }
-        view[v == 0 ? "field_keys" : "policy_keys"] = entry_rows;
+        view[v == 0 ? "field_keys" : "policy_keys"] = std::move(entry_rows);
     }
     ordered_json types = ordered_json::array();
     for (const auto& t : vocab::config_types()) {
@@ -142,7 +143,7 @@ ordered_json vocabulary_view() {
         types.push_back({{"name", t.name}, {"swift_type", t.swift_type}, {"doc", t.doc},
                          {"members", members}});
     }
-    view["config_types"] = types;
+    view["config_types"] = std::move(types);
     ordered_json derivations = ordered_json::array();
     for (const auto& d : vocab::derivations()) {
         std::string inputs;
@@ -150,15 +151,15 @@ ordered_json vocabulary_view() {
         derivations.push_back({{"name", d.name}, {"type", d.result_type}, {"doc", d.doc},
                                {"swift_function", d.swift_function}, {"inputs", inputs}});
     }
-    view["derivations"] = derivations;
+    view["derivations"] = std::move(derivations);
     ordered_json roles = ordered_json::array();
     for (const auto& r : vocab::dim_roles()) {
         roles.push_back({{"role", r.role}, {"swift_name", r.swift_name}, {"doc", r.doc}});
     }
-    view["dim_roles"] = roles;
+    view["dim_roles"] = std::move(roles);
     ordered_json policies = ordered_json::array();
     for (const auto& p : vocab::policies()) policies.push_back({{"name", p.name}, {"doc", p.doc}});
-    view["policies"] = policies;
+    view["policies"] = std::move(policies);
     std::string inert;
     for (const auto& k : vocab::inert_config_keys()) inert += (inert.empty() ? "" : ", ") + std::string("`") + k + "`";
     view["inert_keys"] = inert;
