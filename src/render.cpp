@@ -175,8 +175,9 @@ public:
             std::vector<Tag> tags;
             size_t err_at = 0;
             std::string err;
+            // Only partials are wanted here, and a partial's tag holds a '>': most lines hold none.
             // A tag that spans lines (a long comment) is checked on the expanded text later.
-            if (!scan_tags(line, tags, err_at, err)) tags.clear();
+            if (line.find('>') != std::string::npos && !scan_tags(line, tags, err_at, err)) tags.clear();
             std::vector<Tag> partials;
             for (const auto& t : tags) {
                 if (t.kind == Tag::Kind::Partial) partials.push_back(t);
@@ -598,36 +599,37 @@ void append_tag(std::string& out, std::string_view tag_text, const Tag& tag) {
 
 /// Removes standalone section and comment lines (keeping their tags), as the mustache spec says
 /// and kainjow does not do reliably, and stands each run of the rest's text as a token (kRun).
-KainjowText prepare_for_kainjow(const std::string& text) {
+/// `tags` are the expanded text's tags, in order; none spans a line.
+KainjowText prepare_for_kainjow(const ExpandedTemplate& expanded, const std::vector<Tag>& tags) {
     KainjowText out;
+    const std::string_view text(expanded.text);
     out.text.reserve(text.size());
     std::string run;
-    for (const std::string& line : split_lines(text)) {
-        std::vector<Tag> tags;
-        size_t err_at = 0;
-        std::string err;
-        scan_tags(line, tags, err_at, err);
-        std::string_view view(line);
-        bool standalone = !tags.empty() && std::all_of(tags.begin(), tags.end(), is_standalone_tag);
-        if (standalone) {
-            std::string rest;
-            size_t cursor = 0;
-            for (const auto& t : tags) {
-                rest += line.substr(cursor, t.begin - cursor);
-                cursor = t.end;
-            }
-            rest += line.substr(cursor);
-            standalone = trim(rest).empty();
+    size_t next = 0;  // the first tag of a line not read yet
+    for (size_t l = 0; l < expanded.line_starts.size(); ++l) {
+        // Every line of an expanded template ends with a line feed.
+        const size_t start = expanded.line_starts[l];
+        const size_t stop = (l + 1 < expanded.line_starts.size() ? expanded.line_starts[l + 1] : text.size()) - 1;
+        const size_t first = next;
+        while (next < tags.size() && tags[next].begin < stop) ++next;
+        const auto begin = tags.begin() + static_cast<std::ptrdiff_t>(first);
+        const auto end = tags.begin() + static_cast<std::ptrdiff_t>(next);
+        bool standalone = begin != end && std::all_of(begin, end, is_standalone_tag);
+        size_t cursor = start;
+        for (auto t = begin; standalone && t != end; ++t) {
+            standalone = trim(text.substr(cursor, t->begin - cursor)).empty();
+            cursor = t->end;
         }
-        size_t cursor = 0;
-        for (const auto& t : tags) {
-            if (!standalone) run += view.substr(cursor, t.begin - cursor);
+        standalone = standalone && trim(text.substr(cursor, stop - cursor)).empty();
+        cursor = start;
+        for (auto t = begin; t != end; ++t) {
+            if (!standalone) run += text.substr(cursor, t->begin - cursor);
             end_run(out, run);
-            append_tag(out.text, view.substr(t.begin, t.end - t.begin), t);
-            cursor = t.end;
+            append_tag(out.text, text.substr(t->begin, t->end - t->begin), *t);
+            cursor = t->end;
         }
         if (standalone) continue;
-        run += view.substr(cursor);
+        run += text.substr(cursor, stop - cursor);
         run += '\n';
     }
     end_run(out, run);
@@ -828,7 +830,7 @@ std::shared_ptr<PreparedTemplate> prepare_afresh(const TemplateSet& set, const s
     if (!Checker(p->expanded, diags).build(tags, p->roots)) return nullptr;
     p->names = std::make_shared<TagNames>(tag_names(tags));
     collect_splits(p->roots, p->splits);
-    KainjowText text = prepare_for_kainjow(p->expanded.text);
+    KainjowText text = prepare_for_kainjow(p->expanded, tags);
     p->parsed = parse_for_kainjow(text.text);
     p->runs = std::move(text.runs);
     for (const auto& run : p->runs) p->runs_size += run.size();
