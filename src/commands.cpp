@@ -98,7 +98,7 @@ int run_generate(const GenerateArgs& args, OutputSink& sink, std::ostream& out, 
         Generation g = generate(args.paths, set, loaded.get());
         WritePlan plan;
         if (args.families.empty()) {
-            plan.files = g.outputs;
+            plan.files = std::move(g.outputs);  // not read again: a copy would copy every generated file
             plan.prune_dir = args.paths.out;
         } else {
             // A subset writes its families' files only; the registry always comes from all families.

@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <set>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "namer.h"
 #include "resolve.h"
@@ -383,17 +386,19 @@ private:
                                  (copies_optional && !out.optional);
             out.assigned = !out.read && !out.has_fallback;
             out.fallback_only = !out.read && out.has_fallback;
-            c.fields.push_back(out);
-            if (out.read) c.coding_keys.push_back(ir::CodingKey{out.swift_name, out.json_key, namer::string_literal(out.json_key)});
-            if (out.assigned) {
+            const ir::ConfigField& field = c.fields.emplace_back(std::move(out));
+            if (field.read) {
+                c.coding_keys.push_back(ir::CodingKey{field.swift_name, field.json_key, namer::string_literal(field.json_key)});
+            }
+            if (field.assigned) {
                 // Derived, not read: a config stating another value would be silently overruled.
                 ir::KeyCheck k;
-                k.swift_name = out.swift_name;
-                k.json_key = out.json_key;
+                k.swift_name = field.swift_name;
+                k.json_key = field.json_key;
                 k.why = namer::string_literal("the model derives it from the config's other keys");
                 k.computed = true;
-                computed_checks.push_back(k);
-                c.coding_keys.push_back(ir::CodingKey{out.swift_name, out.json_key, namer::string_literal(out.json_key)});
+                computed_checks.push_back(std::move(k));
+                c.coding_keys.push_back(ir::CodingKey{field.swift_name, field.json_key, namer::string_literal(field.json_key)});
             }
         }
         for (const auto& d : fields_) {
@@ -437,16 +442,26 @@ private:
                 k.values = out + "]";
                 k.value_type = type;
             }
-            c.checks.push_back(k);
             c.coding_keys.push_back(ir::CodingKey{k.swift_name, k.json_key, namer::string_literal(k.json_key)});
+            c.checks.push_back(std::move(k));
         }
-        c.checks.insert(c.checks.end(), computed_checks.begin(), computed_checks.end());
+        c.checks.insert(c.checks.end(), std::make_move_iterator(computed_checks.begin()),
+                        std::make_move_iterator(computed_checks.end()));
         // Document order for the keys a reader looks up; decode order only matters inside init.
+        // Each key's place is looked up once, not twice per comparison, and the keys move only once.
         std::map<std::string, size_t> position;
         for (size_t i = 0; i < fields_.size(); ++i) position[fields_[i].json_key] = i;
-        std::stable_sort(c.coding_keys.begin(), c.coding_keys.end(), [&](const auto& a, const auto& b) {
-            return position[a.json_key] < position[b.json_key];
-        });
+        std::vector<std::pair<size_t, size_t>> order;  // (place in the document, index in coding_keys)
+        order.reserve(c.coding_keys.size());
+        for (size_t i = 0; i < c.coding_keys.size(); ++i) {
+            auto found = position.find(c.coding_keys[i].json_key);
+            order.emplace_back(found == position.end() ? 0 : found->second, i);
+        }
+        std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        std::vector<ir::CodingKey> sorted;
+        sorted.reserve(order.size());
+        for (const auto& [place, i] : order) sorted.push_back(std::move(c.coding_keys[i]));
+        c.coding_keys = std::move(sorted);
         c.has_checks = !c.checks.empty();
         c.has_ignored = !c.ignored.empty();
 

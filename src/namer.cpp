@@ -4,7 +4,6 @@
 #include <charconv>
 #include <cmath>
 #include <set>
-#include <vector>
 
 namespace hf2swift::namer {
 
@@ -25,27 +24,23 @@ std::string escape_keyword(const std::string& word) {
 }
 
 std::string camel_case(const std::string& snake) {
-    std::vector<std::string> parts;
-    std::string cur;
+    // One pass over the key (every config field and check names one): the parts between underscores
+    // joined, the first part's first letter lowered (a key in UPPER or Mixed case keeps its later
+    // letters) and each later part's first letter raised.
+    std::string out;
+    out.reserve(snake.size());
+    bool part_starts = false;
     for (char c : snake) {
         if (c == '_') {
-            if (!cur.empty()) parts.push_back(cur);
-            cur.clear();
+            part_starts = !out.empty();
+        } else if (out.empty()) {
+            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        } else if (part_starts) {
+            out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            part_starts = false;
         } else {
-            cur += c;
+            out += c;
         }
-    }
-    if (!cur.empty()) parts.push_back(cur);
-    std::string out;
-    for (size_t i = 0; i < parts.size(); ++i) {
-        std::string p = parts[i];
-        if (i == 0) {
-            // A key in UPPER or Mixed case keeps its later letters; only the first is lowered.
-            p[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(p[0])));
-        } else {
-            p[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(p[0])));
-        }
-        out += p;
     }
     if (out.empty()) out = "value";
     if (std::isdigit(static_cast<unsigned char>(out[0]))) out = "_" + out;
@@ -104,7 +99,9 @@ std::string float_literal(double value) {
 }
 
 std::string string_literal(const std::string& text) {
-    std::string out = "\"";
+    std::string out;
+    out.reserve(text.size() + 2);
+    out += '"';
     for (unsigned char c : text) {
         switch (c) {
             case '"': out += "\\\""; break;
@@ -122,7 +119,8 @@ std::string string_literal(const std::string& text) {
                 }
         }
     }
-    return out + "\"";
+    out += '"';
+    return out;
 }
 
 std::string enum_case(const std::string& snake) { return "." + camel_case(snake); }

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <set>
 #include <tuple>
+#include <utility>
 
 #include "load.h"
 #include "model_data.h"
@@ -110,7 +111,7 @@ void key_rows(const vocab::KeySpec& spec, const std::string& prefix, ordered_jso
         row["required"] = k.required == vocab::Required::Concrete ? "yes" : "";
         row["inherit"] = inherit_text(k);
         row["doc"] = k.doc;
-        rows.push_back(row);
+        rows.push_back(std::move(row));
         if (k.type == vocab::Type::Map) key_rows(k, path, rows);
     }
 }
@@ -121,7 +122,7 @@ ordered_json vocabulary_view() {
     ordered_json view;
     ordered_json rows = ordered_json::array();
     key_rows(vocab::root(), "", rows);
-    view["keys"] = rows;
+    view["keys"] = std::move(rows);
     auto entry_rows = [](const std::vector<vocab::KeySpec>& variant) {
         ordered_json rows = ordered_json::array();
         for (const auto& k : variant) {
@@ -130,7 +131,7 @@ ordered_json vocabulary_view() {
             row["type"] = k.type == vocab::Type::Enum ? "one of " + values_text(k) : vocab::type_name(k);
             row["default"] = k.default_yaml ? "`" + *k.default_yaml + "`" : "";
             row["doc"] = k.doc;
-            rows.push_back(row);
+            rows.push_back(std::move(row));
         }
         return rows;
     };
@@ -146,7 +147,7 @@ ordered_json vocabulary_view() {
         types.push_back({{"name", t.name}, {"swift_type", t.swift_type}, {"doc", t.doc},
                          {"members", members}});
     }
-    view["config_types"] = types;
+    view["config_types"] = std::move(types);
     ordered_json derivations = ordered_json::array();
     for (const auto& d : vocab::derivations()) {
         std::string inputs;
@@ -154,15 +155,15 @@ ordered_json vocabulary_view() {
         derivations.push_back({{"name", d.name}, {"type", d.result_type}, {"doc", d.doc},
                                {"swift_function", d.swift_function}, {"inputs", inputs}});
     }
-    view["derivations"] = derivations;
+    view["derivations"] = std::move(derivations);
     ordered_json roles = ordered_json::array();
     for (const auto& r : vocab::dim_roles()) {
         roles.push_back({{"role", r.role}, {"swift_name", r.swift_name}, {"doc", r.doc}});
     }
-    view["dim_roles"] = roles;
+    view["dim_roles"] = std::move(roles);
     ordered_json policies = ordered_json::array();
     for (const auto& p : vocab::policies()) policies.push_back({{"name", p.name}, {"doc", p.doc}});
-    view["policies"] = policies;
+    view["policies"] = std::move(policies);
     std::string inert;
     for (const auto& k : vocab::inert_config_keys()) inert += (inert.empty() ? "" : ", ") + std::string("`") + k + "`";
     view["inert_keys"] = inert;
@@ -195,13 +196,7 @@ DataPlan data_plan(const TemplateSet& templates, const std::string& file, const 
         DataPlan plan;
         plan.fits = sample.complete && data_fits_template(templates, file, sample.data, &read);
         std::shared_ptr<MemberReads> reads;
-        if (plan.fits) {
-            reads = std::make_shared<MemberReads>();
-            for (const auto* value : read) {
-                auto origin = origins.find(value);
-                if (origin != origins.end()) (*reads)[origin->second.first].insert(origin->second.second);
-            }
-        }
+        if (plan.fits) reads = std::make_shared<MemberReads>(member_reads(read, origins));
         auto filter = std::make_shared<MemberFilter>(names, reads);
         filter->template learn<Record>();
         plan.filter = filter;
@@ -229,7 +224,7 @@ std::string render_record(const TemplateSet& templates, const std::string& file,
         DataPlan plan = data_plan<Record>(templates, file, names, versions);
         ModelData built = model_data(record, *plan.filter, versions);
         if (built.complete) {
-            if (auto text = render_data(templates, file, built.data, path, diags, plan.fits)) return *text;
+            if (auto text = render_data(templates, file, built.data, path, diags, plan.fits)) return std::move(*text);
         }
     }
     ordered_json view = record;

@@ -175,8 +175,9 @@ public:
             std::vector<Tag> tags;
             size_t err_at = 0;
             std::string err;
+            // Only partials are wanted here, and a partial's tag holds a '>': most lines hold none.
             // A tag that spans lines (a long comment) is checked on the expanded text later.
-            if (!scan_tags(line, tags, err_at, err)) tags.clear();
+            if (line.find('>') != std::string::npos && !scan_tags(line, tags, err_at, err)) tags.clear();
             std::vector<Tag> partials;
             for (const auto& t : tags) {
                 if (t.kind == Tag::Kind::Partial) partials.push_back(t);
@@ -476,25 +477,22 @@ public:
     void push(const data* item) override { items_.push_back(item); }
     void pop() override { items_.pop_back(); }
 
+    /// Every name a render reaches is a name of the current item (the checks make sure of it), so
+    /// it is looked up there only, past the flags and empty lists kainjow's sections push: a name
+    /// the item lacks is then missing, as false, an empty list or an empty string would be, not
+    /// taken from an outer item, and data may leave those out (MemberFilter::sparse).
     const data* get(const std::string& name) const override {
         if (name == ".") return items_.back();
-        if (name.find('.') == std::string::npos) {
-            // Most names are one part: looked up as they are, with no split to find.
-            for (auto item = items_.rbegin(); item != items_.rend(); ++item) {
-                if (const data* found = (*item)->get(name)) return found;
-            }
-            return nullptr;
+        auto item = items_.rbegin();
+        while (item + 1 != items_.rend() && ((*item)->is_bool() || (*item)->is_list())) ++item;
+        // Most names are one part: looked up as they are, with no split to find.
+        if (name.find('.') == std::string::npos) return (*item)->get(name);
+        const data* found = *item;
+        for (const auto& part : parts_of(name)) {
+            found = found->get(part);
+            if (!found) return nullptr;
         }
-        const std::vector<std::string>& parts = parts_of(name);
-        for (auto item = items_.rbegin(); item != items_.rend(); ++item) {
-            const data* found = *item;
-            for (const auto& part : parts) {
-                found = found->get(part);
-                if (!found) break;
-            }
-            if (found) return found;
-        }
-        return nullptr;
+        return found;
     }
 
     const data* get_partial(const std::string& name) const override {
@@ -518,30 +516,72 @@ private:
     mutable NameSplits splits_;  // names the template's tags do not hold, should kainjow ask for one
 };
 
-/// Collects kainjow's output pieces in one string (its own renders go through a string stream).
+/// kainjow's parser compares each byte of its text with the tag opener and five kinds of whitespace,
+/// makes every space and line end of a template its own component, and drops a rendered line that
+/// is blank and held a section tag, which would eat intentional blank lines. In the text it parses,
+/// each run of template text between two tags stands as a token: the run's index in base 64
+/// (digits kRunDigit + 0..63: no brace, no whitespace) between two kRun bytes, replaced by the run
+/// after rendering. kainjow then parses a fraction of the bytes, and sees a single line without
+/// whitespace, which it never drops.
+constexpr char kRun = '\x01';
+constexpr char kRunDigit = '0';
+
+/// The text prepare_for_kainjow hands kainjow, and the runs its tokens stand for.
+struct KainjowText {
+    std::string text;
+    std::vector<std::string> runs;
+};
+
+/// Ends the run of template text gathered so far with a token for it.
+void end_run(KainjowText& out, std::string& run) {
+    if (run.empty()) return;
+    char digits[16];
+    size_t count = 0;
+    for (size_t index = out.runs.size(); count == 0 || index > 0; index /= 64) {
+        digits[count++] = static_cast<char>(kRunDigit + index % 64);
+    }
+    out.text += kRun;
+    while (count > 0) out.text += digits[--count];
+    out.text += kRun;
+    out.runs.push_back(std::move(run));
+    run.clear();
+}
+
+/// Appends a rendered text to `out` with each token replaced by its run.
+void restore_runs(std::string_view rendered, const std::vector<std::string>& runs, std::string& out) {
+    size_t pos = 0;
+    while (pos < rendered.size()) {
+        size_t open = rendered.find(kRun, pos);
+        if (open == std::string_view::npos) open = rendered.size();
+        out.append(rendered.data() + pos, open - pos);
+        if (open == rendered.size()) break;
+        size_t close = rendered.find(kRun, open + 1);
+        size_t index = 0;
+        // Values holding kRun do not reach a render (holds_render_marker), so every token is whole.
+        if (close == std::string_view::npos) throw InternalError("a rendered text holds a broken template token");
+        for (size_t i = open + 1; i < close; ++i) index = index * 64 + static_cast<size_t>(rendered[i] - kRunDigit);
+        if (index >= runs.size()) throw InternalError("a rendered text holds a broken template token");
+        out += runs[index];
+        pos = close + 1;
+    }
+}
+
+/// Collects kainjow's output pieces in one string (its own renders go through a string stream), with
+/// the template's text restored.
 struct Collector {
     std::string& out;
+    const std::vector<std::string>& runs;
+    size_t runs_size;  // the bytes of all runs: room for a render that prints each once
     Collector& operator<<(const std::string& piece) {
-        out += piece;
+        out.reserve(out.size() + piece.size() + runs_size);
+        restore_runs(piece, runs, out);
         return *this;
     }
 };
 
-/// kainjow makes every space and every line end of a template its own component, and drops a
-/// rendered line that is blank and held a section tag, which would eat intentional blank lines. In
-/// the text it parses, spaces and line ends outside tags stand as these two bytes, restored after
-/// rendering: a run of text is then one component, and kainjow sees a single line, which it never
-/// drops while it holds any text.
-constexpr char kSpace = '\x01';
-constexpr char kLineEnd = '\x02';
-
 bool is_standalone_tag(const Tag& t) {
     return t.kind == Tag::Kind::Section || t.kind == Tag::Kind::Inverted || t.kind == Tag::Kind::Close ||
            t.kind == Tag::Kind::Comment;
-}
-
-void append_encoded(std::string& out, std::string_view text) {
-    for (char c : text) out += c == ' ' ? kSpace : c == '\n' ? kLineEnd : c;
 }
 
 /// A tag as kainjow parses it; a variable prints unescaped, which is what the identity escape every
@@ -558,62 +598,51 @@ void append_tag(std::string& out, std::string_view tag_text, const Tag& tag) {
 }
 
 /// Removes standalone section and comment lines (keeping their tags), as the mustache spec says
-/// and kainjow does not do reliably, and encodes the rest (kSpace, kLineEnd).
-std::string prepare_for_kainjow(const std::string& text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const std::string& line : split_lines(text)) {
-        std::vector<Tag> tags;
-        size_t err_at = 0;
-        std::string err;
-        scan_tags(line, tags, err_at, err);
-        std::string_view view(line);
-        bool standalone = !tags.empty() && std::all_of(tags.begin(), tags.end(), is_standalone_tag);
-        if (standalone) {
-            std::string rest;
-            size_t cursor = 0;
-            for (const auto& t : tags) {
-                rest += line.substr(cursor, t.begin - cursor);
-                cursor = t.end;
-            }
-            rest += line.substr(cursor);
-            standalone = trim(rest).empty();
+/// and kainjow does not do reliably, and stands each run of the rest's text as a token (kRun).
+/// `tags` are the expanded text's tags, in order; none spans a line.
+KainjowText prepare_for_kainjow(const ExpandedTemplate& expanded, const std::vector<Tag>& tags) {
+    KainjowText out;
+    const std::string_view text(expanded.text);
+    out.text.reserve(text.size());
+    std::string run;
+    size_t next = 0;  // the first tag of a line not read yet
+    for (size_t l = 0; l < expanded.line_starts.size(); ++l) {
+        // Every line of an expanded template ends with a line feed.
+        const size_t start = expanded.line_starts[l];
+        const size_t stop = (l + 1 < expanded.line_starts.size() ? expanded.line_starts[l + 1] : text.size()) - 1;
+        const size_t first = next;
+        while (next < tags.size() && tags[next].begin < stop) ++next;
+        const auto begin = tags.begin() + static_cast<std::ptrdiff_t>(first);
+        const auto end = tags.begin() + static_cast<std::ptrdiff_t>(next);
+        bool standalone = begin != end && std::all_of(begin, end, is_standalone_tag);
+        size_t cursor = start;
+        for (auto t = begin; standalone && t != end; ++t) {
+            standalone = trim(text.substr(cursor, t->begin - cursor)).empty();
+            cursor = t->end;
         }
-        if (standalone) {
-            for (const auto& t : tags) out += view.substr(t.begin, t.end - t.begin);
-            continue;
+        standalone = standalone && trim(text.substr(cursor, stop - cursor)).empty();
+        cursor = start;
+        for (auto t = begin; t != end; ++t) {
+            if (!standalone) run += text.substr(cursor, t->begin - cursor);
+            end_run(out, run);
+            append_tag(out.text, text.substr(t->begin, t->end - t->begin), *t);
+            cursor = t->end;
         }
-        size_t cursor = 0;
-        for (const auto& t : tags) {
-            append_encoded(out, view.substr(cursor, t.begin - cursor));
-            append_tag(out, view.substr(t.begin, t.end - t.begin), t);
-            cursor = t.end;
-        }
-        append_encoded(out, view.substr(cursor));
-        out += kLineEnd;
+        if (standalone) continue;
+        run += text.substr(cursor, stop - cursor);
+        run += '\n';
     }
+    end_run(out, run);
     return out;
 }
 
 }  // namespace
 
 bool holds_render_marker(const std::string& value) {
-    // Every string of every model passes here: one pass over it, not one search per marker.
-    return std::any_of(value.begin(), value.end(), [](char c) { return c == kSpace || c == kLineEnd; });
+    return value.find(kRun) != std::string::npos;
 }
 
 namespace {
-
-/// Restores what prepare_for_kainjow encoded, in a rendered text.
-void decode_rendered(std::string& text) {
-    for (char& c : text) {
-        if (c == kSpace) {
-            c = ' ';
-        } else if (c == kLineEnd) {
-            c = '\n';
-        }
-    }
-}
 
 void check_no_sentinel(const ordered_json& v) {
     if (v.is_string() && holds_render_marker(v.get_ref<const std::string&>())) {
@@ -744,6 +773,8 @@ struct PreparedTemplate {
     // an error state, so each render takes one of its own, a copy of this one (copying the parsed
     // components costs a fraction of parsing the text again).
     std::unique_ptr<const kainjow::mustache::mustache> parsed;
+    std::vector<std::string> runs;  // the template text kainjow's tokens stand for (KainjowText)
+    size_t runs_size = 0;           // their bytes
     // Renderers not in use; there are never more than the threads rendering at once.
     std::vector<std::unique_ptr<kainjow::mustache::mustache>> idle;
     std::shared_ptr<const TagNames> names;  // what the tags name (tag_names)
@@ -799,7 +830,10 @@ std::shared_ptr<PreparedTemplate> prepare_afresh(const TemplateSet& set, const s
     if (!Checker(p->expanded, diags).build(tags, p->roots)) return nullptr;
     p->names = std::make_shared<TagNames>(tag_names(tags));
     collect_splits(p->roots, p->splits);
-    p->parsed = parse_for_kainjow(prepare_for_kainjow(p->expanded.text));
+    KainjowText text = prepare_for_kainjow(p->expanded, tags);
+    p->parsed = parse_for_kainjow(text.text);
+    p->runs = std::move(text.runs);
+    for (const auto& run : p->runs) p->runs_size += run.size();
     return p;
 }
 
@@ -853,7 +887,7 @@ std::string render_prepared(const TemplateSet& set, const std::string& file_name
     if (!tmpl) tmpl = std::make_unique<kainjow::mustache::mustache>(*prepared->parsed);
     std::string out;
     RenderContext context(&data, prepared->splits);
-    Collector collector{out};
+    Collector collector{out, prepared->runs, prepared->runs_size};
     tmpl->render(context, collector);
     if (!tmpl->is_valid()) {
         diags.error(Location{(fs::path(set.dir) / file_name).string(), 0, 0}, "",
@@ -865,27 +899,43 @@ std::string render_prepared(const TemplateSet& set, const std::string& file_name
         std::lock_guard<std::mutex> guard(cache_lock);
         prepared->idle.push_back(std::move(tmpl));
     }
-    decode_rendered(out);
     check_output_layout(output_name, out, (fs::path(set.dir) / file_name).string(), diags);
     return out;
 }
 
 /// Whether every tag finds what render_template's checks require in `data`; the first that does not
 /// ends the walk (render_template then reports every problem of the view). `read`, when given,
-/// receives every value a tag's name reaches.
+/// receives every value a tag's name reaches, with `guards`: the flag sections around the tag that
+/// look their flag up in the same item as the tag's first name.
 bool data_fits(const std::vector<TNode>& nodes, std::vector<const kainjow::mustache::data*>& frames,
-               DataReads* read = nullptr) {
+               DataReads* read, std::vector<ReadGuard>& guards) {
     using kainjow::mustache::data;
     auto lookup = [&](const TNode& n) -> const data* {
         const data* top = frames.back();
         if (n.tag.name == ".") return top->is_string() ? top : nullptr;
         const data* v = top;
-        for (const auto& part : n.parts) {
-            v = v->get(part);  // nullptr for a non-object
+        for (size_t i = 0; i < n.parts.size(); ++i) {
+            v = v->get(n.parts[i]);  // nullptr for a non-object
             if (!v) return nullptr;
-            if (read) read->insert(v);
+            // Past the first name, a dotted name reads another item, which no guard here is about.
+            if (read) (*read)[v].push_back(i == 0 ? guards : std::vector<ReadGuard>{});
         }
         return v;
+    };
+    // A flag section read in the current item guards what it holds; any other section does not.
+    auto guarded = [&](const TNode& n, const data* flag, bool set) {
+        bool guard = read && n.parts.size() == 1;
+        if (guard) guards.push_back(ReadGuard{flag, set});
+        bool fits = data_fits(n.children, frames, read, guards);
+        if (guard) guards.pop_back();
+        return fits;
+    };
+    auto within = [&](const TNode& n, const data* item) {
+        std::vector<ReadGuard> inner;  // the guards around an item's names start at its section
+        frames.push_back(item);
+        bool fits = data_fits(n.children, frames, read, inner);
+        frames.pop_back();
+        return fits;
     };
     for (const auto& n : nodes) {
         switch (n.tag.kind) {
@@ -898,20 +948,14 @@ bool data_fits(const std::vector<TNode>& nodes, std::vector<const kainjow::musta
                 const data* v = lookup(n);
                 if (!v) return false;
                 if (v->is_bool()) {
-                    if (!data_fits(n.children, frames, read)) return false;
+                    if (!guarded(n, v, true)) return false;
                 } else if (v->is_list()) {
                     for (const auto& item : v->list_value()) {
                         if (!item.is_object() && !item.is_string()) return false;
-                        frames.push_back(&item);
-                        bool fits = data_fits(n.children, frames, read);
-                        frames.pop_back();
-                        if (!fits) return false;
+                        if (!within(n, &item)) return false;
                     }
                 } else if (v->is_object()) {
-                    frames.push_back(v);
-                    bool fits = data_fits(n.children, frames, read);
-                    frames.pop_back();
-                    if (!fits) return false;
+                    if (!within(n, v)) return false;
                 } else {
                     return false;
                 }
@@ -920,7 +964,7 @@ bool data_fits(const std::vector<TNode>& nodes, std::vector<const kainjow::musta
             case Tag::Kind::Inverted: {
                 const data* v = lookup(n);
                 if (!v || (!v->is_bool() && !v->is_list())) return false;
-                if (!data_fits(n.children, frames, read)) return false;
+                if (v->is_bool() ? !guarded(n, v, false) : !data_fits(n.children, frames, read, guards)) return false;
                 break;
             }
             case Tag::Kind::Partial: return false;
@@ -959,7 +1003,8 @@ std::optional<std::string> render_data(const TemplateSet& set, const std::string
     if (!prepared) return std::nullopt;
     if (!fits) {
         std::vector<const kainjow::mustache::data*> frames{&data};
-        if (!data.is_object() || !data_fits(prepared->roots, frames)) return std::nullopt;
+        std::vector<ReadGuard> guards;
+        if (!data.is_object() || !data_fits(prepared->roots, frames, nullptr, guards)) return std::nullopt;
     }
     return render_prepared(set, file_name, prepared, data, output_name, diags);
 }
@@ -969,7 +1014,8 @@ bool data_fits_template(const TemplateSet& set, const std::string& file_name, co
     Diagnostics ignored;
     auto prepared = prepare(set, file_name, ignored);
     std::vector<const kainjow::mustache::data*> frames{&data};
-    return prepared && data.is_object() && data_fits(prepared->roots, frames, read);
+    std::vector<ReadGuard> guards;
+    return prepared && data.is_object() && data_fits(prepared->roots, frames, read, guards);
 }
 
 std::string render_template(const TemplateSet& set, const std::string& file_name, const ordered_json& view,
@@ -1002,21 +1048,24 @@ void check_output_layout(const std::string& output_name, const std::string& cont
     bool previous_blank = false;
     int n = 0;
     // Lines are read in place: outputs run to thousands of lines, and most have nothing to report.
+    // A byte the whole output lacks is not searched for again in each line.
+    const bool returns = content.find('\r') != std::string::npos, tabs = content.find('\t') != std::string::npos,
+               ampersands = swift && content.find('&') != std::string::npos;
     for (size_t start = 0; start < content.size();) {
         size_t end = content.find('\n', start);
         if (end == std::string::npos) end = content.size();
         std::string_view l(content.data() + start, end - start);
         start = end + 1;
         ++n;
-        if (l.find('\r') != std::string_view::npos) report(n, "carriage return (outputs use LF only)");
-        if (l.find('\t') != std::string_view::npos) report(n, "tab character (outputs indent with spaces)");
+        if (returns && l.find('\r') != std::string_view::npos) report(n, "carriage return (outputs use LF only)");
+        if (tabs && l.find('\t') != std::string_view::npos) report(n, "tab character (outputs indent with spaces)");
         if (!l.empty() && (l.back() == ' ' || l.back() == '\t')) report(n, "trailing whitespace");
         if (l.empty() && previous_blank) report(n, "two blank lines in a row");
         if (swift && l.size() > 100) {
             report(n, "line is " + std::to_string(l.size()) + " columns; Swift output stays within 100")
                 .notes.push_back(Note{Location{}, "the line: " + std::string(l)});
         }
-        if (swift && l.find('&') != std::string_view::npos &&
+        if (ampersands && l.find('&') != std::string_view::npos &&
             (l.find("&lt;") != std::string_view::npos || l.find("&gt;") != std::string_view::npos ||
              l.find("&amp;") != std::string_view::npos || l.find("&quot;") != std::string_view::npos)) {
             report(n, "HTML entity in Swift output");

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -71,8 +72,17 @@ std::optional<std::string> render_data(const TemplateSet& set, const std::string
                                        const kainjow::mustache::data& data, const std::string& output_name,
                                        Diagnostics& diags, bool fits = false);
 
-/// The values of some mustache data that tags reach.
-using DataReads = std::unordered_set<const kainjow::mustache::data*>;
+/// A flag section around a tag: the flag, and whether the section renders when it is true
+/// (`{{#flag}}`) or false (`{{^flag}}`).
+struct ReadGuard {
+    const kainjow::mustache::data* flag = nullptr;
+    bool set = true;
+};
+
+/// The values of some mustache data that tags reach, each with the guards of every tag that reaches
+/// it: the flag sections around the tag whose flag is a member of the same item as the value (none:
+/// a render reaches it whatever the flags).
+using DataReads = std::unordered_map<const kainjow::mustache::data*, std::vector<std::vector<ReadGuard>>>;
 
 /// Whether every tag of the template checks against `data` as render_data checks it; `read`, when
 /// given, receives every value of `data` a tag's name reaches in that check (which, unlike a render,

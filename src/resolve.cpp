@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include "load.h"
 #include "parallel.h"
@@ -15,10 +16,11 @@ namespace hf2swift {
 
 const Node* ResolvedFamily::get(const std::string& dotted) const {
     const Node* node = &values;
+    const std::string_view all(dotted);
     size_t start = 0;
     while (true) {
-        size_t dot = dotted.find('.', start);
-        std::string part = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+        size_t dot = all.find('.', start);
+        std::string_view part = all.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
         if (!node->is_map()) return nullptr;
         node = node->find(part);
         if (!node) return nullptr;
@@ -318,13 +320,13 @@ private:
         for (const auto& child : spec.children) {
             const Node* value = node.find(child.name);
             if (!value || value->is_null()) continue;
-            std::string p = join_path(path, child.name);
+            // Most keys bind nothing: the path is made only for those that may.
             if (child.type == vocab::Type::Map) {
-                check_bindings(child, *value, p);
+                check_bindings(child, *value, join_path(path, child.name));
             } else if (child.type == vocab::Type::Field && value->kind == Node::Kind::String) {
-                check_field_ref(*value, p, child.field_type);
+                check_field_ref(*value, join_path(path, child.name), child.field_type);
             } else if (child.type == vocab::Type::Flag && value->kind == Node::Kind::String) {
-                check_field_ref(*value, p, "bool");
+                check_field_ref(*value, join_path(path, child.name), "bool");
             }
         }
     }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "diagnostics.h"
@@ -33,9 +34,10 @@ struct Node {
     bool is_scalar() const { return kind != Kind::List && kind != Kind::Map; }
     bool is_number() const { return kind == Kind::Int || kind == Kind::Float; }
 
-    const Node* find(const std::string& key) const;
-    Node* find(const std::string& key);
-    const Entry* find_entry(const std::string& key) const;
+    // Keys are looked up by view: most are literals or parts of a dotted name, not strings.
+    const Node* find(std::string_view key) const;
+    Node* find(std::string_view key);
+    const Entry* find_entry(std::string_view key) const;
 
     /// A short rendering for messages: `"perhead"`, `12`, `a list`, `a mapping`.
     std::string describe() const;

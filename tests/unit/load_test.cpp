@@ -17,6 +17,24 @@ std::vector<std::string> load_errors(const std::string& text, const std::string&
 
 TEST_SUITE("unit") {
 
+TEST_CASE("load: the text check finds a bad byte wherever it stands among printable bytes") {
+    // Printable text is passed over eight bytes at a time: a bad byte at any place in or after such
+    // a word is still found at its own column, and every other byte passes.
+    for (char bad : {'\x07', '\x7f', '\x80', '\r'}) {
+        for (size_t at = 0; at < 20; ++at) {
+            std::string text = "family: x\n" + std::string(24, 'a') + "\n";
+            text[10 + at] = bad;
+            Diagnostics d;
+            CHECK_FALSE(check_text("f.yaml", text, TextRules{false, "documents"}, d));
+            REQUIRE(d.size() == 1);
+            CHECK(error_lines(d)[0].find("f.yaml:2:" + std::to_string(at + 1) + ": error:") == 0);
+        }
+    }
+    Diagnostics d;
+    CHECK(check_text("f.yaml", "family: x\n~ \t{}|\u00e9\u4e2d\U0001F600 end\n", TextRules{false, "documents"}, d));
+    CHECK(d.empty());
+}
+
 TEST_CASE("load: a valid document loads with locations on every value") {
     Diagnostics d;
     FamilyDocument doc = load_family("families/x.yaml", "family: x\nattention:\n  qk_norm: per_head\n", d);

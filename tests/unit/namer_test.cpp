@@ -14,6 +14,8 @@ TEST_CASE("namer: snake_case config keys become lowerCamelCase") {
     CHECK(namer::camel_case("a__b") == "aB");
     CHECK(namer::camel_case("3d_rope") == "_3dRope");
     CHECK(namer::camel_case("Mixed_Key") == "mixedKey");
+    CHECK(namer::camel_case("UPPER_CASE_") == "uPPERCASE");
+    CHECK(namer::camel_case("___") == "value");
 }
 
 TEST_CASE("namer: Swift keywords are escaped with backticks") {

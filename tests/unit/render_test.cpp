@@ -132,12 +132,10 @@ TEST_CASE("render: data leaves out members a template names only for records of 
     ModelData sample = sample_data<ir::ModelFile>(*names, {}, &origins);
     DataReads read;
     REQUIRE(data_fits_template(set, file, sample.data, &read));
-    auto reads = std::make_shared<MemberReads>();
-    for (const auto* value : read) {
-        if (origins.count(value)) (*reads)[origins.at(value).first].insert(origins.at(value).second);
-    }
+    auto reads = std::make_shared<MemberReads>(member_reads(read, origins));
     ir::ModelFile model;
     model.config.fields.resize(1);
+    model.config.fields[0].json_key = "hidden_size";  // a learned filter leaves empty strings out
     model.config.declarations.resize(1);
     auto field_has = [&](const MemberFilter& filter, const std::string& name) {
         ModelData built = model_data(model, filter, {});
@@ -149,6 +147,45 @@ TEST_CASE("render: data leaves out members a template names only for records of 
     CHECK(field_has(all, "swift_name"));  // named, for declarations
     CHECK_FALSE(field_has(used, "swift_name"));
     CHECK(field_has(used, "json_key"));
+}
+
+TEST_CASE("render: data leaves out members a record's flags keep a render from") {
+    const std::string file = "main.mustache";
+    TemplateSet set = templates({{file, "{{#config}}{{#fields}}{{swift_name}}\n"
+                                        "{{#has_doc}}{{#read}}{{doc}}\n{{/read}}{{/has_doc}}"
+                                        "{{^read}}{{json_key}}\n{{/read}}{{/fields}}{{/config}}"
+                                        "{{#attention.fused_qkv}}{{#config.fields}}{{literal}}\n{{/config.fields}}"
+                                        "{{/attention.fused_qkv}}"}});
+    auto names = template_tag_names(set, file);
+    REQUIRE(names);
+    MemberOrigins origins;
+    ModelData sample = sample_data<ir::ModelFile>(*names, {}, &origins);
+    DataReads read;
+    REQUIRE(data_fits_template(set, file, sample.data, &read));
+    MemberFilter filter(names, std::make_shared<MemberReads>(member_reads(read, origins)));
+    filter.learn<ir::ModelFile>();
+    auto field_has = [&](bool has_doc, bool is_read, const std::string& name) {
+        ir::ModelFile model;
+        model.config.fields.resize(1);
+        ir::ConfigField& field = model.config.fields[0];
+        field.has_doc = has_doc;
+        field.read = is_read;
+        model.attention.fused_qkv = true;
+        for (auto* text : {&field.swift_name, &field.json_key, &field.doc, &field.literal}) *text = "x";
+        ModelData built = model_data(model, filter, {});
+        const auto& item = built.data.get("config")->get("fields")->list_value().front();
+        return item.get(name) != nullptr;
+    };
+    CHECK(field_has(false, false, "swift_name"));  // read whatever the flags
+    CHECK_FALSE(field_has(false, true, "has_doc"));  // false, as a missing flag is
+    CHECK(field_has(true, true, "has_doc"));
+    CHECK(field_has(true, true, "doc"));
+    CHECK_FALSE(field_has(false, true, "doc"));
+    CHECK_FALSE(field_has(true, false, "doc"));
+    CHECK(field_has(true, false, "json_key"));
+    CHECK_FALSE(field_has(true, true, "json_key"));
+    // A flag of another record, reached through a dotted name, guards nothing of a field.
+    CHECK(field_has(false, false, "literal"));
 }
 
 TEST_CASE("render: syntax errors are located") {
