@@ -338,6 +338,7 @@ public final class GPTJModel: Module, LLMModel, VocabularySized, CheckpointLayou
 
     /// Checkpoint keys that `sanitize(weights:)` drops (`*` matches any run of characters).
     static let droppedWeights: [String] = [
+        "*.rotary_emb.inv_freq",
         "*.attn.bias",
         "*.attn.masked_bias",
     ]

@@ -369,7 +369,7 @@ public final class GPTNeoXModel: Module, LLMModel, VocabularySized, CheckpointLa
 
     /// Checkpoint keys that `sanitize(weights:)` drops (`*` matches any run of characters).
     static let droppedWeights: [String] = [
-        "*.attention.rotary_emb.inv_freq",
+        "*.rotary_emb.inv_freq",
         "*.attention.bias",
         "*.attention.masked_bias",
     ]

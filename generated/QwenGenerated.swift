@@ -349,5 +349,7 @@ public final class QwenModel: Module, LLMModel, VocabularySized, CheckpointLayou
     }
 
     /// Checkpoint keys that `sanitize(weights:)` drops (`*` matches any run of characters).
-    static let droppedWeights: [String] = []
+    static let droppedWeights: [String] = [
+        "*.rotary_emb.inv_freq"
+    ]
 }
