@@ -175,14 +175,14 @@ MUTATIONS = [
              [("mistral3.yaml", "mistral: mistral, ", "")],
              {"mlx-lm/mistral3_mistral", "transformers/mistral3_mistral"}),
     Mutation("qwen2_vl_tied_by_default", "a wrapper checkpoint stating no tie read as tied (mlx-lm's default)",
-             [("qwen2.yaml", "  qwen2_5_vl:\n    text_config_optional: true\n    text_config_top_level_overrides: "
-               "[tie_word_embeddings]\n    text_config_defaults: {tie_word_embeddings: false}",
-               "  qwen2_5_vl:\n    text_config_optional: true\n    text_config_top_level_overrides: "
-               "[tie_word_embeddings]\n    text_config_defaults: {tie_word_embeddings: true}")],
-             {"transformers/qwen2_5_vl_v4"}),
+             [("qwen2.yaml", "    text_config_defaults: {tie_word_embeddings: false}\n",
+               "    text_config_defaults: {tie_word_embeddings: true}\n")],
+             of("qwen2") & where(lambda c: c.get("model_type") in ("qwen2_vl", "qwen2_5_vl")
+                                 and "tie_word_embeddings" not in c
+                                 and "tie_word_embeddings" not in (c.get("text_config") or {}))),
     Mutation("qwen2_vl_tie_from_text_config_only", "a wrapper's top-level tie_word_embeddings not read",
-             [("qwen2.yaml", "  qwen2_vl:\n    text_config_optional: true\n    text_config_top_level_overrides: "
-               "[tie_word_embeddings]\n", "  qwen2_vl:\n    text_config_optional: true\n")],
+             [("qwen2.yaml", "    text_config_optional: true\n    text_config_top_level_overrides: "
+               "[tie_word_embeddings]\n", "    text_config_optional: true\n")],
              {"transformers/qwen2_vl"}),
     Mutation("qwen2_vl_flat_config_refused", "a wrapper config without text_config refused, not read as the text config",
              [("qwen2.yaml", "  qwen2_vl:\n    text_config_optional: true\n", "  qwen2_vl:\n"),
