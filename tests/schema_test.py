@@ -99,6 +99,7 @@ NOT_SCHEMA_DETECTABLE = {
     "normalize_after_top_k_softmax": "a rule between two router keys, one of them inherited",
     "clip_per_head_norm": "a rule between two attention keys, one of them inherited",
     "layer_norm_options_on_rms": "a rule between norm and attention keys and the inherited norm kind",
+    "learned_activation_not_plain": "a rule between mlp.activation and the inherited mlp.kind",
     "logit_multiplier_with_divisor": "a rule between two head keys, one of them inherited",
     "sigmoid_after_top_k": "a rule between two router keys",
     "groups_without_selected": "a rule between two keys of one map (grouped top-k needs both)",
