@@ -15,6 +15,7 @@ import MLXLMCommon
 public enum ModelRegistry: GeneratedModelFactory, Sendable {
     /// Every `model_type` a generated model serves.
     public static let supportedModelTypes: [String] = [
+        "apertus",
         "bailing_moe",
         "cohere",
         "cohere2",
@@ -99,6 +100,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         let decoder = JSONDecoder()
         let text = try textConfiguration(modelType: modelType, configuration: configuration)
         switch modelType {
+        case "apertus":
+            let args = try decoder.decode(ApertusConfiguration.self, from: text)
+            return { ApertusModel(args) }
         case "bailing_moe":
             let args = try decoder.decode(BailingMoEConfiguration.self, from: text)
             return { BailingMoEModel(args) }

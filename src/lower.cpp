@@ -97,10 +97,11 @@ public:
             m.sanitize.split_into = namer::string_literal(m.experts.beside_mlp ? experts + ".switch_glu" : experts);
         }
         lower_head(m.head);
+        m.sanitize.shape_learned_activations = f_.text("mlp.activation") == "xielu";
         int steps = m.sanitize.rename + m.sanitize.stack_experts + m.sanitize.drop_extra_layers + m.sanitize.split_gate_up +
                     m.sanitize.split_concatenated_gate_up + m.sanitize.split_fused_experts + m.sanitize.split_stacked_gate_up +
                     m.head.normalized + (f_.get("attention.kv_sharing.shared_layers") != nullptr) +
-                    !f_.strings("weights.transpose").empty();
+                    !f_.strings("weights.transpose").empty() + m.sanitize.shape_learned_activations;
         m.sanitize.steps_chain = steps > 0;
         m.norm.type = norm_type();
         m.norm.bias_argument = norm_bias_argument();
@@ -990,6 +991,10 @@ private:
         std::string activation = f_.text("mlp.activation");
         mlp.activation = activation == "gelu_approx" ? "geluApproximate" : activation == "gelu" ? "gelu" : "silu";
         mlp.clamped = activation == "swiglu_clamped";
+        if (activation == "xielu") {
+            mlp.learned_activation = true;
+            mlp.activation = "act";
+        }
         if (const Node* field = f_.get("mlp.activation_field"); field && field->kind == Node::Kind::String) {
             mlp.configured_activation = true;
             mlp.activation = "activation";

@@ -608,6 +608,14 @@ private:
         }
         check_experts_beside();
         const Node* kind = f_.get("mlp.kind");
+        if (const Node* activation = f_.get("mlp.activation"); activation && activation->text == "xielu") {
+            if (!kind || kind->text != "plain") {
+                error(activation->loc, "mlp.activation", "a learned activation ('xielu') needs 'mlp.kind: plain'");
+            }
+            if (const Node* field = f_.get("mlp.activation_field"); field && field->kind == Node::Kind::String) {
+                error(field->loc, "mlp.activation_field", "a learned activation ('xielu') takes no configured one");
+            }
+        }
         if (const Node* field = f_.get("mlp.activation_field"); field && field->kind == Node::Kind::String) {
             if (kind && kind->text != "gated" && kind->text != "plain") {
                 error(field->loc, "mlp.activation_field", "a configured activation applies to 'mlp.kind: gated' or 'plain'");

@@ -311,6 +311,7 @@ struct MLP {
     bool configured_activation = false;  // the config names the activation
     std::string activation_field;        // `args.hiddenAct`
     bool clamped = false;    // GPT-OSS's clamped SwiGLU instead of act(gate) * up
+    bool learned_activation = false;  // an activation module with parameters (xIELU) under `act_fn`
     std::string intermediate;  // `args.intermediateSize` or `args.intermediateSize[layer]`
     bool per_layer = false;    // the layer index decides the width or the sparsity
     bool sized = false;        // the width is an argument: dense layers and a shared expert differ
@@ -507,6 +508,7 @@ struct Sanitize {
     std::string fused_into;      // `"block_sparse_moe.switch_mlp"`
     std::vector<std::string> fused_lines;  // the splitting call's arguments, packed into lines
     bool split_stacked_gate_up = false;  // bare [E, 2I, D] gate_up_proj split into the switch layers
+    bool shape_learned_activations = false;  // scalar xIELU alphas (mlx-lm's conversions) shaped [1]
     std::string split_experts;   // Swift string literals: the experts' key and their switch layers'
     std::string split_into;
 };

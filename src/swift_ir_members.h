@@ -135,7 +135,7 @@ template <typename F>
 void members(F& f, const MLP& v) {
     IR_MEMBER(used) IR_MEMBER(fused) IR_MEMBER(plain) IR_MEMBER(gate_key) IR_MEMBER(up_key) IR_MEMBER(down_key) IR_MEMBER(bias)
     IR_MEMBER(activation) IR_MEMBER(configured_activation) IR_MEMBER(activation_field) IR_MEMBER(clamped) IR_MEMBER(intermediate)
-    IR_MEMBER(per_layer) IR_MEMBER(sized) IR_MEMBER(sparse) IR_MEMBER(sparsity)
+    IR_MEMBER(per_layer) IR_MEMBER(sized) IR_MEMBER(sparse) IR_MEMBER(sparsity) IR_MEMBER(learned_activation)
 }
 
 template <typename F>
@@ -217,6 +217,7 @@ void members(F& f, const Sanitize& v) {
     IR_MEMBER(steps_chain) IR_MEMBER(rename) IR_MEMBER(rename_parts) IR_MEMBER(rename_one_line) IR_MEMBER(rename_entries) IR_MEMBER(stack_experts) IR_MEMBER(stack_from)
     IR_MEMBER(stack_into) IR_MEMBER(stack_names) IR_MEMBER(split_fused_experts) IR_MEMBER(fused_gate_up) IR_MEMBER(fused_down)
     IR_MEMBER(fused_into) IR_MEMBER(fused_lines) IR_MEMBER(split_stacked_gate_up) IR_MEMBER(split_experts) IR_MEMBER(split_into)
+    IR_MEMBER(shape_learned_activations)
 }
 
 template <typename F>

@@ -91,9 +91,11 @@ KeySpec mlp_key() {
             "`gated`: down(act(gate(x)) * up(x)) with separate `gate_proj` and `up_proj`. `plain`: "
             "down(act(up(x))), no gate. "
             "`fused_gated`: the same with one `gate_up_proj` whose output is [gate | up]."),
-        enum_key("activation", {"silu", "gelu", "gelu_approx", "swiglu_clamped"}, "silu",
+        enum_key("activation", {"silu", "gelu", "gelu_approx", "swiglu_clamped", "xielu"}, "silu",
             "How gate and up combine: `silu`, `gelu` (exact, erf) and `gelu_approx` (tanh) give act(gate) * up; "
-            "`swiglu_clamped` (GPT-OSS) gives (clip(up, -7, 7) + 1) * g * sigmoid(1.702 g), g = min(gate, 7)."),
+            "`swiglu_clamped` (GPT-OSS) gives (clip(up, -7, 7) + 1) * g * sigmoid(1.702 g), g = min(gate, 7). "
+            "`xielu` (kind `plain` only) is xIELU with learned parameters, a module under the MLP's `act_fn` "
+            "holding `alpha_p`, `alpha_n`, `beta` and `eps`."),
         field_key("activation_field", "activation",
             "A config field naming the activation (`hidden_act`), chosen when the configuration is read; it "
             "replaces `activation` (kinds `gated` and `plain`)."),

@@ -103,6 +103,7 @@ NOT_SCHEMA_DETECTABLE = {
     "normalize_after_top_k_softmax": "a rule between two router keys, one of them inherited",
     "clip_per_head_norm": "a rule between two attention keys, one of them inherited",
     "layer_norm_options_on_rms": "a rule between norm and attention keys and the inherited norm kind",
+    "learned_activation_not_plain": "a rule between mlp.activation and the inherited mlp.kind",
     "logit_multiplier_with_divisor": "a rule between two head keys, one of them inherited",
     "positions_with_rope": "a rule between the embedding's positions and the inherited RoPE base",
     "rope_without_positions": "a key required unless another one is set (the RoPE base or learned positions)",

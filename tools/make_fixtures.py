@@ -159,6 +159,9 @@ GPTJ = {
 LLAMA3_SCALING = {"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
                   "original_max_position_embeddings": 16}
 
+APERTUS = with_(LLAMA, model_type="apertus", hidden_act="xielu", rope_theta=500000.0, rope_scaling=LLAMA3_SCALING,
+                post_norm=False, qk_norm=True, mlp_bias=False, attention_bias=False)
+
 # sqrt(64) is exact in bfloat16: mlx-lm rounds the embedding scale to bfloat16 also in float32, which
 # transformers does not, so float32 Gemma 3 fixtures keep a width where the two agree.
 GEMMA3 = {
@@ -1222,6 +1225,16 @@ FIXTURES = [
             layout=hf_checkpoint(rename={"model.": "transformer."},
                                  extra={"transformer.h.0.attn.bias": (1, 1, 8, 8),
                                         "transformer.h.1.attn.masked_bias": (1,)})),
+    # mlx-lm's apertus.py needs post_norm, qk_norm and mlp_bias, which transformers never writes, and
+    # never reads head_dim (hidden / heads) or attention_bias (none); hidden_act names xIELU for both.
+    Fixture("apertus", "apertus", "ungated xIELU MLP with learned parameters (alpha_p, alpha_n as scalars, as "
+            "mlx-lm saves them), per-head q/k norms, llama3 scaling, GQA 2, untied",
+            APERTUS),
+    Fixture("apertus_hf", "apertus", "Hugging Face layout: alpha_p and alpha_n of shape [1]; tied, one key/value "
+            "head per query head, RoPE base 12000000",
+            with_(APERTUS, num_key_value_heads=4, rope_theta=12000000.0, tie_word_embeddings=True),
+            layout=lambda weights: {k: v.reshape(1) if k.endswith((".act_fn.alpha_p", ".act_fn.alpha_n")) else v
+                                    for k, v in weights.items()}),
 ]
 FIXTURES += recorded_fixtures()
 

@@ -771,6 +771,13 @@ FIXTURES: list[Fixture] = [
             {"n_embd": 64, "n_layer": 3, "n_head": 2, "rotary_dim": 4, "n_inner": 96, "activation_function": "gelu",
              "vocab_size": 256, "n_positions": 512, "tie_word_embeddings": False, "bos_token_id": 1,
              "eos_token_id": 2, "pad_token_id": 0}),
+    Fixture("apertus", "apertus", "ungated xIELU MLP with learned parameters, per-head q/k norms, llama3 scaling, "
+            "GQA 2, untied", "apertus", with_(TINY, rope_parameters=rope(12000000.0, **LLAMA3_SCALING))),
+    # Released configs carry mlx-lm's keys beside transformers' (post_norm, qk_norm, mlp_bias).
+    Fixture("apertus_v4", "apertus", "attention biases, tied, one key/value head per query head; 4.x layout",
+            "apertus", with_(TINY, attention_bias=True, tie_word_embeddings=True, num_key_value_heads=4,
+                             rope_parameters=rope(500000.0, **LLAMA3_SCALING)),
+            layout=lambda config: dict(v4_rope(config), post_norm=False, qk_norm=True, mlp_bias=False)),
 ]
 
 
@@ -796,6 +803,9 @@ def randomise(model: torch.nn.Module, rng: np.random.Generator, norm_weights: tu
         for key, value in model.named_buffers():
             if key.endswith("e_score_correction_bias"):
                 value.copy_(torch.from_numpy((0.1 * rng.standard_normal(tuple(value.shape))).astype(np.float32)))
+            # xIELU's beta is a buffer saved with the weights; its initial 0.5 would hide a constant.
+            if key.endswith("act_fn.beta"):
+                value.copy_(torch.from_numpy(np.asarray(0.5 + 0.1 * rng.standard_normal(tuple(value.shape)), np.float32)))
             # A layer's output scalar is a buffer saved with the weights; ones would hide it.
             if key.endswith("layer_scalar"):
                 value.copy_(torch.from_numpy((1 + 0.1 * rng.standard_normal(tuple(value.shape))).astype(np.float32)))

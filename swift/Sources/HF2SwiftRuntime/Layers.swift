@@ -58,6 +58,42 @@ public final class PerHeadLayerNorm: Module, UnaryLayer {
     }
 }
 
+/// xIELU (arXiv 2411.13010) with its learned parameters, as transformers keeps them under `act_fn`:
+/// `alpha_p` and `alpha_n` of shape [1] (before softplus), `beta` and `eps` scalars.
+public final class XIELU: Module, UnaryLayer {
+    @ParameterInfo(key: "alpha_p") var alphaP: MLXArray
+    @ParameterInfo(key: "alpha_n") var alphaN: MLXArray
+    @ParameterInfo(key: "beta") var beta: MLXArray
+    @ParameterInfo(key: "eps") var eps: MLXArray
+
+    public override init() {
+        _alphaP.wrappedValue = MLXArray.zeros([1])
+        _alphaN.wrappedValue = MLXArray.zeros([1])
+        _beta.wrappedValue = MLXArray(Float(0.5))
+        _eps.wrappedValue = MLXArray(Float(-1e-6))
+    }
+
+    public func callAsFunction(_ x: MLXArray) -> MLXArray {
+        let positive = softplus(alphaP)
+        let negative = beta + softplus(alphaN)
+        // exp(m) - 1 for expm1, which the API subset lacks; m <= eps stays near or below zero.
+        let m = minimum(x, eps)
+        return MLX.where(
+            x .> 0, positive * x * x + beta * x, (exp(m) - 1 - x) * negative + beta * x)
+    }
+}
+
+/// The weights with every learned activation's `alpha_p` and `alpha_n` shaped [1], as transformers
+/// saves them (mlx-lm's conversions hold scalars).
+public func shapingLearnedActivations(_ weights: [String: MLXArray]) -> [String: MLXArray] {
+    var out = weights
+    for (key, value) in weights
+    where value.ndim == 0 && (key.hasSuffix(".act_fn.alpha_p") || key.hasSuffix(".act_fn.alpha_n")) {
+        out[key] = value.reshaped(1)
+    }
+    return out
+}
+
 /// `x + y`, except in float16, where the sum is taken in float32 and clipped to the float16
 /// range so that large activations do not overflow to infinity.
 public func clipResidual(_ x: MLXArray, _ y: MLXArray) -> MLXArray {
