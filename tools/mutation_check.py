@@ -295,7 +295,8 @@ MUTATIONS = [
     Mutation("grouped_qkv_split_in_blocks", "a projection grouped by key/value head split as [q | k | v] blocks",
              [("templates/_attention.swift.mustache",
                "        let qkv = parts.map { $0.reshaped(B, L, -1) }\n",
-               "        let qkv = split(wqkv(x), parts: 3, axis: -1)\n")],
+               "        let width = {{attention.kv_heads}} * {{attention.head_dim}}\n"
+               "        let qkv = split(wqkv(x), indices: [groupSize * width, (groupSize + 1) * width], axis: -1)\n")],
              of("gpt_neox", "internlm2")),
     Mutation("parallel_mlp_reads_input_norm", "a parallel layer's MLP reading the attention's norm, not its own",
              [("templates/_decoder_layer.swift.mustache", "        return x + r + mlp(postAttentionLayerNorm(x))\n",
