@@ -59,6 +59,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "mistral3",
         "mixtral",
         "nemotron",
+        "olmo",
         "olmo2",
         "olmo3",
         "olmoe",
@@ -245,6 +246,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "nemotron":
             let args = try decoder.decode(NemotronConfiguration.self, from: text)
             return { NemotronModel(args) }
+        case "olmo":
+            let args = try decoder.decode(OlmoConfiguration.self, from: text)
+            return { OlmoModel(args) }
         case "olmo2":
             let args = try decoder.decode(Olmo2Configuration.self, from: text)
             return { Olmo2Model(args) }

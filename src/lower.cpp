@@ -1207,6 +1207,8 @@ private:
 
     /// Only LayerNorms take a bias; resolve refuses `norm.bias` on the other kinds.
     std::string norm_bias_argument() const {
+        const Node* affine = f_.get("norm.affine");
+        if (affine && affine->kind == Node::Kind::Bool && !affine->boolean) return ", affine: false";
         const Node* bias = f_.get("norm.bias");
         return bias && bias->kind == Node::Kind::Bool && !bias->boolean ? ", bias: false" : "";
     }

@@ -909,6 +909,10 @@ private:
         if (bias && bias->kind == Node::Kind::Bool && !bias->boolean) {
             error(bias->loc, "norm.bias", "only LayerNorms have a bias; it needs 'norm.kind: layer'");
         }
+        const Node* affine = f_.get("norm.affine");
+        if (affine && affine->kind == Node::Kind::Bool && !affine->boolean) {
+            error(affine->loc, "norm.affine", "only LayerNorms go without learned parameters; it needs 'norm.kind: layer'");
+        }
         const Node* qk_norm = f_.get("attention.qk_norm");
         if (qk_norm && qk_norm->text == "per_head_weights") {
             error(qk_norm->loc, "attention.qk_norm", "'per_head_weights' norms are LayerNorms; it needs 'norm.kind: layer'");

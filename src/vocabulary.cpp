@@ -447,6 +447,9 @@ KeySpec build_root() {
         with_default(key("bias", Type::Bool,
             "Whether LayerNorms (`kind: layer`) have a bias; `false` gives them a weight only. Other kinds "
             "have no bias."), "true"),
+        with_default(key("affine", Type::Bool,
+            "Whether LayerNorms (`kind: layer`) have learned parameters; `false` gives them neither weight "
+            "nor bias (normalised x alone), and the checkpoint holds nothing for them."), "true"),
         enum_key("placement", {"pre", "post", "sandwich"}, "pre",
             "`pre`: h = x + attn(norm1(x)); out = h + mlp(norm2(h)). `post`: the norms follow the blocks, "
             "h = x + norm1(attn(x)); out = h + norm2(mlp(h)) (`post_attention_layernorm`, "

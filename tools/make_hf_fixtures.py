@@ -685,6 +685,12 @@ FIXTURES: list[Fixture] = [
             with_(TINY, num_hidden_layers=2, intermediate_size=32, num_experts=8, num_experts_per_tok=3,
                   attention_bias=True, tie_word_embeddings=True, rope_parameters=rope(10000.0)),
             layout=v4_rope),
+    Fixture("olmo", "olmo", "parameter-free LayerNorms, q/k/v clipped to 0.6 after the projections, GQA 2, "
+            "untied", "olmo",
+            with_(TINY, clip_qkv=0.6, rope_parameters=rope(10000.0))),
+    Fixture("olmo_v4", "olmo", "q/k/v/o bias, no clipping, tied, RoPE base 500000, 4.x layout", "olmo",
+            with_(TINY, attention_bias=True, tie_word_embeddings=True, rope_parameters=rope(500000.0)),
+            layout=v4_rope),
     Fixture("qwen3_moe", "qwen3_moe", "8 experts top-2 renormalised, layer 0 dense, head_dim 32", "qwen3_moe",
             with_(TINY, num_hidden_layers=4, head_dim=32, num_experts=8, num_experts_per_tok=2,
                   moe_intermediate_size=32, mlp_only_layers=[0], norm_topk_prob=True,

@@ -396,11 +396,20 @@ MUTATIONS = [
              [("qwen2_moe.yaml", "  bias: {qkv: qkv_bias, o: false}", "  bias: {qkv: true, o: false}")],
              of("qwen2_moe") & where(lambda c: c.get("qkv_bias") is False)),
     Mutation("ignored_clip_qkv", "clip_qkv read but queries, keys and values never clipped",
-             [("olmoe.yaml", "  clip_qkv: clip_qkv\n", "")],
+             [("olmoe.yaml", "  clip_qkv: clip_qkv\n", ""), ("olmo.yaml", "  clip_qkv: clip_qkv\n", "")],
              where(lambda c: c.get("clip_qkv") is not None)),
     Mutation("clip_before_qk_norm", "q/k/v clipped straight after the projections, before the q/k norms",
              [("templates/_attention.swift.mustache", NORMS_THEN_CLIP, CLIP_THEN_NORMS)],
+             # OLMo has no q/k norms: its clipping has nothing to be ordered against.
+             where(lambda c: c.get("clip_qkv") is not None) - of("olmo")),
+    Mutation("values_not_clipped", "clip_qkv applied to queries and keys but not to values",
+             [("templates/_attention.swift.mustache",
+               "            values = clip(values, min: -limit, max: limit)\n", "")],
              where(lambda c: c.get("clip_qkv") is not None)),
+    Mutation("parameter_free_norm_given_weights", "OLMo's parameter-free LayerNorms given a weight and a bias "
+             "the checkpoint does not hold",
+             [("olmo.yaml", "  kind: layer\n  affine: false\n", "  kind: layer\n")],
+             of("olmo")),
     Mutation("sigmoid_as_softmax", "experts scored by a softmax over all of them where the router takes sigmoids",
              [("glm4_moe.yaml", "    scores: sigmoid\n", "")],
              # dots.llm1 takes GLM-4.5's router.
