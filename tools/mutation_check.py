@@ -72,14 +72,20 @@ def base_only_in_rope_parameters(hf2swift: str) -> set[str]:
     """The fixtures whose RoPE base (or a layer type's) is stated only inside rope_parameters, where
     the family's default for it is another value or there is none: those a model that never reads
     the base from rope_parameters gets wrong."""
-    defaults: dict[str, dict[str, object]] = {}
+    defaults: dict[str, dict[str, tuple[str, object]]] = {}
 
-    def default(family: str, key: str):
+    def field(family: str, key: str) -> tuple[str, object]:
+        """The config key the family reads the base from (a key of its own that falls back to
+        rope_parameters' base, as GPT-NeoX's rotary_emb_base does, or the key itself) and its default."""
         if family not in defaults:
             ir = json.loads(run([hf2swift, "ir", family], cwd=ROOT).stdout)
-            defaults[family] = {f["json_key"]: f["literal"] if f["default_is_literal"] else None
-                                for f in ir["config"]["fields"]}
-        return defaults[family].get(key)
+            fields = defaults[family] = {}
+            for f in ir["config"]["fields"]:
+                literal = f["literal"] if f["default_is_literal"] else None
+                fields[f["json_key"]] = (f["json_key"], literal)
+                if f["fallback_path"] == '"rope_parameters.rope_theta"' and f["json_key"] != "rope_theta":
+                    fields.setdefault("rope_theta", (f["json_key"], literal))
+        return defaults[family].get(key, (key, None))
 
     out = set()
     for f in fixtures():
@@ -90,9 +96,9 @@ def base_only_in_rope_parameters(hf2swift: str) -> set[str]:
                    ("rope_local_base_freq", params["sliding_attention"].get("rope_theta"))]
                   if "full_attention" in params else [("rope_theta", params.get("rope_theta"))])
         for key, value in stated:
-            if value is None or key in text:
+            read_from, literal = field(f["family"], key)
+            if value is None or key in text or read_from in text:
                 continue
-            literal = default(f["family"], key)
             if literal is None or float(str(literal).replace("_", "")) != float(value):
                 out.add(f["id"])
     return out
@@ -349,7 +355,7 @@ MUTATIONS = [
     Mutation("fused_qkv_keys_values_swapped", "the fused projection's key and value parts taken in the wrong order",
              [("templates/_attention.swift.mustache", "        var keys = qkv[1]\n        var values = qkv[2]\n",
                "        var keys = qkv[2]\n        var values = qkv[1]\n")],
-             of("phi3", "bailing_moe", "gpt2", "gpt_bigcode")),
+             of("phi3", "bailing_moe", "gpt2", "gpt_bigcode", "gpt_neox", "internlm2", "qwen")),
     Mutation("scale_attn_weights_ignored", "scores scaled by 1/sqrt(head_dim) where scale_attn_weights is false",
              [("gpt2.yaml", "  scaled: scale_attn_weights\n", "")],
              of("gpt2", "gpt_bigcode") & where(lambda c: c.get("scale_attn_weights") is False)),
