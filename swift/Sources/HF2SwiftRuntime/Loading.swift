@@ -278,7 +278,16 @@ struct Checkpoint {
 /// Whether config.json describes quantized weights (a `quantization` or `quantization_config` object).
 public func isQuantized(configuration: Data) -> Bool {
     guard let object = try? JSONSerialization.jsonObject(with: configuration) as? [String: Any] else { return false }
-    return object["quantization"] != nil || object["quantization_config"] != nil
+    return quantizationEntry(object) != nil
+}
+
+/// The quantization object of a parsed config.json and the key it stands under: mlx_lm.convert's
+/// `quantization`, else `quantization_config`.
+func quantizationEntry(_ object: [String: Any]) -> (key: String, value: Any)? {
+    for key in ["quantization", "quantization_config"] {
+        if let value = object[key] { return (key, value) }
+    }
+    return nil
 }
 
 /// The dtype config.json asks the model to compute in (`dtype`, or the older `torch_dtype`), nil
@@ -309,9 +318,9 @@ public struct QuantizationPlan {
     /// as the checkpoint's weights, so they name the generated module tree.
     public init?(configuration: Data, prefixes: [String: String]) throws {
         guard let object = try JSONSerialization.jsonObject(with: configuration) as? [String: Any],
-            let spec = (object["quantization"] ?? object["quantization_config"]) as? [String: Any]
+            let entry = quantizationEntry(object), let spec = entry.value as? [String: Any]
         else { return nil }
-        let key = object["quantization"] != nil ? "quantization" : "quantization_config"
+        let key = entry.key
         if let method = spec["quant_method"] as? String, spec["bits"] == nil {
             throw ModelLoadingError.invalidConfiguration(
                 "\(key).quant_method: \"\(method)\" (a Hugging Face quantized layout) is not supported; "
