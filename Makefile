@@ -9,7 +9,7 @@ ifeq ($(origin CXX),default)
 endif
 
 DEBIAN_PACKAGES := g++ cmake meson ninja-build pkg-config libyaml-cpp-dev nlohmann-json3-dev \
-                   libkainjow-mustache-dev doctest-dev libboost-program-options-dev libgoogle-perftools-dev
+                   libkainjow-mustache-dev doctest-dev libboost-program-options-dev libgoogle-perftools-dev ccache
 
 BUILD := build
 MESON_BUILD := builddir
