@@ -24,7 +24,7 @@ export HF2SWIFT_CACHE_DIR ?= $(CURDIR)/$(BUILD)/parse-cache
 
 .PHONY: deps build regen check test test-cmake test-meson test-asan clean venv fixtures check-fixtures \
         swift-test api-contract mutation-check walkthrough fuzz bench schema-test hook-test install-hooks \
-        probe-config-keys hf-roundtrip
+        probe-config-keys hf-roundtrip test-all
 
 ## deps: install the Debian packages the engine needs (apt-get update runs only when something is missing)
 deps:
@@ -144,9 +144,25 @@ walkthrough: build venv
 
 ## test: both builds with every test, the sanitizer build, the sync check, the schema test, the Swift
 ## package, the API contract, the fixtures recomputed with both oracles, the config-key probe, real
-## configs round-tripped through transformers, the mutation check, the README's walkthrough and the push hook
-test: test-cmake test-meson test-asan check schema-test swift-test api-contract check-fixtures probe-config-keys \
-      hf-roundtrip mutation-check walkthrough hook-test
+## configs round-tripped through transformers, the mutation check, the README's walkthrough and the push
+## hook; as two chains side by side (TEST_JOBS=1: one after the other), each target's output printed
+## whole when it ends
+TEST_JOBS ?= 2
+test:
+	$(MAKE) --no-print-directory -j $(TEST_JOBS) --output-sync=target test-all
+
+# The mutation check and the walkthrough, which reuses its Swift build, are one chain; everything else
+# is the other, one target at a time (the Swift package's targets share swift/.build). Neither chain
+# keeps both cores busy on its own: Swift links, test runs and the Python checks are single-threaded.
+MUTATION_CHAIN := mutation-check walkthrough
+MAIN_CHAIN := swift-test api-contract hf-roundtrip test-cmake test-meson test-asan check schema-test \
+              check-fixtures probe-config-keys hook-test
+test-all: $(MAIN_CHAIN) $(MUTATION_CHAIN)
+ifneq ($(filter test-all,$(MAKECMDGOALS)),)
+chain = $(if $(word 2,$(1)),$(eval $(word 2,$(1)): | $(firstword $(1)))$(call chain,$(wordlist 2,$(words $(1)),$(1))))
+$(call chain,$(MAIN_CHAIN))
+$(call chain,$(MUTATION_CHAIN))
+endif
 
 clean:
 	rm -rf $(BUILD) $(MESON_BUILD) $(ASAN_BUILD) swift/.build
