@@ -329,21 +329,13 @@ std::string rope_kind(const Json& scaling) {
     return "";
 }
 
-/// The keys the wrapper entry serving `model_type` marks as its own, with why the text model ignores them.
-std::vector<std::pair<std::string, std::string>> wrapper_ignored_keys(const ResolvedFamily& f, const std::string& model_type) {
-    std::vector<std::pair<std::string, std::string>> out;
-    const Node* wrappers = f.get("wrappers");
-    if (!wrappers || !wrappers->is_map()) return out;
-    for (const auto& e : wrappers->entries) {
-        const Node* also = e.value.find("also");
-        bool serves = e.key == model_type ||
-                      (also && also->is_list() &&
-                       std::any_of(also->items.begin(), also->items.end(), [&](const Node& n) { return n.text == model_type; }));
-        const Node* ignored = e.value.find("ignored_keys");
-        if (!serves || !ignored || !ignored->is_map()) continue;
-        for (const auto& k : ignored->entries) out.emplace_back(k.key, k.value.text);
+/// The keys the wrapper serving `model_type` marks as its own, with why the text model ignores them: read
+/// off the lowered wrappers, which already hold one record per model type an entry serves.
+std::vector<ir::IgnoredKey> wrapper_ignored_keys(const ResolvedFamily& f, const std::string& model_type) {
+    for (const auto& w : lower_one(f).wrappers) {
+        if (w.model_type == model_type) return w.ignored_keys;
     }
-    return out;
+    return {};
 }
 
 }  // namespace
