@@ -20,6 +20,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "cohere",
         "cohere2",
         "deepseek",
+        "deepseek_v3",
         "dots1",
         "ernie4_5",
         "ernie4_5_moe",
@@ -48,6 +49,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "hunyuan_v1_dense",
         "hunyuan_v1_moe",
         "internlm2",
+        "kimi_k2",
         "llama",
         "llama4",
         "llama4_text",
@@ -116,6 +118,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "deepseek":
             let args = try decoder.decode(DeepSeekConfiguration.self, from: text)
             return { DeepSeekModel(args) }
+        case "deepseek_v3":
+            let args = try decoder.decode(DeepSeekV3Configuration.self, from: text)
+            return { DeepSeekV3Model(args) }
         case "dots1":
             let args = try decoder.decode(Dots1Configuration.self, from: text)
             return { Dots1Model(args) }
@@ -200,6 +205,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "internlm2":
             let args = try decoder.decode(InternLM2Configuration.self, from: text)
             return { InternLM2Model(args) }
+        case "kimi_k2":
+            let args = try decoder.decode(DeepSeekV3Configuration.self, from: text)
+            return { DeepSeekV3Model(args) }
         case "llama":
             let args = try decoder.decode(LlamaConfiguration.self, from: text)
             return { LlamaModel(args) }
