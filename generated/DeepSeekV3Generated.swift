@@ -567,7 +567,8 @@ public final class DeepSeekV3Model: Module, LLMModel, VocabularySized, Checkpoin
         // Hugging Face checkpoints hold each layer's kv_b_proj; the model holds it split per head.
         weights = splittingLatentProjections(
             weights, block: "self_attn", heads: args.attentionHeads,
-            noRoPEHeadDim: args.qkNopeHeadDim, valueHeadDim: args.vHeadDim)
+            latentRank: args.kvLoraRank, noRoPEHeadDim: args.qkNopeHeadDim,
+            valueHeadDim: args.vHeadDim)
         // Experts may arrive one tensor per expert; the switch layers hold them stacked.
         weights = stackingExperts(
             weights, from: "mlp.experts", into: "mlp.switch_mlp",

@@ -20,6 +20,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "cohere",
         "cohere2",
         "deepseek",
+        "deepseek_v2",
         "deepseek_v3",
         "dots1",
         "ernie4_5",
@@ -118,6 +119,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "deepseek":
             let args = try decoder.decode(DeepSeekConfiguration.self, from: text)
             return { DeepSeekModel(args) }
+        case "deepseek_v2":
+            let args = try decoder.decode(DeepSeekV2Configuration.self, from: text)
+            return { DeepSeekV2Model(args) }
         case "deepseek_v3":
             let args = try decoder.decode(DeepSeekV3Configuration.self, from: text)
             return { DeepSeekV3Model(args) }

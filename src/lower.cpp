@@ -250,6 +250,7 @@ private:
         if (type == "string") return namer::string_literal(v.text);
         if (type == "activation") return "Activation(" + namer::string_literal(v.text) + ")";
         if (type == "expert_scores") return "." + v.text;
+        if (type == "top_k_method") return namer::enum_case(v.text);
         std::string out = "[";
         for (size_t i = 0; i < v.items.size(); ++i) {
             if (i) out += ", ";
@@ -1121,6 +1122,7 @@ private:
         if (e.grouped) {
             args.push_back({"groups", "groups"});
             args.push_back({"selectedGroups", "selectedGroups"});
+            if (f_.text("experts.router.groups.score") == "max") args.push_back({"groupScore", ".best"});
         }
         if (e.scaled) args.push_back({"scale", "routedScale"});
         args.back().last = true;

@@ -344,6 +344,9 @@ private:
             return v.kind == Node::Kind::String && std::find(names.begin(), names.end(), v.text) != names.end();
         }
         if (type == "expert_scores") return v.kind == Node::Kind::String && (v.text == "softmax" || v.text == "sigmoid");
+        if (type == "top_k_method") {
+            return v.kind == Node::Kind::String && (v.text == "greedy" || v.text == "group_limited_greedy");
+        }
         if (type == "int_list") return all([](const Node& n) { return n.kind == Node::Kind::Int; });
         if (type == "float_list") return all([](const Node& n) { return n.is_number(); });
         if (type == "string_list") return all([](const Node& n) { return n.kind == Node::Kind::String; });

@@ -207,6 +207,9 @@ KeySpec experts_key() {
                 "(biased) scores, and only the experts of the `selected` best groups can be chosen.", {
                 field_key("count", "int", "The config field holding the number of groups (`n_group`)."),
                 field_key("selected", "int", "The config field holding how many groups stay (`topk_group`)."),
+                enum_key("score", {"top_two_sum", "max"}, "top_two_sum",
+                    "How a group is scored: `top_two_sum`, the sum of its two best (biased) scores; `max`, its best "
+                    "score."),
             }),
             field_key("scale", "float",
                 "A config field multiplying the routed experts' weights after any renormalisation "
@@ -727,6 +730,9 @@ const std::vector<ConfigType>& config_types() {
         {"expert_scores", "ExpertScores",
          "How a router scores its experts: `softmax` (over all of them) or `sigmoid` (each its own); any other "
          "is refused.", {}},
+        {"top_k_method", "TopKMethod",
+         "How a router limits its top k (`topk_method`): `greedy` (among all experts) or `group_limited_greedy` "
+         "(among its best groups' experts); any other is refused.", {}},
         {"layer_types", "[AttentionLayerType]",
          "Per-layer attention kinds: `full_attention`, `sliding_attention` or `chunked_attention` (each "
          "only where the family has it); any other value is refused.", {}},
@@ -783,6 +789,13 @@ const std::vector<Derivation>& derivations() {
          "ConfigDefaults.sparseEveryStep",
          {{"layers", "dims.layers"}, {"experts", "experts.count"}, {"step", "config.decoder_sparse_step"},
           {"denseLayers", "config.mlp_only_layers"}}},
+        {"groups_by_top_k_method", "int",
+         "`n_group` when `topk_method` is `group_limited_greedy` (absent: 1), else 1 (a greedy router's experts form "
+         "one group).",
+         "ConfigDefaults.groupsByTopKMethod", {{"groups", "config.n_group"}, {"method", "config.topk_method"}}},
+        {"selected_groups_by_top_k_method", "int",
+         "`topk_group` when `topk_method` is `group_limited_greedy` (absent: 1), else 1.",
+         "ConfigDefaults.groupsByTopKMethod", {{"groups", "config.topk_group"}, {"method", "config.topk_method"}}},
         {"dense_first", "layer_kinds",
          "layer i is `mlp` for i < `first_k_dense_replace`, `experts` after.",
          "ConfigDefaults.denseFirst", {{"layers", "dims.layers"}, {"denseLayers", "config.first_k_dense_replace"}}},

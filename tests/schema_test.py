@@ -95,6 +95,7 @@ NOT_SCHEMA_DETECTABLE = {
                                    "a sequential residual from llama)",
     "rope_parameters_ignored": "a rule between the RoPE bindings and config entries, after inheritance",
     "wrong_default_type": "a default must fit the entry's `type`: a rule between two keys",
+    "top_k_method_unknown_default": "a default must fit the entry's `type` (the top-k methods it knows)",
     "wrong_type_hex": "`0x1000` is a string default of an int entry: a default must fit the entry's `type`",
     "wrong_type_octal": "`010` is a string default of an int entry: a default must fit the entry's `type`",
     "layers_schedule_missing": "a rule between keys after inheritance: several kinds need a schedule",

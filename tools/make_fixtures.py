@@ -485,6 +485,22 @@ DEEPSEEK_V3 = {
 }
 
 
+# DeepSeek-V2: DeepSeek-V3's latent attention (mlx-lm keeps kv_b_proj whole and requires a YaRN
+# scaling) under a softmax router choosing its top 2 among the experts of the 2 of 4 groups whose best
+# score is highest, never renormalised, scaled 2; layer 0 dense.
+DEEPSEEK_V2 = {
+    "model_type": "deepseek_v2", "hidden_size": 64, "num_hidden_layers": 3, "intermediate_size": 96,
+    "num_attention_heads": 4, "num_key_value_heads": 4, "rms_norm_eps": 1e-6, "vocab_size": 256,
+    "rope_theta": 10000.0, "max_position_embeddings": 32, "attention_bias": False,
+    "q_lora_rank": 48, "kv_lora_rank": 32, "qk_nope_head_dim": 16, "qk_rope_head_dim": 8, "v_head_dim": 24,
+    "rope_scaling": {"type": "yarn", "factor": 4.0, "original_max_position_embeddings": 8, "beta_fast": 32,
+                     "beta_slow": 1, "mscale": 1.0, "mscale_all_dim": 0.8},
+    "n_routed_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 32, "n_shared_experts": 1,
+    "topk_method": "group_limited_greedy", "n_group": 4, "topk_group": 2, "routed_scaling_factor": 2.0,
+    "norm_topk_prob": False, "first_k_dense_replace": 1, "moe_layer_freq": 1, "tie_word_embeddings": False,
+}
+
+
 def kv_b_proj_checkpoint(weights: dict[str, mx.array]) -> dict[str, mx.array]:
     """Each layer's embed_q ([H, latent, nope]) and unembed_out ([H, value, latent]) joined back into
     the kv_b_proj ([H * (nope + value), latent], each head's key rows before its value rows) that
@@ -975,6 +991,20 @@ FIXTURES = [
             "4-bit experts, attention, embed_q and unembed_out (32 no-RoPE dimensions per head) in groups of 32, "
             "the router kept dense", with_(DEEPSEEK_V3, qk_nope_head_dim=32),
             quantize={"group_size": 32, "bits": 4}),
+    Fixture("deepseek_v2", "deepseek_v2",
+            "latent attention through a query rank under YaRN past its original context of 8, both mscales; "
+            "top-2 softmax among the experts of the 2 of 4 groups with the best top score, scaled 2",
+            DEEPSEEK_V2),
+    Fixture("deepseek_v2_hf", "deepseek_v2",
+            "greedy top-3 over all 8 experts though n_group is 4, q_proj (no query rank), YaRN with mscales of "
+            "0.707, q_a/kv_a/o bias, 2 shared experts wide, experts on every layer; per-expert tensors",
+            with_(DEEPSEEK_V2, topk_method="greedy", q_lora_rank=None, num_experts_per_tok=3, n_shared_experts=2,
+                  first_k_dense_replace=0, attention_bias=True, routed_scaling_factor=1.0,
+                  rope_scaling={"type": "yarn", "factor": 2.0, "original_max_position_embeddings": 16,
+                                "mscale": 0.707, "mscale_all_dim": 0.707}),
+            layout=per_expert_checkpoint("mlp", "switch_mlp", QWEN3_MOE_NAMES)),
+    Fixture("deepseek_v2_q4", "deepseek_v2", "4-bit experts and attention (kv_b_proj whole) in groups of 32, the "
+            "router kept dense", DEEPSEEK_V2, quantize={"group_size": 32, "bits": 4}),
     Fixture("granitemoe", "granitemoe", "8 experts top-3 (router.layer, switch_mlp), multipliers, biases",
             GRANITEMOE),
     Fixture("granitemoe_hf", "granitemoe",

@@ -423,7 +423,9 @@ MUTATIONS = [
     Mutation("smallest_groups_kept", "grouped top-k keeping the groups with the smallest scores",
              [("runtime/Experts.swift", "argPartition(groupScores, kth: dropped - 1",
                "argPartition(-groupScores, kth: dropped - 1")],
-             where(lambda c: c.get("n_group", 1) > 1 and c.get("topk_group", 1) < c.get("n_group", 1))),
+             # A greedy router (topk_method) ignores its groups.
+             where(lambda c: c.get("n_group", 1) > 1 and c.get("topk_group", 1) < c.get("n_group", 1)
+                   and c.get("topk_method") != "greedy")),
     Mutation("selection_bias_in_weights", "the selection bias folded into the experts' weights too",
              [("runtime/Experts.swift", "var weights = takeAlong(scores, indices, axis: -1)",
                "var weights = takeAlong(choice, indices, axis: -1)")],
@@ -495,10 +497,10 @@ MUTATIONS = [
              | of("gemma4")),
     Mutation("dropped_routed_scaling_factor", "routed_scaling_factor read but the weights left unscaled",
              [("glm4_moe.yaml", "    scale: routed_scaling_factor\n", "")],
-             of("glm4_moe", "dots1", "deepseek_v3") & where(lambda c: c.get("routed_scaling_factor", 1) != 1)),
+             of("glm4_moe", "dots1", "deepseek_v3", "deepseek_v2") & where(lambda c: c.get("routed_scaling_factor", 1) != 1)),
     Mutation("dense_first_off_by_one", "one dense layer more than first_k_dense_replace asks for",
              [("runtime/Configuration.swift", "$0 < denseLayers ? \"mlp\"", "$0 <= denseLayers ? \"mlp\"")],
-             of("glm4_moe", "dots1", "bailing_moe", "deepseek_v3")),
+             of("glm4_moe", "dots1", "bailing_moe", "deepseek_v3", "deepseek_v2")),
     Mutation("kept_prediction_layers", "a multi-token prediction layer past the last left in the checkpoint",
              [("glm4_moe.yaml", "  drop_extra_layers: true\n", "")],
              where(lambda c: c.get("num_nextn_predict_layers", 0) > 0) & of("glm4_moe")
@@ -507,14 +509,14 @@ MUTATIONS = [
              [("templates/_latent_attention.swift.mustache",
                "scale = latentAttentionScale(queryHeadDim: queryHeadDim, scaling: {{attention.rope.scaling}})",
                "scale = Float(pow(Double(queryHeadDim), -0.5))")],
-             of("deepseek_v3") & where(lambda c: _rope_scaling(c).get("mscale_all_dim")
-                                       and _rope_scaling(c).get("factor", 1) > 1)),
+             of("deepseek_v3", "deepseek_v2") & where(lambda c: _rope_scaling(c).get("mscale_all_dim")
+                                                      and _rope_scaling(c).get("factor", 1) > 1)),
     Mutation("mla_rope_on_nope_part", "RoPE applied to the no-RoPE part of each query head too",
              [("templates/_latent_attention.swift.mustache",
                "let queries = projected.reshaped(B, L, heads, queryHeadDim).transposed(0, 2, 1, 3)",
                "let queries = rope(\n            projected.reshaped(B, L, heads, queryHeadDim).transposed(0, 2, 1, 3),\n"
                "            offset: cache?.offset ?? 0)")],
-             of("deepseek_v3")),
+             of("deepseek_v3", "deepseek_v2")),
     Mutation("mla_rope_halves", "latent attention's rotated part turned in halves where its pairs interleave",
              [("deepseek_v3.yaml", "    interleaved: rope_interleave\n", "    interleaved: false\n")],
              of("deepseek_v3") & where(lambda c: c.get("rope_interleave", True))),
@@ -524,19 +526,33 @@ MUTATIONS = [
     Mutation("mla_latent_norm_skipped", "the latent used without kv_a_layernorm",
              [("templates/_latent_attention.swift.mustache", "expandedDimensions(kvANorm(compressed[0]), axis: 1)",
                "expandedDimensions(compressed[0], axis: 1)")],
-             of("deepseek_v3")),
+             of("deepseek_v3", "deepseek_v2")),
     Mutation("mla_query_norm_skipped", "the queries' low rank used without q_a_layernorm",
              [("templates/_latent_attention.swift.mustache", "projected = wqB(qANorm(wqA(x)))",
                "projected = wqB(wqA(x))")],
-             of("deepseek_v3") & where(lambda c: c.get("q_lora_rank") is not None)),
+             of("deepseek_v3", "deepseek_v2") & where(lambda c: c.get("q_lora_rank") is not None)),
     Mutation("mla_kv_b_split_values_first", "kv_b_proj split as if each head's value rows came before its key rows",
              [("runtime/LatentAttention.swift",
                "out[prefix + \"embed_q.weight\"] = perHead[0..., ..<noRoPEHeadDim, 0...].swappedAxes(-1, -2)\n"
                "        out[prefix + \"unembed_out.weight\"] = perHead[0..., noRoPEHeadDim..., 0...]",
                "out[prefix + \"embed_q.weight\"] = perHead[0..., valueHeadDim..., 0...].swappedAxes(-1, -2)\n"
                "        out[prefix + \"unembed_out.weight\"] = perHead[0..., ..<valueHeadDim, 0...]")],
-             # mlx-lm's other fixtures arrive split as mlx-lm's conversions write them.
-             of("deepseek_v3") - {"mlx-lm/deepseek_v3", "mlx-lm/deepseek_v3_q4"}),
+             # mlx-lm's other DeepSeek-V3 fixtures arrive split as mlx-lm's conversions write them.
+             of("deepseek_v3", "deepseek_v2") - {"mlx-lm/deepseek_v3", "mlx-lm/deepseek_v3_q4"}),
+    Mutation("v2_groups_by_top_two", "group-limited routing scoring each group by its two best scores, not its best",
+             [("deepseek_v2.yaml", ", score: max}", "}")],
+             of("deepseek_v2") & where(lambda c: c.get("topk_method") == "group_limited_greedy"
+                                       and c.get("topk_group", 1) < c.get("n_group", 1))),
+    Mutation("v2_greedy_grouped", "a greedy router limited to its best groups as if topk_method were group-limited",
+             [("runtime/Configuration.swift", "method == .groupLimitedGreedy ? groups ?? 1 : 1", "groups ?? 1")],
+             of("deepseek_v2") & where(lambda c: c.get("topk_method") == "greedy"
+                                       and c.get("topk_group", 1) < c.get("n_group", 1))),
+    Mutation("v2_renormalised", "DeepSeek-V2's top-k softmax scores renormalised to sum to one",
+             [("deepseek_v2.yaml", "    normalize: false\n", "    normalize: true\n")],
+             of("deepseek_v2")),
+    Mutation("v2_sigmoid_scores", "DeepSeek-V2's experts scored by sigmoids, as DeepSeek-V3's are",
+             [("deepseek_v2.yaml", "    scores: softmax\n", "    scores: sigmoid\n")],
+             of("deepseek_v2")),
     Mutation("llama4_chunking_ignored", "attention_chunk_size read but chunked layers attending over everything",
              [("llama4.yaml", "  chunked:\n    layer_types: layer_types\n    size: attention_chunk_size\n", "")],
              of("llama4") & where(lambda c: c.get("attention_chunk_size") is not None)),

@@ -275,6 +275,9 @@ def literal_value(literal: str):
         return literal == "true"
     if literal.startswith(("Activation(", "\"")):
         return literal.split('"')[1]
+    if literal.startswith("."):
+        # An enum case (`.groupLimitedGreedy`) is the config's name in camel case.
+        return "".join("_" + c.lower() if c.isupper() else c for c in literal[1:])
     if literal.startswith("["):
         # An array literal of numbers or strings reads as JSON.
         return json.loads(literal)

@@ -327,6 +327,12 @@ public enum ConfigDefaults {
         }
     }
 
+    /// `groups_by_top_k_method` and `selected_groups_by_top_k_method`: `groups` for a group-limited
+    /// router, else 1 (a greedy router's experts form one group).
+    public static func groupsByTopKMethod(groups: Int?, method: TopKMethod) -> Int {
+        method == .groupLimitedGreedy ? groups ?? 1 : 1
+    }
+
     /// `dense_first`: the first `denseLayers` layers keep a dense MLP, the rest have experts.
     public static func denseFirst(layers: Int, denseLayers: Int) -> [String] {
         (0 ..< layers).map { $0 < denseLayers ? "mlp" : "experts" }

@@ -92,17 +92,27 @@ public func latentPositionScores(
 /// Splits each layer's `kv_b_proj` (`[heads * (nope + value), latent]`, the Hugging Face layout) into
 /// `embed_q` (`[heads, latent, nope]`) and `unembed_out` (`[heads, value, latent]`), the per-head
 /// matrices the model holds; checkpoints already split are returned as they are. A quantized
-/// `kv_b_proj` is left for the loader to refuse (it matches no parameter).
+/// `kv_b_proj` (mlx_lm.convert's, affine, its groups along the `latentRank` inputs) is dequantized
+/// first and split into dense matrices: the products equal those of the quantized whole.
 public func splittingLatentProjections(
-    _ weights: [String: MLXArray], block: String, heads: Int, noRoPEHeadDim: Int, valueHeadDim: Int
+    _ weights: [String: MLXArray], block: String, heads: Int, latentRank: Int, noRoPEHeadDim: Int,
+    valueHeadDim: Int
 ) -> [String: MLXArray] {
     let suffix = ".\(block).kv_b_proj.weight"
     var out = weights
-    for (key, value) in weights where key.hasSuffix(suffix) && value.ndim == 2 {
+    for (key, stored) in weights where key.hasSuffix(suffix) && stored.ndim == 2 {
         let prefix = String(key.dropLast("kv_b_proj.weight".count))
-        guard weights[prefix + "kv_b_proj.scales"] == nil else { continue }
+        var value = stored
+        if let scales = weights[prefix + "kv_b_proj.scales"] {
+            let bits = stored.dim(-1) * 32 / latentRank
+            let groupSize = latentRank / scales.dim(-1)
+            guard [2, 3, 4, 5, 6, 8].contains(bits), groupSize > 0, latentRank % scales.dim(-1) == 0 else { continue }
+            value = dequantized(
+                stored, scales: scales, biases: weights[prefix + "kv_b_proj.biases"], groupSize: groupSize,
+                bits: bits, dtype: scales.dtype)
+        }
         guard value.dim(0) == heads * (noRoPEHeadDim + valueHeadDim) else { continue }
-        out[key] = nil
+        for part in ["weight", "scales", "biases"] { out[prefix + "kv_b_proj." + part] = nil }
         let perHead = value.reshaped(heads, noRoPEHeadDim + valueHeadDim, -1)
         out[prefix + "embed_q.weight"] = perHead[0..., ..<noRoPEHeadDim, 0...].swappedAxes(-1, -2)
         out[prefix + "unembed_out.weight"] = perHead[0..., noRoPEHeadDim..., 0...]
