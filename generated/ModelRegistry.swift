@@ -38,6 +38,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "glm",
         "glm4",
         "glm4_moe",
+        "glm4_moe_lite",
         "gpt2",
         "gpt_bigcode",
         "gpt_neox",
@@ -173,6 +174,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "glm4_moe":
             let args = try decoder.decode(Glm4MoEConfiguration.self, from: text)
             return { Glm4MoEModel(args) }
+        case "glm4_moe_lite":
+            let args = try decoder.decode(Glm4MoELiteConfiguration.self, from: text)
+            return { Glm4MoELiteModel(args) }
         case "gpt2":
             let args = try decoder.decode(GPT2Configuration.self, from: text)
             return { GPT2Model(args) }

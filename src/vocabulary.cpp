@@ -796,6 +796,10 @@ const std::vector<Derivation>& derivations() {
         {"selected_groups_by_top_k_method", "int",
          "`topk_group` when `topk_method` is `group_limited_greedy` (absent: 1), else 1.",
          "ConfigDefaults.groupsByTopKMethod", {{"groups", "config.topk_group"}, {"method", "config.topk_method"}}},
+        {"dense_or_sparse", "layer_kinds",
+         "layer i is `mlp` where `mlp_layer_types` says `dense` and `experts` where it says `sparse` (another "
+         "name is refused); absent, `mlp` for the first layer and `experts` after.",
+         "ConfigDefaults.denseOrSparse", {{"layers", "dims.layers"}, {"types", "config.mlp_layer_types"}}},
         {"dense_first", "layer_kinds",
          "layer i is `mlp` for i < `first_k_dense_replace`, `experts` after.",
          "ConfigDefaults.denseFirst", {{"layers", "dims.layers"}, {"denseLayers", "config.first_k_dense_replace"}}},

@@ -501,6 +501,20 @@ DEEPSEEK_V2 = {
 }
 
 
+# GLM-4.7-Flash: DeepSeek-V3's latent attention and router; mlx-lm normalises the latent and the
+# query rank with rms_norm_eps where transformers takes 1e-6, so it is 1e-6 here.
+GLM4_MOE_LITE = {
+    "model_type": "glm4_moe_lite", "hidden_size": 64, "num_hidden_layers": 3, "intermediate_size": 96,
+    "num_attention_heads": 4, "num_key_value_heads": 4, "rms_norm_eps": 1e-6, "vocab_size": 256,
+    "rope_theta": 1000000.0, "max_position_embeddings": 512, "attention_bias": False, "partial_rotary_factor": 1.0,
+    "q_lora_rank": 48, "kv_lora_rank": 32, "qk_nope_head_dim": 16, "qk_rope_head_dim": 8, "v_head_dim": 24,
+    "n_routed_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 32, "n_shared_experts": 1,
+    "n_group": 2, "topk_group": 1, "routed_scaling_factor": 1.8, "norm_topk_prob": True,
+    "first_k_dense_replace": 1, "moe_layer_freq": 1, "topk_method": "noaux_tc", "scoring_func": "sigmoid",
+    "tie_word_embeddings": False,
+}
+
+
 def kv_b_proj_checkpoint(weights: dict[str, mx.array]) -> dict[str, mx.array]:
     """Each layer's embed_q ([H, latent, nope]) and unembed_out ([H, value, latent]) joined back into
     the kv_b_proj ([H * (nope + value), latent], each head's key rows before its value rows) that
@@ -1005,6 +1019,18 @@ FIXTURES = [
             layout=per_expert_checkpoint("mlp", "switch_mlp", QWEN3_MOE_NAMES)),
     Fixture("deepseek_v2_q4", "deepseek_v2", "4-bit experts and attention (kv_b_proj whole) in groups of 32, the "
             "router kept dense", DEEPSEEK_V2, quantize={"group_size": 32, "bits": 4}),
+    Fixture("glm4_moe_lite", "glm4_moe_lite",
+            "latent attention through a query rank, RoPE base 1e6; layer 0 dense, then 2 groups of 4 experts, 1 "
+            "kept, top-2 sigmoid with a selection bias, renormalised, scaled 1.8", GLM4_MOE_LITE),
+    Fixture("glm4_moe_lite_hf", "glm4_moe_lite",
+            "q_proj (no query rank), one group, top-3 not renormalised, 2 shared experts wide; kv_b_proj, "
+            "per-expert tensors and a multi-token prediction layer, as Hugging Face checkpoints hold them",
+            with_(GLM4_MOE_LITE, q_lora_rank=None, n_group=1, topk_group=1, num_experts_per_tok=3,
+                  norm_topk_prob=False, routed_scaling_factor=1.0, n_shared_experts=2, num_nextn_predict_layers=1),
+            layout=with_extra_layer(then(kv_b_proj_checkpoint, per_expert_checkpoint("mlp", "switch_mlp",
+                                                                                     QWEN3_MOE_NAMES)), 3,
+                                    {"input_layernorm.weight": (64,), "self_attn.kv_b_proj.weight": (160, 32),
+                                     "mlp.experts.0.gate_proj.weight": (32, 64)})),
     Fixture("granitemoe", "granitemoe", "8 experts top-3 (router.layer, switch_mlp), multipliers, biases",
             GRANITEMOE),
     Fixture("granitemoe_hf", "granitemoe",

@@ -653,6 +653,23 @@ FIXTURES: list[Fixture] = [
                   num_experts_per_tok=3, moe_intermediate_size=32, n_shared_experts=2, topk_method="greedy",
                   n_group=4, topk_group=1, routed_scaling_factor=1.5, first_k_dense_replace=0,
                   rope_parameters=rope(10000.0)), layout=v4_rope),
+    Fixture("glm4_moe_lite", "glm4_moe_lite",
+            "latent attention through a query rank (interleaved RoPE); experts on layers 0 and 2 by mlp_layer_types, "
+            "2 groups of 4, 1 kept, top-2 sigmoid with a selection bias, renormalised, scaled 1.8",
+            "glm4_moe_lite",
+            with_(TINY, num_hidden_layers=3, intermediate_size=96, num_key_value_heads=4, q_lora_rank=48,
+                  kv_lora_rank=32, qk_nope_head_dim=16, qk_rope_head_dim=8, v_head_dim=24, n_routed_experts=8,
+                  num_experts_per_tok=2, moe_intermediate_size=32, n_shared_experts=1, n_group=2, topk_group=1,
+                  routed_scaling_factor=1.8, norm_topk_prob=True, mlp_layer_types=["sparse", "dense", "sparse"],
+                  rope_parameters=rope(1000000.0))),
+    Fixture("glm4_moe_lite_v4", "glm4_moe_lite",
+            "q_proj (no query rank), RoPE on the halves (rope_interleave false), the first layer dense with no "
+            "mlp_layer_types, top-3 not renormalised, 2 shared experts wide; 4.x layout", "glm4_moe_lite",
+            with_(TINY, num_hidden_layers=3, intermediate_size=96, num_key_value_heads=4, q_lora_rank=None,
+                  kv_lora_rank=32, qk_nope_head_dim=16, qk_rope_head_dim=8, v_head_dim=24, n_routed_experts=8,
+                  num_experts_per_tok=3, moe_intermediate_size=32, n_shared_experts=2, norm_topk_prob=False,
+                  routed_scaling_factor=1.0, rope_interleave=False, rope_parameters=rope(10000.0)),
+            layout=lambda config: without(v4_rope(config), "mlp_layer_types")),
     Fixture("llama4", "llama4",
             "chunks of 6, NoPE on odd layers with temperature tuning, top-2 sigmoid experts on their inputs "
             "on layers 1 and 3, q/k norms, llama3 RoPE", "llama4_text", LLAMA4_TEXT, windows=[6]),
