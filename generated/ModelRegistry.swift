@@ -57,6 +57,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "llama4_text",
         "mimo",
         "minicpm",
+        "minicpm3",
         "minimax_m2",
         "ministral3",
         "mistral",
@@ -231,6 +232,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "minicpm":
             let args = try decoder.decode(MiniCPMConfiguration.self, from: text)
             return { MiniCPMModel(args) }
+        case "minicpm3":
+            let args = try decoder.decode(MiniCPM3Configuration.self, from: text)
+            return { MiniCPM3Model(args) }
         case "minimax_m2":
             let args = try decoder.decode(MiniMaxM2Configuration.self, from: text)
             return { MiniMaxM2Model(args) }

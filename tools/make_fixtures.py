@@ -515,6 +515,22 @@ GLM4_MOE_LITE = {
 }
 
 
+# MiniCPM3: MiniCPM's scalings around latent attention (values hidden / heads wide, kv_b_proj whole)
+# under longrope with equal short and long factors (transformers takes the short ones within the
+# original context, mlx-lm the long ones always); untied, as mlx-lm divides the logits by
+# hidden / dim_model_base only for an untied head. mlx-lm normalises the latent and the query rank
+# with 1e-5 where transformers takes 1e-6: no config makes them agree.
+MINICPM3 = {
+    "model_type": "minicpm3", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 96,
+    "num_attention_heads": 4, "num_key_value_heads": 4, "rms_norm_eps": 1e-5, "vocab_size": 256,
+    "rope_theta": 10000.0, "max_position_embeddings": 64, "q_lora_rank": 48, "kv_lora_rank": 32,
+    "qk_nope_head_dim": 16, "qk_rope_head_dim": 8, "scale_emb": 12.0, "scale_depth": 1.4, "dim_model_base": 16,
+    "rope_scaling": {"type": "longrope", "short_factor": [1.0, 1.3, 1.7, 2.2], "long_factor": [1.0, 1.3, 1.7, 2.2],
+                     "original_max_position_embeddings": 16},
+    "tie_word_embeddings": False,
+}
+
+
 def kv_b_proj_checkpoint(weights: dict[str, mx.array]) -> dict[str, mx.array]:
     """Each layer's embed_q ([H, latent, nope]) and unembed_out ([H, value, latent]) joined back into
     the kv_b_proj ([H * (nope + value), latent], each head's key rows before its value rows) that
@@ -1031,6 +1047,9 @@ FIXTURES = [
                                                                                      QWEN3_MOE_NAMES)), 3,
                                     {"input_layernorm.weight": (64,), "self_attn.kv_b_proj.weight": (160, 32),
                                      "mlp.experts.0.gate_proj.weight": (32, 64)})),
+    Fixture("minicpm3", "minicpm3",
+            "latent attention through a query rank under longrope past its original context of 16, MiniCPM's "
+            "embedding, residual and logit scalings, untied", MINICPM3),
     Fixture("granitemoe", "granitemoe", "8 experts top-3 (router.layer, switch_mlp), multipliers, biases",
             GRANITEMOE),
     Fixture("granitemoe_hf", "granitemoe",

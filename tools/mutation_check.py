@@ -517,7 +517,7 @@ MUTATIONS = [
                "let queries = projected.reshaped(B, L, heads, queryHeadDim).transposed(0, 2, 1, 3)",
                "let queries = rope(\n            projected.reshaped(B, L, heads, queryHeadDim).transposed(0, 2, 1, 3),\n"
                "            offset: cache?.offset ?? 0)")],
-             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite")),
+             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3")),
     Mutation("mla_rope_halves", "latent attention's rotated part turned in halves where its pairs interleave",
              [("deepseek_v3.yaml", "    interleaved: rope_interleave\n", "    interleaved: false\n")],
              of("deepseek_v3", "glm4_moe_lite") & where(lambda c: c.get("rope_interleave", True))),
@@ -527,11 +527,12 @@ MUTATIONS = [
     Mutation("mla_latent_norm_skipped", "the latent used without kv_a_layernorm",
              [("templates/_latent_attention.swift.mustache", "expandedDimensions(kvANorm(compressed[0]), axis: 1)",
                "expandedDimensions(compressed[0], axis: 1)")],
-             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite")),
+             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3")),
     Mutation("mla_query_norm_skipped", "the queries' low rank used without q_a_layernorm",
              [("templates/_latent_attention.swift.mustache", "projected = wqB(qANorm(wqA(x)))",
                "projected = wqB(wqA(x))")],
-             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite") & where(lambda c: c.get("q_lora_rank") is not None)),
+             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3")
+             & where(lambda c: c.get("q_lora_rank") is not None)),
     Mutation("mla_kv_b_split_values_first", "kv_b_proj split as if each head's value rows came before its key rows",
              [("runtime/LatentAttention.swift",
                "out[prefix + \"embed_q.weight\"] = perHead[0..., ..<noRoPEHeadDim, 0...].swappedAxes(-1, -2)\n"
@@ -540,7 +541,7 @@ MUTATIONS = [
                "        out[prefix + \"unembed_out.weight\"] = perHead[0..., ..<valueHeadDim, 0...]")],
              # mlx-lm's other DeepSeek-V3 and GLM-4.7-Flash fixtures arrive split as mlx-lm's conversions
              # write them.
-             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite")
+             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3")
              - {"mlx-lm/deepseek_v3", "mlx-lm/deepseek_v3_q4", "mlx-lm/glm4_moe_lite"}),
     Mutation("mlp_layer_types_ignored", "mlp_layer_types read but the first layer alone made dense",
              [("runtime/Configuration.swift",
@@ -548,6 +549,11 @@ MUTATIONS = [
                "return (0 ..< layers).map { $0 < 1 ? \"mlp\" : \"experts\" }")],
              of("glm4_moe_lite") & where(lambda c: c.get("mlp_layer_types") not in (None, ["dense"] + ["sparse"] * (
                  c.get("num_hidden_layers", 1) - 1)))),
+    Mutation("minicpm3_values_hidden_over_heads", "v_head_dim not read: values always hidden / heads wide",
+             [("minicpm3.yaml", "    default: {derive: hidden_over_heads}\n    doc: The width of each value head;",
+               "    default: {derive: hidden_over_heads}\n    read: false\n    doc: The width of each value head;")],
+             of("minicpm3") & where(lambda c: c.get("model_type") == "minicpm3" and c.get("v_head_dim") not in (
+                 None, c["hidden_size"] // c["num_attention_heads"]))),
     Mutation("v2_groups_by_top_two", "group-limited routing scoring each group by its two best scores, not its best",
              [("deepseek_v2.yaml", ", score: max}", "}")],
              of("deepseek_v2") & where(lambda c: c.get("topk_method") == "group_limited_greedy"
@@ -875,10 +881,10 @@ MUTATIONS = [
              of("internlm2")),
     Mutation("minicpm_undivided_logits", "MiniCPM's logits left undivided by hidden_size / dim_model_base",
              [("minicpm.yaml", "head:\n  logit_divisor: logit_divisor\n", "")],
-             of("minicpm")),
+             of("minicpm", "minicpm3")),
     Mutation("minicpm_residual_not_depth_scaled", "each block's output times scale_depth, not over sqrt(layers)",
              [("minicpm.yaml", "  multiplier: residual_scale\n", "  multiplier: scale_depth\n")],
-             of("minicpm")),
+             of("minicpm", "minicpm3")),
     Mutation("minicpm_untied_by_default", "MiniCPM untied when the config leaves tie_word_embeddings out",
              [("minicpm.yaml", "    type: bool\n    default: true\n", "    type: bool\n    default: false\n")],
              {"mlx-lm/minicpm"}),
