@@ -20,6 +20,8 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "cohere",
         "cohere2",
         "deepseek",
+        "deepseek_v2",
+        "deepseek_v3",
         "dots1",
         "ernie4_5",
         "ernie4_5_moe",
@@ -36,6 +38,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "glm",
         "glm4",
         "glm4_moe",
+        "glm4_moe_lite",
         "gpt2",
         "gpt_bigcode",
         "gpt_neox",
@@ -48,11 +51,13 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "hunyuan_v1_dense",
         "hunyuan_v1_moe",
         "internlm2",
+        "kimi_k2",
         "llama",
         "llama4",
         "llama4_text",
         "mimo",
         "minicpm",
+        "minicpm3",
         "minimax_m2",
         "ministral3",
         "mistral",
@@ -116,6 +121,12 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "deepseek":
             let args = try decoder.decode(DeepSeekConfiguration.self, from: text)
             return { DeepSeekModel(args) }
+        case "deepseek_v2":
+            let args = try decoder.decode(DeepSeekV2Configuration.self, from: text)
+            return { DeepSeekV2Model(args) }
+        case "deepseek_v3":
+            let args = try decoder.decode(DeepSeekV3Configuration.self, from: text)
+            return { DeepSeekV3Model(args) }
         case "dots1":
             let args = try decoder.decode(Dots1Configuration.self, from: text)
             return { Dots1Model(args) }
@@ -164,6 +175,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "glm4_moe":
             let args = try decoder.decode(Glm4MoEConfiguration.self, from: text)
             return { Glm4MoEModel(args) }
+        case "glm4_moe_lite":
+            let args = try decoder.decode(Glm4MoELiteConfiguration.self, from: text)
+            return { Glm4MoELiteModel(args) }
         case "gpt2":
             let args = try decoder.decode(GPT2Configuration.self, from: text)
             return { GPT2Model(args) }
@@ -200,6 +214,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "internlm2":
             let args = try decoder.decode(InternLM2Configuration.self, from: text)
             return { InternLM2Model(args) }
+        case "kimi_k2":
+            let args = try decoder.decode(DeepSeekV3Configuration.self, from: text)
+            return { DeepSeekV3Model(args) }
         case "llama":
             let args = try decoder.decode(LlamaConfiguration.self, from: text)
             return { LlamaModel(args) }
@@ -215,6 +232,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "minicpm":
             let args = try decoder.decode(MiniCPMConfiguration.self, from: text)
             return { MiniCPMModel(args) }
+        case "minicpm3":
+            let args = try decoder.decode(MiniCPM3Configuration.self, from: text)
+            return { MiniCPM3Model(args) }
         case "minimax_m2":
             let args = try decoder.decode(MiniMaxM2Configuration.self, from: text)
             return { MiniMaxM2Model(args) }

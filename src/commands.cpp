@@ -313,6 +313,7 @@ bool json_fits(const Json& v, const std::string& type) {
         return v.is_string() && std::find(names.begin(), names.end(), v.get<std::string>()) != names.end();
     }
     if (type == "expert_scores") return v.is_string() && (v == "softmax" || v == "sigmoid");
+    if (type == "top_k_method") return v.is_string() && (v == "greedy" || v == "group_limited_greedy");
     return false;
 }
 

@@ -54,6 +54,7 @@ public:
         collect_fields();
         lower_config(m.config);
         lower_attention(m.attention, m.config);
+        lower_latent_attention(m);
         lower_mlp(m.mlp);
         lower_experts(m.experts);
         lower_layer(m);
@@ -101,7 +102,8 @@ public:
         int steps = m.sanitize.rename + m.sanitize.stack_experts + m.sanitize.drop_extra_layers + m.sanitize.split_gate_up +
                     m.sanitize.split_concatenated_gate_up + m.sanitize.split_fused_experts + m.sanitize.split_stacked_gate_up +
                     m.head.normalized + (f_.get("attention.kv_sharing.shared_layers") != nullptr) +
-                    !f_.strings("weights.transpose").empty() + m.sanitize.shape_learned_activations;
+                    !f_.strings("weights.transpose").empty() + m.sanitize.shape_learned_activations +
+                    m.latent_attention.used;
         m.sanitize.steps_chain = steps > 0;
         m.norm.type = norm_type();
         m.norm.bias_argument = norm_bias_argument();
@@ -248,6 +250,7 @@ private:
         if (type == "string") return namer::string_literal(v.text);
         if (type == "activation") return "Activation(" + namer::string_literal(v.text) + ")";
         if (type == "expert_scores") return "." + v.text;
+        if (type == "top_k_method") return namer::enum_case(v.text);
         std::string out = "[";
         for (size_t i = 0; i < v.items.size(); ++i) {
             if (i) out += ", ";
@@ -842,6 +845,51 @@ private:
         a.per_layer = a.per_layer || a.per_layer_shape || a.values_from_keys;
     }
 
+    /// Latent attention takes the layer's attention slot under its own type; it reads its cache
+    /// itself, so the caches stay out of KV quantization.
+    void lower_latent_attention(ir::ModelFile& m) {
+        ir::LatentAttention& l = m.latent_attention;
+        l.used = uses("layers.mixer", "latent_attention");
+        if (!l.used) return;
+        // The resolver reported any size left unbound.
+        for (const char* path : {"latent_attention.kv_rank", "latent_attention.nope_head_dim",
+                                 "latent_attention.rope_head_dim", "latent_attention.v_head_dim"}) {
+            const Node* n = f_.get(path);
+            if (!n || n->kind != Node::Kind::String) return;
+        }
+        m.types.attention = namer::type_name(m.swift_name, "LatentAttention");
+        m.attention.full_precision_cache = true;
+        auto check = [&](const char* path) -> std::string {
+            const Node* bound = f_.get(path);
+            const FieldDecl* d = bound && bound->kind == Node::Kind::String ? field(bound->text) : nullptr;
+            if (!d) return "nil";
+            return "(" + namer::string_literal(d->json_key) + ", " + d->swift_name + ")";
+        };
+        const Node* rank = f_.get("latent_attention.q_rank");
+        l.low_rank_queries = rank && rank->kind == Node::Kind::String;
+        if (l.low_rank_queries) {
+            l.query_rank = binding_expr("latent_attention.q_rank", true);
+            const FieldDecl* d = field(rank->text);
+            l.query_rank_optional = d && is_optional(*d);
+        }
+        l.latent_rank = binding_expr("latent_attention.kv_rank", false);
+        l.nope_head_dim = binding_expr("latent_attention.nope_head_dim", false);
+        l.rope_head_dim = binding_expr("latent_attention.rope_head_dim", false);
+        l.value_head_dim = binding_expr("latent_attention.v_head_dim", false);
+        l.bias = flag_expr("latent_attention.bias");
+        l.query_rank_check = check("latent_attention.q_rank");
+        // The check takes the rank as an optional, as an optional field holds it.
+        if (l.low_rank_queries && !l.query_rank_optional && l.query_rank_check != "nil") {
+            std::string inner = l.query_rank_check.substr(1, l.query_rank_check.size() - 2);
+            size_t comma = inner.find(", ");
+            l.query_rank_check = "(" + inner.substr(0, comma) + ", Optional(" + inner.substr(comma + 2) + "))";
+        }
+        l.latent_rank_check = check("latent_attention.kv_rank");
+        l.nope_head_dim_check = check("latent_attention.nope_head_dim");
+        l.rope_head_dim_check = check("latent_attention.rope_head_dim");
+        l.value_head_dim_check = check("latent_attention.v_head_dim");
+    }
+
     /// Query scaling by position: on every layer, or only where a condition holds (a config switch,
     /// the layers without RoPE), each layer deciding once when it is built.
     void lower_query_scale(ir::Attention& a) {
@@ -1074,6 +1122,7 @@ private:
         if (e.grouped) {
             args.push_back({"groups", "groups"});
             args.push_back({"selectedGroups", "selectedGroups"});
+            if (f_.text("experts.router.groups.score") == "max") args.push_back({"groupScore", ".best"});
         }
         if (e.scaled) args.push_back({"scale", "routedScale"});
         args.back().last = true;

@@ -344,6 +344,9 @@ private:
             return v.kind == Node::Kind::String && std::find(names.begin(), names.end(), v.text) != names.end();
         }
         if (type == "expert_scores") return v.kind == Node::Kind::String && (v.text == "softmax" || v.text == "sigmoid");
+        if (type == "top_k_method") {
+            return v.kind == Node::Kind::String && (v.text == "greedy" || v.text == "group_limited_greedy");
+        }
         if (type == "int_list") return all([](const Node& n) { return n.kind == Node::Kind::Int; });
         if (type == "float_list") return all([](const Node& n) { return n.is_number(); });
         if (type == "string_list") return all([](const Node& n) { return n.kind == Node::Kind::String; });
@@ -589,6 +592,7 @@ private:
         check_qk_norm_placement();
         check_cross_layer();
         check_layers();
+        check_latent_attention();
         check_parallel();
         check_layer_norm_options();
         check_positions();
@@ -636,6 +640,49 @@ private:
     bool uses_kind(const char* slot, const std::string& kind) const {
         auto kinds = f_.strings(slot);
         return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+    }
+
+    /// Latent attention is the one mixer of every layer (the mixer slot has no schedule), sized by its
+    /// own fields; its options apply only where it is the mixer, and the attention features it does
+    /// not compute are refused rather than dropped.
+    void check_latent_attention() {
+        const Node* slot = f_.get("layers.mixer");
+        bool latent = uses_kind("layers.mixer", "latent_attention");
+        const Node* at = slot && slot->loc.known() ? slot : nullptr;
+        if (slot && slot->is_list() && slot->items.size() != 1) {
+            error(slot->loc, "layers.mixer", "every layer takes one mixer kind: list exactly one");
+            return;
+        }
+        const char* sizes[] = {"latent_attention.kv_rank", "latent_attention.nope_head_dim",
+                               "latent_attention.rope_head_dim", "latent_attention.v_head_dim"};
+        if (!latent) {
+            for (const char* key : {"latent_attention.q_rank", "latent_attention.kv_rank", "latent_attention.nope_head_dim",
+                                    "latent_attention.rope_head_dim", "latent_attention.v_head_dim", "latent_attention.bias"}) {
+                if (const Node* n = f_.get(key); n && n->loc.known()) {
+                    error(n->loc, key, "applies when 'layers.mixer' lists 'latent_attention'");
+                }
+            }
+            return;
+        }
+        for (const char* key : sizes) {
+            const Node* bound = f_.get(key);
+            if (!bound || bound->kind != Node::Kind::String) {
+                error(at ? at->loc : Location{}, "layers.mixer", std::string("'latent_attention' needs '") + key + "', a config field");
+            }
+        }
+        for (const char* key : {"attention.sliding.layer_types", "attention.chunked.layer_types", "attention.kv_sharing.shared_layers",
+                                "attention.softcap", "attention.rope.fraction", "attention.rope.dimensions",
+                                "attention.rope.layers", "attention.clip_qkv", "attention.query_position_scale.beta"}) {
+            if (const Node* n = f_.get(key); n && n->kind == Node::Kind::String) {
+                error(n->loc, key, "does not apply to 'latent_attention'");
+            }
+        }
+        for (const char* key : {"attention.sinks", "attention.v_norm"}) {
+            if (const Node* n = f_.get(key); n && n->boolean) error(n->loc, key, "does not apply to 'latent_attention'");
+        }
+        if (const Node* n = f_.get("attention.qk_norm"); n && n->text != "none") {
+            error(n->loc, "attention.qk_norm", "does not apply to 'latent_attention'");
+        }
     }
 
     /// The layers' kinds against their schedules and options: a slot with several kinds needs a

@@ -297,6 +297,25 @@ struct Attention {
     std::string values_projection = "wv(x)";
 };
 
+/// The latent attention mixer kind (`latent_attention`): the layer's `attention` when it is used.
+struct LatentAttention {
+    bool used = false;
+    bool low_rank_queries = false;  // q_a_proj, q_a_layernorm, q_b_proj (where the rank is set)
+    bool query_rank_optional = false;  // the config may leave the rank null: then q_proj
+    std::string query_rank;      // `args.qLoraRank`
+    std::string latent_rank;     // `args.kvLoraRank`
+    std::string nope_head_dim;   // `args.qkNopeHeadDim`
+    std::string rope_head_dim;   // `args.qkRopeHeadDim`
+    std::string value_head_dim;  // `args.vHeadDim`
+    std::string bias;            // Swift Bool expression
+    // `(key, value)` Swift tuples for the configuration's checks; `nil` for an unbound query rank.
+    std::string query_rank_check;
+    std::string latent_rank_check;
+    std::string nope_head_dim_check;
+    std::string rope_head_dim_check;
+    std::string value_head_dim_check;
+};
+
 /// The dense feed-forward kind (`mlp`).
 struct MLP {
     bool used = false;   // some layer (or a shared expert) is one
@@ -548,6 +567,7 @@ struct ModelFile {
     TypeNames types;
     Configuration config;
     Attention attention;
+    LatentAttention latent_attention;
     MLP mlp;
     Experts experts;
     Layer layer;
@@ -627,6 +647,7 @@ void to_json(nlohmann::ordered_json& j, const ScheduleCheck& v);
 void to_json(nlohmann::ordered_json& j, const Configuration& v);
 void to_json(nlohmann::ordered_json& j, const RoPE& v);
 void to_json(nlohmann::ordered_json& j, const Attention& v);
+void to_json(nlohmann::ordered_json& j, const LatentAttention& v);
 void to_json(nlohmann::ordered_json& j, const MLP& v);
 void to_json(nlohmann::ordered_json& j, const Experts& v);
 void to_json(nlohmann::ordered_json& j, const ScheduledKind& v);

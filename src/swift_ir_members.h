@@ -132,6 +132,14 @@ void members(F& f, const Attention& v) {
 }
 
 template <typename F>
+void members(F& f, const LatentAttention& v) {
+    IR_MEMBER(used) IR_MEMBER(low_rank_queries) IR_MEMBER(query_rank_optional) IR_MEMBER(query_rank) IR_MEMBER(latent_rank)
+    IR_MEMBER(nope_head_dim) IR_MEMBER(rope_head_dim) IR_MEMBER(value_head_dim) IR_MEMBER(bias)
+    IR_MEMBER(query_rank_check) IR_MEMBER(latent_rank_check) IR_MEMBER(nope_head_dim_check) IR_MEMBER(rope_head_dim_check)
+    IR_MEMBER(value_head_dim_check)
+}
+
+template <typename F>
 void members(F& f, const MLP& v) {
     IR_MEMBER(used) IR_MEMBER(fused) IR_MEMBER(plain) IR_MEMBER(gate_key) IR_MEMBER(up_key) IR_MEMBER(down_key) IR_MEMBER(bias)
     IR_MEMBER(activation) IR_MEMBER(configured_activation) IR_MEMBER(activation_field) IR_MEMBER(clamped) IR_MEMBER(intermediate)
@@ -223,7 +231,7 @@ void members(F& f, const Sanitize& v) {
 template <typename F>
 void members(F& f, const ModelFile& v) {
     IR_MEMBER(family) IR_MEMBER(swift_name) IR_MEMBER(file_name) IR_MEMBER(description) IR_MEMBER(reference) IR_MEMBER(sources)
-    IR_MEMBER(model_types) IR_MEMBER(types) IR_MEMBER(config) IR_MEMBER(attention) IR_MEMBER(mlp) IR_MEMBER(experts) IR_MEMBER(layer) IR_MEMBER(norm) IR_MEMBER(embedding)
+    IR_MEMBER(model_types) IR_MEMBER(types) IR_MEMBER(config) IR_MEMBER(attention) IR_MEMBER(latent_attention) IR_MEMBER(mlp) IR_MEMBER(experts) IR_MEMBER(layer) IR_MEMBER(norm) IR_MEMBER(embedding)
     IR_MEMBER(residual) IR_MEMBER(head) IR_MEMBER(per_layer_decoder)
     IR_MEMBER(sanitize) IR_MEMBER(wrappers) IR_MEMBER(refused_model_types)
 }
@@ -285,6 +293,7 @@ void members(F& f, const Wrapper& v) {
     X(Configuration) \
     X(RoPE) \
     X(Attention) \
+    X(LatentAttention) \
     X(MLP) \
     X(Experts) \
     X(ScheduledKind) \

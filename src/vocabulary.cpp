@@ -69,11 +69,14 @@ KeySpec enum_list_key(std::string name, std::vector<std::string> values, std::st
 KeySpec layers_key() {
     return map_key("layers",
         "The block kinds a decoder layer is made of: a mixer (attention over positions) and a feed-forward "
-        "(per position). Each kind has its own options (`attention`, `mlp`, `experts`). A slot that lists "
+        "(per position). Each kind has its own options (`attention`, `latent_attention`, `mlp`, `experts`). A "
+        "slot that lists "
         "more than one kind takes each layer's kind from its schedule.", {
-        enum_list_key("mixer", {"attention"}, "[attention]",
+        enum_list_key("mixer", {"attention", "latent_attention"}, "[attention]",
             "The mixer kinds the layers use. `attention`: softmax attention over the cached keys and values "
-            "(options under `attention`)."),
+            "(options under `attention`). `latent_attention`: multi-head latent attention, which caches one "
+            "compressed latent and one rotated key per token instead of each head's keys and values (options "
+            "under `latent_attention`; one kind for every layer)."),
         enum_list_key("feed_forward", {"mlp", "experts"}, "[mlp]",
             "The feed-forward kinds the layers use. `mlp`: a dense MLP (options under `mlp`). `experts`: a "
             "routed mixture of experts (options under `experts`)."),
@@ -82,6 +85,33 @@ KeySpec layers_key() {
                 "A config field listing each layer's feed-forward kind (`mlp` or `experts`), usually derived "
                 "from the config's sparsity keys, e.g. `{derive: sparse_every_step}`."),
         }),
+    });
+}
+
+/// Multi-head latent attention: queries through an optional low rank, keys and values expanded
+/// per head from one normalised latent, RoPE on a separate part of each head.
+KeySpec latent_attention_key() {
+    return map_key("latent_attention",
+        "The latent attention mixer kind (`layers.mixer: [latent_attention]`). Queries come from `q_proj`, or "
+        "through a low rank (`q_a_proj`, an RMSNorm `q_a_layernorm`, `q_b_proj`); each query head is "
+        "[`nope_head_dim` | `rope_head_dim`]. `kv_a_proj_with_mqa` gives a latent `kv_rank` wide, normalised by "
+        "`kv_a_layernorm` (RMSNorm, eps 1e-6 like the query norm), and one rotated key `rope_head_dim` wide "
+        "shared by all heads; the cache holds those two per token. Each head's keys (no-RoPE part) and values "
+        "come from the latent through `embed_q` and `unembed_out` (per-head matrices; checkpoints holding "
+        "`kv_b_proj` are split into them as they load). Only the RoPE part rotates, as `attention.rope` says, "
+        "with `dims.head_dim` bound to its width; the softmax scale is (`nope_head_dim` + `rope_head_dim`)^-0.5, "
+        "times mscale^2 when the RoPE scaling states `mscale_all_dim` and a factor above 1.", {
+        field_key("q_rank", "int",
+            "The config field holding the queries' low rank (`q_lora_rank`); an optional field that is null "
+            "gives the plain `q_proj`. Absent: always `q_proj`."),
+        field_key("kv_rank", "int", "The config field holding the latent's width (`kv_lora_rank`)."),
+        field_key("nope_head_dim", "int",
+            "The config field holding the width of each query and key head's part without RoPE (`qk_nope_head_dim`)."),
+        field_key("rope_head_dim", "int",
+            "The config field holding the width of each head's rotated part (`qk_rope_head_dim`)."),
+        field_key("v_head_dim", "int", "The config field holding each value head's width (`v_head_dim`)."),
+        with_default(key("bias", Type::Flag,
+            "Bias on `q_a_proj`, `kv_a_proj_with_mqa` and `o_proj` (the other projections have none)."), "false"),
     });
 }
 
@@ -177,6 +207,9 @@ KeySpec experts_key() {
                 "(biased) scores, and only the experts of the `selected` best groups can be chosen.", {
                 field_key("count", "int", "The config field holding the number of groups (`n_group`)."),
                 field_key("selected", "int", "The config field holding how many groups stay (`topk_group`)."),
+                enum_key("score", {"top_two_sum", "max"}, "top_two_sum",
+                    "How a group is scored: `top_two_sum`, the sum of its two best (biased) scores; `max`, its best "
+                    "score."),
             }),
             field_key("scale", "float",
                 "A config field multiplying the routed experts' weights after any renormalisation "
@@ -435,6 +468,7 @@ KeySpec build_root() {
     top.push_back(attention);
 
     top.push_back(layers_key());
+    top.push_back(latent_attention_key());
     top.push_back(mlp_key());
     top.push_back(experts_key());
 
@@ -696,6 +730,9 @@ const std::vector<ConfigType>& config_types() {
         {"expert_scores", "ExpertScores",
          "How a router scores its experts: `softmax` (over all of them) or `sigmoid` (each its own); any other "
          "is refused.", {}},
+        {"top_k_method", "TopKMethod",
+         "How a router limits its top k (`topk_method`): `greedy` (among all experts) or `group_limited_greedy` "
+         "(among its best groups' experts); any other is refused.", {}},
         {"layer_types", "[AttentionLayerType]",
          "Per-layer attention kinds: `full_attention`, `sliding_attention` or `chunked_attention` (each "
          "only where the family has it); any other value is refused.", {}},
@@ -752,6 +789,17 @@ const std::vector<Derivation>& derivations() {
          "ConfigDefaults.sparseEveryStep",
          {{"layers", "dims.layers"}, {"experts", "experts.count"}, {"step", "config.decoder_sparse_step"},
           {"denseLayers", "config.mlp_only_layers"}}},
+        {"groups_by_top_k_method", "int",
+         "`n_group` when `topk_method` is `group_limited_greedy` (absent: 1), else 1 (a greedy router's experts form "
+         "one group).",
+         "ConfigDefaults.groupsByTopKMethod", {{"groups", "config.n_group"}, {"method", "config.topk_method"}}},
+        {"selected_groups_by_top_k_method", "int",
+         "`topk_group` when `topk_method` is `group_limited_greedy` (absent: 1), else 1.",
+         "ConfigDefaults.groupsByTopKMethod", {{"groups", "config.topk_group"}, {"method", "config.topk_method"}}},
+        {"dense_or_sparse", "layer_kinds",
+         "layer i is `mlp` where `mlp_layer_types` says `dense` and `experts` where it says `sparse` (another "
+         "name is refused); absent, `mlp` for the first layer and `experts` after.",
+         "ConfigDefaults.denseOrSparse", {{"layers", "dims.layers"}, {"types", "config.mlp_layer_types"}}},
         {"dense_first", "layer_kinds",
          "layer i is `mlp` for i < `first_k_dense_replace`, `experts` after.",
          "ConfigDefaults.denseFirst", {{"layers", "dims.layers"}, {"denseLayers", "config.first_k_dense_replace"}}},

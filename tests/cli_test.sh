@@ -57,9 +57,9 @@ cmp -s "$tmp/Qwen2Generated.swift" generated/Qwen2Generated.swift || fail "--mod
 contains "$err" "Generated: $tmp/Qwen2Generated.swift"
 expect 1 "$bin" --model no_such_arch; contains "$err" "no family serves 'no_such_arch' (supported model types: "; contains "$err" " llama, "
 
-# detect: the four families' real configs, an unclaimed model_type, a refused setting.
+# detect: real configs of the first families and of latent attention's, an unclaimed model_type, a refused setting.
 for pair in Llama-3.2-1B-Instruct:llama TinyLlama-1.1B-Chat-v1.0:llama Mistral-7B-Instruct-v0.3:mistral \
-            Qwen2.5-0.5B-Instruct:qwen2 Qwen3-0.6B:qwen3; do
+            Qwen2.5-0.5B-Instruct:qwen2 Qwen3-0.6B:qwen3 DeepSeek-V3:deepseek_v3 Kimi-K2-Instruct:deepseek_v3; do
     config=tests/data/hf-configs/${pair%%:*}.json
     expect 0 "$bin" detect "$config"
     contains "$out" "is served by family ${pair##*:} "

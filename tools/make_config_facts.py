@@ -95,11 +95,22 @@ def mlx_lm_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
     layers = model.layers
     attention = layers[0].self_attn
     # mlx-lm's attention classes name the same facts differently (gpt_oss: num_attention_heads, sm_scale).
-    heads = attention.n_heads if "n_heads" in dir(attention) else attention.num_attention_heads
-    kv_heads = attention.n_kv_heads if "n_kv_heads" in dir(attention) else attention.num_key_value_heads
+    # Latent attention: the rotated width stands for the head width, its shared key projection
+    # (kv_a_proj_with_mqa) for the key projection.
+    latent = hasattr(attention, "kv_a_proj_with_mqa")
+    if latent:
+        heads, kv_heads, head_dim = attention.num_heads, text_args.num_key_value_heads, attention.qk_rope_head_dim
+    else:
+        heads = attention.n_heads if "n_heads" in dir(attention) else attention.num_attention_heads
+        kv_heads = attention.n_kv_heads if "n_kv_heads" in dir(attention) else attention.num_key_value_heads
     scale = attention.scale if "scale" in dir(attention) else attention.sm_scale
     query = attention.q_proj if hasattr(attention, "q_proj") else None
-    head_dim = query.weight.shape[0] // heads if query is not None else attention.head_dim
+    if latent:
+        query = attention.kv_a_proj_with_mqa
+    elif query is not None:
+        head_dim = query.weight.shape[0] // heads
+    else:
+        head_dim = attention.head_dim
     feed_forward = [mlx_lm_feed_forward(layer) for layer in layers]
     caches = model.make_cache() if hasattr(model, "make_cache") else None
     layer_kinds = []
@@ -150,8 +161,13 @@ def mlx_lm_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
 def transformers_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
     """The same facts from transformers: the model built on the meta device (no memory), its rotary
     embedding on the CPU, the per-layer schedule as its caches read it."""
-    hf = AutoConfig.for_model(**copy.deepcopy(config))
     architecture = getattr(transformers, config["architectures"][0])
+    try:
+        hf = AutoConfig.for_model(**copy.deepcopy(config))
+    except ValueError:
+        # A model_type transformers does not register (Kimi K2's kimi_k2): the config class of the
+        # architecture the checkpoint names reads it, as from_pretrained of that class does.
+        hf = architecture.config_class(**{k: v for k, v in copy.deepcopy(config).items() if k != "model_type"})
     with torch.device("meta"):
         model = architecture._from_config(hf)
     text = hf.get_text_config()
@@ -160,7 +176,13 @@ def transformers_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
     attention = layers[0].self_attn
     heads = text.num_attention_heads
     query = getattr(attention, "q_proj", None)
-    head_dim = (query.out_features if query is not None else attention.qkv_proj.out_features) // heads
+    latent = hasattr(attention, "kv_a_proj_with_mqa")
+    if latent:
+        # Latent attention: the rotated width is the config's head width, and the shared key
+        # projection stands for the key projection.
+        query, head_dim = attention.kv_a_proj_with_mqa, text.head_dim
+    else:
+        head_dim = (query.out_features if query is not None else attention.qkv_proj.out_features) // heads
     if query is None:
         head_dim = attention.head_dim
     feed_forward = [transformers_feed_forward(layer, text.hidden_size) for layer in layers]
@@ -187,8 +209,15 @@ def transformers_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
             layer_type = types[i] if getattr(rotary, "layer_types", None) else None
             cos, sin = rotary(x, positions, layer_type=layer_type) if layer_type else rotary(x, positions)
             # The model's own application (halves, GPT-OSS's chunks, Phi-3's partial rotation).
-            apply = sys.modules[architecture.__module__].apply_rotary_pos_emb
+            module = sys.modules[architecture.__module__]
+            apply = (module.apply_rotary_pos_emb_interleave if getattr(text, "rope_interleave", False)
+                     else module.apply_rotary_pos_emb)
             y, _ = apply(x, x, cos, sin)
+            if getattr(text, "rope_interleave", False):
+                # The interleaved application returns each rotated pair's halves apart ([evens | odds]),
+                # a permutation queries and keys share that their products never see: put the pairs
+                # back where they were, as a rotation in place leaves them.
+                y = torch.stack([y[..., : y.shape[-1] // 2], y[..., y.shape[-1] // 2:]], dim=-1).flatten(-2)
             rope_type = rotary.rope_type[layer_type] if layer_type else rotary.rope_type
             kind = "default" if rope_type == "linear" else rope_type
         tensors[f"layer{i}.x"] = mx.array(x.numpy())

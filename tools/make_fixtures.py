@@ -466,6 +466,86 @@ DEEPSEEK = {
     "first_k_dense_replace": 1, "moe_layer_freq": 2,
 }
 
+# DeepSeek-V3: latent attention (queries through a rank-48 norm, a 32-wide latent, 16 no-RoPE and 8
+# rotated dimensions per query and key head, 24 per value head) under YaRN stretched 4 times from an
+# original context of 8, shorter than the prompt, with both mscales set (where mlx-lm and transformers
+# agree); layer 0 dense, then experts in 2 groups of 4 (one kept), top-2 sigmoid with a selection
+# bias, renormalised and scaled, beside a shared expert; biases on q_a, kv_a and o.
+DEEPSEEK_V3 = {
+    "model_type": "deepseek_v3", "hidden_size": 64, "num_hidden_layers": 3, "intermediate_size": 96,
+    "num_attention_heads": 4, "num_key_value_heads": 4, "rms_norm_eps": 1e-6, "vocab_size": 256,
+    "rope_theta": 10000.0, "max_position_embeddings": 32, "attention_bias": True,
+    "q_lora_rank": 48, "kv_lora_rank": 32, "qk_nope_head_dim": 16, "qk_rope_head_dim": 8, "v_head_dim": 24,
+    "rope_scaling": {"type": "yarn", "factor": 4.0, "original_max_position_embeddings": 8, "beta_fast": 32,
+                     "beta_slow": 1, "mscale": 1.0, "mscale_all_dim": 0.8},
+    "n_routed_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 32, "n_shared_experts": 1,
+    "n_group": 2, "topk_group": 1, "routed_scaling_factor": 2.5, "norm_topk_prob": True,
+    "first_k_dense_replace": 1, "moe_layer_freq": 1, "topk_method": "noaux_tc", "scoring_func": "sigmoid",
+    "tie_word_embeddings": False,
+}
+
+
+# DeepSeek-V2: DeepSeek-V3's latent attention (mlx-lm keeps kv_b_proj whole and requires a YaRN
+# scaling) under a softmax router choosing its top 2 among the experts of the 2 of 4 groups whose best
+# score is highest, never renormalised, scaled 2; layer 0 dense.
+DEEPSEEK_V2 = {
+    "model_type": "deepseek_v2", "hidden_size": 64, "num_hidden_layers": 3, "intermediate_size": 96,
+    "num_attention_heads": 4, "num_key_value_heads": 4, "rms_norm_eps": 1e-6, "vocab_size": 256,
+    "rope_theta": 10000.0, "max_position_embeddings": 32, "attention_bias": False,
+    "q_lora_rank": 48, "kv_lora_rank": 32, "qk_nope_head_dim": 16, "qk_rope_head_dim": 8, "v_head_dim": 24,
+    "rope_scaling": {"type": "yarn", "factor": 4.0, "original_max_position_embeddings": 8, "beta_fast": 32,
+                     "beta_slow": 1, "mscale": 1.0, "mscale_all_dim": 0.8},
+    "n_routed_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 32, "n_shared_experts": 1,
+    "topk_method": "group_limited_greedy", "n_group": 4, "topk_group": 2, "routed_scaling_factor": 2.0,
+    "norm_topk_prob": False, "first_k_dense_replace": 1, "moe_layer_freq": 1, "tie_word_embeddings": False,
+}
+
+
+# GLM-4.7-Flash: DeepSeek-V3's latent attention and router; mlx-lm normalises the latent and the
+# query rank with rms_norm_eps where transformers takes 1e-6, so it is 1e-6 here.
+GLM4_MOE_LITE = {
+    "model_type": "glm4_moe_lite", "hidden_size": 64, "num_hidden_layers": 3, "intermediate_size": 96,
+    "num_attention_heads": 4, "num_key_value_heads": 4, "rms_norm_eps": 1e-6, "vocab_size": 256,
+    "rope_theta": 1000000.0, "max_position_embeddings": 512, "attention_bias": False, "partial_rotary_factor": 1.0,
+    "q_lora_rank": 48, "kv_lora_rank": 32, "qk_nope_head_dim": 16, "qk_rope_head_dim": 8, "v_head_dim": 24,
+    "n_routed_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 32, "n_shared_experts": 1,
+    "n_group": 2, "topk_group": 1, "routed_scaling_factor": 1.8, "norm_topk_prob": True,
+    "first_k_dense_replace": 1, "moe_layer_freq": 1, "topk_method": "noaux_tc", "scoring_func": "sigmoid",
+    "tie_word_embeddings": False,
+}
+
+
+# MiniCPM3: MiniCPM's scalings around latent attention (values hidden / heads wide, kv_b_proj whole)
+# under longrope with equal short and long factors (transformers takes the short ones within the
+# original context, mlx-lm the long ones always); untied, as mlx-lm divides the logits by
+# hidden / dim_model_base only for an untied head. mlx-lm normalises the latent and the query rank
+# with 1e-5 where transformers takes 1e-6: no config makes them agree.
+MINICPM3 = {
+    "model_type": "minicpm3", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 96,
+    "num_attention_heads": 4, "num_key_value_heads": 4, "rms_norm_eps": 1e-5, "vocab_size": 256,
+    "rope_theta": 10000.0, "max_position_embeddings": 64, "q_lora_rank": 48, "kv_lora_rank": 32,
+    "qk_nope_head_dim": 16, "qk_rope_head_dim": 8, "scale_emb": 12.0, "scale_depth": 1.4, "dim_model_base": 16,
+    "rope_scaling": {"type": "longrope", "short_factor": [1.0, 1.3, 1.7, 2.2], "long_factor": [1.0, 1.3, 1.7, 2.2],
+                     "original_max_position_embeddings": 16},
+    "tie_word_embeddings": False,
+}
+
+
+def kv_b_proj_checkpoint(weights: dict[str, mx.array]) -> dict[str, mx.array]:
+    """Each layer's embed_q ([H, latent, nope]) and unembed_out ([H, value, latent]) joined back into
+    the kv_b_proj ([H * (nope + value), latent], each head's key rows before its value rows) that
+    Hugging Face checkpoints hold."""
+    out = {}
+    for key, value in weights.items():
+        if key.endswith(".embed_q.weight"):
+            unembed = weights[key.replace("embed_q", "unembed_out")]
+            joined = mx.concatenate([value.swapaxes(-1, -2), unembed], axis=1)
+            out[key.replace("embed_q", "kv_b_proj")] = joined.reshape(-1, joined.shape[-1])
+        elif not key.endswith(".unembed_out.weight"):
+            out[key] = value
+    return out
+
+
 # dots.llm1: layer 0 dense, then experts in 2 groups of 4 (one kept), top-2 sigmoid with a selection
 # bias, renormalised and scaled, beside a shared expert; per-head q/k norms. mlx-lm has neither
 # attention biases nor sliding layers, which transformers reads: neither is set.
@@ -926,6 +1006,50 @@ FIXTURES = [
             layout=per_expert_checkpoint("mlp", "experts", QWEN3_MOE_NAMES)),
     Fixture("dots1_q4", "dots1", "4-bit experts, shared expert and attention in groups of 32, the router kept dense",
             DOTS1, quantize={"group_size": 32, "bits": 4}),
+    Fixture("deepseek_v3", "deepseek_v3",
+            "latent attention through a query rank under YaRN past its original context of 8, both mscales; "
+            "2 groups of 4 experts, 1 kept, top-2 sigmoid with a selection bias, scaled 2.5; q_a/kv_a/o bias",
+            DEEPSEEK_V3),
+    Fixture("deepseek_v3_hf", "deepseek_v3",
+            "kimi_k2: q_proj (no query rank), plain RoPE, one group, top-3 not renormalised, 2 shared experts "
+            "wide, experts on every layer; kv_b_proj and per-expert tensors, as Hugging Face checkpoints hold them",
+            with_(DEEPSEEK_V3, model_type="kimi_k2", q_lora_rank=None, rope_scaling=None, attention_bias=False,
+                  n_group=1, topk_group=1, num_experts_per_tok=3, norm_topk_prob=False, routed_scaling_factor=1.0,
+                  n_shared_experts=2, first_k_dense_replace=0, num_nextn_predict_layers=1),
+            layout=then(kv_b_proj_checkpoint, per_expert_checkpoint("mlp", "switch_mlp", QWEN3_MOE_NAMES))),
+    Fixture("deepseek_v3_q4", "deepseek_v3",
+            "4-bit experts, attention, embed_q and unembed_out (32 no-RoPE dimensions per head) in groups of 32, "
+            "the router kept dense", with_(DEEPSEEK_V3, qk_nope_head_dim=32),
+            quantize={"group_size": 32, "bits": 4}),
+    Fixture("deepseek_v2", "deepseek_v2",
+            "latent attention through a query rank under YaRN past its original context of 8, both mscales; "
+            "top-2 softmax among the experts of the 2 of 4 groups with the best top score, scaled 2",
+            DEEPSEEK_V2),
+    Fixture("deepseek_v2_hf", "deepseek_v2",
+            "greedy top-3 over all 8 experts though n_group is 4, q_proj (no query rank), YaRN with mscales of "
+            "0.707, q_a/kv_a/o bias, 2 shared experts wide, experts on every layer; per-expert tensors",
+            with_(DEEPSEEK_V2, topk_method="greedy", q_lora_rank=None, num_experts_per_tok=3, n_shared_experts=2,
+                  first_k_dense_replace=0, attention_bias=True, routed_scaling_factor=1.0,
+                  rope_scaling={"type": "yarn", "factor": 2.0, "original_max_position_embeddings": 16,
+                                "mscale": 0.707, "mscale_all_dim": 0.707}),
+            layout=per_expert_checkpoint("mlp", "switch_mlp", QWEN3_MOE_NAMES)),
+    Fixture("deepseek_v2_q4", "deepseek_v2", "4-bit experts and attention (kv_b_proj whole) in groups of 32, the "
+            "router kept dense", DEEPSEEK_V2, quantize={"group_size": 32, "bits": 4}),
+    Fixture("glm4_moe_lite", "glm4_moe_lite",
+            "latent attention through a query rank, RoPE base 1e6; layer 0 dense, then 2 groups of 4 experts, 1 "
+            "kept, top-2 sigmoid with a selection bias, renormalised, scaled 1.8", GLM4_MOE_LITE),
+    Fixture("glm4_moe_lite_hf", "glm4_moe_lite",
+            "q_proj (no query rank), one group, top-3 not renormalised, 2 shared experts wide; kv_b_proj, "
+            "per-expert tensors and a multi-token prediction layer, as Hugging Face checkpoints hold them",
+            with_(GLM4_MOE_LITE, q_lora_rank=None, n_group=1, topk_group=1, num_experts_per_tok=3,
+                  norm_topk_prob=False, routed_scaling_factor=1.0, n_shared_experts=2, num_nextn_predict_layers=1),
+            layout=with_extra_layer(then(kv_b_proj_checkpoint, per_expert_checkpoint("mlp", "switch_mlp",
+                                                                                     QWEN3_MOE_NAMES)), 3,
+                                    {"input_layernorm.weight": (64,), "self_attn.kv_b_proj.weight": (160, 32),
+                                     "mlp.experts.0.gate_proj.weight": (32, 64)})),
+    Fixture("minicpm3", "minicpm3",
+            "latent attention through a query rank under longrope past its original context of 16, MiniCPM's "
+            "embedding, residual and logit scalings, untied", MINICPM3),
     Fixture("granitemoe", "granitemoe", "8 experts top-3 (router.layer, switch_mlp), multipliers, biases",
             GRANITEMOE),
     Fixture("granitemoe_hf", "granitemoe",

@@ -418,23 +418,25 @@ MUTATIONS = [
              of("olmo")),
     Mutation("sigmoid_as_softmax", "experts scored by a softmax over all of them where the router takes sigmoids",
              [("glm4_moe.yaml", "    scores: sigmoid\n", "")],
-             # dots.llm1 takes GLM-4.5's router.
-             of("glm4_moe", "dots1")),
+             # dots.llm1, DeepSeek-V3 and GLM-4.7-Flash take GLM-4.5's router.
+             of("glm4_moe", "dots1", "deepseek_v3", "glm4_moe_lite")),
     Mutation("smallest_groups_kept", "grouped top-k keeping the groups with the smallest scores",
              [("runtime/Experts.swift", "argPartition(groupScores, kth: dropped - 1",
                "argPartition(-groupScores, kth: dropped - 1")],
-             where(lambda c: c.get("n_group", 1) > 1 and c.get("topk_group", 1) < c.get("n_group", 1))),
+             # A greedy router (topk_method) ignores its groups.
+             where(lambda c: c.get("n_group", 1) > 1 and c.get("topk_group", 1) < c.get("n_group", 1)
+                   and c.get("topk_method") != "greedy")),
     Mutation("selection_bias_in_weights", "the selection bias folded into the experts' weights too",
              [("runtime/Experts.swift", "var weights = takeAlong(scores, indices, axis: -1)",
                "var weights = takeAlong(choice, indices, axis: -1)")],
              # mlx-lm drops ERNIE's selection bias: its fixtures hold it at zero. Ling's is switched.
-             of("glm4_moe", "dots1", "minimax_m2") | {"transformers/ernie4_5_moe", "transformers/ernie4_5_moe_v4"}
+             of("glm4_moe", "dots1", "minimax_m2", "deepseek_v3", "glm4_moe_lite") | {"transformers/ernie4_5_moe", "transformers/ernie4_5_moe_v4"}
              | (of("bailing_moe") & where(lambda c: c.get("moe_router_enable_expert_bias")))),
     Mutation("selection_bias_ignored", "experts chosen by their scores alone, without the selection bias",
              [("runtime/Experts.swift", "var choice = selectionBias.map { scores + $0.asType(scores.dtype) } ?? scores",
                "var choice = scores")],
              # mlx-lm drops ERNIE's selection bias: its fixtures hold it at zero. Ling's is switched.
-             of("glm4_moe", "dots1", "minimax_m2") | {"transformers/ernie4_5_moe", "transformers/ernie4_5_moe_v4"}
+             of("glm4_moe", "dots1", "minimax_m2", "deepseek_v3", "glm4_moe_lite") | {"transformers/ernie4_5_moe", "transformers/ernie4_5_moe_v4"}
              | (of("bailing_moe") & where(lambda c: c.get("moe_router_enable_expert_bias")))),
     Mutation("minimax_m2_softmax_scores", "MiniMax-M2's experts scored by a softmax over all of them, not sigmoids",
              [("minimax_m2.yaml", "    scores: sigmoid\n", "")],
@@ -495,14 +497,77 @@ MUTATIONS = [
              | of("gemma4")),
     Mutation("dropped_routed_scaling_factor", "routed_scaling_factor read but the weights left unscaled",
              [("glm4_moe.yaml", "    scale: routed_scaling_factor\n", "")],
-             of("glm4_moe", "dots1") & where(lambda c: c.get("routed_scaling_factor", 1) != 1)),
+             of("glm4_moe", "dots1", "deepseek_v3", "deepseek_v2", "glm4_moe_lite")
+             & where(lambda c: c.get("routed_scaling_factor", 1) != 1)),
     Mutation("dense_first_off_by_one", "one dense layer more than first_k_dense_replace asks for",
              [("runtime/Configuration.swift", "$0 < denseLayers ? \"mlp\"", "$0 <= denseLayers ? \"mlp\"")],
-             of("glm4_moe", "dots1", "bailing_moe")),
+             of("glm4_moe", "dots1", "bailing_moe", "deepseek_v3", "deepseek_v2")),
     Mutation("kept_prediction_layers", "a multi-token prediction layer past the last left in the checkpoint",
              [("glm4_moe.yaml", "  drop_extra_layers: true\n", "")],
-             where(lambda c: c.get("num_nextn_predict_layers", 0) > 0) & of("glm4_moe")
+             where(lambda c: c.get("num_nextn_predict_layers", 0) > 0) & of("glm4_moe", "glm4_moe_lite")
              - {"transformers/glm4_moe", "transformers/glm4_moe_v4"}),
+    Mutation("mla_dropped_mscale", "latent attention's softmax scale without YaRN's mscale squared",
+             [("templates/_latent_attention.swift.mustache",
+               "scale = latentAttentionScale(queryHeadDim: queryHeadDim, scaling: {{attention.rope.scaling}})",
+               "scale = Float(pow(Double(queryHeadDim), -0.5))")],
+             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite") & where(lambda c: _rope_scaling(c).get("mscale_all_dim")
+                                                      and _rope_scaling(c).get("factor", 1) > 1)),
+    Mutation("mla_rope_on_nope_part", "RoPE applied to the no-RoPE part of each query head too",
+             [("templates/_latent_attention.swift.mustache",
+               "let queries = projected.reshaped(B, L, heads, queryHeadDim).transposed(0, 2, 1, 3)",
+               "let queries = rope(\n            projected.reshaped(B, L, heads, queryHeadDim).transposed(0, 2, 1, 3),\n"
+               "            offset: cache?.offset ?? 0)")],
+             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3")),
+    Mutation("mla_rope_halves", "latent attention's rotated part turned in halves where its pairs interleave",
+             [("deepseek_v3.yaml", "    interleaved: rope_interleave\n", "    interleaved: false\n")],
+             of("deepseek_v3", "glm4_moe_lite") & where(lambda c: c.get("rope_interleave", True))),
+    Mutation("mla_rope_interleave_ignored", "rope_interleave not read: pairs interleaved whatever it says",
+             [("deepseek_v3.yaml", "    interleaved: rope_interleave\n", "    interleaved: true\n")],
+             of("deepseek_v3", "glm4_moe_lite") & where(lambda c: not c.get("rope_interleave", True))),
+    Mutation("mla_latent_norm_skipped", "the latent used without kv_a_layernorm",
+             [("templates/_latent_attention.swift.mustache", "expandedDimensions(kvANorm(compressed[0]), axis: 1)",
+               "expandedDimensions(compressed[0], axis: 1)")],
+             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3")),
+    Mutation("mla_query_norm_skipped", "the queries' low rank used without q_a_layernorm",
+             [("templates/_latent_attention.swift.mustache", "projected = wqB(qANorm(wqA(x)))",
+               "projected = wqB(wqA(x))")],
+             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3")
+             & where(lambda c: c.get("q_lora_rank") is not None)),
+    Mutation("mla_kv_b_split_values_first", "kv_b_proj split as if each head's value rows came before its key rows",
+             [("runtime/LatentAttention.swift",
+               "out[prefix + \"embed_q.weight\"] = perHead[0..., ..<noRoPEHeadDim, 0...].swappedAxes(-1, -2)\n"
+               "        out[prefix + \"unembed_out.weight\"] = perHead[0..., noRoPEHeadDim..., 0...]",
+               "out[prefix + \"embed_q.weight\"] = perHead[0..., valueHeadDim..., 0...].swappedAxes(-1, -2)\n"
+               "        out[prefix + \"unembed_out.weight\"] = perHead[0..., ..<valueHeadDim, 0...]")],
+             # mlx-lm's other DeepSeek-V3 and GLM-4.7-Flash fixtures arrive split as mlx-lm's conversions
+             # write them.
+             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3")
+             - {"mlx-lm/deepseek_v3", "mlx-lm/deepseek_v3_q4", "mlx-lm/glm4_moe_lite"}),
+    Mutation("mlp_layer_types_ignored", "mlp_layer_types read but the first layer alone made dense",
+             [("runtime/Configuration.swift",
+               "return types.map { $0 == \"dense\" ? \"mlp\" : $0 == \"sparse\" ? \"experts\" : $0 }",
+               "return (0 ..< layers).map { $0 < 1 ? \"mlp\" : \"experts\" }")],
+             of("glm4_moe_lite") & where(lambda c: c.get("mlp_layer_types") not in (None, ["dense"] + ["sparse"] * (
+                 c.get("num_hidden_layers", 1) - 1)))),
+    Mutation("minicpm3_values_hidden_over_heads", "v_head_dim not read: values always hidden / heads wide",
+             [("minicpm3.yaml", "    default: {derive: hidden_over_heads}\n    doc: The width of each value head;",
+               "    default: {derive: hidden_over_heads}\n    read: false\n    doc: The width of each value head;")],
+             of("minicpm3") & where(lambda c: c.get("model_type") == "minicpm3" and c.get("v_head_dim") not in (
+                 None, c["hidden_size"] // c["num_attention_heads"]))),
+    Mutation("v2_groups_by_top_two", "group-limited routing scoring each group by its two best scores, not its best",
+             [("deepseek_v2.yaml", ", score: max}", "}")],
+             of("deepseek_v2") & where(lambda c: c.get("topk_method") == "group_limited_greedy"
+                                       and c.get("topk_group", 1) < c.get("n_group", 1))),
+    Mutation("v2_greedy_grouped", "a greedy router limited to its best groups as if topk_method were group-limited",
+             [("runtime/Configuration.swift", "method == .groupLimitedGreedy ? groups ?? 1 : 1", "groups ?? 1")],
+             of("deepseek_v2") & where(lambda c: c.get("topk_method") == "greedy"
+                                       and c.get("topk_group", 1) < c.get("n_group", 1))),
+    Mutation("v2_renormalised", "DeepSeek-V2's top-k softmax scores renormalised to sum to one",
+             [("deepseek_v2.yaml", "    normalize: false\n", "    normalize: true\n")],
+             of("deepseek_v2")),
+    Mutation("v2_sigmoid_scores", "DeepSeek-V2's experts scored by sigmoids, as DeepSeek-V3's are",
+             [("deepseek_v2.yaml", "    scores: softmax\n", "    scores: sigmoid\n")],
+             of("deepseek_v2")),
     Mutation("llama4_chunking_ignored", "attention_chunk_size read but chunked layers attending over everything",
              [("llama4.yaml", "  chunked:\n    layer_types: layer_types\n    size: attention_chunk_size\n", "")],
              of("llama4") & where(lambda c: c.get("attention_chunk_size") is not None)),
@@ -816,10 +881,10 @@ MUTATIONS = [
              of("internlm2")),
     Mutation("minicpm_undivided_logits", "MiniCPM's logits left undivided by hidden_size / dim_model_base",
              [("minicpm.yaml", "head:\n  logit_divisor: logit_divisor\n", "")],
-             of("minicpm")),
+             of("minicpm", "minicpm3")),
     Mutation("minicpm_residual_not_depth_scaled", "each block's output times scale_depth, not over sqrt(layers)",
              [("minicpm.yaml", "  multiplier: residual_scale\n", "  multiplier: scale_depth\n")],
-             of("minicpm")),
+             of("minicpm", "minicpm3")),
     Mutation("minicpm_untied_by_default", "MiniCPM untied when the config leaves tie_word_embeddings out",
              [("minicpm.yaml", "    type: bool\n    default: true\n", "    type: bool\n    default: false\n")],
              {"mlx-lm/minicpm"}),

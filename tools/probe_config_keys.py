@@ -47,6 +47,7 @@ PROBES: dict[str, object] = {
     "altup_coef_clip": lambda v, c: _other(v, 0.01, 0.02),
     "altup_lr_multiplier": lambda v, c: _other(v, 4.0, 2.0),
     "attention_bias": lambda v, c: _flip(v),
+    "aux_loss_alpha": lambda v, c: 0.5,
     "attention_head_dim": lambda v, c: 2 * (v or c.get("head_dim") or c["hidden_size"] // c["num_attention_heads"]),
     "attention_dropout": lambda v, c: 0.5,
     "attn_pdrop": lambda v, c: 0.5,
@@ -57,6 +58,7 @@ PROBES: dict[str, object] = {
     "embd_pdrop": lambda v, c: 0.5,
     "embed_dropout": lambda v, c: 0.5,
     "embedding_dropout": lambda v, c: 0.5,
+    "ep_size": lambda v, c: _other(v, 2, 4),
     "eod_token_id": lambda v, c: _other(v, 5, 6),
     "eos_token_id": lambda v, c: _other(v, 5, 6),
     "experts_per_token": lambda v, c: _other(v, 1, 2),
@@ -98,6 +100,7 @@ PROBES: dict[str, object] = {
     "output_router_logits": lambda v, c: _flip(v),
     "pad_token_id": lambda v, c: _other(v, 5, 6),
     "pretraining_tp": lambda v, c: _other(v, 2, 4),
+    "qk_head_dim": lambda v, c: 2 * (v or c["qk_nope_head_dim"] + c["qk_rope_head_dim"]),
     "resid_pdrop": lambda v, c: 0.5,
     "residual_dropout": lambda v, c: 0.5,
     "query_pre_attn_scalar": lambda v, c: _other(v, 7.0, 9.0),
@@ -105,6 +108,7 @@ PROBES: dict[str, object] = {
     "rope_scaling": lambda v, c: {"rope_type": "linear", "factor": 2.0},
     "rope_theta": lambda v, c: _other(v, 1234.0, 4321.0),
     "sep_token_id": lambda v, c: _other(v, 5, 6),
+    "seq_aux": lambda v, c: _flip(v),
     "shared_moe_mode": lambda v, c: _other(v, "softmax", "sigmoid"),
     "sliding_rope_theta": lambda v, c: 1234.0,
     "router_aux_loss_coef": lambda v, c: 0.5,
@@ -271,6 +275,9 @@ def literal_value(literal: str):
         return literal == "true"
     if literal.startswith(("Activation(", "\"")):
         return literal.split('"')[1]
+    if literal.startswith("."):
+        # An enum case (`.groupLimitedGreedy`) is the config's name in camel case.
+        return "".join("_" + c.lower() if c.isupper() else c for c in literal[1:])
     if literal.startswith("["):
         # An array literal of numbers or strings reads as JSON.
         return json.loads(literal)

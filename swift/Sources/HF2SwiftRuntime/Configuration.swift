@@ -327,6 +327,19 @@ public enum ConfigDefaults {
         }
     }
 
+    /// `groups_by_top_k_method` and `selected_groups_by_top_k_method`: `groups` for a group-limited
+    /// router, else 1 (a greedy router's experts form one group).
+    public static func groupsByTopKMethod(groups: Int?, method: TopKMethod) -> Int {
+        method == .groupLimitedGreedy ? groups ?? 1 : 1
+    }
+
+    /// `dense_or_sparse`: `types` (`dense` or `sparse` per layer) as feed-forward kinds; a name that is
+    /// neither stays as it is, for the schedule's check to refuse. Absent: the first layer dense.
+    public static func denseOrSparse(layers: Int, types: [String]?) -> [String] {
+        guard let types else { return (0 ..< layers).map { $0 < 1 ? "mlp" : "experts" } }
+        return types.map { $0 == "dense" ? "mlp" : $0 == "sparse" ? "experts" : $0 }
+    }
+
     /// `dense_first`: the first `denseLayers` layers keep a dense MLP, the rest have experts.
     public static func denseFirst(layers: Int, denseLayers: Int) -> [String] {
         (0 ..< layers).map { $0 < denseLayers ? "mlp" : "experts" }

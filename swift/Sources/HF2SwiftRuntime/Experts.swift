@@ -96,16 +96,45 @@ public enum ExpertScores: String, Sendable, Decodable {
     }
 }
 
+/// How a router limits its top k (`topk_method`).
+public enum TopKMethod: String, Sendable, Decodable {
+    /// Among all experts.
+    case greedy
+    /// Among the experts of its best groups.
+    case groupLimitedGreedy = "group_limited_greedy"
+
+    /// A config's name for the method; any other name is refused.
+    public init(from decoder: Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard let method = TopKMethod(rawValue: name) else {
+            let key = decoder.codingPath.map(\.stringValue).joined(separator: ".")
+            throw ConfigurationError.unsupportedValue(
+                key: key, value: "\"\(name)\"", supported: ["greedy", "group_limited_greedy"])
+        }
+        self = method
+    }
+}
+
+/// How grouped top-k scores a group of experts.
+public enum GroupScore: Sendable {
+    /// The sum of its two best scores.
+    case topTwoSum
+    /// Its best score.
+    case best
+}
+
 /// Each token's `k` experts and their weights (both `[..., k]`) from the router's logits: scores
 /// (a softmax over all experts computed in float32 and returned in the logits' dtype, as mlx-lm's
 /// precise softmax does, or a float32 sigmoid each); experts chosen by score plus the
 /// `selectionBias` (which steers the choice only), among the `selectedGroups` of `groups` equal
-/// groups of experts whose two best biased scores sum highest; weighted by their unbiased scores,
+/// groups of experts whose two best biased scores sum highest (or, by `groupScore`, whose best is
+/// highest); weighted by their unbiased scores,
 /// renormalised to sum to one when `normalize` holds (divided by max(sum, `normalizeFloor`) when a
 /// floor is given), then multiplied by `scale`.
 public func routeExperts(
     _ logits: MLXArray, k: Int, scores kind: ExpertScores, normalize: Bool, normalizeFloor: Float? = nil,
-    selectionBias: MLXArray? = nil, groups: Int = 1, selectedGroups: Int = 1, scale: Float = 1
+    selectionBias: MLXArray? = nil, groups: Int = 1, selectedGroups: Int = 1, groupScore: GroupScore = .topTwoSum,
+    scale: Float = 1
 ) -> (weights: MLXArray, indices: MLXArray) {
     let scores: MLXArray
     switch kind {
@@ -116,7 +145,9 @@ public func routeExperts(
     if groups > 1 {
         // Experts outside the best groups can never be chosen.
         let grouped = unflatten(choice, axis: -1, shape: [groups, -1])
-        let groupScores = top(grouped, k: 2, axis: -1).sum(axis: -1, keepDims: true)
+        let groupScores =
+            groupScore == .best
+            ? grouped.max(axis: -1, keepDims: true) : top(grouped, k: 2, axis: -1).sum(axis: -1, keepDims: true)
         let dropped = groups - selectedGroups
         let worst = argPartition(groupScores, kth: dropped - 1, axis: -2)[.ellipsis, ..<dropped, 0...]
         choice = putAlong(grouped, worst, values: MLXArray(-Float.infinity), axis: -2).flattened(start: -2)

@@ -47,6 +47,9 @@ final class ConfigFactsTests: XCTestCase {
         case "gpt_oss":
             let c = try decoder.decode(GptOSSConfiguration.self, from: text)
             return (c, GptOSSAttention(c), c.feedForwardKinds)
+        case "deepseek_v3", "kimi_k2":
+            let c = try decoder.decode(DeepSeekV3Configuration.self, from: text)
+            return (c, DeepSeekV3LatentAttention(c), c.feedForwardKinds)
         case "gemma3", "gemma3_text":
             let c = try decoder.decode(Gemma3Configuration.self, from: text)
             return (c, Gemma3Attention(c, layer: layer), c.feedForwardKinds)
@@ -108,8 +111,10 @@ final class ConfigFactsTests: XCTestCase {
                 Self.value("scale", of: attention) as! Float, Float(expected["scale"] as! Double), accuracy: 1e-7, name)
 
             let keys = Set(attention.parameters().flattened().map(\.0))
+            // Latent attention's shared key projection stands for the key projection.
             XCTAssertEqual(
-                keys.contains("q_proj.bias") || keys.contains("qkv_proj.bias"), expected["qkv_bias"] as? Bool, name)
+                keys.contains("q_proj.bias") || keys.contains("qkv_proj.bias") || keys.contains("kv_a_proj_with_mqa.bias"),
+                expected["qkv_bias"] as? Bool, name)
             XCTAssertEqual(keys.contains("o_proj.bias"), expected["o_bias"] as? Bool, name)
             XCTAssertEqual(keys.contains("q_norm.weight"), expected["qk_norm"] as? Bool, name)
 
