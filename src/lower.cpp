@@ -870,7 +870,7 @@ private:
         if (l.low_rank_queries) {
             l.query_rank = binding_expr("latent_attention.q_rank", true);
             const FieldDecl* d = field(rank->text);
-            l.query_rank_optional = d && is_optional(*d);
+            if (!(d && is_optional(*d))) l.query_rank = "Optional(" + l.query_rank + ")";
         }
         l.latent_rank = binding_expr("latent_attention.kv_rank", false);
         l.nope_head_dim = binding_expr("latent_attention.nope_head_dim", false);
@@ -879,7 +879,8 @@ private:
         l.bias = flag_expr("latent_attention.bias");
         l.query_rank_check = check("latent_attention.q_rank");
         // The check takes the rank as an optional, as an optional field holds it.
-        if (l.low_rank_queries && !l.query_rank_optional && l.query_rank_check != "nil") {
+        const FieldDecl* rank_field = l.low_rank_queries ? field(rank->text) : nullptr;
+        if (l.low_rank_queries && !(rank_field && is_optional(*rank_field)) && l.query_rank_check != "nil") {
             std::string inner = l.query_rank_check.substr(1, l.query_rank_check.size() - 2);
             size_t comma = inner.find(", ");
             l.query_rank_check = "(" + inner.substr(0, comma) + ", Optional(" + inner.substr(comma + 2) + "))";

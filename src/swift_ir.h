@@ -300,9 +300,10 @@ struct Attention {
 /// The latent attention mixer kind (`latent_attention`): the layer's `attention` when it is used.
 struct LatentAttention {
     bool used = false;
-    bool low_rank_queries = false;  // q_a_proj, q_a_layernorm, q_b_proj (where the rank is set)
-    bool query_rank_optional = false;  // the config may leave the rank null: then q_proj
-    std::string query_rank;      // `args.qLoraRank`
+    // q_a_proj, q_a_layernorm, q_b_proj where the rank is set, q_proj where it is null; a rank bound
+    // to a field that cannot be null is wrapped in Optional, so one Swift path serves both.
+    bool low_rank_queries = false;
+    std::string query_rank;      // `args.qLoraRank`, an Int? expression
     std::string latent_rank;     // `args.kvLoraRank`
     std::string nope_head_dim;   // `args.qkNopeHeadDim`
     std::string rope_head_dim;   // `args.qkRopeHeadDim`

@@ -133,7 +133,7 @@ void members(F& f, const Attention& v) {
 
 template <typename F>
 void members(F& f, const LatentAttention& v) {
-    IR_MEMBER(used) IR_MEMBER(low_rank_queries) IR_MEMBER(query_rank_optional) IR_MEMBER(query_rank) IR_MEMBER(latent_rank)
+    IR_MEMBER(used) IR_MEMBER(low_rank_queries) IR_MEMBER(query_rank) IR_MEMBER(latent_rank)
     IR_MEMBER(nope_head_dim) IR_MEMBER(rope_head_dim) IR_MEMBER(value_head_dim) IR_MEMBER(bias)
     IR_MEMBER(query_rank_check) IR_MEMBER(latent_rank_check) IR_MEMBER(nope_head_dim_check) IR_MEMBER(rope_head_dim_check)
     IR_MEMBER(value_head_dim_check)
