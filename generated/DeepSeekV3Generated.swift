@@ -5,7 +5,7 @@
 //   families/dense_decoder.yaml
 // Do not edit: change the family documents or templates/, then run `make regen`.
 //
-// DeepSeek-V3 and Kimi K2; latent attention, grouped sigmoid routing.
+// DeepSeek-V3, Kimi K2, Kimi-VL; latent attention, grouped sigmoid routing.
 // Numerics follow mlx_lm/models/deepseek_v3.py.
 // Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
 // HF2SwiftRuntime.

@@ -52,6 +52,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "hunyuan_v1_moe",
         "internlm2",
         "kimi_k2",
+        "kimi_vl",
         "llama",
         "llama4",
         "llama4_text",
@@ -217,6 +218,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "kimi_k2":
             let args = try decoder.decode(DeepSeekV3Configuration.self, from: text)
             return { DeepSeekV3Model(args) }
+        case "kimi_vl":
+            let args = try decoder.decode(DeepSeekV3Configuration.self, from: text)
+            return { DeepSeekV3Model(args) }
         case "llama":
             let args = try decoder.decode(LlamaConfiguration.self, from: text)
             return { LlamaModel(args) }
@@ -364,6 +368,25 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
                     "tie_word_embeddings": true
                 ],
                 defaults: [:])
+        case "kimi_vl":
+            return try unwrappedTextConfiguration(
+                of: configuration,
+                fromTopLevel: [:],
+                defaults: [
+                    "vocab_size": 102_400,
+                    "hidden_size": 4096,
+                    "intermediate_size": 11_008,
+                    "moe_intermediate_size": 1407,
+                    "num_hidden_layers": 30,
+                    "num_attention_heads": 32,
+                    "routed_scaling_factor": 1,
+                    "n_group": 1,
+                    "topk_group": 1,
+                    "num_experts_per_tok": 1,
+                    "first_k_dense_replace": 0,
+                    "max_position_embeddings": 2048,
+                    "tie_word_embeddings": false,
+                ])
         case "llama4":
             return try unwrappedTextConfiguration(
                 of: configuration,
@@ -434,6 +457,10 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
                 "model.language_model.": "model.",
                 "language_model.": "",
             ]
+        case "kimi_vl":
+            return [
+                "language_model.": ""
+            ]
         case "llama4":
             return [
                 "language_model.": ""
@@ -495,6 +522,11 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
                 "embed_vision.*",
                 "audio_tower.*",
                 "embed_audio.*",
+            ]
+        case "kimi_vl":
+            return [
+                "vision_tower.*",
+                "multi_modal_projector.*",
             ]
         case "llama4":
             return [

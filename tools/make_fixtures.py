@@ -1021,6 +1021,27 @@ FIXTURES = [
             "4-bit experts, attention, embed_q and unembed_out (32 no-RoPE dimensions per head) in groups of 32, "
             "the router kept dense", with_(DEEPSEEK_V3, qk_nope_head_dim=32),
             quantize={"group_size": 32, "bits": 4}),
+    Fixture("kimi_vl", "deepseek_v3",
+            "a Kimi-VL checkpoint: text_config leaving out keys whose mlx-lm defaults differ from "
+            "DeepseekV3Config's (one group, unscaled, no dense layer), language_model. weights; top-2 stated "
+            "(mlx-lm never renormalises a single expert, transformers does)", {"model_type": "kimi_vl", "text_config": {
+                k: v for k, v in DEEPSEEK_V3.items()
+                if k not in ("n_group", "topk_group", "routed_scaling_factor", "first_k_dense_replace",
+                             "tie_word_embeddings")}}),
+    Fixture("kimi_vl_hf", "deepseek_v3",
+            "a Kimi-VL checkpoint as Hugging Face holds it: q_proj (no query rank), plain RoPE, top-3 of 8 "
+            "renormalised, 2 shared experts wide, layer 0 dense; per-expert tensors, the vision tower, projector "
+            "and RoPE tables beside them (mlx-lm's kimi_vl.py does not split kv_b_proj, so embed_q stays)",
+            {"model_type": "kimi_vl", "tie_word_embeddings": False, "media_placeholder_token_id": 255,
+             "ignore_index": -100, "vision_config": {"model_type": "moonvit", "hidden_size": 16},
+             "text_config": with_(DEEPSEEK_V3, q_lora_rank=None, rope_scaling=None, attention_bias=False,
+                                  n_group=1, topk_group=1, num_experts_per_tok=3, routed_scaling_factor=1.0,
+                                  n_shared_experts=2)},
+            layout=then(per_expert_checkpoint("mlp", "switch_mlp", QWEN3_MOE_NAMES),
+                        hf_checkpoint(extra={
+                            "vision_tower.encoder.blocks.0.wqkv.weight": (48, 16),
+                            "multi_modal_projector.linear_1.weight": (64, 64),
+                            "language_model.model.layers.0.self_attn.rotary_emb.inv_freq": (4,)}))),
     Fixture("deepseek_v2", "deepseek_v2",
             "latent attention through a query rank under YaRN past its original context of 8, both mscales; "
             "top-2 softmax among the experts of the 2 of 4 groups with the best top score, scaled 2",

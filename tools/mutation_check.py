@@ -542,7 +542,12 @@ MUTATIONS = [
              # mlx-lm's other DeepSeek-V3 and GLM-4.7-Flash fixtures arrive split as mlx-lm's conversions
              # write them.
              of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3")
-             - {"mlx-lm/deepseek_v3", "mlx-lm/deepseek_v3_q4", "mlx-lm/glm4_moe_lite"}),
+             - {"mlx-lm/deepseek_v3", "mlx-lm/deepseek_v3_q4", "mlx-lm/glm4_moe_lite", "mlx-lm/kimi_vl",
+                "mlx-lm/kimi_vl_hf"}),
+    Mutation("kimi_vl_transformers_scaling_default", "a Kimi-VL text_config without routed_scaling_factor "
+             "given DeepseekV3Config's 2.5, not mlx-lm's 1",
+             [("deepseek_v3.yaml", "routed_scaling_factor: 1.0, n_group: 1,", "n_group: 1,")],
+             {"mlx-lm/kimi_vl"}),
     Mutation("mlp_layer_types_ignored", "mlp_layer_types read but the first layer alone made dense",
              [("runtime/Configuration.swift",
                "return types.map { $0 == \"dense\" ? \"mlp\" : $0 == \"sparse\" ? \"experts\" : $0 }",
