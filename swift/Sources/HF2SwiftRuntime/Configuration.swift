@@ -572,7 +572,8 @@ public func unwrappedTextConfiguration(
         throw ConfigurationError.invalid(key: "config.json", reason: "is not a JSON object")
     }
     let nested = top["text_config"].flatMap { $0 is NSNull ? nil : $0 }
-    guard var text = (nested ?? (textConfigOptional ? top : nil)) as? [String: Any] else {
+    let source: Any? = nested ?? (textConfigOptional ? top : nil)
+    guard var text = source as? [String: Any] else {
         throw ConfigurationError.invalid(key: "text_config", reason: "is missing; this model_type wraps a text model")
     }
     for (key, fallback) in fromTopLevel {
