@@ -859,11 +859,14 @@ private:
         }
         m.types.attention = namer::type_name(m.swift_name, "LatentAttention");
         m.attention.full_precision_cache = true;
-        auto check = [&](const char* path) -> std::string {
+        // `(key, value)` for the configuration's size checks; the query rank's check takes an Int?, so a
+        // rank bound to a field that cannot be null is wrapped, as the rank itself is.
+        auto check = [&](const char* path, bool as_optional = false) -> std::string {
             const Node* bound = f_.get(path);
             const FieldDecl* d = bound && bound->kind == Node::Kind::String ? field(bound->text) : nullptr;
             if (!d) return "nil";
-            return "(" + namer::string_literal(d->json_key) + ", " + d->swift_name + ")";
+            std::string value = as_optional && !is_optional(*d) ? "Optional(" + d->swift_name + ")" : d->swift_name;
+            return "(" + namer::string_literal(d->json_key) + ", " + value + ")";
         };
         const Node* rank = f_.get("latent_attention.q_rank");
         l.low_rank_queries = rank && rank->kind == Node::Kind::String;
@@ -877,14 +880,7 @@ private:
         l.rope_head_dim = binding_expr("latent_attention.rope_head_dim", false);
         l.value_head_dim = binding_expr("latent_attention.v_head_dim", false);
         l.bias = flag_expr("latent_attention.bias");
-        l.query_rank_check = check("latent_attention.q_rank");
-        // The check takes the rank as an optional, as an optional field holds it.
-        const FieldDecl* rank_field = l.low_rank_queries ? field(rank->text) : nullptr;
-        if (l.low_rank_queries && !(rank_field && is_optional(*rank_field)) && l.query_rank_check != "nil") {
-            std::string inner = l.query_rank_check.substr(1, l.query_rank_check.size() - 2);
-            size_t comma = inner.find(", ");
-            l.query_rank_check = "(" + inner.substr(0, comma) + ", Optional(" + inner.substr(comma + 2) + "))";
-        }
+        l.query_rank_check = check("latent_attention.q_rank", true);
         l.latent_rank_check = check("latent_attention.kv_rank");
         l.nope_head_dim_check = check("latent_attention.nope_head_dim");
         l.rope_head_dim_check = check("latent_attention.rope_head_dim");
