@@ -86,6 +86,8 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "stablelm",
         "starcoder2",
         "telechat3",
+        "youtu",
+        "youtu_llm",
     ]
 
     /// Decodes `config.json` for `modelType` and builds its model with freshly initialised weights.
@@ -333,6 +335,12 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "telechat3":
             let args = try decoder.decode(TeleChat3Configuration.self, from: text)
             return { TeleChat3Model(args) }
+        case "youtu":
+            let args = try decoder.decode(YoutuConfiguration.self, from: text)
+            return { YoutuModel(args) }
+        case "youtu_llm":
+            let args = try decoder.decode(YoutuConfiguration.self, from: text)
+            return { YoutuModel(args) }
         case "minimax":
             throw ModelRegistryError.refusedModelType(
                 "minimax", reason: "MiniMax-Text-01's lightning attention is not supported")

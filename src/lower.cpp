@@ -103,7 +103,7 @@ public:
                     m.sanitize.split_concatenated_gate_up + m.sanitize.split_fused_experts + m.sanitize.split_stacked_gate_up +
                     m.head.normalized + (f_.get("attention.kv_sharing.shared_layers") != nullptr) +
                     !f_.strings("weights.transpose").empty() + m.sanitize.shape_learned_activations +
-                    m.latent_attention.used;
+                    m.latent_attention.used + m.embedding.zeroed_row;
         m.sanitize.steps_chain = steps > 0;
         m.norm.type = norm_type();
         m.norm.bias_argument = norm_bias_argument();
@@ -129,6 +129,11 @@ public:
             m.embedding.per_layer_vocabulary = binding_expr("embedding.per_layer.vocabulary", false);
         }
         m.embedding.tokens_key = key_literal("embedding.keys.tokens");
+        m.embedding.zeroed_row = f_.get("embedding.zeroed_row") != nullptr;
+        if (m.embedding.zeroed_row) {
+            m.embedding.zeroed_row_token = binding_expr("embedding.zeroed_row", true);
+            m.embedding.zeroed_row_key = namer::string_literal("model." + f_.text("embedding.keys.tokens"));
+        }
         m.embedding.positions = f_.get("embedding.positions.table") != nullptr;
         if (m.embedding.positions) {
             m.embedding.positions_table = binding_expr("embedding.positions.table", false);
@@ -586,6 +591,7 @@ private:
             }
         }
         lower_required_when(c);
+        lower_zeroed_row_check(c);
         const Node* types = f_.get("attention.sliding.layer_types");
         const Node* window = f_.get("attention.sliding.window");
         if (types && types->kind == Node::Kind::String && window && window->kind == Node::Kind::String) {
@@ -620,6 +626,21 @@ private:
         c.normalized_head_condition = bare(normalized) + " && " + bare(tie);
         const Node* named = normalized->kind == Node::Kind::String ? normalized : tie;
         if (const FieldDecl* d = field(named->text)) c.normalized_head_key = namer::string_literal(d->json_key);
+    }
+
+    /// A token whose embedding row is zeroed as the checkpoint loads names a row of the vocabulary,
+    /// or the config is refused (transformers fails to build such an embedding).
+    void lower_zeroed_row_check(ir::Configuration& c) {
+        const Node* token = f_.get("embedding.zeroed_row");
+        const Node* vocab = f_.get("dims.vocab");
+        if (!token || token->kind != Node::Kind::String || !vocab || vocab->kind != Node::Kind::String) return;
+        const FieldDecl* t = field(token->text);
+        const FieldDecl* v = field(vocab->text);
+        if (!t || !v) return;
+        c.validates_zeroed_row = true;
+        c.zeroed_row_field = t->swift_name;
+        c.zeroed_row_json = namer::string_literal(t->json_key);
+        c.vocabulary_field = v->swift_name;
     }
 
     /// Chunked layers: their schedule and chunk size, validated together.

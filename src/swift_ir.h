@@ -204,6 +204,11 @@ struct Configuration {
     bool validates_layer_kv_heads = false;
     std::string layer_kv_heads_field;
     std::vector<RequiredWhen> required_when;
+    // A token whose embedding row is zeroed at load: it must name a row of the vocabulary.
+    bool validates_zeroed_row = false;
+    std::string zeroed_row_field;  // the token's field
+    std::string zeroed_row_json;   // a Swift string literal naming it in errors
+    std::string vocabulary_field;  // the vocabulary size's field
 };
 
 struct RoPE {
@@ -449,6 +454,9 @@ struct Embedding {
     bool positions = false;   // learned absolute positions added to the token embedding
     std::string positions_key = "\"embed_positions\"";  // a Swift string literal
     std::string positions_table;       // `args.nPositions`
+    bool zeroed_row = false;  // one token's row set to zero as the checkpoint loads
+    std::string zeroed_row_token;  // `args.padTokenId`
+    std::string zeroed_row_key;    // a Swift string literal: the embedding's checkpoint key
 };
 
 /// The AltUp residual machinery (Gemma 3n-style decoders).

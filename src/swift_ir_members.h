@@ -105,6 +105,7 @@ void members(F& f, const Configuration& v) {
     IR_MEMBER(validates_kv_sharing) IR_MEMBER(kv_sharing_field)
     IR_MEMBER(validates_cross_layer) IR_MEMBER(cross_layer_group_field) IR_MEMBER(cross_layer_enabled)
     IR_MEMBER(per_layer_override_fields) IR_MEMBER(validates_layer_kv_heads) IR_MEMBER(layer_kv_heads_field) IR_MEMBER(required_when)
+    IR_MEMBER(validates_zeroed_row) IR_MEMBER(zeroed_row_field) IR_MEMBER(zeroed_row_json) IR_MEMBER(vocabulary_field)
 }
 
 template <typename F>
@@ -186,7 +187,8 @@ void members(F& f, const Norm& v) {
 template <typename F>
 void members(F& f, const Embedding& v) {
     IR_MEMBER(tokens_key) IR_MEMBER(scaled) IR_MEMBER(multiplied) IR_MEMBER(multiplier) IR_MEMBER(per_layer) IR_MEMBER(per_layer_width) IR_MEMBER(per_layer_vocabulary)
-    IR_MEMBER(positions) IR_MEMBER(positions_key) IR_MEMBER(positions_table)
+    IR_MEMBER(positions) IR_MEMBER(positions_key) IR_MEMBER(positions_table) IR_MEMBER(zeroed_row)
+    IR_MEMBER(zeroed_row_token) IR_MEMBER(zeroed_row_key)
 }
 
 template <typename F>

@@ -542,6 +542,11 @@ KeySpec build_root() {
             "Multiplies the embedding output: `sqrt_hidden` by sqrt(hidden size) in the weights' dtype (rounded "
             "to bfloat16 in a bfloat16 model only, as transformers computes it)."),
         field_key("multiplier", "float", "A config field multiplying the embedding output."),
+        field_key("zeroed_row", "int",
+            "A config field naming a token (e.g. `pad_token_id`) whose embedding row is set to zero as the "
+            "checkpoint loads, whatever the checkpoint holds: transformers resets the padding row when it "
+            "loads some models. An optional field stating null leaves the embedding as loaded; a token "
+            "outside the vocabulary is refused when the config is decoded."),
         map_key("per_layer",
             "Per-layer inputs: a second embedding gives each token a `width`-wide input per layer (tokens "
             "at or beyond `vocabulary` read row 0), averaged with a projection of the hidden state; each "

@@ -1042,6 +1042,17 @@ FIXTURES = [
                             "vision_tower.encoder.blocks.0.wqkv.weight": (48, 16),
                             "multi_modal_projector.linear_1.weight": (64, 64),
                             "language_model.model.layers.0.self_attn.rotary_emb.inv_freq": (4,)}))),
+    Fixture("youtu_llm", "youtu",
+            "latent attention through a query rank, interleaved RoPE (rope_traditional) under YaRN past its "
+            "original context of 8 without mscale_all_dim (mlx-lm leaves the softmax scale unscaled), q_a/kv_a/o "
+            "bias, a dense SwiGLU MLP, tied; kv_b_proj whole, as mlx-lm holds it",
+            {"model_type": "youtu_llm", "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 96,
+             "num_attention_heads": 4, "num_key_value_heads": 4, "rms_norm_eps": 1e-6, "vocab_size": 256,
+             "rope_theta": 10000.0, "max_position_embeddings": 32, "attention_bias": True, "mlp_bias": False,
+             "q_lora_rank": 48, "kv_lora_rank": 32, "qk_nope_head_dim": 16, "qk_rope_head_dim": 8,
+             "v_head_dim": 24, "rope_traditional": True, "tie_word_embeddings": True,
+             "rope_scaling": {"type": "yarn", "factor": 4.0, "original_max_position_embeddings": 8,
+                              "beta_fast": 32, "beta_slow": 1, "mscale": 1.0}}),
     Fixture("deepseek_v2", "deepseek_v2",
             "latent attention through a query rank under YaRN past its original context of 8, both mscales; "
             "top-2 softmax among the experts of the 2 of 4 groups with the best top score, scaled 2",

@@ -670,6 +670,21 @@ FIXTURES: list[Fixture] = [
                   num_experts_per_tok=3, moe_intermediate_size=32, n_shared_experts=2, norm_topk_prob=False,
                   routed_scaling_factor=1.0, rope_interleave=False, rope_parameters=rope(10000.0)),
             layout=lambda config: without(v4_rope(config), "mlp_layer_types")),
+    Fixture("youtu", "youtu",
+            "latent attention through a query rank (interleaved RoPE on 8 of 24 query dimensions, 24-wide values) "
+            "under YaRN past its original context of 8 with both mscales, q_a/kv_a/o bias, a dense SwiGLU MLP; "
+            "tied; pad_token_id 0, a prompt token, whose nonzero embedding row transformers zeroes as it loads", "youtu",
+            with_(TINY, intermediate_size=96, num_key_value_heads=4, max_position_embeddings=32, rms_norm_eps=1e-5,
+                  q_lora_rank=48, kv_lora_rank=32, qk_nope_head_dim=16, qk_rope_head_dim=8, v_head_dim=24,
+                  attention_bias=True, tie_word_embeddings=True, pad_token_id=0,
+                  rope_parameters=rope(10000.0, rope_type="yarn", factor=4.0, original_max_position_embeddings=8,
+                                       beta_fast=32, beta_slow=1, mscale=1.0, mscale_all_dim=0.8))),
+    Fixture("youtu_v4", "youtu",
+            "q_proj (no query rank), RoPE on the halves (rope_interleave false), plain RoPE, untied; 4.x layout",
+            "youtu",
+            with_(TINY, intermediate_size=96, num_key_value_heads=4, q_lora_rank=None, kv_lora_rank=32,
+                  qk_nope_head_dim=16, qk_rope_head_dim=8, v_head_dim=24, rope_interleave=False,
+                  tie_word_embeddings=False, rope_parameters=rope(10000.0)), layout=v4_rope),
     Fixture("minicpm3", "minicpm3",
             "latent attention through a query rank, values 24 wide, under longrope (short factors within the "
             "original context of 16, long past it); q_a/kv_a/o bias; MiniCPM's scalings around a tied head",

@@ -510,28 +510,37 @@ MUTATIONS = [
              [("templates/_latent_attention.swift.mustache",
                "scale = latentAttentionScale(queryHeadDim: queryHeadDim, scaling: {{attention.rope.scaling}})",
                "scale = Float(pow(Double(queryHeadDim), -0.5))")],
-             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite") & where(lambda c: _rope_scaling(c).get("mscale_all_dim")
+             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "youtu") & where(lambda c: _rope_scaling(c).get("mscale_all_dim")
                                                       and _rope_scaling(c).get("factor", 1) > 1)),
     Mutation("mla_rope_on_nope_part", "RoPE applied to the no-RoPE part of each query head too",
              [("templates/_latent_attention.swift.mustache",
                "let queries = projected.reshaped(B, L, heads, queryHeadDim).transposed(0, 2, 1, 3)",
                "let queries = rope(\n            projected.reshaped(B, L, heads, queryHeadDim).transposed(0, 2, 1, 3),\n"
                "            offset: cache?.offset ?? 0)")],
-             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3")),
+             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3", "youtu")),
     Mutation("mla_rope_halves", "latent attention's rotated part turned in halves where its pairs interleave",
              [("deepseek_v3.yaml", "    interleaved: rope_interleave\n", "    interleaved: false\n")],
              of("deepseek_v3", "glm4_moe_lite") & where(lambda c: c.get("rope_interleave", True))),
+    Mutation("youtu_rope_halves", "Youtu's rotated part turned in halves where its pairs interleave",
+             [("youtu.yaml", "    interleaved: rope_interleave\n", "    interleaved: false\n")],
+             of("youtu") & where(lambda c: c.get("rope_interleave", c.get("rope_traditional", True)))),
+    Mutation("padding_row_kept", "the padding token's embedding row kept as the checkpoint holds it",
+             [("runtime/Loading.swift", "out[key + part] = which(isRow, zeros(like: table), table)",
+               "out[key + part] = table")],
+             # Only there is the padding token in the prompt (and the head tied); youtu_v4's is in
+             # neither, and mlx-lm's fixture states none.
+             {"transformers/youtu"}),
     Mutation("mla_rope_interleave_ignored", "rope_interleave not read: pairs interleaved whatever it says",
              [("deepseek_v3.yaml", "    interleaved: rope_interleave\n", "    interleaved: true\n")],
              of("deepseek_v3", "glm4_moe_lite") & where(lambda c: not c.get("rope_interleave", True))),
     Mutation("mla_latent_norm_skipped", "the latent used without kv_a_layernorm",
              [("templates/_latent_attention.swift.mustache", "expandedDimensions(kvANorm(compressed[0]), axis: 1)",
                "expandedDimensions(compressed[0], axis: 1)")],
-             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3")),
+             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3", "youtu")),
     Mutation("mla_query_norm_skipped", "the queries' low rank used without q_a_layernorm",
              [("templates/_latent_attention.swift.mustache", "projected = wqB(qANorm(wqA(x)))",
                "projected = wqB(wqA(x))")],
-             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3")
+             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3", "youtu")
              & where(lambda c: c.get("q_lora_rank") is not None)),
     Mutation("mla_kv_b_split_values_first", "kv_b_proj split as if each head's value rows came before its key rows",
              [("runtime/LatentAttention.swift",
@@ -541,7 +550,7 @@ MUTATIONS = [
                "        out[prefix + \"unembed_out.weight\"] = perHead[0..., ..<valueHeadDim, 0...]")],
              # mlx-lm's other DeepSeek-V3 and GLM-4.7-Flash fixtures arrive split as mlx-lm's conversions
              # write them.
-             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3")
+             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3", "youtu")
              - {"mlx-lm/deepseek_v3", "mlx-lm/deepseek_v3_q4", "mlx-lm/glm4_moe_lite", "mlx-lm/kimi_vl",
                 "mlx-lm/kimi_vl_hf"}),
     Mutation("kimi_vl_transformers_scaling_default", "a Kimi-VL text_config without routed_scaling_factor "

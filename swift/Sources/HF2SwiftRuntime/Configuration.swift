@@ -616,6 +616,15 @@ public func validateSizes(_ sizes: [(key: String, value: Int, limit: Int)], head
     }
 }
 
+/// Throws unless `token`, when set, names a row of a `vocabulary`-row embedding (a negative one
+/// counting from the end, as torch's `padding_idx` does).
+public func validateTokenRow(_ token: Int?, key: String, vocabulary: Int) throws {
+    if let token, token < -vocabulary || token >= vocabulary {
+        throw ConfigurationError.invalid(
+            key: key, reason: "is \(token); it must name a row of the \(vocabulary)-row embedding")
+    }
+}
+
 /// Throws unless a router can route: between 1 and `SizeLimits.experts` experts, between 1 and that
 /// many experts per token, and for grouped top-k, groups that divide the experts evenly with between
 /// 1 and all of them kept, holding at least as many experts as a token takes. Each argument is the

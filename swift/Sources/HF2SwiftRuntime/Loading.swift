@@ -45,6 +45,24 @@ public func removingLayers(_ weights: [String: MLXArray], from first: Int) -> [S
     }
 }
 
+/// `weights` with one row of the embedding under `key` set to zero: its `.weight`, or for a quantized
+/// embedding its `.scales` and `.biases`, which dequantize the row to zero. A negative `row` counts
+/// from the end, as torch's `padding_idx` does; `nil` leaves the embedding as loaded.
+public func zeroingEmbeddingRow(_ weights: [String: MLXArray], key: String, row: Int?) -> [String: MLXArray] {
+    guard let row else { return weights }
+    var out = weights
+    let parts = weights[key + ".scales"] != nil ? [".scales", ".biases"] : [".weight"]
+    for part in parts {
+        guard let table = weights[key + part], table.ndim == 2 else { continue }
+        let rows = table.dim(0)
+        let index = row < 0 ? rows + row : row
+        guard index >= 0, index < rows else { continue }
+        let isRow = (arange(rows) .== index).expandedDimensions(axis: 1)
+        out[key + part] = which(isRow, zeros(like: table), table)
+    }
+    return out
+}
+
 /// `weights` with the head (`lm_head.weight`) divided by its column norms, when `enabled`: each
 /// hidden dimension's 2-norm over the vocabulary, in float32, plus 1e-7. A quantized head (packed,
 /// beside `lm_head.scales`) passes unchanged: mlx_lm.convert divided it before quantizing it.

@@ -311,4 +311,34 @@ final class ModelTests: XCTestCase {
             ["lm_head.weight": MLXArray(1), "model.norm.weight": MLXArray(2)], matching: ["lm_head.*"])
         XCTAssertEqual(Array(kept.keys), ["model.norm.weight"])
     }
+
+    func testZeroedEmbeddingRow() throws {
+        let table = MLXArray((1...(4 * 64)).map { Float($0) / 100 }, [4, 64])
+        let key = "model.embed_tokens"
+        func rowSums(_ weights: [String: MLXArray]) -> [Float] {
+            let out: MLXArray
+            if let scales = weights[key + ".scales"] {
+                out = dequantized(
+                    weights[key + ".weight"]!, scales: scales, biases: weights[key + ".biases"],
+                    groupSize: 32, bits: 4)
+            } else {
+                out = weights[key + ".weight"]!
+            }
+            return abs(out).sum(axis: 1).asArray(Float.self)
+        }
+        let dense = [key + ".weight": table]
+        XCTAssertEqual(rowSums(zeroingEmbeddingRow(dense, key: key, row: 1)).map { $0 == 0 }, [false, true, false, false])
+        XCTAssertEqual(rowSums(zeroingEmbeddingRow(dense, key: key, row: -1)).map { $0 == 0 }, [false, false, false, true])
+        XCTAssertEqual(rowSums(zeroingEmbeddingRow(dense, key: key, row: nil)), rowSums(dense))
+        let (packed, scales, biases) = quantized(table, groupSize: 32, bits: 4)
+        let converted = [key + ".weight": packed, key + ".scales": scales, key + ".biases": biases!]
+        XCTAssertEqual(
+            rowSums(zeroingEmbeddingRow(converted, key: key, row: 2)).map { $0 == 0 }, [false, false, true, false])
+        XCTAssertThrowsError(try validateTokenRow(4, key: "pad_token_id", vocabulary: 4)) { error in
+            XCTAssertEqual(
+                "\(error)", "pad_token_id: is 4; it must name a row of the 4-row embedding")
+        }
+        XCTAssertNoThrow(try validateTokenRow(-4, key: "pad_token_id", vocabulary: 4))
+        XCTAssertNoThrow(try validateTokenRow(nil, key: "pad_token_id", vocabulary: 4))
+    }
 }
