@@ -80,7 +80,7 @@ public struct DeepSeekV2Configuration: Decodable, Sendable {
     public let mlpLayerKinds: [String]
     /// Among all experts (greedy) or the best groups' (group_limited_greedy).
     public let topkMethod: TopKMethod
-    /// The queries' low rank; null (or absent) gives a single q_proj.
+    /// The queries' low rank; null gives a single q_proj.
     public let qLoraRank: Int?
     /// The width of the latent keys and values come from.
     public let kvLoraRank: Int
@@ -214,8 +214,8 @@ public struct DeepSeekV2Configuration: Decodable, Sendable {
         topkMethod =
             try container.decodeIfPresent(TopKMethod.self, forKey: .topkMethod)
             ?? .greedy
-        qLoraRank =
-            try container.decodeIfPresent(Int.self, forKey: .qLoraRank)
+        qLoraRank = try container.decodeIfPresent(
+            Int.self, forKey: .qLoraRank, absent: 1536)
         kvLoraRank =
             try container.decodeIfPresent(Int.self, forKey: .kvLoraRank)
             ?? 512

@@ -79,7 +79,7 @@ public struct DeepSeekV3Configuration: Decodable, Sendable {
     public let firstKDenseReplace: Int
     /// Each layer's feed-forward kind, from first_k_dense_replace.
     public let mlpLayerKinds: [String]
-    /// The queries' low rank; null (or absent) gives a single q_proj.
+    /// The queries' low rank; null gives a single q_proj.
     public let qLoraRank: Int?
     /// The width of the latent keys and values come from.
     public let kvLoraRank: Int
@@ -213,8 +213,8 @@ public struct DeepSeekV3Configuration: Decodable, Sendable {
             ?? 3
         mlpLayerKinds = ConfigDefaults.denseFirst(
             layers: hiddenLayers, denseLayers: firstKDenseReplace)
-        qLoraRank =
-            try container.decodeIfPresent(Int.self, forKey: .qLoraRank)
+        qLoraRank = try container.decodeIfPresent(
+            Int.self, forKey: .qLoraRank, absent: 1536)
         kvLoraRank =
             try container.decodeIfPresent(Int.self, forKey: .kvLoraRank)
             ?? 512

@@ -179,8 +179,8 @@ final class GPTJAttention: Module {
         _wv.wrappedValue = Linear(dim, kvHeads * headDim, bias: false)
         _wo.wrappedValue = Linear(heads * headDim, dim, bias: false)
 
-        // The rotated width, when the configuration states it, overrides the rotated fraction.
-        let rotated = args.rotaryDim ?? headDim
+        // The configuration states the rotated width.
+        let rotated = args.rotaryDim
         rope = initializeRoPE(
             dimensions: rotated, base: args.ropeTheta,
             traditional: true, scaling: args.ropeScaling,

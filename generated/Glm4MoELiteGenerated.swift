@@ -78,7 +78,7 @@ public struct Glm4MoELiteConfiguration: Decodable, Sendable {
     public let routedScalingFactor: Float
     /// Each layer's feed-forward kind, from mlp_layer_types.
     public let mlpLayerKinds: [String]
-    /// The queries' low rank; null (or absent) gives a single q_proj.
+    /// The queries' low rank; null gives a single q_proj.
     public let qLoraRank: Int?
     /// The width of the latent keys and values come from.
     public let kvLoraRank: Int
@@ -215,8 +215,8 @@ public struct Glm4MoELiteConfiguration: Decodable, Sendable {
             try container.decodeIfPresent([String].self, forKey: .mlpLayerTypes)
         mlpLayerKinds = ConfigDefaults.denseOrSparse(
             layers: hiddenLayers, types: mlpLayerTypes)
-        qLoraRank =
-            try container.decodeIfPresent(Int.self, forKey: .qLoraRank)
+        qLoraRank = try container.decodeIfPresent(
+            Int.self, forKey: .qLoraRank, absent: 768)
         kvLoraRank =
             try container.decodeIfPresent(Int.self, forKey: .kvLoraRank)
             ?? 512

@@ -58,7 +58,7 @@ public struct MiniCPM3Configuration: Decodable, Sendable {
     public let logitDivisor: Float
     /// Bias on q_a_proj, kv_a_proj_with_mqa and o_proj.
     public let attentionBias: Bool
-    /// The queries' low rank; null (or absent) gives a single q_proj.
+    /// The queries' low rank; null gives a single q_proj.
     public let qLoraRank: Int?
     /// The width of the latent keys and values come from.
     public let kvLoraRank: Int
@@ -167,8 +167,8 @@ public struct MiniCPM3Configuration: Decodable, Sendable {
         attentionBias =
             try container.decodeIfPresent(Bool.self, forKey: .attentionBias)
             ?? false
-        qLoraRank =
-            try container.decodeIfPresent(Int.self, forKey: .qLoraRank)
+        qLoraRank = try container.decodeIfPresent(
+            Int.self, forKey: .qLoraRank, absent: 768)
         kvLoraRank =
             try container.decodeIfPresent(Int.self, forKey: .kvLoraRank)
             ?? 256

@@ -49,7 +49,7 @@ public struct YoutuConfiguration: Decodable, Sendable {
     public let tieWordEmbeddings: Bool
     /// Bias on q_a_proj, kv_a_proj_with_mqa and o_proj.
     public let attentionBias: Bool
-    /// The queries' low rank; null (or absent) gives a single q_proj.
+    /// The queries' low rank; null gives a single q_proj.
     public let qLoraRank: Int?
     /// The width of the latent keys and values come from.
     public let kvLoraRank: Int
@@ -145,8 +145,8 @@ public struct YoutuConfiguration: Decodable, Sendable {
         attentionBias =
             try container.decodeIfPresent(Bool.self, forKey: .attentionBias)
             ?? false
-        qLoraRank =
-            try container.decodeIfPresent(Int.self, forKey: .qLoraRank)
+        qLoraRank = try container.decodeIfPresent(
+            Int.self, forKey: .qLoraRank, absent: 1536)
         kvLoraRank =
             try container.decodeIfPresent(Int.self, forKey: .kvLoraRank)
             ?? 512

@@ -389,6 +389,8 @@ private:
                     out.literal = literal(*dflt, d->type);
                 }
             }
+            out.absent_default = out.optional && out.default_is_literal;
+            out.plain_read = out.read && !out.absent_default;
             out.required = !out.has_default && !out.optional && !out.has_fallback;
             out.single_line = out.read && out.required;
             out.missing_throws = (out.has_fallback && !out.has_default && !out.optional) ||
@@ -815,8 +817,12 @@ private:
         a.rope.ntk_alpha = f_.text("attention.rope.dynamic") == "alpha";
         a.rope.partial = f_.get("attention.rope.fraction") != nullptr;
         if (a.rope.partial) a.rope.fraction = binding_expr("attention.rope.fraction", false);
-        a.rope.overridden = f_.get("attention.rope.dimensions") != nullptr;
-        if (a.rope.overridden) a.rope.dimensions = binding_expr("attention.rope.dimensions", true);
+        if (const Node* dims = f_.get("attention.rope.dimensions"); dims && dims->kind == Node::Kind::String) {
+            a.rope.dimensions = binding_expr("attention.rope.dimensions", true);
+            const FieldDecl* d = field(dims->text);
+            a.rope.overridden = d && is_optional(*d);
+            a.rope.stated = !a.rope.overridden;
+        }
         a.query_position_scale = f_.get("attention.query_position_scale.beta") != nullptr;
         if (a.query_position_scale) {
             a.query_scale_beta = binding_expr("attention.query_position_scale.beta", false);

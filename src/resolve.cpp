@@ -368,8 +368,19 @@ private:
                 continue;
             }
             const Node* dflt = spec.find("default");
-            if (dflt && info.optional) {
-                error(dflt->loc, p + ".default", "a field is either optional or has a default, not both");
+            // An optional field's default stands for an absent key only (a stated null stays null),
+            // so it is a literal the key itself would have held.
+            if (dflt && info.optional && !dflt->is_null()) {
+                const Node* fb = spec.find("fallback");
+                const Node* read = spec.find("read");
+                if (dflt->is_map()) {
+                    error(dflt->loc, p + ".default",
+                          "an optional field's default is a literal, taken when the key is absent (a stated null "
+                          "stays null)");
+                } else if ((fb && fb->kind == Node::Kind::String) || (read && read->kind == Node::Kind::Bool && !read->boolean)) {
+                    error(dflt->loc, p + ".default",
+                          "an optional field with a default is read from its own key, with no fallback");
+                }
             }
             if (dflt) check_default(*dflt, p + ".default", key, info.type);
             if (const Node* read = spec.find("read"); read && read->kind == Node::Kind::Bool && !read->boolean) {

@@ -48,6 +48,8 @@ struct ConfigField {
     bool required = false;     // no default, not optional: decode throws when absent
     bool optional = false;     // absent gives nil
     bool has_default = false;
+    bool absent_default = false;  // optional with a default: absent gives the default, null gives nil
+    bool plain_read = false;      // read through the usual `decodeIfPresent ... ??` chain
     bool has_fallback = false;
     std::string fallback_field;   // Swift name of a struct-typed field
     std::string fallback_member;  // its member with the access: `?.ropeTheta` or `.ropeTheta`
@@ -220,7 +222,8 @@ struct RoPE {
     bool partial = false;        // only a fraction of each head is rotated
     std::string fraction;        // `args.partialRotaryFactor`, when partial
     bool overridden = false;     // an optional config field states the rotated width itself
-    std::string dimensions;      // `args.rotaryDim`, when overridden
+    bool stated = false;         // a config field with a default always states it
+    std::string dimensions;      // `args.rotaryDim`, when overridden or stated
     bool longrope_variant = false;  // longrope's factors or scale chosen otherwise than by default
     std::string longrope_options;   // `LongRoPEOptions(factors: .short, scale: .mscales)`
     bool ntk_alpha = false;         // `dynamic` scaling is NTK-alpha, not by length

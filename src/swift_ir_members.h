@@ -32,7 +32,7 @@ template <typename F>
 void members(F& f, const ConfigField& v) {
     IR_MEMBER(swift_name) IR_MEMBER(json_key) IR_MEMBER(swift_type) IR_MEMBER(decoded_type) IR_MEMBER(doc) IR_MEMBER(has_doc)
     IR_MEMBER(read) IR_MEMBER(required) IR_MEMBER(optional) IR_MEMBER(has_default) IR_MEMBER(has_fallback)
-    IR_MEMBER(fallback_field) IR_MEMBER(fallback_member) IR_MEMBER(default_is_literal) IR_MEMBER(literal)
+    IR_MEMBER(fallback_field) IR_MEMBER(fallback_member) IR_MEMBER(default_is_literal) IR_MEMBER(literal) IR_MEMBER(absent_default) IR_MEMBER(plain_read)
     IR_MEMBER(default_is_field) IR_MEMBER(source_field) IR_MEMBER(default_is_derived) IR_MEMBER(derive_function)
     IR_MEMBER(derive_arguments) IR_MEMBER(derive_lines) IR_MEMBER(derive_lines_nested) IR_MEMBER(single_line) IR_MEMBER(missing_throws) IR_MEMBER(assigned) IR_MEMBER(fallback_only) IR_MEMBER(fallback_path)
 }
@@ -111,7 +111,7 @@ void members(F& f, const Configuration& v) {
 template <typename F>
 void members(F& f, const RoPE& v) {
     IR_MEMBER(traditional) IR_MEMBER(base) IR_MEMBER(scaling) IR_MEMBER(max_positions) IR_MEMBER(original_max_positions)
-    IR_MEMBER(partial) IR_MEMBER(fraction) IR_MEMBER(overridden) IR_MEMBER(dimensions) IR_MEMBER(longrope_variant) IR_MEMBER(longrope_options)
+    IR_MEMBER(partial) IR_MEMBER(fraction) IR_MEMBER(overridden) IR_MEMBER(stated) IR_MEMBER(dimensions) IR_MEMBER(longrope_variant) IR_MEMBER(longrope_options)
     IR_MEMBER(ntk_alpha)
 }
 

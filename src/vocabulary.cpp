@@ -681,7 +681,9 @@ KeySpec build_root() {
                 "`{field: KEY}` (another field's value). Without a default the key is required, unless "
                 "`optional`."),
             with_default(key("optional", Type::Bool,
-                "An absent key gives `nil` (a Swift optional) instead of an error."), "false"),
+                "An absent or null key gives `nil` (a Swift optional) instead of an error. With a literal "
+                "`default`, only a key stated as null gives `nil`; an absent one gives the default (as a "
+                "config class whose default is not None reads it)."), "false"),
             with_default(key("read", Type::Bool,
                 "`false`: the key is never read and the field always takes its default, as when the model "
                 "computes a value that checkpoints also state; a config stating another value is refused "

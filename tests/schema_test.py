@@ -128,6 +128,8 @@ NOT_SCHEMA_DETECTABLE = {
     "head_bias_tied": "a rule between two head keys, one of them inherited",
     "longrope_options_without_longrope": "a rule between two RoPE keys, one of them inherited",
     "clip_not_optional": "a binding must name an optional field: a rule between the binding and its entry",
+    "optional_default_fallback": "an optional field's default beside a fallback: a rule between keys of one entry "
+                                 "the entry schema leaves independent",
     "qk_norm_after_rope_whole": "a rule between two attention keys, one of them inherited",
     "cross_layer_without_group": "a rule between two keys of one map (cross-layer sharing needs both)",
     "cross_layer_fused_qkv": "a rule between two attention keys, one of them inherited",

@@ -172,7 +172,7 @@ TEST_CASE("resolve: config defaults fit their field and computed defaults make s
                                                            "  b: {type: float, default: {derive: all_full_attention}}\n"
                                                            "  c: {type: int, default: {field: d}}\n"
                                                            "  d: {type: int, default: {field: c}}\n"
-                                                           "  e: {type: int, optional: true, default: 1}\n"
+                                                           "  e: {type: int, optional: true, default: {field: a}}\n"
                                                            "  f: {policy: expect}\n"
                                                            "  g: {policy: ignored}\n")}}),
                   d);
@@ -187,8 +187,8 @@ TEST_CASE("resolve: config defaults fit their field and computed defaults make s
     CHECK(has("families/zeta.yaml:8:38: error: config.b.default: derivation 'all_full_attention' gives layer_types; "
               "the field has type float"));
     CHECK(has("families/zeta.yaml:9:35: error: config.c.default: defaults copy each other in a cycle: c -> d -> c"));
-    CHECK(has("families/zeta.yaml:11:43: error: config.e.default: a field is either optional or has a default, not "
-              "both"));
+    CHECK(has("families/zeta.yaml:11:43: error: config.e.default: an optional field's default is a literal, taken "
+              "when the key is absent (a stated null stays null)"));
     CHECK(has("families/zeta.yaml:12:15: error: config.f: policy 'expect' needs 'values': the values that are "
               "accepted"));
     CHECK(has("families/zeta.yaml:13:15: error: config.g: policy 'ignored' needs 'why': the reason, shown to users"));

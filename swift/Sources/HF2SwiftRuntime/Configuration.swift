@@ -582,7 +582,7 @@ public func unwrappedTextConfiguration(
     for key in topLevelOverrides {
         if let value = top[key] { text[key] = value }
     }
-    for (key, value) in defaults where text[key] == nil || text[key] is NSNull {
+    for (key, value) in defaults where text[key] == nil {
         text[key] = value
     }
     return try JSONSerialization.data(withJSONObject: text, options: [.sortedKeys])
@@ -846,6 +846,12 @@ extension KeyedDecodingContainer {
                 key: path(key), value: "\(value)", reason: "it disagrees with \(memberPath) (\(member))")
         }
         return value
+    }
+
+    /// The value of `key`; `absent` where the config leaves the key out, and `nil` where it states
+    /// null (a config class whose default is not None reads the two apart).
+    public func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key, absent: T) throws -> T? {
+        contains(key) ? try decodeIfPresent(type, forKey: key) : absent
     }
 
     /// Throws the error a required key that is absent everywhere deserves.

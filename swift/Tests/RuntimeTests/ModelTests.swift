@@ -38,6 +38,19 @@ final class ModelTests: XCTestCase {
         XCTAssertNil(qwen3.ropeScaling)
     }
 
+    func testAnAbsentKeyTakesTheDefaultAndAStatedNullStaysNull() throws {
+        var object = try JSONSerialization.jsonObject(with: config("DeepSeek-V3")) as! [String: Any]
+        func decoded() throws -> DeepSeekV3Configuration {
+            try JSONDecoder().decode(DeepSeekV3Configuration.self, from: JSONSerialization.data(withJSONObject: object))
+        }
+        object["q_lora_rank"] = 64
+        XCTAssertEqual(try decoded().qLoraRank, 64)
+        object["q_lora_rank"] = NSNull()
+        XCTAssertNil(try decoded().qLoraRank)
+        object.removeValue(forKey: "q_lora_rank")
+        XCTAssertEqual(try decoded().qLoraRank, 1536)
+    }
+
     func testRefusedSettingsAreOneClearLine() throws {
         var object = try JSONSerialization.jsonObject(with: config("Llama-3.2-1B-Instruct")) as! [String: Any]
         var scaling = object["rope_scaling"] as! [String: Any]
