@@ -53,6 +53,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "internlm2",
         "kimi_k2",
         "kimi_vl",
+        "lfm2",
         "llama",
         "llama4",
         "llama4_text",
@@ -221,6 +222,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "kimi_vl":
             let args = try decoder.decode(DeepSeekV3Configuration.self, from: text)
             return { DeepSeekV3Model(args) }
+        case "lfm2":
+            let args = try decoder.decode(LFM2Configuration.self, from: text)
+            return { LFM2Model(args) }
         case "llama":
             let args = try decoder.decode(LlamaConfiguration.self, from: text)
             return { LlamaModel(args) }

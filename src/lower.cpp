@@ -55,6 +55,7 @@ public:
         lower_config(m.config);
         lower_attention(m.attention, m.config);
         lower_latent_attention(m);
+        lower_short_conv(m);
         lower_mlp(m.mlp);
         lower_experts(m.experts);
         lower_layer(m);
@@ -103,7 +104,7 @@ public:
                     m.sanitize.split_concatenated_gate_up + m.sanitize.split_fused_experts + m.sanitize.split_stacked_gate_up +
                     m.head.normalized + (f_.get("attention.kv_sharing.shared_layers") != nullptr) +
                     !f_.strings("weights.transpose").empty() + m.sanitize.shape_learned_activations +
-                    m.latent_attention.used;
+                    m.latent_attention.used + m.short_conv.used;
         m.sanitize.steps_chain = steps > 0;
         m.norm.type = norm_type();
         m.norm.bias_argument = norm_bias_argument();
@@ -136,7 +137,8 @@ public:
         }
         lower_residual(m.residual);
         lower_layer_tail(m);
-        m.per_layer_decoder = m.attention.per_layer || m.layer.feed_forward_scheduled || m.residual.altup;
+        m.per_layer_decoder = m.attention.per_layer || m.layer.feed_forward_scheduled || m.residual.altup ||
+                              m.short_conv.used;
         for (const auto& k : m.layer.feed_forward_kinds) m.per_layer_decoder = m.per_layer_decoder || k.per_layer;
         lower_wrappers(m.wrappers);
         if (const Node* refused = f_.get("refused_model_types"); refused && refused->is_map()) {
@@ -562,15 +564,18 @@ private:
                 }
             }
         }
-        if (const Node* schedule = f_.get("layers.schedule.feed_forward"); schedule && schedule->kind == Node::Kind::String) {
+        for (const char* slot : {"feed_forward", "mixer"}) {
+            std::string path = std::string("layers.schedule.") + slot;
+            const Node* schedule = f_.get(path);
+            if (!schedule || schedule->kind != Node::Kind::String) continue;
             if (const FieldDecl* d = field(schedule->text)) {
                 std::string kinds = "[";
-                for (const auto& k : f_.strings("layers.feed_forward")) kinds += (kinds.size() > 1 ? ", " : "") + namer::string_literal(k);
+                for (const auto& k : f_.strings(std::string("layers.") + slot)) kinds += (kinds.size() > 1 ? ", " : "") + namer::string_literal(k);
                 c.schedule_checks.push_back(ir::ScheduleCheck{namer::string_literal(d->json_key), d->swift_name, kinds + "]"});
                 if (is_optional(*d)) {
-                    error(schedule->loc, "layers.schedule.feed_forward",
-                          "binds the optional field '" + schedule->text + "'; give it a default such as "
-                          "{derive: sparse_every_step}");
+                    error(schedule->loc, path,
+                          "binds the optional field '" + schedule->text + "'; give it a default such as " +
+                          (std::string(slot) == "mixer" ? "{derive: attention_or_conv}" : "{derive: sparse_every_step}"));
                 }
             }
         }
@@ -885,6 +890,25 @@ private:
         l.nope_head_dim_check = check("latent_attention.nope_head_dim");
         l.rope_head_dim_check = check("latent_attention.rope_head_dim");
         l.value_head_dim_check = check("latent_attention.v_head_dim");
+    }
+
+    /// The short convolution shares the mixer slot with attention: each layer holds the one its
+    /// schedule names, and the layer calls whichever it has.
+    void lower_short_conv(ir::ModelFile& m) {
+        ir::ShortConv& c = m.short_conv;
+        c.used = uses("layers.mixer", "short_conv");
+        if (!c.used) return;
+        // The resolver reported a kernel or schedule left unbound.
+        for (const char* path : {"short_conv.kernel", "layers.schedule.mixer"}) {
+            const Node* n = f_.get(path);
+            if (!n || n->kind != Node::Kind::String) return;
+        }
+        c.type = namer::type_name(m.swift_name, "ShortConv");
+        c.block_key = key_literal("short_conv.keys.block");
+        c.kernel = binding_expr("short_conv.kernel", false);
+        c.bias = flag_expr("short_conv.bias");
+        c.schedule = binding_expr("layers.schedule.mixer", false);
+        m.layer.mixer_call = "mixer";
     }
 
     /// Query scaling by position: on every layer, or only where a condition holds (a config switch,

@@ -317,6 +317,16 @@ struct LatentAttention {
     std::string value_head_dim_check;
 };
 
+/// The short convolution mixer kind (`short_conv`), on the layers its schedule names.
+struct ShortConv {
+    bool used = false;
+    std::string type;       // the block's Swift type
+    std::string block_key;  // a Swift string literal
+    std::string kernel;     // `args.convLCache`
+    std::string bias;       // Swift Bool expression
+    std::string schedule;   // `args.mixerLayerKinds`: each layer's mixer kind
+};
+
 /// The dense feed-forward kind (`mlp`).
 struct MLP {
     bool used = false;   // some layer (or a shared expert) is one
@@ -422,6 +432,7 @@ struct Layer {
     bool extended_tail = false;     // the residual sum is followed by a per-layer input or a scalar
     std::string residual_sum = "h + r";
     std::string result = "h + r";   // what the layer returns (with its keys and values when shared)
+    std::string mixer_call = "attention";  // what mixes positions: the attention, or the scheduled mixer
 };
 
 struct Norm {
@@ -569,6 +580,7 @@ struct ModelFile {
     Configuration config;
     Attention attention;
     LatentAttention latent_attention;
+    ShortConv short_conv;
     MLP mlp;
     Experts experts;
     Layer layer;
@@ -649,6 +661,7 @@ void to_json(nlohmann::ordered_json& j, const Configuration& v);
 void to_json(nlohmann::ordered_json& j, const RoPE& v);
 void to_json(nlohmann::ordered_json& j, const Attention& v);
 void to_json(nlohmann::ordered_json& j, const LatentAttention& v);
+void to_json(nlohmann::ordered_json& j, const ShortConv& v);
 void to_json(nlohmann::ordered_json& j, const MLP& v);
 void to_json(nlohmann::ordered_json& j, const Experts& v);
 void to_json(nlohmann::ordered_json& j, const ScheduledKind& v);

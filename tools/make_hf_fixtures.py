@@ -323,6 +323,14 @@ def v4_llama4(config: dict) -> dict:
     return out
 
 
+def lfm2_v4(config: dict) -> dict:
+    """An LFM2 config as LiquidAI released them for transformers 4.x: rope_theta at the top level, the
+    MLP width as block_ff_dim, the attention layers as full_attn_idxs without layer_types."""
+    out = without(v4_rope(config), "layer_types", "intermediate_size")
+    out["block_ff_dim"] = config["intermediate_size"]
+    return out
+
+
 FIXTURES: list[Fixture] = [
     Fixture("llama", "llama", "plain llama, GQA 2", "llama", TINY),
     Fixture("llama_bias_tied", "llama", "attention and MLP biases, tied", "llama",
@@ -670,6 +678,18 @@ FIXTURES: list[Fixture] = [
                   num_experts_per_tok=3, moe_intermediate_size=32, n_shared_experts=2, norm_topk_prob=False,
                   routed_scaling_factor=1.0, rope_interleave=False, rope_parameters=rope(10000.0)),
             layout=lambda config: without(v4_rope(config), "mlp_layer_types")),
+    Fixture("lfm2", "lfm2",
+            "attention, convolution, convolution, attention by layer_types; biases on the 3-tap convolutions and "
+            "their projections; the MLP two thirds of 200, times 1.5, rounded up to 224; untied", "lfm2",
+            with_(without(TINY, "intermediate_size"), num_hidden_layers=4, intermediate_size=200,
+                  block_multiple_of=32, block_ffn_dim_multiplier=1.5, conv_bias=True, conv_L_cache=3,
+                  layer_types=["full_attention", "conv", "conv", "full_attention"], rope_parameters=rope(1000000.0))),
+    Fixture("lfm2_v4", "lfm2",
+            "convolutions on layers 0 and 2 by full_attn_idxs, 2-tap filters without biases, the MLP 96 wide "
+            "unadjusted, RoPE base 10000, tied; 4.x layout (block_ff_dim)", "lfm2",
+            with_(without(TINY, "intermediate_size"), num_hidden_layers=4, intermediate_size=96,
+                  block_auto_adjust_ff_dim=False, conv_L_cache=2, full_attn_idxs=[1, 3], tie_word_embeddings=True,
+                  rope_parameters=rope(10000.0)), layout=lfm2_v4),
     Fixture("minicpm3", "minicpm3",
             "latent attention through a query rank, values 24 wide, under longrope (short factors within the "
             "original context of 16, long past it); q_a/kv_a/o bias; MiniCPM's scalings around a tied head",

@@ -51,6 +51,7 @@ PROBES: dict[str, object] = {
     "attention_head_dim": lambda v, c: 2 * (v or c.get("head_dim") or c["hidden_size"] // c["num_attention_heads"]),
     "attention_dropout": lambda v, c: 0.5,
     "attn_pdrop": lambda v, c: 0.5,
+    "block_dim": lambda v, c: 2 * (v or c["hidden_size"]),
     "bos_token_id": lambda v, c: _other(v, 5, 6),
     "cache_implementation": lambda v, c: _other(v, "static", "dynamic"),
     "cla_share_factor": lambda v, c: _other(v, 2, 3),
