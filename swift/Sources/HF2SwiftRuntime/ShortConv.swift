@@ -3,7 +3,6 @@
 // PyTorch checkpoints store.
 import Foundation
 import MLX
-import MLXFast
 import MLXLMCommon
 import MLXNN
 
