@@ -54,6 +54,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "kimi_k2",
         "kimi_vl",
         "lfm2",
+        "lfm2_moe",
         "llama",
         "llama4",
         "llama4_text",
@@ -225,6 +226,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "lfm2":
             let args = try decoder.decode(LFM2Configuration.self, from: text)
             return { LFM2Model(args) }
+        case "lfm2_moe":
+            let args = try decoder.decode(LFM2MoEConfiguration.self, from: text)
+            return { LFM2MoEModel(args) }
         case "llama":
             let args = try decoder.decode(LlamaConfiguration.self, from: text)
             return { LlamaModel(args) }
