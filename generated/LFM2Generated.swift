@@ -25,6 +25,26 @@ import MLXNN
 ///   LFM2 normalises with norm_eps.
 /// - `block_dim`:
 ///   transformers sizes the MLP input by hidden_size (mlx-lm by this).
+/// - `block_norm_eps`:
+///   the norms take norm_eps.
+/// - `block_use_swiglu`:
+///   the MLP is always SwiGLU.
+/// - `use_pos_enc`:
+///   attention layers always rotate.
+/// - `conv_dim`:
+///   the convolutions are hidden_size wide.
+/// - `conv_dim_out`:
+///   the convolutions are hidden_size wide.
+/// - `num_heads`:
+///   the heads are num_attention_heads.
+/// - `block_mlp_init_scale`:
+///   an initialisation setting.
+/// - `block_out_init_scale`:
+///   an initialisation setting.
+/// - `block_use_xavier_init`:
+///   an initialisation setting.
+/// - `conv_use_xavier_init`:
+///   an initialisation setting.
 public struct LFM2Configuration: Decodable, Sendable {
     public let hiddenSize: Int
     public let hiddenLayers: Int

@@ -24,6 +24,26 @@ import MLXNN
 /// Keys this configuration deliberately does not read:
 /// - `rms_norm_eps`:
 ///   LFM2 normalises with norm_eps.
+/// - `block_norm_eps`:
+///   the norms take norm_eps.
+/// - `block_use_swiglu`:
+///   the MLP is always SwiGLU.
+/// - `use_pos_enc`:
+///   attention layers always rotate.
+/// - `conv_dim`:
+///   the convolutions are hidden_size wide.
+/// - `conv_dim_out`:
+///   the convolutions are hidden_size wide.
+/// - `num_heads`:
+///   the heads are num_attention_heads.
+/// - `block_mlp_init_scale`:
+///   an initialisation setting.
+/// - `block_out_init_scale`:
+///   an initialisation setting.
+/// - `block_use_xavier_init`:
+///   an initialisation setting.
+/// - `conv_use_xavier_init`:
+///   an initialisation setting.
 /// - `output_router_logits`:
 ///   a training output.
 public struct LFM2MoEConfiguration: Decodable, Sendable {
