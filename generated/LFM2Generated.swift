@@ -202,6 +202,8 @@ public struct LFM2Configuration: Decodable, Sendable {
                 ("head_dim", headDim, SizeLimits.width),
                 ("intermediate_size", intermediateSize, SizeLimits.width),
                 ("vocab_size", vocabularySize, SizeLimits.vocabulary),
+                ("feed_forward_width", feedForwardWidth, SizeLimits.width),
+                ("conv_L_cache", convLCache, SizeLimits.width),
             ], heads: attentionHeads, kvHeads: kvHeads)
         try validatePositive(normEps, key: "norm_eps")
         try validatePositive(ropeTheta, key: "rope_theta")

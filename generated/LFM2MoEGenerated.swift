@@ -219,6 +219,7 @@ public struct LFM2MoEConfiguration: Decodable, Sendable {
                 ("head_dim", headDim, SizeLimits.width),
                 ("intermediate_size", intermediateSize, SizeLimits.width),
                 ("vocab_size", vocabularySize, SizeLimits.vocabulary),
+                ("conv_L_cache", convLCache, SizeLimits.width),
             ], heads: attentionHeads, kvHeads: kvHeads)
         try validatePositive(normEps, key: "norm_eps")
         try validatePositive(ropeTheta, key: "rope_theta")

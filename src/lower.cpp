@@ -668,7 +668,8 @@ private:
             {"dims.hidden", "SizeLimits.width"}, {"dims.layers", "SizeLimits.layers"},
             {"dims.heads", "SizeLimits.heads"},  {"dims.kv_heads", "SizeLimits.heads"},
             {"dims.head_dim", "SizeLimits.width"}, {"dims.intermediate", "SizeLimits.width"},
-            {"dims.vocab", "SizeLimits.vocabulary"},
+            {"dims.vocab", "SizeLimits.vocabulary"}, {"mlp.intermediate", "SizeLimits.width"},
+            {"short_conv.kernel", "SizeLimits.width"},
         };
         for (const auto& [role, limit] : sizes) {
             const Node* bound = f_.get(role);

@@ -354,7 +354,9 @@ public enum ConfigDefaults {
     /// `adjusted_ff_dim`: a SwiGLU width two thirds of `width` (as Python truncates it), scaled by
     /// `multiplier` and rounded up to a multiple of `multipleOf`; unadjusted, `width` itself.
     public static func adjustedFeedForwardWidth(width: Int, adjust: Bool, multiplier: Float, multipleOf: Int) -> Int {
+        // A multiple of 0 or less leaves no width, which the configuration's size check refuses.
         guard adjust else { return width }
+        guard multipleOf > 0 else { return 0 }
         let twoThirds = Int(Double(2 * width) / 3)
         let scaled = Int(Double(multiplier) * Double(twoThirds))
         return multipleOf * ((scaled + multipleOf - 1) / multipleOf)
