@@ -322,9 +322,13 @@ final class LFM2ShortConv: Module {
         _outProj.wrappedValue = Linear(dim, dim, bias: args.convBias)
     }
 
-    func callAsFunction(_ x: MLXArray, cache: ArraysCache?) -> MLXArray {
+    /// The mask is the attention layers'; the convolution sees its kernel's positions up to each.
+    func callAsFunction(
+        _ x: MLXArray, mask: MLXFast.ScaledDotProductAttentionMaskMode, cache: KVCache?
+    ) -> MLXArray {
         let parts = split(inProj(x), parts: 3, axis: -1)
-        let convolved = causalConvolution(parts[0] * parts[2], filter: conv, cache: cache)
+        let convolved = causalConvolution(
+            parts[0] * parts[2], filter: conv, cache: cache as? ArraysCache)
         return outProj(parts[1] * convolved)
     }
 }
@@ -352,7 +356,7 @@ final class LFM2MLP: Module, UnaryLayer {
 // MARK: - Decoder layer
 
 final class LFM2DecoderLayer: Module {
-    /// The layer's mixer, as the schedule names it: attention or the short convolution.
+    // The layer holds the one mixer its schedule names.
     @ModuleInfo(key: "self_attn") var attention: LFM2Attention?
     @ModuleInfo(key: "conv") var shortConv: LFM2ShortConv?
     @ModuleInfo(key: "feed_forward") var mlp: LFM2MLP
@@ -363,24 +367,24 @@ final class LFM2DecoderLayer: Module {
     init(_ args: LFM2Configuration, layer: Int) {
         let dim = args.hiddenSize
         let eps = args.normEps
-        // The configuration refused a schedule naming another kind.
-        if args.mixerLayerKinds[layer] == "short_conv" {
-            _shortConv.wrappedValue = LFM2ShortConv(args)
-        } else {
+        // The configuration's schedule names each layer's mixer; decoding refused any other name.
+        switch args.mixerLayerKinds[layer] {
+        case "attention":
             _attention.wrappedValue = LFM2Attention(args)
+        default:
+            _shortConv.wrappedValue = LFM2ShortConv(args)
         }
         _mlp.wrappedValue = LFM2MLP(args, hiddenDimensions: args.feedForwardWidth)
         _inputLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
         _postAttentionLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
     }
 
-    /// Mixes positions with the layer's attention, or with its convolution, whose cache holds the
-    /// convolution's last inputs.
+    /// Mixes positions with the one mixer the layer holds, through that mixer's kind of cache.
     func mixer(
         _ x: MLXArray, mask: MLXFast.ScaledDotProductAttentionMaskMode, cache: KVCache?
     ) -> MLXArray {
-        if let shortConv { return shortConv(x, cache: cache as? ArraysCache) }
-        return attention!(x, mask: mask, cache: cache)
+        if let attention { return attention(x, mask: mask, cache: cache) }
+        return shortConv!(x, mask: mask, cache: cache)
     }
 
     func callAsFunction(
@@ -414,7 +418,7 @@ public final class LFM2ModelInner: Module {
     func callAsFunction(_ inputs: MLXArray, cache: [KVCache]? = nil) -> MLXArray {
         var h = embedTokens(inputs)
 
-        // Convolution layers' caches count no positions: the mask comes from an attention layer's.
+        // Other mixers' caches count no positions: the mask comes from an attention layer's.
         let mask = attentionMask(h: h, cache: cache, mixers: args.mixerLayerKinds)
         for (i, layer) in layers.enumerated() {
             h = layer(h, mask: mask, cache: cache?[i])
@@ -452,9 +456,12 @@ public final class LFM2Model: Module, LLMModel, VocabularySized, CheckpointLayou
     /// One cache per layer, of the kind its attention needs; `maxKVSize` bounds the caches of the
     /// layers that attend to every earlier token.
     public func newCache(parameters: GenerateParameters?) -> [KVCache] {
-        // A convolution layer's cache holds its convolution's last inputs.
+        // Each layer's cache is of its mixer's kind (attention's where it names none of its own).
         makeLayerCaches(
-            mixers: args.mixerLayerKinds, convolution: "short_conv", parameters: parameters)
+            mixers: args.mixerLayerKinds, parameters: parameters,
+            making: [
+                "short_conv": { ArraysCache(size: 1) }
+            ])
     }
 
     /// The decoder layers, where LoRA adapters go.

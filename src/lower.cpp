@@ -56,6 +56,7 @@ public:
         lower_attention(m.attention, m.config);
         lower_latent_attention(m);
         lower_short_conv(m);
+        lower_mixer_schedule(m);
         lower_mlp(m.mlp);
         lower_experts(m.experts);
         lower_layer(m);
@@ -138,7 +139,7 @@ public:
         lower_residual(m.residual);
         lower_layer_tail(m);
         m.per_layer_decoder = m.attention.per_layer || m.layer.feed_forward_scheduled || m.residual.altup ||
-                              m.short_conv.used;
+                              m.layer.mixed;
         for (const auto& k : m.layer.feed_forward_kinds) m.per_layer_decoder = m.per_layer_decoder || k.per_layer;
         lower_wrappers(m.wrappers);
         if (const Node* refused = f_.get("refused_model_types"); refused && refused->is_map()) {
@@ -893,23 +894,53 @@ private:
         l.value_head_dim_check = check("latent_attention.v_head_dim");
     }
 
-    /// The short convolution shares the mixer slot with attention: each layer holds the one its
-    /// schedule names, and the layer calls whichever it has.
+    /// The short convolution: a mixer kind beside attention, on the layers its schedule names.
     void lower_short_conv(ir::ModelFile& m) {
         ir::ShortConv& c = m.short_conv;
         c.used = uses("layers.mixer", "short_conv");
         if (!c.used) return;
-        // The resolver reported a kernel or schedule left unbound.
-        for (const char* path : {"short_conv.kernel", "layers.schedule.mixer"}) {
-            const Node* n = f_.get(path);
-            if (!n || n->kind != Node::Kind::String) return;
-        }
+        // The resolver reported a kernel left unbound.
+        if (const Node* n = f_.get("short_conv.kernel"); !n || n->kind != Node::Kind::String) return;
         c.type = namer::type_name(m.swift_name, "ShortConv");
         c.block_key = key_literal("short_conv.keys.block");
         c.kernel = binding_expr("short_conv.kernel", false);
         c.bias = flag_expr("short_conv.bias");
-        c.schedule = binding_expr("layers.schedule.mixer", false);
+    }
+
+    /// A mixer slot listing several kinds: each layer holds the one its schedule names, under that
+    /// kind's key, with a cache of that kind's own (attention's where it has none of its own).
+    void lower_mixer_schedule(ir::ModelFile& m) {
+        std::vector<std::string> kinds = f_.strings("layers.mixer");
+        const Node* schedule = f_.get("layers.schedule.mixer");
+        // The resolver reported a schedule left unbound.
+        if (kinds.size() < 2 || !schedule || schedule->kind != Node::Kind::String) return;
+        m.layer.mixed = true;
         m.layer.mixer_call = "mixer";
+        m.layer.mixer_schedule = binding_expr("layers.schedule.mixer", false);
+        for (const auto& kind : kinds) {
+            ir::ScheduledMixer k = scheduled_mixer(m, kind);
+            k.name = namer::string_literal(kind);
+            k.property = namer::camel_case(kind);
+            m.layer.mixers.push_back(k);
+            if (!k.cache.empty()) m.layer.mixer_caches.push_back(k);
+        }
+        m.layer.mixers.back().last = true;
+        if (!m.layer.mixer_caches.empty()) m.layer.mixer_caches.back().last = true;
+    }
+
+    /// A mixer kind's type, key and cache, from its lowered record.
+    static ir::ScheduledMixer scheduled_mixer(const ir::ModelFile& m, const std::string& kind) {
+        ir::ScheduledMixer k;
+        if (kind == "short_conv") {
+            k.type = m.short_conv.type;
+            k.key = m.short_conv.block_key;
+            k.cache = "ArraysCache(size: 1)";  // the convolution's last inputs
+        } else {
+            k.type = m.types.attention;
+            k.key = m.attention.block_key;
+            k.per_layer = m.attention.per_layer;
+        }
+        return k;
     }
 
     /// Query scaling by position: on every layer, or only where a condition holds (a config switch,

@@ -324,7 +324,6 @@ struct ShortConv {
     std::string block_key;  // a Swift string literal
     std::string kernel;     // `args.convLCache`
     std::string bias;       // Swift Bool expression
-    std::string schedule;   // `args.mixerLayerKinds`: each layer's mixer kind
 };
 
 /// The dense feed-forward kind (`mlp`).
@@ -420,6 +419,17 @@ struct ScheduledKind {
     bool last = false;
 };
 
+/// A mixer kind a scheduled layer may hold: its own property, checkpoint key and cache kind.
+struct ScheduledMixer {
+    std::string name;      // a Swift string literal, `"short_conv"`
+    std::string property;  // `shortConv`
+    std::string key;       // a Swift string literal: the block's key in a layer
+    std::string type;
+    bool per_layer = false;  // its init takes the layer index
+    std::string cache;       // Swift expression making a layer's cache; attention's own when empty
+    bool last = false;
+};
+
 /// What a decoder layer is made of: its mixer and feed-forward, one kind each or by schedule.
 struct Layer {
     std::string feed_forward_key;   // a Swift string literal
@@ -433,6 +443,10 @@ struct Layer {
     std::string residual_sum = "h + r";
     std::string result = "h + r";   // what the layer returns (with its keys and values when shared)
     std::string mixer_call = "attention";  // what mixes positions: the attention, or the scheduled mixer
+    bool mixed = false;                     // the schedule names each layer's mixer kind
+    std::string mixer_schedule;             // `args.mixerLayerKinds`
+    std::vector<ScheduledMixer> mixers;        // every kind the schedule may name
+    std::vector<ScheduledMixer> mixer_caches;  // the kinds whose cache is not attention's
 };
 
 struct Norm {

@@ -141,7 +141,7 @@ void members(F& f, const LatentAttention& v) {
 
 template <typename F>
 void members(F& f, const ShortConv& v) {
-    IR_MEMBER(used) IR_MEMBER(type) IR_MEMBER(block_key) IR_MEMBER(kernel) IR_MEMBER(bias) IR_MEMBER(schedule)
+    IR_MEMBER(used) IR_MEMBER(type) IR_MEMBER(block_key) IR_MEMBER(kernel) IR_MEMBER(bias)
 }
 
 template <typename F>
@@ -175,11 +175,16 @@ void members(F& f, const ScheduledKind& v) {
 }
 
 template <typename F>
+void members(F& f, const ScheduledMixer& v) {
+    IR_MEMBER(name) IR_MEMBER(property) IR_MEMBER(key) IR_MEMBER(type) IR_MEMBER(per_layer) IR_MEMBER(cache) IR_MEMBER(last)
+}
+
+template <typename F>
 void members(F& f, const Layer& v) {
     IR_MEMBER(feed_forward_key) IR_MEMBER(feed_forward_type) IR_MEMBER(feed_forward_scheduled) IR_MEMBER(feed_forward_schedule) IR_MEMBER(feed_forward_schedule_field)
     IR_MEMBER(feed_forward_kinds)
     IR_MEMBER(per_layer_inputs) IR_MEMBER(extended_tail) IR_MEMBER(residual_sum) IR_MEMBER(result)
-    IR_MEMBER(mixer_call)
+    IR_MEMBER(mixer_call) IR_MEMBER(mixed) IR_MEMBER(mixer_schedule) IR_MEMBER(mixers) IR_MEMBER(mixer_caches)
 }
 
 template <typename F>
@@ -304,6 +309,7 @@ void members(F& f, const Wrapper& v) {
     X(MLP) \
     X(Experts) \
     X(ScheduledKind) \
+    X(ScheduledMixer) \
     X(Layer) \
     X(Norm) \
     X(Embedding) \

@@ -562,8 +562,8 @@ MUTATIONS = [
              # Every fixture has a convolution layer, and its decode steps follow the prompt.
              of("lfm2", "lfm2_moe")),
     Mutation("conv_gates_swapped", "the short convolution's b and c parts swapped (c gating its input, b its output)",
-             [("templates/_short_conv.swift.mustache", "causalConvolution(parts[0] * parts[2]",
-               "causalConvolution(parts[1] * parts[2]"),
+             [("templates/_short_conv.swift.mustache", "            parts[0] * parts[2], filter: conv",
+               "            parts[1] * parts[2], filter: conv"),
               ("templates/_short_conv.swift.mustache", "outProj(parts[1] * convolved)", "outProj(parts[0] * convolved)")],
              of("lfm2", "lfm2_moe")),
     Mutation("conv_bias_dropped", "the convolution's bias loaded but never added",

@@ -50,12 +50,13 @@ public func causalConvolution(_ x: MLXArray, filter: DepthwiseConv1d, cache: Arr
     return filter(extended)
 }
 
-/// One cache per layer by the mixer schedule: an `ArraysCache` holding the convolution's state for a
-/// layer named `convolution`, a full-attention cache (honouring `maxKVSize`) for the others.
-public func makeLayerCaches(mixers: [String], convolution: String, parameters: GenerateParameters?) -> [KVCache] {
-    mixers.map { kind in
-        kind == convolution ? ArraysCache(size: 1) : fullAttentionCache(parameters, fullPrecision: false)
-    }
+/// One cache per layer by the mixer schedule: what `making` makes for the layer's kind (a
+/// convolution's or a recurrence's state), a full-attention cache (honouring `maxKVSize`) for the
+/// kinds it does not name.
+public func makeLayerCaches(
+    mixers: [String], parameters: GenerateParameters?, making: [String: () -> KVCache]
+) -> [KVCache] {
+    mixers.map { kind in making[kind]?() ?? fullAttentionCache(parameters, fullPrecision: false) }
 }
 
 /// The mask of the attention layers: the convolution layers' caches count no positions, so it comes
