@@ -217,6 +217,7 @@ public struct Llama4Configuration: Decodable, Sendable {
                 ("head_dim", headDim, SizeLimits.width),
                 ("intermediate_size", intermediateSize, SizeLimits.width),
                 ("vocab_size", vocabularySize, SizeLimits.vocabulary),
+                ("intermediate_size_mlp", intermediateSizeMlp, SizeLimits.width),
             ], heads: attentionHeads, kvHeads: kvHeads)
         try validatePositive(rmsNormEps, key: "rms_norm_eps")
         try validatePositive(ropeTheta, key: "rope_theta")

@@ -53,6 +53,8 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "internlm2",
         "kimi_k2",
         "kimi_vl",
+        "lfm2",
+        "lfm2_moe",
         "llama",
         "llama4",
         "llama4_text",
@@ -223,6 +225,12 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "kimi_vl":
             let args = try decoder.decode(DeepSeekV3Configuration.self, from: text)
             return { DeepSeekV3Model(args) }
+        case "lfm2":
+            let args = try decoder.decode(LFM2Configuration.self, from: text)
+            return { LFM2Model(args) }
+        case "lfm2_moe":
+            let args = try decoder.decode(LFM2MoEConfiguration.self, from: text)
+            return { LFM2MoEModel(args) }
         case "llama":
             let args = try decoder.decode(LlamaConfiguration.self, from: text)
             return { LlamaModel(args) }

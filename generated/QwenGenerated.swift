@@ -130,6 +130,7 @@ public struct QwenConfiguration: Decodable, Sendable {
                 ("kv_channels", headDim, SizeLimits.width),
                 ("intermediate_size", intermediateSize, SizeLimits.width),
                 ("vocab_size", vocabularySize, SizeLimits.vocabulary),
+                ("mlp_width", mlpWidth, SizeLimits.width),
             ], heads: attentionHeads, kvHeads: kvHeads)
         try validatePositive(layerNormEpsilon, key: "layer_norm_epsilon")
         try validatePositive(rotaryEmbBase, key: "rotary_emb_base")

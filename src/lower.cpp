@@ -55,6 +55,8 @@ public:
         lower_config(m.config);
         lower_attention(m.attention, m.config);
         lower_latent_attention(m);
+        lower_short_conv(m);
+        lower_mixer_schedule(m);
         lower_mlp(m.mlp);
         lower_experts(m.experts);
         lower_layer(m);
@@ -103,7 +105,7 @@ public:
                     m.sanitize.split_concatenated_gate_up + m.sanitize.split_fused_experts + m.sanitize.split_stacked_gate_up +
                     m.head.normalized + (f_.get("attention.kv_sharing.shared_layers") != nullptr) +
                     !f_.strings("weights.transpose").empty() + m.sanitize.shape_learned_activations +
-                    m.latent_attention.used + m.embedding.zeroed_row;
+                    m.latent_attention.used + m.embedding.zeroed_row + m.short_conv.used;
         m.sanitize.steps_chain = steps > 0;
         m.norm.type = norm_type();
         m.norm.bias_argument = norm_bias_argument();
@@ -141,7 +143,8 @@ public:
         }
         lower_residual(m.residual);
         lower_layer_tail(m);
-        m.per_layer_decoder = m.attention.per_layer || m.layer.feed_forward_scheduled || m.residual.altup;
+        m.per_layer_decoder = m.attention.per_layer || m.layer.feed_forward_scheduled || m.residual.altup ||
+                              m.layer.mixed;
         for (const auto& k : m.layer.feed_forward_kinds) m.per_layer_decoder = m.per_layer_decoder || k.per_layer;
         lower_wrappers(m.wrappers);
         if (const Node* refused = f_.get("refused_model_types"); refused && refused->is_map()) {
@@ -569,15 +572,18 @@ private:
                 }
             }
         }
-        if (const Node* schedule = f_.get("layers.schedule.feed_forward"); schedule && schedule->kind == Node::Kind::String) {
+        for (const char* slot : {"feed_forward", "mixer"}) {
+            std::string path = std::string("layers.schedule.") + slot;
+            const Node* schedule = f_.get(path);
+            if (!schedule || schedule->kind != Node::Kind::String) continue;
             if (const FieldDecl* d = field(schedule->text)) {
                 std::string kinds = "[";
-                for (const auto& k : f_.strings("layers.feed_forward")) kinds += (kinds.size() > 1 ? ", " : "") + namer::string_literal(k);
+                for (const auto& k : f_.strings(std::string("layers.") + slot)) kinds += (kinds.size() > 1 ? ", " : "") + namer::string_literal(k);
                 c.schedule_checks.push_back(ir::ScheduleCheck{namer::string_literal(d->json_key), d->swift_name, kinds + "]"});
                 if (is_optional(*d)) {
-                    error(schedule->loc, "layers.schedule.feed_forward",
-                          "binds the optional field '" + schedule->text + "'; give it a default such as "
-                          "{derive: sparse_every_step}");
+                    error(schedule->loc, path,
+                          "binds the optional field '" + schedule->text + "'; give it a default such as " +
+                          (std::string(slot) == "mixer" ? "{derive: attention_or_conv}" : "{derive: sparse_every_step}"));
                 }
             }
         }
@@ -686,7 +692,8 @@ private:
             {"dims.hidden", "SizeLimits.width"}, {"dims.layers", "SizeLimits.layers"},
             {"dims.heads", "SizeLimits.heads"},  {"dims.kv_heads", "SizeLimits.heads"},
             {"dims.head_dim", "SizeLimits.width"}, {"dims.intermediate", "SizeLimits.width"},
-            {"dims.vocab", "SizeLimits.vocabulary"},
+            {"dims.vocab", "SizeLimits.vocabulary"}, {"mlp.intermediate", "SizeLimits.width"},
+            {"short_conv.kernel", "SizeLimits.width"},
         };
         for (const auto& [role, limit] : sizes) {
             const Node* bound = f_.get(role);
@@ -912,6 +919,55 @@ private:
         l.nope_head_dim_check = check("latent_attention.nope_head_dim");
         l.rope_head_dim_check = check("latent_attention.rope_head_dim");
         l.value_head_dim_check = check("latent_attention.v_head_dim");
+    }
+
+    /// The short convolution: a mixer kind beside attention, on the layers its schedule names.
+    void lower_short_conv(ir::ModelFile& m) {
+        ir::ShortConv& c = m.short_conv;
+        c.used = uses("layers.mixer", "short_conv");
+        if (!c.used) return;
+        // The resolver reported a kernel left unbound.
+        if (const Node* n = f_.get("short_conv.kernel"); !n || n->kind != Node::Kind::String) return;
+        c.type = namer::type_name(m.swift_name, "ShortConv");
+        c.block_key = key_literal("short_conv.keys.block");
+        c.kernel = binding_expr("short_conv.kernel", false);
+        c.bias = flag_expr("short_conv.bias");
+    }
+
+    /// A mixer slot listing several kinds: each layer holds the one its schedule names, under that
+    /// kind's key, with a cache of that kind's own (attention's where it has none of its own).
+    void lower_mixer_schedule(ir::ModelFile& m) {
+        std::vector<std::string> kinds = f_.strings("layers.mixer");
+        const Node* schedule = f_.get("layers.schedule.mixer");
+        // The resolver reported a schedule left unbound.
+        if (kinds.size() < 2 || !schedule || schedule->kind != Node::Kind::String) return;
+        m.layer.mixed = true;
+        m.layer.mixer_call = "mixer";
+        m.layer.mixer_schedule = binding_expr("layers.schedule.mixer", false);
+        for (const auto& kind : kinds) {
+            ir::ScheduledMixer k = scheduled_mixer(m, kind);
+            k.name = namer::string_literal(kind);
+            k.property = namer::camel_case(kind);
+            m.layer.mixers.push_back(k);
+            if (!k.cache.empty()) m.layer.mixer_caches.push_back(k);
+        }
+        m.layer.mixers.back().last = true;
+        if (!m.layer.mixer_caches.empty()) m.layer.mixer_caches.back().last = true;
+    }
+
+    /// A mixer kind's type, key and cache, from its lowered record.
+    static ir::ScheduledMixer scheduled_mixer(const ir::ModelFile& m, const std::string& kind) {
+        ir::ScheduledMixer k;
+        if (kind == "short_conv") {
+            k.type = m.short_conv.type;
+            k.key = m.short_conv.block_key;
+            k.cache = "ArraysCache(size: 1)";  // the convolution's last inputs
+        } else {
+            k.type = m.types.attention;
+            k.key = m.attention.block_key;
+            k.per_layer = m.attention.per_layer;
+        }
+        return k;
     }
 
     /// Query scaling by position: on every layer, or only where a condition holds (a config switch,

@@ -604,6 +604,7 @@ private:
         check_cross_layer();
         check_layers();
         check_latent_attention();
+        check_short_conv();
         check_parallel();
         check_layer_norm_options();
         check_positions();
@@ -660,7 +661,7 @@ private:
         const Node* slot = f_.get("layers.mixer");
         bool latent = uses_kind("layers.mixer", "latent_attention");
         const Node* at = slot && slot->loc.known() ? slot : nullptr;
-        if (slot && slot->is_list() && slot->items.size() != 1) {
+        if (slot && slot->is_list() && slot->items.size() != 1 && !uses_kind("layers.mixer", "short_conv")) {
             error(slot->loc, "layers.mixer", "every layer takes one mixer kind: list exactly one");
             return;
         }
@@ -693,6 +694,47 @@ private:
         }
         if (const Node* n = f_.get("attention.qk_norm"); n && n->text != "none") {
             error(n->loc, "attention.qk_norm", "does not apply to 'latent_attention'");
+        }
+    }
+
+    /// The short convolution takes its layers beside attention's, by a mixer schedule; it needs its
+    /// width, and its options apply only where some layer is one.
+    void check_short_conv() {
+        const Node* slot = f_.get("layers.mixer");
+        const Node* schedule = f_.get("layers.schedule.mixer");
+        bool scheduled = schedule && schedule->kind == Node::Kind::String;
+        bool conv = uses_kind("layers.mixer", "short_conv");
+        if (!conv) {
+            if (scheduled) {
+                error(schedule->loc, "layers.schedule.mixer", "a mixer schedule chooses between 'attention' and 'short_conv'");
+            }
+            for (const char* key : {"short_conv.kernel", "short_conv.bias", "short_conv.keys.block"}) {
+                if (const Node* n = f_.get(key); n && n->loc.known()) {
+                    error(n->loc, key, "applies when 'layers.mixer' lists 'short_conv'");
+                }
+            }
+            return;
+        }
+        const Node* at = slot && slot->loc.known() ? slot : nullptr;
+        if (!uses_kind("layers.mixer", "attention") || slot->items.size() != 2) {
+            error(at ? at->loc : Location{}, "layers.mixer", "'short_conv' is listed beside 'attention' alone");
+        } else if (!scheduled) {
+            error(at ? at->loc : Location{}, "layers.mixer",
+                  "several kinds need 'layers.schedule.mixer', the config field naming each layer's kind");
+        }
+        const Node* kernel = f_.get("short_conv.kernel");
+        if (!kernel || kernel->kind != Node::Kind::String) {
+            error(at ? at->loc : Location{}, "layers.mixer", "'short_conv' needs 'short_conv.kernel', a config field");
+        }
+        for (const char* key : {"attention.sliding.layer_types", "attention.chunked.layer_types", "attention.kv_sharing.shared_layers",
+                                "attention.cross_layer_kv.group", "attention.rope.layers", "embedding.positions.table",
+                                "residual.altup.streams"}) {
+            if (const Node* n = f_.get(key); n && n->kind == Node::Kind::String) {
+                error(n->loc, key, "does not apply beside 'short_conv'");
+            }
+        }
+        if (const Node* parallel = f_.get("residual.parallel"); parallel && (parallel->kind == Node::Kind::String || parallel->boolean)) {
+            error(parallel->loc, "residual.parallel", "does not apply beside 'short_conv'");
         }
     }
 

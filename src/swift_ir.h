@@ -325,6 +325,15 @@ struct LatentAttention {
     std::string value_head_dim_check;
 };
 
+/// The short convolution mixer kind (`short_conv`), on the layers its schedule names.
+struct ShortConv {
+    bool used = false;
+    std::string type;       // the block's Swift type
+    std::string block_key;  // a Swift string literal
+    std::string kernel;     // `args.convLCache`
+    std::string bias;       // Swift Bool expression
+};
+
 /// The dense feed-forward kind (`mlp`).
 struct MLP {
     bool used = false;   // some layer (or a shared expert) is one
@@ -418,6 +427,17 @@ struct ScheduledKind {
     bool last = false;
 };
 
+/// A mixer kind a scheduled layer may hold: its own property, checkpoint key and cache kind.
+struct ScheduledMixer {
+    std::string name;      // a Swift string literal, `"short_conv"`
+    std::string property;  // `shortConv`
+    std::string key;       // a Swift string literal: the block's key in a layer
+    std::string type;
+    bool per_layer = false;  // its init takes the layer index
+    std::string cache;       // Swift expression making a layer's cache; attention's own when empty
+    bool last = false;
+};
+
 /// What a decoder layer is made of: its mixer and feed-forward, one kind each or by schedule.
 struct Layer {
     std::string feed_forward_key;   // a Swift string literal
@@ -430,6 +450,11 @@ struct Layer {
     bool extended_tail = false;     // the residual sum is followed by a per-layer input or a scalar
     std::string residual_sum = "h + r";
     std::string result = "h + r";   // what the layer returns (with its keys and values when shared)
+    std::string mixer_call = "attention";  // what mixes positions: the attention, or the scheduled mixer
+    bool mixed = false;                     // the schedule names each layer's mixer kind
+    std::string mixer_schedule;             // `args.mixerLayerKinds`
+    std::vector<ScheduledMixer> mixers;        // every kind the schedule may name
+    std::vector<ScheduledMixer> mixer_caches;  // the kinds whose cache is not attention's
 };
 
 struct Norm {
@@ -580,6 +605,7 @@ struct ModelFile {
     Configuration config;
     Attention attention;
     LatentAttention latent_attention;
+    ShortConv short_conv;
     MLP mlp;
     Experts experts;
     Layer layer;
@@ -660,6 +686,7 @@ void to_json(nlohmann::ordered_json& j, const Configuration& v);
 void to_json(nlohmann::ordered_json& j, const RoPE& v);
 void to_json(nlohmann::ordered_json& j, const Attention& v);
 void to_json(nlohmann::ordered_json& j, const LatentAttention& v);
+void to_json(nlohmann::ordered_json& j, const ShortConv& v);
 void to_json(nlohmann::ordered_json& j, const MLP& v);
 void to_json(nlohmann::ordered_json& j, const Experts& v);
 void to_json(nlohmann::ordered_json& j, const ScheduledKind& v);

@@ -141,6 +141,11 @@ void members(F& f, const LatentAttention& v) {
 }
 
 template <typename F>
+void members(F& f, const ShortConv& v) {
+    IR_MEMBER(used) IR_MEMBER(type) IR_MEMBER(block_key) IR_MEMBER(kernel) IR_MEMBER(bias)
+}
+
+template <typename F>
 void members(F& f, const MLP& v) {
     IR_MEMBER(used) IR_MEMBER(fused) IR_MEMBER(plain) IR_MEMBER(gate_key) IR_MEMBER(up_key) IR_MEMBER(down_key) IR_MEMBER(bias)
     IR_MEMBER(activation) IR_MEMBER(configured_activation) IR_MEMBER(activation_field) IR_MEMBER(clamped) IR_MEMBER(intermediate)
@@ -171,10 +176,16 @@ void members(F& f, const ScheduledKind& v) {
 }
 
 template <typename F>
+void members(F& f, const ScheduledMixer& v) {
+    IR_MEMBER(name) IR_MEMBER(property) IR_MEMBER(key) IR_MEMBER(type) IR_MEMBER(per_layer) IR_MEMBER(cache) IR_MEMBER(last)
+}
+
+template <typename F>
 void members(F& f, const Layer& v) {
     IR_MEMBER(feed_forward_key) IR_MEMBER(feed_forward_type) IR_MEMBER(feed_forward_scheduled) IR_MEMBER(feed_forward_schedule) IR_MEMBER(feed_forward_schedule_field)
     IR_MEMBER(feed_forward_kinds)
     IR_MEMBER(per_layer_inputs) IR_MEMBER(extended_tail) IR_MEMBER(residual_sum) IR_MEMBER(result)
+    IR_MEMBER(mixer_call) IR_MEMBER(mixed) IR_MEMBER(mixer_schedule) IR_MEMBER(mixers) IR_MEMBER(mixer_caches)
 }
 
 template <typename F>
@@ -233,7 +244,7 @@ void members(F& f, const Sanitize& v) {
 template <typename F>
 void members(F& f, const ModelFile& v) {
     IR_MEMBER(family) IR_MEMBER(swift_name) IR_MEMBER(file_name) IR_MEMBER(description) IR_MEMBER(reference) IR_MEMBER(sources)
-    IR_MEMBER(model_types) IR_MEMBER(types) IR_MEMBER(config) IR_MEMBER(attention) IR_MEMBER(latent_attention) IR_MEMBER(mlp) IR_MEMBER(experts) IR_MEMBER(layer) IR_MEMBER(norm) IR_MEMBER(embedding)
+    IR_MEMBER(model_types) IR_MEMBER(types) IR_MEMBER(config) IR_MEMBER(attention) IR_MEMBER(latent_attention) IR_MEMBER(short_conv) IR_MEMBER(mlp) IR_MEMBER(experts) IR_MEMBER(layer) IR_MEMBER(norm) IR_MEMBER(embedding)
     IR_MEMBER(residual) IR_MEMBER(head) IR_MEMBER(per_layer_decoder)
     IR_MEMBER(sanitize) IR_MEMBER(wrappers) IR_MEMBER(refused_model_types)
 }
@@ -296,9 +307,11 @@ void members(F& f, const Wrapper& v) {
     X(RoPE) \
     X(Attention) \
     X(LatentAttention) \
+    X(ShortConv) \
     X(MLP) \
     X(Experts) \
     X(ScheduledKind) \
+    X(ScheduledMixer) \
     X(Layer) \
     X(Norm) \
     X(Embedding) \

@@ -69,14 +69,16 @@ KeySpec enum_list_key(std::string name, std::vector<std::string> values, std::st
 KeySpec layers_key() {
     return map_key("layers",
         "The block kinds a decoder layer is made of: a mixer (attention over positions) and a feed-forward "
-        "(per position). Each kind has its own options (`attention`, `latent_attention`, `mlp`, `experts`). A "
-        "slot that lists "
+        "(per position). Each kind has its own options (`attention`, `latent_attention`, `short_conv`, `mlp`, "
+        "`experts`). A slot that lists "
         "more than one kind takes each layer's kind from its schedule.", {
-        enum_list_key("mixer", {"attention", "latent_attention"}, "[attention]",
+        enum_list_key("mixer", {"attention", "latent_attention", "short_conv"}, "[attention]",
             "The mixer kinds the layers use. `attention`: softmax attention over the cached keys and values "
             "(options under `attention`). `latent_attention`: multi-head latent attention, which caches one "
             "compressed latent and one rotated key per token instead of each head's keys and values (options "
-            "under `latent_attention`; one kind for every layer)."),
+            "under `latent_attention`; one kind for every layer). `short_conv`: a gated short causal "
+            "convolution, which caches the last few inputs of its convolution (options under `short_conv`; "
+            "listed beside `attention`, each layer's kind from `schedule.mixer`)."),
         enum_list_key("feed_forward", {"mlp", "experts"}, "[mlp]",
             "The feed-forward kinds the layers use. `mlp`: a dense MLP (options under `mlp`). `experts`: a "
             "routed mixture of experts (options under `experts`)."),
@@ -84,6 +86,9 @@ KeySpec layers_key() {
             field_key("feed_forward", "layer_kinds",
                 "A config field listing each layer's feed-forward kind (`mlp` or `experts`), usually derived "
                 "from the config's sparsity keys, e.g. `{derive: sparse_every_step}`."),
+            field_key("mixer", "layer_kinds",
+                "A config field listing each layer's mixer kind (`attention` or `short_conv`), usually derived "
+                "from the config's layer list, e.g. `{derive: attention_or_conv}`."),
         }),
     });
 }
@@ -112,6 +117,24 @@ KeySpec latent_attention_key() {
         field_key("v_head_dim", "int", "The config field holding each value head's width (`v_head_dim`)."),
         with_default(key("bias", Type::Flag,
             "Bias on `q_a_proj`, `kv_a_proj_with_mqa` and `o_proj` (the other projections have none)."), "false"),
+    });
+}
+
+/// The gated short causal convolution: three projections of the input, the first two gating the
+/// convolution's input and output, a depthwise convolution over a few positions between them.
+KeySpec short_conv_key() {
+    return map_key("short_conv",
+        "The short convolution mixer kind (`layers.mixer` lists `short_conv`). `in_proj` gives three "
+        "hidden-wide parts [b | c | x]; b * x passes through a causal depthwise convolution (`conv`, one "
+        "filter of `kernel` taps per channel, stored `[hidden, kernel, 1]` as MLX keeps it or "
+        "`[hidden, 1, kernel]` as PyTorch does, which `sanitize` transposes) and c * the result through "
+        "`out_proj`. The layer's cache (an `ArraysCache`) holds the last `kernel` - 1 inputs of the "
+        "convolution, so a decoded token continues where the prompt left off.", {
+        field_key("kernel", "int", "The config field holding the convolution's width in positions (`conv_L_cache`)."),
+        with_default(key("bias", Type::Flag, "Bias on `in_proj`, the convolution and `out_proj`."), "false"),
+        map_key("keys", "The checkpoint names of the convolution block, where they differ from the usual.", {
+            with_default(key("block", Type::Identifier, "The block's key in a decoder layer."), "conv"),
+        }),
     });
 }
 
@@ -469,6 +492,7 @@ KeySpec build_root() {
 
     top.push_back(layers_key());
     top.push_back(latent_attention_key());
+    top.push_back(short_conv_key());
     top.push_back(mlp_key());
     top.push_back(experts_key());
 
@@ -807,6 +831,18 @@ const std::vector<Derivation>& derivations() {
          "layer i is `mlp` where `mlp_layer_types` says `dense` and `experts` where it says `sparse` (another "
          "name is refused); absent, `mlp` for the first layer and `experts` after.",
          "ConfigDefaults.denseOrSparse", {{"layers", "dims.layers"}, {"types", "config.mlp_layer_types"}}},
+        {"attention_or_conv", "layer_kinds",
+         "layer i is `attention` where `layer_types` says `full_attention` and `short_conv` where it says "
+         "`conv` (another name is refused); absent, `attention` on the layers `full_attn_idxs` lists and "
+         "`short_conv` on the others, and with neither, `attention` on every layer.",
+         "ConfigDefaults.attentionOrConv",
+         {{"layers", "dims.layers"}, {"types", "config.layer_types"}, {"attentionLayers", "config.full_attn_idxs"}}},
+        {"adjusted_ff_dim", "int",
+         "with `block_auto_adjust_ff_dim`, int(2 * `block_ff_dim` / 3), times `block_ffn_dim_multiplier` (truncated), "
+         "rounded up to a multiple of `block_multiple_of`; without it, `block_ff_dim` as it is.",
+         "ConfigDefaults.adjustedFeedForwardWidth",
+         {{"width", "config.block_ff_dim"}, {"adjust", "config.block_auto_adjust_ff_dim"},
+          {"multiplier", "config.block_ffn_dim_multiplier"}, {"multipleOf", "config.block_multiple_of"}}},
         {"dense_first", "layer_kinds",
          "layer i is `mlp` for i < `first_k_dense_replace`, `experts` after.",
          "ConfigDefaults.denseFirst", {{"layers", "dims.layers"}, {"denseLayers", "config.first_k_dense_replace"}}},

@@ -685,6 +685,52 @@ NEMOTRON = {
     "partial_rotary_factor": 0.5, "rope_theta": 10000.0, "max_position_embeddings": 512,
 }
 
+# LFM2: convolution layers first and between the attention ones (the attention mask comes from an
+# attention layer's cache), an MLP two thirds of 200 wide, scaled 1.5 and rounded up to 224. mlx-lm
+# always ties the head, as transformers does by default.
+LFM2 = {
+    "model_type": "lfm2", "hidden_size": 64, "num_hidden_layers": 4, "num_attention_heads": 4,
+    "num_key_value_heads": 2, "vocab_size": 256, "max_position_embeddings": 512, "norm_eps": 1e-5,
+    "rope_theta": 1000000.0, "conv_bias": False, "conv_L_cache": 3, "block_dim": 64, "block_ff_dim": 200,
+    "block_multiple_of": 32, "block_ffn_dim_multiplier": 1.5, "block_auto_adjust_ff_dim": True,
+    "layer_types": ["conv", "full_attention", "conv", "full_attention"], "tie_word_embeddings": True,
+}
+
+
+def pytorch_convolutions(weights: dict[str, mx.array]) -> dict[str, mx.array]:
+    """The Hugging Face layout of the short convolutions' filters: [hidden, 1, kernel] as PyTorch
+    stores a depthwise Conv1d, where mlx-lm's sanitize leaves [hidden, kernel, 1]."""
+    return {key: value.transpose(0, 2, 1) if key.endswith(".conv.conv.weight") else value
+            for key, value in weights.items()}
+
+
+# LFM2-MoE: LFM2's mixers, layer 0 dense, then 8 experts chosen 2 at a time by sigmoid score plus a
+# selection bias, renormalised and scaled 1.5.
+LFM2_MOE = {
+    "model_type": "lfm2_moe", "hidden_size": 64, "num_hidden_layers": 4, "num_attention_heads": 4,
+    "num_key_value_heads": 2, "vocab_size": 256, "max_position_embeddings": 512, "norm_eps": 1e-5,
+    "rope_theta": 1000000.0, "conv_bias": False, "conv_L_cache": 3, "intermediate_size": 96,
+    "moe_intermediate_size": 32, "num_experts": 8, "num_experts_per_tok": 2, "norm_topk_prob": True,
+    "use_expert_bias": True, "routed_scaling_factor": 1.5, "num_dense_layers": 1,
+    "layer_types": ["conv", "full_attention", "conv", "full_attention"], "tie_word_embeddings": True,
+}
+
+# The names LFM2-MoE's own checkpoints give the MLP projections, dense and per expert.
+LFM2_MOE_NAMES = {"w1": "gate_proj", "w2": "down_proj", "w3": "up_proj"}
+
+
+def lfm2_moe_checkpoint(weights: dict[str, mx.array]) -> dict[str, mx.array]:
+    """LFM2-MoE as LiquidAI's checkpoints hold it: one tensor per expert and the dense MLP under w1,
+    w2, w3, the convolution filters as PyTorch stores them."""
+    out = {}
+    for key, value in per_expert_checkpoint("feed_forward", "switch_mlp", LFM2_MOE_NAMES)(
+            pytorch_convolutions(weights)).items():
+        for name, projection in LFM2_MOE_NAMES.items():
+            key = key.replace(f".feed_forward.{projection}.", f".feed_forward.{name}.")
+        out[key] = value
+    return out
+
+
 FIXTURES = [
     Fixture("llama", "llama", "plain llama, GQA 2", LLAMA),
     Fixture("llama_mha_tied", "llama", "tied embeddings, one key/value head per query head",
@@ -1079,6 +1125,25 @@ FIXTURES = [
                                                                                      QWEN3_MOE_NAMES)), 3,
                                     {"input_layernorm.weight": (64,), "self_attn.kv_b_proj.weight": (160, 32),
                                      "mlp.experts.0.gate_proj.weight": (32, 64)})),
+    Fixture("lfm2", "lfm2",
+            "convolution, attention, convolution, attention by layer_types; a 3-tap filter without biases; the "
+            "MLP two thirds of 200, times 1.5, rounded up to a multiple of 32 (224)", LFM2),
+    Fixture("lfm2_hf", "lfm2",
+            "attention on layers 0 and 3 by full_attn_idxs alone, 4-tap filters, biases on the convolutions and "
+            "their projections, the MLP 96 wide unadjusted; the filters [hidden, 1, kernel] as PyTorch stores them",
+            with_({k: v for k, v in LFM2.items() if k != "layer_types"}, full_attn_idxs=[0, 3], conv_bias=True,
+                  conv_L_cache=4, block_ff_dim=96, block_auto_adjust_ff_dim=False),
+            layout=pytorch_convolutions),
+    Fixture("lfm2_moe", "lfm2_moe",
+            "LFM2's mixers by layer_types; layer 0 dense, then 8 experts top-2 by sigmoid score plus a selection "
+            "bias, renormalised, scaled 1.5; the experts stacked as mlx-lm converts them", LFM2_MOE),
+    Fixture("lfm2_moe_hf", "lfm2_moe",
+            "attention on layers 1 and 2 by full_attn_idxs, biased 4-tap convolutions, 2 dense layers, top-3 not "
+            "renormalised; one tensor per expert under w1/w2/w3 and PyTorch filters, as LiquidAI's checkpoints",
+            with_({k: v for k, v in LFM2_MOE.items() if k != "layer_types"}, full_attn_idxs=[1, 2], conv_bias=True,
+                  conv_L_cache=4, num_dense_layers=2, num_experts_per_tok=3, norm_topk_prob=False,
+                  routed_scaling_factor=1.0),
+            layout=lfm2_moe_checkpoint),
     Fixture("minicpm3", "minicpm3",
             "latent attention through a query rank under longrope past its original context of 16, MiniCPM's "
             "embedding, residual and logit scalings, untied", MINICPM3),

@@ -323,6 +323,14 @@ def v4_llama4(config: dict) -> dict:
     return out
 
 
+def lfm2_v4(config: dict) -> dict:
+    """An LFM2 config as LiquidAI released them for transformers 4.x: rope_theta at the top level, the
+    MLP width as block_ff_dim, the attention layers as full_attn_idxs without layer_types."""
+    out = without(v4_rope(config), "layer_types", "intermediate_size")
+    out["block_ff_dim"] = config["intermediate_size"]
+    return out
+
+
 FIXTURES: list[Fixture] = [
     Fixture("llama", "llama", "plain llama, GQA 2", "llama", TINY),
     Fixture("llama_bias_tied", "llama", "attention and MLP biases, tied", "llama",
@@ -685,6 +693,34 @@ FIXTURES: list[Fixture] = [
             with_(TINY, intermediate_size=96, num_key_value_heads=4, q_lora_rank=None, kv_lora_rank=32,
                   qk_nope_head_dim=16, qk_rope_head_dim=8, v_head_dim=24, rope_interleave=False,
                   tie_word_embeddings=False, rope_parameters=rope(10000.0)), layout=v4_rope),
+    Fixture("lfm2", "lfm2",
+            "attention, convolution, convolution, attention by layer_types; biases on the 3-tap convolutions and "
+            "their projections; the MLP two thirds of 200, times 1.5, rounded up to 224; untied", "lfm2",
+            with_(without(TINY, "intermediate_size"), num_hidden_layers=4, intermediate_size=200,
+                  block_multiple_of=32, block_ffn_dim_multiplier=1.5, conv_bias=True, conv_L_cache=3,
+                  layer_types=["full_attention", "conv", "conv", "full_attention"], rope_parameters=rope(1000000.0))),
+    Fixture("lfm2_v4", "lfm2",
+            "convolutions on layers 0 and 2 by full_attn_idxs, 2-tap filters without biases, the MLP 96 wide "
+            "unadjusted, RoPE base 10000, tied; 4.x layout (block_ff_dim)", "lfm2",
+            with_(without(TINY, "intermediate_size"), num_hidden_layers=4, intermediate_size=96,
+                  block_auto_adjust_ff_dim=False, conv_L_cache=2, full_attn_idxs=[1, 3], tie_word_embeddings=True,
+                  rope_parameters=rope(10000.0)), layout=lfm2_v4),
+    Fixture("lfm2_moe", "lfm2_moe",
+            "attention, convolution, convolution, attention by layer_types; layers 0 and 1 dense, then 8 experts "
+            "top-2 by sigmoid score plus a selection bias, renormalised, scaled 1.5; biased convolutions; untied",
+            "lfm2_moe",
+            with_(without(TINY, "intermediate_size"), num_hidden_layers=4, intermediate_size=96,
+                  moe_intermediate_size=32, num_experts=8, num_experts_per_tok=2, num_dense_layers=2,
+                  routed_scaling_factor=1.5, conv_bias=True,
+                  layer_types=["full_attention", "conv", "conv", "full_attention"], rope_parameters=rope(1000000.0))),
+    Fixture("lfm2_moe_v4", "lfm2_moe",
+            "convolutions on layers 1 and 3, layer 0 dense, top-3 not renormalised, 2-tap filters, RoPE base 10000, "
+            "tied; 4.x layout", "lfm2_moe",
+            with_(without(TINY, "intermediate_size"), num_hidden_layers=4, intermediate_size=96,
+                  moe_intermediate_size=32, num_experts=8, num_experts_per_tok=3, num_dense_layers=1,
+                  norm_topk_prob=False, conv_L_cache=2, tie_word_embeddings=True,
+                  layer_types=["full_attention", "conv", "full_attention", "conv"], rope_parameters=rope(10000.0)),
+            layout=v4_rope),
     Fixture("minicpm3", "minicpm3",
             "latent attention through a query rank, values 24 wide, under longrope (short factors within the "
             "original context of 16, long past it); q_a/kv_a/o bias; MiniCPM's scalings around a tied head",
@@ -895,7 +931,7 @@ def randomise(model: torch.nn.Module, rng: np.random.Generator, norm_weights: tu
             value.copy_(torch.from_numpy(a.astype(np.float32)))
         # A router's selection bias is a buffer, saved with the weights; zeros would hide it.
         for key, value in model.named_buffers():
-            if key.endswith("e_score_correction_bias"):
+            if key.endswith(("e_score_correction_bias", "feed_forward.expert_bias")):
                 value.copy_(torch.from_numpy((0.1 * rng.standard_normal(tuple(value.shape))).astype(np.float32)))
             # xIELU's beta is a buffer saved with the weights; its initial 0.5 would hide a constant.
             if key.endswith("act_fn.beta"):

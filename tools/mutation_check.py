@@ -430,13 +430,15 @@ MUTATIONS = [
              [("runtime/Experts.swift", "var weights = takeAlong(scores, indices, axis: -1)",
                "var weights = takeAlong(choice, indices, axis: -1)")],
              # mlx-lm drops ERNIE's selection bias: its fixtures hold it at zero. Ling's is switched.
-             of("glm4_moe", "dots1", "minimax_m2", "deepseek_v3", "glm4_moe_lite") | {"transformers/ernie4_5_moe", "transformers/ernie4_5_moe_v4"}
+             of("glm4_moe", "dots1", "minimax_m2", "deepseek_v3", "glm4_moe_lite", "lfm2_moe")
+             | {"transformers/ernie4_5_moe", "transformers/ernie4_5_moe_v4"}
              | (of("bailing_moe") & where(lambda c: c.get("moe_router_enable_expert_bias")))),
     Mutation("selection_bias_ignored", "experts chosen by their scores alone, without the selection bias",
              [("runtime/Experts.swift", "var choice = selectionBias.map { scores + $0.asType(scores.dtype) } ?? scores",
                "var choice = scores")],
              # mlx-lm drops ERNIE's selection bias: its fixtures hold it at zero. Ling's is switched.
-             of("glm4_moe", "dots1", "minimax_m2", "deepseek_v3", "glm4_moe_lite") | {"transformers/ernie4_5_moe", "transformers/ernie4_5_moe_v4"}
+             of("glm4_moe", "dots1", "minimax_m2", "deepseek_v3", "glm4_moe_lite", "lfm2_moe")
+             | {"transformers/ernie4_5_moe", "transformers/ernie4_5_moe_v4"}
              | (of("bailing_moe") & where(lambda c: c.get("moe_router_enable_expert_bias")))),
     Mutation("minimax_m2_softmax_scores", "MiniMax-M2's experts scored by a softmax over all of them, not sigmoids",
              [("minimax_m2.yaml", "    scores: sigmoid\n", "")],
@@ -501,7 +503,8 @@ MUTATIONS = [
              & where(lambda c: c.get("routed_scaling_factor", 1) != 1)),
     Mutation("dense_first_off_by_one", "one dense layer more than first_k_dense_replace asks for",
              [("runtime/Configuration.swift", "$0 < denseLayers ? \"mlp\"", "$0 <= denseLayers ? \"mlp\"")],
-             of("glm4_moe", "dots1", "bailing_moe", "deepseek_v3", "deepseek_v2")),
+             # LFM2-MoE's dense layers are num_dense_layers, read as first_k_dense_replace.
+             of("glm4_moe", "dots1", "bailing_moe", "deepseek_v3", "deepseek_v2", "lfm2_moe")),
     Mutation("kept_prediction_layers", "a multi-token prediction layer past the last left in the checkpoint",
              [("glm4_moe.yaml", "  drop_extra_layers: true\n", "")],
              where(lambda c: c.get("num_nextn_predict_layers", 0) > 0) & of("glm4_moe", "glm4_moe_lite")
@@ -563,6 +566,48 @@ MUTATIONS = [
                "return (0 ..< layers).map { $0 < 1 ? \"mlp\" : \"experts\" }")],
              of("glm4_moe_lite") & where(lambda c: c.get("mlp_layer_types") not in (None, ["dense"] + ["sparse"] * (
                  c.get("num_hidden_layers", 1) - 1)))),
+    Mutation("conv_state_not_carried", "the short convolution's last inputs not kept: each call starts from zeros",
+             [("runtime/ShortConv.swift", "        cache[0] = extended[0..., (extended.dim(1) - held)..., 0...]\n", "")],
+             # Every fixture has a convolution layer, and its decode steps follow the prompt.
+             of("lfm2", "lfm2_moe")),
+    Mutation("conv_gates_swapped", "the short convolution's b and c parts swapped (c gating its input, b its output)",
+             [("templates/_short_conv.swift.mustache", "            parts[0] * parts[2], filter: conv",
+               "            parts[1] * parts[2], filter: conv"),
+              ("templates/_short_conv.swift.mustache", "outProj(parts[1] * convolved)", "outProj(parts[0] * convolved)")],
+             of("lfm2", "lfm2_moe")),
+    Mutation("conv_bias_dropped", "the convolution's bias loaded but never added",
+             [("runtime/ShortConv.swift", "        if let bias { sum = sum + bias.asType(.float32) }\n", "")],
+             of("lfm2", "lfm2_moe") & where(lambda c: c.get("conv_bias", False))),
+    Mutation("conv_taps_reversed", "the filter's taps applied newest first (a convolution where PyTorch correlates)",
+             [("runtime/ShortConv.swift", "x[0..., tap ..< (tap + length), 0...].asType(.float32) * taps[0..., tap, 0]",
+               "x[0..., tap ..< (tap + length), 0...].asType(.float32) * taps[0..., kernel - 1 - tap, 0]"),
+              ("runtime/ShortConv.swift", "var sum = x[0..., 0 ..< length, 0...].asType(.float32) * taps[0..., 0, 0]",
+               "var sum = x[0..., 0 ..< length, 0...].asType(.float32) * taps[0..., kernel - 1, 0]")],
+             of("lfm2", "lfm2_moe")),
+    Mutation("pytorch_filters_untransposed", "PyTorch's [hidden, 1, kernel] filters loaded without the transpose",
+             [("templates/_model.swift.mustache",
+               "        weights = channelsLastConvolutions(weights, block: {{short_conv.block_key}})\n", "")],
+             # mlx-lm's own fixtures store them as MLX keeps them.
+             of("lfm2", "lfm2_moe") - {"mlx-lm/lfm2", "mlx-lm/lfm2_moe"}),
+    Mutation("attention_layers_counted_from_one", "full_attn_idxs read as positions counted from 1",
+             [("runtime/Configuration.swift", "attentionLayers.contains($0) ? \"attention\"",
+               "attentionLayers.contains($0 + 1) ? \"attention\"")],
+             of("lfm2", "lfm2_moe") & where(lambda c: "layer_types" not in c)),
+    Mutation("layer_types_ignored", "layer_types not read: the layers full_attn_idxs lists attend, or all of them",
+             [("runtime/Configuration.swift", "        if let types {\n            return types.map { $0 == \"full_attention\"",
+               "        if let types, false {\n            return types.map { $0 == \"full_attention\"")],
+             of("lfm2", "lfm2_moe") & where(lambda c: "layer_types" in c)),
+    Mutation("ff_dim_unscaled", "the adjusted SwiGLU width not scaled by block_ffn_dim_multiplier",
+             [("runtime/Configuration.swift", "let scaled = Int(Double(multiplier) * Double(twoThirds))",
+               "let scaled = twoThirds")],
+             of("lfm2") & where(lambda c: c.get("block_auto_adjust_ff_dim", True)
+                                and c.get("block_ffn_dim_multiplier", 1.0) != 1.0)),
+    Mutation("lfm2_moe_unnormalised", "LFM2-MoE's chosen sigmoid scores never renormalised",
+             [("lfm2_moe.yaml", "    normalize: norm_topk_prob\n", "    normalize: false\n")],
+             of("lfm2_moe") & where(lambda c: c.get("norm_topk_prob", True))),
+    Mutation("lfm2_moe_unscaled", "LFM2-MoE's expert weights not scaled by routed_scaling_factor",
+             [("lfm2_moe.yaml", "    scale: routed_scaling_factor\n", "")],
+             of("lfm2_moe") & where(lambda c: c.get("routed_scaling_factor", 1.0) != 1.0)),
     Mutation("minicpm3_values_hidden_over_heads", "v_head_dim not read: values always hidden / heads wide",
              [("minicpm3.yaml", "    default: {derive: hidden_over_heads}\n    doc: The width of each value head;",
                "    default: {derive: hidden_over_heads}\n    read: false\n    doc: The width of each value head;")],

@@ -340,6 +340,28 @@ public enum ConfigDefaults {
         return types.map { $0 == "dense" ? "mlp" : $0 == "sparse" ? "experts" : $0 }
     }
 
+    /// `attention_or_conv`: `types` (`full_attention` or `conv` per layer) as mixer kinds, a name that
+    /// is neither left for the schedule's check to refuse; without them, attention on the layers
+    /// `attentionLayers` lists and convolutions elsewhere, and with neither, attention everywhere.
+    public static func attentionOrConv(layers: Int, types: [String]?, attentionLayers: [Int]?) -> [String] {
+        if let types {
+            return types.map { $0 == "full_attention" ? "attention" : $0 == "conv" ? "short_conv" : $0 }
+        }
+        guard let attentionLayers else { return Array(repeating: "attention", count: layers) }
+        return (0 ..< layers).map { attentionLayers.contains($0) ? "attention" : "short_conv" }
+    }
+
+    /// `adjusted_ff_dim`: a SwiGLU width two thirds of `width` (as Python truncates it), scaled by
+    /// `multiplier` and rounded up to a multiple of `multipleOf`; unadjusted, `width` itself.
+    public static func adjustedFeedForwardWidth(width: Int, adjust: Bool, multiplier: Float, multipleOf: Int) -> Int {
+        // A multiple of 0 or less leaves no width, which the configuration's size check refuses.
+        guard adjust else { return width }
+        guard multipleOf > 0 else { return 0 }
+        let twoThirds = Int(Double(2 * width) / 3)
+        let scaled = Int(Double(multiplier) * Double(twoThirds))
+        return multipleOf * ((scaled + multipleOf - 1) / multipleOf)
+    }
+
     /// `dense_first`: the first `denseLayers` layers keep a dense MLP, the rest have experts.
     public static func denseFirst(layers: Int, denseLayers: Int) -> [String] {
         (0 ..< layers).map { $0 < denseLayers ? "mlp" : "experts" }

@@ -452,3 +452,85 @@ public class ChunkedKVCache: KVCacheSimple {
         }
     }
 }
+
+/// A cache of a fixed number of arrays (slots), for layers whose state is not keys and values: the
+/// input a convolution still needs, a recurrent state. Its offset counts nothing; attention masks
+/// come from the caches of attention layers.
+public class ArraysCache: BaseKVCache {
+    fileprivate var cache: [MLXArray?]
+    internal var leftPadding: MLXArray?
+    internal var lengths: MLXArray?
+
+    public init(size: Int, leftPadding: [Int]? = nil) {
+        cache = Array(repeating: nil, count: size)
+        self.leftPadding = leftPadding.map { MLXArray($0) }
+    }
+
+    public override func innerState() -> [MLXArray] { cache.compactMap { $0 } }
+
+    public subscript(index: Int) -> MLXArray? {
+        get { cache[index] }
+        set { cache[index] = newValue }
+    }
+
+    public override var state: [MLXArray] {
+        get { cache.compactMap { $0 } }
+        set { cache = newValue.map { $0 } }
+    }
+
+    public override func copy() -> any KVCache {
+        let twin = ArraysCache(size: cache.count)
+        copyContents(to: twin)
+        return twin
+    }
+
+    internal func copyContents(to twin: ArraysCache) {
+        twin.cache = cache.map { $0?[.ellipsis] }
+        twin.offset = offset
+        twin.leftPadding = leftPadding
+        twin.lengths = lengths
+    }
+
+    public override func prepare(lengths: [Int]?) { self.lengths = lengths.map { MLXArray($0) } }
+    public override func prepare(lengths: MLXArray?) { self.lengths = lengths }
+
+    public override func finalize() {
+        lengths = nil
+        leftPadding = nil
+    }
+
+    /// Moves the batch's padding and lengths on by `N` positions, as a step consumes them.
+    public func advance(_ N: Int) {
+        if let held = lengths { lengths = held - N }
+        if let held = leftPadding { leftPadding = held - N }
+    }
+
+    public var currentLengths: MLXArray? { lengths }
+
+    /// Which of `N` positions of each row are real, from the left padding or the lengths; nil when
+    /// every position is.
+    public func makeMask(N: Int) -> MLXArray? {
+        let positions = MLXArray(0 ..< N)
+        if let leftPadding { return positions .>= leftPadding[0..., .newAxis] }
+        if let lengths { return positions .< lengths[0..., .newAxis] }
+        return nil
+    }
+}
+
+/// The two slots a Mamba layer keeps: its convolution's input and its recurrent state.
+public class MambaCache: ArraysCache {
+    public init(leftPadding: [Int]? = nil) {
+        super.init(size: 2, leftPadding: leftPadding)
+    }
+
+    public override func copy() -> any KVCache {
+        let twin = MambaCache()
+        copyContents(to: twin)
+        return twin
+    }
+}
+
+/// The mask of the real positions of `h` for the layers keeping `cache` (nil without padding).
+public func createSSMMask(h: MLXArray, cache: MambaCache?) -> MLXArray? {
+    cache?.makeMask(N: h.dim(1))
+}

@@ -118,6 +118,30 @@ final class CacheTests: XCTestCase {
         XCTAssertEqual(growing.trim(7), 3)
     }
 
+    /// An arrays cache holds its slots as set, counts no positions, copies them deeply, and masks the
+    /// padded positions of a batch only once it has been told the batch's lengths.
+    func testArraysCacheHoldsItsSlotsAndMasksPadding() {
+        let cache = MambaCache()
+        XCTAssertNil(cache[0])
+        XCTAssertTrue(cache.state.isEmpty)
+        cache[1] = MLXArray([Float(1), 2])
+        XCTAssertEqual(cache.state.map { $0.asArray(Float.self) }, [[1, 2]])
+        XCTAssertEqual(cache.offset, 0)
+        let twin = cache.copy() as! MambaCache
+        cache[1] = MLXArray([Float(3)])
+        XCTAssertEqual(twin[1]?.asArray(Float.self), [1, 2])
+        XCTAssertNil(createSSMMask(h: MLXArray.zeros([2, 3, 1]), cache: cache))
+        cache.prepare(lengths: [3, 1])
+        XCTAssertEqual(createSSMMask(h: MLXArray.zeros([2, 3, 1]), cache: cache)?.asArray(Bool.self),
+                       [true, true, true, true, false, false])
+        cache.advance(1)
+        XCTAssertEqual(cache.currentLengths?.asArray(Int.self), [2, 0])
+        cache.finalize()
+        XCTAssertNil(cache.makeMask(N: 3))
+        let padded = ArraysCache(size: 1, leftPadding: [0, 2])
+        XCTAssertEqual(padded.makeMask(N: 3)?.asArray(Bool.self), [true, true, true, false, false, true])
+    }
+
     /// A chunked cache keeps everything until told to drop all but the last chunk. Trimming cuts the
     /// buffer it holds (grown in steps), so the step here makes the buffer exactly the six keys.
     func testChunkedCacheTrimsItsFrontWhenAsked() {

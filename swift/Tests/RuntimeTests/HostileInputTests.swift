@@ -240,6 +240,33 @@ final class HostileInputTests: XCTestCase {
             "use_cla: true is not supported: transformers' Hunyuan has no cross-layer key/value sharing")
     }
 
+    /// LFM2's schedule, convolution width and MLP sizing come from the config: a layer kind it does not
+    /// know, a convolution without taps or an MLP rounded to a multiple of nothing would trap later.
+    func testSettingsTheLFM2ModelsCannotTakeAreRefused() throws {
+        let lfm2: [String: Any] = [
+            "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
+            "vocab_size": 64, "block_ff_dim": 96, "layer_types": ["conv", "full_attention"],
+        ]
+        func refusal(_ overrides: [String: Any]) throws -> String {
+            let data = try JSONSerialization.data(withJSONObject: lfm2.merging(overrides) { $1 })
+            do {
+                try ModelRegistry.checkConfiguration(modelType: "lfm2", configuration: data)
+            } catch {
+                return "\(error)"
+            }
+            return "accepted"
+        }
+        XCTAssertEqual(try refusal([:]), "accepted")
+        XCTAssertEqual(try refusal(["conv_L_cache": 0]), "conv_L_cache: is 0; it must be between 1 and 1048576")
+        XCTAssertEqual(
+            try refusal(["block_multiple_of": 0]), "feed_forward_width: is 0; it must be between 1 and 1048576")
+        // The schedule derived from layer_types names the kinds it holds.
+        XCTAssertEqual(
+            try refusal(["layer_types": ["conv", "sliding_attention"]]),
+            "mixer_layer_kinds: names 'sliding_attention'; each layer is one of attention, short_conv")
+        XCTAssertEqual(try refusal(["layer_types": ["conv"]]), "mixer_layer_kinds: has 1 entries for 2 layers")
+    }
+
     func testSettingsTheLingModelsCannotTakeAreRefused() throws {
         // Ling v1's keys: no n_group or topk_group, whose defaults (1 and 4) route ungrouped.
         let ling: [String: Any] = [
