@@ -414,7 +414,7 @@ final class LFM2MoEExperts: Module, UnaryLayer {
         // The selection bias steers which experts are chosen, not their weights.
         let (weights, indices) = routeExperts(
             router(x), k: expertsPerToken, scores: .sigmoid, normalize: normalizeTopK,
-            selectionBias: selectionBias, scale: routedScale)
+            normalizeEpsilon: 1e-6, selectionBias: selectionBias, scale: routedScale)
         // Float32 sigmoid weights: the weighted sum is taken in float32, then returns to x's dtype.
         return (experts(x, indices) * weights.expandedDimensions(axis: -1)).sum(axis: -2)
             .asType(x.dtype)

@@ -1181,6 +1181,9 @@ private:
                                           {"scores", e.scores_configured ? "scores" : e.sigmoid ? ".sigmoid" : ".softmax"},
                                           {"normalize", "normalizeTopK"}};
         if (e.floored) args.push_back({"normalizeFloor", "normalizeFloor"});
+        if (const Node* epsilon = f_.get("experts.router.normalize_epsilon"); epsilon && !epsilon->is_null()) {
+            args.push_back({"normalizeEpsilon", epsilon->text});
+        }
         // The selection bias is the router's own, in a module beside it, or the mixture's parameter.
         const Node* bias_key = f_.get("experts.keys.selection_bias");
         e.selection_bias_beside = e.selection_bias && bias_key && bias_key->kind == Node::Kind::String;

@@ -216,6 +216,9 @@ KeySpec experts_key() {
             with_default(key("normalize_single", Type::Bool,
                 "`false`: a token routed to a single expert (k = 1) keeps that expert's score; only k > 1 "
                 "scores are renormalised."), "true"),
+            key("normalize_epsilon", Type::Number,
+                "A constant the reference adds to the sum the k selected scores are divided by when they are "
+                "renormalised (e.g. 1e-6); absent, nothing is added."),
             field_key("normalize_floor", "float",
                 "A config field holding the least denominator of the renormalisation (`moe_norm_min`): the k "
                 "selected scores are divided by max(their sum, floor); absent, by their sum."),

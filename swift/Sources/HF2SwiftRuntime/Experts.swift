@@ -130,9 +130,10 @@ public enum GroupScore: Sendable {
 /// groups of experts whose two best biased scores sum highest (or, by `groupScore`, whose best is
 /// highest); weighted by their unbiased scores,
 /// renormalised to sum to one when `normalize` holds (divided by max(sum, `normalizeFloor`) when a
-/// floor is given), then multiplied by `scale`.
+/// floor is given, plus `normalizeEpsilon`), then multiplied by `scale`.
 public func routeExperts(
     _ logits: MLXArray, k: Int, scores kind: ExpertScores, normalize: Bool, normalizeFloor: Float? = nil,
+    normalizeEpsilon: Float = 0,
     selectionBias: MLXArray? = nil, groups: Int = 1, selectedGroups: Int = 1, groupScore: GroupScore = .topTwoSum,
     scale: Float = 1
 ) -> (weights: MLXArray, indices: MLXArray) {
@@ -157,7 +158,8 @@ public func routeExperts(
     if normalize {
         let sum = weights.sum(axis: -1, keepDims: true)
         let floored = normalizeFloor.map { maximum(sum, MLXArray($0).asType(sum.dtype)) }
-        weights = weights / (floored ?? sum)
+        let denominator = floored ?? sum
+        weights = weights / (normalizeEpsilon == 0 ? denominator : denominator + normalizeEpsilon)
     }
     return (scale == 1 ? weights : weights * scale, indices)
 }
