@@ -103,6 +103,7 @@ NOT_SCHEMA_DETECTABLE = {
     "latent_attention_without_sizes": "a rule between keys after inheritance: the latent attention mixer needs its sizes",
     "latent_attention_options_without_mixer": "a rule between keys after inheritance: the options apply to the mixer kind",
     "latent_attention_with_softcap": "a rule between the mixer kind and an attention key",
+    "latent_attention_with_query_scale_switch": "a rule between the mixer kind and an attention key",
     "shared_gate_without_width": "a rule between keys after inheritance: the gate needs the shared expert's width",
     "normalize_after_top_k_softmax": "a rule between two router keys, one of them inherited",
     "clip_per_head_norm": "a rule between two attention keys, one of them inherited",
