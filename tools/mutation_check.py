@@ -549,7 +549,7 @@ MUTATIONS = [
              - {"mlx-lm/deepseek_v3", "mlx-lm/deepseek_v3_q4", "mlx-lm/glm4_moe_lite", "mlx-lm/kimi_vl",
                 "mlx-lm/kimi_vl_hf", "mlx-lm/mistral4"}),
     Mutation("latent_queries_unscaled", "Llama-4 query scaling read but not applied to latent attention's queries",
-             [("mistral4.yaml", "  query_position_scale:\n    beta: llama_4_scaling_beta\n"
+             [("mistral4.yaml", "attention:\n  query_position_scale:\n    beta: llama_4_scaling_beta\n"
                "    original_max_positions: original_max_position_embeddings\n", "")],
              of("mistral4")),
     Mutation("latent_query_scale_rotated_part_only", "the position scale applied to the rotated part of each "
@@ -562,6 +562,16 @@ MUTATIONS = [
              [("mistral4.yaml", "    original_max_positions: original_max_position_embeddings\n",
                "    original_max_positions: original_max_position_embeddings\n    from_one: true\n")],
              of("mistral4")),
+    Mutation("latent_query_head_dim_rotated_only", "latent attention's query head width derived as its rotated "
+             "part alone (DeepSeek-V3's head_dim), refusing the head_dim transformers writes",
+             [("runtime/Configuration.swift", "        noRoPE + rotated\n", "        rotated\n")],
+             of("mistral4") & where(lambda c: "head_dim" in c)),
+    Mutation("mistral4_stated_fraction_refused", "rope_parameters.partial_rotary_factor not read, so the fraction "
+             "transformers writes is refused",
+             [("mistral4.yaml", "  partial_rotary_factor:\n    type: float\n    optional: true\n"
+               "    fallback: rope_parameters.partial_rotary_factor\n", "  partial_rotary_factor:\n    type: float\n"
+               "    optional: true\n")],
+             of("mistral4") & where(lambda c: "partial_rotary_factor" in c.get("rope_parameters", {}))),
     Mutation("mistral4_sigmoid_scores", "Mistral 4's experts scored by sigmoids, as DeepSeek-V3's are",
              [("mistral4.yaml", "    scores: softmax\n", "")],
              of("mistral4")),
@@ -792,7 +802,7 @@ MUTATIONS = [
             out["\\(prefix).\\(into).up_proj.weight"] = value[0..., .stride(from: 1, by: 2), 0...]""")],
              # Mistral 4's Hugging Face experts arrive in the same layout.
              {"mlx-lm/gemma4_moe_hf", "transformers/gemma4_moe", "transformers/gemma4_v4", "mlx-lm/mistral4_hf",
-              "transformers/mistral4"}),
+              "transformers/mistral4", "transformers/mistral3_mistral4"}),
     Mutation("gemma4_values_from_own_projection", "attention_k_eq_v ignored: every layer expects a v_proj",
              [("templates/_attention.swift.mustache",
                "        let valuesFromKeys =\n            {{attention.values_from_keys_flag}} &&",
