@@ -65,6 +65,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "ministral3",
         "mistral",
         "mistral3",
+        "mistral4",
         "mixtral",
         "nemotron",
         "olmo",
@@ -264,6 +265,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
             case "ministral3":
                 let args = try decoder.decode(Mistral3Configuration.self, from: text)
                 return { Mistral3Model(args) }
+            case "mistral4":
+                let args = try decoder.decode(Mistral4Configuration.self, from: text)
+                return { Mistral4Model(args) }
             case "mistral":
                 let args = try decoder.decode(MistralConfiguration.self, from: text)
                 return { MistralModel(args) }
@@ -274,6 +278,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
                 throw ModelRegistryError.unsupportedTextModelType(
                     textModelType(of: text) ?? "(none)", wrapper: modelType)
             }
+        case "mistral4":
+            let args = try decoder.decode(Mistral4Configuration.self, from: text)
+            return { Mistral4Model(args) }
         case "mixtral":
             let args = try decoder.decode(MixtralConfiguration.self, from: text)
             return { MixtralModel(args) }

@@ -276,6 +276,7 @@ final class YoutuLatentAttention: Module {
         }
         let queries = projected.reshaped(B, L, heads, queryHeadDim).transposed(0, 2, 1, 3)
         let queryParts = split(queries, indices: [args.qkNopeHeadDim], axis: -1)
+        let queriesNoRoPE = queryParts[0]
         var queriesRotated = queryParts[1]
 
         // One latent and one rotated key per token, shared by every head.
@@ -297,13 +298,13 @@ final class YoutuLatentAttention: Module {
         if L == 1 {
             // One query: its no-RoPE part moves into the latent space; the output leaves it after.
             output = MLXFast.scaledDotProductAttention(
-                queries: embedQ(queryParts[0]), keys: latent, values: latent, scale: scale,
+                queries: embedQ(queriesNoRoPE), keys: latent, values: latent, scale: scale,
                 mask: .array(positionScores))
             output = unembedOut(output)
         } else {
             // Several queries: each head's keys and values are expanded from the latent.
             output = MLXFast.scaledDotProductAttention(
-                queries: queryParts[0], keys: embedQ(latent, transpose: false),
+                queries: queriesNoRoPE, keys: embedQ(latent, transpose: false),
                 values: unembedOut(latent), scale: scale, mask: .array(positionScores))
         }
         return wo(output.transposed(0, 2, 1, 3).reshaped(B, L, -1))

@@ -339,6 +339,22 @@ std::vector<ir::IgnoredKey> wrapper_ignored_keys(const ResolvedFamily& f, const 
     return {};
 }
 
+/// The family a wrapper hands its text model to when it dispatches on the text model's stated type,
+/// or nullptr when the wrapper's own family reads it.
+const ResolvedFamily* dispatched_family(const FamilySet& set, const ResolvedFamily& f, const std::string& model_type,
+                                        const Json& config) {
+    const Json* text = config.contains("text_config") && config["text_config"].is_object() ? &config["text_config"] : nullptr;
+    if (!text || !text->contains("model_type") || !(*text)["model_type"].is_string()) return nullptr;
+    std::string text_type = (*text)["model_type"].get<std::string>();
+    for (const auto& w : lower_one(f).wrappers) {
+        if (w.model_type != model_type) continue;
+        for (const auto& [type, family] : w.dispatch) {
+            if (type == text_type && family != f.id) return set.find(family);
+        }
+    }
+    return nullptr;
+}
+
 }  // namespace
 
 int run_detect(const Paths& paths, const std::string& config_path, std::ostream& out, std::ostream& err) {
@@ -372,6 +388,14 @@ int run_detect(const Paths& paths, const std::string& config_path, std::ostream&
         std::string swift = f->text("swift_name");
         out << config_path << ": model_type \"" << model_type << "\" is served by family " << f->id << " ("
             << f->chain_files[0] << "): " << swift << "Model in " << namer::model_file_name(swift) << "\n";
+        // A dispatching wrapper's text model is read by the family its stated type names.
+        const ResolvedFamily* wrapper_family = f;
+        if (const ResolvedFamily* served = dispatched_family(set, *f, model_type, config)) {
+            f = served;
+            swift = f->text("swift_name");
+            out << "  its text model is served by family " << f->id << " (" << f->chain_files[0] << "): " << swift
+                << "Model in " << namer::model_file_name(swift) << "\n";
+        }
 
         // Wrapped checkpoints keep the text model's keys under text_config, as the Swift decoder reads them.
         const Json& keys = config.contains("text_config") && config["text_config"].is_object() ? config["text_config"] : config;
@@ -448,7 +472,7 @@ int run_detect(const Paths& paths, const std::string& config_path, std::ostream&
             }
         }
         // The wrapper's own keys (a vision tower's) sit at its top level, beside or around the text model's.
-        for (const auto& [key, why] : wrapper_ignored_keys(*f, model_type)) {
+        for (const auto& [key, why] : wrapper_ignored_keys(*wrapper_family, model_type)) {
             if (known.count(key) || !(config.contains(key) || keys.contains(key))) continue;
             known.insert(key);
             ignored.push_back(key + " (" + why + ")");

@@ -528,14 +528,17 @@ private:
             c.rope_parameters_field = d.swift_name;
             // Members of one layer type's object mean the family reads one object per layer type.
             bool per_layer_type = false;
+            // A field reading the stated fraction means the family accepts it (and says how it treats it).
+            bool reads_fraction = false;
             for (const auto& other : fields_) {
                 const Node* fb = other.entry->value.find("fallback");
                 if (!fb || fb->kind != Node::Kind::String || fb->text.rfind(d.json_key + ".", 0) != 0) continue;
                 std::string member = fb->text.substr(d.json_key.size() + 1);
                 per_layer_type |= member.rfind("full_attention.", 0) == 0 || member.rfind("sliding_attention.", 0) == 0;
+                reads_fraction |= member == "partial_rotary_factor";
             }
             c.rope_parameters_per_layer_type = per_layer_type ? "true" : "false";
-            c.rope_parameters_partial = f_.get("attention.rope.fraction") ? "true" : "false";
+            c.rope_parameters_partial = f_.get("attention.rope.fraction") || reads_fraction ? "true" : "false";
         }
         for (const auto& d : fields_) {
             if (d.type == "int_per_layer") c.per_layer_int_fields.push_back(d.swift_name);

@@ -684,7 +684,8 @@ private:
         }
         for (const char* key : {"attention.sliding.layer_types", "attention.chunked.layer_types", "attention.kv_sharing.shared_layers",
                                 "attention.softcap", "attention.rope.fraction", "attention.rope.dimensions",
-                                "attention.rope.layers", "attention.clip_qkv", "attention.query_position_scale.beta"}) {
+                                "attention.rope.layers", "attention.clip_qkv",
+                                "attention.query_position_scale.enabled"}) {
             if (const Node* n = f_.get(key); n && n->kind == Node::Kind::String) {
                 error(n->loc, key, "does not apply to 'latent_attention'");
             }

@@ -899,6 +899,11 @@ const std::vector<Derivation>& derivations() {
         {"half_intermediate", "int",
          "`intermediate_size` / 2 (integer division): an MLP whose gate and up projections split the stated width.",
          "ConfigDefaults.halfIntermediate", {{"width", "config.intermediate_size"}}},
+        {"latent_query_head_dim", "int",
+         "`latent_attention.nope_head_dim` + `latent_attention.rope_head_dim`: the width of each query and key "
+         "head of latent attention, which some configs state as `head_dim`.",
+         "ConfigDefaults.latentQueryHeadDim",
+         {{"noRoPE", "latent_attention.nope_head_dim"}, {"rotated", "latent_attention.rope_head_dim"}}},
         {"intermediate_times_shared", "int_per_layer",
          "`dims.intermediate` times `num_shared_expert` (one for all layers, or per layer): a shared MLP as wide "
          "as that many dense MLPs.",

@@ -106,6 +106,7 @@ NOT_SCHEMA_DETECTABLE = {
     "short_conv_without_schedule": "a rule between keys after inheritance: several mixer kinds need a schedule",
     "short_conv_options_without_mixer": "a rule between keys after inheritance: the options apply to the mixer kind",
     "short_conv_without_attention": "a rule between the items of one list: the convolution goes beside attention",
+    "latent_attention_with_query_scale_switch": "a rule between the mixer kind and an attention key",
     "shared_gate_without_width": "a rule between keys after inheritance: the gate needs the shared expert's width",
     "normalize_after_top_k_softmax": "a rule between two router keys, one of them inherited",
     "clip_per_head_norm": "a rule between two attention keys, one of them inherited",

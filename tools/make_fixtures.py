@@ -402,6 +402,21 @@ def transformers_gemma4_experts(weights: dict[str, mx.array]) -> dict[str, mx.ar
     return out
 
 
+def transformers_stacked_experts(weights: dict[str, mx.array]) -> dict[str, mx.array]:
+    """The experts as transformers saves Mistral 4's: one bare `mlp.experts.gate_up_proj` [E, 2I, D],
+    gate rows first, and `mlp.experts.down_proj` [E, D, I]."""
+    out = {}
+    for key, value in weights.items():
+        if key.endswith(".mlp.switch_mlp.gate_proj.weight"):
+            up = weights[key.replace("gate_proj", "up_proj")]
+            out[key.replace("switch_mlp.gate_proj.weight", "experts.gate_up_proj")] = mx.concatenate([value, up], axis=1)
+        elif key.endswith(".mlp.switch_mlp.down_proj.weight"):
+            out[key.replace("switch_mlp.down_proj.weight", "experts.down_proj")] = value
+        elif ".mlp.switch_mlp.up_proj." not in key:
+            out[key] = value
+    return out
+
+
 def then(first, second):
     """Two layouts, one after the other."""
     return lambda weights: second(first(weights))
@@ -482,6 +497,26 @@ DEEPSEEK_V3 = {
     "n_group": 2, "topk_group": 1, "routed_scaling_factor": 2.5, "norm_topk_prob": True,
     "first_k_dense_replace": 1, "moe_layer_freq": 1, "topk_method": "noaux_tc", "scoring_func": "sigmoid",
     "tie_word_embeddings": False,
+}
+
+
+# Mistral Small 4: DeepSeek-V3's latent attention (queries through a rank-48 norm, a 32-wide latent, 16
+# no-RoPE and 8 rotated dimensions per query and key head, 24 per value head) under YaRN stretched 4
+# times from an original context of 8, both mscales set, the whole queries scaled by Llama 4's
+# 1 + 0.3 * log(1 + floor(position / 8)), which steps three times within the prompt; layer 0 dense,
+# then a softmax router over 2 groups of 4 experts (one kept), top-2 renormalised, scaled 1.5, beside
+# a shared expert. mlx-lm reads RoPE and the query scaling from rope_parameters only.
+MISTRAL4 = {
+    "model_type": "mistral4", "hidden_size": 64, "num_hidden_layers": 3, "intermediate_size": 96,
+    "num_attention_heads": 4, "num_key_value_heads": 4, "rms_norm_eps": 1e-6, "vocab_size": 256,
+    "max_position_embeddings": 64, "q_lora_rank": 48, "kv_lora_rank": 32, "qk_nope_head_dim": 16,
+    "qk_rope_head_dim": 8, "v_head_dim": 24, "rope_interleave": True,
+    "rope_parameters": {"rope_type": "yarn", "rope_theta": 10000.0, "factor": 4.0,
+                        "original_max_position_embeddings": 8, "beta_fast": 32.0, "beta_slow": 1.0,
+                        "mscale": 1.0, "mscale_all_dim": 0.8, "llama_4_scaling_beta": 0.3},
+    "n_routed_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 32, "n_shared_experts": 1,
+    "n_group": 2, "topk_group": 1, "routed_scaling_factor": 1.5, "norm_topk_prob": True,
+    "first_k_dense_replace": 1, "tie_word_embeddings": False,
 }
 
 
@@ -1067,6 +1102,19 @@ FIXTURES = [
             "4-bit experts, attention, embed_q and unembed_out (32 no-RoPE dimensions per head) in groups of 32, "
             "the router kept dense", with_(DEEPSEEK_V3, qk_nope_head_dim=32),
             quantize={"group_size": 32, "bits": 4}),
+    Fixture("mistral4", "mistral4",
+            "latent attention through a query rank under YaRN past its original context of 8, both mscales, "
+            "queries scaled by position (beta 0.3, steps of 8); 2 groups of 4 experts, 1 kept, top-2 softmax "
+            "renormalised, scaled 1.5; layer 0 dense", MISTRAL4),
+    Fixture("mistral4_hf", "mistral4",
+            "q_proj (no query rank), RoPE on the halves (rope_interleave false), both mscales 1, beta 0.5, "
+            "one group, top-3 not renormalised, 2 shared experts wide, experts on every layer, tied; kv_b_proj "
+            "and the experts' gate_up_proj and down_proj, as Hugging Face checkpoints hold them",
+            with_(MISTRAL4, q_lora_rank=None, rope_interleave=False, n_group=1, topk_group=1,
+                  num_experts_per_tok=3, norm_topk_prob=False, routed_scaling_factor=1.0, n_shared_experts=2,
+                  first_k_dense_replace=0, tie_word_embeddings=True,
+                  rope_parameters=dict(MISTRAL4["rope_parameters"], mscale_all_dim=1.0, llama_4_scaling_beta=0.5)),
+            layout=then(kv_b_proj_checkpoint, transformers_stacked_experts)),
     Fixture("kimi_vl", "deepseek_v3",
             "a Kimi-VL checkpoint: text_config leaving out keys whose mlx-lm defaults differ from "
             "DeepseekV3Config's (one group, unscaled, no dense layer), language_model. weights; top-2 stated "

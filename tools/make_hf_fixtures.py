@@ -735,6 +735,35 @@ FIXTURES: list[Fixture] = [
             with_(TINY, num_key_value_heads=4, q_lora_rank=None, kv_lora_rank=32, qk_nope_head_dim=16,
                   qk_rope_head_dim=8, scale_emb=10.0, scale_depth=1.2, dim_model_base=32,
                   rope_parameters=rope(10000.0)), layout=v4_rope),
+    Fixture("mistral4", "mistral4",
+            "latent attention through a query rank (interleaved RoPE on 8 of 24 query dimensions) under YaRN past "
+            "its original context of 8 with both mscales, the whole queries scaled by position (beta 0.4, steps "
+            "of 8); 2 groups of 4 experts, 1 kept, top-2 softmax renormalised, scaled 2; layer 0 dense; tied; "
+            "kv_b_proj and the experts' gate_up_proj and down_proj as transformers saves them", "mistral4",
+            with_(TINY, num_hidden_layers=3, intermediate_size=96, num_key_value_heads=4, max_position_embeddings=64,
+                  q_lora_rank=48, kv_lora_rank=32, qk_nope_head_dim=16, qk_rope_head_dim=8, v_head_dim=24,
+                  n_routed_experts=8, num_experts_per_tok=2, moe_intermediate_size=32, n_shared_experts=1, n_group=2,
+                  topk_group=1, routed_scaling_factor=2.0, norm_topk_prob=True, first_k_dense_replace=1,
+                  rope_interleave=True, tie_word_embeddings=True,
+                  rope_parameters=rope(10000.0, rope_type="yarn", factor=4.0, original_max_position_embeddings=8,
+                                       beta_fast=32.0, beta_slow=1.0, mscale=1.0, mscale_all_dim=0.8,
+                                       llama_4_scaling_beta=0.4)),
+            model_class="Mistral4ForCausalLM"),
+    Fixture("mistral3_mistral4", "mistral4",
+            "a multimodal checkpoint holding Mistral Small 4's text model, untied at the top level: q_proj (no "
+            "query rank), RoPE on the halves (rope_interleave false), YaRN with mscale_all_dim alone, beta 0.5, "
+            "one group, top-3 not renormalised, 2 shared experts wide, experts on every layer", "mistral3",
+            {"text_config": with_(TINY, model_type="mistral4", num_hidden_layers=2, intermediate_size=96,
+                                  num_key_value_heads=4, max_position_embeddings=64, q_lora_rank=None, kv_lora_rank=32,
+                                  qk_nope_head_dim=16, qk_rope_head_dim=8, v_head_dim=24, n_routed_experts=8,
+                                  num_experts_per_tok=3, moe_intermediate_size=32, n_shared_experts=2, n_group=1,
+                                  topk_group=1, routed_scaling_factor=1.0, norm_topk_prob=False,
+                                  first_k_dense_replace=0, rope_interleave=False,
+                                  rope_parameters=rope(10000.0, rope_type="yarn", factor=8.0,
+                                                       original_max_position_embeddings=8, mscale_all_dim=1.0,
+                                                       llama_4_scaling_beta=0.5)),
+             "vision_config": PIXTRAL, "image_token_index": 250, "spatial_merge_size": 2, "tie_word_embeddings": False},
+            model_class="Mistral3ForConditionalGeneration"),
     Fixture("llama4", "llama4",
             "chunks of 6, NoPE on odd layers with temperature tuning, top-2 sigmoid experts on their inputs "
             "on layers 1 and 3, q/k norms, llama3 RoPE", "llama4_text", LLAMA4_TEXT, windows=[6]),

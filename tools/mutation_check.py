@@ -180,6 +180,9 @@ MUTATIONS = [
     Mutation("mistral3_wrapper_as_ministral3", "every text model of a Mistral 3 checkpoint read as Ministral 3",
              [("mistral3.yaml", "mistral: mistral, ", "")],
              {"mlx-lm/mistral3_mistral", "transformers/mistral3_mistral"}),
+    Mutation("mistral3_mistral4_refused", "a Mistral 3 checkpoint holding Mistral Small 4's text model refused",
+             [("mistral3.yaml", "mistral4: mistral4, ", "")],
+             {"transformers/mistral3_mistral4"}),
     Mutation("qwen2_vl_tied_by_default", "a wrapper checkpoint stating no tie read as tied (mlx-lm's default)",
              [("qwen2.yaml", "    text_config_defaults: {tie_word_embeddings: false}\n",
                "    text_config_defaults: {tie_word_embeddings: true}\n")],
@@ -499,12 +502,12 @@ MUTATIONS = [
              | of("gemma4")),
     Mutation("dropped_routed_scaling_factor", "routed_scaling_factor read but the weights left unscaled",
              [("glm4_moe.yaml", "    scale: routed_scaling_factor\n", "")],
-             of("glm4_moe", "dots1", "deepseek_v3", "deepseek_v2", "glm4_moe_lite")
+             of("glm4_moe", "dots1", "deepseek_v3", "deepseek_v2", "glm4_moe_lite", "mistral4")
              & where(lambda c: c.get("routed_scaling_factor", 1) != 1)),
     Mutation("dense_first_off_by_one", "one dense layer more than first_k_dense_replace asks for",
              [("runtime/Configuration.swift", "$0 < denseLayers ? \"mlp\"", "$0 <= denseLayers ? \"mlp\"")],
              # LFM2-MoE's dense layers are num_dense_layers, read as first_k_dense_replace.
-             of("glm4_moe", "dots1", "bailing_moe", "deepseek_v3", "deepseek_v2", "lfm2_moe")),
+             of("glm4_moe", "dots1", "bailing_moe", "deepseek_v3", "deepseek_v2", "lfm2_moe", "mistral4")),
     Mutation("kept_prediction_layers", "a multi-token prediction layer past the last left in the checkpoint",
              [("glm4_moe.yaml", "  drop_extra_layers: true\n", "")],
              where(lambda c: c.get("num_nextn_predict_layers", 0) > 0) & of("glm4_moe", "glm4_moe_lite")
@@ -513,17 +516,17 @@ MUTATIONS = [
              [("templates/_latent_attention.swift.mustache",
                "scale = latentAttentionScale(queryHeadDim: queryHeadDim, scaling: {{attention.rope.scaling}})",
                "scale = Float(pow(Double(queryHeadDim), -0.5))")],
-             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "youtu") & where(lambda c: _rope_scaling(c).get("mscale_all_dim")
+             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "youtu", "mistral4") & where(lambda c: _rope_scaling(c).get("mscale_all_dim")
                                                       and _rope_scaling(c).get("factor", 1) > 1)),
     Mutation("mla_rope_on_nope_part", "RoPE applied to the no-RoPE part of each query head too",
              [("templates/_latent_attention.swift.mustache",
                "let queries = projected.reshaped(B, L, heads, queryHeadDim).transposed(0, 2, 1, 3)",
                "let queries = rope(\n            projected.reshaped(B, L, heads, queryHeadDim).transposed(0, 2, 1, 3),\n"
                "            offset: cache?.offset ?? 0)")],
-             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3", "youtu")),
+             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3", "youtu", "mistral4")),
     Mutation("mla_rope_halves", "latent attention's rotated part turned in halves where its pairs interleave",
              [("deepseek_v3.yaml", "    interleaved: rope_interleave\n", "    interleaved: false\n")],
-             of("deepseek_v3", "glm4_moe_lite") & where(lambda c: c.get("rope_interleave", True))),
+             of("deepseek_v3", "glm4_moe_lite", "mistral4") & where(lambda c: c.get("rope_interleave", True))),
     Mutation("youtu_rope_halves", "Youtu's rotated part turned in halves where its pairs interleave",
              [("youtu.yaml", "    interleaved: rope_interleave\n", "    interleaved: false\n")],
              of("youtu") & where(lambda c: c.get("rope_interleave", c.get("rope_traditional", True)))),
@@ -535,15 +538,15 @@ MUTATIONS = [
              {"transformers/youtu"}),
     Mutation("mla_rope_interleave_ignored", "rope_interleave not read: pairs interleaved whatever it says",
              [("deepseek_v3.yaml", "    interleaved: rope_interleave\n", "    interleaved: true\n")],
-             of("deepseek_v3", "glm4_moe_lite") & where(lambda c: not c.get("rope_interleave", True))),
+             of("deepseek_v3", "glm4_moe_lite", "mistral4") & where(lambda c: not c.get("rope_interleave", True))),
     Mutation("mla_latent_norm_skipped", "the latent used without kv_a_layernorm",
              [("templates/_latent_attention.swift.mustache", "expandedDimensions(kvANorm(compressed[0]), axis: 1)",
                "expandedDimensions(compressed[0], axis: 1)")],
-             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3", "youtu")),
+             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3", "youtu", "mistral4")),
     Mutation("mla_query_norm_skipped", "the queries' low rank used without q_a_layernorm",
              [("templates/_latent_attention.swift.mustache", "projected = wqB(qANorm(wqA(x)))",
                "projected = wqB(wqA(x))")],
-             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3", "youtu")
+             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3", "youtu", "mistral4")
              & where(lambda c: c.get("q_lora_rank") is not None)),
     Mutation("mla_kv_b_split_values_first", "kv_b_proj split as if each head's value rows came before its key rows",
              [("runtime/LatentAttention.swift",
@@ -553,9 +556,41 @@ MUTATIONS = [
                "        out[prefix + \"unembed_out.weight\"] = perHead[0..., ..<valueHeadDim, 0...]")],
              # mlx-lm's other DeepSeek-V3 and GLM-4.7-Flash fixtures arrive split as mlx-lm's conversions
              # write them.
-             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3", "youtu")
+             of("deepseek_v3", "deepseek_v2", "glm4_moe_lite", "minicpm3", "youtu", "mistral4")
              - {"mlx-lm/deepseek_v3", "mlx-lm/deepseek_v3_q4", "mlx-lm/glm4_moe_lite", "mlx-lm/kimi_vl",
-                "mlx-lm/kimi_vl_hf"}),
+                "mlx-lm/kimi_vl_hf", "mlx-lm/mistral4"}),
+    Mutation("latent_queries_unscaled", "Llama-4 query scaling read but not applied to latent attention's queries",
+             [("mistral4.yaml", "attention:\n  query_position_scale:\n    beta: llama_4_scaling_beta\n"
+               "    original_max_positions: original_max_position_embeddings\n", "")],
+             of("mistral4")),
+    Mutation("latent_query_scale_rotated_part_only", "the position scale applied to the rotated part of each "
+             "query alone, not the whole query",
+             [("templates/_latent_attention.swift.mustache", "queriesNoRoPE = queriesNoRoPE * positionScale",
+               "queriesNoRoPE = queriesNoRoPE.asType(queriesNoRoPE.dtype)")],
+             of("mistral4")),
+    Mutation("latent_query_scale_from_one", "the query scale's positions counted from 1, as temperature tuning "
+             "counts them",
+             [("mistral4.yaml", "    original_max_positions: original_max_position_embeddings\n",
+               "    original_max_positions: original_max_position_embeddings\n    from_one: true\n")],
+             of("mistral4")),
+    Mutation("latent_query_head_dim_rotated_only", "latent attention's query head width derived as its rotated "
+             "part alone (DeepSeek-V3's head_dim), refusing the head_dim transformers writes",
+             [("runtime/Configuration.swift", "        noRoPE + rotated\n", "        rotated\n")],
+             of("mistral4") & where(lambda c: "head_dim" in c)),
+    Mutation("mistral4_stated_fraction_refused", "rope_parameters.partial_rotary_factor not read, so the fraction "
+             "transformers writes is refused",
+             [("mistral4.yaml", "  partial_rotary_factor:\n    type: float\n    optional: true\n"
+               "    fallback: rope_parameters.partial_rotary_factor\n", "  partial_rotary_factor:\n    type: float\n"
+               "    optional: true\n")],
+             of("mistral4") & where(lambda c: "partial_rotary_factor" in c.get("rope_parameters", {}))),
+    Mutation("mistral4_sigmoid_scores", "Mistral 4's experts scored by sigmoids, as DeepSeek-V3's are",
+             [("mistral4.yaml", "    scores: softmax\n", "")],
+             of("mistral4")),
+    Mutation("mistral4_groups_by_best", "Mistral 4's groups scored by their best expert, as DeepSeek-V2's are, "
+             "not their two best",
+             [("mistral4.yaml", "    selection_bias: false\n",
+               "    selection_bias: false\n    groups: {count: n_group, selected: topk_group, score: max}\n")],
+             of("mistral4") & where(lambda c: c.get("topk_group", 1) < c.get("n_group", 1))),
     Mutation("kimi_vl_transformers_scaling_default", "a Kimi-VL text_config without routed_scaling_factor "
              "given DeepseekV3Config's 2.5, not mlx-lm's 1",
              [("deepseek_v3.yaml", "routed_scaling_factor: 1.0, n_group: 1,", "n_group: 1,")],
@@ -818,7 +853,9 @@ MUTATIONS = [
             out["\\(prefix).\\(into).up_proj.weight"] = value[0..., half..., 0...]""",
                """            out["\\(prefix).\\(into).gate_proj.weight"] = value[0..., .stride(by: 2), 0...]
             out["\\(prefix).\\(into).up_proj.weight"] = value[0..., .stride(from: 1, by: 2), 0...]""")],
-             {"mlx-lm/gemma4_moe_hf", "transformers/gemma4_moe", "transformers/gemma4_v4"}),
+             # Mistral 4's Hugging Face experts arrive in the same layout.
+             {"mlx-lm/gemma4_moe_hf", "transformers/gemma4_moe", "transformers/gemma4_v4", "mlx-lm/mistral4_hf",
+              "transformers/mistral4", "transformers/mistral3_mistral4"}),
     Mutation("gemma4_values_from_own_projection", "attention_k_eq_v ignored: every layer expects a v_proj",
              [("templates/_attention.swift.mustache",
                "        let valuesFromKeys =\n            {{attention.values_from_keys_flag}} &&",

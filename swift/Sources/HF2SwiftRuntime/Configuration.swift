@@ -440,6 +440,11 @@ public enum ConfigDefaults {
         width / 2
     }
 
+    /// `latent_query_head_dim`: latent attention's query and key head width, its two parts together.
+    public static func latentQueryHeadDim(noRoPE: Int, rotated: Int) -> Int {
+        noRoPE + rotated
+    }
+
     /// `intermediate_times_shared`: a shared MLP as wide as `shared` dense MLPs, per layer.
     public static func intermediateTimesShared(width: Int, shared: PerLayerInt) -> PerLayerInt {
         shared.map { width * $0 }
