@@ -387,34 +387,22 @@ GEMMA4_MOE = with_(
         "sliding_attention": {"rope_type": "default", "rope_theta": 10000.0}})
 
 
-def transformers_gemma4_experts(weights: dict[str, mx.array]) -> dict[str, mx.array]:
-    """The experts as transformers saves Gemma 4's: one bare `experts.gate_up_proj` [E, 2I, D], gate
-    rows first, and `experts.down_proj` [E, D, I]."""
-    out = {}
-    for key, value in weights.items():
-        if key.endswith(".experts.switch_glu.gate_proj.weight"):
-            up = weights[key.replace("gate_proj", "up_proj")]
-            out[key.replace("switch_glu.gate_proj.weight", "gate_up_proj")] = mx.concatenate([value, up], axis=1)
-        elif key.endswith(".experts.switch_glu.down_proj.weight"):
-            out[key.replace("switch_glu.down_proj.weight", "down_proj")] = value
-        elif ".experts.switch_glu.up_proj." not in key:
-            out[key] = value
-    return out
-
-
-def transformers_stacked_experts(weights: dict[str, mx.array]) -> dict[str, mx.array]:
-    """The experts as transformers saves Mistral 4's: one bare `mlp.experts.gate_up_proj` [E, 2I, D],
-    gate rows first, and `mlp.experts.down_proj` [E, D, I]."""
-    out = {}
-    for key, value in weights.items():
-        if key.endswith(".mlp.switch_mlp.gate_proj.weight"):
-            up = weights[key.replace("gate_proj", "up_proj")]
-            out[key.replace("switch_mlp.gate_proj.weight", "experts.gate_up_proj")] = mx.concatenate([value, up], axis=1)
-        elif key.endswith(".mlp.switch_mlp.down_proj.weight"):
-            out[key.replace("switch_mlp.down_proj.weight", "experts.down_proj")] = value
-        elif ".mlp.switch_mlp.up_proj." not in key:
-            out[key] = value
-    return out
+def bare_gate_up_experts(stacked: str, bare: str):
+    """The experts as transformers saves them: under `bare` one `gate_up_proj` [E, 2I, D], gate rows
+    first, and one `down_proj` [E, D, I], where mlx-lm holds the three projections under `stacked`
+    (Gemma 4's `experts.switch_glu` as `experts`, Mistral 4's `mlp.switch_mlp` as `mlp.experts`)."""
+    def layout(weights: dict[str, mx.array]) -> dict[str, mx.array]:
+        out = {}
+        for key, value in weights.items():
+            if key.endswith(f".{stacked}.gate_proj.weight"):
+                up = weights[key.replace("gate_proj", "up_proj")]
+                out[key.replace(f"{stacked}.gate_proj.weight", f"{bare}.gate_up_proj")] = mx.concatenate([value, up], axis=1)
+            elif key.endswith(f".{stacked}.down_proj.weight"):
+                out[key.replace(f"{stacked}.down_proj.weight", f"{bare}.down_proj")] = value
+            elif f".{stacked}.up_proj." not in key:
+                out[key] = value
+        return out
+    return layout
 
 
 def then(first, second):
@@ -872,7 +860,7 @@ FIXTURES = [
             GEMMA4_MOE, windows=[5]),
     Fixture("gemma4_moe_hf", "gemma4",
             "top-3 experts saved as transformers does (a bare gate_up_proj, gate rows first, and down_proj)",
-            with_(GEMMA4_MOE, top_k_experts=3), windows=[5], layout=transformers_gemma4_experts),
+            with_(GEMMA4_MOE, top_k_experts=3), windows=[5], layout=bare_gate_up_experts("experts.switch_glu", "experts")),
     Fixture("gemma4_wrapper_hf", "gemma4",
             "a multimodal checkpoint in the Hugging Face layout: vision and audio towers and embedders to drop",
             {"model_type": "gemma4", "vocab_size": 256, "text_config": GEMMA4_TEXT},
@@ -1114,7 +1102,7 @@ FIXTURES = [
                   num_experts_per_tok=3, norm_topk_prob=False, routed_scaling_factor=1.0, n_shared_experts=2,
                   first_k_dense_replace=0, tie_word_embeddings=True,
                   rope_parameters=dict(MISTRAL4["rope_parameters"], mscale_all_dim=1.0, llama_4_scaling_beta=0.5)),
-            layout=then(kv_b_proj_checkpoint, transformers_stacked_experts)),
+            layout=then(kv_b_proj_checkpoint, bare_gate_up_experts("mlp.switch_mlp", "mlp.experts"))),
     Fixture("kimi_vl", "deepseek_v3",
             "a Kimi-VL checkpoint: text_config leaving out keys whose mlx-lm defaults differ from "
             "DeepseekV3Config's (one group, unscaled, no dense layer), language_model. weights; top-2 stated "
