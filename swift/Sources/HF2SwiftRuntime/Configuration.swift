@@ -289,6 +289,18 @@ public enum ConfigDefaults {
         4 * hiddenSize
     }
 
+    /// `expand_times_hidden`: a width `expand` times the residual stream's.
+    public static func expandTimesHidden(hiddenSize: Int, expand: Int) -> Int {
+        // An overflowing product leaves no width, which the configuration's size check refuses.
+        let (width, overflow) = expand.multipliedReportingOverflow(by: hiddenSize)
+        return overflow ? 0 : width
+    }
+
+    /// `hidden_over_16_rounded_up`: ceil(hidden / 16), as Python's math.ceil gives it.
+    public static func hiddenOver16RoundedUp(hiddenSize: Int) -> Int {
+        hiddenSize / 16 + (hiddenSize % 16 > 0 ? 1 : 0)
+    }
+
     /// `all_full_attention`: every layer attends over the full context.
     public static func allFullAttention(layers: Int) -> [AttentionLayerType] {
         Array(repeating: .fullAttention, count: layers)
