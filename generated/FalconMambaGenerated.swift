@@ -25,7 +25,7 @@ import MLXNN
 /// - `use_bcdt_rms`:
 ///   both oracles normalise dt, B and C for falcon_mamba whatever it says.
 /// - `residual_in_fp32`:
-///   float32 checkpoints keep the residual stream in float32 either way.
+///   precision only, the residual's dtype in half precision (see README).
 /// - `rms_norm`:
 ///   transformers' Mamba always normalises by RMS.
 /// - `fused_add_norm`:

@@ -22,7 +22,7 @@ import MLXNN
 ///
 /// Keys this configuration deliberately does not read:
 /// - `residual_in_fp32`:
-///   float32 checkpoints keep the residual stream in float32 either way.
+///   precision only, the residual's dtype in half precision (see README).
 /// - `rms_norm`:
 ///   transformers' Mamba always normalises by RMS.
 /// - `fused_add_norm`:

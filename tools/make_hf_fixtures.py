@@ -727,6 +727,12 @@ FIXTURES: list[Fixture] = [
             {"hidden_size": 64, "num_hidden_layers": 2, "vocab_size": 256, "state_size": 8, "expand": 2,
              "conv_kernel": 4, "time_step_rank": 6, "use_bias": True, "use_conv_bias": True,
              "tie_word_embeddings": False}),
+    Fixture("mamba_bf16", "mamba",
+            "a bfloat16 checkpoint computed in bfloat16 with the state in float32, the residual stream in "
+            "float32 (residual_in_fp32, as released configs say); 3-tap filters without a bias, tied", "mamba",
+            {"hidden_size": 64, "num_hidden_layers": 2, "vocab_size": 256, "state_size": 8, "expand": 2,
+             "conv_kernel": 3, "use_bias": False, "use_conv_bias": False, "tie_word_embeddings": True},
+            dtype="bfloat16"),
     Fixture("falcon_mamba", "falcon_mamba",
             "dt, B and C RMS-normalised (eps 1e-5), intermediate_size 96 over expand 2, dt 4 wide (auto), 3-tap "
             "filters without a bias, tied", "falcon_mamba",
