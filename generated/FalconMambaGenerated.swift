@@ -75,8 +75,10 @@ public struct FalconMambaConfiguration: Decodable, Sendable {
     /// The original Mamba name for conv_kernel.
     public let dConv: Int
     public let convKernel: Int
-    /// dt's width before dt_proj; absent, ceil(hidden_size / 16).
-    public let timeStepRank: Int
+    /// dt's width before dt_proj, or auto (ceil(hidden_size / 16)).
+    public let timeStepRank: IntOrAuto
+    /// dt's width before dt_proj, from time_step_rank.
+    public let ssmTimeStepRank: Int
     /// The original Mamba name for use_bias.
     public let bias: Bool
     public let useBias: Bool
@@ -111,6 +113,7 @@ public struct FalconMambaConfiguration: Decodable, Sendable {
         case dConv = "d_conv"
         case convKernel = "conv_kernel"
         case timeStepRank = "time_step_rank"
+        case ssmTimeStepRank = "ssm_time_step_rank"
         case bias = "bias"
         case useBias = "use_bias"
         case convBias = "conv_bias"
@@ -166,9 +169,10 @@ public struct FalconMambaConfiguration: Decodable, Sendable {
             try container.decodeIfPresent(Int.self, forKey: .convKernel)
             ?? dConv
         timeStepRank =
-            try container.decodeIfPresent(Int.self, forKey: .timeStepRank)
-            ?? ConfigDefaults.hiddenOver16RoundedUp(
-                hiddenSize: hiddenSize)
+            try container.decodeIfPresent(IntOrAuto.self, forKey: .timeStepRank)
+            ?? .auto
+        ssmTimeStepRank = ConfigDefaults.timeStepRank(
+            rank: timeStepRank, hiddenSize: hiddenSize)
         bias =
             try container.decodeIfPresent(Bool.self, forKey: .bias)
             ?? false
@@ -199,7 +203,7 @@ public struct FalconMambaConfiguration: Decodable, Sendable {
                 ("vocab_size", vocabularySize, SizeLimits.vocabulary),
                 ("intermediate_size", intermediateSize, SizeLimits.width),
                 ("state_size", stateSize, SizeLimits.width),
-                ("time_step_rank", timeStepRank, SizeLimits.width),
+                ("ssm_time_step_rank", ssmTimeStepRank, SizeLimits.width),
                 ("conv_kernel", convKernel, SizeLimits.width),
             ], heads: attentionHeads, kvHeads: kvHeads)
         try validatePositive(layerNormEpsilon, key: "layer_norm_epsilon")
@@ -217,6 +221,9 @@ public struct FalconMambaConfiguration: Decodable, Sendable {
             because: "the model derives it from the config's other keys")
         try container.expect(
             .headDim, computedAs: headDim,
+            because: "the model derives it from the config's other keys")
+        try container.expect(
+            .ssmTimeStepRank, computedAs: ssmTimeStepRank,
             because: "the model derives it from the config's other keys")
     }
 }
@@ -302,7 +309,7 @@ final class FalconMambaSelectiveSSM: Module {
         let dim = args.hiddenSize
         let inner = args.intermediateSize
         stateSize = args.stateSize
-        timeStepRank = args.timeStepRank
+        timeStepRank = args.ssmTimeStepRank
         normEps = args.mixerRmsEps
         _inProj.wrappedValue = Linear(dim, 2 * inner, bias: args.useBias)
         _conv.wrappedValue = DepthwiseConv1d(

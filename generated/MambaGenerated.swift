@@ -72,8 +72,10 @@ public struct MambaConfiguration: Decodable, Sendable {
     /// The original Mamba name for conv_kernel.
     public let dConv: Int
     public let convKernel: Int
-    /// dt's width before dt_proj; absent, ceil(hidden_size / 16).
-    public let timeStepRank: Int
+    /// dt's width before dt_proj, or auto (ceil(hidden_size / 16)).
+    public let timeStepRank: IntOrAuto
+    /// dt's width before dt_proj, from time_step_rank.
+    public let ssmTimeStepRank: Int
     /// The original Mamba name for use_bias.
     public let bias: Bool
     public let useBias: Bool
@@ -106,6 +108,7 @@ public struct MambaConfiguration: Decodable, Sendable {
         case dConv = "d_conv"
         case convKernel = "conv_kernel"
         case timeStepRank = "time_step_rank"
+        case ssmTimeStepRank = "ssm_time_step_rank"
         case bias = "bias"
         case useBias = "use_bias"
         case convBias = "conv_bias"
@@ -161,9 +164,10 @@ public struct MambaConfiguration: Decodable, Sendable {
             try container.decodeIfPresent(Int.self, forKey: .convKernel)
             ?? dConv
         timeStepRank =
-            try container.decodeIfPresent(Int.self, forKey: .timeStepRank)
-            ?? ConfigDefaults.hiddenOver16RoundedUp(
-                hiddenSize: hiddenSize)
+            try container.decodeIfPresent(IntOrAuto.self, forKey: .timeStepRank)
+            ?? .auto
+        ssmTimeStepRank = ConfigDefaults.timeStepRank(
+            rank: timeStepRank, hiddenSize: hiddenSize)
         bias =
             try container.decodeIfPresent(Bool.self, forKey: .bias)
             ?? false
@@ -191,7 +195,7 @@ public struct MambaConfiguration: Decodable, Sendable {
                 ("vocab_size", vocabularySize, SizeLimits.vocabulary),
                 ("intermediate_size", intermediateSize, SizeLimits.width),
                 ("state_size", stateSize, SizeLimits.width),
-                ("time_step_rank", timeStepRank, SizeLimits.width),
+                ("ssm_time_step_rank", ssmTimeStepRank, SizeLimits.width),
                 ("conv_kernel", convKernel, SizeLimits.width),
             ], heads: attentionHeads, kvHeads: kvHeads)
         try validatePositive(layerNormEpsilon, key: "layer_norm_epsilon")
@@ -212,6 +216,9 @@ public struct MambaConfiguration: Decodable, Sendable {
             because: "the model derives it from the config's other keys")
         try container.expect(
             .headDim, computedAs: headDim,
+            because: "the model derives it from the config's other keys")
+        try container.expect(
+            .ssmTimeStepRank, computedAs: ssmTimeStepRank,
             because: "the model derives it from the config's other keys")
     }
 }
@@ -295,7 +302,7 @@ final class MambaSelectiveSSM: Module {
         let dim = args.hiddenSize
         let inner = args.intermediateSize
         stateSize = args.stateSize
-        timeStepRank = args.timeStepRank
+        timeStepRank = args.ssmTimeStepRank
         _inProj.wrappedValue = Linear(dim, 2 * inner, bias: args.useBias)
         _conv.wrappedValue = DepthwiseConv1d(
             channels: inner, kernel: args.convKernel, bias: args.useConvBias)

@@ -261,6 +261,7 @@ private:
         if (type == "activation") return "Activation(" + namer::string_literal(v.text) + ")";
         if (type == "expert_scores") return "." + v.text;
         if (type == "top_k_method") return namer::enum_case(v.text);
+        if (type == "int_or_auto") return v.kind == Node::Kind::Int ? ".value(" + namer::int_literal(v.integer) + ")" : ".auto";
         std::string out = "[";
         for (size_t i = 0; i < v.items.size(); ++i) {
             if (i) out += ", ";

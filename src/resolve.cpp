@@ -344,6 +344,7 @@ private:
             return v.kind == Node::Kind::String && std::find(names.begin(), names.end(), v.text) != names.end();
         }
         if (type == "expert_scores") return v.kind == Node::Kind::String && (v.text == "softmax" || v.text == "sigmoid");
+        if (type == "int_or_auto") return v.kind == Node::Kind::Int || (v.kind == Node::Kind::String && v.text == "auto");
         if (type == "top_k_method") {
             return v.kind == Node::Kind::String && (v.text == "greedy" || v.text == "group_limited_greedy");
         }

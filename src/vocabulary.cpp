@@ -792,6 +792,8 @@ const std::vector<ConfigType>& config_types() {
         {"expert_scores", "ExpertScores",
          "How a router scores its experts: `softmax` (over all of them) or `sigmoid` (each its own); any other "
          "is refused.", {}},
+        {"int_or_auto", "IntOrAuto",
+         "An integer, or the string `auto` for a size the model derives (a derivation gives the number).", {}},
         {"top_k_method", "TopKMethod",
          "How a router limits its top k (`topk_method`): `greedy` (among all experts) or `group_limited_greedy` "
          "(among its best groups' experts); any other is refused.", {}},
@@ -827,8 +829,9 @@ const std::vector<Derivation>& derivations() {
          "ConfigDefaults.fourTimesHidden", {{"hiddenSize", "dims.hidden"}}},
         {"expand_times_hidden", "int", "`expand` times the hidden size: an expanded width that defaults to it.",
          "ConfigDefaults.expandTimesHidden", {{"hiddenSize", "dims.hidden"}, {"expand", "config.expand"}}},
-        {"hidden_over_16_rounded_up", "int", "the hidden size / 16, rounded up: a low rank that defaults to it.",
-         "ConfigDefaults.hiddenOver16RoundedUp", {{"hiddenSize", "dims.hidden"}}},
+        {"time_step_rank", "int",
+         "`time_step_rank` where it is a number; where it is `auto`, ceil(hidden size / 16).",
+         "ConfigDefaults.timeStepRank", {{"rank", "config.time_step_rank"}, {"hiddenSize", "dims.hidden"}}},
         {"all_full_attention", "layer_types", "every layer `full_attention`.",
          "ConfigDefaults.allFullAttention", {{"layers", "dims.layers"}}},
         {"global_every_nth", "layer_types",

@@ -704,11 +704,12 @@ def pytorch_convolutions(weights: dict[str, mx.array]) -> dict[str, mx.array]:
             for key, value in weights.items()}
 
 
-# Mamba: a 128-wide expansion, an 8-wide state per channel, dt 4 wide before dt_proj, 4-tap filters with
-# their bias, tied (mlx-lm's default). Falcon-Mamba is the same model with dt, B and C normalised.
+# Mamba: a 128-wide expansion, an 8-wide state per channel, dt 4 wide (auto) before dt_proj, 4-tap
+# filters with their bias, tied (mlx-lm's default). Falcon-Mamba is the same model with dt, B and C
+# normalised.
 MAMBA = {
     "model_type": "mamba", "hidden_size": 64, "num_hidden_layers": 2, "vocab_size": 256,
-    "intermediate_size": 128, "state_size": 8, "conv_kernel": 4, "time_step_rank": 4, "use_bias": False,
+    "intermediate_size": 128, "state_size": 8, "conv_kernel": 4, "time_step_rank": "auto", "use_bias": False,
     "use_conv_bias": True, "tie_word_embeddings": True,
 }
 
@@ -1161,8 +1162,8 @@ FIXTURES = [
                   routed_scaling_factor=1.0),
             layout=lfm2_moe_checkpoint),
     Fixture("mamba", "mamba",
-            "a 128-wide expansion, 8-wide states, dt 4 wide, 4-tap filters with a bias, no projection biases, "
-            "tied; the filters [inner, kernel, 1] as mlx-lm saves them", MAMBA),
+            "a 128-wide expansion, 8-wide states, dt 4 wide (time_step_rank auto), 4-tap filters with a bias, no "
+            "projection biases, tied; the filters [inner, kernel, 1] as mlx-lm saves them", MAMBA),
     Fixture("mamba_hf", "mamba",
             "a 96-wide expansion, dt 6 wide, 3-tap filters without a bias, biases on in_proj and out_proj, "
             "untied; the filters [inner, 1, kernel] as PyTorch stores them",
