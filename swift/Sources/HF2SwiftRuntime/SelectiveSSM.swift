@@ -1,5 +1,5 @@
-// The selective state-space mixer's runtime: the recurrence over positions, its state carried in the
-// second slot of the layer's cache (the first holds the convolution's last inputs).
+// The selective state-space mixer's runtime: the recurrence over positions, its state carried in
+// the second slot of the layer's cache (the first holds the convolution's last inputs).
 import Foundation
 import MLX
 import MLXLMCommon
@@ -33,7 +33,8 @@ public func selectiveScan(
             * bWide[0..., t, 0...].expandedDimensions(axis: 1)
         state = decay * state + input
         // The state meets C in the input's dtype, as both oracles read it out.
-        outputs.append(matmul(state.asType(x.dtype), c[0..., t, 0...].expandedDimensions(axis: -1)).squeezed(axis: -1))
+        let readOut = c[0..., t, 0...].expandedDimensions(axis: -1)
+        outputs.append(matmul(state.asType(x.dtype), readOut).squeezed(axis: -1))
     }
     cache?[1] = state
     return stacked(outputs, axis: 1) + x * d.asType(.float32)
