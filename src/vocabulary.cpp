@@ -146,9 +146,9 @@ KeySpec short_conv_key() {
 KeySpec selective_ssm_key() {
     return map_key("selective_ssm",
         "The selective state-space mixer kind (`layers.mixer: [selective_ssm]`, every layer). `in_proj` gives "
-        "[x | z], each `inner` wide; x runs through a causal depthwise convolution (`conv1d`, `kernel` taps, "
+        "x and z, each `inner` wide; x runs through a causal depthwise convolution (`conv1d`, `kernel` taps, "
         "stored `[inner, kernel, 1]` as MLX keeps it or `[inner, 1, kernel]` as PyTorch does, which `sanitize` "
-        "transposes) and SiLU; `x_proj` gives [dt | B | C] (`time_step_rank`, `state`, `state` wide), `dt_proj` "
+        "transposes) and SiLU; `x_proj` gives dt, B and C (`time_step_rank`, `state` and `state` wide), `dt_proj` "
         "(with its bias) and a softplus the step dt; with A = -exp(`A_log`), the state h (`inner` x `state`, "
         "float32) becomes exp(dt A) h + dt x B at each position and the output C.h + D x, times silu(z), "
         "through `out_proj`. The layer's cache (a `MambaCache`) holds the convolution's last `kernel` - 1 "
