@@ -223,64 +223,6 @@ public struct MambaConfiguration: Decodable, Sendable {
     }
 }
 
-// MARK: - Attention
-
-final class MambaAttention: Module {
-    let args: MambaConfiguration
-    let scale: Float
-
-    @ModuleInfo(key: "q_proj") var wq: Linear
-    @ModuleInfo(key: "k_proj") var wk: Linear
-    @ModuleInfo(key: "v_proj") var wv: Linear
-    @ModuleInfo(key: "o_proj") var wo: Linear
-
-    let rope: RoPELayer
-
-    init(_ args: MambaConfiguration) {
-        self.args = args
-
-        let dim = args.hiddenSize
-        let heads = args.attentionHeads
-        let kvHeads = args.kvHeads
-        let headDim = args.headDim
-        scale = Float(pow(Double(headDim), -0.5))
-
-        _wq.wrappedValue = Linear(dim, heads * headDim, bias: false)
-        _wk.wrappedValue = Linear(dim, kvHeads * headDim, bias: false)
-        _wv.wrappedValue = Linear(dim, kvHeads * headDim, bias: false)
-        _wo.wrappedValue = Linear(heads * headDim, dim, bias: false)
-
-        // Positions enter with the embedding: nothing is rotated.
-        rope = NoPE()
-    }
-
-    func callAsFunction(
-        _ x: MLXArray, mask: MLXFast.ScaledDotProductAttentionMaskMode, cache: KVCache?
-    ) -> MLXArray {
-        let (B, L) = (x.dim(0), x.dim(1))
-
-        var queries = wq(x)
-        var keys = wk(x)
-        var values = wv(x)
-
-        queries = queries.reshaped(B, L, args.attentionHeads, -1).transposed(0, 2, 1, 3)
-        keys = keys.reshaped(B, L, args.kvHeads, -1).transposed(0, 2, 1, 3)
-        values = values.reshaped(B, L, args.kvHeads, -1).transposed(0, 2, 1, 3)
-
-        let offset = cache?.offset ?? 0
-        queries = rope(queries, offset: offset)
-        keys = rope(keys, offset: offset)
-
-        let output = attentionWithCacheUpdate(
-            queries: queries, keys: keys, values: values, cache: cache, scale: scale, mask: mask
-        )
-        .transposed(0, 2, 1, 3)
-        .reshaped(B, L, -1)
-
-        return wo(output)
-    }
-}
-
 // MARK: - Selective state-space mixer
 
 /// The selective state-space block: `in_proj` gives [x | z]; x runs through a depthwise causal

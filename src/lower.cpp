@@ -975,6 +975,7 @@ private:
         if (!stateful && (kinds.size() < 2 || !schedule || schedule->kind != Node::Kind::String)) return;
         m.layer.mixed = true;
         m.layer.mixer_call = "mixer";
+        m.layer.attends = std::find(kinds.begin(), kinds.end(), "attention") != kinds.end();
         m.layer.mixer_schedule = stateful ? "everyLayer(" + namer::string_literal(kinds[0]) + ", args.hiddenLayers)"
                                           : binding_expr("layers.schedule.mixer", false);
         for (const auto& kind : kinds) {

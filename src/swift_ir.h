@@ -472,6 +472,7 @@ struct Layer {
     std::vector<ScheduledMixer> mixers;        // every kind the schedule may name
     std::vector<ScheduledMixer> mixer_caches;  // the kinds whose cache is not attention's
     bool feed_forward = true;  // false: the layer is its mixer and one norm, x + mixer(norm(x))
+    bool attends = true;       // some layer's mixer is attention (the attention type is emitted)
 };
 
 struct Norm {

@@ -192,7 +192,7 @@ void members(F& f, const Layer& v) {
     IR_MEMBER(feed_forward_kinds)
     IR_MEMBER(per_layer_inputs) IR_MEMBER(extended_tail) IR_MEMBER(residual_sum) IR_MEMBER(result)
     IR_MEMBER(mixer_call) IR_MEMBER(mixed) IR_MEMBER(mixer_schedule) IR_MEMBER(mixers) IR_MEMBER(mixer_caches)
-    IR_MEMBER(feed_forward)
+    IR_MEMBER(feed_forward) IR_MEMBER(attends)
 }
 
 template <typename F>
