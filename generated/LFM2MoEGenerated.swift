@@ -493,7 +493,8 @@ public final class LFM2MoEModelInner: Module {
         var h = embedTokens(inputs)
 
         // Other mixers' caches count no positions: the mask comes from an attention layer's.
-        let mask = attentionMask(h: h, cache: cache, mixers: args.mixerLayerKinds)
+        let mask = attentionMask(
+            h: h, cache: cache, mixers: args.mixerLayerKinds)
         for (i, layer) in layers.enumerated() {
             h = layer(h, mask: mask, cache: cache?[i])
         }

@@ -27,6 +27,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "ernie4_5_moe",
         "exaone",
         "exaone4",
+        "falcon_mamba",
         "gemma",
         "gemma2",
         "gemma3",
@@ -58,6 +59,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "llama",
         "llama4",
         "llama4_text",
+        "mamba",
         "mimo",
         "minicpm",
         "minicpm3",
@@ -148,6 +150,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "exaone4":
             let args = try decoder.decode(Exaone4Configuration.self, from: text)
             return { Exaone4Model(args) }
+        case "falcon_mamba":
+            let args = try decoder.decode(FalconMambaConfiguration.self, from: text)
+            return { FalconMambaModel(args) }
         case "gemma":
             let args = try decoder.decode(GemmaConfiguration.self, from: text)
             return { GemmaModel(args) }
@@ -241,6 +246,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "llama4_text":
             let args = try decoder.decode(Llama4Configuration.self, from: text)
             return { Llama4Model(args) }
+        case "mamba":
+            let args = try decoder.decode(MambaConfiguration.self, from: text)
+            return { MambaModel(args) }
         case "mimo":
             let args = try decoder.decode(MimoConfiguration.self, from: text)
             return { MimoModel(args) }

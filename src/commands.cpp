@@ -314,6 +314,7 @@ bool json_fits(const Json& v, const std::string& type) {
     }
     if (type == "expert_scores") return v.is_string() && (v == "softmax" || v == "sigmoid");
     if (type == "top_k_method") return v.is_string() && (v == "greedy" || v == "group_limited_greedy");
+    if (type == "int_or_auto") return v.is_number_integer() || (v.is_string() && v == "auto");
     return false;
 }
 

@@ -56,6 +56,7 @@ public:
         lower_attention(m.attention, m.config);
         lower_latent_attention(m);
         lower_short_conv(m);
+        lower_selective_ssm(m);
         lower_mixer_schedule(m);
         lower_mlp(m.mlp);
         lower_experts(m.experts);
@@ -105,7 +106,8 @@ public:
                     m.sanitize.split_concatenated_gate_up + m.sanitize.split_fused_experts + m.sanitize.split_stacked_gate_up +
                     m.head.normalized + (f_.get("attention.kv_sharing.shared_layers") != nullptr) +
                     !f_.strings("weights.transpose").empty() + m.sanitize.shape_learned_activations +
-                    m.latent_attention.used + m.embedding.zeroed_row + m.short_conv.used;
+                    m.latent_attention.used + m.embedding.zeroed_row + m.short_conv.used +
+                    m.selective_ssm.used;
         m.sanitize.steps_chain = steps > 0;
         m.norm.type = norm_type();
         m.norm.bias_argument = norm_bias_argument();
@@ -259,6 +261,7 @@ private:
         if (type == "activation") return "Activation(" + namer::string_literal(v.text) + ")";
         if (type == "expert_scores") return "." + v.text;
         if (type == "top_k_method") return namer::enum_case(v.text);
+        if (type == "int_or_auto") return v.kind == Node::Kind::Int ? ".value(" + namer::int_literal(v.integer) + ")" : ".auto";
         std::string out = "[";
         for (size_t i = 0; i < v.items.size(); ++i) {
             if (i) out += ", ";
@@ -696,7 +699,9 @@ private:
             {"dims.heads", "SizeLimits.heads"},  {"dims.kv_heads", "SizeLimits.heads"},
             {"dims.head_dim", "SizeLimits.width"}, {"dims.intermediate", "SizeLimits.width"},
             {"dims.vocab", "SizeLimits.vocabulary"}, {"mlp.intermediate", "SizeLimits.width"},
-            {"short_conv.kernel", "SizeLimits.width"},
+            {"short_conv.kernel", "SizeLimits.width"}, {"selective_ssm.inner", "SizeLimits.width"},
+            {"selective_ssm.state", "SizeLimits.width"}, {"selective_ssm.time_step_rank", "SizeLimits.width"},
+            {"selective_ssm.kernel", "SizeLimits.width"},
         };
         for (const auto& [role, limit] : sizes) {
             const Node* bound = f_.get(role);
@@ -937,16 +942,45 @@ private:
         c.bias = flag_expr("short_conv.bias");
     }
 
+    /// The selective state-space block: the one mixer of every layer, sized by its own fields.
+    void lower_selective_ssm(ir::ModelFile& m) {
+        ir::SelectiveSSM& s = m.selective_ssm;
+        s.used = uses("layers.mixer", "selective_ssm");
+        if (!s.used) return;
+        // The resolver reported a size left unbound.
+        for (const char* key : {"selective_ssm.inner", "selective_ssm.state", "selective_ssm.time_step_rank",
+                                "selective_ssm.kernel"}) {
+            if (const Node* n = f_.get(key); !n || n->kind != Node::Kind::String) return;
+        }
+        s.type = namer::type_name(m.swift_name, "SelectiveSSM");
+        s.block_key = key_literal("selective_ssm.keys.block");
+        s.inner = binding_expr("selective_ssm.inner", false);
+        s.state = binding_expr("selective_ssm.state", false);
+        s.time_step_rank = binding_expr("selective_ssm.time_step_rank", false);
+        s.kernel = binding_expr("selective_ssm.kernel", false);
+        s.bias = flag_expr("selective_ssm.bias");
+        s.conv_bias = flag_expr("selective_ssm.conv_bias");
+        s.norm_enabled = flag_expr("selective_ssm.bcdt_norm");
+        s.normed = s.norm_enabled != "false";
+        if (!s.normed) return;
+        std::string eps = binding_expr("selective_ssm.bcdt_norm_eps", false);
+        s.norm_eps = s.norm_enabled == "true" ? eps : s.norm_enabled + " ? " + eps + " : nil";
+    }
+
     /// A mixer slot listing several kinds: each layer holds the one its schedule names, under that
-    /// kind's key, with a cache of that kind's own (attention's where it has none of its own).
+    /// kind's key, with a cache of that kind's own (attention's where it has none of its own). A
+    /// slot listing one kind with a cache of its own is held the same way, every layer that kind.
     void lower_mixer_schedule(ir::ModelFile& m) {
         std::vector<std::string> kinds = f_.strings("layers.mixer");
         const Node* schedule = f_.get("layers.schedule.mixer");
+        bool stateful = kinds.size() == 1 && !scheduled_mixer(m, kinds[0]).cache.empty();
         // The resolver reported a schedule left unbound.
-        if (kinds.size() < 2 || !schedule || schedule->kind != Node::Kind::String) return;
+        if (!stateful && (kinds.size() < 2 || !schedule || schedule->kind != Node::Kind::String)) return;
         m.layer.mixed = true;
         m.layer.mixer_call = "mixer";
-        m.layer.mixer_schedule = binding_expr("layers.schedule.mixer", false);
+        m.layer.attends = std::find(kinds.begin(), kinds.end(), "attention") != kinds.end();
+        m.layer.mixer_schedule = stateful ? "everyLayer(" + namer::string_literal(kinds[0]) + ", args.hiddenLayers)"
+                                          : binding_expr("layers.schedule.mixer", false);
         for (const auto& kind : kinds) {
             ir::ScheduledMixer k = scheduled_mixer(m, kind);
             k.name = namer::string_literal(kind);
@@ -965,6 +999,10 @@ private:
             k.type = m.short_conv.type;
             k.key = m.short_conv.block_key;
             k.cache = "ArraysCache(size: 1)";  // the convolution's last inputs
+        } else if (kind == "selective_ssm") {
+            k.type = m.selective_ssm.type;
+            k.key = m.selective_ssm.block_key;
+            k.cache = "MambaCache()";  // the convolution's last inputs and the recurrent state
         } else {
             k.type = m.types.attention;
             k.key = m.attention.block_key;
@@ -1330,6 +1368,9 @@ private:
         m.layer.extended_tail = m.layer.per_layer_inputs || m.residual.layer_scalar;
         m.layer.residual_sum = m.norm.clip_residual ? "clipResidual(h, r)" : "h + r";
         m.layer.result = m.layer.extended_tail ? "out" : m.layer.residual_sum;
+        // A layer without a feed-forward ends at the mixer's residual sum.
+        m.layer.feed_forward = !f_.strings("layers.feed_forward").empty();
+        if (!m.layer.feed_forward) m.layer.result = "h";
     }
 
     std::string norm_type() const {

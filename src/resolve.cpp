@@ -344,6 +344,7 @@ private:
             return v.kind == Node::Kind::String && std::find(names.begin(), names.end(), v.text) != names.end();
         }
         if (type == "expert_scores") return v.kind == Node::Kind::String && (v.text == "softmax" || v.text == "sigmoid");
+        if (type == "int_or_auto") return v.kind == Node::Kind::Int || (v.kind == Node::Kind::String && v.text == "auto");
         if (type == "top_k_method") {
             return v.kind == Node::Kind::String && (v.text == "greedy" || v.text == "group_limited_greedy");
         }
@@ -605,6 +606,7 @@ private:
         check_layers();
         check_latent_attention();
         check_short_conv();
+        check_selective_ssm();
         check_parallel();
         check_layer_norm_options();
         check_positions();
@@ -739,6 +741,62 @@ private:
         }
     }
 
+    /// A layer without a feed-forward is x + mixer(norm(x)): one norm before the mixer, nothing the
+    /// feed-forward's half of a layer would hold.
+    void check_without_feed_forward(const Node* slot) {
+        const Node* placement = f_.get("norm.placement");
+        if (placement && placement->text != "pre") {
+            error(placement->loc, "norm.placement", "a layer without a feed-forward takes 'pre'");
+        }
+        if (const Node* parallel = f_.get("residual.parallel"); parallel && (parallel->kind == Node::Kind::String || parallel->boolean)) {
+            error(parallel->loc, "residual.parallel", "does not apply to a layer without a feed-forward");
+        }
+        for (const char* key : {"residual.multiplier", "residual.layer_scalar", "residual.clip_float16", "embedding.per_layer.width",
+                                "experts.beside_mlp"}) {
+            if (const Node* n = f_.get(key); n && (n->kind == Node::Kind::String || n->boolean)) {
+                error(n->loc, key, "does not apply to a layer without a feed-forward");
+            }
+        }
+        if (!uses_kind("layers.mixer", "selective_ssm")) {
+            error(slot->loc, "layers.feed_forward", "a layer needs a feed-forward kind beside an attention or convolution mixer");
+        }
+    }
+
+    /// The selective state-space block is the one mixer of every layer, sized by its own fields; its
+    /// options apply only where it is the mixer.
+    void check_selective_ssm() {
+        const Node* slot = f_.get("layers.mixer");
+        const Node* at = slot && slot->loc.known() ? slot : nullptr;
+        const char* options[] = {"selective_ssm.inner", "selective_ssm.state", "selective_ssm.time_step_rank",
+                                 "selective_ssm.kernel", "selective_ssm.bias", "selective_ssm.conv_bias",
+                                 "selective_ssm.bcdt_norm", "selective_ssm.bcdt_norm_eps", "selective_ssm.keys.block"};
+        if (!uses_kind("layers.mixer", "selective_ssm")) {
+            for (const char* key : options) {
+                if (const Node* n = f_.get(key); n && n->loc.known()) {
+                    error(n->loc, key, "applies when 'layers.mixer' lists 'selective_ssm'");
+                }
+            }
+            return;
+        }
+        if (slot->items.size() != 1) {
+            error(at ? at->loc : Location{}, "layers.mixer", "'selective_ssm' is the one mixer of every layer");
+        }
+        if (const Node* schedule = f_.get("layers.schedule.mixer"); schedule && schedule->kind == Node::Kind::String) {
+            error(schedule->loc, "layers.schedule.mixer", "'selective_ssm' is the one mixer of every layer");
+        }
+        for (int i = 0; i < 4; ++i) {
+            const Node* bound = f_.get(options[i]);
+            if (!bound || bound->kind != Node::Kind::String) {
+                error(at ? at->loc : Location{}, "layers.mixer", std::string("'selective_ssm' needs '") + options[i] + "', a config field");
+            }
+        }
+        const Node* normed = f_.get("selective_ssm.bcdt_norm");
+        const Node* eps = f_.get("selective_ssm.bcdt_norm_eps");
+        if (normed && (normed->kind == Node::Kind::String || normed->boolean) && (!eps || eps->kind != Node::Kind::String)) {
+            error(normed->loc, "selective_ssm.bcdt_norm", "needs 'selective_ssm.bcdt_norm_eps', a config field");
+        }
+    }
+
     /// The layers' kinds against their schedules and options: a slot with several kinds needs a
     /// schedule, and a kind's options apply only when some layer uses it.
     void check_layers() {
@@ -747,7 +805,7 @@ private:
         bool scheduled = schedule && schedule->kind == Node::Kind::String;
         if (slot && slot->is_list()) {
             if (slot->items.empty()) {
-                error(slot->loc, "layers.feed_forward", "a layer needs a feed-forward kind");
+                check_without_feed_forward(slot);
             } else if (slot->items.size() > 1 && !scheduled) {
                 error(slot->loc, "layers.feed_forward",
                       "several kinds need 'layers.schedule.feed_forward', the config field naming each layer's kind");
@@ -995,7 +1053,8 @@ private:
             error(table->loc, "embedding.positions.table",
                   "learned positions replace RoPE; remove the rotation with 'attention.rope: null'");
         }
-        if (!table && !base && !f_.abstract) {
+        bool attends = uses_kind("layers.mixer", "attention") || uses_kind("layers.mixer", "latent_attention");
+        if (!table && !base && !f_.abstract && attends) {
             std::string who = f_.chain.size() > 1 ? "'" + f_.id + "' nor any family it extends" : "'" + f_.id + "'";
             error(f_.values.loc, "attention.rope.base",
                   "missing required key: neither " + who + " sets it, and no 'embedding.positions' replaces RoPE");

@@ -334,6 +334,22 @@ struct ShortConv {
     std::string bias;       // Swift Bool expression
 };
 
+/// The selective state-space mixer kind (`selective_ssm`): Mamba's block, on every layer.
+struct SelectiveSSM {
+    bool used = false;
+    std::string type;            // the block's Swift type
+    std::string block_key;       // a Swift string literal
+    std::string inner;           // the expanded width, `args.intermediateSize`
+    std::string state;           // `args.stateSize`
+    std::string time_step_rank;  // `args.timeStepRank`
+    std::string kernel;          // `args.convKernel`
+    std::string bias;            // Swift Bool expression: in_proj and out_proj
+    std::string conv_bias;       // Swift Bool expression: the convolution
+    bool normed = false;         // weightless RMS norms on dt, B and C (where norm_enabled holds)
+    std::string norm_enabled;    // Swift Bool expression
+    std::string norm_eps;        // `args.mixerRmsEps`, or nil where norm_enabled does not hold
+};
+
 /// The dense feed-forward kind (`mlp`).
 struct MLP {
     bool used = false;   // some layer (or a shared expert) is one
@@ -455,6 +471,8 @@ struct Layer {
     std::string mixer_schedule;             // `args.mixerLayerKinds`
     std::vector<ScheduledMixer> mixers;        // every kind the schedule may name
     std::vector<ScheduledMixer> mixer_caches;  // the kinds whose cache is not attention's
+    bool feed_forward = true;  // false: the layer is its mixer and one norm, x + mixer(norm(x))
+    bool attends = true;       // some layer's mixer is attention (the attention type is emitted)
 };
 
 struct Norm {
@@ -606,6 +624,7 @@ struct ModelFile {
     Attention attention;
     LatentAttention latent_attention;
     ShortConv short_conv;
+    SelectiveSSM selective_ssm;
     MLP mlp;
     Experts experts;
     Layer layer;
@@ -687,6 +706,7 @@ void to_json(nlohmann::ordered_json& j, const RoPE& v);
 void to_json(nlohmann::ordered_json& j, const Attention& v);
 void to_json(nlohmann::ordered_json& j, const LatentAttention& v);
 void to_json(nlohmann::ordered_json& j, const ShortConv& v);
+void to_json(nlohmann::ordered_json& j, const SelectiveSSM& v);
 void to_json(nlohmann::ordered_json& j, const MLP& v);
 void to_json(nlohmann::ordered_json& j, const Experts& v);
 void to_json(nlohmann::ordered_json& j, const ScheduledKind& v);

@@ -146,6 +146,12 @@ void members(F& f, const ShortConv& v) {
 }
 
 template <typename F>
+void members(F& f, const SelectiveSSM& v) {
+    IR_MEMBER(used) IR_MEMBER(type) IR_MEMBER(block_key) IR_MEMBER(inner) IR_MEMBER(state) IR_MEMBER(time_step_rank)
+    IR_MEMBER(kernel) IR_MEMBER(bias) IR_MEMBER(conv_bias) IR_MEMBER(normed) IR_MEMBER(norm_enabled) IR_MEMBER(norm_eps)
+}
+
+template <typename F>
 void members(F& f, const MLP& v) {
     IR_MEMBER(used) IR_MEMBER(fused) IR_MEMBER(plain) IR_MEMBER(gate_key) IR_MEMBER(up_key) IR_MEMBER(down_key) IR_MEMBER(bias)
     IR_MEMBER(activation) IR_MEMBER(configured_activation) IR_MEMBER(activation_field) IR_MEMBER(clamped) IR_MEMBER(intermediate)
@@ -186,6 +192,7 @@ void members(F& f, const Layer& v) {
     IR_MEMBER(feed_forward_kinds)
     IR_MEMBER(per_layer_inputs) IR_MEMBER(extended_tail) IR_MEMBER(residual_sum) IR_MEMBER(result)
     IR_MEMBER(mixer_call) IR_MEMBER(mixed) IR_MEMBER(mixer_schedule) IR_MEMBER(mixers) IR_MEMBER(mixer_caches)
+    IR_MEMBER(feed_forward) IR_MEMBER(attends)
 }
 
 template <typename F>
@@ -244,7 +251,7 @@ void members(F& f, const Sanitize& v) {
 template <typename F>
 void members(F& f, const ModelFile& v) {
     IR_MEMBER(family) IR_MEMBER(swift_name) IR_MEMBER(file_name) IR_MEMBER(description) IR_MEMBER(reference) IR_MEMBER(sources)
-    IR_MEMBER(model_types) IR_MEMBER(types) IR_MEMBER(config) IR_MEMBER(attention) IR_MEMBER(latent_attention) IR_MEMBER(short_conv) IR_MEMBER(mlp) IR_MEMBER(experts) IR_MEMBER(layer) IR_MEMBER(norm) IR_MEMBER(embedding)
+    IR_MEMBER(model_types) IR_MEMBER(types) IR_MEMBER(config) IR_MEMBER(attention) IR_MEMBER(latent_attention) IR_MEMBER(short_conv) IR_MEMBER(selective_ssm) IR_MEMBER(mlp) IR_MEMBER(experts) IR_MEMBER(layer) IR_MEMBER(norm) IR_MEMBER(embedding)
     IR_MEMBER(residual) IR_MEMBER(head) IR_MEMBER(per_layer_decoder)
     IR_MEMBER(sanitize) IR_MEMBER(wrappers) IR_MEMBER(refused_model_types)
 }
@@ -308,6 +315,7 @@ void members(F& f, const Wrapper& v) {
     X(Attention) \
     X(LatentAttention) \
     X(ShortConv) \
+    X(SelectiveSSM) \
     X(MLP) \
     X(Experts) \
     X(ScheduledKind) \

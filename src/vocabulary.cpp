@@ -69,19 +69,22 @@ KeySpec enum_list_key(std::string name, std::vector<std::string> values, std::st
 KeySpec layers_key() {
     return map_key("layers",
         "The block kinds a decoder layer is made of: a mixer (attention over positions) and a feed-forward "
-        "(per position). Each kind has its own options (`attention`, `latent_attention`, `short_conv`, `mlp`, "
-        "`experts`). A slot that lists "
+        "(per position). Each kind has its own options (`attention`, `latent_attention`, `short_conv`, "
+        "`selective_ssm`, `mlp`, `experts`). A slot that lists "
         "more than one kind takes each layer's kind from its schedule.", {
-        enum_list_key("mixer", {"attention", "latent_attention", "short_conv"}, "[attention]",
+        enum_list_key("mixer", {"attention", "latent_attention", "short_conv", "selective_ssm"}, "[attention]",
             "The mixer kinds the layers use. `attention`: softmax attention over the cached keys and values "
             "(options under `attention`). `latent_attention`: multi-head latent attention, which caches one "
             "compressed latent and one rotated key per token instead of each head's keys and values (options "
             "under `latent_attention`; one kind for every layer). `short_conv`: a gated short causal "
             "convolution, which caches the last few inputs of its convolution (options under `short_conv`; "
-            "listed beside `attention`, each layer's kind from `schedule.mixer`)."),
+            "listed beside `attention`, each layer's kind from `schedule.mixer`). `selective_ssm`: a selective "
+            "state-space recurrence (Mamba), which caches its convolution's last inputs and its recurrent state "
+            "(options under `selective_ssm`; the one kind of every layer)."),
         enum_list_key("feed_forward", {"mlp", "experts"}, "[mlp]",
             "The feed-forward kinds the layers use. `mlp`: a dense MLP (options under `mlp`). `experts`: a "
-            "routed mixture of experts (options under `experts`)."),
+            "routed mixture of experts (options under `experts`). `[]`: none; the layer is x + mixer(norm(x)) "
+            "with one norm (`norm.keys.input`), pre-norm and not parallel."),
         map_key("schedule", "For a slot with several kinds, the config field naming each layer's kind.", {
             field_key("feed_forward", "layer_kinds",
                 "A config field listing each layer's feed-forward kind (`mlp` or `experts`), usually derived "
@@ -134,6 +137,33 @@ KeySpec short_conv_key() {
         with_default(key("bias", Type::Flag, "Bias on `in_proj`, the convolution and `out_proj`."), "false"),
         map_key("keys", "The checkpoint names of the convolution block, where they differ from the usual.", {
             with_default(key("block", Type::Identifier, "The block's key in a decoder layer."), "conv"),
+        }),
+    });
+}
+
+/// Mamba's selective state-space block: an expanded projection, a short causal convolution, and a
+/// recurrence whose step, input and output weights depend on each position.
+KeySpec selective_ssm_key() {
+    return map_key("selective_ssm",
+        "The selective state-space mixer kind (`layers.mixer: [selective_ssm]`, every layer). `in_proj` gives "
+        "x and z, each `inner` wide; x runs through a causal depthwise convolution (`conv1d`, `kernel` taps, "
+        "stored `[inner, kernel, 1]` as MLX keeps it or `[inner, 1, kernel]` as PyTorch does, which `sanitize` "
+        "transposes) and SiLU; `x_proj` gives dt, B and C (`time_step_rank`, `state` and `state` wide), `dt_proj` "
+        "(with its bias) and a softplus the step dt; with A = -exp(`A_log`), the state h (`inner` x `state`, "
+        "float32) becomes exp(dt A) h + dt x B at each position and the output C.h + D x, times silu(z), "
+        "through `out_proj`. The layer's cache (a `MambaCache`) holds the convolution's last `kernel` - 1 "
+        "inputs and h.", {
+        field_key("inner", "int", "The config field holding the expanded width (`intermediate_size`)."),
+        field_key("state", "int", "The config field holding the state's width per channel (`state_size`)."),
+        field_key("time_step_rank", "int", "The config field holding dt's width before `dt_proj` (`time_step_rank`)."),
+        field_key("kernel", "int", "The config field holding the convolution's width in positions (`conv_kernel`)."),
+        with_default(key("bias", Type::Flag, "Bias on `in_proj` and `out_proj`."), "false"),
+        with_default(key("conv_bias", Type::Flag, "Bias on the convolution."), "false"),
+        with_default(key("bcdt_norm", Type::Flag,
+            "Weightless RMS norms over dt, B and C as `x_proj` gives them (Falcon-Mamba)."), "false"),
+        field_key("bcdt_norm_eps", "float", "The config field holding those norms' epsilon; needed with `bcdt_norm`."),
+        map_key("keys", "The checkpoint names of the block, where they differ from the usual.", {
+            with_default(key("block", Type::Identifier, "The block's key in a decoder layer."), "mixer"),
         }),
     });
 }
@@ -496,6 +526,7 @@ KeySpec build_root() {
     top.push_back(layers_key());
     top.push_back(latent_attention_key());
     top.push_back(short_conv_key());
+    top.push_back(selective_ssm_key());
     top.push_back(mlp_key());
     top.push_back(experts_key());
 
@@ -764,6 +795,8 @@ const std::vector<ConfigType>& config_types() {
         {"expert_scores", "ExpertScores",
          "How a router scores its experts: `softmax` (over all of them) or `sigmoid` (each its own); any other "
          "is refused.", {}},
+        {"int_or_auto", "IntOrAuto",
+         "An integer, or the string `auto` for a size the model derives (a derivation gives the number).", {}},
         {"top_k_method", "TopKMethod",
          "How a router limits its top k (`topk_method`): `greedy` (among all experts) or `group_limited_greedy` "
          "(among its best groups' experts); any other is refused.", {}},
@@ -797,6 +830,11 @@ const std::vector<Derivation>& derivations() {
          "ConfigDefaults.headDim", {{"hiddenSize", "dims.hidden"}, {"attentionHeads", "dims.heads"}}},
         {"four_times_hidden", "int", "four times the hidden size: an MLP width that defaults to it.",
          "ConfigDefaults.fourTimesHidden", {{"hiddenSize", "dims.hidden"}}},
+        {"expand_times_hidden", "int", "`expand` times the hidden size: an expanded width that defaults to it.",
+         "ConfigDefaults.expandTimesHidden", {{"hiddenSize", "dims.hidden"}, {"expand", "config.expand"}}},
+        {"time_step_rank", "int",
+         "`time_step_rank` where it is a number; where it is `auto`, ceil(hidden size / 16).",
+         "ConfigDefaults.timeStepRank", {{"rank", "config.time_step_rank"}, {"hiddenSize", "dims.hidden"}}},
         {"all_full_attention", "layer_types", "every layer `full_attention`.",
          "ConfigDefaults.allFullAttention", {{"layers", "dims.layers"}}},
         {"global_every_nth", "layer_types",

@@ -727,6 +727,23 @@ def pytorch_convolutions(weights: dict[str, mx.array]) -> dict[str, mx.array]:
             for key, value in weights.items()}
 
 
+# Mamba: a 128-wide expansion, an 8-wide state per channel, dt 4 wide (auto) before dt_proj, 4-tap
+# filters with their bias, tied (mlx-lm's default). Falcon-Mamba is the same model with dt, B and C
+# normalised.
+MAMBA = {
+    "model_type": "mamba", "hidden_size": 64, "num_hidden_layers": 2, "vocab_size": 256,
+    "intermediate_size": 128, "state_size": 8, "conv_kernel": 4, "time_step_rank": "auto", "use_bias": False,
+    "use_conv_bias": True, "tie_word_embeddings": True,
+}
+
+
+def pytorch_mamba_convolutions(weights: dict[str, mx.array]) -> dict[str, mx.array]:
+    """The Hugging Face layout of Mamba's convolution filters: [inner, 1, kernel] as PyTorch stores a
+    depthwise Conv1d, where mlx-lm's sanitize leaves [inner, kernel, 1]."""
+    return {key: value.transpose(0, 2, 1) if key.endswith(".mixer.conv1d.weight") else value
+            for key, value in weights.items()}
+
+
 # LFM2-MoE: LFM2's mixers, layer 0 dense, then 8 experts chosen 2 at a time by sigmoid score plus a
 # selection bias, renormalised and scaled 1.5.
 LFM2_MOE = {
@@ -1180,6 +1197,20 @@ FIXTURES = [
                   conv_L_cache=4, num_dense_layers=2, num_experts_per_tok=3, norm_topk_prob=False,
                   routed_scaling_factor=1.0),
             layout=lfm2_moe_checkpoint),
+    Fixture("mamba", "mamba",
+            "a 128-wide expansion, 8-wide states, dt 4 wide (time_step_rank auto), 4-tap filters with a bias, no "
+            "projection biases, tied; the filters [inner, kernel, 1] as mlx-lm saves them", MAMBA),
+    Fixture("mamba_hf", "mamba",
+            "a 96-wide expansion, dt 6 wide, 3-tap filters without a bias, biases on in_proj and out_proj, "
+            "untied; the filters [inner, 1, kernel] as PyTorch stores them",
+            with_(MAMBA, intermediate_size=96, time_step_rank=6, conv_kernel=3, use_conv_bias=False, use_bias=True,
+                  tie_word_embeddings=False),
+            layout=pytorch_mamba_convolutions),
+    Fixture("falcon_mamba", "falcon_mamba",
+            "Mamba's block with dt, B and C RMS-normalised (eps 1e-6), 3-tap filters with a bias, untied; "
+            "the filters as PyTorch stores them",
+            with_(MAMBA, model_type="falcon_mamba", conv_kernel=3, tie_word_embeddings=False),
+            layout=pytorch_mamba_convolutions),
     Fixture("minicpm3", "minicpm3",
             "latent attention through a query rank under longrope past its original context of 16, MiniCPM's "
             "embedding, residual and logit scalings, untied", MINICPM3),

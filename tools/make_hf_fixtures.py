@@ -721,6 +721,24 @@ FIXTURES: list[Fixture] = [
                   norm_topk_prob=False, conv_L_cache=2, tie_word_embeddings=True,
                   layer_types=["full_attention", "conv", "full_attention", "conv"], rope_parameters=rope(10000.0)),
             layout=v4_rope),
+    Fixture("mamba", "mamba",
+            "the expansion 2 x 64 wide, 8-wide states, dt 6 wide, 4-tap filters with a bias, biases on in_proj and "
+            "out_proj, untied", "mamba",
+            {"hidden_size": 64, "num_hidden_layers": 2, "vocab_size": 256, "state_size": 8, "expand": 2,
+             "conv_kernel": 4, "time_step_rank": 6, "use_bias": True, "use_conv_bias": True,
+             "tie_word_embeddings": False}),
+    Fixture("mamba_bf16", "mamba",
+            "a bfloat16 checkpoint computed in bfloat16 with the state in float32, the residual stream in "
+            "float32 (residual_in_fp32, as released configs say); 3-tap filters without a bias, tied", "mamba",
+            {"hidden_size": 64, "num_hidden_layers": 2, "vocab_size": 256, "state_size": 8, "expand": 2,
+             "conv_kernel": 3, "use_bias": False, "use_conv_bias": False, "tie_word_embeddings": True},
+            dtype="bfloat16"),
+    Fixture("falcon_mamba", "falcon_mamba",
+            "dt, B and C RMS-normalised (eps 1e-5), intermediate_size 96 over expand 2, dt 4 wide (auto), 3-tap "
+            "filters without a bias, tied", "falcon_mamba",
+            {"hidden_size": 64, "num_hidden_layers": 2, "vocab_size": 256, "state_size": 8, "expand": 2,
+             "intermediate_size": 96, "conv_kernel": 3, "time_step_rank": "auto", "use_bias": False,
+             "use_conv_bias": False, "mixer_rms_eps": 1e-5, "tie_word_embeddings": True}),
     Fixture("minicpm3", "minicpm3",
             "latent attention through a query rank, values 24 wide, under longrope (short factors within the "
             "original context of 16, long past it); q_a/kv_a/o bias; MiniCPM's scalings around a tied head",

@@ -43,6 +43,19 @@ def _flip(value):
 
 
 PROBES: dict[str, object] = {
+    "fused_add_norm": lambda v, c: _flip(v),
+    "pad_vocab_size_multiple": lambda v, c: 16,
+    "residual_in_fp32": lambda v, c: _flip(v),
+    "rms_norm": lambda v, c: False,
+    "ssm_cfg": lambda v, c: {"d_state": 4},
+    "time_step_floor": lambda v, c: _other(v, 0.01, 0.02),
+    "time_step_init_scheme": lambda v, c: _other(v, "constant", "random"),
+    "time_step_max": lambda v, c: _other(v, 0.5, 0.2),
+    "time_step_min": lambda v, c: _other(v, 0.01, 0.02),
+    "time_step_scale": lambda v, c: _other(v, 2.0, 3.0),
+    "use_associative_scan": lambda v, c: _flip(v),
+    "use_bcdt_rms": lambda v, c: _flip(v),
+    "use_mambapy": lambda v, c: _flip(v),
     "_sliding_window_pattern": lambda v, c: _other(v, 2, 3),
     "altup_coef_clip": lambda v, c: _other(v, 0.01, 0.02),
     "altup_lr_multiplier": lambda v, c: _other(v, 4.0, 2.0),
@@ -255,6 +268,14 @@ NOT_IN_TRANSFORMERS = {
     "rope_traditional": "an mlx-lm key for checkpoints laid out for the interleaved rotation",
     "global_head_dim": "Gemma 4's config class takes it as an argument (default 512) and keeps it only as "
                        "per_layer_config",
+    # The original Mamba names, which mlx-lm reads where the Hugging Face names are absent; each
+    # defaults to transformers' default of the name it stands for.
+    "d_model": "the original Mamba name for hidden_size",
+    "n_layer": "the original Mamba name for num_hidden_layers",
+    "d_state": "the original Mamba name for state_size",
+    "d_conv": "the original Mamba name for conv_kernel",
+    "bias": "the original Mamba name for use_bias",
+    "conv_bias": "the original Mamba name for use_conv_bias",
 }
 # Where transformers keeps a key's default when not under its own name.
 ROPE_MEMBERS = {"rope_theta": ("full_attention", "rope_theta"), "rope_local_base_freq": ("sliding_attention", "rope_theta"),
@@ -306,6 +327,10 @@ def check_defaults(hf2swift: str, family: str, fixture: hf.Fixture) -> list[str]
                 or (family, key) in DERIVED_ONLY):
             continue
         ours, theirs = literal_value(field["literal"]), transformers_default(text, key)
+        # A class default __post_init__ resolves into a number (time_step_rank's "auto") is the one declared.
+        declared = getattr(type(text), "__dataclass_fields__", {}).get(key)
+        if declared is not None and isinstance(ours, str) and declared.default == ours:
+            theirs = ours
         if theirs is NOT_IN_TRANSFORMERS:
             problems.append(f"{family}: {key} has a default ({field['literal']}) but transformers' "
                             f"{type(text).__name__} has no such key; list it in NOT_IN_TRANSFORMERS with the reason")

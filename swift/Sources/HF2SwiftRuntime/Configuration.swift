@@ -289,6 +289,20 @@ public enum ConfigDefaults {
         4 * hiddenSize
     }
 
+    /// `expand_times_hidden`: a width `expand` times the residual stream's.
+    public static func expandTimesHidden(hiddenSize: Int, expand: Int) -> Int {
+        // An overflowing product leaves no width, which the configuration's size check refuses.
+        let (width, overflow) = expand.multipliedReportingOverflow(by: hiddenSize)
+        return overflow ? 0 : width
+    }
+
+    /// `time_step_rank`: the rank where the config states one; `auto`, ceil(hidden / 16), as
+    /// Python's math.ceil gives it.
+    public static func timeStepRank(rank: IntOrAuto, hiddenSize: Int) -> Int {
+        if case .value(let stated) = rank { return stated }
+        return hiddenSize / 16 + (hiddenSize % 16 > 0 ? 1 : 0)
+    }
+
     /// `all_full_attention`: every layer attends over the full context.
     public static func allFullAttention(layers: Int) -> [AttentionLayerType] {
         Array(repeating: .fullAttention, count: layers)
@@ -898,5 +912,27 @@ extension RoPEScaling: CustomStringConvertible {
     /// How refusals name a scaling: its type and factor.
     public var description: String {
         "rope_type \"\(kind.rawValue)\"" + (factor.map { ", factor \($0)" } ?? "")
+    }
+}
+
+/// A size a config states as a number or as `auto` (the model derives it).
+public enum IntOrAuto: Sendable, Decodable, Equatable {
+    case auto
+    case value(Int)
+
+    /// A number, or the string `auto`; any other string is refused.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Int.self) {
+            self = .value(number)
+            return
+        }
+        let name = try container.decode(String.self)
+        guard name == "auto" else {
+            let key = decoder.codingPath.map(\.stringValue).joined(separator: ".")
+            throw ConfigurationError.unsupportedValue(
+                key: key, value: "\"\(name)\"", supported: ["auto", "an integer"])
+        }
+        self = .auto
     }
 }

@@ -59,6 +59,11 @@ public func makeLayerCaches(
     mixers.map { kind in making[kind]?() ?? fullAttentionCache(parameters, fullPrecision: false) }
 }
 
+/// The schedule of a model whose layers all mix by `kind`.
+public func everyLayer(_ kind: String, _ layers: Int) -> [String] {
+    Array(repeating: kind, count: max(layers, 0))
+}
+
 /// The mask of the attention layers: the convolution layers' caches count no positions, so it comes
 /// from the cache of the first layer the schedule names `attention` (none: no layer needs one).
 public func attentionMask(h: MLXArray, cache: [KVCache]?, mixers: [String]) -> MLXFast.ScaledDotProductAttentionMaskMode {
@@ -66,13 +71,16 @@ public func attentionMask(h: MLXArray, cache: [KVCache]?, mixers: [String]) -> M
     return createAttentionMask(h: h, cache: first.flatMap { cache?[$0] })
 }
 
-/// `weights` with each convolution filter of the blocks under `block` in MLX's layout: PyTorch
-/// stores them `[channels, 1, kernel]`, MLX `[channels, kernel, 1]`. A filter already in MLX's layout
-/// (its last axis no longer than its middle one) is left alone, so loading twice changes nothing.
-public func channelsLastConvolutions(_ weights: [String: MLXArray], block: String) -> [String: MLXArray] {
+/// `weights` with each convolution filter (`convolution`) of the blocks under `block` in MLX's
+/// layout: PyTorch stores them `[channels, 1, kernel]`, MLX `[channels, kernel, 1]`. A filter already
+/// in MLX's layout (its last axis no longer than its middle one) is left alone, so loading twice
+/// changes nothing.
+public func channelsLastConvolutions(
+    _ weights: [String: MLXArray], block: String, convolution: String = "conv"
+) -> [String: MLXArray] {
     var out = weights
     for (key, value) in weights
-    where key.hasSuffix(".\(block).conv.weight") && value.ndim == 3 && value.dim(2) > value.dim(1) {
+    where key.hasSuffix(".\(block).\(convolution).weight") && value.ndim == 3 && value.dim(2) > value.dim(1) {
         out[key] = value.transposed(0, 2, 1)
     }
     return out

@@ -267,6 +267,34 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(try refusal(["layer_types": ["conv"]]), "mixer_layer_kinds: has 1 entries for 2 layers")
     }
 
+    /// Mamba's sizes come from the config: a state, a step rank or a convolution of no width, an
+    /// expansion that overflows, or a rank that is neither a number nor auto would trap later.
+    func testSettingsTheMambaModelsCannotTakeAreRefused() throws {
+        let mamba: [String: Any] = [
+            "hidden_size": 64, "num_hidden_layers": 2, "vocab_size": 64, "state_size": 8,
+            "conv_kernel": 4, "time_step_rank": "auto",
+        ]
+        func refusal(_ overrides: [String: Any]) throws -> String {
+            let data = try JSONSerialization.data(withJSONObject: mamba.merging(overrides) { $1 })
+            do {
+                try ModelRegistry.checkConfiguration(modelType: "mamba", configuration: data)
+            } catch {
+                return "\(error)"
+            }
+            return "accepted"
+        }
+        XCTAssertEqual(try refusal([:]), "accepted")
+        XCTAssertEqual(try refusal(["state_size": 0]), "state_size: is 0; it must be between 1 and 1048576")
+        XCTAssertEqual(try refusal(["conv_kernel": 0]), "conv_kernel: is 0; it must be between 1 and 1048576")
+        XCTAssertEqual(
+            try refusal(["time_step_rank": 0]), "ssm_time_step_rank: is 0; it must be between 1 and 1048576")
+        XCTAssertEqual(
+            try refusal(["expand": Int.max]), "intermediate_size: is 0; it must be between 1 and 1048576")
+        XCTAssertEqual(
+            try refusal(["time_step_rank": "half"]),
+            "time_step_rank: \"half\" is not supported (supported: auto, an integer)")
+    }
+
     func testSettingsTheLingModelsCannotTakeAreRefused() throws {
         // Ling v1's keys: no n_group or topk_group, whose defaults (1 and 4) route ungrouped.
         let ling: [String: Any] = [
