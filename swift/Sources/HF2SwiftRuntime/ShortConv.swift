@@ -1,6 +1,6 @@
 // The short convolution mixer's runtime: its depthwise causal filter, the conv state its cache
-// carries between calls, the layer caches of a model mixing it with attention, and the filter layout
-// PyTorch checkpoints store.
+// carries between calls, and the filter layout PyTorch checkpoints store (the selective state-space
+// mixer's convolution shares all three).
 import Foundation
 import MLX
 import MLXLMCommon
@@ -48,27 +48,6 @@ public func causalConvolution(_ x: MLXArray, filter: DepthwiseConv1d, cache: Arr
         cache.advance(x.dim(1))
     }
     return filter(extended)
-}
-
-/// One cache per layer by the mixer schedule: what `making` makes for the layer's kind (a
-/// convolution's or a recurrence's state), a full-attention cache (honouring `maxKVSize`) for the
-/// kinds it does not name.
-public func makeLayerCaches(
-    mixers: [String], parameters: GenerateParameters?, making: [String: () -> KVCache]
-) -> [KVCache] {
-    mixers.map { kind in making[kind]?() ?? fullAttentionCache(parameters, fullPrecision: false) }
-}
-
-/// The schedule of a model whose layers all mix by `kind`.
-public func everyLayer(_ kind: String, _ layers: Int) -> [String] {
-    Array(repeating: kind, count: max(layers, 0))
-}
-
-/// The mask of the attention layers: the convolution layers' caches count no positions, so it comes
-/// from the cache of the first layer the schedule names `attention` (none: no layer needs one).
-public func attentionMask(h: MLXArray, cache: [KVCache]?, mixers: [String]) -> MLXFast.ScaledDotProductAttentionMaskMode {
-    let first = mixers.firstIndex(of: "attention")
-    return createAttentionMask(h: h, cache: first.flatMap { cache?[$0] })
 }
 
 /// `weights` with each convolution filter (`convolution`) of the blocks under `block` in MLX's
