@@ -604,6 +604,7 @@ private:
         check_qk_norm_placement();
         check_cross_layer();
         check_layers();
+        check_mixer_options();
         check_latent_attention();
         check_short_conv();
         check_selective_ssm();
@@ -669,15 +670,7 @@ private:
         }
         const char* sizes[] = {"latent_attention.kv_rank", "latent_attention.nope_head_dim",
                                "latent_attention.rope_head_dim", "latent_attention.v_head_dim"};
-        if (!latent) {
-            for (const char* key : {"latent_attention.q_rank", "latent_attention.kv_rank", "latent_attention.nope_head_dim",
-                                    "latent_attention.rope_head_dim", "latent_attention.v_head_dim", "latent_attention.bias"}) {
-                if (const Node* n = f_.get(key); n && n->loc.known()) {
-                    error(n->loc, key, "applies when 'layers.mixer' lists 'latent_attention'");
-                }
-            }
-            return;
-        }
+        if (!latent) return;
         for (const char* key : sizes) {
             const Node* bound = f_.get(key);
             if (!bound || bound->kind != Node::Kind::String) {
@@ -700,6 +693,26 @@ private:
         }
     }
 
+    /// Each mixer kind but attention has its options in a map of its own name, which a document may
+    /// state only where `layers.mixer` lists the kind.
+    void check_mixer_options() {
+        const vocab::KeySpec* mixer = vocab::find_key("layers.mixer");
+        for (const std::string& kind : mixer ? mixer->values : std::vector<std::string>{}) {
+            if (kind == "attention" || uses_kind("layers.mixer", kind)) continue;
+            report_stated(f_.get(kind), kind, "applies when 'layers.mixer' lists '" + kind + "'");
+        }
+    }
+
+    /// An error at every value under `n` (at `path`) that a document states, not a default.
+    void report_stated(const Node* n, const std::string& path, const std::string& message) {
+        if (!n) return;
+        if (n->is_map()) {
+            for (const auto& e : n->entries) report_stated(&e.value, path + "." + e.key, message);
+        } else if (n->loc.known()) {
+            error(n->loc, path, message);
+        }
+    }
+
     /// The short convolution takes its layers beside attention's, by a mixer schedule; it needs its
     /// width, and its options apply only where some layer is one.
     void check_short_conv() {
@@ -710,11 +723,6 @@ private:
         if (!conv) {
             if (scheduled) {
                 error(schedule->loc, "layers.schedule.mixer", "a mixer schedule chooses between 'attention' and 'short_conv'");
-            }
-            for (const char* key : {"short_conv.kernel", "short_conv.bias", "short_conv.keys.block"}) {
-                if (const Node* n = f_.get(key); n && n->loc.known()) {
-                    error(n->loc, key, "applies when 'layers.mixer' lists 'short_conv'");
-                }
             }
             return;
         }
@@ -767,27 +775,19 @@ private:
     void check_selective_ssm() {
         const Node* slot = f_.get("layers.mixer");
         const Node* at = slot && slot->loc.known() ? slot : nullptr;
-        const char* options[] = {"selective_ssm.inner", "selective_ssm.state", "selective_ssm.time_step_rank",
-                                 "selective_ssm.kernel", "selective_ssm.bias", "selective_ssm.conv_bias",
-                                 "selective_ssm.bcdt_norm", "selective_ssm.bcdt_norm_eps", "selective_ssm.keys.block"};
-        if (!uses_kind("layers.mixer", "selective_ssm")) {
-            for (const char* key : options) {
-                if (const Node* n = f_.get(key); n && n->loc.known()) {
-                    error(n->loc, key, "applies when 'layers.mixer' lists 'selective_ssm'");
-                }
-            }
-            return;
-        }
+        const char* sizes[] = {"selective_ssm.inner", "selective_ssm.state", "selective_ssm.time_step_rank",
+                               "selective_ssm.kernel"};
+        if (!uses_kind("layers.mixer", "selective_ssm")) return;
         if (slot->items.size() != 1) {
             error(at ? at->loc : Location{}, "layers.mixer", "'selective_ssm' is the one mixer of every layer");
         }
         if (const Node* schedule = f_.get("layers.schedule.mixer"); schedule && schedule->kind == Node::Kind::String) {
             error(schedule->loc, "layers.schedule.mixer", "'selective_ssm' is the one mixer of every layer");
         }
-        for (int i = 0; i < 4; ++i) {
-            const Node* bound = f_.get(options[i]);
+        for (const char* key : sizes) {
+            const Node* bound = f_.get(key);
             if (!bound || bound->kind != Node::Kind::String) {
-                error(at ? at->loc : Location{}, "layers.mixer", std::string("'selective_ssm' needs '") + options[i] + "', a config field");
+                error(at ? at->loc : Location{}, "layers.mixer", std::string("'selective_ssm' needs '") + key + "', a config field");
             }
         }
         const Node* normed = f_.get("selective_ssm.bcdt_norm");
