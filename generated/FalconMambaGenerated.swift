@@ -24,8 +24,6 @@ import MLXNN
 /// Keys this configuration deliberately does not read:
 /// - `use_bcdt_rms`:
 ///   both oracles normalise dt, B and C for falcon_mamba whatever it says.
-/// - `residual_in_fp32`:
-///   precision only, the residual's dtype in half precision (see README).
 /// - `rms_norm`:
 ///   transformers' Mamba always normalises by RMS.
 /// - `fused_add_norm`:
@@ -86,6 +84,8 @@ public struct FalconMambaConfiguration: Decodable, Sendable {
     public let convBias: Bool
     public let useConvBias: Bool
     public let layerNormEpsilon: Float
+    /// The residual stream in float32 between half-precision blocks.
+    public let residualInFp32: Bool
     /// The epsilon of the norms on dt, B and C.
     public let mixerRmsEps: Float
 
@@ -119,6 +119,7 @@ public struct FalconMambaConfiguration: Decodable, Sendable {
         case convBias = "conv_bias"
         case useConvBias = "use_conv_bias"
         case layerNormEpsilon = "layer_norm_epsilon"
+        case residualInFp32 = "residual_in_fp32"
         case rescalePrenormResidual = "rescale_prenorm_residual"
         case mixerRmsEps = "mixer_rms_eps"
     }
@@ -188,6 +189,9 @@ public struct FalconMambaConfiguration: Decodable, Sendable {
         layerNormEpsilon =
             try container.decodeIfPresent(Float.self, forKey: .layerNormEpsilon)
             ?? 1e-5
+        residualInFp32 =
+            try container.decodeIfPresent(Bool.self, forKey: .residualInFp32)
+            ?? true
         mixerRmsEps =
             try container.decodeIfPresent(Float.self, forKey: .mixerRmsEps)
             ?? 1e-6
@@ -313,7 +317,7 @@ final class FalconMambaDecoderLayer: Module {
     func callAsFunction(
         _ x: MLXArray, mask: MLXFast.ScaledDotProductAttentionMaskMode, cache: KVCache?
     ) -> MLXArray {
-        let r = mixer(inputLayerNorm(x), mask: mask, cache: cache)
+        let r = mixer(inputLayerNorm.castingInput(x), mask: mask, cache: cache)
         let h = x + r
         return h
     }
@@ -339,6 +343,9 @@ public final class FalconMambaModelInner: Module {
 
     func callAsFunction(_ inputs: MLXArray, cache: [KVCache]? = nil) -> MLXArray {
         var h = embedTokens(inputs)
+        // The residual stream is kept in float32; the head reads it back in the embedding's dtype.
+        let blockType = h.dtype
+        if args.residualInFp32 { h = h.asType(.float32) }
 
         // Other mixers' caches count no positions: the mask comes from an attention layer's.
         let mask = attentionMask(
@@ -347,7 +354,7 @@ public final class FalconMambaModelInner: Module {
             h = layer(h, mask: mask, cache: cache?[i])
         }
 
-        return norm(h)
+        return norm(h).asType(blockType)
     }
 }
 

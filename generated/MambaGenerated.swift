@@ -21,8 +21,6 @@ import MLXNN
 /// A mamba checkpoint's `config.json` (its `text_config`, when nested).
 ///
 /// Keys this configuration deliberately does not read:
-/// - `residual_in_fp32`:
-///   precision only, the residual's dtype in half precision (see README).
 /// - `rms_norm`:
 ///   transformers' Mamba always normalises by RMS.
 /// - `fused_add_norm`:
@@ -83,6 +81,8 @@ public struct MambaConfiguration: Decodable, Sendable {
     public let convBias: Bool
     public let useConvBias: Bool
     public let layerNormEpsilon: Float
+    /// The residual stream in float32 between half-precision blocks.
+    public let residualInFp32: Bool
 
     /// Each layer's feed-forward kind, by its vocabulary name.
     public var feedForwardKinds: [String] {
@@ -115,6 +115,7 @@ public struct MambaConfiguration: Decodable, Sendable {
         case useConvBias = "use_conv_bias"
         case layerNormEpsilon = "layer_norm_epsilon"
         case useBcdtRms = "use_bcdt_rms"
+        case residualInFp32 = "residual_in_fp32"
         case rescalePrenormResidual = "rescale_prenorm_residual"
     }
 
@@ -183,6 +184,9 @@ public struct MambaConfiguration: Decodable, Sendable {
         layerNormEpsilon =
             try container.decodeIfPresent(Float.self, forKey: .layerNormEpsilon)
             ?? 1e-5
+        residualInFp32 =
+            try container.decodeIfPresent(Bool.self, forKey: .residualInFp32)
+            ?? true
 
         try validateSizes(
             [
@@ -302,7 +306,7 @@ final class MambaDecoderLayer: Module {
     func callAsFunction(
         _ x: MLXArray, mask: MLXFast.ScaledDotProductAttentionMaskMode, cache: KVCache?
     ) -> MLXArray {
-        let r = mixer(inputLayerNorm(x), mask: mask, cache: cache)
+        let r = mixer(inputLayerNorm.castingInput(x), mask: mask, cache: cache)
         let h = x + r
         return h
     }
@@ -328,6 +332,9 @@ public final class MambaModelInner: Module {
 
     func callAsFunction(_ inputs: MLXArray, cache: [KVCache]? = nil) -> MLXArray {
         var h = embedTokens(inputs)
+        // The residual stream is kept in float32; the head reads it back in the embedding's dtype.
+        let blockType = h.dtype
+        if args.residualInFp32 { h = h.asType(.float32) }
 
         // Other mixers' caches count no positions: the mask comes from an attention layer's.
         let mask = attentionMask(
@@ -336,7 +343,7 @@ public final class MambaModelInner: Module {
             h = layer(h, mask: mask, cache: cache?[i])
         }
 
-        return norm(h)
+        return norm(h).asType(blockType)
     }
 }
 

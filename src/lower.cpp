@@ -1128,6 +1128,11 @@ private:
             r.parallel_always = false;
             r.parallel_switched = false;
         }
+        std::string float32 = flag_expr("residual.float32");
+        r.float32 = float32 != "false";
+        r.float32_always = float32 == "true";
+        r.float32_switched = r.float32 && !r.float32_always;
+        if (r.float32_switched) r.float32_flag = float32;
     }
 
     std::string key_literal(const std::string& path) { return namer::string_literal(f_.text(path)); }
@@ -1368,6 +1373,11 @@ private:
         m.layer.extended_tail = m.layer.per_layer_inputs || m.residual.layer_scalar;
         m.layer.residual_sum = m.norm.clip_residual ? "clipResidual(h, r)" : "h + r";
         m.layer.result = m.layer.extended_tail ? "out" : m.layer.residual_sum;
+        // A float32 stream is cast to each norm's weight dtype, so the blocks compute as the checkpoint's.
+        if (m.residual.float32) {
+            m.layer.mixer_input = "inputLayerNorm.castingInput(x)";
+            m.layer.feed_forward_input = "postAttentionLayerNorm.castingInput(h)";
+        }
         // A layer without a feed-forward ends at the mixer's residual sum.
         m.layer.feed_forward = !f_.strings("layers.feed_forward").empty();
         if (!m.layer.feed_forward) m.layer.result = "h";

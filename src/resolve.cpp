@@ -609,6 +609,7 @@ private:
         check_short_conv();
         check_selective_ssm();
         check_parallel();
+        check_float32_residual();
         check_layer_norm_options();
         check_positions();
         // The head returns its logits through one transform; two would leave one unapplied.
@@ -1116,6 +1117,29 @@ private:
         for (const char* key : {"residual.clip_float16", "residual.layer_scalar", "experts.beside_mlp"}) {
             if (const Node* n = f_.get(key); n && (n->kind == Node::Kind::String || n->boolean)) {
                 error(n->loc, key, "is not defined for parallel layers ('residual.parallel')");
+            }
+        }
+    }
+
+    /// A float32 residual stream is cast to each norm's weight dtype where a pre-norm layer reads it;
+    /// the other residual shapes read or sum the stream elsewhere.
+    void check_float32_residual() {
+        const Node* float32 = f_.get("residual.float32");
+        if (!float32 || (float32->kind == Node::Kind::Bool && !float32->boolean)) return;
+        // A layer without a feed-forward is refused any other placement already.
+        const Node* placement = f_.get("norm.placement");
+        const Node* slot = f_.get("layers.feed_forward");
+        bool feed_forward = !slot || !slot->is_list() || !slot->items.empty();
+        if (placement && placement->text != "pre" && feed_forward) {
+            error(placement->loc, "norm.placement", "a float32 residual stream ('residual.float32') needs 'pre'");
+        }
+        if (const Node* kind = f_.get("norm.kind"); kind && kind->text.rfind("rms", 0) != 0) {
+            error(kind->loc, "norm.kind", "a float32 residual stream ('residual.float32') is read through RMS norms");
+        }
+        for (const char* key : {"residual.parallel", "residual.clip_float16", "residual.altup.streams",
+                                "attention.kv_sharing.shared_layers"}) {
+            if (const Node* n = f_.get(key); n && (n->kind == Node::Kind::String || n->boolean)) {
+                error(n->loc, key, "is not defined beside a float32 residual stream ('residual.float32')");
             }
         }
     }

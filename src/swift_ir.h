@@ -467,6 +467,8 @@ struct Layer {
     std::string residual_sum = "h + r";
     std::string result = "h + r";   // what the layer returns (with its keys and values when shared)
     std::string mixer_call = "attention";  // what mixes positions: the attention, or the scheduled mixer
+    std::string mixer_input = "inputLayerNorm(x)";  // the mixer's input: the stream normalised
+    std::string feed_forward_input = "postAttentionLayerNorm(h)";  // the feed-forward's
     bool mixed = false;                     // the schedule names each layer's mixer kind
     std::string mixer_schedule;             // `args.mixerLayerKinds`
     std::vector<ScheduledMixer> mixers;        // every kind the schedule may name
@@ -520,6 +522,10 @@ struct Residual {
     std::string parallel_flag;       // `args.useParallelResidual`
     bool parallel_own_norms = false;           // parallel, the MLP behind its own norm of the layer input
     bool parallel_own_norms_switched = false;  // the same, parallel where a config field says so
+    bool float32 = false;           // the stream kept in float32, the blocks reading it in their own dtype
+    bool float32_always = false;
+    bool float32_switched = false;  // in float32 where a config field says so
+    std::string float32_flag;       // `args.residualInFp32`
 };
 
 struct Head {

@@ -191,6 +191,7 @@ void members(F& f, const Layer& v) {
     IR_MEMBER(feed_forward_key) IR_MEMBER(feed_forward_type) IR_MEMBER(feed_forward_scheduled) IR_MEMBER(feed_forward_schedule) IR_MEMBER(feed_forward_schedule_field)
     IR_MEMBER(feed_forward_kinds)
     IR_MEMBER(per_layer_inputs) IR_MEMBER(extended_tail) IR_MEMBER(residual_sum) IR_MEMBER(result)
+    IR_MEMBER(mixer_input) IR_MEMBER(feed_forward_input)
     IR_MEMBER(mixer_call) IR_MEMBER(mixed) IR_MEMBER(mixer_schedule) IR_MEMBER(mixers) IR_MEMBER(mixer_caches)
     IR_MEMBER(feed_forward) IR_MEMBER(attends)
 }
@@ -214,7 +215,8 @@ void members(F& f, const Residual& v) {
     IR_MEMBER(altup) IR_MEMBER(streams) IR_MEMBER(active) IR_MEMBER(correct_scale) IR_MEMBER(laurel)
     IR_MEMBER(laurel_rank) IR_MEMBER(layer_scalar) IR_MEMBER(parallel)
     IR_MEMBER(parallel_always) IR_MEMBER(parallel_switched) IR_MEMBER(parallel_flag)
-    IR_MEMBER(parallel_own_norms) IR_MEMBER(parallel_own_norms_switched)
+    IR_MEMBER(parallel_own_norms) IR_MEMBER(parallel_own_norms_switched) IR_MEMBER(float32)
+    IR_MEMBER(float32_always) IR_MEMBER(float32_switched) IR_MEMBER(float32_flag)
 }
 
 template <typename F>

@@ -581,6 +581,12 @@ KeySpec build_root() {
         map_key("laurel", "A learned augmented residual (LAuReL) beside attention: x + norm(right(left(x))).", {
             field_key("rank", "int", "The config field holding the low rank."),
         }),
+        with_default(key("float32", Type::Flag,
+            "The residual stream is kept in float32: the token embedding joins it in float32, each "
+            "block reads it cast to its norm's weight dtype, the blocks' outputs are added in float32, "
+            "and the head reads the final norm's output in the embedding's dtype (transformers' "
+            "`residual_in_fp32`). A bool config field chooses per checkpoint; without effect in float32. "
+            "Pre-norm layers with RMS norms only."), "false"),
         with_default(key("layer_scalar", Type::Bool,
             "Each decoder layer's output (after any per-layer input) is multiplied by a learned scalar of "
             "its own (`layer_scalar`)."), "false"),

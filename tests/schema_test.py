@@ -90,6 +90,7 @@ NOT_SCHEMA_DETECTABLE = {
     "policy_missing_why": "a rule between two keys of a config entry (`ignored` needs `why`)",
     "read_false_without_default": "a rule between keys of a config entry (`read: false` needs a default)",
     "rope_base_outside_rope_parameters": "a rule between the RoPE bindings and config entries, after inheritance",
+    "float32_residual_layer_norm": "a rule between two keys, one inherited (a float32 residual stream from mamba, LayerNorms)",
     "parallel_post_norms": "a rule between two keys, one inherited (a parallel residual from phi, a post-norm placement)",
     "parallel_mlp_norm_sequential": "a rule between two keys, one inherited (an MLP norm for parallel layers, "
                                    "a sequential residual from llama)",

@@ -159,3 +159,17 @@ public func learnedPositions(offset: Int, length: Int, table: Int) -> MLXArray {
     precondition(offset + length <= table, "position \(offset + length - 1) is past the \(table) learned positions")
     return MLXArray(Int32(offset) ..< Int32(offset + length))
 }
+
+/// A norm with a weight, which a float32 residual stream reaches in that weight's dtype.
+public protocol WeightedNorm: UnaryLayer {
+    var weight: MLXArray { get }
+}
+
+extension WeightedNorm {
+    /// Normalises `x` cast to the weight's dtype first: a float32 residual stream (transformers'
+    /// `residual_in_fp32`) feeds blocks that compute in the checkpoint's dtype.
+    public func castingInput(_ x: MLXArray) -> MLXArray { callAsFunction(x.asType(weight.dtype)) }
+}
+
+extension RMSNorm: WeightedNorm {}
+extension OnePlusRMSNorm: WeightedNorm {}
