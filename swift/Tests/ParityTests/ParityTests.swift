@@ -217,6 +217,14 @@ final class ParityTests: XCTestCase {
         if let failure = compareLogits(logits, expected.prefillLogits, tolerance: prefillTolerance) {
             return "prefill: position \(failure)"
         }
+        // Both oracles' references keep a recurrence's state in float32 under a half-precision
+        // checkpoint. A 24-token prompt's logits cannot tell a half-precision state within the
+        // half-precision tolerance, so the state's dtype itself is checked.
+        if fixture.dtype != "float32",
+            let state = cache.compactMap({ ($0 as? MambaCache)?[1] }).first(where: { $0.dtype != .float32 })
+        {
+            return "the recurrent state is kept in \(state.dtype), where the oracle keeps float32"
+        }
         // A half-precision fixture proves half-precision arithmetic only if float32 would miss it.
         if let float32 = expected.float32PrefillLogits, logits.dtype == .float32
             || compareLogits(logits, float32) == nil
