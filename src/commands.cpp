@@ -292,29 +292,29 @@ std::string json_text(const Json& v) {
     return s.size() > 60 ? s.substr(0, 57) + "..." : s;
 }
 
-bool json_fits(const Json& v, const std::string& type) {
-    if (type == "int") return v.is_number_integer() || (v.is_number_float() && v.get<double>() == std::floor(v.get<double>()));
-    if (type == "float") return v.is_number();
-    if (type == "bool") return v.is_boolean();
-    if (type == "string") return v.is_string();
-    auto all = [&](auto pred) { return v.is_array() && std::all_of(v.begin(), v.end(), pred); };
-    if (type == "int_list") return all([](const Json& x) { return x.is_number_integer(); });
-    if (type == "float_list") return all([](const Json& x) { return x.is_number(); });
-    if (type == "string_list") return all([](const Json& x) { return x.is_string(); });
-    if (type == "layer_types") {
-        return all([](const Json& x) {
-            return x.is_string() && (x == "full_attention" || x == "sliding_attention" || x == "chunked_attention");
-        });
+/// Whether a checkpoint's value has the shape the field's config type states.
+bool json_fits(const Json& v, const vocab::ValueShape& shape) {
+    using Scalar = vocab::ValueShape::Scalar;
+    auto one = [&](const Json& x) {
+        switch (shape.scalar) {
+            case Scalar::Int:
+                return x.is_number_integer() || (x.is_number_float() && x.get<double>() == std::floor(x.get<double>())) ||
+                       (!shape.or_word.empty() && x.is_string() && x == shape.or_word);
+            case Scalar::Number: return x.is_number();
+            case Scalar::Bool: return x.is_boolean();
+            case Scalar::String:
+                return x.is_string() && (shape.words.empty() || std::find(shape.words.begin(), shape.words.end(),
+                                                                           x.get<std::string>()) != shape.words.end());
+            case Scalar::Object: return x.is_object();
+        }
+        return false;
+    };
+    bool list = v.is_array() && std::all_of(v.begin(), v.end(), one);
+    switch (shape.arity) {
+        case vocab::ValueShape::Arity::One: return one(v);
+        case vocab::ValueShape::Arity::List: return list;
+        case vocab::ValueShape::Arity::OneOrList: return one(v) || list;
     }
-    if (type == "int_per_layer") return v.is_number_integer() || all([](const Json& x) { return x.is_number_integer(); });
-    if (type == "rope_scaling" || type == "rope_parameters" || type == "per_layer_overrides") return v.is_object();
-    if (type == "activation") {
-        const auto& names = vocab::activation_names();
-        return v.is_string() && std::find(names.begin(), names.end(), v.get<std::string>()) != names.end();
-    }
-    if (type == "expert_scores") return v.is_string() && (v == "softmax" || v == "sigmoid");
-    if (type == "top_k_method") return v.is_string() && (v == "greedy" || v == "group_limited_greedy");
-    if (type == "int_or_auto") return v.is_number_integer() || (v.is_string() && v == "auto");
     return false;
 }
 
@@ -455,7 +455,8 @@ int run_detect(const Paths& paths, const std::string& config_path, std::ostream&
                 continue;
             }
             const Json& v = keys[e.key];
-            if (!json_fits(v, type->text)) {
+            const vocab::ConfigType* config_type = vocab::find_config_type(type->text);
+            if (!config_type || !json_fits(v, config_type->shape)) {
                 refuse(e.key, json_text(v) + " is not a valid " + type->text);
                 continue;
             }

@@ -331,31 +331,28 @@ private:
         }
     }
 
-    bool literal_fits(const Node& v, const std::string& type) const {
-        auto all = [&](auto pred) {
-            return v.is_list() && std::all_of(v.items.begin(), v.items.end(), pred);
+    /// Whether a literal default has the shape the field's config type states.
+    static bool literal_fits(const Node& v, const vocab::ValueShape& shape) {
+        using Scalar = vocab::ValueShape::Scalar;
+        auto one = [&](const Node& n) {
+            switch (shape.scalar) {
+                case Scalar::Int:
+                    return n.kind == Node::Kind::Int ||
+                           (!shape.or_word.empty() && n.kind == Node::Kind::String && n.text == shape.or_word);
+                case Scalar::Number: return n.is_number();
+                case Scalar::Bool: return n.kind == Node::Kind::Bool;
+                case Scalar::String:
+                    return n.kind == Node::Kind::String &&
+                           (shape.words.empty() || std::find(shape.words.begin(), shape.words.end(), n.text) != shape.words.end());
+                case Scalar::Object: return false;
+            }
+            return false;
         };
-        if (type == "int") return v.kind == Node::Kind::Int;
-        if (type == "float") return v.is_number();
-        if (type == "bool") return v.kind == Node::Kind::Bool;
-        if (type == "string") return v.kind == Node::Kind::String;
-        if (type == "activation") {
-            const auto& names = vocab::activation_names();
-            return v.kind == Node::Kind::String && std::find(names.begin(), names.end(), v.text) != names.end();
-        }
-        if (type == "expert_scores") return v.kind == Node::Kind::String && (v.text == "softmax" || v.text == "sigmoid");
-        if (type == "int_or_auto") return v.kind == Node::Kind::Int || (v.kind == Node::Kind::String && v.text == "auto");
-        if (type == "top_k_method") {
-            return v.kind == Node::Kind::String && (v.text == "greedy" || v.text == "group_limited_greedy");
-        }
-        if (type == "int_list") return all([](const Node& n) { return n.kind == Node::Kind::Int; });
-        if (type == "float_list") return all([](const Node& n) { return n.is_number(); });
-        if (type == "string_list") return all([](const Node& n) { return n.kind == Node::Kind::String; });
-        if (type == "layer_types") {
-            return all([](const Node& n) {
-                return n.kind == Node::Kind::String && (n.text == "full_attention" || n.text == "sliding_attention" ||
-                                                          n.text == "chunked_attention");
-            });
+        bool list = v.is_list() && std::all_of(v.items.begin(), v.items.end(), one);
+        switch (shape.arity) {
+            case vocab::ValueShape::Arity::One: return one(v);
+            case vocab::ValueShape::Arity::List: return list;
+            case vocab::ValueShape::Arity::OneOrList: return one(v) || list;
         }
         return false;
     }
@@ -463,12 +460,12 @@ private:
             }
             return;
         }
-        if (type == "rope_scaling" || type == "rope_parameters" || type == "int_per_layer" ||
-            type == "per_layer_overrides") {
+        const vocab::ConfigType* config_type = vocab::find_config_type(type);
+        if (config_type && !config_type->shape.literal) {
             error(dflt.loc, path, "a " + type + " field takes no literal default; make it optional");
             return;
         }
-        if (!literal_fits(dflt, type)) {
+        if (!config_type || !literal_fits(dflt, config_type->shape)) {
             error(dflt.loc, path, "default " + flow_text(dflt) + " does not fit the field's type " + type +
                                       scalar_hint(dflt));
         }

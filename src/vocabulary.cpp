@@ -785,38 +785,49 @@ const KeySpec* KeySpec::child(const std::string& k) const {
 }
 
 const std::vector<ConfigType>& config_types() {
+    using Scalar = ValueShape::Scalar;
+    using Arity = ValueShape::Arity;
+    // Objects and per-layer values have no Swift literal form: a family makes them optional instead.
+    const ValueShape object{Scalar::Object, Arity::One, {}, "", false};
+    auto one_of = [](std::vector<std::string> words) {
+        return ValueShape{Scalar::String, Arity::One, std::move(words)};
+    };
     static const std::vector<ConfigType> types = {
-        {"int", "Int", "A JSON integer.", {}},
-        {"float", "Float", "A JSON number.", {}},
-        {"bool", "Bool", "A JSON boolean.", {}},
-        {"string", "String", "A JSON string.", {}},
-        {"int_list", "[Int]", "A list of integers.", {}},
-        {"float_list", "[Double]", "A list of numbers, in double precision as Python reads them.", {}},
-        {"int_per_layer", "PerLayerInt", "One integer for every layer, or a list with one per layer.", {}},
-        {"string_list", "[String]", "A list of strings.", {}},
+        {"int", "Int", "A JSON integer.", {}, {}},
+        {"float", "Float", "A JSON number.", {}, {Scalar::Number}},
+        {"bool", "Bool", "A JSON boolean.", {}, {Scalar::Bool}},
+        {"string", "String", "A JSON string.", {}, {Scalar::String}},
+        {"int_list", "[Int]", "A list of integers.", {}, {Scalar::Int, Arity::List}},
+        {"float_list", "[Double]", "A list of numbers, in double precision as Python reads them.", {},
+         {Scalar::Number, Arity::List}},
+        {"int_per_layer", "PerLayerInt", "One integer for every layer, or a list with one per layer.", {},
+         {Scalar::Int, Arity::OneOrList, {}, "", false}},
+        {"string_list", "[String]", "A list of strings.", {}, {Scalar::String, Arity::List}},
         {"activation", "Activation",
          "An activation's name as transformers knows it: `gelu` and `gelu_python` (exact), `gelu_new`, "
          "`gelu_pytorch_tanh` and `gelu_fast` (tanh approximation), `relu`, `relu2` (relu(x)^2), `silu` or `swish`; any other is refused.",
-         {}},
+         {}, one_of(activation_names())},
         {"expert_scores", "ExpertScores",
          "How a router scores its experts: `softmax` (over all of them) or `sigmoid` (each its own); any other "
-         "is refused.", {}},
+         "is refused.", {}, one_of({"softmax", "sigmoid"})},
         {"int_or_auto", "IntOrAuto",
-         "An integer, or the string `auto` for a size the model derives (a derivation gives the number).", {}},
+         "An integer, or the string `auto` for a size the model derives (a derivation gives the number).", {},
+         {Scalar::Int, Arity::One, {}, "auto"}},
         {"top_k_method", "TopKMethod",
          "How a router limits its top k (`topk_method`): `greedy` (among all experts) or `group_limited_greedy` "
-         "(among its best groups' experts); any other is refused.", {}},
+         "(among its best groups' experts); any other is refused.", {}, one_of({"greedy", "group_limited_greedy"})},
         {"layer_types", "[AttentionLayerType]",
          "Per-layer attention kinds: `full_attention`, `sliding_attention` or `chunked_attention` (each "
-         "only where the family has it); any other value is refused.", {}},
+         "only where the family has it); any other value is refused.", {},
+         {Scalar::String, Arity::List, {"full_attention", "sliding_attention", "chunked_attention"}}},
         {"layer_kinds", "[String]",
          "Per-layer block kinds, one name per layer (`mlp` or `experts` for a feed-forward schedule); a name "
-         "outside the slot's kinds is refused.", {}},
+         "outside the slot's kinds is refused.", {}, {Scalar::String, Arity::List, {}, "", false}},
         {"rope_scaling", "RoPEScaling",
-         "A `rope_scaling` object: `rope_type` (or `type`) and that type's parameters.", {}},
+         "A `rope_scaling` object: `rope_type` (or `type`) and that type's parameters.", {}, object},
         {"per_layer_overrides", "PerLayerOverrides",
          "A transformers-5 `per_layer_config` object: layer index -> the `head_dim` and "
-         "`num_key_value_heads` that layer has instead of the global ones; any other key is refused.", {}},
+         "`num_key_value_heads` that layer has instead of the global ones; any other key is refused.", {}, object},
         {"rope_parameters", "RoPEParameters",
          "A transformers-5 `rope_parameters` object: `rope_theta`, `partial_rotary_factor` and a "
          "`rope_scaling`-style type, or one such object per layer type (`full_attention`, "
@@ -825,7 +836,8 @@ const std::vector<ConfigType>& config_types() {
           {"llama_4_scaling_beta", "float"}, {"original_max_position_embeddings", "int"},
           {"full_attention.rope_theta", "float"}, {"full_attention.scaling", "rope_scaling"},
           {"full_attention.partial_rotary_factor", "float"}, {"sliding_attention.rope_theta", "float"},
-          {"sliding_attention.scaling", "rope_scaling"}, {"sliding_attention.partial_rotary_factor", "float"}}},
+          {"sliding_attention.scaling", "rope_scaling"}, {"sliding_attention.partial_rotary_factor", "float"}},
+         object},
     };
     return types;
 }

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace hf2swift::vocab {
@@ -56,12 +57,29 @@ struct KeySpec {
     const KeySpec* child(const std::string& key) const;
 };
 
+/// The JSON values a config type accepts, stated once: resolve checks a family's literal default
+/// against it, detect a checkpoint's value.
+struct ValueShape {
+    enum class Scalar { Int, Number, Bool, String, Object };
+    enum class Arity { One, List, OneOrList };
+    Scalar scalar;
+    Arity arity;
+    std::vector<std::string> words;  // String: the accepted values (empty: any)
+    std::string or_word;             // Int: this string is accepted too (`auto`)
+    bool literal;                    // a family may write a default of the type as a YAML literal
+
+    ValueShape(Scalar scalar = Scalar::Int, Arity arity = Arity::One, std::vector<std::string> words = {},
+               std::string or_word = "", bool literal = true)
+        : scalar(scalar), arity(arity), words(std::move(words)), or_word(std::move(or_word)), literal(literal) {}
+};
+
 /// A config field type: how a config.json value is read into the Swift Configuration.
 struct ConfigType {
     std::string name;        // as written in family documents
     std::string swift_type;  // the Swift type of the stored property
     std::string doc;
     std::vector<std::pair<std::string, std::string>> members;  // name -> config type, for fallbacks
+    ValueShape shape;
 };
 
 /// A default computed from other fields, implemented once in the Swift runtime.

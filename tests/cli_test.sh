@@ -89,6 +89,18 @@ contains "$err" "model_type: \"minimax\" is refused by family minimax_m2: MiniMa
 sed 's/"use_sliding_window": false/"use_sliding_window": true/' tests/data/hf-configs/Qwen2.5-0.5B-Instruct.json > "$tmp/swa.json"
 expect 1 "$bin" detect "$tmp/swa.json"
 contains "$err" "use_sliding_window: true is refused (accepted: [false]): the sliding-window layers Qwen2 can enable are not supported"
+# A value outside its config type's shape: a word the type does not take, an integral float where an
+# integer goes, a list holding a string where numbers go.
+sed 's/"time_step_rank": 6/"time_step_rank": "wide"/' tests/fixtures/transformers/mamba/config.json > "$tmp/rank.json"
+expect 1 "$bin" detect "$tmp/rank.json"
+contains "$err" 'time_step_rank: "wide" is not a valid int_or_auto'
+sed 's/"time_step_rank": 6/"time_step_rank": "auto"/; s/"state_size": 8/"state_size": 8.0/' \
+    tests/fixtures/transformers/mamba/config.json > "$tmp/auto.json"
+expect 0 "$bin" detect "$tmp/auto.json"
+contains "$out" "refused: none"
+sed 's/"mlp_only_layers": \[\]/"mlp_only_layers": [1, "2"]/' tests/data/hf-configs/Qwen3-30B-A3B.json > "$tmp/layers.json"
+expect 1 "$bin" detect "$tmp/layers.json"
+contains "$err" 'mlp_only_layers: [1,"2"] is not a valid int_list'
 
 # new: scaffold, explain, regenerate into a scratch tree without touching C++ or templates.
 cp -r families "$tmp/families"
