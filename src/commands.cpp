@@ -300,6 +300,11 @@ bool json_fits(const Json& v, const std::string& type) {
     auto all = [&](auto pred) { return v.is_array() && std::all_of(v.begin(), v.end(), pred); };
     if (type == "int_list") return all([](const Json& x) { return x.is_number_integer(); });
     if (type == "float_list") return all([](const Json& x) { return x.is_number(); });
+    if (type == "float_range") {
+        return v.is_array() && v.size() == 2 && all([](const Json& x) {
+            return x.is_number() || (x.is_object() && x.size() == 1 && x.contains("__float__"));
+        });
+    }
     if (type == "string_list") return all([](const Json& x) { return x.is_string(); });
     if (type == "layer_types") {
         return all([](const Json& x) {

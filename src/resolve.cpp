@@ -3,6 +3,7 @@
 #include "resolve.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <map>
 #include <set>
@@ -350,6 +351,10 @@ private:
         }
         if (type == "int_list") return all([](const Node& n) { return n.kind == Node::Kind::Int; });
         if (type == "float_list") return all([](const Node& n) { return n.is_number(); });
+        if (type == "float_range") {
+            return v.is_list() && v.items.size() == 2 &&
+                   all([](const Node& n) { return n.is_number() && std::isfinite(n.number); });
+        }
         if (type == "string_list") return all([](const Node& n) { return n.kind == Node::Kind::String; });
         if (type == "layer_types") {
             return all([](const Node& n) {
@@ -608,6 +613,7 @@ private:
         check_latent_attention();
         check_short_conv();
         check_selective_ssm();
+        check_ssd();
         check_parallel();
         check_layer_norm_options();
         check_positions();
@@ -765,7 +771,7 @@ private:
                 error(n->loc, key, "does not apply to a layer without a feed-forward");
             }
         }
-        if (!uses_kind("layers.mixer", "selective_ssm")) {
+        if (!uses_kind("layers.mixer", "selective_ssm") && !uses_kind("layers.mixer", "ssd")) {
             error(slot->loc, "layers.feed_forward", "a layer needs a feed-forward kind beside an attention or convolution mixer");
         }
     }
@@ -794,6 +800,25 @@ private:
         const Node* eps = f_.get("selective_ssm.bcdt_norm_eps");
         if (normed && (normed->kind == Node::Kind::String || normed->boolean) && (!eps || eps->kind != Node::Kind::String)) {
             error(normed->loc, "selective_ssm.bcdt_norm", "needs 'selective_ssm.bcdt_norm_eps', a config field");
+        }
+    }
+
+    /// The head-wise state-space block is the one mixer of every layer, sized by its own fields.
+    void check_ssd() {
+        const Node* slot = f_.get("layers.mixer");
+        const Node* at = slot && slot->loc.known() ? slot : nullptr;
+        if (!uses_kind("layers.mixer", "ssd")) return;
+        if (slot->items.size() != 1) {
+            error(at ? at->loc : Location{}, "layers.mixer", "'ssd' is the one mixer of every layer");
+        }
+        if (const Node* schedule = f_.get("layers.schedule.mixer"); schedule && schedule->kind == Node::Kind::String) {
+            error(schedule->loc, "layers.schedule.mixer", "'ssd' is the one mixer of every layer");
+        }
+        for (const char* key : {"ssd.heads", "ssd.head_dim", "ssd.state", "ssd.groups", "ssd.kernel", "ssd.norm_eps"}) {
+            const Node* bound = f_.get(key);
+            if (!bound || bound->kind != Node::Kind::String) {
+                error(at ? at->loc : Location{}, "layers.mixer", std::string("'ssd' needs '") + key + "', a config field");
+            }
         }
     }
 
