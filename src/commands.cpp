@@ -9,6 +9,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <string_view>
 #include <thread>
 
 #include "load.h"
@@ -361,6 +362,42 @@ const ResolvedFamily* dispatched_family(const FamilySet& set, const ResolvedFami
     return nullptr;
 }
 
+/// `text` with the bare `Infinity`, `-Infinity` and `NaN` Python's json module writes (configs saved
+/// before transformers 5 carry them) spelled as transformers 5 writes them, {"__float__": "Infinity"},
+/// so such a config parses as JSON; text inside strings is left alone.
+std::string spelling_non_finite_numbers(const std::string& text) {
+    static const char* const words[] = {"-Infinity", "Infinity", "NaN"};
+    std::string out;
+    out.reserve(text.size());
+    bool in_string = false;
+    bool escaped = false;
+    for (size_t i = 0; i < text.size();) {
+        char c = text[i];
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else {
+            bool spelled = false;
+            for (const char* word : words) {
+                std::string_view w(word);
+                if (text.compare(i, w.size(), w) == 0) {
+                    out += "{\"__float__\": \"" + std::string(w) + "\"}";
+                    i += w.size();
+                    spelled = true;
+                    break;
+                }
+            }
+            if (spelled) continue;
+        }
+        out += c;
+        ++i;
+    }
+    return out;
+}
+
 }  // namespace
 
 int run_detect(const Paths& paths, const std::string& config_path, std::ostream& out, std::ostream& err) {
@@ -368,7 +405,7 @@ int run_detect(const Paths& paths, const std::string& config_path, std::ostream&
         std::string text = read_file(config_path);
         Json config;
         try {
-            config = Json::parse(text);
+            config = Json::parse(spelling_non_finite_numbers(text));
         } catch (const Json::parse_error& e) {
             fail(Location{config_path, 0, 0}, "", std::string("not valid JSON: ") + e.what());
         }

@@ -118,6 +118,25 @@ final class HostileInputTests: XCTestCase {
         }
     }
 
+    func testNonFiniteNumbersAreReadAsTransformersSpellsThem() throws {
+        // Python's json module writes bare Infinity and NaN; inside a string they stay text.
+        let bare = Data(#"{"a": [0.0, Infinity], "b": -Infinity, "c": NaN, "d": "Infinity \" NaN"}"#.utf8)
+        XCTAssertEqual(
+            String(decoding: spellingNonFiniteNumbers(bare), as: UTF8.self),
+            #"{"a": [0.0, {"__float__": "Infinity"}], "b": {"__float__": "-Infinity"}, "#
+                + #""c": {"__float__": "NaN"}, "d": "Infinity \" NaN"}"#)
+        let plain = Data(#"{"a": 1}"#.utf8)
+        XCTAssertEqual(spellingNonFiniteNumbers(plain), plain)
+        let spelled = #"{"r": [-Infinity, 0.5], "s": [0.0, {"__float__": "Infinity"}]}"#
+        let ranges = try JSONDecoder().decode(
+            [String: FloatRange].self, from: spellingNonFiniteNumbers(Data(spelled.utf8)))
+        XCTAssertEqual(ranges["r"], FloatRange(low: -.infinity, high: 0.5))
+        XCTAssertEqual(ranges["s"], FloatRange(low: 0, high: .infinity))
+        for refused in [#"{"r": [1.0, 0.5]}"#, #"{"r": [1.0]}"#, #"{"r": [0.0, {"__float__": "x"}]}"#] {
+            XCTAssertThrowsError(try JSONDecoder().decode([String: FloatRange].self, from: Data(refused.utf8)))
+        }
+    }
+
     func testQuantizationFieldsOfTheWrongTypeAreRefused() throws {
         try writeConfig(["quantization": ["group_size": 64, "bits": "8"]])
         assertRefused(#"config.json: quantization.bits: "8" is not an integer"#)
