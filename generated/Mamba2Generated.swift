@@ -21,6 +21,8 @@ import MLXNN
 /// A mamba2 checkpoint's `config.json` (its `text_config`, when nested).
 ///
 /// Keys this configuration deliberately does not read:
+/// - `norm_before_gate`:
+///   never read; both oracles gate the block's output before its norm.
 /// - `residual_in_fp32`:
 ///   precision only, the residual's dtype in half precision (see README).
 /// - `rms_norm`:
@@ -92,7 +94,6 @@ public struct Mamba2Configuration: Decodable, Sendable {
         case layerNormEpsilon = "layer_norm_epsilon"
         case timeStepLimit = "time_step_limit"
         case expand = "expand"
-        case normBeforeGate = "norm_before_gate"
         case rescalePrenormResidual = "rescale_prenorm_residual"
     }
 
@@ -165,9 +166,6 @@ public struct Mamba2Configuration: Decodable, Sendable {
         try container.expect(
             .hiddenAct, in: ["silu"],
             because: "the convolution is followed by SiLU; no other is supported")
-        try container.expect(
-            .normBeforeGate, in: [false],
-            because: "both oracles gate the block's output before its norm")
         try container.expect(
             .rescalePrenormResidual, in: [false],
             because: "out_proj rescaled as transformers initialises it; unsupported")

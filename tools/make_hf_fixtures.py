@@ -323,18 +323,6 @@ def v4_llama4(config: dict) -> dict:
     return out
 
 
-def v4_infinity(config: dict) -> dict:
-    """Numbers JSON cannot spell as transformers 4.x wrote them: a bare `Infinity` (Python's json module),
-    where transformers 5 writes {"__float__": "Infinity"}."""
-    def bare(value):
-        if isinstance(value, dict) and set(value) == {"__float__"}:
-            return float(value["__float__"])
-        if isinstance(value, list):
-            return [bare(v) for v in value]
-        return value
-    return {key: bare(value) for key, value in config.items()}
-
-
 def lfm2_v4(config: dict) -> dict:
     """An LFM2 config as LiquidAI released them for transformers 4.x: rope_theta at the top level, the
     MLP width as block_ff_dim, the attention layers as full_attn_idxs without layer_types."""
@@ -753,16 +741,15 @@ FIXTURES: list[Fixture] = [
              "use_conv_bias": False, "mixer_rms_eps": 1e-5, "tie_word_embeddings": True}),
     Fixture("mamba2", "mamba2",
             "8 heads 16 wide in 2 groups (each group's B and C read by 4 heads, the gated norm per group), 8-wide "
-            "states, chunks of 8 across the 24-token prompt, dt unclipped (time_step_limit (0, inf) with the bare "
-            "Infinity of 4.x configs), 4-tap filters with a bias, biases on in_proj and out_proj, untied", "mamba2",
+            "states, chunks of 8 across the 24-token prompt, dt unclipped (time_step_limit (0, inf) as transformers "
+            "5 spells it), 4-tap filters with a bias, biases on in_proj and out_proj, untied", "mamba2",
             {"hidden_size": 64, "num_hidden_layers": 2, "vocab_size": 256, "num_heads": 8, "head_dim": 16,
              "expand": 2, "state_size": 8, "n_groups": 2, "conv_kernel": 4, "chunk_size": 8, "use_bias": True,
-             "use_conv_bias": True, "tie_word_embeddings": False},
-            layout=v4_infinity),
+             "use_conv_bias": True, "tie_word_embeddings": False}),
     Fixture("mamba2_bf16", "mamba2",
             "a bfloat16 checkpoint computed in bfloat16 with the state in float32 and the residual stream in "
-            "float32 (residual_in_fp32); 4 heads 32 wide in 2 groups, chunks of 16, time_step_limit (0, inf) as "
-            "transformers 5 spells it, 3-tap filters without a bias, tied", "mamba2",
+            "float32 (residual_in_fp32); 4 heads 32 wide in 2 groups, chunks of 16, 3-tap filters without a bias, "
+            "tied", "mamba2",
             {"hidden_size": 64, "num_hidden_layers": 2, "vocab_size": 256, "num_heads": 4, "head_dim": 32,
              "expand": 2, "state_size": 8, "n_groups": 2, "conv_kernel": 3, "chunk_size": 16, "use_bias": False,
              "use_conv_bias": False, "tie_word_embeddings": True},

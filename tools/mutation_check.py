@@ -677,10 +677,6 @@ MUTATIONS = [
              [("runtime/SelectiveSSM.swift", "    if let limit { step = clip(step, min: limit.low, max: limit.high) }\n", "")],
              # Only a limit inside dt's range clips anything.
              {"mlx-lm/mamba2"}),
-    Mutation("bare_infinity_unread", "a config.json's bare Infinity (4.x configs) parsed as JSON alone",
-             [("runtime/Loading.swift", "configuration = spellingNonFiniteNumbers(try Data(contentsOf: configURL))",
-               "configuration = try Data(contentsOf: configURL)")],
-             where(lambda c: any(v == float("inf") for v in c.get("time_step_limit") or []))),
     Mutation("attention_layers_counted_from_one", "full_attn_idxs read as positions counted from 1",
              [("runtime/Configuration.swift", "attentionLayers.contains($0) ? \"attention\"",
                "attentionLayers.contains($0 + 1) ? \"attention\"")],

@@ -44,6 +44,7 @@ def _flip(value):
 
 PROBES: dict[str, object] = {
     "chunk_size": lambda v, c: _other(v, 8, 5),
+    "norm_before_gate": lambda v, c: _flip(v),
     "ssm_state_size": lambda v, c: 4,
     "time_step_rank": lambda v, c: _other(v, 8, 12),
     "fused_add_norm": lambda v, c: _flip(v),
