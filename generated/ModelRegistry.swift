@@ -60,6 +60,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "llama4",
         "llama4_text",
         "mamba",
+        "mamba2",
         "mimo",
         "minicpm",
         "minicpm3",
@@ -249,6 +250,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "mamba":
             let args = try decoder.decode(MambaConfiguration.self, from: text)
             return { MambaModel(args) }
+        case "mamba2":
+            let args = try decoder.decode(Mamba2Configuration.self, from: text)
+            return { Mamba2Model(args) }
         case "mimo":
             let args = try decoder.decode(MimoConfiguration.self, from: text)
             return { MimoModel(args) }

@@ -9,6 +9,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <string_view>
 #include <thread>
 
 #include "load.h"
@@ -300,7 +301,8 @@ bool json_fits(const Json& v, const vocab::ValueShape& shape) {
             case Scalar::Int:
                 return x.is_number_integer() || (x.is_number_float() && x.get<double>() == std::floor(x.get<double>())) ||
                        (!shape.or_word.empty() && x.is_string() && x == shape.or_word);
-            case Scalar::Number: return x.is_number();
+            case Scalar::Number:
+                return x.is_number() || (shape.spelled_non_finite && x.is_object() && x.size() == 1 && x.contains("__float__"));
             case Scalar::Bool: return x.is_boolean();
             case Scalar::String:
                 return x.is_string() && (shape.words.empty() || std::find(shape.words.begin(), shape.words.end(),
@@ -309,7 +311,7 @@ bool json_fits(const Json& v, const vocab::ValueShape& shape) {
         }
         return false;
     };
-    bool list = v.is_array() && std::all_of(v.begin(), v.end(), one);
+    bool list = v.is_array() && (shape.length == 0 || v.size() == shape.length) && std::all_of(v.begin(), v.end(), one);
     switch (shape.arity) {
         case vocab::ValueShape::Arity::One: return one(v);
         case vocab::ValueShape::Arity::List: return list;
@@ -356,6 +358,42 @@ const ResolvedFamily* dispatched_family(const FamilySet& set, const ResolvedFami
     return nullptr;
 }
 
+/// `text` with the bare `Infinity`, `-Infinity` and `NaN` Python's json module writes (configs saved
+/// before transformers 5 carry them) spelled as transformers 5 writes them, {"__float__": "Infinity"},
+/// so such a config parses as JSON; text inside strings is left alone.
+std::string spelling_non_finite_numbers(const std::string& text) {
+    static const char* const words[] = {"-Infinity", "Infinity", "NaN"};
+    std::string out;
+    out.reserve(text.size());
+    bool in_string = false;
+    bool escaped = false;
+    for (size_t i = 0; i < text.size();) {
+        char c = text[i];
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else {
+            bool spelled = false;
+            for (const char* word : words) {
+                std::string_view w(word);
+                if (text.compare(i, w.size(), w) == 0) {
+                    out += "{\"__float__\": \"" + std::string(w) + "\"}";
+                    i += w.size();
+                    spelled = true;
+                    break;
+                }
+            }
+            if (spelled) continue;
+        }
+        out += c;
+        ++i;
+    }
+    return out;
+}
+
 }  // namespace
 
 int run_detect(const Paths& paths, const std::string& config_path, std::ostream& out, std::ostream& err) {
@@ -363,7 +401,7 @@ int run_detect(const Paths& paths, const std::string& config_path, std::ostream&
         std::string text = read_file(config_path);
         Json config;
         try {
-            config = Json::parse(text);
+            config = Json::parse(spelling_non_finite_numbers(text));
         } catch (const Json::parse_error& e) {
             fail(Location{config_path, 0, 0}, "", std::string("not valid JSON: ") + e.what());
         }

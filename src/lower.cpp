@@ -57,6 +57,7 @@ public:
         lower_latent_attention(m);
         lower_short_conv(m);
         lower_selective_ssm(m);
+        lower_ssd(m);
         lower_mixer_schedule(m);
         lower_mlp(m.mlp);
         lower_experts(m.experts);
@@ -107,7 +108,7 @@ public:
                     m.head.normalized + (f_.get("attention.kv_sharing.shared_layers") != nullptr) +
                     !f_.strings("weights.transpose").empty() + m.sanitize.shape_learned_activations +
                     m.latent_attention.used + m.embedding.zeroed_row + m.short_conv.used +
-                    m.selective_ssm.used;
+                    m.selective_ssm.used + m.ssd.used;
         m.sanitize.steps_chain = steps > 0;
         m.norm.type = norm_type();
         m.norm.bias_argument = norm_bias_argument();
@@ -262,6 +263,10 @@ private:
         if (type == "expert_scores") return "." + v.text;
         if (type == "top_k_method") return namer::enum_case(v.text);
         if (type == "int_or_auto") return v.kind == Node::Kind::Int ? ".value(" + namer::int_literal(v.integer) + ")" : ".auto";
+        if (type == "float_range") {
+            return "FloatRange(low: " + namer::float_literal(v.items[0].number) + ", high: " +
+                   namer::float_literal(v.items[1].number) + ")";
+        }
         std::string out = "[";
         for (size_t i = 0; i < v.items.size(); ++i) {
             if (i) out += ", ";
@@ -701,7 +706,9 @@ private:
             {"dims.vocab", "SizeLimits.vocabulary"}, {"mlp.intermediate", "SizeLimits.width"},
             {"short_conv.kernel", "SizeLimits.width"}, {"selective_ssm.inner", "SizeLimits.width"},
             {"selective_ssm.state", "SizeLimits.width"}, {"selective_ssm.time_step_rank", "SizeLimits.width"},
-            {"selective_ssm.kernel", "SizeLimits.width"},
+            {"selective_ssm.kernel", "SizeLimits.width"}, {"ssd.heads", "SizeLimits.heads"},
+            {"ssd.head_dim", "SizeLimits.width"}, {"ssd.state", "SizeLimits.width"}, {"ssd.groups", "SizeLimits.heads"},
+            {"ssd.kernel", "SizeLimits.width"},
         };
         for (const auto& [role, limit] : sizes) {
             const Node* bound = f_.get(role);
@@ -967,6 +974,33 @@ private:
         s.norm_eps = s.norm_enabled == "true" ? eps : s.norm_enabled + " ? " + eps + " : nil";
     }
 
+    /// The head-wise state-space block: the one mixer of every layer, sized by its own fields.
+    void lower_ssd(ir::ModelFile& m) {
+        ir::SSD& s = m.ssd;
+        s.used = uses("layers.mixer", "ssd");
+        if (!s.used) return;
+        // The resolver reported a size left unbound.
+        for (const char* key : {"ssd.heads", "ssd.head_dim", "ssd.state", "ssd.groups", "ssd.kernel", "ssd.norm_eps"}) {
+            if (const Node* n = f_.get(key); !n || n->kind != Node::Kind::String) return;
+        }
+        s.type = namer::type_name(m.swift_name, "SSD");
+        s.block_key = key_literal("ssd.keys.block");
+        s.heads = binding_expr("ssd.heads", false);
+        s.head_dim = binding_expr("ssd.head_dim", false);
+        s.state = binding_expr("ssd.state", false);
+        s.groups = binding_expr("ssd.groups", false);
+        s.kernel = binding_expr("ssd.kernel", false);
+        s.norm_eps = binding_expr("ssd.norm_eps", false);
+        s.time_step_limit = binding_expr("ssd.time_step_limit", true);
+        s.bias = flag_expr("ssd.bias");
+        s.conv_bias = flag_expr("ssd.conv_bias");
+        // The configuration's own names for the heads and groups, for its check that they divide.
+        for (auto [path, out] : {std::pair{"ssd.heads", &s.heads_check}, std::pair{"ssd.groups", &s.groups_check}}) {
+            const FieldDecl* d = field(f_.get(path)->text);
+            *out = "(" + namer::string_literal(d->json_key) + ", " + d->swift_name + ")";
+        }
+    }
+
     /// A mixer slot listing several kinds: each layer holds the one its schedule names, under that
     /// kind's key, with a cache of that kind's own (attention's where it has none of its own). A
     /// slot listing one kind with a cache of its own is held the same way, every layer that kind.
@@ -1003,6 +1037,10 @@ private:
             k.type = m.selective_ssm.type;
             k.key = m.selective_ssm.block_key;
             k.cache = "MambaCache()";  // the convolution's last inputs and the recurrent state
+        } else if (kind == "ssd") {
+            k.type = m.ssd.type;
+            k.key = m.ssd.block_key;
+            k.cache = "MambaCache()";  // the convolution's last inputs and each head's state
         } else {
             k.type = m.types.attention;
             k.key = m.attention.block_key;

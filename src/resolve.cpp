@@ -3,6 +3,7 @@
 #include "resolve.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <map>
 #include <set>
@@ -339,7 +340,7 @@ private:
                 case Scalar::Int:
                     return n.kind == Node::Kind::Int ||
                            (!shape.or_word.empty() && n.kind == Node::Kind::String && n.text == shape.or_word);
-                case Scalar::Number: return n.is_number();
+                case Scalar::Number: return n.is_number() && std::isfinite(n.number);  // Swift has no literal else
                 case Scalar::Bool: return n.kind == Node::Kind::Bool;
                 case Scalar::String:
                     return n.kind == Node::Kind::String &&
@@ -348,7 +349,8 @@ private:
             }
             return false;
         };
-        bool list = v.is_list() && std::all_of(v.items.begin(), v.items.end(), one);
+        bool list = v.is_list() && (shape.length == 0 || v.items.size() == shape.length) &&
+                    std::all_of(v.items.begin(), v.items.end(), one);
         switch (shape.arity) {
             case vocab::ValueShape::Arity::One: return one(v);
             case vocab::ValueShape::Arity::List: return list;
@@ -605,6 +607,7 @@ private:
         check_latent_attention();
         check_short_conv();
         check_selective_ssm();
+        check_ssd();
         check_parallel();
         check_float32_residual();
         check_layer_norm_options();
@@ -763,7 +766,7 @@ private:
                 error(n->loc, key, "does not apply to a layer without a feed-forward");
             }
         }
-        if (!uses_kind("layers.mixer", "selective_ssm")) {
+        if (!uses_kind("layers.mixer", "selective_ssm") && !uses_kind("layers.mixer", "ssd")) {
             error(slot->loc, "layers.feed_forward", "a layer needs a feed-forward kind beside an attention or convolution mixer");
         }
     }
@@ -792,6 +795,25 @@ private:
         const Node* eps = f_.get("selective_ssm.bcdt_norm_eps");
         if (normed && (normed->kind == Node::Kind::String || normed->boolean) && (!eps || eps->kind != Node::Kind::String)) {
             error(normed->loc, "selective_ssm.bcdt_norm", "needs 'selective_ssm.bcdt_norm_eps', a config field");
+        }
+    }
+
+    /// The head-wise state-space block is the one mixer of every layer, sized by its own fields.
+    void check_ssd() {
+        const Node* slot = f_.get("layers.mixer");
+        const Node* at = slot && slot->loc.known() ? slot : nullptr;
+        if (!uses_kind("layers.mixer", "ssd")) return;
+        if (slot->items.size() != 1) {
+            error(at ? at->loc : Location{}, "layers.mixer", "'ssd' is the one mixer of every layer");
+        }
+        if (const Node* schedule = f_.get("layers.schedule.mixer"); schedule && schedule->kind == Node::Kind::String) {
+            error(schedule->loc, "layers.schedule.mixer", "'ssd' is the one mixer of every layer");
+        }
+        for (const char* key : {"ssd.heads", "ssd.head_dim", "ssd.state", "ssd.groups", "ssd.kernel", "ssd.norm_eps"}) {
+            const Node* bound = f_.get(key);
+            if (!bound || bound->kind != Node::Kind::String) {
+                error(at ? at->loc : Location{}, "layers.mixer", std::string("'ssd' needs '") + key + "', a config field");
+            }
         }
     }
 

@@ -350,6 +350,24 @@ struct SelectiveSSM {
     std::string norm_eps;        // `args.mixerRmsEps`, or nil where norm_enabled does not hold
 };
 
+/// The head-wise state-space mixer kind (`ssd`): Mamba-2's block, on every layer.
+struct SSD {
+    bool used = false;
+    std::string type;             // the block's Swift type
+    std::string block_key;        // a Swift string literal
+    std::string heads;            // `args.numHeads`
+    std::string head_dim;         // `args.headDim`
+    std::string state;            // `args.stateSize`
+    std::string groups;           // `args.nGroups`
+    std::string kernel;           // `args.convKernel`
+    std::string norm_eps;         // `args.layerNormEpsilon`
+    std::string time_step_limit;  // a Swift `FloatRange?` expression, `nil` where the family binds none
+    std::string bias;             // Swift Bool expression: in_proj and out_proj
+    std::string conv_bias;        // Swift Bool expression: the convolution
+    std::string heads_check;      // `("num_heads", numHeads)`, in the configuration's initialiser
+    std::string groups_check;     // `("n_groups", nGroups)`
+};
+
 /// The dense feed-forward kind (`mlp`).
 struct MLP {
     bool used = false;   // some layer (or a shared expert) is one
@@ -631,6 +649,7 @@ struct ModelFile {
     LatentAttention latent_attention;
     ShortConv short_conv;
     SelectiveSSM selective_ssm;
+    SSD ssd;
     MLP mlp;
     Experts experts;
     Layer layer;
@@ -713,6 +732,7 @@ void to_json(nlohmann::ordered_json& j, const Attention& v);
 void to_json(nlohmann::ordered_json& j, const LatentAttention& v);
 void to_json(nlohmann::ordered_json& j, const ShortConv& v);
 void to_json(nlohmann::ordered_json& j, const SelectiveSSM& v);
+void to_json(nlohmann::ordered_json& j, const SSD& v);
 void to_json(nlohmann::ordered_json& j, const MLP& v);
 void to_json(nlohmann::ordered_json& j, const Experts& v);
 void to_json(nlohmann::ordered_json& j, const ScheduledKind& v);

@@ -152,6 +152,13 @@ void members(F& f, const SelectiveSSM& v) {
 }
 
 template <typename F>
+void members(F& f, const SSD& v) {
+    IR_MEMBER(used) IR_MEMBER(type) IR_MEMBER(block_key) IR_MEMBER(heads) IR_MEMBER(head_dim) IR_MEMBER(state)
+    IR_MEMBER(groups) IR_MEMBER(kernel) IR_MEMBER(norm_eps) IR_MEMBER(time_step_limit) IR_MEMBER(bias) IR_MEMBER(conv_bias)
+    IR_MEMBER(heads_check) IR_MEMBER(groups_check)
+}
+
+template <typename F>
 void members(F& f, const MLP& v) {
     IR_MEMBER(used) IR_MEMBER(fused) IR_MEMBER(plain) IR_MEMBER(gate_key) IR_MEMBER(up_key) IR_MEMBER(down_key) IR_MEMBER(bias)
     IR_MEMBER(activation) IR_MEMBER(configured_activation) IR_MEMBER(activation_field) IR_MEMBER(clamped) IR_MEMBER(intermediate)
@@ -253,7 +260,7 @@ void members(F& f, const Sanitize& v) {
 template <typename F>
 void members(F& f, const ModelFile& v) {
     IR_MEMBER(family) IR_MEMBER(swift_name) IR_MEMBER(file_name) IR_MEMBER(description) IR_MEMBER(reference) IR_MEMBER(sources)
-    IR_MEMBER(model_types) IR_MEMBER(types) IR_MEMBER(config) IR_MEMBER(attention) IR_MEMBER(latent_attention) IR_MEMBER(short_conv) IR_MEMBER(selective_ssm) IR_MEMBER(mlp) IR_MEMBER(experts) IR_MEMBER(layer) IR_MEMBER(norm) IR_MEMBER(embedding)
+    IR_MEMBER(model_types) IR_MEMBER(types) IR_MEMBER(config) IR_MEMBER(attention) IR_MEMBER(latent_attention) IR_MEMBER(short_conv) IR_MEMBER(selective_ssm) IR_MEMBER(ssd) IR_MEMBER(mlp) IR_MEMBER(experts) IR_MEMBER(layer) IR_MEMBER(norm) IR_MEMBER(embedding)
     IR_MEMBER(residual) IR_MEMBER(head) IR_MEMBER(per_layer_decoder)
     IR_MEMBER(sanitize) IR_MEMBER(wrappers) IR_MEMBER(refused_model_types)
 }
@@ -318,6 +325,7 @@ void members(F& f, const Wrapper& v) {
     X(LatentAttention) \
     X(ShortConv) \
     X(SelectiveSSM) \
+    X(SSD) \
     X(MLP) \
     X(Experts) \
     X(ScheduledKind) \

@@ -70,9 +70,9 @@ KeySpec layers_key() {
     return map_key("layers",
         "The block kinds a decoder layer is made of: a mixer (attention over positions) and a feed-forward "
         "(per position). Each kind has its own options (`attention`, `latent_attention`, `short_conv`, "
-        "`selective_ssm`, `mlp`, `experts`). A slot that lists "
+        "`selective_ssm`, `ssd`, `mlp`, `experts`). A slot that lists "
         "more than one kind takes each layer's kind from its schedule.", {
-        enum_list_key("mixer", {"attention", "latent_attention", "short_conv", "selective_ssm"}, "[attention]",
+        enum_list_key("mixer", {"attention", "latent_attention", "short_conv", "selective_ssm", "ssd"}, "[attention]",
             "The mixer kinds the layers use. `attention`: softmax attention over the cached keys and values "
             "(options under `attention`). `latent_attention`: multi-head latent attention, which caches one "
             "compressed latent and one rotated key per token instead of each head's keys and values (options "
@@ -80,7 +80,9 @@ KeySpec layers_key() {
             "convolution, which caches the last few inputs of its convolution (options under `short_conv`; "
             "listed beside `attention`, each layer's kind from `schedule.mixer`). `selective_ssm`: a selective "
             "state-space recurrence (Mamba), which caches its convolution's last inputs and its recurrent state "
-            "(options under `selective_ssm`; the one kind of every layer)."),
+            "(options under `selective_ssm`; the one kind of every layer). `ssd`: a state-space recurrence with "
+            "one decay per head and B, C shared by groups of heads (Mamba-2), which caches the same two (options "
+            "under `ssd`; the one kind of every layer)."),
         enum_list_key("feed_forward", {"mlp", "experts"}, "[mlp]",
             "The feed-forward kinds the layers use. `mlp`: a dense MLP (options under `mlp`). `experts`: a "
             "routed mixture of experts (options under `experts`). `[]`: none; the layer is x + mixer(norm(x)) "
@@ -162,6 +164,35 @@ KeySpec selective_ssm_key() {
         with_default(key("bcdt_norm", Type::Flag,
             "Weightless RMS norms over dt, B and C as `x_proj` gives them (Falcon-Mamba)."), "false"),
         field_key("bcdt_norm_eps", "float", "The config field holding those norms' epsilon; needed with `bcdt_norm`."),
+        map_key("keys", "The checkpoint names of the block, where they differ from the usual.", {
+            with_default(key("block", Type::Identifier, "The block's key in a decoder layer."), "mixer"),
+        }),
+    });
+}
+
+/// Mamba-2's block: a head-wise state-space recurrence (one scalar decay per head) whose input and
+/// output weights B and C are shared by groups of heads, read out through a gated, grouped RMS norm.
+KeySpec ssd_key() {
+    return map_key("ssd",
+        "The head-wise state-space mixer kind (`layers.mixer: [ssd]`, every layer). With inner = `heads` x "
+        "`head_dim`, `in_proj` gives [z | xBC | dt] (inner, inner + 2 x `groups` x `state`, `heads` wide); xBC runs "
+        "through a causal depthwise convolution (`conv1d`, `kernel` taps, either layout as for `selective_ssm`) "
+        "and SiLU and splits into x, B and C, each group's B and C read by `heads` / `groups` consecutive heads; "
+        "dt = softplus(dt + `dt_bias`), clipped to `time_step_limit` where it is set; with A = -exp(`A_log`) one "
+        "scalar per head, each head's state h (`head_dim` x `state`, float32) becomes exp(dt A) h + dt x B at each "
+        "position and its output C.h + D x. The output times silu(z) is RMS-normalised per group of inner / "
+        "`groups` channels (`norm`, epsilon `norm_eps`) before `out_proj`. The layer's cache (a `MambaCache`) "
+        "holds the convolution's last `kernel` - 1 inputs and h.", {
+        field_key("heads", "int", "The config field holding the number of heads (`num_heads`)."),
+        field_key("head_dim", "int", "The config field holding each head's width (`head_dim`)."),
+        field_key("state", "int", "The config field holding the state's width per head channel (`state_size`)."),
+        field_key("groups", "int", "The config field holding the number of B and C groups (`n_groups`)."),
+        field_key("kernel", "int", "The config field holding the convolution's width in positions (`conv_kernel`)."),
+        field_key("norm_eps", "float", "The config field holding the gated norm's epsilon (`layer_norm_epsilon`)."),
+        field_key("time_step_limit", "float_range",
+            "The config field holding the bounds dt is clipped to (`time_step_limit`); null or absent, none."),
+        with_default(key("bias", Type::Flag, "Bias on `in_proj` and `out_proj`."), "false"),
+        with_default(key("conv_bias", Type::Flag, "Bias on the convolution."), "false"),
         map_key("keys", "The checkpoint names of the block, where they differ from the usual.", {
             with_default(key("block", Type::Identifier, "The block's key in a decoder layer."), "mixer"),
         }),
@@ -527,6 +558,7 @@ KeySpec build_root() {
     top.push_back(latent_attention_key());
     top.push_back(short_conv_key());
     top.push_back(selective_ssm_key());
+    top.push_back(ssd_key());
     top.push_back(mlp_key());
     top.push_back(experts_key());
 
@@ -792,6 +824,9 @@ const std::vector<ConfigType>& config_types() {
     auto one_of = [](std::vector<std::string> words) {
         return ValueShape{Scalar::String, Arity::One, std::move(words)};
     };
+    ValueShape range{Scalar::Number, Arity::List};
+    range.length = 2;
+    range.spelled_non_finite = true;
     static const std::vector<ConfigType> types = {
         {"int", "Int", "A JSON integer.", {}, {}},
         {"float", "Float", "A JSON number.", {}, {Scalar::Number}},
@@ -800,6 +835,9 @@ const std::vector<ConfigType>& config_types() {
         {"int_list", "[Int]", "A list of integers.", {}, {Scalar::Int, Arity::List}},
         {"float_list", "[Double]", "A list of numbers, in double precision as Python reads them.", {},
          {Scalar::Number, Arity::List}},
+        {"float_range", "FloatRange",
+         "Two numbers [low, high], either of them also as transformers 5 writes a number JSON cannot spell "
+         "(`{\"__float__\": \"Infinity\"}`).", {}, range},
         {"int_per_layer", "PerLayerInt", "One integer for every layer, or a list with one per layer.", {},
          {Scalar::Int, Arity::OneOrList, {}, "", false}},
         {"string_list", "[String]", "A list of strings.", {}, {Scalar::String, Arity::List}},

@@ -67,6 +67,8 @@ struct ValueShape {
     std::vector<std::string> words;  // String: the accepted values (empty: any)
     std::string or_word;             // Int: this string is accepted too (`auto`)
     bool literal;                    // a family may write a default of the type as a YAML literal
+    size_t length = 0;               // List: exactly this many (0: any number)
+    bool spelled_non_finite = false;  // Number: also transformers 5's {"__float__": "Infinity"}
 
     ValueShape(Scalar scalar = Scalar::Int, Arity arity = Arity::One, std::vector<std::string> words = {},
                std::string or_word = "", bool literal = true)

@@ -744,6 +744,17 @@ def pytorch_mamba_convolutions(weights: dict[str, mx.array]) -> dict[str, mx.arr
             for key, value in weights.items()}
 
 
+# Mamba-2: 8 heads 16 wide (the block 128 wide, as expand 2 gives it), 8-wide states, one group (where
+# mlx-lm's norm over the whole width and transformers' per-group norm agree), dt clipped to [0.2, 1.0],
+# 4-tap filters with their bias, tied; the layers' norm epsilon 1e-5, mlx-lm's fixed one.
+MAMBA2 = {
+    "model_type": "mamba2", "hidden_size": 64, "num_hidden_layers": 2, "vocab_size": 256, "num_heads": 8,
+    "head_dim": 16, "intermediate_size": 128, "state_size": 8, "n_groups": 1, "conv_kernel": 4,
+    "use_bias": False, "use_conv_bias": True, "layer_norm_epsilon": 1e-5, "time_step_limit": [0.2, 1.0],
+    "time_step_rank": "auto", "tie_word_embeddings": True,
+}
+
+
 # LFM2-MoE: LFM2's mixers, layer 0 dense, then 8 experts chosen 2 at a time by sigmoid score plus a
 # selection bias, renormalised and scaled 1.5.
 LFM2_MOE = {
@@ -1210,6 +1221,16 @@ FIXTURES = [
             "Mamba's block with dt, B and C RMS-normalised (eps 1e-6), 3-tap filters with a bias, untied; "
             "the filters as PyTorch stores them",
             with_(MAMBA, model_type="falcon_mamba", conv_kernel=3, tie_word_embeddings=False),
+            layout=pytorch_mamba_convolutions),
+    Fixture("mamba2", "mamba2",
+            "8 heads 16 wide, 8-wide states, one group, dt clipped to [0.2, 1.0] (both bounds reached), 4-tap "
+            "filters with a bias, no projection biases, tied; the filters [channels, kernel, 1] as mlx-lm saves them",
+            MAMBA2),
+    Fixture("mamba2_hf", "mamba2",
+            "4 heads 32 wide, 3-tap filters without a bias, biases on in_proj and out_proj, dt within [0, 100], "
+            "untied; the filters [channels, 1, kernel] as PyTorch stores them",
+            with_(MAMBA2, num_heads=4, head_dim=32, conv_kernel=3, use_conv_bias=False, use_bias=True,
+                  time_step_limit=[0.0, 100.0], tie_word_embeddings=False),
             layout=pytorch_mamba_convolutions),
     Fixture("minicpm3", "minicpm3",
             "latent attention through a query rank under longrope past its original context of 16, MiniCPM's "

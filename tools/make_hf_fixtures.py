@@ -739,6 +739,21 @@ FIXTURES: list[Fixture] = [
             {"hidden_size": 64, "num_hidden_layers": 2, "vocab_size": 256, "state_size": 8, "expand": 2,
              "intermediate_size": 96, "conv_kernel": 3, "time_step_rank": "auto", "use_bias": False,
              "use_conv_bias": False, "mixer_rms_eps": 1e-5, "tie_word_embeddings": True}),
+    Fixture("mamba2", "mamba2",
+            "8 heads 16 wide in 2 groups (each group's B and C read by 4 heads, the gated norm per group), 8-wide "
+            "states, chunks of 8 across the 24-token prompt, dt unclipped (time_step_limit (0, inf) as transformers "
+            "5 spells it), 4-tap filters with a bias, biases on in_proj and out_proj, untied", "mamba2",
+            {"hidden_size": 64, "num_hidden_layers": 2, "vocab_size": 256, "num_heads": 8, "head_dim": 16,
+             "expand": 2, "state_size": 8, "n_groups": 2, "conv_kernel": 4, "chunk_size": 8, "use_bias": True,
+             "use_conv_bias": True, "tie_word_embeddings": False}),
+    Fixture("mamba2_bf16", "mamba2",
+            "a bfloat16 checkpoint computed in bfloat16 with the state in float32 and the residual stream in "
+            "float32 (residual_in_fp32); 4 heads 32 wide in 2 groups, chunks of 16, 3-tap filters without a bias, "
+            "tied", "mamba2",
+            {"hidden_size": 64, "num_hidden_layers": 2, "vocab_size": 256, "num_heads": 4, "head_dim": 32,
+             "expand": 2, "state_size": 8, "n_groups": 2, "conv_kernel": 3, "chunk_size": 16, "use_bias": False,
+             "use_conv_bias": False, "tie_word_embeddings": True},
+            dtype="bfloat16"),
     Fixture("minicpm3", "minicpm3",
             "latent attention through a query rank, values 24 wide, under longrope (short factors within the "
             "original context of 16, long past it); q_a/kv_a/o bias; MiniCPM's scalings around a tied head",

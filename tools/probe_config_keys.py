@@ -43,6 +43,10 @@ def _flip(value):
 
 
 PROBES: dict[str, object] = {
+    "chunk_size": lambda v, c: _other(v, 8, 5),
+    "norm_before_gate": lambda v, c: _flip(v),
+    "ssm_state_size": lambda v, c: 4,
+    "time_step_rank": lambda v, c: _other(v, 8, 12),
     "fused_add_norm": lambda v, c: _flip(v),
     "pad_vocab_size_multiple": lambda v, c: 16,
     "residual_in_fp32": lambda v, c: _flip(v),
@@ -160,6 +164,13 @@ PROBES: dict[str, object] = {
 }
 # Keys whose value only says how a checkpoint is stored or where it came from (`dtype` and
 # `quantization` are read by the loader); there is nothing to probe in a float32 fixture.
+# Keys that change only the order transformers sums in: their probe may move the float32 logits by
+# rounding, never by more than this.
+ROUNDING_ONLY = {
+    "chunk_size": "the length of the chunks the prefill scan sums the same recurrence in",
+}
+ROUNDING = 1e-5
+
 NOT_PROBED = {"_name_or_path", "architectures", "auto_map", "dtype", "torch_dtype", "quantization",
               "quantization_config"}
 
@@ -255,9 +266,12 @@ def probe_family(hf2swift: str, family: str, fixture: hf.Fixture, ir: dict | Non
                                 f"{json.dumps(changed[key])}: {type(error).__name__}: {str(error)[:120]}")
                 continue
             worst = float(np.max(np.abs(other - reference))) if other.shape == reference.shape else float("inf")
-            if worst > 0:
+            if worst > (ROUNDING if key in ROUNDING_ONLY else 0):
                 problems.append(f"{family}: {key} is not read, but {key} = {json.dumps(changed[key])} changes "
                                 f"transformers' logits by up to {worst:.3g}")
+            elif worst > 0:
+                print(f"{family}: {key} = {json.dumps(changed[key])} moves transformers' logits by rounding "
+                      f"only ({worst:.3g}): {ROUNDING_ONLY[key]}")
             else:
                 print(f"{family}: {key} = {json.dumps(changed[key])} leaves transformers' logits unchanged")
     return problems

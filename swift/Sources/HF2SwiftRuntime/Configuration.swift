@@ -936,3 +936,39 @@ public enum IntOrAuto: Sendable, Decodable, Equatable {
         self = .auto
     }
 }
+
+/// Two bounds a config states as `[low, high]`; either may be spelled as transformers 5 writes a number
+/// JSON has no literal for (`{"__float__": "Infinity"}`).
+public struct FloatRange: Sendable, Decodable, Equatable {
+    public let low: Float
+    public let high: Float
+
+    public init(low: Float, high: Float) {
+        self.low = low
+        self.high = high
+    }
+
+    public init(from decoder: Decoder) throws {
+        var container = try decoder.unkeyedContainer()
+        let key = decoder.codingPath.map(\.stringValue).joined(separator: ".")
+        var bounds: [Float] = []
+        while !container.isAtEnd {
+            if let number = try? container.decode(Double.self) {
+                bounds.append(Float(number))
+            } else {
+                let spelled = try container.decode([String: String].self)
+                guard spelled.count == 1, let text = spelled["__float__"], let number = Double(text) else {
+                    throw ConfigurationError.unsupportedValue(
+                        key: key, value: "\(spelled)", supported: ["a number", "{\"__float__\": \"Infinity\"}"])
+                }
+                bounds.append(Float(number))
+            }
+        }
+        guard bounds.count == 2, bounds[0] <= bounds[1] else {
+            throw ConfigurationError.unsupportedValue(
+                key: key, value: "\(bounds)", supported: ["[low, high] with low <= high"])
+        }
+        low = bounds[0]
+        high = bounds[1]
+    }
+}

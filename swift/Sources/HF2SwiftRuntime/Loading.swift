@@ -243,7 +243,7 @@ struct Checkpoint {
         guard FileManager.default.fileExists(atPath: configURL.path) else {
             throw ModelLoadingError.missingFile(configURL.path)
         }
-        configuration = try Data(contentsOf: configURL)
+        configuration = spellingNonFiniteNumbers(try Data(contentsOf: configURL))
         modelType = try HF2SwiftRuntime.modelType(ofConfiguration: configuration)
         prefixes = factory.checkpointPrefixes(modelType: modelType)
         weights = try loadWeights(directory: directory)
@@ -595,4 +595,43 @@ public func renamingKeyParts(_ weights: [String: MLXArray], _ parts: [String: St
         renamed[name] = value
     }
     return renamed
+}
+
+/// `data` with the bare `Infinity`, `-Infinity` and `NaN` that Python's json module writes (JSON has
+/// no literal for them, and configs saved before transformers 5 carry them, e.g. a Mamba-2
+/// `time_step_limit`) spelled as transformers 5 writes them, `{"__float__": "Infinity"}`, so such a
+/// config parses; a field that takes a plain number still refuses them. Text inside strings is left
+/// alone.
+public func spellingNonFiniteNumbers(_ data: Data) -> Data {
+    let words = ["-Infinity", "Infinity", "NaN"].map { Array($0.utf8) }
+    guard words.contains(where: { data.range(of: Data($0)) != nil }) else { return data }
+    let bytes = [UInt8](data)
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count + 64)
+    var inString = false
+    var escaped = false
+    var i = 0
+    scanning: while i < bytes.count {
+        let byte = bytes[i]
+        if inString {
+            if escaped {
+                escaped = false
+            } else if byte == UInt8(ascii: "\\") {
+                escaped = true
+            } else if byte == UInt8(ascii: "\"") {
+                inString = false
+            }
+        } else if byte == UInt8(ascii: "\"") {
+            inString = true
+        } else {
+            for word in words where bytes[i...].starts(with: word) {
+                out += Array("{\"__float__\": \"".utf8) + word + Array("\"}".utf8)
+                i += word.count
+                continue scanning
+            }
+        }
+        out.append(byte)
+        i += 1
+    }
+    return Data(out)
 }

@@ -39,3 +39,73 @@ public func selectiveScan(
     cache?[1] = state
     return stacked(outputs, axis: 1) + x * d.asType(.float32)
 }
+
+/// Throws unless `groups` divides the `heads` evenly, so each group's B and C serve as many heads.
+public func validateHeadGroups(heads: (key: String, value: Int), groups: (key: String, value: Int)) throws {
+    if groups.value < 1 || heads.value % groups.value != 0 {
+        throw ConfigurationError.invalid(
+            key: groups.key, reason: "is \(groups.value), which does not divide the \(heads.value) heads into groups")
+    }
+}
+
+/// The head-wise scan of `x` `[B, L, heads * headDim]` (the convolution's activated output): with
+/// dt = softplus(`dt` + `dtBias`) `[B, L, heads]`, clipped to `limit` where given, and A = -exp(`aLog`)
+/// one scalar per head, each head's state h `[headDim, state]` becomes exp(dt A) h + dt x B at each
+/// position and its output C . h + D x. `b` and `c` `[B, L, groups * state]` hold one B and C per
+/// group, read by `heads / groups` consecutive heads. The state is float32 throughout, as both
+/// oracles keep it; it starts from the cache's slot 1 (zeros without one) and is left there for the
+/// next call. Returns `[B, L, heads * headDim]` in float32.
+public func headwiseScan(
+    _ x: MLXArray, dt: MLXArray, dtBias: MLXArray, aLog: MLXArray, b: MLXArray, c: MLXArray, d: MLXArray,
+    heads: Int, groups: Int, limit: FloatRange?, cache: ArraysCache?
+) -> MLXArray {
+    let (batch, length) = (x.dim(0), x.dim(1))
+    let headDim = x.dim(2) / heads
+    let state = b.dim(2) / groups
+    var step = softplus(dt.asType(.float32) + dtBias.asType(.float32))
+    if let limit { step = clip(step, min: limit.low, max: limit.high) }
+    let a = -exp(aLog.asType(.float32))
+    let wide = x.asType(.float32).reshaped([batch, length, heads, headDim])
+    // Group g's B and C serve heads g * heads / groups ..< (g + 1) * heads / groups.
+    func perHead(_ m: MLXArray) -> MLXArray {
+        repeated(m.asType(.float32).reshaped([batch, length, groups, state]), count: heads / groups, axis: 2)
+    }
+    let bHeads = perHead(b)
+    let cHeads = perHead(c)
+    var h = cache?[1] ?? MLXArray.zeros([batch, heads, headDim, state], dtype: .float32)
+    var outputs: [MLXArray] = []
+    for t in 0 ..< length {
+        let s = step[0..., t, 0...]
+        let decay = exp(s * a).reshaped([batch, heads, 1, 1])
+        let input = (s.expandedDimensions(axis: -1) * wide[0..., t, 0..., 0...]).expandedDimensions(axis: -1)
+            * bHeads[0..., t, 0..., 0...].expandedDimensions(axis: 2)
+        h = decay * h + input
+        outputs.append(matmul(h, cHeads[0..., t, 0..., 0...].expandedDimensions(axis: -1)).squeezed(axis: -1))
+    }
+    cache?[1] = h
+    let y = stacked(outputs, axis: 1) + wide * d.asType(.float32).reshaped([heads, 1])
+    return y.reshaped([batch, length, heads * headDim])
+}
+
+/// Mamba-2's gated norm: `y` times silu(`gate`), RMS-normalised over each of `groups` equal parts of
+/// the last axis in float32, then scaled by `weight`. Returns float32 where the weight is.
+open class GroupedGatedRMSNorm: Module {
+    public let weight: MLXArray
+    public let groups: Int
+    public let eps: Float
+
+    public init(dimensions: Int, groups: Int, eps: Float) {
+        weight = MLXArray.ones([dimensions])
+        self.groups = groups
+        self.eps = eps
+        super.init()
+    }
+
+    open func callAsFunction(_ y: MLXArray, gate: MLXArray) -> MLXArray {
+        let gated = y.asType(.float32) * silu(gate.asType(.float32))
+        let shape = gated.shape
+        let parts = gated.reshaped(Array(shape.dropLast()) + [groups, shape.last! / groups])
+        let normed = parts * rsqrt(mean(parts * parts, axis: -1, keepDims: true) + eps)
+        return weight * normed.reshaped(shape)
+    }
+}

@@ -118,6 +118,47 @@ final class HostileInputTests: XCTestCase {
         }
     }
 
+    func testNonFiniteNumbersAreReadAsTransformersSpellsThem() throws {
+        // Python's json module writes bare Infinity and NaN; inside a string they stay text.
+        let bare = Data(#"{"a": [0.0, Infinity], "b": -Infinity, "c": NaN, "d": "Infinity \" NaN"}"#.utf8)
+        XCTAssertEqual(
+            String(decoding: spellingNonFiniteNumbers(bare), as: UTF8.self),
+            #"{"a": [0.0, {"__float__": "Infinity"}], "b": {"__float__": "-Infinity"}, "#
+                + #""c": {"__float__": "NaN"}, "d": "Infinity \" NaN"}"#)
+        let plain = Data(#"{"a": 1}"#.utf8)
+        XCTAssertEqual(spellingNonFiniteNumbers(plain), plain)
+        let spelled = #"{"r": [-Infinity, 0.5], "s": [0.0, {"__float__": "Infinity"}]}"#
+        let ranges = try JSONDecoder().decode(
+            [String: FloatRange].self, from: spellingNonFiniteNumbers(Data(spelled.utf8)))
+        XCTAssertEqual(ranges["r"], FloatRange(low: -.infinity, high: 0.5))
+        XCTAssertEqual(ranges["s"], FloatRange(low: 0, high: .infinity))
+        for refused in [#"{"r": [1.0, 0.5]}"#, #"{"r": [1.0]}"#, #"{"r": [0.0, {"__float__": "x"}]}"#] {
+            XCTAssertThrowsError(try JSONDecoder().decode([String: FloatRange].self, from: Data(refused.utf8)))
+        }
+    }
+
+    func testAMamba2ConfigWithABareInfinityLoads() throws {
+        // As configs saved before transformers 5 state Mamba-2's time_step_limit.
+        let config = #"""
+            {"model_type": "mamba2", "hidden_size": 16, "num_hidden_layers": 1, "vocab_size": 32,
+             "num_heads": 4, "head_dim": 8, "state_size": 4, "n_groups": 2, "conv_kernel": 3,
+             "time_step_limit": [0.0, Infinity]}
+            """#
+        let spelled = spellingNonFiniteNumbers(Data(config.utf8))
+        let model = try ModelRegistry.makeModel(modelType: "mamba2", configuration: spelled)
+        let built = Dictionary(uniqueKeysWithValues: model.parameters().flattened())
+        try FileManager.default.removeItem(at: directory.appendingPathComponent("model.safetensors"))
+        try save(arrays: built, url: directory.appendingPathComponent("model.safetensors"))
+        try Data(config.utf8).write(to: directory.appendingPathComponent("config.json"))
+        XCTAssertNoThrow(try loadModelSynchronously(directory: directory, factory: ModelRegistry.self))
+        let ungrouped = Data(config.replacingOccurrences(of: "\"n_groups\": 2", with: "\"n_groups\": 3").utf8)
+        XCTAssertThrowsError(
+            try ModelRegistry.checkConfiguration(modelType: "mamba2", configuration: spellingNonFiniteNumbers(ungrouped))
+        ) {
+            XCTAssertEqual("\($0)", "n_groups: is 3, which does not divide the 4 heads into groups")
+        }
+    }
+
     func testQuantizationFieldsOfTheWrongTypeAreRefused() throws {
         try writeConfig(["quantization": ["group_size": 64, "bits": "8"]])
         assertRefused(#"config.json: quantization.bits: "8" is not an integer"#)
