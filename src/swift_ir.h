@@ -272,6 +272,7 @@ struct Attention {
     bool softcap = false;  // the scores are capped before the mask by an optional config field
     std::string softcap_field;  // `args.attnLogitSoftcapping`
     bool v_norm = false;   // values RMS-normalised per head without a scale
+    bool output_gate = false;  // q_proj also gives each head a gate; the output times sigmoid(gate)
     bool clip_qkv = false;      // q, k and v clipped to [-limit, limit] when the config sets a limit
     std::string clip_limit;     // `args.clipQkv`, an optional Float
     bool kv_sharing = false;        // the last layers reuse an earlier layer's keys and values
@@ -348,6 +349,22 @@ struct SelectiveSSM {
     bool normed = false;         // weightless RMS norms on dt, B and C (where norm_enabled holds)
     std::string norm_enabled;    // Swift Bool expression
     std::string norm_eps;        // `args.mixerRmsEps`, or nil where norm_enabled does not hold
+};
+
+/// The gated delta-rule mixer kind (`gated_delta`), on the layers its schedule names.
+struct GatedDelta {
+    bool used = false;
+    std::string type;            // the block's Swift type
+    std::string block_key;       // a Swift string literal
+    std::string key_heads;       // `args.linearNumKeyHeads`
+    std::string value_heads;
+    std::string key_head_dim;
+    std::string value_head_dim;
+    std::string kernel;
+    // The configuration's own properties and the value heads' JSON key, for its grouping check.
+    std::string key_heads_field;
+    std::string value_heads_field;
+    std::string value_heads_key;
 };
 
 /// The dense feed-forward kind (`mlp`).
@@ -625,6 +642,7 @@ struct ModelFile {
     LatentAttention latent_attention;
     ShortConv short_conv;
     SelectiveSSM selective_ssm;
+    GatedDelta gated_delta;
     MLP mlp;
     Experts experts;
     Layer layer;
@@ -707,6 +725,7 @@ void to_json(nlohmann::ordered_json& j, const Attention& v);
 void to_json(nlohmann::ordered_json& j, const LatentAttention& v);
 void to_json(nlohmann::ordered_json& j, const ShortConv& v);
 void to_json(nlohmann::ordered_json& j, const SelectiveSSM& v);
+void to_json(nlohmann::ordered_json& j, const GatedDelta& v);
 void to_json(nlohmann::ordered_json& j, const MLP& v);
 void to_json(nlohmann::ordered_json& j, const Experts& v);
 void to_json(nlohmann::ordered_json& j, const ScheduledKind& v);

@@ -123,7 +123,7 @@ void members(F& f, const Attention& v) {
     IR_MEMBER(nope_layers) IR_MEMBER(rope_layers) IR_MEMBER(qkv_bias) IR_MEMBER(o_bias) IR_MEMBER(qk_norm) IR_MEMBER(qk_norm_per_head) IR_MEMBER(qk_norm_whole)
     IR_MEMBER(qk_norm_type) IR_MEMBER(q_norm_arguments) IR_MEMBER(k_norm_arguments) IR_MEMBER(qk_norm_per_head_after_rope) IR_MEMBER(q_norm_key) IR_MEMBER(k_norm_key)
     IR_MEMBER(qk_norm_switched) IR_MEMBER(qk_norm_enabled) IR_MEMBER(qk_norm_switched_per_head) IR_MEMBER(qk_norm_switched_whole)
-    IR_MEMBER(scale_field_value) IR_MEMBER(sinks) IR_MEMBER(softcap) IR_MEMBER(softcap_field) IR_MEMBER(v_norm) IR_MEMBER(clip_qkv) IR_MEMBER(clip_limit) IR_MEMBER(kv_sharing)
+    IR_MEMBER(scale_field_value) IR_MEMBER(sinks) IR_MEMBER(softcap) IR_MEMBER(softcap_field) IR_MEMBER(v_norm) IR_MEMBER(output_gate) IR_MEMBER(clip_qkv) IR_MEMBER(clip_limit) IR_MEMBER(kv_sharing)
     IR_MEMBER(shared_layers) IR_MEMBER(full_precision_cache) IR_MEMBER(cross_layer) IR_MEMBER(cross_layer_enabled) IR_MEMBER(cross_layer_group) IR_MEMBER(rope) IR_MEMBER(sliding) IR_MEMBER(layer_types) IR_MEMBER(window)
     IR_MEMBER(query_position_scale) IR_MEMBER(query_scale_beta) IR_MEMBER(query_scale_original)
     IR_MEMBER(query_scale_offset) IR_MEMBER(query_scale_per_layer) IR_MEMBER(query_scale_condition)
@@ -149,6 +149,13 @@ template <typename F>
 void members(F& f, const SelectiveSSM& v) {
     IR_MEMBER(used) IR_MEMBER(type) IR_MEMBER(block_key) IR_MEMBER(inner) IR_MEMBER(state) IR_MEMBER(time_step_rank)
     IR_MEMBER(kernel) IR_MEMBER(bias) IR_MEMBER(conv_bias) IR_MEMBER(normed) IR_MEMBER(norm_enabled) IR_MEMBER(norm_eps)
+}
+
+template <typename F>
+void members(F& f, const GatedDelta& v) {
+    IR_MEMBER(used) IR_MEMBER(type) IR_MEMBER(block_key) IR_MEMBER(key_heads) IR_MEMBER(value_heads)
+    IR_MEMBER(key_head_dim) IR_MEMBER(value_head_dim) IR_MEMBER(kernel) IR_MEMBER(key_heads_field)
+    IR_MEMBER(value_heads_field) IR_MEMBER(value_heads_key)
 }
 
 template <typename F>
@@ -251,7 +258,7 @@ void members(F& f, const Sanitize& v) {
 template <typename F>
 void members(F& f, const ModelFile& v) {
     IR_MEMBER(family) IR_MEMBER(swift_name) IR_MEMBER(file_name) IR_MEMBER(description) IR_MEMBER(reference) IR_MEMBER(sources)
-    IR_MEMBER(model_types) IR_MEMBER(types) IR_MEMBER(config) IR_MEMBER(attention) IR_MEMBER(latent_attention) IR_MEMBER(short_conv) IR_MEMBER(selective_ssm) IR_MEMBER(mlp) IR_MEMBER(experts) IR_MEMBER(layer) IR_MEMBER(norm) IR_MEMBER(embedding)
+    IR_MEMBER(model_types) IR_MEMBER(types) IR_MEMBER(config) IR_MEMBER(attention) IR_MEMBER(latent_attention) IR_MEMBER(short_conv) IR_MEMBER(selective_ssm) IR_MEMBER(gated_delta) IR_MEMBER(mlp) IR_MEMBER(experts) IR_MEMBER(layer) IR_MEMBER(norm) IR_MEMBER(embedding)
     IR_MEMBER(residual) IR_MEMBER(head) IR_MEMBER(per_layer_decoder)
     IR_MEMBER(sanitize) IR_MEMBER(wrappers) IR_MEMBER(refused_model_types)
 }
@@ -316,6 +323,7 @@ void members(F& f, const Wrapper& v) {
     X(LatentAttention) \
     X(ShortConv) \
     X(SelectiveSSM) \
+    X(GatedDelta) \
     X(MLP) \
     X(Experts) \
     X(ScheduledKind) \

@@ -70,9 +70,9 @@ KeySpec layers_key() {
     return map_key("layers",
         "The block kinds a decoder layer is made of: a mixer (attention over positions) and a feed-forward "
         "(per position). Each kind has its own options (`attention`, `latent_attention`, `short_conv`, "
-        "`selective_ssm`, `mlp`, `experts`). A slot that lists "
+        "`selective_ssm`, `gated_delta`, `mlp`, `experts`). A slot that lists "
         "more than one kind takes each layer's kind from its schedule.", {
-        enum_list_key("mixer", {"attention", "latent_attention", "short_conv", "selective_ssm"}, "[attention]",
+        enum_list_key("mixer", {"attention", "latent_attention", "short_conv", "selective_ssm", "gated_delta"}, "[attention]",
             "The mixer kinds the layers use. `attention`: softmax attention over the cached keys and values "
             "(options under `attention`). `latent_attention`: multi-head latent attention, which caches one "
             "compressed latent and one rotated key per token instead of each head's keys and values (options "
@@ -80,7 +80,9 @@ KeySpec layers_key() {
             "convolution, which caches the last few inputs of its convolution (options under `short_conv`; "
             "listed beside `attention`, each layer's kind from `schedule.mixer`). `selective_ssm`: a selective "
             "state-space recurrence (Mamba), which caches its convolution's last inputs and its recurrent state "
-            "(options under `selective_ssm`; the one kind of every layer)."),
+            "(options under `selective_ssm`; the one kind of every layer). `gated_delta`: a gated delta-rule "
+            "linear attention, which caches its convolution's last inputs and its recurrent state (options "
+            "under `gated_delta`; listed beside `attention`, each layer's kind from `schedule.mixer`)."),
         enum_list_key("feed_forward", {"mlp", "experts"}, "[mlp]",
             "The feed-forward kinds the layers use. `mlp`: a dense MLP (options under `mlp`). `experts`: a "
             "routed mixture of experts (options under `experts`). `[]`: none; the layer is x + mixer(norm(x)) "
@@ -90,7 +92,8 @@ KeySpec layers_key() {
                 "A config field listing each layer's feed-forward kind (`mlp` or `experts`), usually derived "
                 "from the config's sparsity keys, e.g. `{derive: sparse_every_step}`."),
             field_key("mixer", "layer_kinds",
-                "A config field listing each layer's mixer kind (`attention` or `short_conv`), usually derived "
+                "A config field listing each layer's mixer kind (`attention`, or the other kind listed: "
+                "`short_conv` or `gated_delta`), usually derived "
                 "from the config's layer list, e.g. `{derive: attention_or_conv}`."),
         }),
     });
@@ -164,6 +167,34 @@ KeySpec selective_ssm_key() {
         field_key("bcdt_norm_eps", "float", "The config field holding those norms' epsilon; needed with `bcdt_norm`."),
         map_key("keys", "The checkpoint names of the block, where they differ from the usual.", {
             with_default(key("block", Type::Identifier, "The block's key in a decoder layer."), "mixer"),
+        }),
+    });
+}
+
+/// The gated delta rule: a linear attention whose per-head state decays by a learned gate and is
+/// corrected toward each new key's value, with a short convolution before it and a gated norm after.
+KeySpec gated_delta_key() {
+    return map_key("gated_delta",
+        "The gated delta-rule mixer kind (`layers.mixer` lists `gated_delta` beside `attention`). `in_proj_qkvz` "
+        "gives, per key head, [q | k | v | z] (`key_head_dim`, `key_head_dim`, and value_heads / key_heads "
+        "value heads of `value_head_dim` each for v and z), `in_proj_ba` per key head [b | a] (value_heads / "
+        "key_heads each). q | k | v run through a causal depthwise convolution (`conv1d`, `kernel` taps, no "
+        "bias; PyTorch's `[channels, 1, kernel]` transposed by `sanitize`) and SiLU; q and k are L2-normalised "
+        "per head (eps 1e-6 on the sum of squares), q scaled by key_head_dim^-0.5, and each key head serves "
+        "value_heads / key_heads value heads. With beta = sigmoid(b) and g = -exp(`A_log`) softplus(a + "
+        "`dt_bias`), the state S (`value_head_dim` x `key_head_dim` per value head, float32) becomes "
+        "exp(g) S, then S + beta (v - exp(g) S k) k^T, and the output S q, at each position. The output "
+        "passes a gated RMS norm (`norm`: its weight as stored, eps from `norm.eps`, times silu(z)) and "
+        "`out_proj`. The layer's cache (an `ArraysCache` of two) holds the convolution's last `kernel` - 1 "
+        "inputs and S.", {
+        field_key("key_heads", "int", "The config field holding the key (and query) head count (`linear_num_key_heads`)."),
+        field_key("value_heads", "int",
+            "The config field holding the value head count (`linear_num_value_heads`), a multiple of the key heads."),
+        field_key("key_head_dim", "int", "The config field holding each key head's width (`linear_key_head_dim`)."),
+        field_key("value_head_dim", "int", "The config field holding each value head's width (`linear_value_head_dim`)."),
+        field_key("kernel", "int", "The config field holding the convolution's width in positions (`linear_conv_kernel_dim`)."),
+        map_key("keys", "The checkpoint names of the block, where they differ from the usual.", {
+            with_default(key("block", Type::Identifier, "The block's key in a decoder layer."), "linear_attn"),
         }),
     });
 }
@@ -474,6 +505,9 @@ KeySpec build_root() {
             "nothing is clipped."),
         with_default(key("v_norm", Type::Bool,
             "Values are RMS-normalised per head, with no learned scale, before attention."), "false"),
+        with_default(key("output_gate", Type::Bool,
+            "`q_proj` is twice as wide: each head's rows hold its queries, then a gate as wide; the attention's "
+            "output is multiplied by sigmoid(gate) before `o_proj`. Separate projections only."), "false"),
         with_default(key("values_from_keys", Type::Flag,
             "Full-attention layers have no `v_proj`: their values are the key projection's output, taken "
             "before the key norm and RoPE (and normalised as values are); sliding layers keep their own. "
@@ -527,6 +561,7 @@ KeySpec build_root() {
     top.push_back(latent_attention_key());
     top.push_back(short_conv_key());
     top.push_back(selective_ssm_key());
+    top.push_back(gated_delta_key());
     top.push_back(mlp_key());
     top.push_back(experts_key());
 
@@ -878,6 +913,12 @@ const std::vector<Derivation>& derivations() {
          "`short_conv` on the others, and with neither, `attention` on every layer.",
          "ConfigDefaults.attentionOrConv",
          {{"layers", "dims.layers"}, {"types", "config.layer_types"}, {"attentionLayers", "config.full_attn_idxs"}}},
+        {"attention_or_linear", "layer_kinds",
+         "layer i is `attention` where `layer_types` says `full_attention` and `gated_delta` where it says "
+         "`linear_attention` (another name is refused); absent, `attention` when (i + 1) is a multiple of "
+         "`full_attention_interval`, else `gated_delta`.",
+         "ConfigDefaults.attentionOrLinear",
+         {{"layers", "dims.layers"}, {"types", "config.layer_types"}, {"interval", "config.full_attention_interval"}}},
         {"adjusted_ff_dim", "int",
          "with `block_auto_adjust_ff_dim`, int(2 * `block_ff_dim` / 3), times `block_ffn_dim_multiplier` (truncated), "
          "rounded up to a multiple of `block_multiple_of`; without it, `block_ff_dim` as it is.",
