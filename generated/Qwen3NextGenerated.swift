@@ -610,6 +610,16 @@ public final class Qwen3NextModel: Module, LLMModel, VocabularySized, Checkpoint
     /// `lm_head`).
     public func sanitize(weights checkpoint: [String: MLXArray]) -> [String: MLXArray] {
         var weights = checkpointLayout.textModelWeights(checkpoint)
+        // A checkpoint mlx-lm converted holds these norms with their one already added.
+        weights = removingConvertedNormOffset(
+            weights, marker: ".mlp.switch_mlp.",
+            norms: [
+                ".input_layernorm.weight",
+                ".post_attention_layernorm.weight",
+                "model.norm.weight",
+                ".q_norm.weight",
+                ".k_norm.weight",
+            ])
         // PyTorch stores each filter [channels, 1, kernel]; the layer holds MLX's layout.
         weights = channelsLastConvolutions(weights, block: "linear_attn", convolution: "conv1d")
         // Experts may arrive one tensor per expert; the switch layers hold them stacked.

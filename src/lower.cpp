@@ -93,6 +93,12 @@ public:
         }
         m.sanitize.split_stacked_gate_up =
             f_.get("weights.split_stacked_gate_up") && f_.get("weights.split_stacked_gate_up")->boolean;
+        if (const Node* marker = f_.get("weights.converted_norm_offset.marker"); marker && marker->kind == Node::Kind::String) {
+            std::vector<std::string> norms = f_.strings("weights.converted_norm_offset.norms");
+            m.sanitize.converted_norms = !norms.empty();
+            m.sanitize.converted_marker = namer::string_literal(marker->text);
+            for (const auto& n : norms) m.sanitize.converted_suffixes.push_back(namer::string_literal(n) + ",");
+        }
         if (m.sanitize.split_stacked_gate_up) {
             // Beside the MLP the experts are a key of the layer holding the switch layers; in its place,
             // the switch layers themselves, under the block.
@@ -108,7 +114,7 @@ public:
                     m.head.normalized + (f_.get("attention.kv_sharing.shared_layers") != nullptr) +
                     !f_.strings("weights.transpose").empty() + m.sanitize.shape_learned_activations +
                     m.latent_attention.used + m.embedding.zeroed_row + m.short_conv.used +
-                    m.selective_ssm.used + m.gated_delta.used;
+                    m.selective_ssm.used + m.gated_delta.used + m.sanitize.converted_norms;
         m.sanitize.steps_chain = steps > 0;
         m.norm.type = norm_type();
         m.norm.bias_argument = norm_bias_argument();

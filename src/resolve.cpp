@@ -610,6 +610,7 @@ private:
         check_selective_ssm();
         check_gated_delta();
         check_output_gate();
+        check_converted_norms();
         check_parallel();
         check_layer_norm_options();
         check_positions();
@@ -781,6 +782,23 @@ private:
         }
         if (const Node* parallel = f_.get("residual.parallel"); parallel && (parallel->kind == Node::Kind::String || parallel->boolean)) {
             error(parallel->loc, "residual.parallel", "does not apply beside 'gated_delta'");
+        }
+    }
+
+    /// Only a norm that scales by (1 + weight) has a one to remove, and a marker without norms (or
+    /// norms without a marker) would never act.
+    void check_converted_norms() {
+        const Node* marker = f_.get("weights.converted_norm_offset.marker");
+        const Node* norms = f_.get("weights.converted_norm_offset.norms");
+        bool has_marker = marker && marker->kind == Node::Kind::String;
+        bool has_norms = norms && norms->is_list() && !norms->items.empty();
+        if (!has_marker && !has_norms) return;
+        const Node* at = has_marker ? marker : norms;
+        if (has_marker != has_norms) {
+            error(at->loc, "weights.converted_norm_offset", "needs both 'marker' and 'norms'");
+        }
+        if (const Node* kind = f_.get("norm.kind"); kind && kind->text != "rms_one_plus" && kind->text != "layer_one_plus") {
+            error(at->loc, "weights.converted_norm_offset", "applies to norms that scale by (1 + weight) ('norm.kind: rms_one_plus')");
         }
     }
 

@@ -584,6 +584,9 @@ struct Sanitize {
     bool split_gate_up = false;  // interleaved expert gate_up_proj split into gate_proj and up_proj
     bool drop_extra_layers = false;  // layers numbered past the model's last removed
     bool split_concatenated_gate_up = false;  // transformers' [E, D, 2I] gate_up_proj split in halves
+    bool converted_norms = false;     // one subtracted from norms a converted checkpoint holds shifted
+    std::string converted_marker;     // a Swift string literal
+    std::vector<std::string> converted_suffixes;  // Swift string literals, one array element a line
     bool steps_chain = false;    // rewriting steps follow: `weights` is a var each one reassigns
     bool rename = false;         // parts of keys rewritten first
     std::string rename_parts;    // a Swift dictionary literal

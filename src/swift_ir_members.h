@@ -252,7 +252,7 @@ void members(F& f, const Sanitize& v) {
     IR_MEMBER(steps_chain) IR_MEMBER(rename) IR_MEMBER(rename_parts) IR_MEMBER(rename_one_line) IR_MEMBER(rename_entries) IR_MEMBER(stack_experts) IR_MEMBER(stack_from)
     IR_MEMBER(stack_into) IR_MEMBER(stack_names) IR_MEMBER(split_fused_experts) IR_MEMBER(fused_gate_up) IR_MEMBER(fused_down)
     IR_MEMBER(fused_into) IR_MEMBER(fused_lines) IR_MEMBER(split_stacked_gate_up) IR_MEMBER(split_experts) IR_MEMBER(split_into)
-    IR_MEMBER(shape_learned_activations)
+    IR_MEMBER(shape_learned_activations) IR_MEMBER(converted_norms) IR_MEMBER(converted_marker) IR_MEMBER(converted_suffixes)
 }
 
 template <typename F>

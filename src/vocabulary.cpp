@@ -722,9 +722,17 @@ KeySpec build_root() {
         "Checkpoints may hold the experts' gate and up projections as one bare `gate_up_proj` tensor "
         "`[E, 2I, D]`, gate rows first, and `down_proj` `[E, D, I]` under the experts' key, as transformers "
         "saves them; `sanitize` splits them into the experts' switch layers."), "false");
+    KeySpec converted_norms = map_key("converted_norm_offset",
+        "Checkpoints converted by mlx-lm may hold some norm weights with the one of `norm.kind: rms_one_plus` "
+        "already added (mlx-lm adds it as it sanitizes a Hugging Face checkpoint, and saves the result). A "
+        "checkpoint with a key containing `marker` is taken as converted, and `sanitize` subtracts the one from "
+        "each weight whose key ends in one of `norms`, in the weight's dtype.", {
+        key("marker", Type::String, "A part of a key only converted checkpoints hold, e.g. `.mlp.switch_mlp.`."),
+        key("norms", Type::StringList, "The key suffixes of the norm weights held with the one added."),
+    });
     top.push_back(map_key("weights", "How checkpoint weights map onto the generated modules.",
                           {drop, split_gate_up, split_halves, stack, extra_layers, fused_experts, rename, split_stacked,
-                           transpose}));
+                           transpose, converted_norms}));
 
     KeySpec wrappers = identity(key("wrappers", Type::EntryMap,
         "Model types (claimed in `model_types`) whose checkpoints wrap the text model in `text_config`, "

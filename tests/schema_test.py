@@ -114,6 +114,7 @@ NOT_SCHEMA_DETECTABLE = {
     "gated_delta_without_sizes": "a rule between keys after inheritance: the mixer kind needs its sizes bound",
     "gated_delta_without_attention": "a rule between the items of one list: the gated delta rule goes beside attention",
     "output_gate_fused_qkv": "a rule between two attention keys: the gate rides on a separate query projection",
+    "converted_norm_offset_plain_norm": "a rule between a weights key and the inherited norm kind",
     "feed_forward_empty_beside_attention": "a rule between keys after inheritance: only a recurrent mixer stands alone",
     "without_feed_forward_post_norm": "a rule between keys after inheritance: a layer without a feed-forward is pre-norm",
     "shared_gate_without_width": "a rule between keys after inheritance: the gate needs the shared expert's width",

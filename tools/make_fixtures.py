@@ -1249,6 +1249,13 @@ FIXTURES = [
             "serving 4 value heads, 4-tap filters) on the others; layer 0 dense, then 8 experts top-2 beside a "
             "gated shared expert; as Hugging Face checkpoints hold it (per-expert tensors, PyTorch filters, norms "
             "around zero)", QWEN3_NEXT, layout=qwen3_next_checkpoint),
+    Fixture("qwen3_next_converted", "qwen3_next",
+            "as mlx-lm saves a converted checkpoint (experts stacked, MLX filters, norms with their one added); every "
+            "fourth layer attends, a quarter of each head rotated, as many key as value heads, 3-tap filters, "
+            "experts on every layer top-2 not renormalised, tied",
+            with_(QWEN3_NEXT, full_attention_interval=4, partial_rotary_factor=0.25, linear_num_value_heads=2,
+                  linear_key_head_dim=32, linear_value_head_dim=16, linear_conv_kernel_dim=3, mlp_only_layers=[],
+                  norm_topk_prob=False, tie_word_embeddings=True)),
     Fixture("minicpm3", "minicpm3",
             "latent attention through a query rank under longrope past its original context of 16, MiniCPM's "
             "embedding, residual and logit scalings, untied", MINICPM3),

@@ -1046,12 +1046,19 @@ MUTATIONS = [
                "\"attention\" : $0 == \"linear_attention\"")],
              of("qwen3_next") & where(lambda c: "layer_types" in c)),
     Mutation("qwen3_next_norms_not_offset", "Qwen3-Next's norms scaled by their weight, not by 1 + weight",
-             [("qwen3_next.yaml", "norm: {kind: rms_one_plus}\n", "")],
-             of("qwen3_next")),
+             # Without the one there is none for a converted checkpoint's norms to lose: it is read right.
+             [("qwen3_next.yaml", "norm: {kind: rms_one_plus}\n", ""),
+              ("qwen3_next.yaml", "  converted_norm_offset:\n    marker: .mlp.switch_mlp.\n    norms: [.input_layernorm.weight, "
+               ".post_attention_layernorm.weight, model.norm.weight, .q_norm.weight,\n            .k_norm.weight]\n", "")],
+             of("qwen3_next") - {"mlx-lm/qwen3_next_converted"}),
     Mutation("qwen3_next_ungated_shared_expert", "Qwen3-Next's shared expert added without its sigmoid gate",
              [("qwen3_next.yaml", "shared: {intermediate: shared_expert_intermediate_size, gated: true}",
                "shared: {intermediate: shared_expert_intermediate_size}")],
              of("qwen3_next")),
+    Mutation("qwen3_next_converted_norms_shifted", "a checkpoint mlx-lm converted read with its norms' one added twice",
+             [("qwen3_next.yaml", "  converted_norm_offset:\n    marker: .mlp.switch_mlp.\n    norms: [.input_layernorm.weight, "
+               ".post_attention_layernorm.weight, model.norm.weight, .q_norm.weight,\n            .k_norm.weight]\n", "")],
+             {"mlx-lm/qwen3_next_converted"}),
     Mutation("qwen3_next_full_rotary", "partial_rotary_factor read but every dimension of the heads rotated",
              [("qwen3_next.yaml", "    fraction: partial_rotary_factor\n", "")],
              of("qwen3_next")),
