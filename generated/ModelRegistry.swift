@@ -86,6 +86,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "qwen2_vl",
         "qwen3",
         "qwen3_moe",
+        "qwen3_next",
         "qwen3_vl",
         "seed_oss",
         "smollm3",
@@ -344,6 +345,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "qwen3_moe":
             let args = try decoder.decode(Qwen3MoEConfiguration.self, from: text)
             return { Qwen3MoEModel(args) }
+        case "qwen3_next":
+            let args = try decoder.decode(Qwen3NextConfiguration.self, from: text)
+            return { Qwen3NextModel(args) }
         case "qwen3_vl":
             let args = try decoder.decode(Qwen3Configuration.self, from: text)
             return { Qwen3Model(args) }

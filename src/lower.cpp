@@ -58,6 +58,7 @@ public:
         lower_short_conv(m);
         lower_selective_ssm(m);
         lower_ssd(m);
+        lower_gated_delta(m);
         lower_mixer_schedule(m);
         lower_mlp(m.mlp);
         lower_experts(m.experts);
@@ -93,6 +94,12 @@ public:
         }
         m.sanitize.split_stacked_gate_up =
             f_.get("weights.split_stacked_gate_up") && f_.get("weights.split_stacked_gate_up")->boolean;
+        if (const Node* marker = f_.get("weights.converted_norm_offset.marker"); marker && marker->kind == Node::Kind::String) {
+            std::vector<std::string> norms = f_.strings("weights.converted_norm_offset.norms");
+            m.sanitize.converted_norms = !norms.empty();
+            m.sanitize.converted_marker = namer::string_literal(marker->text);
+            for (const auto& n : norms) m.sanitize.converted_suffixes.push_back(namer::string_literal(n) + ",");
+        }
         if (m.sanitize.split_stacked_gate_up) {
             // Beside the MLP the experts are a key of the layer holding the switch layers; in its place,
             // the switch layers themselves, under the block.
@@ -108,7 +115,7 @@ public:
                     m.head.normalized + (f_.get("attention.kv_sharing.shared_layers") != nullptr) +
                     !f_.strings("weights.transpose").empty() + m.sanitize.shape_learned_activations +
                     m.latent_attention.used + m.embedding.zeroed_row + m.short_conv.used +
-                    m.selective_ssm.used + m.ssd.used;
+                    m.selective_ssm.used + m.ssd.used + m.gated_delta.used + m.sanitize.converted_norms;
         m.sanitize.steps_chain = steps > 0;
         m.norm.type = norm_type();
         m.norm.bias_argument = norm_bias_argument();
@@ -708,7 +715,9 @@ private:
             {"selective_ssm.state", "SizeLimits.width"}, {"selective_ssm.time_step_rank", "SizeLimits.width"},
             {"selective_ssm.kernel", "SizeLimits.width"}, {"ssd.heads", "SizeLimits.heads"},
             {"ssd.head_dim", "SizeLimits.width"}, {"ssd.state", "SizeLimits.width"}, {"ssd.groups", "SizeLimits.heads"},
-            {"ssd.kernel", "SizeLimits.width"},
+            {"ssd.kernel", "SizeLimits.width"}, {"gated_delta.key_heads", "SizeLimits.heads"},
+            {"gated_delta.value_heads", "SizeLimits.heads"}, {"gated_delta.key_head_dim", "SizeLimits.width"},
+            {"gated_delta.value_head_dim", "SizeLimits.width"}, {"gated_delta.kernel", "SizeLimits.width"},
         };
         for (const auto& [role, limit] : sizes) {
             const Node* bound = f_.get(role);
@@ -812,6 +821,7 @@ private:
         a.k_norm_key = key_literal("attention.keys.k_norm");
         a.sinks = f_.get("attention.sinks") && f_.get("attention.sinks")->boolean;
         a.v_norm = f_.get("attention.v_norm") && f_.get("attention.v_norm")->boolean;
+        a.output_gate = f_.get("attention.output_gate") && f_.get("attention.output_gate")->boolean;
         lower_clip(a);
         a.kv_sharing = c.validates_kv_sharing;
         if (a.kv_sharing) a.shared_layers = "args." + c.kv_sharing_field;
@@ -1001,6 +1011,33 @@ private:
         }
     }
 
+    /// The gated delta rule: a mixer kind beside attention, on the layers its schedule names, sized by
+    /// its own fields.
+    void lower_gated_delta(ir::ModelFile& m) {
+        ir::GatedDelta& g = m.gated_delta;
+        g.used = uses("layers.mixer", "gated_delta");
+        if (!g.used) return;
+        // The resolver reported a size left unbound.
+        for (const char* key : {"gated_delta.key_heads", "gated_delta.value_heads", "gated_delta.key_head_dim",
+                                "gated_delta.value_head_dim", "gated_delta.kernel"}) {
+            if (const Node* n = f_.get(key); !n || n->kind != Node::Kind::String) return;
+        }
+        g.type = namer::type_name(m.swift_name, "GatedDeltaNet");
+        g.block_key = key_literal("gated_delta.keys.block");
+        g.key_heads = binding_expr("gated_delta.key_heads", false);
+        g.value_heads = binding_expr("gated_delta.value_heads", false);
+        g.key_head_dim = binding_expr("gated_delta.key_head_dim", false);
+        g.value_head_dim = binding_expr("gated_delta.value_head_dim", false);
+        g.kernel = binding_expr("gated_delta.kernel", false);
+        const FieldDecl* keys = field(f_.get("gated_delta.key_heads")->text);
+        const FieldDecl* values = field(f_.get("gated_delta.value_heads")->text);
+        if (keys && values) {
+            g.key_heads_field = keys->swift_name;
+            g.value_heads_field = values->swift_name;
+            g.value_heads_key = namer::string_literal(values->json_key);
+        }
+    }
+
     /// A mixer slot listing several kinds: each layer holds the one its schedule names, under that
     /// kind's key, with a cache of that kind's own (attention's where it has none of its own). A
     /// slot listing one kind with a cache of its own is held the same way, every layer that kind.
@@ -1041,6 +1078,10 @@ private:
             k.type = m.ssd.type;
             k.key = m.ssd.block_key;
             k.cache = "MambaCache()";  // the convolution's last inputs and each head's state
+        } else if (kind == "gated_delta") {
+            k.type = m.gated_delta.type;
+            k.key = m.gated_delta.block_key;
+            k.cache = "ArraysCache(size: 2)";  // the convolution's last inputs and the recurrent state
         } else {
             k.type = m.types.attention;
             k.key = m.attention.block_key;

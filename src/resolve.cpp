@@ -608,6 +608,9 @@ private:
         check_short_conv();
         check_selective_ssm();
         check_ssd();
+        check_gated_delta();
+        check_output_gate();
+        check_converted_norms();
         check_parallel();
         check_float32_residual();
         check_layer_norm_options();
@@ -665,7 +668,8 @@ private:
         const Node* slot = f_.get("layers.mixer");
         bool latent = uses_kind("layers.mixer", "latent_attention");
         const Node* at = slot && slot->loc.known() ? slot : nullptr;
-        if (slot && slot->is_list() && slot->items.size() != 1 && !uses_kind("layers.mixer", "short_conv")) {
+        if (slot && slot->is_list() && slot->items.size() != 1 && !uses_kind("layers.mixer", "short_conv") &&
+            !uses_kind("layers.mixer", "gated_delta")) {
             error(slot->loc, "layers.mixer", "every layer takes one mixer kind: list exactly one");
             return;
         }
@@ -722,7 +726,7 @@ private:
         bool scheduled = schedule && schedule->kind == Node::Kind::String;
         bool conv = uses_kind("layers.mixer", "short_conv");
         if (!conv) {
-            if (scheduled) {
+            if (scheduled && !uses_kind("layers.mixer", "gated_delta")) {
                 error(schedule->loc, "layers.schedule.mixer", "a mixer schedule chooses between 'attention' and 'short_conv'");
             }
             return;
@@ -747,6 +751,71 @@ private:
         }
         if (const Node* parallel = f_.get("residual.parallel"); parallel && (parallel->kind == Node::Kind::String || parallel->boolean)) {
             error(parallel->loc, "residual.parallel", "does not apply beside 'short_conv'");
+        }
+    }
+
+    /// The gated delta rule takes its layers beside attention's, by a mixer schedule; it needs its
+    /// sizes, and the attention features that count positions in every layer's cache are refused.
+    void check_gated_delta() {
+        const Node* slot = f_.get("layers.mixer");
+        if (!uses_kind("layers.mixer", "gated_delta")) return;
+        const Node* at = slot && slot->loc.known() ? slot : nullptr;
+        const Node* schedule = f_.get("layers.schedule.mixer");
+        if (!uses_kind("layers.mixer", "attention") || slot->items.size() != 2) {
+            error(at ? at->loc : Location{}, "layers.mixer", "'gated_delta' is listed beside 'attention' alone");
+        } else if (!schedule || schedule->kind != Node::Kind::String) {
+            error(at ? at->loc : Location{}, "layers.mixer",
+                  "several kinds need 'layers.schedule.mixer', the config field naming each layer's kind");
+        }
+        for (const char* key : {"gated_delta.key_heads", "gated_delta.value_heads", "gated_delta.key_head_dim",
+                                "gated_delta.value_head_dim", "gated_delta.kernel"}) {
+            const Node* bound = f_.get(key);
+            if (!bound || bound->kind != Node::Kind::String) {
+                error(at ? at->loc : Location{}, "layers.mixer", std::string("'gated_delta' needs '") + key + "', a config field");
+            }
+        }
+        for (const char* key : {"attention.sliding.layer_types", "attention.chunked.layer_types", "attention.kv_sharing.shared_layers",
+                                "attention.cross_layer_kv.group", "attention.rope.layers", "embedding.positions.table",
+                                "residual.altup.streams"}) {
+            if (const Node* n = f_.get(key); n && n->kind == Node::Kind::String) {
+                error(n->loc, key, "does not apply beside 'gated_delta'");
+            }
+        }
+        if (const Node* parallel = f_.get("residual.parallel"); parallel && (parallel->kind == Node::Kind::String || parallel->boolean)) {
+            error(parallel->loc, "residual.parallel", "does not apply beside 'gated_delta'");
+        }
+    }
+
+    /// Only a norm that scales by (1 + weight) has a one to remove, and a marker without norms (or
+    /// norms without a marker) would never act.
+    void check_converted_norms() {
+        const Node* marker = f_.get("weights.converted_norm_offset.marker");
+        const Node* norms = f_.get("weights.converted_norm_offset.norms");
+        bool has_marker = marker && marker->kind == Node::Kind::String;
+        bool has_norms = norms && norms->is_list() && !norms->items.empty();
+        if (!has_marker && !has_norms) return;
+        const Node* at = has_marker ? marker : norms;
+        if (has_marker != has_norms) {
+            error(at->loc, "weights.converted_norm_offset", "needs both 'marker' and 'norms'");
+        }
+        if (const Node* kind = f_.get("norm.kind"); kind && kind->text != "rms_one_plus" && kind->text != "layer_one_plus") {
+            error(at->loc, "weights.converted_norm_offset", "applies to norms that scale by (1 + weight) ('norm.kind: rms_one_plus')");
+        }
+    }
+
+    /// The output gate rides on a separate query projection, and the path of layers that reuse
+    /// another layer's keys and values has none.
+    void check_output_gate() {
+        const Node* gate = f_.get("attention.output_gate");
+        if (!gate || !gate->boolean) return;
+        if (const Node* projection = f_.get("attention.projection"); projection && projection->text != "separate") {
+            error(gate->loc, "attention.output_gate", "needs 'attention.projection: separate'");
+        }
+        if (const Node* shared = f_.get("attention.kv_sharing.shared_layers"); shared && shared->kind == Node::Kind::String) {
+            error(gate->loc, "attention.output_gate", "does not apply beside 'attention.kv_sharing'");
+        }
+        if (uses_kind("layers.mixer", "latent_attention")) {
+            error(gate->loc, "attention.output_gate", "does not apply to 'latent_attention'");
         }
     }
 

@@ -272,6 +272,7 @@ struct Attention {
     bool softcap = false;  // the scores are capped before the mask by an optional config field
     std::string softcap_field;  // `args.attnLogitSoftcapping`
     bool v_norm = false;   // values RMS-normalised per head without a scale
+    bool output_gate = false;  // q_proj also gives each head a gate; the output times sigmoid(gate)
     bool clip_qkv = false;      // q, k and v clipped to [-limit, limit] when the config sets a limit
     std::string clip_limit;     // `args.clipQkv`, an optional Float
     bool kv_sharing = false;        // the last layers reuse an earlier layer's keys and values
@@ -366,6 +367,22 @@ struct SSD {
     std::string conv_bias;        // Swift Bool expression: the convolution
     std::string heads_check;      // `("num_heads", numHeads)`, in the configuration's initialiser
     std::string groups_check;     // `("n_groups", nGroups)`
+};
+
+/// The gated delta-rule mixer kind (`gated_delta`), on the layers its schedule names.
+struct GatedDelta {
+    bool used = false;
+    std::string type;            // the block's Swift type
+    std::string block_key;       // a Swift string literal
+    std::string key_heads;       // `args.linearNumKeyHeads`
+    std::string value_heads;
+    std::string key_head_dim;
+    std::string value_head_dim;
+    std::string kernel;
+    // The configuration's own properties and the value heads' JSON key, for its grouping check.
+    std::string key_heads_field;
+    std::string value_heads_field;
+    std::string value_heads_key;
 };
 
 /// The dense feed-forward kind (`mlp`).
@@ -591,6 +608,9 @@ struct Sanitize {
     bool split_gate_up = false;  // interleaved expert gate_up_proj split into gate_proj and up_proj
     bool drop_extra_layers = false;  // layers numbered past the model's last removed
     bool split_concatenated_gate_up = false;  // transformers' [E, D, 2I] gate_up_proj split in halves
+    bool converted_norms = false;     // one subtracted from norms a converted checkpoint holds shifted
+    std::string converted_marker;     // a Swift string literal
+    std::vector<std::string> converted_suffixes;  // Swift string literals, one array element a line
     bool steps_chain = false;    // rewriting steps follow: `weights` is a var each one reassigns
     bool rename = false;         // parts of keys rewritten first
     std::string rename_parts;    // a Swift dictionary literal
@@ -650,6 +670,7 @@ struct ModelFile {
     ShortConv short_conv;
     SelectiveSSM selective_ssm;
     SSD ssd;
+    GatedDelta gated_delta;
     MLP mlp;
     Experts experts;
     Layer layer;
@@ -733,6 +754,7 @@ void to_json(nlohmann::ordered_json& j, const LatentAttention& v);
 void to_json(nlohmann::ordered_json& j, const ShortConv& v);
 void to_json(nlohmann::ordered_json& j, const SelectiveSSM& v);
 void to_json(nlohmann::ordered_json& j, const SSD& v);
+void to_json(nlohmann::ordered_json& j, const GatedDelta& v);
 void to_json(nlohmann::ordered_json& j, const MLP& v);
 void to_json(nlohmann::ordered_json& j, const Experts& v);
 void to_json(nlohmann::ordered_json& j, const ScheduledKind& v);

@@ -123,7 +123,7 @@ void members(F& f, const Attention& v) {
     IR_MEMBER(nope_layers) IR_MEMBER(rope_layers) IR_MEMBER(qkv_bias) IR_MEMBER(o_bias) IR_MEMBER(qk_norm) IR_MEMBER(qk_norm_per_head) IR_MEMBER(qk_norm_whole)
     IR_MEMBER(qk_norm_type) IR_MEMBER(q_norm_arguments) IR_MEMBER(k_norm_arguments) IR_MEMBER(qk_norm_per_head_after_rope) IR_MEMBER(q_norm_key) IR_MEMBER(k_norm_key)
     IR_MEMBER(qk_norm_switched) IR_MEMBER(qk_norm_enabled) IR_MEMBER(qk_norm_switched_per_head) IR_MEMBER(qk_norm_switched_whole)
-    IR_MEMBER(scale_field_value) IR_MEMBER(sinks) IR_MEMBER(softcap) IR_MEMBER(softcap_field) IR_MEMBER(v_norm) IR_MEMBER(clip_qkv) IR_MEMBER(clip_limit) IR_MEMBER(kv_sharing)
+    IR_MEMBER(scale_field_value) IR_MEMBER(sinks) IR_MEMBER(softcap) IR_MEMBER(softcap_field) IR_MEMBER(v_norm) IR_MEMBER(output_gate) IR_MEMBER(clip_qkv) IR_MEMBER(clip_limit) IR_MEMBER(kv_sharing)
     IR_MEMBER(shared_layers) IR_MEMBER(full_precision_cache) IR_MEMBER(cross_layer) IR_MEMBER(cross_layer_enabled) IR_MEMBER(cross_layer_group) IR_MEMBER(rope) IR_MEMBER(sliding) IR_MEMBER(layer_types) IR_MEMBER(window)
     IR_MEMBER(query_position_scale) IR_MEMBER(query_scale_beta) IR_MEMBER(query_scale_original)
     IR_MEMBER(query_scale_offset) IR_MEMBER(query_scale_per_layer) IR_MEMBER(query_scale_condition)
@@ -156,6 +156,13 @@ void members(F& f, const SSD& v) {
     IR_MEMBER(used) IR_MEMBER(type) IR_MEMBER(block_key) IR_MEMBER(heads) IR_MEMBER(head_dim) IR_MEMBER(state)
     IR_MEMBER(groups) IR_MEMBER(kernel) IR_MEMBER(norm_eps) IR_MEMBER(time_step_limit) IR_MEMBER(bias) IR_MEMBER(conv_bias)
     IR_MEMBER(heads_check) IR_MEMBER(groups_check)
+}
+
+template <typename F>
+void members(F& f, const GatedDelta& v) {
+    IR_MEMBER(used) IR_MEMBER(type) IR_MEMBER(block_key) IR_MEMBER(key_heads) IR_MEMBER(value_heads)
+    IR_MEMBER(key_head_dim) IR_MEMBER(value_head_dim) IR_MEMBER(kernel) IR_MEMBER(key_heads_field)
+    IR_MEMBER(value_heads_field) IR_MEMBER(value_heads_key)
 }
 
 template <typename F>
@@ -254,13 +261,14 @@ void members(F& f, const Sanitize& v) {
     IR_MEMBER(steps_chain) IR_MEMBER(rename) IR_MEMBER(rename_parts) IR_MEMBER(rename_one_line) IR_MEMBER(rename_entries) IR_MEMBER(stack_experts) IR_MEMBER(stack_from)
     IR_MEMBER(stack_into) IR_MEMBER(stack_names) IR_MEMBER(split_fused_experts) IR_MEMBER(fused_gate_up) IR_MEMBER(fused_down)
     IR_MEMBER(fused_into) IR_MEMBER(fused_lines) IR_MEMBER(split_stacked_gate_up) IR_MEMBER(split_experts) IR_MEMBER(split_into)
-    IR_MEMBER(shape_learned_activations)
+    IR_MEMBER(shape_learned_activations) IR_MEMBER(converted_norms) IR_MEMBER(converted_marker) IR_MEMBER(converted_suffixes)
 }
 
 template <typename F>
 void members(F& f, const ModelFile& v) {
     IR_MEMBER(family) IR_MEMBER(swift_name) IR_MEMBER(file_name) IR_MEMBER(description) IR_MEMBER(reference) IR_MEMBER(sources)
-    IR_MEMBER(model_types) IR_MEMBER(types) IR_MEMBER(config) IR_MEMBER(attention) IR_MEMBER(latent_attention) IR_MEMBER(short_conv) IR_MEMBER(selective_ssm) IR_MEMBER(ssd) IR_MEMBER(mlp) IR_MEMBER(experts) IR_MEMBER(layer) IR_MEMBER(norm) IR_MEMBER(embedding)
+    IR_MEMBER(model_types) IR_MEMBER(types) IR_MEMBER(config) IR_MEMBER(attention) IR_MEMBER(latent_attention) IR_MEMBER(short_conv) IR_MEMBER(selective_ssm) IR_MEMBER(ssd) IR_MEMBER(gated_delta)
+    IR_MEMBER(mlp) IR_MEMBER(experts) IR_MEMBER(layer) IR_MEMBER(norm) IR_MEMBER(embedding)
     IR_MEMBER(residual) IR_MEMBER(head) IR_MEMBER(per_layer_decoder)
     IR_MEMBER(sanitize) IR_MEMBER(wrappers) IR_MEMBER(refused_model_types)
 }
@@ -326,6 +334,7 @@ void members(F& f, const Wrapper& v) {
     X(ShortConv) \
     X(SelectiveSSM) \
     X(SSD) \
+    X(GatedDelta) \
     X(MLP) \
     X(Experts) \
     X(ScheduledKind) \

@@ -70,9 +70,10 @@ KeySpec layers_key() {
     return map_key("layers",
         "The block kinds a decoder layer is made of: a mixer (attention over positions) and a feed-forward "
         "(per position). Each kind has its own options (`attention`, `latent_attention`, `short_conv`, "
-        "`selective_ssm`, `ssd`, `mlp`, `experts`). A slot that lists "
+        "`selective_ssm`, `ssd`, `gated_delta`, `mlp`, `experts`). A slot that lists "
         "more than one kind takes each layer's kind from its schedule.", {
-        enum_list_key("mixer", {"attention", "latent_attention", "short_conv", "selective_ssm", "ssd"}, "[attention]",
+        enum_list_key("mixer", {"attention", "latent_attention", "short_conv", "selective_ssm", "ssd", "gated_delta"},
+            "[attention]",
             "The mixer kinds the layers use. `attention`: softmax attention over the cached keys and values "
             "(options under `attention`). `latent_attention`: multi-head latent attention, which caches one "
             "compressed latent and one rotated key per token instead of each head's keys and values (options "
@@ -82,7 +83,9 @@ KeySpec layers_key() {
             "state-space recurrence (Mamba), which caches its convolution's last inputs and its recurrent state "
             "(options under `selective_ssm`; the one kind of every layer). `ssd`: a state-space recurrence with "
             "one decay per head and B, C shared by groups of heads (Mamba-2), which caches the same two (options "
-            "under `ssd`; the one kind of every layer)."),
+            "under `ssd`; the one kind of every layer). `gated_delta`: a gated delta-rule "
+            "linear attention, which caches its convolution's last inputs and its recurrent state (options "
+            "under `gated_delta`; listed beside `attention`, each layer's kind from `schedule.mixer`)."),
         enum_list_key("feed_forward", {"mlp", "experts"}, "[mlp]",
             "The feed-forward kinds the layers use. `mlp`: a dense MLP (options under `mlp`). `experts`: a "
             "routed mixture of experts (options under `experts`). `[]`: none; the layer is x + mixer(norm(x)) "
@@ -92,7 +95,8 @@ KeySpec layers_key() {
                 "A config field listing each layer's feed-forward kind (`mlp` or `experts`), usually derived "
                 "from the config's sparsity keys, e.g. `{derive: sparse_every_step}`."),
             field_key("mixer", "layer_kinds",
-                "A config field listing each layer's mixer kind (`attention` or `short_conv`), usually derived "
+                "A config field listing each layer's mixer kind (`attention`, or the other kind listed: "
+                "`short_conv` or `gated_delta`), usually derived "
                 "from the config's layer list, e.g. `{derive: attention_or_conv}`."),
         }),
     });
@@ -195,6 +199,34 @@ KeySpec ssd_key() {
         with_default(key("conv_bias", Type::Flag, "Bias on the convolution."), "false"),
         map_key("keys", "The checkpoint names of the block, where they differ from the usual.", {
             with_default(key("block", Type::Identifier, "The block's key in a decoder layer."), "mixer"),
+        }),
+    });
+}
+
+/// The gated delta rule: a linear attention whose per-head state decays by a learned gate and is
+/// corrected toward each new key's value, with a short convolution before it and a gated norm after.
+KeySpec gated_delta_key() {
+    return map_key("gated_delta",
+        "The gated delta-rule mixer kind (`layers.mixer` lists `gated_delta` beside `attention`). `in_proj_qkvz` "
+        "gives, per key head, [q | k | v | z] (`key_head_dim`, `key_head_dim`, and value_heads / key_heads "
+        "value heads of `value_head_dim` each for v and z), `in_proj_ba` per key head [b | a] (value_heads / "
+        "key_heads each). q | k | v run through a causal depthwise convolution (`conv1d`, `kernel` taps, no "
+        "bias; PyTorch's `[channels, 1, kernel]` transposed by `sanitize`) and SiLU; q and k are L2-normalised "
+        "per head (eps 1e-6 on the sum of squares), q scaled by key_head_dim^-0.5, and each key head serves "
+        "value_heads / key_heads value heads. With beta = sigmoid(b) and g = -exp(`A_log`) softplus(a + "
+        "`dt_bias`), the state S (`value_head_dim` x `key_head_dim` per value head, float32) becomes "
+        "exp(g) S, then S + beta (v - exp(g) S k) k^T, and the output S q, at each position. The output "
+        "passes a gated RMS norm (`norm`: its weight as stored, eps from `norm.eps`, times silu(z)) and "
+        "`out_proj`. The layer's cache (an `ArraysCache` of two) holds the convolution's last `kernel` - 1 "
+        "inputs and S.", {
+        field_key("key_heads", "int", "The config field holding the key (and query) head count (`linear_num_key_heads`)."),
+        field_key("value_heads", "int",
+            "The config field holding the value head count (`linear_num_value_heads`), a multiple of the key heads."),
+        field_key("key_head_dim", "int", "The config field holding each key head's width (`linear_key_head_dim`)."),
+        field_key("value_head_dim", "int", "The config field holding each value head's width (`linear_value_head_dim`)."),
+        field_key("kernel", "int", "The config field holding the convolution's width in positions (`linear_conv_kernel_dim`)."),
+        map_key("keys", "The checkpoint names of the block, where they differ from the usual.", {
+            with_default(key("block", Type::Identifier, "The block's key in a decoder layer."), "linear_attn"),
         }),
     });
 }
@@ -505,6 +537,9 @@ KeySpec build_root() {
             "nothing is clipped."),
         with_default(key("v_norm", Type::Bool,
             "Values are RMS-normalised per head, with no learned scale, before attention."), "false"),
+        with_default(key("output_gate", Type::Bool,
+            "`q_proj` is twice as wide: each head's rows hold its queries, then a gate as wide; the attention's "
+            "output is multiplied by sigmoid(gate) before `o_proj`. Separate projections only."), "false"),
         with_default(key("values_from_keys", Type::Flag,
             "Full-attention layers have no `v_proj`: their values are the key projection's output, taken "
             "before the key norm and RoPE (and normalised as values are); sliding layers keep their own. "
@@ -559,6 +594,7 @@ KeySpec build_root() {
     top.push_back(short_conv_key());
     top.push_back(selective_ssm_key());
     top.push_back(ssd_key());
+    top.push_back(gated_delta_key());
     top.push_back(mlp_key());
     top.push_back(experts_key());
 
@@ -725,9 +761,17 @@ KeySpec build_root() {
         "Checkpoints may hold the experts' gate and up projections as one bare `gate_up_proj` tensor "
         "`[E, 2I, D]`, gate rows first, and `down_proj` `[E, D, I]` under the experts' key, as transformers "
         "saves them; `sanitize` splits them into the experts' switch layers."), "false");
+    KeySpec converted_norms = map_key("converted_norm_offset",
+        "Checkpoints converted by mlx-lm may hold some norm weights with the one of `norm.kind: rms_one_plus` "
+        "already added (mlx-lm adds it as it sanitizes a Hugging Face checkpoint, and saves the result). A "
+        "checkpoint with a key containing `marker` is taken as converted, and `sanitize` subtracts the one from "
+        "each weight whose key ends in one of `norms`, in the weight's dtype.", {
+        key("marker", Type::String, "A part of a key only converted checkpoints hold, e.g. `.mlp.switch_mlp.`."),
+        key("norms", Type::StringList, "The key suffixes of the norm weights held with the one added."),
+    });
     top.push_back(map_key("weights", "How checkpoint weights map onto the generated modules.",
                           {drop, split_gate_up, split_halves, stack, extra_layers, fused_experts, rename, split_stacked,
-                           transpose}));
+                           transpose, converted_norms}));
 
     KeySpec wrappers = identity(key("wrappers", Type::EntryMap,
         "Model types (claimed in `model_types`) whose checkpoints wrap the text model in `text_config`, "
@@ -934,6 +978,12 @@ const std::vector<Derivation>& derivations() {
          "`short_conv` on the others, and with neither, `attention` on every layer.",
          "ConfigDefaults.attentionOrConv",
          {{"layers", "dims.layers"}, {"types", "config.layer_types"}, {"attentionLayers", "config.full_attn_idxs"}}},
+        {"attention_or_linear", "layer_kinds",
+         "layer i is `attention` where `layer_types` says `full_attention` and `gated_delta` where it says "
+         "`linear_attention` (another name is refused); absent, `attention` when (i + 1) is a multiple of "
+         "`full_attention_interval`, else `gated_delta`.",
+         "ConfigDefaults.attentionOrLinear",
+         {{"layers", "dims.layers"}, {"types", "config.layer_types"}, {"interval", "config.full_attention_interval"}}},
         {"adjusted_ff_dim", "int",
          "with `block_auto_adjust_ff_dim`, int(2 * `block_ff_dim` / 3), times `block_ffn_dim_multiplier` (truncated), "
          "rounded up to a multiple of `block_multiple_of`; without it, `block_ff_dim` as it is.",

@@ -782,6 +782,39 @@ def lfm2_moe_checkpoint(weights: dict[str, mx.array]) -> dict[str, mx.array]:
     return out
 
 
+# Qwen3-Next: layer 0 dense, then 8 experts top-2 renormalised beside a gated shared expert; every
+# second layer attends (full_attention_interval 2, the gated delta rule on the others) with half of
+# each 16-wide head rotated; 2 key heads of 16 each serving 2 value heads of 8, 4-tap filters.
+QWEN3_NEXT = {
+    "model_type": "qwen3_next", "hidden_size": 64, "num_hidden_layers": 4, "intermediate_size": 96,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-6, "vocab_size": 256,
+    "rope_theta": 10000.0, "partial_rotary_factor": 0.5, "max_position_embeddings": 512,
+    "linear_num_key_heads": 2, "linear_num_value_heads": 4, "linear_key_head_dim": 16, "linear_value_head_dim": 8,
+    "linear_conv_kernel_dim": 4, "full_attention_interval": 2, "num_experts": 8, "num_experts_per_tok": 2,
+    "decoder_sparse_step": 1, "mlp_only_layers": [0], "moe_intermediate_size": 32,
+    "shared_expert_intermediate_size": 48, "norm_topk_prob": True, "tie_word_embeddings": False,
+    "attention_bias": False,
+}
+
+# The norms mlx-lm's sanitize shifts by one as it reads a Hugging Face Qwen3-Next checkpoint.
+QWEN3_NEXT_NORMS = (".input_layernorm.weight", ".post_attention_layernorm.weight", "model.norm.weight",
+                    ".q_norm.weight", ".k_norm.weight")
+
+
+def qwen3_next_checkpoint(weights: dict[str, mx.array]) -> dict[str, mx.array]:
+    """Qwen3-Next as Hugging Face checkpoints hold it: one tensor per expert, the convolution filters
+    [channels, 1, kernel] as PyTorch stores them, and every norm but the gated one stored as its
+    offset from one (mlx-lm adds the one back as it loads such a checkpoint)."""
+    out = {}
+    for key, value in per_expert_checkpoint("mlp", "switch_mlp", QWEN3_MOE_NAMES)(weights).items():
+        if key.endswith(".linear_attn.conv1d.weight"):
+            value = value.transpose(0, 2, 1)
+        elif key.endswith(QWEN3_NEXT_NORMS):
+            value = value - 1.0
+        out[key] = value
+    return out
+
+
 FIXTURES = [
     Fixture("llama", "llama", "plain llama, GQA 2", LLAMA),
     Fixture("llama_mha_tied", "llama", "tied embeddings, one key/value head per query head",
@@ -1232,6 +1265,18 @@ FIXTURES = [
             with_(MAMBA2, num_heads=4, head_dim=32, conv_kernel=3, use_conv_bias=False, use_bias=True,
                   time_step_limit=[0.0, 100.0], tie_word_embeddings=False),
             layout=pytorch_mamba_convolutions),
+    Fixture("qwen3_next", "qwen3_next",
+            "gated attention (half of each head rotated) on every second layer, the gated delta rule (2 key heads "
+            "serving 4 value heads, 4-tap filters) on the others; layer 0 dense, then 8 experts top-2 beside a "
+            "gated shared expert; as Hugging Face checkpoints hold it (per-expert tensors, PyTorch filters, norms "
+            "around zero)", QWEN3_NEXT, layout=qwen3_next_checkpoint),
+    Fixture("qwen3_next_converted", "qwen3_next",
+            "as mlx-lm saves a converted checkpoint (experts stacked, MLX filters, norms with their one added); every "
+            "fourth layer attends, a quarter of each head rotated, as many key as value heads, 3-tap filters, "
+            "experts on every layer top-2 not renormalised, tied",
+            with_(QWEN3_NEXT, full_attention_interval=4, partial_rotary_factor=0.25, linear_num_value_heads=2,
+                  linear_key_head_dim=32, linear_value_head_dim=16, linear_conv_kernel_dim=3, mlp_only_layers=[],
+                  norm_topk_prob=False, tie_word_embeddings=True)),
     Fixture("minicpm3", "minicpm3",
             "latent attention through a query rank under longrope past its original context of 16, MiniCPM's "
             "embedding, residual and logit scalings, untied", MINICPM3),

@@ -80,6 +80,9 @@ class Fixture:
     # Names of norm weights that do not end in `norm.weight` (GPT-2's `ln_1.weight`): they multiply, so
     # they vary around one like the others.
     norm_weights: tuple[str, ...] = ()
+    # The prompt's length where it must be longer than PREFILL (a recurrence transformers computes in
+    # chunks of 64 positions: the prompt crosses several).
+    prefill: int = PREFILL
 
 
 def with_(base: dict, **changes) -> dict:
@@ -328,6 +331,14 @@ def lfm2_v4(config: dict) -> dict:
     MLP width as block_ff_dim, the attention layers as full_attn_idxs without layer_types."""
     out = without(v4_rope(config), "layer_types", "intermediate_size")
     out["block_ff_dim"] = config["intermediate_size"]
+    return out
+
+
+def v4_full_attention_interval(config: dict) -> dict:
+    """A Qwen3-Next config as released for transformers 4.x: rope_theta and partial_rotary_factor at the
+    top level, and every full_attention_interval-th layer attending in place of layer_types."""
+    out = v4_rope(config)
+    out["full_attention_interval"] = out.pop("layer_types").index("full_attention") + 1
     return out
 
 
@@ -754,6 +765,40 @@ FIXTURES: list[Fixture] = [
              "expand": 2, "state_size": 8, "n_groups": 2, "conv_kernel": 3, "chunk_size": 16, "use_bias": False,
              "use_conv_bias": False, "tie_word_embeddings": True},
             dtype="bfloat16"),
+    Fixture("qwen3_next", "qwen3_next",
+            "gated attention on layer 1 alone by layer_types (a quarter of each head rotated), the gated delta rule "
+            "elsewhere (2 key heads serving 4 value heads, 3-tap filters); layer 0 dense, then 8 experts top-2 "
+            "renormalised beside a gated shared expert; a prompt of 72 crosses two of transformers' chunks",
+            "qwen3_next",
+            with_(TINY, num_hidden_layers=4, intermediate_size=96, head_dim=16, linear_num_key_heads=2,
+                  linear_num_value_heads=4, linear_key_head_dim=64, linear_value_head_dim=16, linear_conv_kernel_dim=3,
+                  num_experts=8, num_experts_per_tok=2, moe_intermediate_size=32, shared_expert_intermediate_size=48,
+                  mlp_only_layers=[0], norm_topk_prob=True,
+                  layer_types=["linear_attention", "full_attention", "linear_attention", "linear_attention"],
+                  rope_parameters={"rope_type": "default", "rope_theta": 1000000.0, "partial_rotary_factor": 0.25}),
+            prefill=72),
+    Fixture("qwen3_next_v4", "qwen3_next",
+            "every second layer attends (full_attention_interval), half of each 32-wide head rotated, as many key "
+            "as value heads, 4-tap filters, experts on every second layer top-3 not renormalised, tied; 4.x layout",
+            "qwen3_next",
+            with_(TINY, num_hidden_layers=4, intermediate_size=96, head_dim=32, linear_num_key_heads=2,
+                  linear_num_value_heads=2, linear_key_head_dim=32, linear_value_head_dim=16, linear_conv_kernel_dim=4,
+                  num_experts=8, num_experts_per_tok=3, moe_intermediate_size=32, shared_expert_intermediate_size=40,
+                  decoder_sparse_step=2, norm_topk_prob=False, tie_word_embeddings=True,
+                  layer_types=["linear_attention", "full_attention"] * 2,
+                  rope_parameters={"rope_type": "default", "rope_theta": 10000.0, "partial_rotary_factor": 0.5}),
+            layout=v4_full_attention_interval),
+    Fixture("qwen3_next_bf16", "qwen3_next",
+            "a bfloat16 checkpoint computed in bfloat16 with the recurrent state in float32; layers 0 and 3 attend by "
+            "layer_types, 3 key heads serving 6 value heads, every token routed to all 4 experts (no choice for "
+            "half-precision rounding to flip)", "qwen3_next",
+            with_(TINY, num_hidden_layers=4, intermediate_size=96, head_dim=16, linear_num_key_heads=3,
+                  linear_num_value_heads=6, linear_key_head_dim=16, linear_value_head_dim=8, linear_conv_kernel_dim=4,
+                  num_experts=4, num_experts_per_tok=4, moe_intermediate_size=32, shared_expert_intermediate_size=48,
+                  norm_topk_prob=False,
+                  layer_types=["full_attention", "linear_attention", "linear_attention", "full_attention"],
+                  rope_parameters={"rope_type": "default", "rope_theta": 10000.0, "partial_rotary_factor": 0.25}),
+            dtype="bfloat16"),
     Fixture("minicpm3", "minicpm3",
             "latent attention through a query rank, values 24 wide, under longrope (short factors within the "
             "original context of 16, long past it); q_a/kv_a/o bias; MiniCPM's scalings around a tied head",
@@ -1087,7 +1132,7 @@ def text_config(config: dict) -> dict:
 
 def tokens_of(fixture: Fixture, vocab: int) -> np.ndarray:
     rng = np.random.default_rng(seed_of(fixture) + 1)
-    return rng.integers(0, vocab, size=(1, PREFILL))
+    return rng.integers(0, vocab, size=(1, fixture.prefill))
 
 
 def expected_of(fixture: Fixture, directory: Path, tokens: np.ndarray) -> dict[str, np.ndarray]:
@@ -1150,7 +1195,8 @@ def manifest() -> dict:
         "decode": DECODE,
         "fixtures": [
             {"name": f.name, "family": f.family, "description": f.description, "windows": f.windows,
-             "dtype": f.dtype, "layout": "4.x" if f.layout is not None else "5"}
+             "dtype": f.dtype, "layout": "4.x" if f.layout is not None else "5",
+             **({"prefill": f.prefill} if f.prefill != PREFILL else {})}
             for f in FIXTURES
         ],
     }

@@ -301,6 +301,7 @@ ATTRIBUTE_ALIASES = {"sliding_window_pattern": "_sliding_window_pattern"}
 # Keys one family's config class reads (with a default) only to derive another field, keeping neither.
 DERIVED_ONLY = {
     ("cohere2", "sliding_window_pattern"): "Cohere2Config builds layer_types from it (default 4) and drops it",
+    ("qwen3_next", "full_attention_interval"): "Qwen3NextConfig builds layer_types from it (default 4) and drops it",
 }
 
 

@@ -365,6 +365,18 @@ public enum ConfigDefaults {
         return (0 ..< layers).map { attentionLayers.contains($0) ? "attention" : "short_conv" }
     }
 
+    /// `attention_or_linear`: `types` (`full_attention` or `linear_attention` per layer) as mixer kinds,
+    /// a name that is neither left for the schedule's check to refuse; without them, attention on every
+    /// `interval`-th layer (counting from 1) and the gated delta rule elsewhere. An interval below 1
+    /// names no kind, which the check refuses.
+    public static func attentionOrLinear(layers: Int, types: [String]?, interval: Int) -> [String] {
+        if let types {
+            return types.map { $0 == "full_attention" ? "attention" : $0 == "linear_attention" ? "gated_delta" : $0 }
+        }
+        guard interval > 0 else { return Array(repeating: "full_attention_interval \(interval)", count: max(layers, 0)) }
+        return (0 ..< max(layers, 0)).map { ($0 + 1) % interval == 0 ? "attention" : "gated_delta" }
+    }
+
     /// `adjusted_ff_dim`: a SwiGLU width two thirds of `width` (as Python truncates it), scaled by
     /// `multiplier` and rounded up to a multiple of `multipleOf`; unadjusted, `width` itself.
     public static func adjustedFeedForwardWidth(width: Int, adjust: Bool, multiplier: Float, multipleOf: Int) -> Int {
@@ -654,6 +666,15 @@ public func validateSizes(_ sizes: [(key: String, value: Int, limit: Int)], head
         throw ConfigurationError.invalid(
             key: "num_key_value_heads",
             reason: "is \(kvHeads), which does not divide the \(heads) attention heads into groups")
+    }
+}
+
+/// Throws unless `heads` (a size already checked positive) splits into `groups` equal groups, one
+/// per key head of a mixer whose key heads each serve several value heads.
+public func validateHeadGroups(_ heads: Int, key: String, groups: Int) throws {
+    if groups > 0, heads % groups != 0 {
+        throw ConfigurationError.invalid(
+            key: key, reason: "is \(heads), which does not divide into \(groups) groups, one per key head")
     }
 }
 

@@ -578,6 +578,20 @@ public func decodingProblem(_ error: DecodingError) -> String {
 
 /// `weights` with every occurrence of each key part in `parts` replaced by its value, longest
 /// first: modules a checkpoint nests under other names (`.mlp.gate.wg.` for `.mlp.gate.`).
+/// `weights` with one subtracted (in each weight's dtype) from every weight whose key ends in one of
+/// `norms`, when some key contains `marker`: a checkpoint mlx-lm converted holds those norms with the
+/// one of a (1 + weight) norm already added. Without the marker, `weights` as they are.
+public func removingConvertedNormOffset(
+    _ weights: [String: MLXArray], marker: String, norms: [String]
+) -> [String: MLXArray] {
+    guard weights.keys.contains(where: { $0.contains(marker) }) else { return weights }
+    var out = weights
+    for (key, value) in weights where norms.contains(where: { key.hasSuffix($0) }) {
+        out[key] = value - 1
+    }
+    return out
+}
+
 public func renamingKeyParts(_ weights: [String: MLXArray], _ parts: [String: String]) -> [String: MLXArray] {
     let ordered = parts.sorted { $0.key.count > $1.key.count }
     var renamed: [String: MLXArray] = [:]
