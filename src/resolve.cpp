@@ -742,16 +742,7 @@ private:
         if (!kernel || kernel->kind != Node::Kind::String) {
             error(at ? at->loc : Location{}, "layers.mixer", "'short_conv' needs 'short_conv.kernel', a config field");
         }
-        for (const char* key : {"attention.sliding.layer_types", "attention.chunked.layer_types", "attention.kv_sharing.shared_layers",
-                                "attention.cross_layer_kv.group", "attention.rope.layers", "embedding.positions.table",
-                                "residual.altup.streams"}) {
-            if (const Node* n = f_.get(key); n && n->kind == Node::Kind::String) {
-                error(n->loc, key, "does not apply beside 'short_conv'");
-            }
-        }
-        if (const Node* parallel = f_.get("residual.parallel"); parallel && (parallel->kind == Node::Kind::String || parallel->boolean)) {
-            error(parallel->loc, "residual.parallel", "does not apply beside 'short_conv'");
-        }
+        check_beside_attention("short_conv");
     }
 
     /// The gated delta rule takes its layers beside attention's, by a mixer schedule; it needs its
@@ -774,15 +765,22 @@ private:
                 error(at ? at->loc : Location{}, "layers.mixer", std::string("'gated_delta' needs '") + key + "', a config field");
             }
         }
+        check_beside_attention("gated_delta");
+    }
+
+    /// A kind scheduled beside attention keeps a cache that counts no positions: the attention
+    /// features that read every layer's cache or offset, or schedule attention per layer themselves,
+    /// are refused beside it, as is the parallel residual.
+    void check_beside_attention(const std::string& kind) {
         for (const char* key : {"attention.sliding.layer_types", "attention.chunked.layer_types", "attention.kv_sharing.shared_layers",
                                 "attention.cross_layer_kv.group", "attention.rope.layers", "embedding.positions.table",
                                 "residual.altup.streams"}) {
             if (const Node* n = f_.get(key); n && n->kind == Node::Kind::String) {
-                error(n->loc, key, "does not apply beside 'gated_delta'");
+                error(n->loc, key, "does not apply beside '" + kind + "'");
             }
         }
         if (const Node* parallel = f_.get("residual.parallel"); parallel && (parallel->kind == Node::Kind::String || parallel->boolean)) {
-            error(parallel->loc, "residual.parallel", "does not apply beside 'gated_delta'");
+            error(parallel->loc, "residual.parallel", "does not apply beside '" + kind + "'");
         }
     }
 
