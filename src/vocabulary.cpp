@@ -891,6 +891,12 @@ const std::vector<Derivation>& derivations() {
         {"time_step_rank", "int",
          "`time_step_rank` where it is a number; where it is `auto`, ceil(hidden size / 16).",
          "ConfigDefaults.timeStepRank", {{"rank", "config.time_step_rank"}, {"hiddenSize", "dims.hidden"}}},
+        {"head_width_or_auto", "int",
+         "`mamba_d_head` where it is a number; where it is `auto`, `mamba_expand` times the hidden size over "
+         "`mamba_n_heads` (integer division).",
+         "ConfigDefaults.headWidthOrAuto",
+         {{"width", "config.mamba_d_head"}, {"expand", "config.mamba_expand"}, {"hiddenSize", "dims.hidden"},
+          {"heads", "config.mamba_n_heads"}}},
         {"all_full_attention", "layer_types", "every layer `full_attention`.",
          "ConfigDefaults.allFullAttention", {{"layers", "dims.layers"}}},
         {"global_every_nth", "layer_types",
@@ -934,6 +940,14 @@ const std::vector<Derivation>& derivations() {
          "`short_conv` on the others, and with neither, `attention` on every layer.",
          "ConfigDefaults.attentionOrConv",
          {{"layers", "dims.layers"}, {"types", "config.layer_types"}, {"attentionLayers", "config.full_attn_idxs"}}},
+        {"attention_or_ssd", "layer_kinds",
+         "layer i is `attention` where `layer_types` says `attention` or `full_attention` and `ssd` where it says "
+         "`mamba` or `linear_attention` (another name is refused); absent, `ssd` on every layer.",
+         "ConfigDefaults.attentionOrSSD", {{"layers", "dims.layers"}, {"types", "config.layer_types"}}},
+        {"rope_when_named", "int_list",
+         "1 (rotate) on every layer when `position_embedding_type` is `rope`, else 0 (no position embedding); "
+         "absent, 0.",
+         "ConfigDefaults.ropeWhenNamed", {{"layers", "dims.layers"}, {"named", "config.position_embedding_type"}}},
         {"adjusted_ff_dim", "int",
          "with `block_auto_adjust_ff_dim`, int(2 * `block_ff_dim` / 3), times `block_ffn_dim_multiplier` (truncated), "
          "rounded up to a multiple of `block_multiple_of`; without it, `block_ff_dim` as it is.",
