@@ -82,7 +82,8 @@ KeySpec layers_key() {
             "state-space recurrence (Mamba), which caches its convolution's last inputs and its recurrent state "
             "(options under `selective_ssm`; the one kind of every layer). `ssd`: a state-space recurrence with "
             "one decay per head and B, C shared by groups of heads (Mamba-2), which caches the same two (options "
-            "under `ssd`; the one kind of every layer)."),
+            "under `ssd`; the one kind of every layer, or listed beside `attention`, each layer's kind from "
+            "`schedule.mixer` and each followed by its feed-forward)."),
         enum_list_key("feed_forward", {"mlp", "experts"}, "[mlp]",
             "The feed-forward kinds the layers use. `mlp`: a dense MLP (options under `mlp`). `experts`: a "
             "routed mixture of experts (options under `experts`). `[]`: none; the layer is x + mixer(norm(x)) "
@@ -92,8 +93,8 @@ KeySpec layers_key() {
                 "A config field listing each layer's feed-forward kind (`mlp` or `experts`), usually derived "
                 "from the config's sparsity keys, e.g. `{derive: sparse_every_step}`."),
             field_key("mixer", "layer_kinds",
-                "A config field listing each layer's mixer kind (`attention` or `short_conv`), usually derived "
-                "from the config's layer list, e.g. `{derive: attention_or_conv}`."),
+                "A config field listing each layer's mixer kind (`attention`, or `short_conv` or `ssd`), usually "
+                "derived from the config's layer list, e.g. `{derive: attention_or_conv}`."),
         }),
     });
 }
@@ -174,7 +175,8 @@ KeySpec selective_ssm_key() {
 /// output weights B and C are shared by groups of heads, read out through a gated, grouped RMS norm.
 KeySpec ssd_key() {
     return map_key("ssd",
-        "The head-wise state-space mixer kind (`layers.mixer: [ssd]`, every layer). With inner = `heads` x "
+        "The head-wise state-space mixer kind (`layers.mixer: [ssd]`, every layer, or `[attention, ssd]` by a "
+        "schedule). With inner = `heads` x "
         "`head_dim`, `in_proj` gives [z | xBC | dt] (inner, inner + 2 x `groups` x `state`, `heads` wide); xBC runs "
         "through a causal depthwise convolution (`conv1d`, `kernel` taps, either layout as for `selective_ssm`) "
         "and SiLU and splits into x, B and C, each group's B and C read by `heads` / `groups` consecutive heads; "
