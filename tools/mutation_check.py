@@ -235,7 +235,8 @@ MUTATIONS = [
              [("templates/_attention.swift.mustache", "if {{attention.rope_layers}}[layer] == 0 {",
                "if {{attention.rope_layers}}[layer] == 1 {")],
              # Granite-4.0-H's bfloat16 fixture drifts from float32 by more than one layer's rotation moves it.
-             of("smollm3", "llama4", "exaone4", "cohere2", "granitemoehybrid") - {"transformers/granitemoehybrid_bf16"}),
+             of("smollm3", "llama4", "exaone4", "cohere2", "granitemoehybrid")
+             - {"transformers/granitemoehybrid_bf16"}),
     Mutation("phi3_unfused", "q/k/v and gate/up as separate projections where Phi-3 fuses them",
              [("phi3.yaml", "  projection: fused_qkv\n", ""), ("phi3.yaml", "  kind: fused_gated", "  kind: gated")],
              of("phi3")),
