@@ -179,7 +179,8 @@ public struct Mamba2Configuration: Decodable, Sendable {
         try container.expect(
             .kvHeads, computedAs: kvHeads,
             because: "the model derives it from the config's other keys")
-        try validateHeadGroups(heads: ("num_heads", numHeads), groups: ("n_groups", nGroups))
+        try validateHeadGroups(
+            heads: ("num_heads", numHeads), groups: ("n_groups", nGroups))
     }
 }
 

@@ -47,6 +47,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "gptj",
         "granite",
         "granitemoe",
+        "granitemoehybrid",
         "helium",
         "hunyuan",
         "hunyuan_v1_dense",
@@ -212,6 +213,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "granitemoe":
             let args = try decoder.decode(GraniteMoEConfiguration.self, from: text)
             return { GraniteMoEModel(args) }
+        case "granitemoehybrid":
+            let args = try decoder.decode(GraniteHybridConfiguration.self, from: text)
+            return { GraniteHybridModel(args) }
         case "helium":
             let args = try decoder.decode(HeliumConfiguration.self, from: text)
             return { HeliumModel(args) }

@@ -669,7 +669,7 @@ private:
         bool latent = uses_kind("layers.mixer", "latent_attention");
         const Node* at = slot && slot->loc.known() ? slot : nullptr;
         if (slot && slot->is_list() && slot->items.size() != 1 && !uses_kind("layers.mixer", "short_conv") &&
-            !uses_kind("layers.mixer", "gated_delta")) {
+            !uses_kind("layers.mixer", "gated_delta") && !uses_kind("layers.mixer", "ssd")) {
             error(slot->loc, "layers.mixer", "every layer takes one mixer kind: list exactly one");
             return;
         }
@@ -726,8 +726,9 @@ private:
         bool scheduled = schedule && schedule->kind == Node::Kind::String;
         bool conv = uses_kind("layers.mixer", "short_conv");
         if (!conv) {
-            if (scheduled && !uses_kind("layers.mixer", "gated_delta")) {
-                error(schedule->loc, "layers.schedule.mixer", "a mixer schedule chooses between 'attention' and 'short_conv'");
+            if (scheduled && !uses_kind("layers.mixer", "gated_delta") && !uses_kind("layers.mixer", "ssd")) {
+                error(schedule->loc, "layers.schedule.mixer",
+                      "a mixer schedule chooses between 'attention' and 'short_conv', 'gated_delta' or 'ssd'");
             }
             return;
         }
@@ -772,9 +773,10 @@ private:
     /// features that read every layer's cache or offset, or schedule attention per layer themselves,
     /// are refused beside it, as is the parallel residual.
     void check_beside_attention(const std::string& kind) {
+        // Per-layer rotation (attention.rope.layers) is read by the attention layers alone, and
+        // Granite-4.0-H's fixtures prove it beside a recurrent kind.
         for (const char* key : {"attention.sliding.layer_types", "attention.chunked.layer_types", "attention.kv_sharing.shared_layers",
-                                "attention.cross_layer_kv.group", "attention.rope.layers", "embedding.positions.table",
-                                "residual.altup.streams"}) {
+                                "attention.cross_layer_kv.group", "embedding.positions.table", "residual.altup.streams"}) {
             if (const Node* n = f_.get(key); n && n->kind == Node::Kind::String) {
                 error(n->loc, key, "does not apply beside '" + kind + "'");
             }
@@ -865,16 +867,28 @@ private:
         }
     }
 
-    /// The head-wise state-space block is the one mixer of every layer, sized by its own fields.
+    /// The head-wise state-space block is the one mixer of every layer, or takes its layers beside
+    /// attention's by a mixer schedule (each layer then with its feed-forward); sized by its own fields.
     void check_ssd() {
         const Node* slot = f_.get("layers.mixer");
         const Node* at = slot && slot->loc.known() ? slot : nullptr;
         if (!uses_kind("layers.mixer", "ssd")) return;
+        const Node* schedule = f_.get("layers.schedule.mixer");
+        bool scheduled = schedule && schedule->kind == Node::Kind::String;
         if (slot->items.size() != 1) {
-            error(at ? at->loc : Location{}, "layers.mixer", "'ssd' is the one mixer of every layer");
-        }
-        if (const Node* schedule = f_.get("layers.schedule.mixer"); schedule && schedule->kind == Node::Kind::String) {
-            error(schedule->loc, "layers.schedule.mixer", "'ssd' is the one mixer of every layer");
+            if (!uses_kind("layers.mixer", "attention") || slot->items.size() != 2) {
+                error(at ? at->loc : Location{}, "layers.mixer", "'ssd' is listed alone or beside 'attention' alone");
+            } else if (!scheduled) {
+                error(at ? at->loc : Location{}, "layers.mixer",
+                      "several kinds need 'layers.schedule.mixer', the config field naming each layer's kind");
+            }
+            const Node* ff = f_.get("layers.feed_forward");
+            if (ff && ff->is_list() && ff->items.empty()) {
+                error(ff->loc, "layers.feed_forward", "'ssd' beside 'attention' needs a feed-forward kind");
+            }
+            check_beside_attention("ssd");
+        } else if (scheduled) {
+            error(schedule->loc, "layers.schedule.mixer", "a schedule chooses among kinds; 'layers.mixer' lists only one");
         }
         for (const char* key : {"ssd.heads", "ssd.head_dim", "ssd.state", "ssd.groups", "ssd.kernel", "ssd.norm_eps"}) {
             const Node* bound = f_.get(key);

@@ -83,7 +83,8 @@ KeySpec layers_key() {
             "state-space recurrence (Mamba), which caches its convolution's last inputs and its recurrent state "
             "(options under `selective_ssm`; the one kind of every layer). `ssd`: a state-space recurrence with "
             "one decay per head and B, C shared by groups of heads (Mamba-2), which caches the same two (options "
-            "under `ssd`; the one kind of every layer). `gated_delta`: a gated delta-rule "
+            "under `ssd`; the one kind of every layer, or listed beside `attention`, each layer's kind from "
+            "`schedule.mixer` and each followed by its feed-forward). `gated_delta`: a gated delta-rule "
             "linear attention, which caches its convolution's last inputs and its recurrent state (options "
             "under `gated_delta`; listed beside `attention`, each layer's kind from `schedule.mixer`)."),
         enum_list_key("feed_forward", {"mlp", "experts"}, "[mlp]",
@@ -96,7 +97,7 @@ KeySpec layers_key() {
                 "from the config's sparsity keys, e.g. `{derive: sparse_every_step}`."),
             field_key("mixer", "layer_kinds",
                 "A config field listing each layer's mixer kind (`attention`, or the other kind listed: "
-                "`short_conv` or `gated_delta`), usually derived "
+                "`short_conv`, `gated_delta` or `ssd`), usually derived "
                 "from the config's layer list, e.g. `{derive: attention_or_conv}`."),
         }),
     });
@@ -178,7 +179,8 @@ KeySpec selective_ssm_key() {
 /// output weights B and C are shared by groups of heads, read out through a gated, grouped RMS norm.
 KeySpec ssd_key() {
     return map_key("ssd",
-        "The head-wise state-space mixer kind (`layers.mixer: [ssd]`, every layer). With inner = `heads` x "
+        "The head-wise state-space mixer kind (`layers.mixer: [ssd]`, every layer, or `[attention, ssd]` by a "
+        "schedule). With inner = `heads` x "
         "`head_dim`, `in_proj` gives [z | xBC | dt] (inner, inner + 2 x `groups` x `state`, `heads` wide); xBC runs "
         "through a causal depthwise convolution (`conv1d`, `kernel` taps, either layout as for `selective_ssm`) "
         "and SiLU and splits into x, B and C, each group's B and C read by `heads` / `groups` consecutive heads; "
@@ -935,6 +937,12 @@ const std::vector<Derivation>& derivations() {
         {"time_step_rank", "int",
          "`time_step_rank` where it is a number; where it is `auto`, ceil(hidden size / 16).",
          "ConfigDefaults.timeStepRank", {{"rank", "config.time_step_rank"}, {"hiddenSize", "dims.hidden"}}},
+        {"head_width_or_auto", "int",
+         "`mamba_d_head` where it is a number; where it is `auto`, `mamba_expand` times the hidden size over "
+         "`mamba_n_heads` (integer division).",
+         "ConfigDefaults.headWidthOrAuto",
+         {{"width", "config.mamba_d_head"}, {"expand", "config.mamba_expand"}, {"hiddenSize", "dims.hidden"},
+          {"heads", "config.mamba_n_heads"}}},
         {"all_full_attention", "layer_types", "every layer `full_attention`.",
          "ConfigDefaults.allFullAttention", {{"layers", "dims.layers"}}},
         {"global_every_nth", "layer_types",
@@ -984,6 +992,14 @@ const std::vector<Derivation>& derivations() {
          "`full_attention_interval`, else `gated_delta`.",
          "ConfigDefaults.attentionOrLinear",
          {{"layers", "dims.layers"}, {"types", "config.layer_types"}, {"interval", "config.full_attention_interval"}}},
+        {"attention_or_ssd", "layer_kinds",
+         "layer i is `attention` where `layer_types` says `attention` or `full_attention` and `ssd` where it says "
+         "`mamba` or `linear_attention` (another name is refused); absent, `ssd` on every layer.",
+         "ConfigDefaults.attentionOrSSD", {{"layers", "dims.layers"}, {"types", "config.layer_types"}}},
+        {"rope_when_named", "int_list",
+         "1 (rotate) on every layer when `position_embedding_type` is `rope`, else 0 (no position embedding); "
+         "absent, 0.",
+         "ConfigDefaults.ropeWhenNamed", {{"layers", "dims.layers"}, {"named", "config.position_embedding_type"}}},
         {"adjusted_ff_dim", "int",
          "with `block_auto_adjust_ff_dim`, int(2 * `block_ff_dim` / 3), times `block_ffn_dim_multiplier` (truncated), "
          "rounded up to a multiple of `block_multiple_of`; without it, `block_ff_dim` as it is.",

@@ -91,6 +91,7 @@ NOT_SCHEMA_DETECTABLE = {
     "read_false_without_default": "a rule between keys of a config entry (`read: false` needs a default)",
     "rope_base_outside_rope_parameters": "a rule between the RoPE bindings and config entries, after inheritance",
     "float32_residual_layer_norm": "a rule between two keys, one inherited (a float32 residual stream from mamba, LayerNorms)",
+    "parallel_beside_recurrent_kind": "a rule between a residual key and the inherited mixer kinds",
     "parallel_post_norms": "a rule between two keys, one inherited (a parallel residual from phi, a post-norm placement)",
     "parallel_mlp_norm_sequential": "a rule between two keys, one inherited (an MLP norm for parallel layers, "
                                    "a sequential residual from llama)",
@@ -112,6 +113,10 @@ NOT_SCHEMA_DETECTABLE = {
     "selective_ssm_options_without_mixer": "a rule between keys after inheritance: the options apply to the mixer kind",
     "selective_ssm_without_sizes": "a rule between keys after inheritance: the mixer kind needs its sizes bound",
     "selective_ssm_norm_without_eps": "a rule between keys after inheritance: the norms need their epsilon bound",
+    "ssd_without_schedule": "a rule between keys after inheritance: several mixer kinds need a schedule",
+    "ssd_beside_attention_without_feed_forward": "a rule between keys after inheritance: a scheduled mixer needs a feed-forward",
+    "ssd_beside_short_conv": "a rule between the items of one list: the state-space block goes beside attention",
+    "ssd_scheduled_alone": "a rule between keys after inheritance: a schedule needs several mixer kinds",
     "ssd_without_sizes": "a rule between keys after inheritance: the mixer kind needs its sizes bound",
     "gated_delta_options_without_mixer": "a rule between keys after inheritance: the options apply to the mixer kind",
     "gated_delta_without_sizes": "a rule between keys after inheritance: the mixer kind needs its sizes bound",

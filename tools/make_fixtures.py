@@ -755,6 +755,21 @@ MAMBA2 = {
 }
 
 
+# Granite-4.0-H: Mamba-2 on layers 0, 2 and 3, attention (rotated, q/k/v/o bias) on layer 1, each
+# layer then 4 experts top-2 plus a 48-wide shared expert, Granite's multipliers; one group (where
+# mlx-lm's gated norm over the whole width and transformers' per-group one agree), the rotation and
+# dt's bounds stated (their defaults differ between the two), untied.
+GRANITEMOEHYBRID = {
+    "model_type": "granitemoehybrid", "vocab_size": 256, "hidden_size": 64, "intermediate_size": 32,
+    "num_hidden_layers": 4, "max_position_embeddings": 512, "num_attention_heads": 4, "num_key_value_heads": 2,
+    "attention_bias": True, "embedding_multiplier": 12.0, "attention_multiplier": 0.125, "logits_scaling": 8.0,
+    "residual_multiplier": 0.22, "layer_types": ["mamba", "attention", "mamba", "mamba"], "rms_norm_eps": 1e-5,
+    "num_local_experts": 4, "num_experts_per_tok": 2, "shared_intermediate_size": 48, "mamba_n_heads": 8,
+    "mamba_d_head": 16, "mamba_expand": 2, "mamba_proj_bias": False, "mamba_d_state": 8, "mamba_d_conv": 4,
+    "mamba_n_groups": 1, "mamba_conv_bias": True, "position_embedding_type": "rope", "rope_theta": 10000.0,
+    "tie_word_embeddings": False, "time_step_limit": [0.001, 100.0],
+}
+
 # LFM2-MoE: LFM2's mixers, layer 0 dense, then 8 experts chosen 2 at a time by sigmoid score plus a
 # selection bias, renormalised and scaled 1.5.
 LFM2_MOE = {
@@ -1277,6 +1292,10 @@ FIXTURES = [
             with_(QWEN3_NEXT, full_attention_interval=4, partial_rotary_factor=0.25, linear_num_value_heads=2,
                   linear_key_head_dim=32, linear_value_head_dim=16, linear_conv_kernel_dim=3, mlp_only_layers=[],
                   norm_topk_prob=False, tie_word_embeddings=True)),
+    Fixture("granitemoehybrid", "granitemoehybrid",
+            "Mamba-2 on layers 0, 2, 3 and rotated attention on layer 1, each with 4 experts top-2 and a shared "
+            "expert (shared_mlp input_linear halves); multipliers, attention biases, untied",
+            GRANITEMOEHYBRID),
     Fixture("minicpm3", "minicpm3",
             "latent attention through a query rank under longrope past its original context of 16, MiniCPM's "
             "embedding, residual and logit scalings, untied", MINICPM3),

@@ -97,6 +97,15 @@ def without(base: dict, *keys: str) -> dict:
 
 # --- the 4.x layout ---------------------------------------------------------------------------------
 
+def v4_hybrid(config: dict) -> dict:
+    """A hybrid's config as transformers 4.x wrote it: v4_rope's layout, each layer's mixer named
+    `mamba` or `attention`."""
+    out = v4_rope(config)
+    names = {"linear_attention": "mamba", "full_attention": "attention"}
+    out["layer_types"] = [names.get(kind, kind) for kind in out["layer_types"]]
+    return out
+
+
 def v4_rope(config: dict) -> dict:
     """rope_parameters as transformers 4.x wrote it: rope_theta and partial_rotary_factor at the top
     level, a scaling type (if any) as rope_scaling."""
@@ -799,6 +808,38 @@ FIXTURES: list[Fixture] = [
                   layer_types=["full_attention", "linear_attention", "linear_attention", "full_attention"],
                   rope_parameters={"rope_type": "default", "rope_theta": 10000.0, "partial_rotary_factor": 0.25}),
             dtype="bfloat16"),
+    Fixture("granitemoehybrid", "granitemoehybrid",
+            "Mamba-2 on layers 0, 2, 3 (8 heads 16 wide in 2 groups, the gated norm per group, chunks of 8 across "
+            "the 24-token prompt, dt unclipped) and rotated attention on layer 1, each with 4 experts top-2 plus a "
+            "48-wide shared expert; multipliers, attention biases, untied", "granitemoehybrid",
+            with_(TINY, num_hidden_layers=4, intermediate_size=32, attention_bias=True, embedding_multiplier=12.0,
+                  attention_multiplier=0.125, residual_multiplier=0.22, logits_scaling=8.0, num_local_experts=4,
+                  num_experts_per_tok=2, shared_intermediate_size=48, position_embedding_type="rope",
+                  rope_parameters=rope(10000.0), layer_types=["mamba", "attention", "mamba", "mamba"],
+                  mamba_n_heads=8, mamba_d_head=16, mamba_d_state=8, mamba_n_groups=2, mamba_d_conv=4,
+                  mamba_chunk_size=8, mamba_conv_bias=True, mamba_proj_bias=False, rms_norm_eps=1e-5)),
+    Fixture("granitemoehybrid_bf16", "granitemoehybrid",
+            "bfloat16: the first fixture's model in half precision, the recurrent state float32", "granitemoehybrid",
+            with_(TINY, num_hidden_layers=4, intermediate_size=32, attention_bias=True, embedding_multiplier=12.0,
+                  attention_multiplier=0.125, residual_multiplier=0.22, logits_scaling=8.0, num_local_experts=4,
+                  num_experts_per_tok=2, shared_intermediate_size=48, position_embedding_type="rope",
+                  rope_parameters=rope(10000.0), layer_types=["mamba", "attention", "mamba", "mamba"],
+                  mamba_n_heads=8, mamba_d_head=16, mamba_d_state=8, mamba_n_groups=2, mamba_d_conv=4,
+                  mamba_chunk_size=8, mamba_conv_bias=True, mamba_proj_bias=False, rms_norm_eps=1e-5),
+            dtype="bfloat16"),
+    Fixture("granitemoehybrid_nope_v4", "granitemoehybrid",
+            "attention without RoPE (position_embedding_type nope) on layers 0 and 3, Mamba-2 between "
+            "(4 heads, auto width 32, one group, 3-tap filters without a bias, chunks of 16, dt within "
+            "[0.001, 100]), 8 experts top-3 and a shared expert, tied; 4.x layout (mamba and attention)",
+            "granitemoehybrid",
+            with_(TINY, num_hidden_layers=4, intermediate_size=32, tie_word_embeddings=True,
+                  embedding_multiplier=6.0, attention_multiplier=0.25, residual_multiplier=0.5, logits_scaling=3.0,
+                  num_local_experts=8, num_experts_per_tok=3, shared_intermediate_size=64,
+                  position_embedding_type="nope", rope_parameters=rope(10000.0),
+                  layer_types=["attention", "mamba", "mamba", "attention"], mamba_n_heads=4, mamba_d_head="auto",
+                  mamba_d_state=8, mamba_n_groups=1, mamba_d_conv=3, mamba_chunk_size=16, mamba_conv_bias=False,
+                  mamba_proj_bias=False, time_step_limit=[0.001, 100.0], rms_norm_eps=1e-5),
+            layout=v4_hybrid),
     Fixture("minicpm3", "minicpm3",
             "latent attention through a query rank, values 24 wide, under longrope (short factors within the "
             "original context of 16, long past it); q_a/kv_a/o bias; MiniCPM's scalings around a tied head",

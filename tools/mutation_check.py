@@ -234,7 +234,9 @@ MUTATIONS = [
     Mutation("smollm3_inverted_no_rope_layers", "no_rope_layers read with 1 meaning NoPE",
              [("templates/_attention.swift.mustache", "if {{attention.rope_layers}}[layer] == 0 {",
                "if {{attention.rope_layers}}[layer] == 1 {")],
-             of("smollm3", "llama4", "exaone4", "cohere2")),
+             # Granite-4.0-H's bfloat16 fixture drifts from float32 by more than one layer's rotation moves it.
+             of("smollm3", "llama4", "exaone4", "cohere2", "granitemoehybrid")
+             - {"transformers/granitemoehybrid_bf16"}),
     Mutation("phi3_unfused", "q/k/v and gate/up as separate projections where Phi-3 fuses them",
              [("phi3.yaml", "  projection: fused_qkv\n", ""), ("phi3.yaml", "  kind: fused_gated", "  kind: gated")],
              of("phi3")),
@@ -607,7 +609,7 @@ MUTATIONS = [
              [("runtime/ShortConv.swift", "        cache[0] = extended[0..., (extended.dim(1) - held)..., 0...]\n", "")],
              # Every fixture has a convolution layer (the Mamba blocks and the gated delta rule run one
              # too), and its decode steps follow the prompt.
-             of("lfm2", "lfm2_moe", "mamba", "falcon_mamba", "mamba2", "qwen3_next")),
+             of("lfm2", "lfm2_moe", "mamba", "falcon_mamba", "mamba2", "qwen3_next", "granitemoehybrid")),
     Mutation("conv_gates_swapped", "the short convolution's b and c parts swapped (c gating its input, b its output)",
              [("templates/_short_conv.swift.mustache", "            parts[0] * parts[2], filter: conv",
                "            parts[1] * parts[2], filter: conv"),
@@ -616,13 +618,14 @@ MUTATIONS = [
     Mutation("conv_bias_dropped", "the convolution's bias loaded but never added",
              [("runtime/ShortConv.swift", "        if let bias { sum = sum + bias.asType(.float32) }\n", "")],
              of("lfm2", "lfm2_moe") & where(lambda c: c.get("conv_bias", False))
-             | of("mamba", "falcon_mamba", "mamba2") & where(lambda c: c.get("use_conv_bias", True))),
+             | of("mamba", "falcon_mamba", "mamba2") & where(lambda c: c.get("use_conv_bias", True))
+             | of("granitemoehybrid") & where(lambda c: c.get("mamba_conv_bias", True))),
     Mutation("conv_taps_reversed", "the filter's taps applied newest first (a convolution where PyTorch correlates)",
              [("runtime/ShortConv.swift", "x[0..., tap ..< (tap + length), 0...].asType(.float32) * taps[0..., tap, 0]",
                "x[0..., tap ..< (tap + length), 0...].asType(.float32) * taps[0..., kernel - 1 - tap, 0]"),
               ("runtime/ShortConv.swift", "var sum = x[0..., 0 ..< length, 0...].asType(.float32) * taps[0..., 0, 0]",
                "var sum = x[0..., 0 ..< length, 0...].asType(.float32) * taps[0..., kernel - 1, 0]")],
-             of("lfm2", "lfm2_moe", "mamba", "falcon_mamba", "mamba2", "qwen3_next")),
+             of("lfm2", "lfm2_moe", "mamba", "falcon_mamba", "mamba2", "qwen3_next", "granitemoehybrid")),
     Mutation("pytorch_filters_untransposed", "PyTorch's [hidden, 1, kernel] filters loaded without the transpose",
              [("templates/_model.swift.mustache",
                "        weights = channelsLastConvolutions(weights, block: {{short_conv.block_key}})\n", "")],
@@ -652,7 +655,8 @@ MUTATIONS = [
     Mutation("ssd_state_half_precision", "Mamba-2's recurrent state kept in the checkpoint's dtype, not float32",
              [("runtime/SelectiveSSM.swift", "        h = decay * h + input\n",
                "        h = (decay * h + input).asType(x.dtype)\n")],
-             {f["id"] for f in fixtures() if f["family"] == "mamba2" and f.get("dtype", "float32") != "float32"}),
+             {f["id"] for f in fixtures()
+              if f["family"] in ("mamba2", "granitemoehybrid") and f.get("dtype", "float32") != "float32"}),
     Mutation("ssm_state_not_carried", "the recurrent state not kept: each call starts from zeros",
              [("runtime/SelectiveSSM.swift", "    cache?[1] = state\n", "")],
              of("mamba", "falcon_mamba")),
@@ -663,30 +667,46 @@ MUTATIONS = [
              [("templates/_model.swift.mustache",
                "        weights = channelsLastConvolutions(weights, block: {{ssd.block_key}}, convolution: \"conv1d\")\n",
                "")],
-             # mlx-lm's own mamba2 fixture stores them as MLX keeps them.
-             of("mamba2") - {"mlx-lm/mamba2"}),
+             # mlx-lm's own fixtures store them as MLX keeps them.
+             of("mamba2", "granitemoehybrid") - {"mlx-lm/mamba2", "mlx-lm/granitemoehybrid"}),
     Mutation("ssd_gate_after_norm", "the output normalised first and gated by silu(z) after the norm",
              [("runtime/SelectiveSSM.swift", "        let gated = y.asType(.float32) * silu(gate.asType(.float32))\n",
                "        let gated = y.asType(.float32)\n"),
               ("runtime/SelectiveSSM.swift", "        return weight * normed.reshaped(shape)\n",
                "        return weight * normed.reshaped(shape) * silu(gate.asType(.float32))\n")],
-             of("mamba2")),
+             of("mamba2", "granitemoehybrid")),
     Mutation("ssd_groups_interleaved", "group g's B and C read by heads g, g + groups, ... instead of consecutive heads",
              [("runtime/SelectiveSSM.swift",
                "        repeated(m.asType(.float32).reshaped([batch, length, groups, state]), count: heads / groups, axis: 2)",
                "        tiled(m.asType(.float32).reshaped([batch, length, groups, state]), repetitions: [1, 1, heads / groups, 1])")],
-             of("mamba2") & where(lambda c: c.get("n_groups", 8) > 1 and c.get("num_heads", 128) > c.get("n_groups", 8))),
+             of("mamba2") & where(lambda c: c.get("n_groups", 8) > 1 and c.get("num_heads", 128) > c.get("n_groups", 8))
+             | of("granitemoehybrid") & where(lambda c: c.get("mamba_n_groups", 1) > 1
+                                              and c.get("mamba_n_heads", 128) > c.get("mamba_n_groups", 1))),
     Mutation("ssd_norm_ungrouped", "the gated norm over the block's whole width, as mlx-lm computes it, not per group",
              [("templates/_ssd.swift.mustache", "dimensions: inner, groups: groups, eps:", "dimensions: inner, groups: 1, eps:")],
-             of("mamba2") & where(lambda c: c.get("n_groups", 8) > 1)),
+             of("mamba2") & where(lambda c: c.get("n_groups", 8) > 1)
+             | of("granitemoehybrid") & where(lambda c: c.get("mamba_n_groups", 1) > 1)),
     Mutation("ssd_dt_bias_dropped", "dt_bias loaded but never added before the softplus",
              [("runtime/SelectiveSSM.swift", "    var step = softplus(dt.asType(.float32) + dtBias.asType(.float32))",
                "    var step = softplus(dt.asType(.float32))")],
-             of("mamba2")),
+             # Granite-4.0-H's bfloat16 fixture drifts from float32 by more than the missing bias moves it.
+             of("mamba2", "granitemoehybrid") - {"transformers/granitemoehybrid_bf16"}),
     Mutation("ssd_time_step_limit_dropped", "dt not clipped to time_step_limit",
              [("runtime/SelectiveSSM.swift", "    if let limit { step = clip(step, min: limit.low, max: limit.high) }\n", "")],
              # Only a limit inside dt's range clips anything.
              {"mlx-lm/mamba2"}),
+    Mutation("ssd_schedule_off_by_one", "layer_types read one layer late: each layer takes the next one's mixer",
+             [("runtime/Configuration.swift", "        return types.map {\n            $0 == \"attention\"",
+               "        return (types.dropFirst() + types.prefix(1)).map {\n            $0 == \"attention\"")],
+             of("granitemoehybrid")),
+    Mutation("hybrid_shared_expert_dropped", "Granite-4.0-H's shared expert left out of each layer's feed-forward",
+             [("granitemoehybrid.yaml", "experts:\n  shared: {intermediate: shared_intermediate_size}\n", ""),
+              ("granitemoehybrid.yaml", "weights:\n", "weights:\n  drop: [\"*.shared_mlp.*\"]\n")],
+             of("granitemoehybrid")),
+    Mutation("position_embedding_type_ignored", "attention always rotated, whatever position_embedding_type says",
+             [("runtime/Configuration.swift", "Array(repeating: named == \"rope\" ? 1 : 0, count: max(layers, 0))",
+               "Array(repeating: 1, count: max(layers, 0))")],
+             of("granitemoehybrid") & where(lambda c: c.get("position_embedding_type") != "rope")),
     Mutation("attention_layers_counted_from_one", "full_attn_idxs read as positions counted from 1",
              [("runtime/Configuration.swift", "attentionLayers.contains($0) ? \"attention\"",
                "attentionLayers.contains($0 + 1) ? \"attention\"")],
@@ -738,7 +758,9 @@ MUTATIONS = [
              | of("exaone4") & where(lambda c: c.get("sliding_window") is not None
                                      and "full_attention" in (c.get("layer_types") or []))
              # Command R7B never rotates its full-attention layers; every fixture has one.
-             | of("cohere2")),
+             | of("cohere2")
+             # Granite-4.0-H rotates only when position_embedding_type says rope.
+             | of("granitemoehybrid") & where(lambda c: c.get("position_embedding_type") != "rope")),
     Mutation("llama4_temperature_tuning_dropped", "NoPE layers' queries left unscaled by position",
              [("llama4.yaml", "    enabled: attn_temperature_tuning\n", "    enabled: false\n")],
              of("llama4") & where(lambda c: c.get("attn_temperature_tuning", True) and c.get("floor_scale", 8192) < 24)),
@@ -785,21 +807,22 @@ MUTATIONS = [
     Mutation("granitemoe_softmax_over_all_experts",
              "a softmax over every expert's logit before the top k, where Granite MoE softmaxes the k largest only",
              [("granitemoe.yaml", "router: {order: top_k_then_softmax}", "router: {order: softmax_then_top_k}")],
-             of("granitemoe")),
+             of("granitemoe", "granitemoehybrid")),
     Mutation("fused_experts_split_interleaved", "fused gate and up projections split as interleaved rows, not halves",
              [("runtime/Experts.swift", "let (gate, up) = split(value, axis: 1)",
                "let (gate, up) = (value[.ellipsis, .stride(by: 2), 0...], "
                "value[.ellipsis, .stride(from: 1, by: 2), 0...])")],
              # Only checkpoints in the Hugging Face layout hold the fused tensors.
-             {"mlx-lm/granitemoe_hf", "transformers/granitemoe", "transformers/granitemoe_v4"}),
+             {"mlx-lm/granitemoe_hf", "transformers/granitemoe", "transformers/granitemoe_v4"}
+             | of("granitemoehybrid") - {"mlx-lm/granitemoehybrid"}),
     Mutation("granite_dropped_residual_multiplier",
              "residual_multiplier read but block outputs join the residual unscaled",
              [("granite.yaml", "residual:\n  multiplier: residual_multiplier\n", "")],
              # Granite MoE takes Granite's multipliers.
-             of("granite", "granitemoe") & where(lambda c: c.get("residual_multiplier", 1) != 1)),
+             of("granite", "granitemoe", "granitemoehybrid") & where(lambda c: c.get("residual_multiplier", 1) != 1)),
     Mutation("granite_head_dim_scale", "the softmax scaled by 1/sqrt(head_dim) instead of attention_multiplier",
              [("granite.yaml", "  scale: field\n  scale_field: attention_multiplier\n", "")],
-             of("granite", "granitemoe") & where(
+             of("granite", "granitemoe", "granitemoehybrid") & where(
                  lambda c: c.get("attention_multiplier", 1) != (c.get("head_dim") or
                                                                 c.get("hidden_size", 1) //
                                                                 c.get("num_attention_heads", 1)) ** -0.5)),

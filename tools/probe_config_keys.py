@@ -44,6 +44,7 @@ def _flip(value):
 
 PROBES: dict[str, object] = {
     "chunk_size": lambda v, c: _other(v, 8, 5),
+    "mamba_chunk_size": lambda v, c: _other(v, 8, 5),
     "norm_before_gate": lambda v, c: _flip(v),
     "ssm_state_size": lambda v, c: 4,
     "time_step_rank": lambda v, c: _other(v, 8, 12),
@@ -168,6 +169,7 @@ PROBES: dict[str, object] = {
 # rounding, never by more than this.
 ROUNDING_ONLY = {
     "chunk_size": "the length of the chunks the prefill scan sums the same recurrence in",
+    "mamba_chunk_size": "the length of the chunks the prefill scan sums the same recurrence in",
 }
 ROUNDING = 1e-5
 

@@ -296,6 +296,13 @@ public enum ConfigDefaults {
         return overflow ? 0 : width
     }
 
+    /// `head_width_or_auto`: a head width stated, or the expanded width shared among the heads.
+    public static func headWidthOrAuto(width: IntOrAuto, expand: Int, hiddenSize: Int, heads: Int) -> Int {
+        if case .value(let stated) = width { return stated }
+        // No heads leaves no width, which the configuration's size check refuses.
+        return heads > 0 ? expand * hiddenSize / heads : 0
+    }
+
     /// `time_step_rank`: the rank where the config states one; `auto`, ceil(hidden / 16), as
     /// Python's math.ceil gives it.
     public static func timeStepRank(rank: IntOrAuto, hiddenSize: Int) -> Int {
@@ -375,6 +382,22 @@ public enum ConfigDefaults {
         }
         guard interval > 0 else { return Array(repeating: "full_attention_interval \(interval)", count: max(layers, 0)) }
         return (0 ..< max(layers, 0)).map { ($0 + 1) % interval == 0 ? "attention" : "gated_delta" }
+    }
+
+    /// `attention_or_ssd`: `types` (`attention` or `mamba`, as transformers 5 also spells them
+    /// `full_attention` and `linear_attention`) as mixer kinds, a name that is neither left for the
+    /// schedule's check to refuse; without them, the head-wise recurrence on every layer.
+    public static func attentionOrSSD(layers: Int, types: [String]?) -> [String] {
+        guard let types else { return Array(repeating: "ssd", count: layers) }
+        return types.map {
+            $0 == "attention" || $0 == "full_attention" ? "attention"
+                : $0 == "mamba" || $0 == "linear_attention" ? "ssd" : $0
+        }
+    }
+
+    /// `rope_when_named`: every layer rotates when the config names `rope`, none otherwise.
+    public static func ropeWhenNamed(layers: Int, named: String?) -> [Int] {
+        Array(repeating: named == "rope" ? 1 : 0, count: max(layers, 0))
     }
 
     /// `adjusted_ff_dim`: a SwiGLU width two thirds of `width` (as Python truncates it), scaled by
