@@ -85,6 +85,8 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "qwen2_moe",
         "qwen2_vl",
         "qwen3",
+        "qwen3_5",
+        "qwen3_5_text",
         "qwen3_moe",
         "qwen3_next",
         "qwen3_vl",
@@ -342,6 +344,12 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "qwen3":
             let args = try decoder.decode(Qwen3Configuration.self, from: text)
             return { Qwen3Model(args) }
+        case "qwen3_5":
+            let args = try decoder.decode(Qwen35Configuration.self, from: text)
+            return { Qwen35Model(args) }
+        case "qwen3_5_text":
+            let args = try decoder.decode(Qwen35Configuration.self, from: text)
+            return { Qwen35Model(args) }
         case "qwen3_moe":
             let args = try decoder.decode(Qwen3MoEConfiguration.self, from: text)
             return { Qwen3MoEModel(args) }
@@ -465,6 +473,14 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
                 defaults: [
                     "tie_word_embeddings": false
                 ])
+        case "qwen3_5":
+            return try unwrappedTextConfiguration(
+                of: configuration,
+                topLevelOverrides: ["tie_word_embeddings"],
+                fromTopLevel: [:],
+                defaults: [
+                    "tie_word_embeddings": false
+                ])
         case "qwen3_vl":
             return try unwrappedTextConfiguration(
                 of: configuration,
@@ -519,6 +535,11 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
                 "language_model.": "",
             ]
         case "qwen2_vl":
+            return [
+                "model.language_model.": "model.",
+                "language_model.": "",
+            ]
+        case "qwen3_5":
             return [
                 "model.language_model.": "model.",
                 "language_model.": "",
@@ -593,6 +614,13 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
                 "visual.*",
                 "model.visual.*",
                 "vision_tower.*",
+            ]
+        case "qwen3_5":
+            return [
+                "model.visual.*",
+                "visual.*",
+                "vision_tower.*",
+                "mtp.*",
             ]
         case "qwen3_vl":
             return [

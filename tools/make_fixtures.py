@@ -815,6 +815,38 @@ def qwen3_next_checkpoint(weights: dict[str, mx.array]) -> dict[str, mx.array]:
     return out
 
 
+# Qwen3.5 dense: every second layer attends (full_attention_interval; mlx-lm reads no layer_types) with
+# half of each 16-wide head rotated under multimodal RoPE sections, the gated delta rule elsewhere with
+# its projections held separately: 2 key heads of 16 serving 4 value heads of 8, 4-tap filters.
+QWEN3_5_TEXT = {
+    "model_type": "qwen3_5_text", "hidden_size": 64, "num_hidden_layers": 4, "intermediate_size": 96,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-6, "vocab_size": 256,
+    "max_position_embeddings": 512, "linear_num_key_heads": 2, "linear_num_value_heads": 4,
+    "linear_key_head_dim": 16, "linear_value_head_dim": 8, "linear_conv_kernel_dim": 4, "full_attention_interval": 2,
+    "tie_word_embeddings": False, "attention_bias": False,
+    "rope_parameters": {"rope_type": "default", "rope_theta": 10000.0, "partial_rotary_factor": 0.5,
+                        "mrope_section": [2, 1, 1], "mrope_interleaved": True},
+}
+
+
+def qwen3_5_checkpoint(weights: dict[str, mx.array]) -> dict[str, mx.array]:
+    """Qwen3.5 as Hugging Face multimodal checkpoints hold it: the text model under
+    model.language_model., the head at the top, the convolution filters [channels, 1, kernel] as PyTorch
+    stores them, and every norm but the gated one stored as its offset from one."""
+    out = {}
+    for key, value in weights.items():
+        if key.endswith(".linear_attn.conv1d.weight"):
+            value = value.transpose(0, 2, 1)
+        elif key.endswith(QWEN3_NEXT_NORMS):
+            value = value - 1.0
+        if key.startswith("language_model.model."):
+            key = "model.language_model." + key[len("language_model.model."):]
+        elif key.startswith("language_model."):
+            key = key[len("language_model."):]
+        out[key] = value
+    return out
+
+
 FIXTURES = [
     Fixture("llama", "llama", "plain llama, GQA 2", LLAMA),
     Fixture("llama_mha_tied", "llama", "tied embeddings, one key/value head per query head",
@@ -1277,6 +1309,24 @@ FIXTURES = [
             with_(QWEN3_NEXT, full_attention_interval=4, partial_rotary_factor=0.25, linear_num_value_heads=2,
                   linear_key_head_dim=32, linear_value_head_dim=16, linear_conv_kernel_dim=3, mlp_only_layers=[],
                   norm_topk_prob=False, tie_word_embeddings=True)),
+    Fixture("qwen3_5", "qwen3_5",
+            "a multimodal config holding the text model: gated attention (half of each head rotated) on every "
+            "second layer, the gated delta rule with separate projections (2 key heads serving 4 value heads, 4-tap "
+            "filters) on the others, a dense MLP; as mlx-lm saves a converted checkpoint (language_model.model., MLX "
+            "filters, norms with their one added), untied",
+            {"model_type": "qwen3_5", "text_config": QWEN3_5_TEXT, "tie_word_embeddings": False}),
+    Fixture("qwen3_5_hf", "qwen3_5",
+            "as Hugging Face checkpoints hold it (model.language_model., PyTorch filters, norms around zero); every "
+            "fourth layer attends, a quarter of each 32-wide head rotated, as many key as value heads, 3-tap "
+            "filters, tied",
+            {"model_type": "qwen3_5", "tie_word_embeddings": True,
+             "text_config": with_(QWEN3_5_TEXT, head_dim=32, full_attention_interval=4, linear_num_value_heads=2,
+                                  linear_key_head_dim=32, linear_value_head_dim=16, linear_conv_kernel_dim=3,
+                                  tie_word_embeddings=True,
+                                  rope_parameters={"rope_type": "default", "rope_theta": 1000000.0,
+                                                   "partial_rotary_factor": 0.25, "mrope_section": [2, 1, 1],
+                                                   "mrope_interleaved": True})},
+            layout=qwen3_5_checkpoint),
     Fixture("minicpm3", "minicpm3",
             "latent attention through a query rank under longrope past its original context of 16, MiniCPM's "
             "embedding, residual and logit scalings, untied", MINICPM3),
