@@ -476,11 +476,10 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "qwen3_5":
             return try unwrappedTextConfiguration(
                 of: configuration,
-                topLevelOverrides: ["tie_word_embeddings"],
-                fromTopLevel: [:],
-                defaults: [
+                fromTopLevel: [
                     "tie_word_embeddings": false
-                ])
+                ],
+                defaults: [:])
         case "qwen3_vl":
             return try unwrappedTextConfiguration(
                 of: configuration,
