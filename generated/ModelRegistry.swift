@@ -86,6 +86,8 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "qwen2_vl",
         "qwen3",
         "qwen3_5",
+        "qwen3_5_moe",
+        "qwen3_5_moe_text",
         "qwen3_5_text",
         "qwen3_moe",
         "qwen3_next",
@@ -347,6 +349,12 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "qwen3_5":
             let args = try decoder.decode(Qwen35Configuration.self, from: text)
             return { Qwen35Model(args) }
+        case "qwen3_5_moe":
+            let args = try decoder.decode(Qwen35MoEConfiguration.self, from: text)
+            return { Qwen35MoEModel(args) }
+        case "qwen3_5_moe_text":
+            let args = try decoder.decode(Qwen35MoEConfiguration.self, from: text)
+            return { Qwen35MoEModel(args) }
         case "qwen3_5_text":
             let args = try decoder.decode(Qwen35Configuration.self, from: text)
             return { Qwen35Model(args) }
@@ -480,6 +488,13 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
                     "tie_word_embeddings": false
                 ],
                 defaults: [:])
+        case "qwen3_5_moe":
+            return try unwrappedTextConfiguration(
+                of: configuration,
+                fromTopLevel: [
+                    "tie_word_embeddings": false
+                ],
+                defaults: [:])
         case "qwen3_vl":
             return try unwrappedTextConfiguration(
                 of: configuration,
@@ -539,6 +554,11 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
                 "language_model.": "",
             ]
         case "qwen3_5":
+            return [
+                "model.language_model.": "model.",
+                "language_model.": "",
+            ]
+        case "qwen3_5_moe":
             return [
                 "model.language_model.": "model.",
                 "language_model.": "",
@@ -615,6 +635,13 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
                 "vision_tower.*",
             ]
         case "qwen3_5":
+            return [
+                "model.visual.*",
+                "visual.*",
+                "vision_tower.*",
+                "mtp.*",
+            ]
+        case "qwen3_5_moe":
             return [
                 "model.visual.*",
                 "visual.*",
