@@ -86,6 +86,10 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "qwen2_moe",
         "qwen2_vl",
         "qwen3",
+        "qwen3_5",
+        "qwen3_5_moe",
+        "qwen3_5_moe_text",
+        "qwen3_5_text",
         "qwen3_moe",
         "qwen3_next",
         "qwen3_vl",
@@ -346,6 +350,18 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "qwen3":
             let args = try decoder.decode(Qwen3Configuration.self, from: text)
             return { Qwen3Model(args) }
+        case "qwen3_5":
+            let args = try decoder.decode(Qwen35Configuration.self, from: text)
+            return { Qwen35Model(args) }
+        case "qwen3_5_moe":
+            let args = try decoder.decode(Qwen35MoEConfiguration.self, from: text)
+            return { Qwen35MoEModel(args) }
+        case "qwen3_5_moe_text":
+            let args = try decoder.decode(Qwen35MoEConfiguration.self, from: text)
+            return { Qwen35MoEModel(args) }
+        case "qwen3_5_text":
+            let args = try decoder.decode(Qwen35Configuration.self, from: text)
+            return { Qwen35Model(args) }
         case "qwen3_moe":
             let args = try decoder.decode(Qwen3MoEConfiguration.self, from: text)
             return { Qwen3MoEModel(args) }
@@ -469,6 +485,20 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
                 defaults: [
                     "tie_word_embeddings": false
                 ])
+        case "qwen3_5":
+            return try unwrappedTextConfiguration(
+                of: configuration,
+                fromTopLevel: [
+                    "tie_word_embeddings": false
+                ],
+                defaults: [:])
+        case "qwen3_5_moe":
+            return try unwrappedTextConfiguration(
+                of: configuration,
+                fromTopLevel: [
+                    "tie_word_embeddings": false
+                ],
+                defaults: [:])
         case "qwen3_vl":
             return try unwrappedTextConfiguration(
                 of: configuration,
@@ -523,6 +553,16 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
                 "language_model.": "",
             ]
         case "qwen2_vl":
+            return [
+                "model.language_model.": "model.",
+                "language_model.": "",
+            ]
+        case "qwen3_5":
+            return [
+                "model.language_model.": "model.",
+                "language_model.": "",
+            ]
+        case "qwen3_5_moe":
             return [
                 "model.language_model.": "model.",
                 "language_model.": "",
@@ -597,6 +637,20 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
                 "visual.*",
                 "model.visual.*",
                 "vision_tower.*",
+            ]
+        case "qwen3_5":
+            return [
+                "model.visual.*",
+                "visual.*",
+                "vision_tower.*",
+                "mtp.*",
+            ]
+        case "qwen3_5_moe":
+            return [
+                "model.visual.*",
+                "visual.*",
+                "vision_tower.*",
+                "mtp.*",
             ]
         case "qwen3_vl":
             return [

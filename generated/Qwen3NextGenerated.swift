@@ -368,10 +368,12 @@ final class Qwen3NextAttention: Module {
 // MARK: - Gated delta rule
 
 /// The gated delta-rule linear attention: `in_proj_qkvz` gives each key head's [q | k | v | z] and
-/// `in_proj_ba` its [b | a]; q | k | v run through a depthwise causal convolution of `kernel`
-/// positions and SiLU, q and k are L2-normalised per head, and the recurrence (`gatedDeltaRule`)
-/// reads a decaying state corrected toward each value; its output passes an RMS norm gated by
-/// silu(z) and `out_proj`. The layer's cache holds the convolution's last inputs and the state.
+/// `in_proj_ba` its [b | a] (or, laid out separately, `in_proj_qkv` all of q | k | v and
+/// `in_proj_z`, `in_proj_b`, `in_proj_a` the rest); q | k | v run through a depthwise causal
+/// convolution of `kernel` positions and SiLU, q and k are L2-normalised per head, and the
+/// recurrence (`gatedDeltaRule`) reads a decaying state corrected toward each value; its output
+/// passes an RMS norm gated by silu(z) and `out_proj`. The layer's cache holds the convolution's
+/// last inputs and the state.
 final class Qwen3NextGatedDeltaNet: Module {
     @ModuleInfo(key: "in_proj_qkvz") var inProjQKVZ: Linear
     @ModuleInfo(key: "in_proj_ba") var inProjBA: Linear
@@ -417,6 +419,8 @@ final class Qwen3NextGatedDeltaNet: Module {
             indices: [keyHeadDim, 2 * keyHeadDim, 2 * keyHeadDim + group * valueHeadDim], axis: -1)
         let ba = split(inProjBA(x).reshaped(B, L, keyHeads, -1), parts: 2, axis: -1)
         let mixed = concatenated(qkvz[0 ..< 3].map { $0.reshaped(B, L, -1) }, axis: -1)
+        let (a, b) = (ba[1].reshaped(B, L, valueHeads), ba[0].reshaped(B, L, valueHeads))
+        let z = qkvz[3].reshaped(B, L, valueHeads, valueHeadDim)
         let convolved = silu(causalConvolution(mixed, filter: conv, cache: arrays))
         let keyWidth = keyHeads * keyHeadDim
         let parts = split(convolved, indices: [keyWidth, 2 * keyWidth], axis: -1)
@@ -424,9 +428,9 @@ final class Qwen3NextGatedDeltaNet: Module {
             queries: parts[0].reshaped(B, L, keyHeads, keyHeadDim),
             keys: parts[1].reshaped(B, L, keyHeads, keyHeadDim),
             values: parts[2].reshaped(B, L, valueHeads, valueHeadDim),
-            a: ba[1].reshaped(B, L, valueHeads), b: ba[0].reshaped(B, L, valueHeads),
+            a: a, b: b,
             aLog: aLog, dtBias: dtBias, cache: arrays)
-        let gated = norm(y, gate: qkvz[3].reshaped(B, L, valueHeads, valueHeadDim))
+        let gated = norm(y, gate: z)
         return outProj(gated.reshaped(B, L, -1))
     }
 }
@@ -619,7 +623,7 @@ public final class Qwen3NextModel: Module, LLMModel, VocabularySized, Checkpoint
                 "model.norm.weight",
                 ".q_norm.weight",
                 ".k_norm.weight",
-            ])
+            ], checkpoint: checkpoint)
         // PyTorch stores each filter [channels, 1, kernel]; the layer holds MLX's layout.
         weights = channelsLastConvolutions(weights, block: "linear_attn", convolution: "conv1d")
         // Experts may arrive one tensor per expert; the switch layers hold them stacked.

@@ -1029,6 +1029,7 @@ private:
         g.key_head_dim = binding_expr("gated_delta.key_head_dim", false);
         g.value_head_dim = binding_expr("gated_delta.value_head_dim", false);
         g.kernel = binding_expr("gated_delta.kernel", false);
+        g.separate = f_.text("gated_delta.projections") == "separate";
         const FieldDecl* keys = field(f_.get("gated_delta.key_heads")->text);
         const FieldDecl* values = field(f_.get("gated_delta.value_heads")->text);
         if (keys && values) {

@@ -379,6 +379,7 @@ struct GatedDelta {
     std::string key_head_dim;
     std::string value_head_dim;
     std::string kernel;
+    bool separate = false;       // in_proj_qkv, in_proj_z, in_proj_b, in_proj_a instead of the per-key-head pair
     // The configuration's own properties and the value heads' JSON key, for its grouping check.
     std::string key_heads_field;
     std::string value_heads_field;

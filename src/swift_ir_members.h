@@ -161,7 +161,7 @@ void members(F& f, const SSD& v) {
 template <typename F>
 void members(F& f, const GatedDelta& v) {
     IR_MEMBER(used) IR_MEMBER(type) IR_MEMBER(block_key) IR_MEMBER(key_heads) IR_MEMBER(value_heads)
-    IR_MEMBER(key_head_dim) IR_MEMBER(value_head_dim) IR_MEMBER(kernel) IR_MEMBER(key_heads_field)
+    IR_MEMBER(key_head_dim) IR_MEMBER(value_head_dim) IR_MEMBER(kernel) IR_MEMBER(separate) IR_MEMBER(key_heads_field)
     IR_MEMBER(value_heads_field) IR_MEMBER(value_heads_key)
 }
 

@@ -227,6 +227,10 @@ KeySpec gated_delta_key() {
         field_key("key_head_dim", "int", "The config field holding each key head's width (`linear_key_head_dim`)."),
         field_key("value_head_dim", "int", "The config field holding each value head's width (`linear_value_head_dim`)."),
         field_key("kernel", "int", "The config field holding the convolution's width in positions (`linear_conv_kernel_dim`)."),
+        enum_key("projections", {"per_key_head", "separate"}, "per_key_head",
+            "How the input projections are laid out. `per_key_head`: `in_proj_qkvz` and `in_proj_ba` as above, "
+            "grouped by key head. `separate`: `in_proj_qkv` gives [all q | all k | all v] (the convolution's "
+            "channel order), `in_proj_z` the gates, `in_proj_b` and `in_proj_a` one value per value head each."),
         map_key("keys", "The checkpoint names of the block, where they differ from the usual.", {
             with_default(key("block", Type::Identifier, "The block's key in a decoder layer."), "linear_attn"),
         }),
@@ -766,7 +770,7 @@ KeySpec build_root() {
     KeySpec converted_norms = map_key("converted_norm_offset",
         "Checkpoints converted by mlx-lm may hold some norm weights with the one of `norm.kind: rms_one_plus` "
         "already added (mlx-lm adds it as it sanitizes a Hugging Face checkpoint, and saves the result). A "
-        "checkpoint with a key containing `marker` is taken as converted, and `sanitize` subtracts the one from "
+        "checkpoint with a key containing `marker` (as stored, before a wrapper's prefixes are rewritten) is taken as converted, and `sanitize` subtracts the one from "
         "each weight whose key ends in one of `norms`, in the weight's dtype.", {
         key("marker", Type::String, "A part of a key only converted checkpoints hold, e.g. `.mlp.switch_mlp.`."),
         key("norms", Type::StringList, "The key suffixes of the norm weights held with the one added."),

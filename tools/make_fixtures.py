@@ -830,6 +830,58 @@ def qwen3_next_checkpoint(weights: dict[str, mx.array]) -> dict[str, mx.array]:
     return out
 
 
+# Qwen3.5 dense: every second layer attends (full_attention_interval; mlx-lm reads no layer_types) with
+# half of each 16-wide head rotated under multimodal RoPE sections, the gated delta rule elsewhere with
+# its projections held separately: 2 key heads of 16 serving 4 value heads of 8, 4-tap filters.
+QWEN3_5_TEXT = {
+    "model_type": "qwen3_5_text", "hidden_size": 64, "num_hidden_layers": 4, "intermediate_size": 96,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "rms_norm_eps": 1e-6, "vocab_size": 256,
+    "max_position_embeddings": 512, "linear_num_key_heads": 2, "linear_num_value_heads": 4,
+    "linear_key_head_dim": 16, "linear_value_head_dim": 8, "linear_conv_kernel_dim": 4, "full_attention_interval": 2,
+    "tie_word_embeddings": False, "attention_bias": False,
+    "rope_parameters": {"rope_type": "default", "rope_theta": 10000.0, "partial_rotary_factor": 0.5,
+                        "mrope_section": [2, 1, 1], "mrope_interleaved": True},
+}
+
+
+def qwen3_5_checkpoint(weights: dict[str, mx.array]) -> dict[str, mx.array]:
+    """Qwen3.5 as Hugging Face multimodal checkpoints hold it: the text model under
+    model.language_model., the head at the top, the convolution filters [channels, 1, kernel] as PyTorch
+    stores them, and every norm but the gated one stored as its offset from one."""
+    out = {}
+    for key, value in weights.items():
+        if key.endswith(".linear_attn.conv1d.weight"):
+            value = value.transpose(0, 2, 1)
+        elif key.endswith(QWEN3_NEXT_NORMS):
+            value = value - 1.0
+        if key.startswith("language_model.model."):
+            key = "model.language_model." + key[len("language_model.model."):]
+        elif key.startswith("language_model."):
+            key = key[len("language_model."):]
+        out[key] = value
+    return out
+
+
+# Qwen3.5 mixture of experts: Qwen3.5's mixers, then on every layer 8 experts top-2 renormalised beside
+# a gated shared expert.
+QWEN3_5_MOE_TEXT = with_({k: v for k, v in QWEN3_5_TEXT.items() if k != "intermediate_size"},
+                         model_type="qwen3_5_moe_text", num_experts=8, num_experts_per_tok=2,
+                         moe_intermediate_size=32, shared_expert_intermediate_size=48, norm_topk_prob=True)
+
+
+def qwen3_5_moe_checkpoint(weights: dict[str, mx.array]) -> dict[str, mx.array]:
+    """Qwen3.5-MoE as released checkpoints hold it: Qwen3.5's layout, each layer's experts as two bare
+    tensors, experts.gate_up_proj [E, 2I, D] (gate rows first) and experts.down_proj [E, D, I]."""
+    out = qwen3_5_checkpoint(weights)
+    for key in [k for k in out if k.endswith(".mlp.switch_mlp.gate_proj.weight")]:
+        prefix = key[: -len(".switch_mlp.gate_proj.weight")]
+        gate = out.pop(key)
+        up = out.pop(f"{prefix}.switch_mlp.up_proj.weight")
+        out[f"{prefix}.experts.gate_up_proj"] = mx.concatenate([gate, up], axis=1)
+        out[f"{prefix}.experts.down_proj"] = out.pop(f"{prefix}.switch_mlp.down_proj.weight")
+    return out
+
+
 FIXTURES = [
     Fixture("llama", "llama", "plain llama, GQA 2", LLAMA),
     Fixture("llama_mha_tied", "llama", "tied embeddings, one key/value head per query head",
@@ -1296,6 +1348,43 @@ FIXTURES = [
             "Mamba-2 on layers 0, 2, 3 and rotated attention on layer 1, each with 4 experts top-2 and a shared "
             "expert (shared_mlp input_linear halves); multipliers, attention biases, untied",
             GRANITEMOEHYBRID),
+    Fixture("qwen3_5", "qwen3_5",
+            "a multimodal config holding the text model: gated attention (half of each head rotated) on every "
+            "second layer, the gated delta rule with separate projections (2 key heads serving 4 value heads, 4-tap "
+            "filters) on the others, a dense MLP; as mlx-lm saves a converted checkpoint (language_model.model., MLX "
+            "filters, norms with their one added), untied",
+            {"model_type": "qwen3_5", "text_config": QWEN3_5_TEXT, "tie_word_embeddings": False}),
+    Fixture("qwen3_5_hf", "qwen3_5",
+            "as Hugging Face checkpoints hold it (model.language_model., PyTorch filters, norms around zero); every "
+            "fourth layer attends, a quarter of each 32-wide head rotated, as many key as value heads, 3-tap "
+            "filters, tied",
+            {"model_type": "qwen3_5", "tie_word_embeddings": True,
+             "text_config": with_(QWEN3_5_TEXT, head_dim=32, full_attention_interval=4, linear_num_value_heads=2,
+                                  linear_key_head_dim=32, linear_value_head_dim=16, linear_conv_kernel_dim=3,
+                                  tie_word_embeddings=True,
+                                  rope_parameters={"rope_type": "default", "rope_theta": 1000000.0,
+                                                   "partial_rotary_factor": 0.25, "mrope_section": [2, 1, 1],
+                                                   "mrope_interleaved": True})},
+            layout=qwen3_5_checkpoint),
+    Fixture("qwen3_5_moe", "qwen3_5_moe",
+            "a multimodal config holding the text model: Qwen3.5's mixers (gated attention on every second layer, the "
+            "gated delta rule with separate projections on the others), 8 experts top-2 renormalised beside a gated "
+            "shared expert on every layer; as mlx-lm saves a converted checkpoint (experts stacked, MLX filters, norms "
+            "with their one added), untied",
+            {"model_type": "qwen3_5_moe", "text_config": QWEN3_5_MOE_TEXT, "tie_word_embeddings": False}),
+    Fixture("qwen3_5_moe_hf", "qwen3_5_moe",
+            "as released checkpoints hold it (model.language_model., experts as bare gate_up_proj and down_proj "
+            "tensors, PyTorch filters, norms around zero); every fourth layer attends, a quarter of each 32-wide head "
+            "rotated, as many key as value heads, 3-tap filters, 4 experts top-3, tied",
+            {"model_type": "qwen3_5_moe", "tie_word_embeddings": True,
+             "text_config": with_(QWEN3_5_MOE_TEXT, head_dim=32, full_attention_interval=4, linear_num_value_heads=2,
+                                  linear_key_head_dim=32, linear_value_head_dim=16, linear_conv_kernel_dim=3,
+                                  num_experts=4, num_experts_per_tok=3, shared_expert_intermediate_size=40,
+                                  tie_word_embeddings=True,
+                                  rope_parameters={"rope_type": "default", "rope_theta": 1000000.0,
+                                                   "partial_rotary_factor": 0.25, "mrope_section": [2, 1, 1],
+                                                   "mrope_interleaved": True})},
+            layout=qwen3_5_moe_checkpoint),
     Fixture("minicpm3", "minicpm3",
             "latent attention through a query rank under longrope past its original context of 16, MiniCPM's "
             "embedding, residual and logit scalings, untied", MINICPM3),

@@ -261,6 +261,7 @@ QWEN2_VL_VISION = {"depth": 1, "embed_dim": 16, "hidden_size": 64, "num_heads": 
                    "intermediate_size": 32, "out_hidden_size": 64, "fullatt_block_indexes": [0]}
 QWEN3_VL_VISION = {"depth": 1, "hidden_size": 16, "num_heads": 2, "intermediate_size": 32,
                    "out_hidden_size": 64, "deepstack_visual_indexes": [0], "num_position_embeddings": 16}
+QWEN3_5_VISION = without(QWEN3_VL_VISION, "deepstack_visual_indexes")
 PIXTRAL = {"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2,
            "head_dim": 8, "image_size": 16, "patch_size": 8}
 GEMMA3_TEXT = with_(TINY, head_dim=16, query_pre_attn_scalar=16, sliding_window=5,
@@ -786,6 +787,61 @@ FIXTURES: list[Fixture] = [
                   layer_types=["linear_attention", "full_attention", "linear_attention", "linear_attention"],
                   rope_parameters={"rope_type": "default", "rope_theta": 1000000.0, "partial_rotary_factor": 0.25}),
             prefill=72),
+    Fixture("qwen3_5", "qwen3_5",
+            "a Qwen3.5 multimodal checkpoint: gated attention on layer 1 alone by layer_types (half of each head "
+            "rotated, interleaved multimodal RoPE sections), the gated delta rule with separate projections elsewhere "
+            "(2 key heads serving 4 value heads, 4-tap filters), a dense MLP, a vision tower to drop, untied; a "
+            "prompt of 72 crosses two of transformers' chunks",
+            "qwen3_5",
+            {"text_config": with_(TINY, num_hidden_layers=4, intermediate_size=96, head_dim=16,
+                                  linear_num_key_heads=2, linear_num_value_heads=4, linear_key_head_dim=32,
+                                  linear_value_head_dim=16, linear_conv_kernel_dim=4,
+                                  layer_types=["linear_attention", "full_attention", "linear_attention",
+                                               "linear_attention"],
+                                  rope_parameters={"rope_type": "default", "rope_theta": 1000000.0,
+                                                   "partial_rotary_factor": 0.5, "mrope_section": [2, 1, 1],
+                                                   "mrope_interleaved": True}),
+             "vision_config": QWEN3_5_VISION, "tie_word_embeddings": False},
+            prefill=72, model_class="Qwen3_5ForConditionalGeneration"),
+    Fixture("qwen3_5_text", "qwen3_5",
+            "the text model alone (qwen3_5_text): layers 0 and 3 attend by layer_types, a quarter of each 32-wide "
+            "head rotated, 3 key heads serving 6 value heads, 3-tap filters, tied",
+            "qwen3_5_text",
+            with_(TINY, num_hidden_layers=4, intermediate_size=96, head_dim=32, linear_num_key_heads=3,
+                  linear_num_value_heads=6, linear_key_head_dim=32, linear_value_head_dim=8, linear_conv_kernel_dim=3,
+                  tie_word_embeddings=True,
+                  layer_types=["full_attention", "linear_attention", "linear_attention", "full_attention"],
+                  rope_parameters={"rope_type": "default", "rope_theta": 10000.0, "partial_rotary_factor": 0.25,
+                                   "mrope_section": [2, 1, 1], "mrope_interleaved": True})),
+    Fixture("qwen3_5_moe", "qwen3_5_moe",
+            "a Qwen3.5-MoE multimodal checkpoint: gated attention on layer 2 alone by layer_types, the gated delta "
+            "rule with separate projections elsewhere (2 key heads serving 4 value heads), 8 experts top-2 (always "
+            "renormalised) beside a gated shared expert on every layer, experts saved as two bare tensors per layer, "
+            "a vision tower to drop, untied; a prompt of 72 crosses two of transformers' chunks",
+            "qwen3_5_moe",
+            {"text_config": with_(without(TINY, "intermediate_size"), num_hidden_layers=3, head_dim=16,
+                                  linear_num_key_heads=2,
+                                  linear_num_value_heads=4, linear_key_head_dim=32, linear_value_head_dim=16,
+                                  linear_conv_kernel_dim=4, num_experts=8, num_experts_per_tok=2,
+                                  moe_intermediate_size=32, shared_expert_intermediate_size=48,
+                                  layer_types=["linear_attention", "linear_attention", "full_attention"],
+                                  rope_parameters={"rope_type": "default", "rope_theta": 1000000.0,
+                                                   "partial_rotary_factor": 0.5, "mrope_section": [2, 1, 1],
+                                                   "mrope_interleaved": True}),
+             "vision_config": QWEN3_5_VISION, "tie_word_embeddings": False},
+            prefill=72, model_class="Qwen3_5MoeForConditionalGeneration"),
+    Fixture("qwen3_5_moe_text", "qwen3_5_moe",
+            "the text model alone (qwen3_5_moe_text): layers 1 and 3 attend by layer_types, a quarter of each 32-wide "
+            "head rotated, as many key as value heads, 3-tap filters, 4 experts top-3, tied",
+            "qwen3_5_moe_text",
+            with_(without(TINY, "intermediate_size"), num_hidden_layers=4, head_dim=32, linear_num_key_heads=2,
+                  linear_num_value_heads=2, linear_key_head_dim=32, linear_value_head_dim=16, linear_conv_kernel_dim=3,
+                  num_experts=4,
+                  num_experts_per_tok=3, moe_intermediate_size=32, shared_expert_intermediate_size=40,
+                  tie_word_embeddings=True,
+                  layer_types=["linear_attention", "full_attention", "linear_attention", "full_attention"],
+                  rope_parameters={"rope_type": "default", "rope_theta": 10000.0, "partial_rotary_factor": 0.25,
+                                   "mrope_section": [2, 1, 1], "mrope_interleaved": True})),
     Fixture("qwen3_next_v4", "qwen3_next",
             "every second layer attends (full_attention_interval), half of each 32-wide head rotated, as many key "
             "as value heads, 4-tap filters, experts on every second layer top-3 not renormalised, tied; 4.x layout",

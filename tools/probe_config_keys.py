@@ -59,6 +59,14 @@ PROBES: dict[str, object] = {
     "time_step_min": lambda v, c: _other(v, 0.01, 0.02),
     "time_step_scale": lambda v, c: _other(v, 2.0, 3.0),
     "use_associative_scan": lambda v, c: _flip(v),
+    "mlp_only_layers": lambda v, c: [0],
+    "attn_output_gate": lambda v, c: False,
+    "mamba_ssm_dtype": lambda v, c: "bfloat16",
+    "mtp_num_hidden_layers": lambda v, c: 2,
+    "mtp_use_dedicated_embeddings": lambda v, c: True,
+    "intermediate_size": lambda v, c: 77,
+    "norm_topk_prob": lambda v, c: False,
+    "decoder_sparse_step": lambda v, c: 2,
     "use_bcdt_rms": lambda v, c: _flip(v),
     "use_mambapy": lambda v, c: _flip(v),
     "_sliding_window_pattern": lambda v, c: _other(v, 2, 3),
@@ -304,6 +312,8 @@ ATTRIBUTE_ALIASES = {"sliding_window_pattern": "_sliding_window_pattern"}
 DERIVED_ONLY = {
     ("cohere2", "sliding_window_pattern"): "Cohere2Config builds layer_types from it (default 4) and drops it",
     ("qwen3_next", "full_attention_interval"): "Qwen3NextConfig builds layer_types from it (default 4) and drops it",
+    ("qwen3_5", "full_attention_interval"): "Qwen3_5TextConfig builds layer_types from it (default 4) and drops it",
+    ("qwen3_5_moe", "full_attention_interval"): "Qwen3_5MoeTextConfig builds layer_types from it (default 4) and drops it",
 }
 
 

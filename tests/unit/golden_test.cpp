@@ -212,13 +212,15 @@ TEST_CASE("golden: a changed family shows up as a diff of exactly the affected S
     std::string diff = out.str();
     CHECK(diff.find("--- a/generated/Qwen3Generated.swift") != std::string::npos);
     CHECK(diff.find("    @ModuleInfo(key: \"q_norm\") var qNorm: RMSNorm") != std::string::npos);
-    // qwen3_moe extends qwen3 and qwen3_next qwen3_moe, so they change too; qwen3's own ancestors and
-    // unrelated families do not.
+    // qwen3_moe extends qwen3, qwen3_next qwen3_moe, qwen3_5 qwen3_next and qwen3_5_moe qwen3_5, so they
+    // change too; qwen3's own ancestors and unrelated families do not.
     CHECK(diff.find("--- a/generated/Qwen3MoEGenerated.swift") != std::string::npos);
     CHECK(diff.find("--- a/generated/Qwen3NextGenerated.swift") != std::string::npos);
+    CHECK(diff.find("--- a/generated/Qwen35Generated.swift") != std::string::npos);
+    CHECK(diff.find("--- a/generated/Qwen35MoEGenerated.swift") != std::string::npos);
     CHECK(diff.find("LlamaGenerated") == std::string::npos);
     CHECK(diff.find("Qwen2Generated") == std::string::npos);
-    CHECK(err.str() == "hf2swift: 3 generated file(s) are out of date; run `make regen` and commit the result\n");
+    CHECK(err.str() == "hf2swift: 5 generated file(s) are out of date; run `make regen` and commit the result\n");
 }
 
 }  // TEST_SUITE

@@ -580,11 +580,12 @@ public func decodingProblem(_ error: DecodingError) -> String {
 /// first: modules a checkpoint nests under other names (`.mlp.gate.wg.` for `.mlp.gate.`).
 /// `weights` with one subtracted (in each weight's dtype) from every weight whose key ends in one of
 /// `norms`, when some key contains `marker`: a checkpoint mlx-lm converted holds those norms with the
-/// one of a (1 + weight) norm already added. Without the marker, `weights` as they are.
+/// one of a (1 + weight) norm already added. Without the marker, `weights` as they are. The marker is
+/// sought in `checkpoint`'s keys where given (the keys as stored, before a wrapper's prefixes go).
 public func removingConvertedNormOffset(
-    _ weights: [String: MLXArray], marker: String, norms: [String]
+    _ weights: [String: MLXArray], marker: String, norms: [String], checkpoint: [String: MLXArray]? = nil
 ) -> [String: MLXArray] {
-    guard weights.keys.contains(where: { $0.contains(marker) }) else { return weights }
+    guard (checkpoint ?? weights).keys.contains(where: { $0.contains(marker) }) else { return weights }
     var out = weights
     for (key, value) in weights where norms.contains(where: { key.hasSuffix($0) }) {
         out[key] = value - 1
