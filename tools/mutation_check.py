@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -1416,7 +1417,9 @@ def main() -> int:
                 generate_into(hf2swift, [mutation], SCRATCH / "plan")
                 affected[mutation.name] = affected_fixtures(changed_files(baseline_generated, SCRATCH / "plan"))
         union = None if any(a is None for a in affected.values()) else set().union(*affected.values())
+        started = time.monotonic()
         failed_in_group = failing_fixtures(package, union)
+        elapsed = time.monotonic() - started
         for mutation in group:
             expected = mutation.fails(hf2swift) if callable(mutation.fails) else mutation.fails
             mine = affected[mutation.name]
@@ -1424,7 +1427,8 @@ def main() -> int:
             missed = expected - failed
             extra = failed - expected
             verdict = "caught" if not missed and not extra else "WRONG"
-            print(f"{mutation.name} ({mutation.mistake}): {verdict} by {', '.join(sorted(failed)) or 'nothing'}")
+            print(f"{mutation.name} ({mutation.mistake}): {verdict} by {', '.join(sorted(failed)) or 'nothing'}"
+                  f" [{elapsed:.0f} s, build shared by {len(group)}]")
             if missed:
                 print(f"  should have failed but passed: {', '.join(sorted(missed))}")
             if extra:
