@@ -72,6 +72,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "mistral4",
         "mixtral",
         "nemotron",
+        "nemotron_h",
         "olmo",
         "olmo2",
         "olmo3",
@@ -308,6 +309,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "nemotron":
             let args = try decoder.decode(NemotronConfiguration.self, from: text)
             return { NemotronModel(args) }
+        case "nemotron_h":
+            let args = try decoder.decode(NemotronHConfiguration.self, from: text)
+            return { NemotronHModel(args) }
         case "olmo":
             let args = try decoder.decode(OlmoConfiguration.self, from: text)
             return { OlmoModel(args) }

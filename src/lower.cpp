@@ -836,6 +836,8 @@ private:
             a.per_layer = true;
         }
         a.rope_absent = f_.get("attention.rope.base") == nullptr;
+        const Node* unpositioned = f_.get("attention.unpositioned");
+        a.unpositioned = unpositioned && unpositioned->boolean;
         a.rope.traditional = flag_expr("attention.rope.interleaved");
         if (!a.rope_absent) a.rope.base = binding_expr("attention.rope.base", false);
         a.rope.scaling = binding_expr("attention.rope.scaling", true);
@@ -1053,7 +1055,19 @@ private:
         m.layer.attends = std::find(kinds.begin(), kinds.end(), "attention") != kinds.end();
         m.layer.mixer_schedule = stateful ? "everyLayer(" + namer::string_literal(kinds[0]) + ", args.hiddenLayers)"
                                           : binding_expr("layers.schedule.mixer", false);
+        if (!stateful) {
+            m.layer.mixer_schedule_field = m.layer.mixer_schedule.substr(std::string("args.").size());
+            m.layer.mixer_schedule_key = namer::string_literal(schedule->text);
+        }
         for (const auto& kind : kinds) {
+            if (kind == "none") {
+                // A layer without a mixer keeps nothing; its cache only holds the layer's place.
+                ir::ScheduledMixer k;
+                k.name = namer::string_literal(kind);
+                k.cache = "ArraysCache(size: 0)";
+                m.layer.mixer_caches.push_back(k);
+                continue;
+            }
             ir::ScheduledMixer k = scheduled_mixer(m, kind);
             k.name = namer::string_literal(kind);
             k.property = namer::camel_case(kind);
@@ -1062,6 +1076,9 @@ private:
         }
         m.layer.mixers.back().last = true;
         if (!m.layer.mixer_caches.empty()) m.layer.mixer_caches.back().last = true;
+        if (m.layer.mixer_caches.size() > 1) {
+            for (auto& k : m.layer.mixer_caches) k.separator = ",";
+        }
     }
 
     /// A mixer kind's type, key and cache, from its lowered record.
@@ -1420,7 +1437,10 @@ private:
         m.mlp.sized = m.experts.shared || own;
         std::string dense_width = own ? binding_expr("mlp.intermediate", false) : m.mlp.intermediate;
         if (m.mlp.sized) m.mlp.intermediate = "hiddenDimensions";
-        for (const auto& kind : f_.strings("layers.feed_forward")) {
+        std::vector<std::string> feed_forwards = f_.strings("layers.feed_forward");
+        m.layer.single_block = std::find(feed_forwards.begin(), feed_forwards.end(), "none") != feed_forwards.end();
+        for (const auto& kind : feed_forwards) {
+            if (kind == "none") continue;
             ir::ScheduledKind k;
             k.name = namer::string_literal(kind);
             if (kind == "experts") {
@@ -1438,7 +1458,10 @@ private:
         m.layer.feed_forward_key =
             key_literal(m.experts.used && !m.experts.beside_mlp ? "experts.keys.block" : "mlp.keys.block");
         m.layer.feed_forward_scheduled = m.layer.feed_forward_kinds.size() > 1;
-        if (m.layer.feed_forward_scheduled) {
+        // The resolver checked that every kind of a one-block layer shares the feed-forward's key.
+        if (m.layer.single_block) m.layer.block_key = key_literal("mlp.keys.block");
+        if (m.layer.single_block && m.experts.used) m.layer.block_key = key_literal("experts.keys.block");
+        if (m.layer.feed_forward_scheduled || m.layer.single_block) {
             m.layer.feed_forward_type = "UnaryLayer";
             m.layer.feed_forward_schedule = binding_expr("layers.schedule.feed_forward", false);
             m.layer.feed_forward_schedule_field = m.layer.feed_forward_schedule.substr(std::string("args.").size());

@@ -603,6 +603,7 @@ private:
         check_qk_norm_placement();
         check_cross_layer();
         check_layers();
+        check_single_block();
         check_mixer_options();
         check_latent_attention();
         check_short_conv();
@@ -840,6 +841,62 @@ private:
         }
     }
 
+    /// `none` in a slot makes each layer one block: its mixer, or on the layers whose mixer schedule
+    /// names none, its feed-forward, x + block(norm(x)) with one norm. Both slots then list `none` by
+    /// their schedules, the blocks share one key, and the layer has nothing of a two-block layer's.
+    void check_single_block() {
+        bool mixer_none = uses_kind("layers.mixer", "none");
+        bool ff_none = uses_kind("layers.feed_forward", "none");
+        if (!mixer_none && !ff_none) return;
+        for (const char* slot_key : {"layers.mixer", "layers.feed_forward"}) {
+            const Node* slot = f_.get(slot_key);
+            // A slot of several kinds without its schedule is reported with the slot's other checks.
+            if (!uses_kind(slot_key, "none")) {
+                error(slot->loc, slot_key, "a layer of one block needs 'none' here too, as the other slot lists it");
+            } else if (slot->items.size() < 2) {
+                error(slot->loc, slot_key, "'none' is listed beside the kinds a schedule chooses it from");
+            }
+        }
+        for (const auto& kind : f_.strings("layers.mixer")) {
+            if (kind != "none" && kind != "attention" && kind != "ssd") {
+                const Node* slot = f_.get("layers.mixer");
+                error(slot->loc, "layers.mixer", "a layer of one block mixes by 'attention' or 'ssd'; '" + kind + "' is listed");
+            }
+        }
+        // Every kind's block sits under the one key of the layer.
+        const Node* first = nullptr;
+        std::string first_key;
+        auto same_key = [&](const char* slot, const char* kind, const char* key) {
+            if (!uses_kind(slot, kind)) return;
+            const Node* n = f_.get(key);
+            std::string text = n ? n->text : "";
+            if (!first) {
+                first = n;
+                first_key = key;
+            } else if (first->text != text) {
+                error(n && n->loc.known() ? n->loc : first->loc, key,
+                      "a layer of one block holds every kind under one key; '" + first_key + "' is '" + first->text + "'");
+            }
+        };
+        same_key("layers.mixer", "attention", "attention.keys.block");
+        same_key("layers.mixer", "ssd", "ssd.keys.block");
+        same_key("layers.feed_forward", "mlp", "mlp.keys.block");
+        same_key("layers.feed_forward", "experts", "experts.keys.block");
+        const Node* placement = f_.get("norm.placement");
+        if (placement && placement->text != "pre") {
+            error(placement->loc, "norm.placement", "a layer of one block takes 'pre'");
+        }
+        if (const Node* parallel = f_.get("residual.parallel"); parallel && (parallel->kind == Node::Kind::String || parallel->boolean)) {
+            error(parallel->loc, "residual.parallel", "does not apply to a layer of one block");
+        }
+        for (const char* key : {"residual.multiplier", "residual.layer_scalar", "residual.clip_float16", "residual.float32",
+                                "embedding.per_layer.width", "experts.beside_mlp"}) {
+            if (const Node* n = f_.get(key); n && (n->kind == Node::Kind::String || n->boolean)) {
+                error(n->loc, key, "does not apply to a layer of one block");
+            }
+        }
+    }
+
     /// The selective state-space block is the one mixer of every layer, sized by its own fields; its
     /// options apply only where it is the mixer.
     void check_selective_ssm() {
@@ -875,8 +932,9 @@ private:
         if (!uses_kind("layers.mixer", "ssd")) return;
         const Node* schedule = f_.get("layers.schedule.mixer");
         bool scheduled = schedule && schedule->kind == Node::Kind::String;
+        size_t listed = slot->items.size() - (uses_kind("layers.mixer", "none") ? 1 : 0);
         if (slot->items.size() != 1) {
-            if (!uses_kind("layers.mixer", "attention") || slot->items.size() != 2) {
+            if (!uses_kind("layers.mixer", "attention") || listed != 2) {
                 error(at ? at->loc : Location{}, "layers.mixer", "'ssd' is listed alone or beside 'attention' alone");
             } else if (!scheduled) {
                 error(at ? at->loc : Location{}, "layers.mixer",
@@ -1146,7 +1204,8 @@ private:
         }
     }
 
-    /// A decoder takes its positions from RoPE or from a learned table: one of the two, never both.
+    /// A decoder takes its positions from RoPE or from a learned table, never both; attention with
+    /// neither says so (`attention.unpositioned`), as the layers beside a recurrence may.
     void check_positions() {
         const Node* table = f_.get("embedding.positions.table");
         const Node* base = f_.get("attention.rope.base");
@@ -1155,6 +1214,15 @@ private:
                   "learned positions replace RoPE; remove the rotation with 'attention.rope: null'");
         }
         bool attends = uses_kind("layers.mixer", "attention") || uses_kind("layers.mixer", "latent_attention");
+        const Node* unpositioned = f_.get("attention.unpositioned");
+        if (unpositioned && unpositioned->boolean) {
+            if (table || base) {
+                error(unpositioned->loc, "attention.unpositioned",
+                      std::string("attention without positions has no ") +
+                          (table ? "learned table; remove 'embedding.positions'" : "rotation; remove it with 'attention.rope: null'"));
+            }
+            return;
+        }
         if (!table && !base && !f_.abstract && attends) {
             std::string who = f_.chain.size() > 1 ? "'" + f_.id + "' nor any family it extends" : "'" + f_.id + "'";
             error(f_.values.loc, "attention.rope.base",

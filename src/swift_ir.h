@@ -246,7 +246,8 @@ struct Attention {
     bool scale_one = false;
     bool scale_switched = false;   // a config flag may leave the scores unscaled (scale 1)
     std::string scaled_flag;       // Swift Bool expression: `args.scaleAttnWeights`
-    bool rope_absent = false;      // no RoPE: positions come from a learned embedding
+    bool rope_absent = false;      // no RoPE: positions come from a learned embedding, or nowhere
+    bool unpositioned = false;     // no positions at all: the order comes from the layers beside
     bool local_rope = false;       // sliding layers rotate with their own base, unscaled
     std::string local_base;
     bool nope_layers = false;      // layers marked 0 in rope_layers take no position embedding
@@ -487,6 +488,7 @@ struct ScheduledMixer {
     std::string type;
     bool per_layer = false;  // its init takes the layer index
     std::string cache;       // Swift expression making a layer's cache; attention's own when empty
+    std::string separator;   // after its cache entry: `,` in a list of several (the last too), else none
     bool last = false;
 };
 
@@ -511,6 +513,10 @@ struct Layer {
     std::vector<ScheduledMixer> mixer_caches;  // the kinds whose cache is not attention's
     bool feed_forward = true;  // false: the layer is its mixer and one norm, x + mixer(norm(x))
     bool attends = true;       // some layer's mixer is attention (the attention type is emitted)
+    bool single_block = false; // each layer is one block, its mixer or else its feed-forward
+    std::string block_key;     // a Swift string literal: the one key of a single block
+    std::string mixer_schedule_field;  // `mixerLayerKinds`, inside the configuration
+    std::string mixer_schedule_key;    // a Swift string literal: the mixer schedule's config key
 };
 
 struct Norm {

@@ -119,7 +119,7 @@ template <typename F>
 void members(F& f, const Attention& v) {
     IR_MEMBER(block_key) IR_MEMBER(q_key) IR_MEMBER(k_key) IR_MEMBER(v_key) IR_MEMBER(qkv_key) IR_MEMBER(o_key)
     IR_MEMBER(fused_qkv) IR_MEMBER(fused_qkv_grouped) IR_MEMBER(per_layer) IR_MEMBER(scale_head_dim) IR_MEMBER(scale_from_field) IR_MEMBER(scale_field)
-    IR_MEMBER(scale_one) IR_MEMBER(scale_switched) IR_MEMBER(scaled_flag) IR_MEMBER(rope_absent) IR_MEMBER(local_rope) IR_MEMBER(local_base)
+    IR_MEMBER(scale_one) IR_MEMBER(scale_switched) IR_MEMBER(scaled_flag) IR_MEMBER(rope_absent) IR_MEMBER(unpositioned) IR_MEMBER(local_rope) IR_MEMBER(local_base)
     IR_MEMBER(nope_layers) IR_MEMBER(rope_layers) IR_MEMBER(qkv_bias) IR_MEMBER(o_bias) IR_MEMBER(qk_norm) IR_MEMBER(qk_norm_per_head) IR_MEMBER(qk_norm_whole)
     IR_MEMBER(qk_norm_type) IR_MEMBER(q_norm_arguments) IR_MEMBER(k_norm_arguments) IR_MEMBER(qk_norm_per_head_after_rope) IR_MEMBER(q_norm_key) IR_MEMBER(k_norm_key)
     IR_MEMBER(qk_norm_switched) IR_MEMBER(qk_norm_enabled) IR_MEMBER(qk_norm_switched_per_head) IR_MEMBER(qk_norm_switched_whole)
@@ -197,7 +197,7 @@ void members(F& f, const ScheduledKind& v) {
 
 template <typename F>
 void members(F& f, const ScheduledMixer& v) {
-    IR_MEMBER(name) IR_MEMBER(property) IR_MEMBER(key) IR_MEMBER(type) IR_MEMBER(per_layer) IR_MEMBER(cache) IR_MEMBER(last)
+    IR_MEMBER(name) IR_MEMBER(property) IR_MEMBER(key) IR_MEMBER(type) IR_MEMBER(per_layer) IR_MEMBER(cache) IR_MEMBER(separator) IR_MEMBER(last)
 }
 
 template <typename F>
@@ -207,7 +207,7 @@ void members(F& f, const Layer& v) {
     IR_MEMBER(per_layer_inputs) IR_MEMBER(extended_tail) IR_MEMBER(residual_sum) IR_MEMBER(result)
     IR_MEMBER(mixer_input) IR_MEMBER(feed_forward_input)
     IR_MEMBER(mixer_call) IR_MEMBER(mixed) IR_MEMBER(mixer_schedule) IR_MEMBER(mixers) IR_MEMBER(mixer_caches)
-    IR_MEMBER(feed_forward) IR_MEMBER(attends)
+    IR_MEMBER(feed_forward) IR_MEMBER(attends) IR_MEMBER(single_block) IR_MEMBER(block_key) IR_MEMBER(mixer_schedule_field) IR_MEMBER(mixer_schedule_key)
 }
 
 template <typename F>

@@ -72,7 +72,7 @@ KeySpec layers_key() {
         "(per position). Each kind has its own options (`attention`, `latent_attention`, `short_conv`, "
         "`selective_ssm`, `ssd`, `gated_delta`, `mlp`, `experts`). A slot that lists "
         "more than one kind takes each layer's kind from its schedule.", {
-        enum_list_key("mixer", {"attention", "latent_attention", "short_conv", "selective_ssm", "ssd", "gated_delta"},
+        enum_list_key("mixer", {"attention", "latent_attention", "short_conv", "selective_ssm", "ssd", "gated_delta", "none"},
             "[attention]",
             "The mixer kinds the layers use. `attention`: softmax attention over the cached keys and values "
             "(options under `attention`). `latent_attention`: multi-head latent attention, which caches one "
@@ -86,18 +86,23 @@ KeySpec layers_key() {
             "under `ssd`; the one kind of every layer, or listed beside `attention`, each layer's kind from "
             "`schedule.mixer` and each followed by its feed-forward). `gated_delta`: a gated delta-rule "
             "linear attention, which caches its convolution's last inputs and its recurrent state (options "
-            "under `gated_delta`; listed beside `attention`, each layer's kind from `schedule.mixer`)."),
-        enum_list_key("feed_forward", {"mlp", "experts"}, "[mlp]",
+            "under `gated_delta`; listed beside `attention`, each layer's kind from `schedule.mixer`). `none`: "
+            "no mixer, on the layers the schedule names so (beside `attention` and `ssd`; the feed-forward slot "
+            "then lists `none` too, see there)."),
+        enum_list_key("feed_forward", {"mlp", "experts", "none"}, "[mlp]",
             "The feed-forward kinds the layers use. `mlp`: a dense MLP (options under `mlp`). `experts`: a "
             "routed mixture of experts (options under `experts`). `[]`: none; the layer is x + mixer(norm(x)) "
-            "with one norm (`norm.keys.input`), pre-norm and not parallel."),
+            "with one norm (`norm.keys.input`), pre-norm and not parallel. `none` listed beside other kinds "
+            "(with `none` among the mixers too): each layer is one block, its mixer or else its feed-forward, "
+            "as the two schedules name them, x + block(norm(x)) with one norm (`norm.keys.input`), every "
+            "kind under one key; a layer with both or neither is refused when the configuration is decoded."),
         map_key("schedule", "For a slot with several kinds, the config field naming each layer's kind.", {
             field_key("feed_forward", "layer_kinds",
-                "A config field listing each layer's feed-forward kind (`mlp` or `experts`), usually derived "
+                "A config field listing each layer's feed-forward kind (`mlp`, `experts` or `none`), usually derived "
                 "from the config's sparsity keys, e.g. `{derive: sparse_every_step}`."),
             field_key("mixer", "layer_kinds",
-                "A config field listing each layer's mixer kind (`attention`, or the other kind listed: "
-                "`short_conv`, `gated_delta` or `ssd`), usually derived "
+                "A config field listing each layer's mixer kind (`attention`, or the other kinds listed: "
+                "`short_conv`, `gated_delta`, `ssd` or `none`), usually derived "
                 "from the config's layer list, e.g. `{derive: attention_or_conv}`."),
         }),
     });
@@ -576,6 +581,9 @@ KeySpec build_root() {
             "A config field capping the attention scores before the mask: cap * tanh(scores / cap), with the "
             "scores and softmax computed outside the fused kernel; an optional field caps only when it is set."),
         rope,
+        with_default(key("unpositioned", Type::Bool,
+            "Attention sees no positions at all: no RoPE (`rope: null`) and no learned table "
+            "(`embedding.positions`), as in layers beside a recurrence, which carries the order."), "false"),
         map_key("query_position_scale",
             "Llama-4 query scaling: after RoPE, queries are multiplied by "
             "1 + beta * log(1 + floor(position / original_max_positions)), which grows past the original "
@@ -1000,6 +1008,26 @@ const std::vector<Derivation>& derivations() {
          "layer i is `attention` where `layer_types` says `attention` or `full_attention` and `ssd` where it says "
          "`mamba` or `linear_attention` (another name is refused); absent, `ssd` on every layer.",
          "ConfigDefaults.attentionOrSSD", {{"layers", "dims.layers"}, {"types", "config.layer_types"}}},
+        {"layers_in_block_pattern", "int",
+         "the number of layers the block list names: the entries of `layers_block_type` (or its alias "
+         "`layer_types`), else the characters of `hybrid_override_pattern`; with none of them, 0.",
+         "ConfigDefaults.layersInBlockPattern",
+         {{"blockTypes", "config.layers_block_type"}, {"layerTypes", "config.layer_types"},
+          {"pattern", "config.hybrid_override_pattern"}}},
+        {"mixer_in_block_pattern", "layer_kinds",
+         "each layer's mixer from the block list (`layers_block_type`, its alias `layer_types`, else "
+         "`hybrid_override_pattern`): `ssd` for `linear_attention`, `mamba` or `M`, `attention` for "
+         "`full_attention`, `attention` or `*`, `none` for the feed-forward blocks (`mlp` or `-`, `moe` or `E`); "
+         "another name is refused.",
+         "ConfigDefaults.mixerInBlockPattern",
+         {{"blockTypes", "config.layers_block_type"}, {"layerTypes", "config.layer_types"},
+          {"pattern", "config.hybrid_override_pattern"}}},
+        {"feed_forward_in_block_pattern", "layer_kinds",
+         "each layer's feed-forward from the same block list: `mlp` for `mlp` or `-`, `experts` for `moe` or "
+         "`E`, `none` for the mixer blocks; another name is refused.",
+         "ConfigDefaults.feedForwardInBlockPattern",
+         {{"blockTypes", "config.layers_block_type"}, {"layerTypes", "config.layer_types"},
+          {"pattern", "config.hybrid_override_pattern"}}},
         {"rope_when_named", "int_list",
          "1 (rotate) on every layer when `position_embedding_type` is `rope`, else 0 (no position embedding); "
          "absent, 0.",

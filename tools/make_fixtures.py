@@ -770,6 +770,18 @@ GRANITEMOEHYBRID = {
     "tie_word_embeddings": False, "time_step_limit": [0.001, 100.0],
 }
 
+# Nemotron-H: one block per layer by the pattern, Mamba-2 (8 heads 16 wide, 2 groups, the gated norm
+# per group), attention without RoPE with its own head width (24, not hidden / heads), and the
+# ungated relu-squared MLP; a separate head.
+NEMOTRON_H = {
+    "model_type": "nemotron_h", "vocab_size": 256, "hidden_size": 64, "intermediate_size": 96,
+    "max_position_embeddings": 512, "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 24,
+    "attention_bias": False, "mamba_num_heads": 8, "mamba_head_dim": 16, "mamba_proj_bias": False,
+    "ssm_state_size": 8, "conv_kernel": 4, "n_groups": 2, "mlp_bias": False, "layer_norm_epsilon": 1e-5,
+    "use_bias": False, "use_conv_bias": True, "hybrid_override_pattern": "M-*-M*", "mlp_hidden_act": "relu2",
+    "tie_word_embeddings": False,
+}
+
 # LFM2-MoE: LFM2's mixers, layer 0 dense, then 8 experts chosen 2 at a time by sigmoid score plus a
 # selection bias, renormalised and scaled 1.5.
 LFM2_MOE = {
@@ -1385,6 +1397,9 @@ FIXTURES = [
                                                    "partial_rotary_factor": 0.25, "mrope_section": [2, 1, 1],
                                                    "mrope_interleaved": True})},
             layout=qwen3_5_moe_checkpoint),
+    Fixture("nemotron_h", "nemotron_h",
+            "one block per layer by the pattern M-*-M*: Mamba-2 in 2 groups, attention without RoPE 24 wide "
+            "per head, relu-squared MLP", NEMOTRON_H),
     Fixture("minicpm3", "minicpm3",
             "latent attention through a query rank under longrope past its original context of 16, MiniCPM's "
             "embedding, residual and logit scalings, untied", MINICPM3),

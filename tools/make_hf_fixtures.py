@@ -106,6 +106,16 @@ def v4_hybrid(config: dict) -> dict:
     return out
 
 
+def nemotron_h_pattern(config: dict) -> dict:
+    """A Nemotron-H config as released checkpoints write it: the block list as hybrid_override_pattern,
+    one character per layer."""
+    out = dict(config)
+    letters = {"linear_attention": "M", "full_attention": "*", "mlp": "-", "moe": "E"}
+    out["hybrid_override_pattern"] = "".join(letters[kind] for kind in out.pop("layers_block_type"))
+    out.pop("layer_types", None)
+    return out
+
+
 def v4_rope(config: dict) -> dict:
     """rope_parameters as transformers 4.x wrote it: rope_theta and partial_rotary_factor at the top
     level, a scaling type (if any) as rope_scaling."""
@@ -896,6 +906,31 @@ FIXTURES: list[Fixture] = [
                   mamba_d_state=8, mamba_n_groups=1, mamba_d_conv=3, mamba_chunk_size=16, mamba_conv_bias=False,
                   mamba_proj_bias=False, time_step_limit=[0.001, 100.0], rms_norm_eps=1e-5),
             layout=v4_hybrid),
+    Fixture("nemotron_h", "nemotron_h",
+            "one block per layer (layers_block_type): Mamba-2 on layers 0 and 4 (8 heads 16 wide in 2 groups, "
+            "chunks of 8 across the 24-token prompt), attention without RoPE 24 wide per head on 2 and 5, "
+            "relu-squared MLP on 1 and 3", "nemotron_h",
+            with_(TINY, intermediate_size=96, head_dim=24,
+                  layers_block_type=["linear_attention", "mlp", "full_attention", "mlp", "linear_attention",
+                                     "full_attention"],
+                  mamba_num_heads=8, mamba_head_dim=16, ssm_state_size=8, n_groups=2, conv_kernel=4,
+                  chunk_size=8, use_conv_bias=True, use_bias=False, mlp_bias=False, layer_norm_epsilon=1e-5)),
+    Fixture("nemotron_h_bf16", "nemotron_h",
+            "bfloat16: the first fixture's model in half precision, the recurrent state float32", "nemotron_h",
+            with_(TINY, intermediate_size=96, head_dim=24,
+                  layers_block_type=["linear_attention", "mlp", "full_attention", "mlp", "linear_attention",
+                                     "full_attention"],
+                  mamba_num_heads=8, mamba_head_dim=16, ssm_state_size=8, n_groups=2, conv_kernel=4,
+                  chunk_size=8, use_conv_bias=True, use_bias=False, mlp_bias=False, layer_norm_epsilon=1e-5),
+            dtype="bfloat16"),
+    Fixture("nemotron_h_pattern", "nemotron_h",
+            "the pattern string *M-M (as released configs write it): attention first, Mamba-2 (4 heads 32 wide, "
+            "one group, 3 taps without a bias, in_proj and out_proj biased, chunks of 16), a 64-wide MLP; "
+            "head_dim 16", "nemotron_h",
+            with_(TINY, intermediate_size=64, head_dim=16, hybrid_override_pattern="*M-M", mamba_num_heads=4,
+                  mamba_head_dim=32, ssm_state_size=8, n_groups=1, conv_kernel=3, chunk_size=16,
+                  use_conv_bias=False, use_bias=True, mlp_bias=False, layer_norm_epsilon=1e-5),
+            layout=nemotron_h_pattern),
     Fixture("minicpm3", "minicpm3",
             "latent attention through a query rank, values 24 wide, under longrope (short factors within the "
             "original context of 16, long past it); q_a/kv_a/o bias; MiniCPM's scalings around a tied head",

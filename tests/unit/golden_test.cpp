@@ -154,6 +154,8 @@ TEST_CASE("golden: each block kind is one partial, and a feed-forward kind's tag
         REQUIRE(spec != nullptr);
         REQUIRE(!spec->values.empty());
         for (const auto& kind : spec->values) {
+            // `none` names a layer without a block of the slot's: there is nothing to render.
+            if (kind == "none") continue;
             std::string partial = "_" + kind + ".swift.mustache";
             CHECK_MESSAGE(templates.files.count(partial), slot << " kind " << kind << " has no partial " << partial);
             if (std::string(slot) != "layers.feed_forward") continue;

@@ -395,6 +395,42 @@ public enum ConfigDefaults {
         }
     }
 
+    /// The block list of a layer-per-block model: the named list (transformers 5 writes
+    /// `layers_block_type`, older configs `layer_types`), else the pattern's characters.
+    static func blockPattern(blockTypes: [String]?, layerTypes: [String]?, pattern: String?) -> [String] {
+        blockTypes ?? layerTypes ?? pattern.map { $0.map { String($0) } } ?? []
+    }
+
+    /// `layers_in_block_pattern`: as many layers as the block list names.
+    public static func layersInBlockPattern(blockTypes: [String]?, layerTypes: [String]?, pattern: String?) -> Int {
+        blockPattern(blockTypes: blockTypes, layerTypes: layerTypes, pattern: pattern).count
+    }
+
+    /// `mixer_in_block_pattern`: the mixer of each block, `none` on the feed-forward blocks; a name
+    /// that is no block is left for the schedule's check to refuse.
+    public static func mixerInBlockPattern(blockTypes: [String]?, layerTypes: [String]?, pattern: String?) -> [String] {
+        blockPattern(blockTypes: blockTypes, layerTypes: layerTypes, pattern: pattern).map {
+            switch $0 {
+            case "M", "linear_attention", "mamba": return "ssd"
+            case "*", "full_attention", "attention": return "attention"
+            case "-", "mlp", "E", "moe": return "none"
+            default: return $0
+            }
+        }
+    }
+
+    /// `feed_forward_in_block_pattern`: the feed-forward of each block, `none` on the mixer blocks.
+    public static func feedForwardInBlockPattern(blockTypes: [String]?, layerTypes: [String]?, pattern: String?) -> [String] {
+        blockPattern(blockTypes: blockTypes, layerTypes: layerTypes, pattern: pattern).map {
+            switch $0 {
+            case "-", "mlp": return "mlp"
+            case "E", "moe": return "experts"
+            case "M", "linear_attention", "mamba", "*", "full_attention", "attention": return "none"
+            default: return $0
+            }
+        }
+    }
+
     /// `rope_when_named`: every layer rotates when the config names `rope`, none otherwise.
     public static func ropeWhenNamed(layers: Int, named: String?) -> [Int] {
         Array(repeating: named == "rope" ? 1 : 0, count: max(layers, 0))
@@ -852,6 +888,15 @@ public func validateLayerKinds(_ schedule: [String], key: String, kinds: [String
     if let bad = schedule.first(where: { !kinds.contains($0) }) {
         throw ConfigurationError.invalid(
             key: key, reason: "names '\(bad)'; each layer is one of \(kinds.joined(separator: ", "))")
+    }
+}
+
+/// Checks the schedules of layers that are one block each: every layer has its mixer or its
+/// feed-forward, never both and never neither.
+public func validateOneBlockPerLayer(mixers: [String], feedForwards: [String], key: String) throws {
+    for (i, (mixer, feedForward)) in zip(mixers, feedForwards).enumerated() where (mixer == "none") == (feedForward == "none") {
+        throw ConfigurationError.invalid(
+            key: key, reason: "gives layer \(i) mixer '\(mixer)' and feed-forward '\(feedForward)'; each layer is one of the two")
     }
 }
 
