@@ -222,7 +222,7 @@ MUTATIONS = [
              of("nemotron")),
     Mutation("relu_squared_as_relu", "relu2 computed as relu, not squared",
              [("runtime/Layers.swift", 'case "relu2": square(relu(x))', 'case "relu2": relu(x)')],
-             of("nemotron")),
+             of("nemotron", "nemotron_h")),
     Mutation("gpt_oss_plain_swiglu", "silu(gate) * up instead of GPT-OSS's clamped SwiGLU",
              [("gpt_oss.yaml", "  activation: swiglu_clamped", "  activation: silu")],
              of("gpt_oss")),
@@ -611,7 +611,7 @@ MUTATIONS = [
              # Every fixture has a convolution layer (the Mamba blocks and the gated delta rule run one
              # too), and its decode steps follow the prompt.
              of("lfm2", "lfm2_moe", "mamba", "falcon_mamba", "mamba2", "qwen3_next", "granitemoehybrid", "qwen3_5",
-                "qwen3_5_moe")),
+                "qwen3_5_moe", "nemotron_h")),
     Mutation("conv_gates_swapped", "the short convolution's b and c parts swapped (c gating its input, b its output)",
              [("templates/_short_conv.swift.mustache", "            parts[0] * parts[2], filter: conv",
                "            parts[1] * parts[2], filter: conv"),
@@ -620,7 +620,7 @@ MUTATIONS = [
     Mutation("conv_bias_dropped", "the convolution's bias loaded but never added",
              [("runtime/ShortConv.swift", "        if let bias { sum = sum + bias.asType(.float32) }\n", "")],
              of("lfm2", "lfm2_moe") & where(lambda c: c.get("conv_bias", False))
-             | of("mamba", "falcon_mamba", "mamba2") & where(lambda c: c.get("use_conv_bias", True))
+             | of("mamba", "falcon_mamba", "mamba2", "nemotron_h") & where(lambda c: c.get("use_conv_bias", True))
              | of("granitemoehybrid") & where(lambda c: c.get("mamba_conv_bias", True))),
     Mutation("conv_taps_reversed", "the filter's taps applied newest first (a convolution where PyTorch correlates)",
              [("runtime/ShortConv.swift", "x[0..., tap ..< (tap + length), 0...].asType(.float32) * taps[0..., tap, 0]",
@@ -628,7 +628,7 @@ MUTATIONS = [
               ("runtime/ShortConv.swift", "var sum = x[0..., 0 ..< length, 0...].asType(.float32) * taps[0..., 0, 0]",
                "var sum = x[0..., 0 ..< length, 0...].asType(.float32) * taps[0..., kernel - 1, 0]")],
              of("lfm2", "lfm2_moe", "mamba", "falcon_mamba", "mamba2", "qwen3_next", "granitemoehybrid", "qwen3_5",
-                "qwen3_5_moe")),
+                "qwen3_5_moe", "nemotron_h")),
     Mutation("pytorch_filters_untransposed", "PyTorch's [hidden, 1, kernel] filters loaded without the transpose",
              [("templates/_model.swift.mustache",
                "        weights = channelsLastConvolutions(weights, block: {{short_conv.block_key}})\n", "")],
@@ -659,7 +659,7 @@ MUTATIONS = [
              [("runtime/SelectiveSSM.swift", "        h = decay * h + input\n",
                "        h = (decay * h + input).asType(x.dtype)\n")],
              {f["id"] for f in fixtures()
-              if f["family"] in ("mamba2", "granitemoehybrid") and f.get("dtype", "float32") != "float32"}),
+              if f["family"] in ("mamba2", "granitemoehybrid", "nemotron_h") and f.get("dtype", "float32") != "float32"}),
     Mutation("ssm_state_not_carried", "the recurrent state not kept: each call starts from zeros",
              [("runtime/SelectiveSSM.swift", "    cache?[1] = state\n", "")],
              of("mamba", "falcon_mamba")),
@@ -671,29 +671,32 @@ MUTATIONS = [
                "        weights = channelsLastConvolutions(weights, block: {{ssd.block_key}}, convolution: \"conv1d\")\n",
                "")],
              # mlx-lm's own fixtures store them as MLX keeps them.
-             of("mamba2", "granitemoehybrid") - {"mlx-lm/mamba2", "mlx-lm/granitemoehybrid"}),
+             of("mamba2", "granitemoehybrid", "nemotron_h")
+             - {"mlx-lm/mamba2", "mlx-lm/granitemoehybrid", "mlx-lm/nemotron_h"}),
     Mutation("ssd_gate_after_norm", "the output normalised first and gated by silu(z) after the norm",
              [("runtime/SelectiveSSM.swift", "        let gated = y.asType(.float32) * silu(gate.asType(.float32))\n",
                "        let gated = y.asType(.float32)\n"),
               ("runtime/SelectiveSSM.swift", "        return weight * normed.reshaped(shape)\n",
                "        return weight * normed.reshaped(shape) * silu(gate.asType(.float32))\n")],
-             of("mamba2", "granitemoehybrid")),
+             of("mamba2", "granitemoehybrid", "nemotron_h")),
     Mutation("ssd_groups_interleaved", "group g's B and C read by heads g, g + groups, ... instead of consecutive heads",
              [("runtime/SelectiveSSM.swift",
                "        repeated(m.asType(.float32).reshaped([batch, length, groups, state]), count: heads / groups, axis: 2)",
                "        tiled(m.asType(.float32).reshaped([batch, length, groups, state]), repetitions: [1, 1, heads / groups, 1])")],
              of("mamba2") & where(lambda c: c.get("n_groups", 8) > 1 and c.get("num_heads", 128) > c.get("n_groups", 8))
              | of("granitemoehybrid") & where(lambda c: c.get("mamba_n_groups", 1) > 1
-                                              and c.get("mamba_n_heads", 128) > c.get("mamba_n_groups", 1))),
+                                              and c.get("mamba_n_heads", 128) > c.get("mamba_n_groups", 1))
+             | of("nemotron_h") & where(lambda c: c.get("n_groups", 8) > 1
+                                        and c.get("mamba_num_heads", 128) > c.get("n_groups", 8))),
     Mutation("ssd_norm_ungrouped", "the gated norm over the block's whole width, as mlx-lm computes it, not per group",
              [("templates/_ssd.swift.mustache", "dimensions: inner, groups: groups, eps:", "dimensions: inner, groups: 1, eps:")],
-             of("mamba2") & where(lambda c: c.get("n_groups", 8) > 1)
+             of("mamba2", "nemotron_h") & where(lambda c: c.get("n_groups", 8) > 1)
              | of("granitemoehybrid") & where(lambda c: c.get("mamba_n_groups", 1) > 1)),
     Mutation("ssd_dt_bias_dropped", "dt_bias loaded but never added before the softplus",
              [("runtime/SelectiveSSM.swift", "    var step = softplus(dt.asType(.float32) + dtBias.asType(.float32))",
                "    var step = softplus(dt.asType(.float32))")],
              # Granite-4.0-H's bfloat16 fixture drifts from float32 by more than the missing bias moves it.
-             of("mamba2", "granitemoehybrid") - {"transformers/granitemoehybrid_bf16"}),
+             of("mamba2", "granitemoehybrid", "nemotron_h") - {"transformers/granitemoehybrid_bf16"}),
     Mutation("ssd_time_step_limit_dropped", "dt not clipped to time_step_limit",
              [("runtime/SelectiveSSM.swift", "    if let limit { step = clip(step, min: limit.low, max: limit.high) }\n", "")],
              # Only a limit inside dt's range clips anything.
@@ -710,6 +713,29 @@ MUTATIONS = [
              [("runtime/Configuration.swift", "Array(repeating: named == \"rope\" ? 1 : 0, count: max(layers, 0))",
                "Array(repeating: 1, count: max(layers, 0))")],
              of("granitemoehybrid") & where(lambda c: c.get("position_embedding_type") != "rope")),
+    Mutation("nemotron_h_mlp_silu", "Nemotron-H's MLP through SiLU, not relu squared (mlp_hidden_act not read)",
+             [("nemotron_h.yaml", "  activation_field: mlp_hidden_act\n", "  activation: silu\n"),
+              ("nemotron_h.yaml", "  mlp_hidden_act:\n    type: activation\n    default: relu2\n    doc: The MLP's activation.\n",
+               "  mlp_hidden_act: {policy: ignored, why: read as silu}\n")],
+             of("nemotron_h")),
+    Mutation("nemotron_h_attention_rotated", "Nemotron-H's attention rotated by RoPE (base 10000) as Llama's is",
+             [("nemotron_h.yaml", "  rope: null\n  unpositioned: true\n", ""),
+              ("nemotron_h.yaml", "  rope_theta: null\n  rope_scaling: null\n  rope_parameters: null\n"
+               "  original_max_position_embeddings: null\n", "")],
+             of("nemotron_h")),
+    Mutation("nemotron_h_every_layer_mamba", "every Nemotron-H layer given Mamba-2 as its mixer, the MLP layers too",
+             [("nemotron_h.yaml", "default: {derive: mixer_in_block_pattern}", "default: {derive: attention_or_ssd}")],
+             of("nemotron_h")),
+    Mutation("nemotron_h_feed_forward_unnormalised", "a one-block layer's feed-forward reading the stream, not its norm",
+             [("templates/_single_block_layer.swift.mustache", "return x + (block as! UnaryLayer)(h)",
+               "return x + (block as! UnaryLayer)(x)")],
+             of("nemotron_h")),
+    Mutation("nemotron_h_linear_attention_as_attention", "layers_block_type's linear_attention read as attention",
+             [("runtime/Configuration.swift", 'case "M", "linear_attention", "mamba": return "ssd"\n'
+               '            case "*", "full_attention", "attention": return "attention"',
+               'case "M", "mamba": return "ssd"\n'
+               '            case "*", "full_attention", "linear_attention", "attention": return "attention"')],
+             of("nemotron_h") & where(lambda c: "layers_block_type" in c)),
     Mutation("attention_layers_counted_from_one", "full_attn_idxs read as positions counted from 1",
              [("runtime/Configuration.swift", "attentionLayers.contains($0) ? \"attention\"",
                "attentionLayers.contains($0 + 1) ? \"attention\"")],
