@@ -336,6 +336,42 @@ final class HostileInputTests: XCTestCase {
             "time_step_rank: \"half\" is not supported (supported: auto, an integer)")
     }
 
+    /// Nemotron-H's layers come from its block list: layers of experts, a block no list names and
+    /// the biases only mlx-lm builds are refused by name.
+    func testSettingsTheNemotronHModelsCannotTakeAreRefused() throws {
+        let nemotronH: [String: Any] = [
+            "hidden_size": 64, "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16,
+            "vocab_size": 64, "intermediate_size": 96, "mamba_num_heads": 4, "mamba_head_dim": 16,
+            "ssm_state_size": 8, "n_groups": 2, "hybrid_override_pattern": "M-*",
+        ]
+        func refusal(_ overrides: [String: Any]) throws -> String {
+            let data = try JSONSerialization.data(withJSONObject: nemotronH.merging(overrides) { $1 })
+            do {
+                try ModelRegistry.checkConfiguration(modelType: "nemotron_h", configuration: data)
+            } catch {
+                return "\(error)"
+            }
+            return "accepted"
+        }
+        XCTAssertEqual(try refusal([:]), "accepted")
+        XCTAssertEqual(try refusal(["layers_block_type": ["linear_attention", "mlp", "full_attention"]]), "accepted")
+        XCTAssertEqual(
+            try refusal(["hybrid_override_pattern": "M-E*"]),
+            "feed_forward_layer_kinds: names 'experts'; each layer is one of mlp, none")
+        XCTAssertEqual(
+            try refusal(["layers_block_type": ["moe", "full_attention"]]),
+            "feed_forward_layer_kinds: names 'experts'; each layer is one of mlp, none")
+        XCTAssertEqual(
+            try refusal(["hybrid_override_pattern": "M+*"]),
+            "feed_forward_layer_kinds: names '+'; each layer is one of mlp, none")
+        XCTAssertEqual(
+            try refusal(["mamba_proj_bias": true]),
+            "mamba_proj_bias: true is not supported: mlx-lm's in_proj and out_proj biases; transformers reads use_bias")
+        XCTAssertEqual(
+            try refusal(["attention_bias": true]),
+            "attention_bias: true is not supported: transformers' attention has no biases; mlx-lm's switch is refused")
+    }
+
     func testSettingsTheLingModelsCannotTakeAreRefused() throws {
         // Ling v1's keys: no n_group or topk_group, whose defaults (1 and 4) route ungrouped.
         let ling: [String: Any] = [
