@@ -1365,20 +1365,38 @@ def affected_fixtures(changed: set[str]) -> set[str] | None:
             if files.get(family) in changed}
 
 
+# Parity runs at once: each runs a share of the fixtures in its own test process. The runs are single-
+# threaded, and under `make test` the other chain ends long before this one.
+JOBS = max(1, int(os.environ.get("HF2SWIFT_MUTATION_JOBS") or os.cpu_count() or 1))
+
+
 def failing_fixtures(package: Path, only: set[str] | None = None) -> set[str]:
-    report = SCRATCH / "report.json"
-    if report.exists():
-        report.unlink()
-    env = dict(os.environ, HF2SWIFT_PARITY_REPORT=str(report))
-    if only is not None:
-        if not only:
-            return set()
-        env["HF2SWIFT_PARITY_ONLY"] = ",".join(sorted(only))
-    result = run(["swift", "test", "--scratch-path", str(SCRATCH / "build"), "--filter",
-                  "ParityTests.ParityTests/testEveryFixtureMatchesItsOracleOnPrefillAndDecode"], cwd=package, env=env)
-    if not report.exists():
-        raise SystemExit("the parity tests did not run:\n" + result.stdout[-4000:] + result.stderr[-4000:])
-    return {name for name, outcome in json.loads(report.read_text()).items() if outcome != "pass"}
+    """The fixtures (of `only`, or all) that fail against the package as it now builds: one build, then
+    the parity test in JOBS processes, each given every JOBS-th fixture and writing its own report."""
+    wanted = sorted(f["id"] for f in fixtures()) if only is None else sorted(only)
+    if not wanted:
+        return set()
+    build = run(["swift", "build", "--build-tests", "--scratch-path", str(SCRATCH / "build")], cwd=package)
+    tests = sorted((SCRATCH / "build" / "debug").glob("*PackageTests.xctest"))
+    if build.returncode != 0 or not tests:
+        raise SystemExit("the parity tests did not build:\n" + build.stdout[-4000:] + build.stderr[-4000:])
+    shards = [wanted[i::JOBS] for i in range(min(JOBS, len(wanted)))]
+    running = []
+    for i, shard in enumerate(shards):
+        report = SCRATCH / f"report-{i}.json"
+        report.unlink(missing_ok=True)
+        env = dict(os.environ, HF2SWIFT_PARITY_REPORT=str(report), HF2SWIFT_PARITY_ONLY=",".join(shard))
+        process = subprocess.Popen(
+            [str(tests[0]), "ParityTests.ParityTests/testEveryFixtureMatchesItsOracleOnPrefillAndDecode"],
+            cwd=package, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        running.append((process, report))
+    failed: set[str] = set()
+    for process, report in running:
+        output, _ = process.communicate()
+        if not report.exists():
+            raise SystemExit("the parity tests did not run:\n" + output[-4000:])
+        failed |= {name for name, outcome in json.loads(report.read_text()).items() if outcome != "pass"}
+    return failed
 
 
 def main() -> int:
