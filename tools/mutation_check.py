@@ -667,6 +667,28 @@ MUTATIONS = [
     Mutation("ssm_bcdt_norm_dropped", "Falcon-Mamba's norms on dt, B and C left out",
              [("falcon_mamba.yaml", "  bcdt_norm: true\n", "")],
              of("falcon_mamba")),
+    Mutation("jamba_bcdt_norm_weights_dropped", "Jamba's norms on dt, B and C computed without their weights",
+             [("templates/_selective_ssm.swift.mustache",
+               "        projected = [dtNorm(projected[0]), bNorm(projected[1]), cNorm(projected[2])]\n",
+               "        projected = projected.map { weightlessRMSNorm($0, eps: dtNorm.eps) }\n")],
+             of("jamba")),
+    Mutation("jamba_top_k_renormalised", "Jamba's top-k expert weights renormalised to sum to one (as mlx-lm's router does)",
+             [("jamba.yaml", "  per_token: num_experts_per_tok\n", "  per_token: num_experts_per_tok\n  router: {normalize: true}\n")],
+             # Where every expert is chosen the softmax already sums to one.
+             of("jamba") & where(lambda c: c.get("num_experts", 16) > 1
+                                 and c.get("num_experts_per_tok", 2) < c.get("num_experts", 16))),
+    Mutation("jamba_expert_schedule_as_mlx_lm", "experts where (i + expert_layer_offset) % expert_layer_period == 0",
+             [("runtime/Configuration.swift", "experts > 1 && $0 % period == offset ? \"experts\" : \"mlp\"",
+               "experts > 1 && ($0 + offset) % period == 0 ? \"experts\" : \"mlp\"")],
+             # The two conditions agree where 2 x offset is a multiple of the period.
+             of("jamba") & where(lambda c: c.get("num_experts", 16) > 1
+                                 and 2 * c.get("expert_layer_offset", 1) % c.get("expert_layer_period", 2) != 0)),
+    Mutation("jamba_attention_offset_ignored", "attention on every attn_layer_period-th layer counting from 1, the offset ignored",
+             [("runtime/Configuration.swift", "$0 % period == offset ? \"attention\" : \"selective_ssm\"",
+               "($0 + 1) % period == 0 ? \"attention\" : \"selective_ssm\"")],
+             # layers_block_type, where stated, decides instead.
+             of("jamba") & where(lambda c: "layers_block_type" not in c
+                                 and (c.get("attn_layer_offset", 4) + 1) % c.get("attn_layer_period", 8) != 0)),
     Mutation("ssd_filters_untransposed", "PyTorch's [channels, 1, kernel] Mamba-2 filters loaded without the transpose",
              [("templates/_model.swift.mustache",
                "        weights = channelsLastConvolutions(weights, block: {{ssd.block_key}}, convolution: \"conv1d\")\n",
