@@ -1170,7 +1170,9 @@ private:
         }
         bool attends = uses_kind("layers.mixer", "attention") || uses_kind("layers.mixer", "latent_attention");
         bool recurrent = false;
-        for (const char* kind : {"short_conv", "selective_ssm", "ssd", "gated_delta"}) recurrent |= uses_kind("layers.mixer", kind);
+        for (const char* kind : {"short_conv", "selective_ssm", "ssd", "gated_delta"}) {
+            recurrent = recurrent || uses_kind("layers.mixer", kind);
+        }
         if (!table && !base && !f_.abstract && attends && !recurrent) {
             std::string who = f_.chain.size() > 1 ? "'" + f_.id + "' nor any family it extends" : "'" + f_.id + "'";
             error(f_.values.loc, "attention.rope.base",
