@@ -346,9 +346,10 @@ struct SelectiveSSM {
     std::string kernel;          // `args.convKernel`
     std::string bias;            // Swift Bool expression: in_proj and out_proj
     std::string conv_bias;       // Swift Bool expression: the convolution
-    bool normed = false;         // weightless RMS norms on dt, B and C (where norm_enabled holds)
+    bool normed = false;         // RMS norms on dt, B and C (where norm_enabled holds)
     std::string norm_enabled;    // Swift Bool expression
     std::string norm_eps;        // `args.mixerRmsEps`, or nil where norm_enabled does not hold
+    bool norm_weighted = false;  // the norms scale by learned weights (always on; the resolver checks it)
 };
 
 /// The head-wise state-space mixer kind (`ssd`): Mamba-2's block, on every layer.

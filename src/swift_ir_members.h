@@ -149,6 +149,7 @@ template <typename F>
 void members(F& f, const SelectiveSSM& v) {
     IR_MEMBER(used) IR_MEMBER(type) IR_MEMBER(block_key) IR_MEMBER(inner) IR_MEMBER(state) IR_MEMBER(time_step_rank)
     IR_MEMBER(kernel) IR_MEMBER(bias) IR_MEMBER(conv_bias) IR_MEMBER(normed) IR_MEMBER(norm_enabled) IR_MEMBER(norm_eps)
+    IR_MEMBER(norm_weighted)
 }
 
 template <typename F>
