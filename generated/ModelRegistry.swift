@@ -53,6 +53,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "hunyuan_v1_dense",
         "hunyuan_v1_moe",
         "internlm2",
+        "jamba",
         "kimi_k2",
         "kimi_vl",
         "lfm2",
@@ -236,6 +237,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "internlm2":
             let args = try decoder.decode(InternLM2Configuration.self, from: text)
             return { InternLM2Model(args) }
+        case "jamba":
+            let args = try decoder.decode(JambaConfiguration.self, from: text)
+            return { JambaModel(args) }
         case "kimi_k2":
             let args = try decoder.decode(DeepSeekV3Configuration.self, from: text)
             return { DeepSeekV3Model(args) }

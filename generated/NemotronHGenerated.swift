@@ -293,7 +293,7 @@ final class NemotronHAttention: Module {
         _wv.wrappedValue = Linear(dim, kvHeads * headDim, bias: false)
         _wo.wrappedValue = Linear(heads * headDim, dim, bias: false)
 
-        // No positions at all: the recurrent layers beside attention carry the order.
+        // Positions enter with the embedding: nothing is rotated.
         rope = NoPE()
     }
 

@@ -836,8 +836,6 @@ private:
             a.per_layer = true;
         }
         a.rope_absent = f_.get("attention.rope.base") == nullptr;
-        const Node* unpositioned = f_.get("attention.unpositioned");
-        a.unpositioned = unpositioned && unpositioned->boolean;
         a.rope.traditional = flag_expr("attention.rope.interleaved");
         if (!a.rope_absent) a.rope.base = binding_expr("attention.rope.base", false);
         a.rope.scaling = binding_expr("attention.rope.scaling", true);
@@ -984,6 +982,8 @@ private:
         if (!s.normed) return;
         std::string eps = binding_expr("selective_ssm.bcdt_norm_eps", false);
         s.norm_eps = s.norm_enabled == "true" ? eps : s.norm_enabled + " ? " + eps + " : nil";
+        const Node* weighted = f_.get("selective_ssm.bcdt_norm_weights");
+        s.norm_weighted = weighted && weighted->boolean && s.norm_enabled == "true";
     }
 
     /// The head-wise state-space block: the one mixer of every layer, sized by its own fields.

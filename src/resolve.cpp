@@ -670,7 +670,8 @@ private:
         bool latent = uses_kind("layers.mixer", "latent_attention");
         const Node* at = slot && slot->loc.known() ? slot : nullptr;
         if (slot && slot->is_list() && slot->items.size() != 1 && !uses_kind("layers.mixer", "short_conv") &&
-            !uses_kind("layers.mixer", "gated_delta") && !uses_kind("layers.mixer", "ssd")) {
+            !uses_kind("layers.mixer", "gated_delta") && !uses_kind("layers.mixer", "ssd") &&
+            !uses_kind("layers.mixer", "selective_ssm")) {
             error(slot->loc, "layers.mixer", "every layer takes one mixer kind: list exactly one");
             return;
         }
@@ -727,9 +728,11 @@ private:
         bool scheduled = schedule && schedule->kind == Node::Kind::String;
         bool conv = uses_kind("layers.mixer", "short_conv");
         if (!conv) {
-            if (scheduled && !uses_kind("layers.mixer", "gated_delta") && !uses_kind("layers.mixer", "ssd")) {
+            if (scheduled && !uses_kind("layers.mixer", "gated_delta") && !uses_kind("layers.mixer", "ssd") &&
+                !uses_kind("layers.mixer", "selective_ssm")) {
                 error(schedule->loc, "layers.schedule.mixer",
-                      "a mixer schedule chooses between 'attention' and 'short_conv', 'gated_delta' or 'ssd'");
+                      "a mixer schedule chooses between 'attention' and 'short_conv', 'gated_delta', 'ssd' or "
+                      "'selective_ssm'");
             }
             return;
         }
@@ -897,20 +900,16 @@ private:
         }
     }
 
-    /// The selective state-space block is the one mixer of every layer, sized by its own fields; its
-    /// options apply only where it is the mixer.
+    /// The selective state-space block is the one mixer of every layer, or takes its layers beside
+    /// attention's by a mixer schedule (each layer then with its feed-forward); sized by its own fields,
+    /// its options apply only where some layer is one.
     void check_selective_ssm() {
         const Node* slot = f_.get("layers.mixer");
         const Node* at = slot && slot->loc.known() ? slot : nullptr;
         const char* sizes[] = {"selective_ssm.inner", "selective_ssm.state", "selective_ssm.time_step_rank",
                                "selective_ssm.kernel"};
         if (!uses_kind("layers.mixer", "selective_ssm")) return;
-        if (slot->items.size() != 1) {
-            error(at ? at->loc : Location{}, "layers.mixer", "'selective_ssm' is the one mixer of every layer");
-        }
-        if (const Node* schedule = f_.get("layers.schedule.mixer"); schedule && schedule->kind == Node::Kind::String) {
-            error(schedule->loc, "layers.schedule.mixer", "'selective_ssm' is the one mixer of every layer");
-        }
+        check_scheduled_beside_attention("selective_ssm");
         for (const char* key : sizes) {
             const Node* bound = f_.get(key);
             if (!bound || bound->kind != Node::Kind::String) {
@@ -922,6 +921,38 @@ private:
         if (normed && (normed->kind == Node::Kind::String || normed->boolean) && (!eps || eps->kind != Node::Kind::String)) {
             error(normed->loc, "selective_ssm.bcdt_norm", "needs 'selective_ssm.bcdt_norm_eps', a config field");
         }
+        // Learned weights are tensors the checkpoint holds or not: a config switch cannot add them.
+        if (const Node* weighted = f_.get("selective_ssm.bcdt_norm_weights"); weighted && weighted->boolean) {
+            if (!normed || normed->kind == Node::Kind::String || !normed->boolean) {
+                error(weighted->loc, "selective_ssm.bcdt_norm_weights", "needs 'selective_ssm.bcdt_norm: true'");
+            }
+        }
+    }
+
+    /// A recurrent kind listed beside attention alone takes each layer's kind from a mixer schedule and
+    /// keeps a feed-forward on every layer; listed alone, it needs no schedule.
+    void check_scheduled_beside_attention(const std::string& kind) {
+        const Node* slot = f_.get("layers.mixer");
+        const Node* at = slot && slot->loc.known() ? slot : nullptr;
+        const Node* schedule = f_.get("layers.schedule.mixer");
+        bool scheduled = schedule && schedule->kind == Node::Kind::String;
+        if (slot->items.size() != 1) {
+            // A layer of one block lists `none` beside its mixers.
+            size_t listed = slot->items.size() - (uses_kind("layers.mixer", "none") ? 1 : 0);
+            if (!uses_kind("layers.mixer", "attention") || listed != 2) {
+                error(at ? at->loc : Location{}, "layers.mixer", "'" + kind + "' is listed alone or beside 'attention' alone");
+            } else if (!scheduled) {
+                error(at ? at->loc : Location{}, "layers.mixer",
+                      "several kinds need 'layers.schedule.mixer', the config field naming each layer's kind");
+            }
+            const Node* ff = f_.get("layers.feed_forward");
+            if (ff && ff->is_list() && ff->items.empty()) {
+                error(ff->loc, "layers.feed_forward", "'" + kind + "' beside 'attention' needs a feed-forward kind");
+            }
+            check_beside_attention(kind);
+        } else if (scheduled) {
+            error(schedule->loc, "layers.schedule.mixer", "a schedule chooses among kinds; 'layers.mixer' lists only one");
+        }
     }
 
     /// The head-wise state-space block is the one mixer of every layer, or takes its layers beside
@@ -930,24 +961,7 @@ private:
         const Node* slot = f_.get("layers.mixer");
         const Node* at = slot && slot->loc.known() ? slot : nullptr;
         if (!uses_kind("layers.mixer", "ssd")) return;
-        const Node* schedule = f_.get("layers.schedule.mixer");
-        bool scheduled = schedule && schedule->kind == Node::Kind::String;
-        size_t listed = slot->items.size() - (uses_kind("layers.mixer", "none") ? 1 : 0);
-        if (slot->items.size() != 1) {
-            if (!uses_kind("layers.mixer", "attention") || listed != 2) {
-                error(at ? at->loc : Location{}, "layers.mixer", "'ssd' is listed alone or beside 'attention' alone");
-            } else if (!scheduled) {
-                error(at ? at->loc : Location{}, "layers.mixer",
-                      "several kinds need 'layers.schedule.mixer', the config field naming each layer's kind");
-            }
-            const Node* ff = f_.get("layers.feed_forward");
-            if (ff && ff->is_list() && ff->items.empty()) {
-                error(ff->loc, "layers.feed_forward", "'ssd' beside 'attention' needs a feed-forward kind");
-            }
-            check_beside_attention("ssd");
-        } else if (scheduled) {
-            error(schedule->loc, "layers.schedule.mixer", "a schedule chooses among kinds; 'layers.mixer' lists only one");
-        }
+        check_scheduled_beside_attention("ssd");
         for (const char* key : {"ssd.heads", "ssd.head_dim", "ssd.state", "ssd.groups", "ssd.kernel", "ssd.norm_eps"}) {
             const Node* bound = f_.get(key);
             if (!bound || bound->kind != Node::Kind::String) {
@@ -1204,8 +1218,8 @@ private:
         }
     }
 
-    /// A decoder takes its positions from RoPE or from a learned table, never both; attention with
-    /// neither says so (`attention.unpositioned`), as the layers beside a recurrence may.
+    /// A decoder takes its positions from RoPE or from a learned table, one of the two, never both; or,
+    /// where a recurrent kind mixes some layers, from that recurrence alone (attention without RoPE).
     void check_positions() {
         const Node* table = f_.get("embedding.positions.table");
         const Node* base = f_.get("attention.rope.base");
@@ -1214,16 +1228,11 @@ private:
                   "learned positions replace RoPE; remove the rotation with 'attention.rope: null'");
         }
         bool attends = uses_kind("layers.mixer", "attention") || uses_kind("layers.mixer", "latent_attention");
-        const Node* unpositioned = f_.get("attention.unpositioned");
-        if (unpositioned && unpositioned->boolean) {
-            if (table || base) {
-                error(unpositioned->loc, "attention.unpositioned",
-                      std::string("attention without positions has no ") +
-                          (table ? "learned table; remove 'embedding.positions'" : "rotation; remove it with 'attention.rope: null'"));
-            }
-            return;
+        bool recurrent = false;
+        for (const char* kind : {"short_conv", "selective_ssm", "ssd", "gated_delta"}) {
+            recurrent = recurrent || uses_kind("layers.mixer", kind);
         }
-        if (!table && !base && !f_.abstract && attends) {
+        if (!table && !base && !f_.abstract && attends && !recurrent) {
             std::string who = f_.chain.size() > 1 ? "'" + f_.id + "' nor any family it extends" : "'" + f_.id + "'";
             error(f_.values.loc, "attention.rope.base",
                   "missing required key: neither " + who + " sets it, and no 'embedding.positions' replaces RoPE");

@@ -246,8 +246,7 @@ struct Attention {
     bool scale_one = false;
     bool scale_switched = false;   // a config flag may leave the scores unscaled (scale 1)
     std::string scaled_flag;       // Swift Bool expression: `args.scaleAttnWeights`
-    bool rope_absent = false;      // no RoPE: positions come from a learned embedding, or nowhere
-    bool unpositioned = false;     // no positions at all: the order comes from the layers beside
+    bool rope_absent = false;      // no RoPE: positions come from a learned embedding
     bool local_rope = false;       // sliding layers rotate with their own base, unscaled
     std::string local_base;
     bool nope_layers = false;      // layers marked 0 in rope_layers take no position embedding
@@ -347,9 +346,10 @@ struct SelectiveSSM {
     std::string kernel;          // `args.convKernel`
     std::string bias;            // Swift Bool expression: in_proj and out_proj
     std::string conv_bias;       // Swift Bool expression: the convolution
-    bool normed = false;         // weightless RMS norms on dt, B and C (where norm_enabled holds)
+    bool normed = false;         // RMS norms on dt, B and C (where norm_enabled holds)
     std::string norm_enabled;    // Swift Bool expression
     std::string norm_eps;        // `args.mixerRmsEps`, or nil where norm_enabled does not hold
+    bool norm_weighted = false;  // the norms scale by learned weights (always on; the resolver checks it)
 };
 
 /// The head-wise state-space mixer kind (`ssd`): Mamba-2's block, on every layer.

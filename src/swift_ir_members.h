@@ -119,7 +119,7 @@ template <typename F>
 void members(F& f, const Attention& v) {
     IR_MEMBER(block_key) IR_MEMBER(q_key) IR_MEMBER(k_key) IR_MEMBER(v_key) IR_MEMBER(qkv_key) IR_MEMBER(o_key)
     IR_MEMBER(fused_qkv) IR_MEMBER(fused_qkv_grouped) IR_MEMBER(per_layer) IR_MEMBER(scale_head_dim) IR_MEMBER(scale_from_field) IR_MEMBER(scale_field)
-    IR_MEMBER(scale_one) IR_MEMBER(scale_switched) IR_MEMBER(scaled_flag) IR_MEMBER(rope_absent) IR_MEMBER(unpositioned) IR_MEMBER(local_rope) IR_MEMBER(local_base)
+    IR_MEMBER(scale_one) IR_MEMBER(scale_switched) IR_MEMBER(scaled_flag) IR_MEMBER(rope_absent) IR_MEMBER(local_rope) IR_MEMBER(local_base)
     IR_MEMBER(nope_layers) IR_MEMBER(rope_layers) IR_MEMBER(qkv_bias) IR_MEMBER(o_bias) IR_MEMBER(qk_norm) IR_MEMBER(qk_norm_per_head) IR_MEMBER(qk_norm_whole)
     IR_MEMBER(qk_norm_type) IR_MEMBER(q_norm_arguments) IR_MEMBER(k_norm_arguments) IR_MEMBER(qk_norm_per_head_after_rope) IR_MEMBER(q_norm_key) IR_MEMBER(k_norm_key)
     IR_MEMBER(qk_norm_switched) IR_MEMBER(qk_norm_enabled) IR_MEMBER(qk_norm_switched_per_head) IR_MEMBER(qk_norm_switched_whole)
@@ -149,6 +149,7 @@ template <typename F>
 void members(F& f, const SelectiveSSM& v) {
     IR_MEMBER(used) IR_MEMBER(type) IR_MEMBER(block_key) IR_MEMBER(inner) IR_MEMBER(state) IR_MEMBER(time_step_rank)
     IR_MEMBER(kernel) IR_MEMBER(bias) IR_MEMBER(conv_bias) IR_MEMBER(normed) IR_MEMBER(norm_enabled) IR_MEMBER(norm_eps)
+    IR_MEMBER(norm_weighted)
 }
 
 template <typename F>

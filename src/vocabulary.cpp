@@ -81,7 +81,8 @@ KeySpec layers_key() {
             "convolution, which caches the last few inputs of its convolution (options under `short_conv`; "
             "listed beside `attention`, each layer's kind from `schedule.mixer`). `selective_ssm`: a selective "
             "state-space recurrence (Mamba), which caches its convolution's last inputs and its recurrent state "
-            "(options under `selective_ssm`; the one kind of every layer). `ssd`: a state-space recurrence with "
+            "(options under `selective_ssm`; the one kind of every layer, or listed beside `attention`, each layer's "
+            "kind from `schedule.mixer` and each followed by its feed-forward). `ssd`: a state-space recurrence with "
             "one decay per head and B, C shared by groups of heads (Mamba-2), which caches the same two (options "
             "under `ssd`; the one kind of every layer, or listed beside `attention`, each layer's kind from "
             "`schedule.mixer` and each followed by its feed-forward). `gated_delta`: a gated delta-rule "
@@ -102,7 +103,7 @@ KeySpec layers_key() {
                 "from the config's sparsity keys, e.g. `{derive: sparse_every_step}`."),
             field_key("mixer", "layer_kinds",
                 "A config field listing each layer's mixer kind (`attention`, or the other kinds listed: "
-                "`short_conv`, `gated_delta`, `ssd` or `none`), usually derived "
+                "`short_conv`, `gated_delta`, `ssd`, `selective_ssm` or `none`), usually derived "
                 "from the config's layer list, e.g. `{derive: attention_or_conv}`."),
         }),
     });
@@ -157,7 +158,8 @@ KeySpec short_conv_key() {
 /// recurrence whose step, input and output weights depend on each position.
 KeySpec selective_ssm_key() {
     return map_key("selective_ssm",
-        "The selective state-space mixer kind (`layers.mixer: [selective_ssm]`, every layer). `in_proj` gives "
+        "The selective state-space mixer kind (`layers.mixer: [selective_ssm]`, every layer, or beside "
+        "`attention` by `layers.schedule.mixer`). `in_proj` gives "
         "x and z, each `inner` wide; x runs through a causal depthwise convolution (`conv1d`, `kernel` taps, "
         "stored `[inner, kernel, 1]` as MLX keeps it or `[inner, 1, kernel]` as PyTorch does, which `sanitize` "
         "transposes) and SiLU; `x_proj` gives dt, B and C (`time_step_rank`, `state` and `state` wide), `dt_proj` "
@@ -172,8 +174,13 @@ KeySpec selective_ssm_key() {
         with_default(key("bias", Type::Flag, "Bias on `in_proj` and `out_proj`."), "false"),
         with_default(key("conv_bias", Type::Flag, "Bias on the convolution."), "false"),
         with_default(key("bcdt_norm", Type::Flag,
-            "Weightless RMS norms over dt, B and C as `x_proj` gives them (Falcon-Mamba)."), "false"),
+            "RMS norms over dt, B and C as `x_proj` gives them, weightless (Falcon-Mamba) unless "
+            "`bcdt_norm_weights`."), "false"),
         field_key("bcdt_norm_eps", "float", "The config field holding those norms' epsilon; needed with `bcdt_norm`."),
+        with_default(key("bcdt_norm_weights", Type::Bool,
+            "The norms on dt, B and C scale by learned weights (`dt_layernorm`, `b_layernorm`, `c_layernorm`, "
+            "in the block's dtype after the normalisation, as the decoder's RMS norms do) (Jamba); needs "
+            "`bcdt_norm: true`."), "false"),
         map_key("keys", "The checkpoint names of the block, where they differ from the usual.", {
             with_default(key("block", Type::Identifier, "The block's key in a decoder layer."), "mixer"),
         }),
@@ -581,9 +588,6 @@ KeySpec build_root() {
             "A config field capping the attention scores before the mask: cap * tanh(scores / cap), with the "
             "scores and softmax computed outside the fused kernel; an optional field caps only when it is set."),
         rope,
-        with_default(key("unpositioned", Type::Bool,
-            "Attention sees no positions at all: no RoPE (`rope: null`) and no learned table "
-            "(`embedding.positions`), as in layers beside a recurrence, which carries the order."), "false"),
         map_key("query_position_scale",
             "Llama-4 query scaling: after RoPE, queries are multiplied by "
             "1 + beta * log(1 + floor(position / original_max_positions)), which grows past the original "
@@ -1028,6 +1032,20 @@ const std::vector<Derivation>& derivations() {
          "ConfigDefaults.feedForwardInBlockPattern",
          {{"blockTypes", "config.layers_block_type"}, {"layerTypes", "config.layer_types"},
           {"pattern", "config.hybrid_override_pattern"}}},
+        {"attention_or_selective_ssm", "layer_kinds",
+         "layer i is `attention` where `layers_block_type` says `attention` and `selective_ssm` where it says "
+         "`mamba` (another name is refused); absent, `attention` where i modulo `attn_layer_period` is "
+         "`attn_layer_offset`, else `selective_ssm` (a period below 1 or an offset not below it is refused).",
+         "ConfigDefaults.attentionOrSelectiveSSM",
+         {{"layers", "dims.layers"}, {"types", "config.layers_block_type"}, {"period", "config.attn_layer_period"},
+          {"offset", "config.attn_layer_offset"}}},
+        {"sparse_at_period_offset", "layer_kinds",
+         "layer i is `experts` where the layers have more than one expert (`experts.count` > 1) and i modulo "
+         "`expert_layer_period` is `expert_layer_offset`, else `mlp` (a period below 1 or an offset not below it "
+         "is refused).",
+         "ConfigDefaults.sparseAtPeriodOffset",
+         {{"layers", "dims.layers"}, {"experts", "experts.count"}, {"period", "config.expert_layer_period"},
+          {"offset", "config.expert_layer_offset"}}},
         {"rope_when_named", "int_list",
          "1 (rotate) on every layer when `position_embedding_type` is `rope`, else 0 (no position embedding); "
          "absent, 0.",

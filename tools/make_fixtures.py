@@ -782,6 +782,20 @@ NEMOTRON_H = {
     "tie_word_embeddings": False,
 }
 
+# Jamba: attention (no RoPE) on layers 1 and 4 (period 3, offset 1), Mamba with weighted dt/B/C norms
+# elsewhere; experts on layers 1, 3 and 5 (period 2, offset 1, where mlx-lm's (i + offset) % period
+# and transformers' i % period == offset agree), every expert chosen (mlx-lm softmaxes the top k
+# logits among themselves, transformers keeps the top k of a softmax over all, which agree only when
+# k is every expert), so the layers hold every mixer and feed-forward pairing; untied (mlx-lm's
+# default ties, transformers' does not).
+JAMBA = {
+    "model_type": "jamba", "vocab_size": 256, "hidden_size": 64, "intermediate_size": 32, "num_hidden_layers": 6,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "attn_layer_period": 3, "attn_layer_offset": 1,
+    "expert_layer_period": 2, "expert_layer_offset": 1, "num_experts": 4, "num_experts_per_tok": 4,
+    "mamba_d_state": 8, "mamba_d_conv": 4, "mamba_expand": 2, "mamba_dt_rank": "auto", "mamba_conv_bias": True,
+    "mamba_proj_bias": False, "rms_norm_eps": 1e-5, "max_position_embeddings": 512, "tie_word_embeddings": False,
+}
+
 # LFM2-MoE: LFM2's mixers, layer 0 dense, then 8 experts chosen 2 at a time by sigmoid score plus a
 # selection bias, renormalised and scaled 1.5.
 LFM2_MOE = {
@@ -1334,6 +1348,16 @@ FIXTURES = [
             "the filters as PyTorch stores them",
             with_(MAMBA, model_type="falcon_mamba", conv_kernel=3, tie_word_embeddings=False),
             layout=pytorch_mamba_convolutions),
+    Fixture("jamba", "jamba",
+            "attention without RoPE on layers 1 and 4, Mamba (dt, B, C norms with weights, dt 4 wide by auto) "
+            "elsewhere; 4 experts, all chosen, on layers 1, 3, 5 and dense SwiGLU on 0, 2, 4; untied", JAMBA),
+    Fixture("jamba_listed", "jamba",
+            "the mixers listed by layers_block_type (Mamba on 0 and 3, attention on 1 and 2), experts on "
+            "layers 0 and 2 (period 2, offset 0), dt 6 wide, 3-tap filters without a bias, biases on in_proj "
+            "and out_proj, tied",
+            with_(JAMBA, num_hidden_layers=4, layers_block_type=["mamba", "attention", "attention", "mamba"],
+                  expert_layer_offset=0, num_experts=3, num_experts_per_tok=3, mamba_dt_rank=6, mamba_d_conv=3,
+                  mamba_conv_bias=False, mamba_proj_bias=True, tie_word_embeddings=True)),
     Fixture("mamba2", "mamba2",
             "8 heads 16 wide, 8-wide states, one group, dt clipped to [0.2, 1.0] (both bounds reached), 4-tap "
             "filters with a bias, no projection biases, tied; the filters [channels, kernel, 1] as mlx-lm saves them",

@@ -48,7 +48,10 @@ DECODE = 3
 # The files save_pretrained writes; all of them are committed.
 SAVED = ("config.json", "generation_config.json", "model.safetensors")
 
-torch.set_num_threads(max(1, os.cpu_count() or 1))
+# One thread: the models are tiny, and under `make test` both cores are busy with the other chain, where
+# torch's OpenMP workers wait on each other for a descheduled thread (probes measured 5 to 10 times
+# slower with two threads on a loaded machine).
+torch.set_num_threads(1)
 torch.use_deterministic_algorithms(True)
 
 TINY = {
@@ -360,6 +363,12 @@ def v4_full_attention_interval(config: dict) -> dict:
     out = v4_rope(config)
     out["full_attention_interval"] = out.pop("layer_types").index("full_attention") + 1
     return out
+
+
+JAMBA_HF = with_(TINY, num_hidden_layers=6, intermediate_size=32, attn_layer_period=3, attn_layer_offset=1,
+                 expert_layer_period=4, expert_layer_offset=1, num_experts=8, num_experts_per_tok=2,
+                 mamba_d_state=8, mamba_d_conv=4, mamba_expand=2, mamba_dt_rank="auto", mamba_conv_bias=True,
+                 mamba_proj_bias=False, rms_norm_eps=1e-5)
 
 
 FIXTURES: list[Fixture] = [
@@ -770,6 +779,20 @@ FIXTURES: list[Fixture] = [
             {"hidden_size": 64, "num_hidden_layers": 2, "vocab_size": 256, "state_size": 8, "expand": 2,
              "intermediate_size": 96, "conv_kernel": 3, "time_step_rank": "auto", "use_bias": False,
              "use_conv_bias": False, "mixer_rms_eps": 1e-5, "tie_word_embeddings": True}),
+    Fixture("jamba", "jamba",
+            "attention without RoPE on layers 1 and 4 (period 3, offset 1), Mamba with weighted dt/B/C norms "
+            "elsewhere (dt 4 wide by auto); 8 experts top-2, not renormalised, on layers 1 and 5 (period 4, "
+            "offset 1, where mlx-lm would put them on layer 3), dense SwiGLU on the others; one tensor per "
+            "expert, PyTorch filters, untied", "jamba", JAMBA_HF),
+    Fixture("jamba_bf16", "jamba",
+            "bfloat16: the first fixture's model in half precision, the recurrent state float32", "jamba",
+            JAMBA_HF, dtype="bfloat16"),
+    Fixture("jamba_dense", "jamba",
+            "one expert (num_experts 1): every layer dense; attention on layers 0 and 2 (period 2, offset 0), "
+            "dt 6 wide, 3-tap filters without a bias, biases on in_proj and out_proj, tied", "jamba",
+            with_(JAMBA_HF, num_hidden_layers=4, attn_layer_period=2, attn_layer_offset=0, num_experts=1,
+                  num_experts_per_tok=1, mamba_dt_rank=6, mamba_d_conv=3, mamba_conv_bias=False,
+                  mamba_proj_bias=True, tie_word_embeddings=True)),
     Fixture("mamba2", "mamba2",
             "8 heads 16 wide in 2 groups (each group's B and C read by 4 heads, the gated norm per group), 8-wide "
             "states, chunks of 8 across the 24-token prompt, dt unclipped (time_step_limit (0, inf) as transformers "

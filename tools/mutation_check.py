@@ -611,7 +611,7 @@ MUTATIONS = [
              # Every fixture has a convolution layer (the Mamba blocks and the gated delta rule run one
              # too), and its decode steps follow the prompt.
              of("lfm2", "lfm2_moe", "mamba", "falcon_mamba", "mamba2", "qwen3_next", "granitemoehybrid", "qwen3_5",
-                "qwen3_5_moe", "nemotron_h")),
+                "qwen3_5_moe", "jamba", "nemotron_h")),
     Mutation("conv_gates_swapped", "the short convolution's b and c parts swapped (c gating its input, b its output)",
              [("templates/_short_conv.swift.mustache", "            parts[0] * parts[2], filter: conv",
                "            parts[1] * parts[2], filter: conv"),
@@ -621,14 +621,14 @@ MUTATIONS = [
              [("runtime/ShortConv.swift", "        if let bias { sum = sum + bias.asType(.float32) }\n", "")],
              of("lfm2", "lfm2_moe") & where(lambda c: c.get("conv_bias", False))
              | of("mamba", "falcon_mamba", "mamba2", "nemotron_h") & where(lambda c: c.get("use_conv_bias", True))
-             | of("granitemoehybrid") & where(lambda c: c.get("mamba_conv_bias", True))),
+             | of("granitemoehybrid", "jamba") & where(lambda c: c.get("mamba_conv_bias", True))),
     Mutation("conv_taps_reversed", "the filter's taps applied newest first (a convolution where PyTorch correlates)",
              [("runtime/ShortConv.swift", "x[0..., tap ..< (tap + length), 0...].asType(.float32) * taps[0..., tap, 0]",
                "x[0..., tap ..< (tap + length), 0...].asType(.float32) * taps[0..., kernel - 1 - tap, 0]"),
               ("runtime/ShortConv.swift", "var sum = x[0..., 0 ..< length, 0...].asType(.float32) * taps[0..., 0, 0]",
                "var sum = x[0..., 0 ..< length, 0...].asType(.float32) * taps[0..., kernel - 1, 0]")],
              of("lfm2", "lfm2_moe", "mamba", "falcon_mamba", "mamba2", "qwen3_next", "granitemoehybrid", "qwen3_5",
-                "qwen3_5_moe", "nemotron_h")),
+                "qwen3_5_moe", "jamba", "nemotron_h")),
     Mutation("pytorch_filters_untransposed", "PyTorch's [hidden, 1, kernel] filters loaded without the transpose",
              [("templates/_model.swift.mustache",
                "        weights = channelsLastConvolutions(weights, block: {{short_conv.block_key}})\n", "")],
@@ -638,23 +638,24 @@ MUTATIONS = [
              [("templates/_model.swift.mustache",
                "        weights = channelsLastConvolutions(weights, block: {{selective_ssm.block_key}}, convolution: \"conv1d\")\n",
                "")],
-             # mlx-lm's own mamba fixture stores them as MLX keeps them.
-             of("mamba", "falcon_mamba") - {"mlx-lm/mamba"}),
+             # mlx-lm's own mamba and jamba fixtures store them as MLX keeps them.
+             of("mamba", "falcon_mamba", "jamba") - {"mlx-lm/mamba", "mlx-lm/jamba", "mlx-lm/jamba_listed"}),
     Mutation("ssm_a_positive", "A taken as exp(A_log) without the minus sign: a state that grows",
              [("runtime/SelectiveSSM.swift", "    let a = -exp(aLog.asType(.float32))", "    let a = exp(aLog.asType(.float32))")],
-             of("mamba", "falcon_mamba")),
+             of("mamba", "falcon_mamba", "jamba")),
     Mutation("ssm_dt_without_softplus", "dt taken from dt_proj without its softplus",
              [("templates/_selective_ssm.swift.mustache", "let dt = softplus(dtProj(projected[0]).asType(.float32))",
                "let dt = dtProj(projected[0]).asType(.float32)")],
-             of("mamba", "falcon_mamba")),
+             of("mamba", "falcon_mamba", "jamba")),
     Mutation("ssm_d_skipped", "the skip connection D * x left out of the block's output",
              [("runtime/SelectiveSSM.swift", "    return stacked(outputs, axis: 1) + x * d.asType(.float32)",
                "    return stacked(outputs, axis: 1)")],
-             of("mamba", "falcon_mamba")),
+             of("mamba", "falcon_mamba", "jamba")),
     Mutation("ssm_state_half_precision", "the recurrent state kept in the checkpoint's dtype, not float32",
              [("runtime/SelectiveSSM.swift", "        state = decay * state + input\n",
                "        state = (decay * state + input).asType(x.dtype)\n")],
-             {f["id"] for f in fixtures() if f["family"] in ("mamba", "falcon_mamba") and f.get("dtype", "float32") != "float32"}),
+             {f["id"] for f in fixtures()
+              if f["family"] in ("mamba", "falcon_mamba", "jamba") and f.get("dtype", "float32") != "float32"}),
     Mutation("ssd_state_half_precision", "Mamba-2's recurrent state kept in the checkpoint's dtype, not float32",
              [("runtime/SelectiveSSM.swift", "        h = decay * h + input\n",
                "        h = (decay * h + input).asType(x.dtype)\n")],
@@ -662,10 +663,32 @@ MUTATIONS = [
               if f["family"] in ("mamba2", "granitemoehybrid", "nemotron_h") and f.get("dtype", "float32") != "float32"}),
     Mutation("ssm_state_not_carried", "the recurrent state not kept: each call starts from zeros",
              [("runtime/SelectiveSSM.swift", "    cache?[1] = state\n", "")],
-             of("mamba", "falcon_mamba")),
+             of("mamba", "falcon_mamba", "jamba")),
     Mutation("ssm_bcdt_norm_dropped", "Falcon-Mamba's norms on dt, B and C left out",
              [("falcon_mamba.yaml", "  bcdt_norm: true\n", "")],
              of("falcon_mamba")),
+    Mutation("jamba_bcdt_norm_weights_dropped", "Jamba's norms on dt, B and C computed without their weights",
+             [("templates/_selective_ssm.swift.mustache",
+               "        projected = [dtNorm(projected[0]), bNorm(projected[1]), cNorm(projected[2])]\n",
+               "        projected = projected.map { weightlessRMSNorm($0, eps: dtNorm.eps) }\n")],
+             of("jamba")),
+    Mutation("jamba_top_k_renormalised", "Jamba's top-k expert weights renormalised to sum to one (as mlx-lm's router does)",
+             [("jamba.yaml", "  per_token: num_experts_per_tok\n", "  per_token: num_experts_per_tok\n  router: {normalize: true}\n")],
+             # Where every expert is chosen the softmax already sums to one.
+             of("jamba") & where(lambda c: c.get("num_experts", 16) > 1
+                                 and c.get("num_experts_per_tok", 2) < c.get("num_experts", 16))),
+    Mutation("jamba_expert_schedule_as_mlx_lm", "experts where (i + expert_layer_offset) % expert_layer_period == 0",
+             [("runtime/Configuration.swift", "experts > 1 && $0 % period == offset ? \"experts\" : \"mlp\"",
+               "experts > 1 && ($0 + offset) % period == 0 ? \"experts\" : \"mlp\"")],
+             # The two conditions agree where 2 x offset is a multiple of the period.
+             of("jamba") & where(lambda c: c.get("num_experts", 16) > 1
+                                 and 2 * c.get("expert_layer_offset", 1) % c.get("expert_layer_period", 2) != 0)),
+    Mutation("jamba_attention_offset_ignored", "attention on every attn_layer_period-th layer counting from 1, the offset ignored",
+             [("runtime/Configuration.swift", "$0 % period == offset ? \"attention\" : \"selective_ssm\"",
+               "($0 + 1) % period == 0 ? \"attention\" : \"selective_ssm\"")],
+             # layers_block_type, where stated, decides instead.
+             of("jamba") & where(lambda c: "layers_block_type" not in c
+                                 and (c.get("attn_layer_offset", 4) + 1) % c.get("attn_layer_period", 8) != 0)),
     Mutation("ssd_filters_untransposed", "PyTorch's [channels, 1, kernel] Mamba-2 filters loaded without the transpose",
              [("templates/_model.swift.mustache",
                "        weights = channelsLastConvolutions(weights, block: {{ssd.block_key}}, convolution: \"conv1d\")\n",
@@ -719,7 +742,7 @@ MUTATIONS = [
                "  mlp_hidden_act: {policy: ignored, why: read as silu}\n")],
              of("nemotron_h")),
     Mutation("nemotron_h_attention_rotated", "Nemotron-H's attention rotated by RoPE (base 10000) as Llama's is",
-             [("nemotron_h.yaml", "  rope: null\n  unpositioned: true\n", ""),
+             [("nemotron_h.yaml", "  rope: null\n", ""),
               ("nemotron_h.yaml", "  rope_theta: null\n  rope_scaling: null\n  rope_parameters: null\n"
                "  original_max_position_embeddings: null\n", "")],
              of("nemotron_h")),
@@ -1391,20 +1414,38 @@ def affected_fixtures(changed: set[str]) -> set[str] | None:
             if files.get(family) in changed}
 
 
+# Parity runs at once: each runs a share of the fixtures in its own test process. The runs are single-
+# threaded, and under `make test` the other chain ends long before this one.
+JOBS = max(1, int(os.environ.get("HF2SWIFT_MUTATION_JOBS") or os.cpu_count() or 1))
+
+
 def failing_fixtures(package: Path, only: set[str] | None = None) -> set[str]:
-    report = SCRATCH / "report.json"
-    if report.exists():
-        report.unlink()
-    env = dict(os.environ, HF2SWIFT_PARITY_REPORT=str(report))
-    if only is not None:
-        if not only:
-            return set()
-        env["HF2SWIFT_PARITY_ONLY"] = ",".join(sorted(only))
-    result = run(["swift", "test", "--scratch-path", str(SCRATCH / "build"), "--filter",
-                  "ParityTests.ParityTests/testEveryFixtureMatchesItsOracleOnPrefillAndDecode"], cwd=package, env=env)
-    if not report.exists():
-        raise SystemExit("the parity tests did not run:\n" + result.stdout[-4000:] + result.stderr[-4000:])
-    return {name for name, outcome in json.loads(report.read_text()).items() if outcome != "pass"}
+    """The fixtures (of `only`, or all) that fail against the package as it now builds: one build, then
+    the parity test in JOBS processes, each given every JOBS-th fixture and writing its own report."""
+    wanted = sorted(f["id"] for f in fixtures()) if only is None else sorted(only)
+    if not wanted:
+        return set()
+    build = run(["swift", "build", "--build-tests", "--scratch-path", str(SCRATCH / "build")], cwd=package)
+    tests = sorted((SCRATCH / "build" / "debug").glob("*PackageTests.xctest"))
+    if build.returncode != 0 or not tests:
+        raise SystemExit("the parity tests did not build:\n" + build.stdout[-4000:] + build.stderr[-4000:])
+    shards = [wanted[i::JOBS] for i in range(min(JOBS, len(wanted)))]
+    running = []
+    for i, shard in enumerate(shards):
+        report = SCRATCH / f"report-{i}.json"
+        report.unlink(missing_ok=True)
+        env = dict(os.environ, HF2SWIFT_PARITY_REPORT=str(report), HF2SWIFT_PARITY_ONLY=",".join(shard))
+        process = subprocess.Popen(
+            [str(tests[0]), "ParityTests.ParityTests/testEveryFixtureMatchesItsOracleOnPrefillAndDecode"],
+            cwd=package, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        running.append((process, report))
+    failed: set[str] = set()
+    for process, report in running:
+        output, _ = process.communicate()
+        if not report.exists():
+            raise SystemExit("the parity tests did not run:\n" + output[-4000:])
+        failed |= {name for name, outcome in json.loads(report.read_text()).items() if outcome != "pass"}
+    return failed
 
 
 def main() -> int:

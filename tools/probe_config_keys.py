@@ -85,6 +85,7 @@ PROBES: dict[str, object] = {
     "decoder_sparse_step": lambda v, c: 2,
     "use_bcdt_rms": lambda v, c: _flip(v),
     "use_mambapy": lambda v, c: _flip(v),
+    "use_mamba_kernels": lambda v, c: _flip(v),
     "_sliding_window_pattern": lambda v, c: _other(v, 2, 3),
     "altup_coef_clip": lambda v, c: _other(v, 0.01, 0.02),
     "altup_lr_multiplier": lambda v, c: _other(v, 4.0, 2.0),

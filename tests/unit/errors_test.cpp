@@ -92,16 +92,33 @@ TEST_SUITE("errors") {
 TEST_CASE("errors: every bad-input case fails with exactly its expected errors and changes nothing") {
     std::vector<Case> all = cases();
     REQUIRE(all.size() >= 40);
+    // One copy of the sources for the whole run; each case's tree hard-links it, so a case costs a
+    // link per file rather than a copy. An overlaid file replaces its link instead of writing
+    // through it, and a write by the generator into a linked file shows in that case's snapshot.
+    TempDir pristine;
+    for (const char* tree : {"families", "templates", "generated"}) {
+        copy_tree(fs::path(source_dir()) / tree, pristine.path() / tree);
+    }
     for (const Case& c : all) {
         CAPTURE(c.name);
         {
             REQUIRE_MESSAGE(!c.expected.empty(), c.name << " states no expected error");
             TempDir tmp;
-            copy_tree(fs::path(source_dir()) / "families", tmp.path() / "families");
-            copy_tree(fs::path(source_dir()) / "templates", tmp.path() / "templates");
-            copy_tree(fs::path(source_dir()) / "generated", tmp.path() / "generated");
+            for (const char* tree : {"families", "templates", "generated"}) {
+                fs::copy(pristine.path() / tree, tmp.path() / tree,
+                         fs::copy_options::recursive | fs::copy_options::create_hard_links);
+            }
             for (const char* overlay : {"families", "templates"}) {
-                if (fs::exists(c.dir / overlay)) copy_tree(c.dir / overlay, tmp.path() / overlay);
+                if (!fs::exists(c.dir / overlay)) continue;
+                for (const auto& entry : fs::recursive_directory_iterator(c.dir / overlay)) {
+                    fs::path target = tmp.path() / overlay / entry.path().lexically_relative(c.dir / overlay);
+                    if (entry.is_directory()) {
+                        fs::create_directories(target);
+                    } else {
+                        fs::remove(target);
+                        fs::copy_file(entry.path(), target);
+                    }
+                }
             }
             for (const auto& f : c.make_files) {
                 fs::remove_all(tmp.path() / f);

@@ -431,6 +431,31 @@ public enum ConfigDefaults {
         }
     }
 
+    /// `attention_or_selective_ssm`: `types` (`attention` or `mamba` per layer) as mixer kinds, a name
+    /// that is neither left for the schedule's check to refuse; without them, attention where the
+    /// layer's index modulo `period` is `offset` and the selective recurrence elsewhere. A period
+    /// below 1 or an offset outside it names no kind, which the check refuses.
+    public static func attentionOrSelectiveSSM(layers: Int, types: [String]?, period: Int, offset: Int) -> [String] {
+        if let types {
+            return types.map { $0 == "attention" ? "attention" : $0 == "mamba" ? "selective_ssm" : $0 }
+        }
+        guard period > 0, (0 ..< period).contains(offset) else {
+            return Array(repeating: "attn_layer_offset \(offset) outside attn_layer_period \(period)", count: max(layers, 0))
+        }
+        return (0 ..< max(layers, 0)).map { $0 % period == offset ? "attention" : "selective_ssm" }
+    }
+
+    /// `sparse_at_period_offset`: experts where the layer's index modulo `period` is `offset` and there
+    /// is more than one expert, a dense MLP elsewhere. A period below 1 or an offset outside it names no
+    /// kind, which the check refuses.
+    public static func sparseAtPeriodOffset(layers: Int, experts: Int, period: Int, offset: Int) -> [String] {
+        guard period > 0, (0 ..< period).contains(offset) else {
+            return Array(
+                repeating: "expert_layer_offset \(offset) outside expert_layer_period \(period)", count: max(layers, 0))
+        }
+        return (0 ..< max(layers, 0)).map { experts > 1 && $0 % period == offset ? "experts" : "mlp" }
+    }
+
     /// `rope_when_named`: every layer rotates when the config names `rope`, none otherwise.
     public static func ropeWhenNamed(layers: Int, named: String?) -> [Int] {
         Array(repeating: named == "rope" ? 1 : 0, count: max(layers, 0))

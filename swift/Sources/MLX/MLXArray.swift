@@ -23,7 +23,23 @@ enum ArrayStorage {
 /// in place through ``_updateInternal(_:)`` while keeping object identity, and because subscript
 /// assignment works through `let` references.
 public final class MLXArray {
-    var storage: ArrayStorage
+    /// The values; an array made by `init(shape:dtype:computing:)` computes them on first use.
+    var storage: ArrayStorage {
+        get {
+            if let held { return held }
+            let made = pending!()
+            precondition(made.count == _shape.reduce(1, *), "internal error: \(made.count) elements for shape \(_shape)")
+            held = made
+            pending = nil
+            return made
+        }
+        set {
+            held = newValue
+            pending = nil
+        }
+    }
+    private var held: ArrayStorage?
+    private var pending: (() -> ArrayStorage)?
     var _shape: [Int]
     var _dtype: DType
 
@@ -32,7 +48,17 @@ public final class MLXArray {
             storage.count == shape.reduce(1, *),
             "internal error: \(storage.count) elements for shape \(shape)")
         precondition(dtype != .complex64, "complex64 arrays are not supported by this backend")
-        self.storage = storage
+        self.held = storage
+        self._shape = shape
+        self._dtype = dtype
+    }
+
+    /// An array whose values are computed when first read. MLX evaluates lazily, so a module's
+    /// initial weights that a checkpoint replaces are never computed there; eagerly, drawing them
+    /// was a tenth of a parity run.
+    init(shape: [Int], dtype: DType, computing values: @escaping () -> ArrayStorage) {
+        precondition(dtype != .complex64, "complex64 arrays are not supported by this backend")
+        self.pending = values
         self._shape = shape
         self._dtype = dtype
     }
@@ -68,7 +94,7 @@ public final class MLXArray {
     public var itemSize: Int { _dtype.size }
 
     /// Number of elements.
-    public var size: Int { storage.count }
+    public var size: Int { _shape.reduce(1, *) }
 
     /// Length of the first axis (like `Array.count`).
     public var count: Int { dim(0) }

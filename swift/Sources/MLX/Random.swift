@@ -162,21 +162,25 @@ public enum MLXRandom {
         let range = binaryOp(hi, lo, .subtract)
         precondition(broadcastShapes(shape, range.shape, "uniform") == shape, "[uniform] Cannot generate random values of shape \(shape) from broadcasted shape \(range.shape).")
         if range.size == 1 && lo.size == 1 && dtype != .float64 {
-            // scalar bounds (weight initialisation): the same ops as below, fused into one pass
-            let words = randomBits(count: shape.reduce(1, *), key: key)
+            // scalar bounds (weight initialisation): the same ops as below, fused into one pass, and
+            // computed only if read (the key is a value: later draws do not depend on when)
             let r = range.floatBuffer[0], l = lo.floatBuffer[0]
-            let upper = belowOne(dtype)
-            let maxValue = Float(UInt32.max)
-            var out = [Float](repeating: 0, count: words.count)
-            words.withUnsafeBufferPointer { pw in
-                out.withUnsafeMutableBufferPointer { po in
-                    for i in 0 ..< pw.count {
-                        let unit = roundFloat(Swift.min(Float(pw[i]) / maxValue, upper), to: dtype)
-                        po[i] = roundFloat(roundFloat(r * unit, to: dtype) + l, to: dtype)
+            let key = MLXArray(storage: key.storage, shape: key.shape, dtype: key.dtype)
+            return MLXArray(shape: shape, dtype: dtype) {
+                let words = randomBits(count: shape.reduce(1, *), key: key)
+                let upper = belowOne(dtype)
+                let maxValue = Float(UInt32.max)
+                var out = [Float](repeating: 0, count: words.count)
+                words.withUnsafeBufferPointer { pw in
+                    out.withUnsafeMutableBufferPointer { po in
+                        for i in 0 ..< pw.count {
+                            let unit = roundFloat(Swift.min(Float(pw[i]) / maxValue, upper), to: dtype)
+                            po[i] = roundFloat(roundFloat(r * unit, to: dtype) + l, to: dtype)
+                        }
                     }
                 }
+                return .float(out)
             }
-            return MLXArray(storage: .float(out), shape: shape, dtype: dtype)
         }
         let raw = bits(shape, key: key)
         let scaled = binaryOp(raw, MLXArray(Float(UInt32.max)), .divide)
@@ -194,18 +198,21 @@ public enum MLXRandom {
             appliedScale = binaryOp(appliedScale, MLXArray(scale, dtype: dtype), .multiply)
         }
         if dtype != .float64 {
-            // erfinv, cast, scale and shift fused into one pass (same rounding steps as the ops)
+            // erfinv, cast, scale and shift fused into one pass (same rounding steps as the ops),
+            // computed only if read, as the uniform samples are
             let a = appliedScale.floatBuffer[0]
             let shift = roundFloat(loc, to: dtype)
-            var out = samples.floatBuffer
-            out.withUnsafeMutableBufferPointer { p in
-                for i in 0 ..< p.count {
-                    var v = roundFloat(a * roundFloat(mlxErfInv(p[i]), to: dtype), to: dtype)
-                    if loc != 0 { v = roundFloat(shift + v, to: dtype) }
-                    p[i] = v
+            return MLXArray(shape: shape, dtype: dtype) {
+                var out = samples.floatBuffer
+                out.withUnsafeMutableBufferPointer { p in
+                    for i in 0 ..< p.count {
+                        var v = roundFloat(a * roundFloat(mlxErfInv(p[i]), to: dtype), to: dtype)
+                        if loc != 0 { v = roundFloat(shift + v, to: dtype) }
+                        p[i] = v
+                    }
                 }
+                return .float(out)
             }
-            return MLXArray(storage: .float(out), shape: shape, dtype: dtype)
         }
         var result = binaryOp(appliedScale, unaryOp(samples, .erfInverse).asType(dtype), .multiply)
         if loc != 0 {

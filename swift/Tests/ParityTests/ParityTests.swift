@@ -159,12 +159,20 @@ func compareLogits(
             return "row \(row): index \(worst.index) differs by \(worst.difference)"
                 + " (swift \(a[row * vocabulary + worst.index]), oracle \(e[row * vocabulary + worst.index]))"
         }
-        let reference = Array(e[(row * vocabulary) ..< ((row + 1) * vocabulary)])
-        let ranked = reference.indices.sorted { reference[$0] > reference[$1] }
-        if reference[ranked[0]] - reference[ranked[1]] > 2 * tolerance.bound(reference[ranked[0]], row: row) {
-            let mine = Array(a[(row * vocabulary) ..< ((row + 1) * vocabulary)])
-            let best = mine.indices.max { mine[$0] < mine[$1] }!
-            if best != ranked[0] { return "row \(row): argmax \(best), oracle \(ranked[0])" }
+        // The oracle's best and runner-up, in one pass (the first of equals first, as a stable sort ranks them).
+        let start = row * vocabulary
+        var (top, second) = (start, -1)
+        for i in (start + 1) ..< (start + vocabulary) {
+            if e[i] > e[top] {
+                (top, second) = (i, top)
+            } else if second < 0 || e[i] > e[second] {
+                second = i
+            }
+        }
+        if vocabulary > 1, e[top] - e[second] > 2 * tolerance.bound(e[top], row: row) {
+            var best = start
+            for i in start ..< (start + vocabulary) where a[i] > a[best] { best = i }
+            if best != top { return "row \(row): argmax \(best - start), oracle \(top - start)" }
         }
     }
     return nil
