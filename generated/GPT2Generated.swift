@@ -168,7 +168,7 @@ final class GPT2Attention: Module {
             dim, (heads + 2 * kvHeads) * headDim, bias: true)
         _wo.wrappedValue = Linear(heads * headDim, dim, bias: true)
 
-        // Positions enter with the embedding: nothing is rotated.
+        // Nothing is rotated: positions come from a learned table or from recurrent layers.
         rope = NoPE()
     }
 

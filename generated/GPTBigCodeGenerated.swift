@@ -159,7 +159,7 @@ final class GPTBigCodeAttention: Module {
             dim, (heads + 2 * kvHeads) * headDim, bias: true)
         _wo.wrappedValue = Linear(heads * headDim, dim, bias: true)
 
-        // Positions enter with the embedding: nothing is rotated.
+        // Nothing is rotated: positions come from a learned table or from recurrent layers.
         rope = NoPE()
     }
 

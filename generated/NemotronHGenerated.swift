@@ -293,7 +293,7 @@ final class NemotronHAttention: Module {
         _wv.wrappedValue = Linear(dim, kvHeads * headDim, bias: false)
         _wo.wrappedValue = Linear(heads * headDim, dim, bias: false)
 
-        // Positions enter with the embedding: nothing is rotated.
+        // Nothing is rotated: positions come from a learned table or from recurrent layers.
         rope = NoPE()
     }
 
