@@ -662,28 +662,33 @@ private:
         return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
     }
 
+    /// A kind's sizes are config fields: each key in `keys` must be bound to one.
+    void require_fields(const std::string& slot, const std::string& kind, std::initializer_list<const char*> keys) {
+        const Node* listed = f_.get(slot);
+        const Node* at = listed && listed->loc.known() ? listed : nullptr;
+        for (const char* key : keys) {
+            const Node* bound = f_.get(key);
+            if (!bound || bound->kind != Node::Kind::String) {
+                error(at ? at->loc : Location{}, slot, "'" + kind + "' needs '" + key + "', a config field");
+            }
+        }
+    }
+
     /// Latent attention is the one mixer of every layer (the mixer slot has no schedule), sized by its
     /// own fields; its options apply only where it is the mixer, and the attention features it does
     /// not compute are refused rather than dropped.
     void check_latent_attention() {
         const Node* slot = f_.get("layers.mixer");
         bool latent = uses_kind("layers.mixer", "latent_attention");
-        const Node* at = slot && slot->loc.known() ? slot : nullptr;
         if (slot && slot->is_list() && slot->items.size() != 1 && !uses_kind("layers.mixer", "short_conv") &&
             !uses_kind("layers.mixer", "gated_delta") && !uses_kind("layers.mixer", "ssd") &&
             !uses_kind("layers.mixer", "selective_ssm")) {
             error(slot->loc, "layers.mixer", "every layer takes one mixer kind: list exactly one");
             return;
         }
-        const char* sizes[] = {"latent_attention.kv_rank", "latent_attention.nope_head_dim",
-                               "latent_attention.rope_head_dim", "latent_attention.v_head_dim"};
         if (!latent) return;
-        for (const char* key : sizes) {
-            const Node* bound = f_.get(key);
-            if (!bound || bound->kind != Node::Kind::String) {
-                error(at ? at->loc : Location{}, "layers.mixer", std::string("'latent_attention' needs '") + key + "', a config field");
-            }
-        }
+        require_fields("layers.mixer", "latent_attention", {"latent_attention.kv_rank", "latent_attention.nope_head_dim",
+                                                             "latent_attention.rope_head_dim", "latent_attention.v_head_dim"});
         for (const char* key : {"attention.sliding.layer_types", "attention.chunked.layer_types", "attention.kv_sharing.shared_layers",
                                 "attention.softcap", "attention.rope.fraction", "attention.rope.dimensions",
                                 "attention.rope.layers", "attention.clip_qkv",
@@ -723,54 +728,28 @@ private:
     /// The short convolution takes its layers beside attention's, by a mixer schedule; it needs its
     /// width, and its options apply only where some layer is one.
     void check_short_conv() {
-        const Node* slot = f_.get("layers.mixer");
         const Node* schedule = f_.get("layers.schedule.mixer");
-        bool scheduled = schedule && schedule->kind == Node::Kind::String;
-        bool conv = uses_kind("layers.mixer", "short_conv");
-        if (!conv) {
-            if (scheduled && !uses_kind("layers.mixer", "gated_delta") && !uses_kind("layers.mixer", "ssd") &&
-                !uses_kind("layers.mixer", "selective_ssm")) {
+        if (!uses_kind("layers.mixer", "short_conv")) {
+            if (schedule && schedule->kind == Node::Kind::String && !uses_kind("layers.mixer", "gated_delta") &&
+                !uses_kind("layers.mixer", "ssd") && !uses_kind("layers.mixer", "selective_ssm")) {
                 error(schedule->loc, "layers.schedule.mixer",
                       "a mixer schedule chooses between 'attention' and 'short_conv', 'gated_delta', 'ssd' or "
                       "'selective_ssm'");
             }
             return;
         }
-        const Node* at = slot && slot->loc.known() ? slot : nullptr;
-        if (!uses_kind("layers.mixer", "attention") || slot->items.size() != 2) {
-            error(at ? at->loc : Location{}, "layers.mixer", "'short_conv' is listed beside 'attention' alone");
-        } else if (!scheduled) {
-            error(at ? at->loc : Location{}, "layers.mixer",
-                  "several kinds need 'layers.schedule.mixer', the config field naming each layer's kind");
-        }
-        const Node* kernel = f_.get("short_conv.kernel");
-        if (!kernel || kernel->kind != Node::Kind::String) {
-            error(at ? at->loc : Location{}, "layers.mixer", "'short_conv' needs 'short_conv.kernel', a config field");
-        }
-        check_beside_attention("short_conv");
+        check_scheduled_beside_attention("short_conv", false);
+        require_fields("layers.mixer", "short_conv", {"short_conv.kernel"});
     }
 
     /// The gated delta rule takes its layers beside attention's, by a mixer schedule; it needs its
     /// sizes, and the attention features that count positions in every layer's cache are refused.
     void check_gated_delta() {
-        const Node* slot = f_.get("layers.mixer");
         if (!uses_kind("layers.mixer", "gated_delta")) return;
-        const Node* at = slot && slot->loc.known() ? slot : nullptr;
-        const Node* schedule = f_.get("layers.schedule.mixer");
-        if (!uses_kind("layers.mixer", "attention") || slot->items.size() != 2) {
-            error(at ? at->loc : Location{}, "layers.mixer", "'gated_delta' is listed beside 'attention' alone");
-        } else if (!schedule || schedule->kind != Node::Kind::String) {
-            error(at ? at->loc : Location{}, "layers.mixer",
-                  "several kinds need 'layers.schedule.mixer', the config field naming each layer's kind");
-        }
-        for (const char* key : {"gated_delta.key_heads", "gated_delta.value_heads", "gated_delta.key_head_dim",
-                                "gated_delta.value_head_dim", "gated_delta.kernel"}) {
-            const Node* bound = f_.get(key);
-            if (!bound || bound->kind != Node::Kind::String) {
-                error(at ? at->loc : Location{}, "layers.mixer", std::string("'gated_delta' needs '") + key + "', a config field");
-            }
-        }
-        check_beside_attention("gated_delta");
+        check_scheduled_beside_attention("gated_delta", false);
+        require_fields("layers.mixer", "gated_delta", {"gated_delta.key_heads", "gated_delta.value_heads",
+                                                       "gated_delta.key_head_dim", "gated_delta.value_head_dim",
+                                                       "gated_delta.kernel"});
     }
 
     /// A kind scheduled beside attention keeps a cache that counts no positions: the attention
@@ -904,18 +883,10 @@ private:
     /// attention's by a mixer schedule (each layer then with its feed-forward); sized by its own fields,
     /// its options apply only where some layer is one.
     void check_selective_ssm() {
-        const Node* slot = f_.get("layers.mixer");
-        const Node* at = slot && slot->loc.known() ? slot : nullptr;
-        const char* sizes[] = {"selective_ssm.inner", "selective_ssm.state", "selective_ssm.time_step_rank",
-                               "selective_ssm.kernel"};
         if (!uses_kind("layers.mixer", "selective_ssm")) return;
-        check_scheduled_beside_attention("selective_ssm");
-        for (const char* key : sizes) {
-            const Node* bound = f_.get(key);
-            if (!bound || bound->kind != Node::Kind::String) {
-                error(at ? at->loc : Location{}, "layers.mixer", std::string("'selective_ssm' needs '") + key + "', a config field");
-            }
-        }
+        check_scheduled_beside_attention("selective_ssm", true);
+        require_fields("layers.mixer", "selective_ssm", {"selective_ssm.inner", "selective_ssm.state",
+                                                         "selective_ssm.time_step_rank", "selective_ssm.kernel"});
         const Node* normed = f_.get("selective_ssm.bcdt_norm");
         const Node* eps = f_.get("selective_ssm.bcdt_norm_eps");
         if (normed && (normed->kind == Node::Kind::String || normed->boolean) && (!eps || eps->kind != Node::Kind::String)) {
@@ -929,45 +900,42 @@ private:
         }
     }
 
-    /// A recurrent kind listed beside attention alone takes each layer's kind from a mixer schedule and
-    /// keeps a feed-forward on every layer; listed alone, it needs no schedule.
-    void check_scheduled_beside_attention(const std::string& kind) {
+    /// A recurrent kind beside attention takes each layer's kind from a mixer schedule and keeps a
+    /// feed-forward on every layer; one that may also be every layer's mixer (`alone_too`) then needs no
+    /// schedule.
+    void check_scheduled_beside_attention(const std::string& kind, bool alone_too) {
         const Node* slot = f_.get("layers.mixer");
         const Node* at = slot && slot->loc.known() ? slot : nullptr;
         const Node* schedule = f_.get("layers.schedule.mixer");
         bool scheduled = schedule && schedule->kind == Node::Kind::String;
-        if (slot->items.size() != 1) {
-            // A layer of one block lists `none` beside its mixers.
-            size_t listed = slot->items.size() - (uses_kind("layers.mixer", "none") ? 1 : 0);
-            if (!uses_kind("layers.mixer", "attention") || listed != 2) {
-                error(at ? at->loc : Location{}, "layers.mixer", "'" + kind + "' is listed alone or beside 'attention' alone");
-            } else if (!scheduled) {
-                error(at ? at->loc : Location{}, "layers.mixer",
-                      "several kinds need 'layers.schedule.mixer', the config field naming each layer's kind");
+        if (alone_too && slot->items.size() == 1) {
+            if (scheduled) {
+                error(schedule->loc, "layers.schedule.mixer", "a schedule chooses among kinds; 'layers.mixer' lists only one");
             }
-            const Node* ff = f_.get("layers.feed_forward");
-            if (ff && ff->is_list() && ff->items.empty()) {
-                error(ff->loc, "layers.feed_forward", "'" + kind + "' beside 'attention' needs a feed-forward kind");
-            }
-            check_beside_attention(kind);
-        } else if (scheduled) {
-            error(schedule->loc, "layers.schedule.mixer", "a schedule chooses among kinds; 'layers.mixer' lists only one");
+            return;
         }
+        // A layer of one block lists `none` beside its mixers.
+        size_t listed = slot->items.size() - (uses_kind("layers.mixer", "none") ? 1 : 0);
+        if (!uses_kind("layers.mixer", "attention") || listed != 2) {
+            error(at ? at->loc : Location{}, "layers.mixer",
+                  "'" + kind + (alone_too ? "' is listed alone or beside 'attention' alone" : "' is listed beside 'attention' alone"));
+        } else if (!scheduled) {
+            error(at ? at->loc : Location{}, "layers.mixer",
+                  "several kinds need 'layers.schedule.mixer', the config field naming each layer's kind");
+        }
+        const Node* ff = f_.get("layers.feed_forward");
+        if (ff && ff->is_list() && ff->items.empty()) {
+            error(ff->loc, "layers.feed_forward", "'" + kind + "' beside 'attention' needs a feed-forward kind");
+        }
+        check_beside_attention(kind);
     }
 
     /// The head-wise state-space block is the one mixer of every layer, or takes its layers beside
     /// attention's by a mixer schedule (each layer then with its feed-forward); sized by its own fields.
     void check_ssd() {
-        const Node* slot = f_.get("layers.mixer");
-        const Node* at = slot && slot->loc.known() ? slot : nullptr;
         if (!uses_kind("layers.mixer", "ssd")) return;
-        check_scheduled_beside_attention("ssd");
-        for (const char* key : {"ssd.heads", "ssd.head_dim", "ssd.state", "ssd.groups", "ssd.kernel", "ssd.norm_eps"}) {
-            const Node* bound = f_.get(key);
-            if (!bound || bound->kind != Node::Kind::String) {
-                error(at ? at->loc : Location{}, "layers.mixer", std::string("'ssd' needs '") + key + "', a config field");
-            }
-        }
+        check_scheduled_beside_attention("ssd", true);
+        require_fields("layers.mixer", "ssd", {"ssd.heads", "ssd.head_dim", "ssd.state", "ssd.groups", "ssd.kernel", "ssd.norm_eps"});
     }
 
     /// The layers' kinds against their schedules and options: a slot with several kinds needs a
