@@ -152,8 +152,9 @@ test:
 	$(MAKE) --no-print-directory -j $(TEST_JOBS) --output-sync=target test-all
 
 # The mutation check and the walkthrough, which reuses its Swift build, are one chain; everything else
-# is the other, one target at a time (the Swift package's targets share swift/.build). Neither chain
-# keeps both cores busy on its own: Swift links, test runs and the Python checks are single-threaded.
+# is the other, one target at a time (the Swift package's targets share swift/.build). The other
+# chain's links, test runs and Python checks are single-threaded; the mutation check splits each
+# build's parity run across the cores, so it takes both once the other chain has ended.
 MUTATION_CHAIN := mutation-check walkthrough
 MAIN_CHAIN := swift-test api-contract hf-roundtrip test-cmake test-meson test-asan check schema-test \
               check-fixtures probe-config-keys hook-test
