@@ -9,7 +9,7 @@ import MLX
 import MLXLMCommon
 
 /// Where each input's checkpoint is written; one directory per process, reused.
-nonisolated(unsafe) let scratch: URL = {
+let scratch: URL = {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent(
         "hf2swift-fuzz-load-\(ProcessInfo.processInfo.processIdentifier)")
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
