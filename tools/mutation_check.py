@@ -602,7 +602,7 @@ MUTATIONS = [
              {"mlx-lm/kimi_vl"}),
     Mutation("mlp_layer_types_ignored", "mlp_layer_types read but the first layer alone made dense",
              [("runtime/Configuration.swift",
-               "return types.map { $0 == \"dense\" ? \"mlp\" : $0 == \"sparse\" ? \"experts\" : $0 }",
+               "return kinds(types, [\"dense\": \"mlp\", \"sparse\": \"experts\"])",
                "return (0 ..< layers).map { $0 < 1 ? \"mlp\" : \"experts\" }")],
              of("glm4_moe_lite") & where(lambda c: c.get("mlp_layer_types") not in (None, ["dense"] + ["sparse"] * (
                  c.get("num_hidden_layers", 1) - 1)))),
@@ -678,14 +678,14 @@ MUTATIONS = [
              of("jamba") & where(lambda c: c.get("num_experts", 16) > 1
                                  and c.get("num_experts_per_tok", 2) < c.get("num_experts", 16))),
     Mutation("jamba_expert_schedule_as_mlx_lm", "experts where (i + expert_layer_offset) % expert_layer_period == 0",
-             [("runtime/Configuration.swift", "experts > 1 && $0 % period == offset ? \"experts\" : \"mlp\"",
-               "experts > 1 && ($0 + offset) % period == 0 ? \"experts\" : \"mlp\"")],
+             [("runtime/Configuration.swift", "return (0 ..< max(layers, 0)).map { $0 % period == offset ? at : elsewhere }",
+               "return (0 ..< max(layers, 0)).map { (at == \"attention\" ? $0 % period == offset : ($0 + offset) % period == 0) ? at : elsewhere }")],
              # The two conditions agree where 2 x offset is a multiple of the period.
              of("jamba") & where(lambda c: c.get("num_experts", 16) > 1
                                  and 2 * c.get("expert_layer_offset", 1) % c.get("expert_layer_period", 2) != 0)),
     Mutation("jamba_attention_offset_ignored", "attention on every attn_layer_period-th layer counting from 1, the offset ignored",
-             [("runtime/Configuration.swift", "$0 % period == offset ? \"attention\" : \"selective_ssm\"",
-               "($0 + 1) % period == 0 ? \"attention\" : \"selective_ssm\"")],
+             [("runtime/Configuration.swift", "layers: layers, period: period, offset: offset, at: \"attention\"",
+               "layers: layers, period: period, offset: period - 1, at: \"attention\"")],
              # layers_block_type, where stated, decides instead.
              of("jamba") & where(lambda c: "layers_block_type" not in c
                                  and (c.get("attn_layer_offset", 4) + 1) % c.get("attn_layer_period", 8) != 0)),
@@ -725,8 +725,8 @@ MUTATIONS = [
              # Only a limit inside dt's range clips anything.
              {"mlx-lm/mamba2"}),
     Mutation("ssd_schedule_off_by_one", "layer_types read one layer late: each layer takes the next one's mixer",
-             [("runtime/Configuration.swift", "        return types.map {\n            $0 == \"attention\"",
-               "        return (types.dropFirst() + types.prefix(1)).map {\n            $0 == \"attention\"")],
+             [("runtime/Configuration.swift", "        return kinds(types, ssdNames)",
+               "        return kinds(Array(types.dropFirst() + types.prefix(1)), ssdNames)")],
              of("granitemoehybrid")),
     Mutation("hybrid_shared_expert_dropped", "Granite-4.0-H's shared expert left out of each layer's feed-forward",
              [("granitemoehybrid.yaml", "experts:\n  shared: {intermediate: shared_intermediate_size}\n", ""),
@@ -754,18 +754,16 @@ MUTATIONS = [
                "return x + (block as! UnaryLayer)(x)")],
              of("nemotron_h")),
     Mutation("nemotron_h_linear_attention_as_attention", "layers_block_type's linear_attention read as attention",
-             [("runtime/Configuration.swift", 'case "M", "linear_attention", "mamba": return "ssd"\n'
-               '            case "*", "full_attention", "attention": return "attention"',
-               'case "M", "mamba": return "ssd"\n'
-               '            case "*", "full_attention", "linear_attention", "attention": return "attention"')],
+             [("runtime/Configuration.swift", '"linear_attention": ("ssd", "none"),',
+               '"linear_attention": ("attention", "none"),')],
              of("nemotron_h") & where(lambda c: "layers_block_type" in c)),
     Mutation("attention_layers_counted_from_one", "full_attn_idxs read as positions counted from 1",
              [("runtime/Configuration.swift", "attentionLayers.contains($0) ? \"attention\"",
                "attentionLayers.contains($0 + 1) ? \"attention\"")],
              of("lfm2", "lfm2_moe") & where(lambda c: "layer_types" not in c)),
     Mutation("layer_types_ignored", "layer_types not read: the layers full_attn_idxs lists attend, or all of them",
-             [("runtime/Configuration.swift", "        if let types {\n            return types.map { $0 == \"full_attention\"",
-               "        if let types, false {\n            return types.map { $0 == \"full_attention\"")],
+             [("runtime/Configuration.swift", "        if let types { return kinds(types, convolutionNames) }",
+               "        if let types, false { return kinds(types, convolutionNames) }")],
              of("lfm2", "lfm2_moe") & where(lambda c: "layer_types" in c)),
     Mutation("ff_dim_unscaled", "the adjusted SwiGLU width not scaled by block_ffn_dim_multiplier",
              [("runtime/Configuration.swift", "let scaled = Int(Double(multiplier) * Double(twoThirds))",

@@ -358,41 +358,66 @@ public enum ConfigDefaults {
     /// neither stays as it is, for the schedule's check to refuse. Absent: the first layer dense.
     public static func denseOrSparse(layers: Int, types: [String]?) -> [String] {
         guard let types else { return (0 ..< layers).map { $0 < 1 ? "mlp" : "experts" } }
-        return types.map { $0 == "dense" ? "mlp" : $0 == "sparse" ? "experts" : $0 }
+        return kinds(types, ["dense": "mlp", "sparse": "experts"])
     }
 
-    /// `attention_or_conv`: `types` (`full_attention` or `conv` per layer) as mixer kinds, a name that
-    /// is neither left for the schedule's check to refuse; without them, attention on the layers
-    /// `attentionLayers` lists and convolutions elsewhere, and with neither, attention everywhere.
-    public static func attentionOrConv(layers: Int, types: [String]?, attentionLayers: [Int]?) -> [String] {
-        if let types {
-            return types.map { $0 == "full_attention" ? "attention" : $0 == "conv" ? "short_conv" : $0 }
+    /// Each layer's kind by the name its config gives the layer, through `names`; a name outside the
+    /// table is left as it is, for the schedule's check to refuse.
+    static func kinds(_ layerNames: [String], _ names: [String: String]) -> [String] {
+        layerNames.map { names[$0] ?? $0 }
+    }
+
+    /// `at` on the layers whose index modulo `period` is `offset`, `elsewhere` on the others. A period
+    /// below 1 or an offset outside it names no kind (`outside`, the settings as the config names
+    /// them), which the schedule's check refuses.
+    static func periodic(
+        layers: Int, period: Int, offset: Int, at: String, elsewhere: String, outside: String
+    ) -> [String] {
+        guard period > 0, (0 ..< period).contains(offset) else {
+            return Array(repeating: outside, count: max(layers, 0))
         }
+        return (0 ..< max(layers, 0)).map { $0 % period == offset ? at : elsewhere }
+    }
+
+    static let convolutionNames = ["full_attention": "attention", "conv": "short_conv"]
+    static let linearAttentionNames = ["full_attention": "attention", "linear_attention": "gated_delta"]
+    // transformers 5 also spells them full_attention and linear_attention.
+    static let ssdNames = [
+        "attention": "attention", "full_attention": "attention", "mamba": "ssd", "linear_attention": "ssd",
+    ]
+    static let selectiveSSMNames = ["attention": "attention", "mamba": "selective_ssm"]
+    /// A layer-per-block model's block names (as listed, and as the pattern's characters): the
+    /// block's mixer and its feed-forward, `none` for the slot it leaves empty.
+    static let blockNames: [String: (mixer: String, feedForward: String)] = [
+        "M": ("ssd", "none"), "linear_attention": ("ssd", "none"), "mamba": ("ssd", "none"),
+        "*": ("attention", "none"), "full_attention": ("attention", "none"), "attention": ("attention", "none"),
+        "-": ("none", "mlp"), "mlp": ("none", "mlp"),
+        "E": ("none", "experts"), "moe": ("none", "experts"),
+    ]
+
+    /// `attention_or_conv`: `types` (`full_attention` or `conv` per layer) as mixer kinds; without
+    /// them, attention on the layers `attentionLayers` lists and convolutions elsewhere, and with
+    /// neither, attention everywhere.
+    public static func attentionOrConv(layers: Int, types: [String]?, attentionLayers: [Int]?) -> [String] {
+        if let types { return kinds(types, convolutionNames) }
         guard let attentionLayers else { return Array(repeating: "attention", count: layers) }
         return (0 ..< layers).map { attentionLayers.contains($0) ? "attention" : "short_conv" }
     }
 
-    /// `attention_or_linear`: `types` (`full_attention` or `linear_attention` per layer) as mixer kinds,
-    /// a name that is neither left for the schedule's check to refuse; without them, attention on every
-    /// `interval`-th layer (counting from 1) and the gated delta rule elsewhere. An interval below 1
-    /// names no kind, which the check refuses.
+    /// `attention_or_linear`: `types` (`full_attention` or `linear_attention` per layer) as mixer kinds;
+    /// without them, attention on every `interval`-th layer (counting from 1) and the gated delta rule
+    /// elsewhere. An interval below 1 names no kind, which the check refuses.
     public static func attentionOrLinear(layers: Int, types: [String]?, interval: Int) -> [String] {
-        if let types {
-            return types.map { $0 == "full_attention" ? "attention" : $0 == "linear_attention" ? "gated_delta" : $0 }
-        }
+        if let types { return kinds(types, linearAttentionNames) }
         guard interval > 0 else { return Array(repeating: "full_attention_interval \(interval)", count: max(layers, 0)) }
         return (0 ..< max(layers, 0)).map { ($0 + 1) % interval == 0 ? "attention" : "gated_delta" }
     }
 
-    /// `attention_or_ssd`: `types` (`attention` or `mamba`, as transformers 5 also spells them
-    /// `full_attention` and `linear_attention`) as mixer kinds, a name that is neither left for the
-    /// schedule's check to refuse; without them, the head-wise recurrence on every layer.
+    /// `attention_or_ssd`: `types` (`attention` or `mamba` per layer) as mixer kinds; without them,
+    /// the head-wise recurrence on every layer.
     public static func attentionOrSSD(layers: Int, types: [String]?) -> [String] {
         guard let types else { return Array(repeating: "ssd", count: layers) }
-        return types.map {
-            $0 == "attention" || $0 == "full_attention" ? "attention"
-                : $0 == "mamba" || $0 == "linear_attention" ? "ssd" : $0
-        }
+        return kinds(types, ssdNames)
     }
 
     /// The block list of a layer-per-block model: the named list (transformers 5 writes
@@ -406,54 +431,34 @@ public enum ConfigDefaults {
         blockPattern(blockTypes: blockTypes, layerTypes: layerTypes, pattern: pattern).count
     }
 
-    /// `mixer_in_block_pattern`: the mixer of each block, `none` on the feed-forward blocks; a name
-    /// that is no block is left for the schedule's check to refuse.
+    /// `mixer_in_block_pattern`: the mixer of each block, `none` on the feed-forward blocks.
     public static func mixerInBlockPattern(blockTypes: [String]?, layerTypes: [String]?, pattern: String?) -> [String] {
-        blockPattern(blockTypes: blockTypes, layerTypes: layerTypes, pattern: pattern).map {
-            switch $0 {
-            case "M", "linear_attention", "mamba": return "ssd"
-            case "*", "full_attention", "attention": return "attention"
-            case "-", "mlp", "E", "moe": return "none"
-            default: return $0
-            }
-        }
+        kinds(blockPattern(blockTypes: blockTypes, layerTypes: layerTypes, pattern: pattern),
+              blockNames.mapValues(\.mixer))
     }
 
     /// `feed_forward_in_block_pattern`: the feed-forward of each block, `none` on the mixer blocks.
     public static func feedForwardInBlockPattern(blockTypes: [String]?, layerTypes: [String]?, pattern: String?) -> [String] {
-        blockPattern(blockTypes: blockTypes, layerTypes: layerTypes, pattern: pattern).map {
-            switch $0 {
-            case "-", "mlp": return "mlp"
-            case "E", "moe": return "experts"
-            case "M", "linear_attention", "mamba", "*", "full_attention", "attention": return "none"
-            default: return $0
-            }
-        }
+        kinds(blockPattern(blockTypes: blockTypes, layerTypes: layerTypes, pattern: pattern),
+              blockNames.mapValues(\.feedForward))
     }
 
-    /// `attention_or_selective_ssm`: `types` (`attention` or `mamba` per layer) as mixer kinds, a name
-    /// that is neither left for the schedule's check to refuse; without them, attention where the
-    /// layer's index modulo `period` is `offset` and the selective recurrence elsewhere. A period
-    /// below 1 or an offset outside it names no kind, which the check refuses.
+    /// `attention_or_selective_ssm`: `types` (`attention` or `mamba` per layer) as mixer kinds; without
+    /// them, attention where the layer's index modulo `period` is `offset` and the selective recurrence
+    /// elsewhere.
     public static func attentionOrSelectiveSSM(layers: Int, types: [String]?, period: Int, offset: Int) -> [String] {
-        if let types {
-            return types.map { $0 == "attention" ? "attention" : $0 == "mamba" ? "selective_ssm" : $0 }
-        }
-        guard period > 0, (0 ..< period).contains(offset) else {
-            return Array(repeating: "attn_layer_offset \(offset) outside attn_layer_period \(period)", count: max(layers, 0))
-        }
-        return (0 ..< max(layers, 0)).map { $0 % period == offset ? "attention" : "selective_ssm" }
+        if let types { return kinds(types, selectiveSSMNames) }
+        return periodic(
+            layers: layers, period: period, offset: offset, at: "attention", elsewhere: "selective_ssm",
+            outside: "attn_layer_offset \(offset) outside attn_layer_period \(period)")
     }
 
     /// `sparse_at_period_offset`: experts where the layer's index modulo `period` is `offset` and there
-    /// is more than one expert, a dense MLP elsewhere. A period below 1 or an offset outside it names no
-    /// kind, which the check refuses.
+    /// is more than one expert, a dense MLP elsewhere.
     public static func sparseAtPeriodOffset(layers: Int, experts: Int, period: Int, offset: Int) -> [String] {
-        guard period > 0, (0 ..< period).contains(offset) else {
-            return Array(
-                repeating: "expert_layer_offset \(offset) outside expert_layer_period \(period)", count: max(layers, 0))
-        }
-        return (0 ..< max(layers, 0)).map { experts > 1 && $0 % period == offset ? "experts" : "mlp" }
+        periodic(
+            layers: layers, period: period, offset: offset, at: experts > 1 ? "experts" : "mlp", elsewhere: "mlp",
+            outside: "expert_layer_offset \(offset) outside expert_layer_period \(period)")
     }
 
     /// `rope_when_named`: every layer rotates when the config names `rope`, none otherwise.
