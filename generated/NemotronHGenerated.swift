@@ -21,8 +21,12 @@ import MLXNN
 /// A nemotron_h checkpoint's `config.json` (its `text_config`, when nested).
 ///
 /// Keys this configuration deliberately does not read:
+/// - `rms_norm_eps`:
+///   read by neither oracle: the norms take layer_norm_epsilon.
 /// - `tie_word_embeddings`:
 ///   neither oracle ties Nemotron-H's head to the embedding.
+/// - `hidden_act`:
+///   read by neither oracle: the MLP takes mlp_hidden_act.
 /// - `expand`:
 ///   never read; the block is mamba_num_heads x mamba_head_dim wide.
 /// - `chunk_size`:
@@ -77,6 +81,8 @@ import MLXNN
 ///   the experts of 'E' layers, which are refused.
 /// - `norm_topk_prob`:
 ///   the experts of 'E' layers, which are refused.
+/// - `attention_head_dim`:
+///   read by neither oracle: attention's heads are head_dim wide.
 public struct NemotronHConfiguration: Decodable, Sendable {
     public let hiddenSize: Int
     /// The layers, one per entry of the block list; a stated count is not read.
@@ -118,7 +124,7 @@ public struct NemotronHConfiguration: Decodable, Sendable {
 
     /// Each layer's feed-forward kind, by its vocabulary name.
     public var feedForwardKinds: [String] {
-        Array(repeating: "mlp", count: hiddenLayers)
+        feedForwardLayerKinds
     }
 
     enum CodingKeys: String, CodingKey {

@@ -1461,7 +1461,8 @@ private:
         // The resolver checked that every kind of a one-block layer shares the feed-forward's key.
         if (m.layer.single_block) m.layer.block_key = key_literal("mlp.keys.block");
         if (m.layer.single_block && m.experts.used) m.layer.block_key = key_literal("experts.keys.block");
-        if (m.layer.feed_forward_scheduled || m.layer.single_block) {
+        m.layer.feed_forward_listed = m.layer.feed_forward_scheduled || m.layer.single_block;
+        if (m.layer.feed_forward_listed) {
             m.layer.feed_forward_type = "UnaryLayer";
             m.layer.feed_forward_schedule = binding_expr("layers.schedule.feed_forward", false);
             m.layer.feed_forward_schedule_field = m.layer.feed_forward_schedule.substr(std::string("args.").size());

@@ -497,6 +497,7 @@ struct Layer {
     std::string feed_forward_key;   // a Swift string literal
     std::string feed_forward_type;  // the kind's type, or `UnaryLayer` when scheduled
     bool feed_forward_scheduled = false;
+    bool feed_forward_listed = false;  // the configuration lists each layer's kind (scheduled, or one block a layer)
     std::string feed_forward_schedule;  // `args.mlpLayerKinds`
     std::string feed_forward_schedule_field;  // `mlpLayerKinds`, inside the configuration
     std::vector<ScheduledKind> feed_forward_kinds;  // scheduled: every kind; else the one

@@ -203,7 +203,7 @@ void members(F& f, const ScheduledMixer& v) {
 
 template <typename F>
 void members(F& f, const Layer& v) {
-    IR_MEMBER(feed_forward_key) IR_MEMBER(feed_forward_type) IR_MEMBER(feed_forward_scheduled) IR_MEMBER(feed_forward_schedule) IR_MEMBER(feed_forward_schedule_field)
+    IR_MEMBER(feed_forward_key) IR_MEMBER(feed_forward_type) IR_MEMBER(feed_forward_scheduled) IR_MEMBER(feed_forward_listed) IR_MEMBER(feed_forward_schedule) IR_MEMBER(feed_forward_schedule_field)
     IR_MEMBER(feed_forward_kinds)
     IR_MEMBER(per_layer_inputs) IR_MEMBER(extended_tail) IR_MEMBER(residual_sum) IR_MEMBER(result)
     IR_MEMBER(mixer_input) IR_MEMBER(feed_forward_input)

@@ -47,6 +47,11 @@ def layer_count(config: dict) -> int:
         count = max(count, no_rope.index(0) + 1)
     # A dense layer first, and the first layer with experts after it.
     count = max(count, (config.get("first_k_dense_replace") or 0) + 1)
+    # A layer-per-block model's pattern: up to the first block of each kind.
+    pattern = config.get("hybrid_override_pattern")
+    if pattern:
+        count = max(count, max(pattern.index(kind) for kind in set(pattern)) + 1)
+        return count
     return min(count, config.get("num_hidden_layers", count))
 
 
@@ -78,6 +83,13 @@ def tiny(config: dict) -> dict:
     for key in ("layer_types", "no_rope_layers"):
         if isinstance(config.get(key), list):
             out[key] = shrink_list(config[key], layers)
+    if config.get("hybrid_override_pattern"):
+        out["hybrid_override_pattern"] = config["hybrid_override_pattern"][:layers]
+    # Mamba-2's heads and groups shrunk (groups still dividing heads), chunks shorter than the prompt.
+    for key, size in (("mamba_num_heads", 8), ("mamba_head_dim", 8), ("ssm_state_size", 16), ("n_groups", 2),
+                      ("chunk_size", 8)):
+        if key in config:
+            out[key] = min(size, config[key])
     # A handful of narrow experts, four to a group where the router groups them.
     for key in ("num_local_experts", "num_experts", "n_routed_experts"):
         if config.get(key):

@@ -55,10 +55,42 @@ def rope_input(head_dim: int) -> mx.array:
     return mx.array(values.reshape(1, 1, 4, head_dim))
 
 
-def mlx_lm_feed_forward(layer) -> tuple[str, int]:
+# A layer-per-block model's block names (mlx-lm's pattern characters, transformers' names): the
+# mixer kind of a mixing block, `none` for a feed-forward block.
+BLOCK_MIXERS = {"M": "ssd", "linear_attention": "ssd", "*": "attention", "full_attention": "attention",
+                "-": "none", "mlp": "none", "E": "none", "moe": "none"}
+
+
+def attention_of(layer):
+    """A layer's attention: its self_attn, or a layer-per-block model's mixer where that is attention."""
+    if hasattr(layer, "self_attn"):
+        return layer.self_attn
+    kind = getattr(layer, "block_type", None)
+    return layer.mixer if kind is not None and BLOCK_MIXERS.get(kind) == "attention" else None
+
+
+def mixer_kind(layer) -> str:
+    kind = getattr(layer, "block_type", None)
+    return "attention" if kind is None else BLOCK_MIXERS[kind]
+
+
+def ungated_mlp(mlp) -> tuple[str, int] | None:
+    """A layer-per-block model's feed-forward block: an ungated MLP (up_proj) is `mlp`."""
+    if hasattr(mlp, "up_proj") and not hasattr(mlp, "gate_proj"):
+        return "mlp", mlp.up_proj.weight.shape[0]
+    return None
+
+
+def mlx_lm_feed_forward(layer) -> tuple[str, int | None]:
     """A layer's feed-forward kind and width in mlx-lm: experts keep stacked [E, I, H] projections
-    (switch_mlp or experts), a dense MLP separate or fused gate and up projections."""
-    mlp = layer.mlp if hasattr(layer, "mlp") else layer.block_sparse_moe
+    (switch_mlp or experts), a dense MLP separate or fused gate and up projections; a layer-per-block
+    model's mixing block has none."""
+    if hasattr(layer, "block_type"):
+        if mixer_kind(layer) != "none":
+            return "none", None
+        if ungated_mlp(layer.mixer):
+            return ungated_mlp(layer.mixer)
+    mlp = layer.mlp if hasattr(layer, "mlp") else layer.mixer if hasattr(layer, "block_type") else layer.block_sparse_moe
     for name in ("switch_mlp", "experts"):
         if hasattr(mlp, name):
             return "experts", getattr(mlp, name).gate_proj.weight.shape[1]
@@ -67,9 +99,14 @@ def mlx_lm_feed_forward(layer) -> tuple[str, int]:
     return "mlp", mlp.gate_up_proj.weight.shape[0] // 2
 
 
-def transformers_feed_forward(layer, hidden: int) -> tuple[str, int]:
+def transformers_feed_forward(layer, hidden: int) -> tuple[str, int | None]:
     """The same in transformers, whose experts fuse gate and up: [E, 2I, H], or GPT-OSS's [E, H, 2I]."""
-    mlp = layer.mlp
+    if hasattr(layer, "block_type"):
+        if mixer_kind(layer) != "none":
+            return "none", None
+        if ungated_mlp(layer.mixer):
+            return ungated_mlp(layer.mixer)
+    mlp = layer.mixer if hasattr(layer, "block_type") else layer.mlp
     if hasattr(mlp, "experts"):
         _, rows, columns = mlp.experts.gate_up_proj.shape
         return "experts", (rows if columns == hidden else columns) // 2
@@ -85,6 +122,12 @@ def feed_forward_facts(layers: list[tuple[str, int]]) -> dict:
             "expert_intermediate": widths.get("experts")}
 
 
+def mixer_facts(layers) -> dict:
+    """Each layer's mixer kind, where the layers mix by more than attention (nothing otherwise)."""
+    kinds = [mixer_kind(layer) for layer in layers]
+    return {"mixer": kinds} if set(kinds) != {"attention"} else {}
+
+
 def mlx_lm_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
     model_class, args_class = _get_classes(config)
     args = args_class.from_dict(copy.deepcopy(config))
@@ -93,7 +136,8 @@ def mlx_lm_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
     text = getattr(model, "language_model", model)
     text_args = getattr(text, "args", args)
     layers = model.layers
-    attention = layers[0].self_attn
+    first = next(i for i, layer in enumerate(layers) if attention_of(layer) is not None)
+    attention = attention_of(layers[first])
     # mlx-lm's attention classes name the same facts differently (gpt_oss: num_attention_heads, sm_scale).
     # Latent attention: the rotated width stands for the head width, its shared key projection
     # (kv_a_proj_with_mqa) for the key projection.
@@ -101,7 +145,8 @@ def mlx_lm_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
     if latent:
         heads, kv_heads, head_dim = attention.num_heads, text_args.num_key_value_heads, attention.qk_rope_head_dim
     else:
-        heads = attention.n_heads if "n_heads" in dir(attention) else attention.num_attention_heads
+        heads = next(getattr(attention, name) for name in ("n_heads", "num_attention_heads", "num_heads")
+                     if name in dir(attention))
         kv_heads = attention.n_kv_heads if "n_kv_heads" in dir(attention) else attention.num_key_value_heads
     scale = attention.scale if "scale" in dir(attention) else attention.sm_scale
     query = attention.q_proj if hasattr(attention, "q_proj") else None
@@ -113,9 +158,13 @@ def mlx_lm_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
         head_dim = attention.head_dim
     feed_forward = [mlx_lm_feed_forward(layer) for layer in layers]
     caches = model.make_cache() if hasattr(model, "make_cache") else None
+    # A model whose layers mix otherwise too keeps caches for some layers only.
+    if caches is not None and len(caches) != len(layers):
+        caches = None
     layer_kinds = []
     for i, layer in enumerate(layers):
-        sliding = bool(getattr(layer, "use_sliding", False) or getattr(layer.self_attn, "is_sliding", False))
+        own = attention_of(layer)
+        sliding = bool(getattr(layer, "use_sliding", False) or getattr(own, "is_sliding", False))
         kind = {"sliding": sliding}
         if caches is not None:
             cache = caches[i]
@@ -126,26 +175,32 @@ def mlx_lm_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
         layer_kinds.append(kind)
     # One RoPE per kind of layer: the first layer, the first layer of the other attention kind if
     # any, and the first whose RoPE differs in kind (a NoPE layer).
-    rope_class = [type(layer.self_attn.rope).__name__ for layer in layers]
-    rope_layers = [0] + [i for i, k in enumerate(layer_kinds) if k["sliding"] != layer_kinds[0]["sliding"]][:1]
-    rope_layers += [i for i, c in enumerate(rope_class) if c != rope_class[0] and i not in rope_layers][:1]
+    # Attention without any rotation (a recurrent model's) holds no RoPE at all.
+    rope_class = [type(getattr(attention_of(layer), "rope", None)).__name__ for layer in layers]
+    rope_layers = [first] + [i for i, k in enumerate(layer_kinds) if k["sliding"] != layer_kinds[first]["sliding"]][:1]
+    rope_layers += [i for i, c in enumerate(rope_class)
+                    if c != rope_class[first] and i not in rope_layers and attention_of(layers[i]) is not None][:1]
     ropes, tensors = [], {}
     for i in rope_layers:
-        rope = layers[i].self_attn.rope
+        rope = getattr(attention_of(layers[i]), "rope", None)
         x = rope_input(head_dim)
         tensors[f"layer{i}.x"] = x
-        tensors[f"layer{i}.y"] = rope(x, offset=ROPE_OFFSET)
-        ropes.append({"layer": i, "class": type(rope).__name__, "offset": ROPE_OFFSET})
+        tensors[f"layer{i}.y"] = x if rope is None else rope(x, offset=ROPE_OFFSET)
+        ropes.append({"layer": i, "class": "NoPE" if rope is None else type(rope).__name__, "offset": ROPE_OFFSET})
     tied = getattr(text_args, "tie_word_embeddings", None)
+    # Nemotron-H's model sits under backbone, its table under embeddings.
+    inner = text.model if "model" in text else text.backbone
+    embeddings = (inner.embed_tokens if "embed_tokens" in inner else inner.embeddings).weight
     record = {
         "model_type": config["model_type"],
         "layers": len(layers),
-        "hidden": text.model.embed_tokens.weight.shape[1],
-        "vocab": text.model.embed_tokens.weight.shape[0],
+        "hidden": embeddings.shape[1],
+        "vocab": embeddings.shape[0],
         "heads": heads,
         "kv_heads": kv_heads,
         "head_dim": head_dim,
         **feed_forward_facts(feed_forward),
+        **mixer_facts(layers),
         "scale": scale,
         "qkv_bias": "bias" in (query if query is not None else attention.qkv_proj),
         "o_bias": "bias" in attention.o_proj,
@@ -173,7 +228,8 @@ def transformers_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
     text = hf.get_text_config()
     inner = model.get_decoder() if hasattr(model, "get_decoder") else model.model
     layers = inner.layers
-    attention = layers[0].self_attn
+    first = next(i for i, layer in enumerate(layers) if attention_of(layer) is not None)
+    attention = attention_of(layers[first])
     heads = text.num_attention_heads
     query = getattr(attention, "q_proj", None)
     latent = hasattr(attention, "kv_a_proj_with_mqa")
@@ -190,19 +246,24 @@ def transformers_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
     layer_kinds = []
     for kind, extra in zip(types, kwargs):
         sliding = kind == "sliding_attention"
+        if kind not in ("full_attention", "sliding_attention"):
+            # A recurrent or feed-forward layer's state is no KV cache; the parity fixtures prove those.
+            layer_kinds.append({"sliding": False})
+            continue
         layer_kinds.append({"sliding": sliding, "cache": "RotatingKVCache" if sliding else "KVCache",
                             "window": extra.get("sliding_window")})
     embed = model.get_input_embeddings()
     tied = model.get_output_embeddings().weight is embed.weight
-    rotary = type(inner.rotary_emb)(config=text)
+    # A model without a rotary embedding (attention beside a recurrence) rotates nothing.
+    rotary = type(inner.rotary_emb)(config=text) if hasattr(inner, "rotary_emb") else None
     ropes, tensors = [], {}
-    rope_layers = [0] + [i for i, k in enumerate(layer_kinds) if k["sliding"] != layer_kinds[0]["sliding"]][:1]
+    rope_layers = [first] + [i for i, k in enumerate(layer_kinds) if k["sliding"] != layer_kinds[first]["sliding"]][:1]
     no_rope = getattr(text, "no_rope_layers", None)
     if no_rope is not None:
         rope_layers += [i for i, flag in enumerate(no_rope) if not flag and i not in rope_layers][:1]
     for i in rope_layers:
         x = torch.from_numpy(np.array(rope_input(head_dim)))
-        if no_rope is not None and not no_rope[i]:
+        if rotary is None or no_rope is not None and not no_rope[i]:
             y, kind = x, "none"
         else:
             positions = torch.arange(ROPE_OFFSET, ROPE_OFFSET + x.shape[-2])[None]
@@ -232,6 +293,7 @@ def transformers_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
         "kv_heads": text.num_key_value_heads,
         "head_dim": head_dim,
         **feed_forward_facts(feed_forward),
+        **mixer_facts(layers),
         "scale": attention.scaling,
         "qkv_bias": (query if query is not None else attention.qkv_proj).bias is not None,
         "o_bias": attention.o_proj.bias is not None,

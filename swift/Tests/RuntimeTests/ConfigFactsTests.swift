@@ -53,6 +53,9 @@ final class ConfigFactsTests: XCTestCase {
         case "gemma3", "gemma3_text":
             let c = try decoder.decode(Gemma3Configuration.self, from: text)
             return (c, Gemma3Attention(c, layer: layer), c.feedForwardKinds)
+        case "nemotron_h":
+            let c = try decoder.decode(NemotronHConfiguration.self, from: text)
+            return (c, NemotronHAttention(c), c.feedForwardKinds)
         default:
             throw ModelRegistryError.unsupportedModelType(modelType, supported: ModelRegistry.supportedModelTypes)
         }
@@ -105,6 +108,10 @@ final class ConfigFactsTests: XCTestCase {
             }
             XCTAssertEqual(
                 feedForwardKinds, expected["feed_forward"] as? [String], name)
+            // Layers that mix by more than attention: each layer's mixer, as the schedule names it.
+            if let mixers = expected["mixer"] as? [String] {
+                XCTAssertEqual(Self.value("mixerLayerKinds", of: config) as? [String], mixers, name)
+            }
             // A family without the setting never ties.
             XCTAssertEqual(Self.value("tieWordEmbeddings", of: config) as? Bool ?? false, expected["tied"] as? Bool, name)
             XCTAssertEqual(
@@ -138,7 +145,11 @@ final class ConfigFactsTests: XCTestCase {
             for ropeFacts in expected["rope"] as! [[String: Any]] {
                 let layer = ropeFacts["layer"] as! Int
                 let (_, layerAttention, _) = try Self.configurationAndAttention(modelType: modelType, data: data, layer: layer)
-                let rope = Self.value("rope", of: layerAttention) as! RoPELayer
+                guard let rope = Self.value("rope", of: layerAttention) as? RoPELayer else {
+                    // Attention that holds no rotation at all rotates nothing.
+                    XCTAssertEqual(ropeFacts["kind"] as? String, "none", "\(name) layer \(layer)")
+                    continue
+                }
                 XCTAssertEqual(Self.ropeKinds["\(type(of: rope))"], ropeFacts["kind"] as? String, "\(name) layer \(layer)")
                 let y = rope(ropeTensors["\(name).layer\(layer).x"]!, offset: ropeFacts["offset"] as! Int)
                 XCTAssertLessThan(
