@@ -69,14 +69,10 @@ public struct JambaConfiguration: Decodable, Sendable {
     public let mambaDConv: Int
     /// The state-space block's width over the hidden size.
     public let mambaExpand: Int
-    /// mamba_expand as the width's derivation reads it; never read.
-    public let expand: Int
     /// The state-space block's width, mamba_expand x hidden_size.
     public let mambaInner: Int
     /// dt's width before dt_proj, or auto (ceil(hidden_size / 16)).
     public let mambaDtRank: IntOrAuto
-    /// mamba_dt_rank as dt's width's derivation reads it; never read.
-    public let timeStepRank: IntOrAuto
     /// dt's width before dt_proj, from mamba_dt_rank.
     public let mambaTimeStepRank: Int
     public let mambaConvBias: Bool
@@ -111,10 +107,8 @@ public struct JambaConfiguration: Decodable, Sendable {
         case mambaDState = "mamba_d_state"
         case mambaDConv = "mamba_d_conv"
         case mambaExpand = "mamba_expand"
-        case expand = "expand"
         case mambaInner = "mamba_inner"
         case mambaDtRank = "mamba_dt_rank"
-        case timeStepRank = "time_step_rank"
         case mambaTimeStepRank = "mamba_time_step_rank"
         case mambaConvBias = "mamba_conv_bias"
         case mambaProjBias = "mamba_proj_bias"
@@ -187,15 +181,13 @@ public struct JambaConfiguration: Decodable, Sendable {
         mambaExpand =
             try container.decodeIfPresent(Int.self, forKey: .mambaExpand)
             ?? 2
-        expand = mambaExpand
         mambaInner = ConfigDefaults.expandTimesHidden(
-            hiddenSize: hiddenSize, expand: expand)
+            hiddenSize: hiddenSize, expand: mambaExpand)
         mambaDtRank =
             try container.decodeIfPresent(IntOrAuto.self, forKey: .mambaDtRank)
             ?? .auto
-        timeStepRank = mambaDtRank
         mambaTimeStepRank = ConfigDefaults.timeStepRank(
-            rank: timeStepRank, hiddenSize: hiddenSize)
+            rank: mambaDtRank, hiddenSize: hiddenSize)
         mambaConvBias =
             try container.decodeIfPresent(Bool.self, forKey: .mambaConvBias)
             ?? true
@@ -228,13 +220,7 @@ public struct JambaConfiguration: Decodable, Sendable {
             .feedForwardLayerKinds, computedAs: feedForwardLayerKinds,
             because: "the model derives it from the config's other keys")
         try container.expect(
-            .expand, computedAs: expand,
-            because: "the model derives it from the config's other keys")
-        try container.expect(
             .mambaInner, computedAs: mambaInner,
-            because: "the model derives it from the config's other keys")
-        try container.expect(
-            .timeStepRank, computedAs: timeStepRank,
             because: "the model derives it from the config's other keys")
         try container.expect(
             .mambaTimeStepRank, computedAs: mambaTimeStepRank,

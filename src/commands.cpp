@@ -220,12 +220,8 @@ std::string binding_text(const ResolvedFamily& f, const Leaf& leaf) {
     if (!d) return out;
     std::string inputs;
     for (const auto& [label, source] : d->arguments) {
-        std::string key = source.rfind("config.", 0) == 0 ? source.substr(7) : "";
-        if (key.empty()) {
-            const Node* bound = f.get(source);
-            key = bound && bound->kind == Node::Kind::String ? bound->text : source;
-        }
-        inputs += (inputs.empty() ? "" : ", ") + key;
+        std::string key = f.derivation_input(*def, source);
+        inputs += (inputs.empty() ? "" : ", ") + (key.empty() ? source : key);
     }
     return out + "    derived by " + d->name + " from " + inputs + "\n";
 }

@@ -32,6 +32,11 @@ struct ResolvedFamily {
     bool flag_is_const(const std::string& dotted) const;
     std::vector<std::string> strings(const std::string& dotted) const;
 
+    /// The config key one input of a derived default reads (`source` as the derivation names it):
+    /// the field the family binds to a role (`dims.hidden`), the field the default's `from:`
+    /// rebinds a config input to, or the config key the derivation names.
+    std::string derivation_input(const Node& derived_default, const std::string& source) const;
+
     /// Notes naming the inheritance chain, for diagnostics about inherited values.
     std::vector<Note> chain_notes() const;
 };

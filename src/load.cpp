@@ -727,10 +727,23 @@ private:
             }
             return;
         }
-        // A mapping default names where the value comes from.
-        if (node.entries.size() != 1 || (node.entries[0].key != "derive" && node.entries[0].key != "field")) {
-            fail(node, path, "a computed default is {derive: NAME} or {field: KEY}");
+        // A mapping default names where the value comes from; a derivation may read some of its
+        // config inputs from fields of other names (`from: {INPUT: FIELD}`).
+        bool derived_with_inputs = node.entries.size() == 2 && node.entries[0].key == "derive" &&
+                                   node.entries[1].key == "from";
+        if ((node.entries.size() != 1 && !derived_with_inputs) ||
+            (node.entries[0].key != "derive" && node.entries[0].key != "field")) {
+            fail(node, path, "a computed default is {derive: NAME}, {derive: NAME, from: {INPUT: FIELD}} or {field: KEY}");
             return;
+        }
+        if (derived_with_inputs) {
+            const Node& from = node.entries[1].value;
+            std::string from_path = join_path(path, "from");
+            if (!from.is_map() || from.entries.empty()) {
+                fail(from, from_path, "a mapping of the derivation's config inputs to the fields read instead");
+            } else {
+                for (const auto& input : from.entries) expect_string(input.value, join_path(from_path, input.key));
+            }
         }
         const Entry& e = node.entries[0];
         std::string p = join_path(path, e.key);

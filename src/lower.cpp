@@ -321,11 +321,6 @@ private:
         return order;
     }
 
-    /// The config key a derivation argument reads: the field bound to a role, or a named field.
-    std::string argument_key(const std::string& source) const {
-        if (source.rfind("config.", 0) != 0) return f_.text(source);
-        return source.substr(std::string("config.").size());
-    }
 
     std::vector<std::string> dependencies(const FieldDecl& d) {
         std::vector<std::string> deps;
@@ -334,7 +329,7 @@ private:
             if (e.key == "field") deps.push_back(e.value.text);
             if (e.key == "derive") {
                 if (const vocab::Derivation* der = vocab::find_derivation(e.value.text)) {
-                    for (const auto& arg : der->arguments) deps.push_back(argument_key(arg.second));
+                    for (const auto& arg : der->arguments) deps.push_back(f_.derivation_input(*dflt, arg.second));
                 }
             }
         }
@@ -393,7 +388,7 @@ private:
                         out.derive_function = der->swift_function;
                         for (size_t i = 0; i < der->arguments.size(); ++i) {
                             const auto& [label, source] = der->arguments[i];
-                            const FieldDecl* input = field(argument_key(source));
+                            const FieldDecl* input = field(f_.derivation_input(*dflt, source));
                             out.derive_arguments.push_back(ir::Argument{
                                 label, input ? input->swift_name : "", i + 1 == der->arguments.size()});
                         }

@@ -48,6 +48,14 @@ std::vector<std::string> ResolvedFamily::strings(const std::string& dotted) cons
     return out;
 }
 
+std::string ResolvedFamily::derivation_input(const Node& derived_default, const std::string& source) const {
+    if (source.rfind("config.", 0) != 0) return text(source);
+    std::string key = source.substr(std::string("config.").size());
+    const Node* from = derived_default.is_map() ? derived_default.find("from") : nullptr;
+    const Node* rebound = from && from->is_map() ? from->find(key) : nullptr;
+    return rebound && rebound->kind == Node::Kind::String ? rebound->text : key;
+}
+
 std::vector<Note> ResolvedFamily::chain_notes() const {
     std::vector<Note> notes;
     notes.push_back(Note{Location{chain_paths.empty() ? path : chain_paths[0], 1, 1},
@@ -438,15 +446,39 @@ private:
                     error(e.value.loc, path, "derivation '" + d->name + "' gives " + d->result_type +
                                                  "; the field has type " + type);
                 }
+                const Node* from = dflt.find("from");
                 for (const auto& [label, source] : d->arguments) {
                     if (source.rfind("config.", 0) != 0) {
                         const Node* bound = f_.get(source);
                         if (!bound || bound->kind != Node::Kind::String) {
                             error(e.value.loc, path, "derivation '" + d->name + "' needs " + source + " to be bound");
                         }
-                    } else if (field_kind(source.substr(7)).empty() || field_kind(source.substr(7)) == "policy") {
-                        error(e.value.loc, path, "derivation '" + d->name + "' reads the config field '" +
-                                                     source.substr(7) + "'; declare it under config:");
+                        continue;
+                    }
+                    std::string input = f_.derivation_input(dflt, source);
+                    if (field_kind(input).empty() || field_kind(input) == "policy") {
+                        const Node* rebound = from && from->is_map() ? from->find(source.substr(7)) : nullptr;
+                        error(rebound ? rebound->loc : e.value.loc, rebound ? path + ".from." + source.substr(7) : path,
+                              "derivation '" + d->name + "' reads the config field '" + input +
+                                  "'; declare it under config:");
+                    } else if (input == key) {
+                        error(e.value.loc, path, "a field cannot be derived from itself");
+                    }
+                }
+                if (from && from->is_map()) {
+                    for (const auto& rebinding : from->entries) {
+                        bool read = false;
+                        std::string inputs;
+                        for (const auto& [label, source] : d->arguments) {
+                            if (source.rfind("config.", 0) != 0) continue;
+                            inputs += (inputs.empty() ? "" : ", ") + source.substr(7);
+                            read = read || source.substr(7) == rebinding.key;
+                        }
+                        if (!read) {
+                            error(rebinding.key_loc, path + ".from." + rebinding.key,
+                                  "derivation '" + d->name + "' reads no config input '" + rebinding.key + "'" +
+                                      (inputs.empty() ? "" : "; it reads " + inputs));
+                        }
                     }
                 }
             } else if (e.key == "field") {

@@ -102,6 +102,13 @@ ordered_json default_schema(bool nullable) {
     ordered_json derive;
     derive["description"] = "A named derivation, implemented once in the Swift runtime. " + joined_names(derivations);
     derive["enum"] = names;
+    ordered_json derived = computed_default("derive", derive);
+    ordered_json from;
+    from["description"] = "Config inputs of the derivation read from fields of other names: {INPUT: FIELD}.";
+    from["type"] = "object";
+    from["minProperties"] = 1;
+    from["additionalProperties"] = {{"type", "string"}, {"pattern", kPrintable}};
+    derived["properties"]["from"] = from;
     ordered_json field;
     field["description"] = "Another config field of this family, whose value the default copies.";
     field["type"] = "string";
@@ -113,7 +120,7 @@ ordered_json default_schema(bool nullable) {
     list["type"] = "array";
     list["items"] = scalar_schema();
     return ordered_json::array(
-        {literal, list, computed_default("derive", derive), computed_default("field", field)});
+        {literal, list, derived, computed_default("field", field)});
 }
 
 /// One entry of an EntryMap: its variant's closed mapping, chosen by its tag key when there are several.

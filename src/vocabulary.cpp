@@ -836,8 +836,10 @@ KeySpec build_root() {
             cfg_type,
             key("default", Type::Default,
                 "The value when the key is absent: a literal, `{derive: NAME}` (a named derivation) or "
-                "`{field: KEY}` (another field's value). Without a default the key is required, unless "
-                "`optional`."),
+                "`{field: KEY}` (another field's value). A derivation reads the config keys its table "
+                "names; `{derive: NAME, from: {INPUT: FIELD}}` reads FIELD in place of the input INPUT "
+                "(a family whose config names the same setting otherwise). Without a default the key is "
+                "required, unless `optional`."),
             with_default(key("optional", Type::Bool,
                 "An absent or null key gives `nil` (a Swift optional) instead of an error. With a literal "
                 "`default`, only a key stated as null gives `nil`; an absent one gives the default (as a "

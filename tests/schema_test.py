@@ -27,6 +27,7 @@ SCHEMA_DETECTABLE = {
     "unknown_key": "an unknown key (every mapping is closed)",
     "unknown_key_top_level": "an unknown key at the top level",
     "unknown_key_config_entry": "an unknown key in a config entry (each entry variant is closed)",
+    "derive_from_not_a_mapping": "a derived default's rebound inputs are a mapping",
     "merge_key": "'<<' is an unknown key once the document is JSON (a YAML merge is never applied)",
     "several_errors": "a value outside its set, a number for a flag, an unknown key",
     "wrong_type": "`yes` is a string where a boolean belongs",
@@ -49,6 +50,9 @@ SCHEMA_DETECTABLE = {
 # Cases the schema cannot see, and why. The test checks that the schema indeed accepts these documents
 # (or that they are not JSON at all), so the list cannot claim less than the schema does.
 NOT_SCHEMA_DETECTABLE = {
+    # A rebound input is checked against the derivation's inputs and the family's fields.
+    "derive_from_unread_input": "which config inputs a derivation reads is the vocabulary's, not the schema's",
+    "derive_from_undeclared_field": "whether a field is declared is across the config mapping",
     # YAML that does not survive as JSON: the schema sees the document after it is parsed.
     "duplicate_key": "duplicate keys: JSON objects have no duplicates to see",
     "invalid_utf8": "bytes before YAML: the schema sees the parsed document",
