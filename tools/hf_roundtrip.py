@@ -76,8 +76,11 @@ def tiny(config: dict) -> dict:
     # Grouped-query attention stays grouped, multi-head stays multi-head (absent keys: the defaults).
     query_heads = config.get("num_attention_heads")
     kv_heads = 4 if query_heads is not None and config.get("num_key_value_heads", query_heads) == query_heads else 2
-    out.update(hidden_size=64, num_hidden_layers=layers, num_attention_heads=heads, num_key_value_heads=kv_heads,
-               intermediate_size=128, vocab_size=256, bos_token_id=1, eos_token_id=2, pad_token_id=0)
+    out.update(hidden_size=64, num_hidden_layers=layers, intermediate_size=128, vocab_size=256, bos_token_id=1,
+               eos_token_id=2, pad_token_id=0)
+    # A model without attention (Mamba) states no heads.
+    if query_heads is not None:
+        out.update(num_attention_heads=heads, num_key_value_heads=kv_heads)
     if "head_dim" in config:
         out["head_dim"] = 16
     for key in ("layer_types", "no_rope_layers"):
@@ -85,11 +88,18 @@ def tiny(config: dict) -> dict:
             out[key] = shrink_list(config[key], layers)
     if config.get("hybrid_override_pattern"):
         out["hybrid_override_pattern"] = config["hybrid_override_pattern"][:layers]
-    # Mamba-2's heads and groups shrunk (groups still dividing heads), chunks shorter than the prompt.
+    # The state-space blocks' heads and groups shrunk (groups still dividing heads, Mamba-2's heads
+    # covering its expand x hidden width), chunks shorter than the prompt.
     for key, size in (("mamba_num_heads", 8), ("mamba_head_dim", 8), ("ssm_state_size", 16), ("n_groups", 2),
-                      ("chunk_size", 8)):
-        if key in config:
+                      ("chunk_size", 8), ("state_size", 16), ("time_step_rank", 8)):
+        if isinstance(config.get(key), int):
             out[key] = min(size, config[key])
+    if config.get("num_heads") and "head_dim" in config:
+        out["num_heads"] = config.get("expand", 2) * 64 // 16
+    # The original Mamba checkpoints' second names for the sizes.
+    for key, value in (("d_model", 64), ("d_inner", 128), ("n_layer", layers)):
+        if key in config:
+            out[key] = value
     # A handful of narrow experts, four to a group where the router groups them.
     for key in ("num_local_experts", "num_experts", "n_routed_experts"):
         if config.get(key):

@@ -69,9 +69,23 @@ def attention_of(layer):
     return layer.mixer if kind is not None and BLOCK_MIXERS.get(kind) == "attention" else None
 
 
+# A recurrent model's mixers by class, in mlx-lm and transformers.
+MIXER_CLASSES = {"MambaBlock": "selective_ssm", "MambaMixer": "selective_ssm", "FalconMambaMixer": "selective_ssm",
+                 "Mamba2Block": "ssd", "Mamba2Mixer": "ssd"}
+
+
 def mixer_kind(layer) -> str:
     kind = getattr(layer, "block_type", None)
-    return "attention" if kind is None else BLOCK_MIXERS[kind]
+    if kind is not None:
+        return BLOCK_MIXERS[kind]
+    if attention_of(layer) is not None:
+        return "attention"
+    return MIXER_CLASSES[type(layer.mixer).__name__]
+
+
+def has_feed_forward(layer) -> bool:
+    """Whether a layer holds a feed-forward (a layer-per-block model's blocks decide for themselves)."""
+    return any(hasattr(layer, name) for name in ("mlp", "block_sparse_moe", "block_type"))
 
 
 def ungated_mlp(mlp) -> tuple[str, int] | None:
@@ -116,7 +130,8 @@ def transformers_feed_forward(layer, hidden: int) -> tuple[str, int | None]:
 
 
 def feed_forward_facts(layers: list[tuple[str, int]]) -> dict:
-    """Each layer's kind, and the width of the first layer of each kind (None where no layer has it)."""
+    """Each layer's kind, and the width of the first layer of each kind (None where no layer has it);
+    no kinds where no layer has a feed-forward."""
     widths = {kind: width for kind, width in reversed(layers)}
     return {"feed_forward": [kind for kind, _ in layers], "intermediate": widths.get("mlp"),
             "expert_intermediate": widths.get("experts")}
@@ -136,7 +151,23 @@ def mlx_lm_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
     text = getattr(model, "language_model", model)
     text_args = getattr(text, "args", args)
     layers = model.layers
-    first = next(i for i, layer in enumerate(layers) if attention_of(layer) is not None)
+    tied = getattr(text_args, "tie_word_embeddings", None)
+    # Nemotron-H's and Mamba's models sit under backbone, their tables under embeddings.
+    inner = text.model if "model" in text else text.backbone
+    embeddings = (inner.embed_tokens if "embed_tokens" in inner else inner.embeddings).weight
+    common = {
+        "model_type": config["model_type"],
+        "layers": len(layers),
+        "hidden": embeddings.shape[1],
+        "vocab": embeddings.shape[0],
+        **feed_forward_facts([mlx_lm_feed_forward(layer) for layer in layers if has_feed_forward(layer)]),
+        **mixer_facts(layers),
+        # None: the checkpoint's weights decide (no tie_word_embeddings setting is read).
+        "tied": tied,
+    }
+    first = next((i for i, layer in enumerate(layers) if attention_of(layer) is not None), None)
+    if first is None:
+        return common, {}
     attention = attention_of(layers[first])
     # mlx-lm's attention classes name the same facts differently (gpt_oss: num_attention_heads, sm_scale).
     # Latent attention: the rotated width stands for the head width, its shared key projection
@@ -156,7 +187,6 @@ def mlx_lm_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
         head_dim = query.weight.shape[0] // heads
     else:
         head_dim = attention.head_dim
-    feed_forward = [mlx_lm_feed_forward(layer) for layer in layers]
     caches = model.make_cache() if hasattr(model, "make_cache") else None
     # A model whose layers mix otherwise too keeps caches for some layers only.
     if caches is not None and len(caches) != len(layers):
@@ -187,26 +217,15 @@ def mlx_lm_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
         tensors[f"layer{i}.x"] = x
         tensors[f"layer{i}.y"] = x if rope is None else rope(x, offset=ROPE_OFFSET)
         ropes.append({"layer": i, "class": "NoPE" if rope is None else type(rope).__name__, "offset": ROPE_OFFSET})
-    tied = getattr(text_args, "tie_word_embeddings", None)
-    # Nemotron-H's model sits under backbone, its table under embeddings.
-    inner = text.model if "model" in text else text.backbone
-    embeddings = (inner.embed_tokens if "embed_tokens" in inner else inner.embeddings).weight
     record = {
-        "model_type": config["model_type"],
-        "layers": len(layers),
-        "hidden": embeddings.shape[1],
-        "vocab": embeddings.shape[0],
+        **common,
         "heads": heads,
         "kv_heads": kv_heads,
         "head_dim": head_dim,
-        **feed_forward_facts(feed_forward),
-        **mixer_facts(layers),
         "scale": scale,
         "qkv_bias": "bias" in (query if query is not None else attention.qkv_proj),
         "o_bias": "bias" in attention.o_proj,
         "qk_norm": hasattr(attention, "q_norm"),
-        # None: the checkpoint's weights decide (no tie_word_embeddings setting is read).
-        "tied": tied,
         "layer_kinds": layer_kinds,
         "rope": ropes,
     }
@@ -228,7 +247,20 @@ def transformers_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
     text = hf.get_text_config()
     inner = model.get_decoder() if hasattr(model, "get_decoder") else model.model
     layers = inner.layers
-    first = next(i for i, layer in enumerate(layers) if attention_of(layer) is not None)
+    embed = model.get_input_embeddings()
+    common = {
+        "model_type": config["model_type"],
+        "layers": len(layers),
+        "hidden": embed.embedding_dim,
+        "vocab": embed.num_embeddings,
+        **feed_forward_facts([transformers_feed_forward(layer, text.hidden_size)
+                              for layer in layers if has_feed_forward(layer)]),
+        **mixer_facts(layers),
+        "tied": model.get_output_embeddings().weight is embed.weight,
+    }
+    first = next((i for i, layer in enumerate(layers) if attention_of(layer) is not None), None)
+    if first is None:
+        return common, {}
     attention = attention_of(layers[first])
     heads = text.num_attention_heads
     query = getattr(attention, "q_proj", None)
@@ -241,7 +273,6 @@ def transformers_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
         head_dim = (query.out_features if query is not None else attention.qkv_proj.out_features) // heads
     if query is None:
         head_dim = attention.head_dim
-    feed_forward = [transformers_feed_forward(layer, text.hidden_size) for layer in layers]
     types, kwargs = get_layer_types_and_kwargs(text)
     layer_kinds = []
     for kind, extra in zip(types, kwargs):
@@ -252,8 +283,6 @@ def transformers_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
             continue
         layer_kinds.append({"sliding": sliding, "cache": "RotatingKVCache" if sliding else "KVCache",
                             "window": extra.get("sliding_window")})
-    embed = model.get_input_embeddings()
-    tied = model.get_output_embeddings().weight is embed.weight
     # A model without a rotary embedding (attention beside a recurrence) rotates nothing.
     rotary = type(inner.rotary_emb)(config=text) if hasattr(inner, "rotary_emb") else None
     ropes, tensors = [], {}
@@ -285,20 +314,14 @@ def transformers_facts(config: dict) -> tuple[dict, dict[str, mx.array]]:
         tensors[f"layer{i}.y"] = mx.array(y.float().numpy())
         ropes.append({"layer": i, "kind": kind, "offset": ROPE_OFFSET})
     record = {
-        "model_type": config["model_type"],
-        "layers": len(layers),
-        "hidden": embed.embedding_dim,
-        "vocab": embed.num_embeddings,
+        **common,
         "heads": heads,
         "kv_heads": text.num_key_value_heads,
         "head_dim": head_dim,
-        **feed_forward_facts(feed_forward),
-        **mixer_facts(layers),
         "scale": attention.scaling,
         "qkv_bias": (query if query is not None else attention.qkv_proj).bias is not None,
         "o_bias": attention.o_proj.bias is not None,
         "qk_norm": hasattr(attention, "q_norm"),
-        "tied": tied,
         "layer_kinds": layer_kinds,
         "rope": ropes,
     }
