@@ -33,6 +33,10 @@ import MLXNN
 ///   a training fallback; inference runs the sequential scan.
 /// - `use_associative_scan`:
 ///   a compiled scan computing the same recurrence.
+/// - `sliding_window`:
+///   read by neither oracle's Jamba: its attention sees every token.
+/// - `num_logits_to_keep`:
+///   a generation setting.
 public struct JambaConfiguration: Decodable, Sendable {
     public let hiddenSize: Int
     public let hiddenLayers: Int

@@ -47,6 +47,9 @@ def layer_count(config: dict) -> int:
         count = max(count, no_rope.index(0) + 1)
     # A dense layer first, and the first layer with experts after it.
     count = max(count, (config.get("first_k_dense_replace") or 0) + 1)
+    # Jamba's schedules: the first attention layer and the first layer of experts.
+    for key in ("attn_layer_offset", "expert_layer_offset"):
+        count = max(count, (config.get(key) or 0) + 1)
     # A layer-per-block model's pattern: up to the first block of each kind.
     pattern = config.get("hybrid_override_pattern")
     if pattern:
@@ -91,7 +94,7 @@ def tiny(config: dict) -> dict:
     # The state-space blocks' heads and groups shrunk (groups still dividing heads, Mamba-2's heads
     # covering its expand x hidden width), chunks shorter than the prompt.
     for key, size in (("mamba_num_heads", 8), ("mamba_head_dim", 8), ("ssm_state_size", 16), ("n_groups", 2),
-                      ("chunk_size", 8), ("state_size", 16), ("time_step_rank", 8)):
+                      ("chunk_size", 8), ("state_size", 16), ("time_step_rank", 8), ("mamba_dt_rank", 8)):
         if isinstance(config.get(key), int):
             out[key] = min(size, config[key])
     if config.get("num_heads") and "head_dim" in config:

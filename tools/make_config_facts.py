@@ -71,7 +71,7 @@ def attention_of(layer):
 
 # A recurrent model's mixers by class, in mlx-lm and transformers.
 MIXER_CLASSES = {"MambaBlock": "selective_ssm", "MambaMixer": "selective_ssm", "FalconMambaMixer": "selective_ssm",
-                 "Mamba2Block": "ssd", "Mamba2Mixer": "ssd"}
+                 "JambaMambaMixer": "selective_ssm", "Mamba2Block": "ssd", "Mamba2Mixer": "ssd"}
 
 
 def mixer_kind(layer) -> str:
@@ -80,12 +80,19 @@ def mixer_kind(layer) -> str:
         return BLOCK_MIXERS[kind]
     if attention_of(layer) is not None:
         return "attention"
-    return MIXER_CLASSES[type(layer.mixer).__name__]
+    return MIXER_CLASSES[type(layer.mixer if hasattr(layer, "mixer") else layer.mamba).__name__]
 
 
 def has_feed_forward(layer) -> bool:
     """Whether a layer holds a feed-forward (a layer-per-block model's blocks decide for themselves)."""
-    return any(hasattr(layer, name) for name in ("mlp", "block_sparse_moe", "block_type"))
+    return any(hasattr(layer, name) for name in ("mlp", "block_sparse_moe", "feed_forward", "block_type"))
+
+
+def feed_forward_module(layer):
+    """A layer's feed-forward under whichever name the model gives it."""
+    for name in ("mlp", "feed_forward", "block_sparse_moe", "mixer"):
+        if hasattr(layer, name):
+            return getattr(layer, name)
 
 
 def ungated_mlp(mlp) -> tuple[str, int] | None:
@@ -104,7 +111,7 @@ def mlx_lm_feed_forward(layer) -> tuple[str, int | None]:
             return "none", None
         if ungated_mlp(layer.mixer):
             return ungated_mlp(layer.mixer)
-    mlp = layer.mlp if hasattr(layer, "mlp") else layer.mixer if hasattr(layer, "block_type") else layer.block_sparse_moe
+    mlp = feed_forward_module(layer)
     for name in ("switch_mlp", "experts"):
         if hasattr(mlp, name):
             return "experts", getattr(mlp, name).gate_proj.weight.shape[1]
@@ -120,7 +127,7 @@ def transformers_feed_forward(layer, hidden: int) -> tuple[str, int | None]:
             return "none", None
         if ungated_mlp(layer.mixer):
             return ungated_mlp(layer.mixer)
-    mlp = layer.mixer if hasattr(layer, "block_type") else layer.mlp
+    mlp = feed_forward_module(layer)
     if hasattr(mlp, "experts"):
         _, rows, columns = mlp.experts.gate_up_proj.shape
         return "experts", (rows if columns == hidden else columns) // 2

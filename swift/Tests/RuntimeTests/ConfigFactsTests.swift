@@ -57,6 +57,9 @@ final class ConfigFactsTests: XCTestCase {
         case "nemotron_h":
             let c = try decoder.decode(NemotronHConfiguration.self, from: text)
             return (c, NemotronHAttention(c), c.feedForwardKinds)
+        case "jamba":
+            let c = try decoder.decode(JambaConfiguration.self, from: text)
+            return (c, JambaAttention(c), c.feedForwardKinds)
         case "mamba":
             let c = try decoder.decode(MambaConfiguration.self, from: text)
             return (c, nil, c.feedForwardKinds)
