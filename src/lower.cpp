@@ -354,7 +354,15 @@ private:
                 out.has_doc = true;
             }
             if (const Node* read = spec.find("read"); read && read->kind == Node::Kind::Bool) out.read = read->boolean;
-            if (const Node* fb = spec.find("fallback"); fb && fb->kind == Node::Kind::String) {
+            if (const Node* fb = spec.find("fallback"); fb && fb->kind == Node::Kind::String &&
+                                                        fb->text.find('.') == std::string::npos) {
+                // Another field: the same setting under an older name, optional, read before this one.
+                if (const FieldDecl* fd = field(fb->text)) {
+                    out.has_fallback = true;
+                    out.fallback_field = fd->swift_name;
+                    out.fallback_path = namer::string_literal(fb->text);
+                }
+            } else if (const Node* fb = spec.find("fallback"); fb && fb->kind == Node::Kind::String) {
                 std::string base = fb->text.substr(0, fb->text.find('.'));
                 std::string member = fb->text.substr(fb->text.find('.') + 1);
                 if (const FieldDecl* fd = field(base)) {

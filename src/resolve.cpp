@@ -508,7 +508,7 @@ private:
     void check_fallback(const Node& fb, const std::string& path, const std::string& key, const std::string& type) {
         size_t dot = fb.text.find('.');
         if (dot == std::string::npos) {
-            error(fb.loc, path, "a fallback is written FIELD.MEMBER");
+            check_fallback_field(fb, path, key, type);
             return;
         }
         std::string field = fb.text.substr(0, dot);
@@ -538,6 +538,22 @@ private:
         std::string message = ftype + " has no member '" + member + "'";
         if (auto s = vocab::suggest(member, names)) message += " (did you mean '" + *s + "'?)";
         error(fb.loc, path, message);
+    }
+
+    /// A fallback to a whole field: the same setting under another name (an older config's), read
+    /// into an optional field of the same type.
+    void check_fallback_field(const Node& fb, const std::string& path, const std::string& key, const std::string& type) {
+        std::string ftype = field_kind(fb.text);
+        if (ftype.empty() || ftype == "policy") {
+            error(fb.loc, path, "'" + fb.text + "' is not a config field of this family; a fallback is FIELD.MEMBER "
+                                "or another field");
+        } else if (fb.text == key) {
+            error(fb.loc, path, "a field cannot fall back to itself");
+        } else if (ftype != type) {
+            error(fb.loc, path, "config field '" + fb.text + "' has type " + ftype + "; the field has type " + type);
+        } else if (!fields_.at(fb.text).optional) {
+            error(fb.loc, path, "the field '" + fb.text + "' a value falls back to must be optional (absent, nil)");
+        }
     }
 
     void check_default_cycles() {

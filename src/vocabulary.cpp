@@ -850,8 +850,9 @@ KeySpec build_root() {
                 "(with a fallback, the fallback is read instead)."), "true"),
             key("fallback", Type::String,
                 "Where to read the value when the key is absent, as `FIELD.MEMBER` of a struct-typed "
-                "field, e.g. `rope_parameters.rope_theta` for transformers-5 configs. A config that "
-                "states both, with different values, is refused."),
+                "field, e.g. `rope_parameters.rope_theta` for transformers-5 configs, or as another "
+                "optional field of the same type: the setting under the name older configs give it. A "
+                "config that states both, with different values, is refused."),
             line_key("doc", "What the field means, shown in the generated code."),
         },
         {

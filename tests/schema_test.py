@@ -50,6 +50,8 @@ SCHEMA_DETECTABLE = {
 # Cases the schema cannot see, and why. The test checks that the schema indeed accepts these documents
 # (or that they are not JSON at all), so the list cannot claim less than the schema does.
 NOT_SCHEMA_DETECTABLE = {
+    "fallback_field_required": "whether the field fallen back to is optional is that field's entry",
+    "fallback_field_type": "the type of the field fallen back to is that field's entry",
     # A rebound input is checked against the derivation's inputs and the family's fields.
     "derive_from_unread_input": "which config inputs a derivation reads is the vocabulary's, not the schema's",
     "derive_from_undeclared_field": "whether a field is declared is across the config mapping",
