@@ -129,6 +129,9 @@ NOT_SCHEMA_DETECTABLE = {
                                       "ungated experts",
     "experts_ungated_without_activation": "a rule between keys after inheritance: ungated experts name their "
                                           "activation's field",
+    "experts_ungated_activation": "a rule between keys after inheritance: ungated experts take no gated combination",
+    "experts_ungated_weighted_inputs": "a rule between keys after inheritance: weighted inputs need gated experts",
+    "experts_ungated_gate_up_layout": "a rule between keys after inheritance: a gate-and-up layout needs gated experts",
     "experts_latent_weighted_inputs": "a rule between keys after inheritance: latent projections need weighted outputs",
     "experts_latent_bias_alone": "a rule between keys after inheritance: a latent bias needs the latent width",
     "single_block_post": "a rule between keys after inheritance: a layer of one block is pre-norm",
