@@ -4,7 +4,7 @@
 //   families/dense_decoder.yaml
 // Do not edit: change the family documents or templates/, then run `make regen`.
 //
-// Nemotron-H; each layer one block, Mamba-2, NoPE attention or an MLP.
+// Nemotron-H; one block a layer, Mamba-2, NoPE attention, MLP or experts.
 // Numerics follow mlx_lm/models/nemotron_h.py.
 // Targets mlx-swift 0.31.6 (MLX, MLXNN), mlx-swift-lm 3.31.4 (MLXLMCommon, MLXLLM) and
 // HF2SwiftRuntime.
@@ -26,7 +26,7 @@ import MLXNN
 /// - `tie_word_embeddings`:
 ///   neither oracle ties Nemotron-H's head to the embedding.
 /// - `hidden_act`:
-///   read by neither oracle: the MLP takes mlp_hidden_act.
+///   read by neither oracle: MLP and experts take mlp_hidden_act.
 /// - `expand`:
 ///   never read; the block is mamba_num_heads x mamba_head_dim wide.
 /// - `chunk_size`:
@@ -59,28 +59,10 @@ import MLXNN
 ///   a training setting.
 /// - `hidden_dropout`:
 ///   a training setting.
-/// - `n_routed_experts`:
-///   the experts of 'E' layers, which are refused.
 /// - `n_shared_experts`:
-///   the experts of 'E' layers, which are refused.
-/// - `moe_intermediate_size`:
-///   the experts of 'E' layers, which are refused.
-/// - `moe_shared_expert_intermediate_size`:
-///   the experts of 'E' layers, which are refused.
-/// - `moe_latent_size`:
-///   the experts of 'E' layers, which are refused.
+///   transformers builds the shared expert whatever it says.
 /// - `moe_shared_expert_overlap`:
-///   the experts of 'E' layers, which are refused.
-/// - `num_experts_per_tok`:
-///   the experts of 'E' layers, which are refused.
-/// - `routed_scaling_factor`:
-///   the experts of 'E' layers, which are refused.
-/// - `n_group`:
-///   the experts of 'E' layers, which are refused.
-/// - `topk_group`:
-///   the experts of 'E' layers, which are refused.
-/// - `norm_topk_prob`:
-///   the experts of 'E' layers, which are refused.
+///   a hint for running the shared and routed experts side by side.
 /// - `attention_head_dim`:
 ///   read by neither oracle: attention's heads are head_dim wide.
 public struct NemotronHConfiguration: Decodable, Sendable {
@@ -121,6 +103,24 @@ public struct NemotronHConfiguration: Decodable, Sendable {
     public let useBias: Bool
     /// dt's bounds (mlx-lm's); the default (0, inf) clips nothing.
     public let timeStepLimit: FloatRange?
+    /// The routed experts of each experts layer.
+    public let nRoutedExperts: Int
+    /// How many experts each token is routed to.
+    public let numExpertsPerTok: Int
+    /// Each routed expert's inner width.
+    public let moeIntermediateSize: Int
+    /// The shared expert's inner width.
+    public let moeSharedExpertIntermediateSize: Int
+    /// The routed experts' width behind two projections (absent: hidden).
+    public let moeLatentSize: Int?
+    /// The groups the experts form for routing.
+    public let nGroup: Int
+    /// How many groups each token's experts come from.
+    public let topkGroup: Int
+    /// Renormalise the chosen experts' scores to sum to one.
+    public let normTopkProb: Bool
+    /// Scales the routed experts' weights.
+    public let routedScalingFactor: Float
 
     /// Each layer's feed-forward kind, by its vocabulary name.
     public var feedForwardKinds: [String] {
@@ -155,6 +155,15 @@ public struct NemotronHConfiguration: Decodable, Sendable {
         case mambaProjBias = "mamba_proj_bias"
         case attentionBias = "attention_bias"
         case mambaHiddenAct = "mamba_hidden_act"
+        case nRoutedExperts = "n_routed_experts"
+        case numExpertsPerTok = "num_experts_per_tok"
+        case moeIntermediateSize = "moe_intermediate_size"
+        case moeSharedExpertIntermediateSize = "moe_shared_expert_intermediate_size"
+        case moeLatentSize = "moe_latent_size"
+        case nGroup = "n_group"
+        case topkGroup = "topk_group"
+        case normTopkProb = "norm_topk_prob"
+        case routedScalingFactor = "routed_scaling_factor"
     }
 
     public init(from decoder: Decoder) throws {
@@ -223,6 +232,32 @@ public struct NemotronHConfiguration: Decodable, Sendable {
             ?? false
         timeStepLimit =
             try container.decodeIfPresent(FloatRange.self, forKey: .timeStepLimit)
+        nRoutedExperts =
+            try container.decodeIfPresent(Int.self, forKey: .nRoutedExperts)
+            ?? 8
+        numExpertsPerTok =
+            try container.decodeIfPresent(Int.self, forKey: .numExpertsPerTok)
+            ?? 2
+        moeIntermediateSize =
+            try container.decodeIfPresent(Int.self, forKey: .moeIntermediateSize)
+            ?? 7688
+        moeSharedExpertIntermediateSize =
+            try container.decodeIfPresent(Int.self, forKey: .moeSharedExpertIntermediateSize)
+            ?? 7688
+        moeLatentSize =
+            try container.decodeIfPresent(Int.self, forKey: .moeLatentSize)
+        nGroup =
+            try container.decodeIfPresent(Int.self, forKey: .nGroup)
+            ?? 1
+        topkGroup =
+            try container.decodeIfPresent(Int.self, forKey: .topkGroup)
+            ?? 1
+        normTopkProb =
+            try container.decodeIfPresent(Bool.self, forKey: .normTopkProb)
+            ?? true
+        routedScalingFactor =
+            try container.decodeIfPresent(Float.self, forKey: .routedScalingFactor)
+            ?? 1
 
         try validateSizes(
             [
@@ -238,6 +273,7 @@ public struct NemotronHConfiguration: Decodable, Sendable {
                 ("ssm_state_size", ssmStateSize, SizeLimits.width),
                 ("n_groups", nGroups, SizeLimits.heads),
                 ("conv_kernel", convKernel, SizeLimits.width),
+                ("moe_latent_size", moeLatentSize ?? hiddenSize, SizeLimits.width),
             ], heads: attentionHeads, kvHeads: kvHeads)
         try validatePositive(layerNormEpsilon, key: "layer_norm_epsilon")
         try container.expect(
@@ -259,7 +295,8 @@ public struct NemotronHConfiguration: Decodable, Sendable {
             .feedForwardLayerKinds, computedAs: feedForwardLayerKinds,
             because: "the model derives it from the config's other keys")
         try validateLayerKinds(
-            feedForwardLayerKinds, key: "feed_forward_layer_kinds", kinds: ["mlp", "none"],
+            feedForwardLayerKinds, key: "feed_forward_layer_kinds",
+            kinds: ["mlp", "experts", "none"],
             layers: hiddenLayers)
         try validateLayerKinds(
             mixerLayerKinds, key: "mixer_layer_kinds", kinds: ["attention", "ssd", "none"],
@@ -267,6 +304,13 @@ public struct NemotronHConfiguration: Decodable, Sendable {
         try validateOneBlockPerLayer(
             mixers: mixerLayerKinds, feedForwards: feedForwardLayerKinds,
             key: "mixer_layer_kinds")
+        if feedForwardKinds.contains("experts") {
+            try validateRouting(
+                experts: ("n_routed_experts", nRoutedExperts),
+                perToken: ("num_experts_per_tok", numExpertsPerTok),
+                groups: ("n_group", nGroup),
+                selectedGroups: ("topk_group", topkGroup))
+        }
         try validateHeadGroups(
             heads: ("mamba_num_heads", mambaNumHeads), groups: ("n_groups", nGroups))
     }
@@ -393,14 +437,67 @@ final class NemotronHMLP: Module, UnaryLayer {
     @ModuleInfo(key: "down_proj") var down: Linear
     let activation: Activation
 
-    init(_ args: NemotronHConfiguration) {
+    init(_ args: NemotronHConfiguration, hiddenDimensions: Int) {
         activation = args.mlpHiddenAct
-        _up.wrappedValue = Linear(args.hiddenSize, args.intermediateSize, bias: args.mlpBias)
-        _down.wrappedValue = Linear(args.intermediateSize, args.hiddenSize, bias: args.mlpBias)
+        _up.wrappedValue = Linear(args.hiddenSize, hiddenDimensions, bias: args.mlpBias)
+        _down.wrappedValue = Linear(hiddenDimensions, args.hiddenSize, bias: args.mlpBias)
     }
 
     func callAsFunction(_ x: MLXArray) -> MLXArray {
         down(activation(up(x)))
+    }
+}
+
+// MARK: - Experts
+
+final class NemotronHExperts: Module, UnaryLayer {
+    let expertsPerToken: Int
+    let normalizeTopK: Bool
+    let groups: Int
+    let selectedGroups: Int
+    let routedScale: Float
+
+    @ModuleInfo(key: "gate") var router: BiasedExpertRouter
+    @ModuleInfo(key: "switch_mlp") var experts: ExpertMLP
+    /// Nil where the configuration has no latent width: the experts then work at the hidden size.
+    @ModuleInfo(key: "fc1_latent_proj") var latentIn: Linear?
+    @ModuleInfo(key: "fc2_latent_proj") var latentOut: Linear?
+    @ModuleInfo(key: "shared_experts") var sharedExpert: NemotronHMLP
+
+    init(_ args: NemotronHConfiguration) {
+        expertsPerToken = args.numExpertsPerTok
+        normalizeTopK = args.normTopkProb
+        groups = args.nGroup
+        selectedGroups = args.topkGroup
+        routedScale = args.routedScalingFactor
+        _router.wrappedValue = BiasedExpertRouter(args.hiddenSize, args.nRoutedExperts)
+        let expertWidth = args.moeLatentSize ?? args.hiddenSize
+        if let latent = args.moeLatentSize {
+            _latentIn.wrappedValue = Linear(args.hiddenSize, latent, bias: args.mlpBias)
+            _latentOut.wrappedValue = Linear(latent, args.hiddenSize, bias: args.mlpBias)
+        }
+        _experts.wrappedValue = ExpertMLP(
+            inputDimensions: expertWidth, hiddenDimensions: args.moeIntermediateSize,
+            experts: args.nRoutedExperts, bias: false,
+            activation: args.mlpHiddenAct.callAsFunction)
+        _sharedExpert.wrappedValue = NemotronHMLP(
+            args, hiddenDimensions: args.moeSharedExpertIntermediateSize)
+    }
+
+    func callAsFunction(_ x: MLXArray) -> MLXArray {
+        // Each token's top experts by their own sigmoid scores, weighted by those scores.
+        // The selection bias steers which experts are chosen, not their weights.
+        let (weights, indices) = routeExperts(
+            router(x), k: expertsPerToken, scores: .sigmoid, normalize: normalizeTopK,
+            normalizeEpsilon: 1e-20, selectionBias: router.selectionBias, groups: groups,
+            selectedGroups: selectedGroups, scale: routedScale)
+        // Float32 sigmoid weights: the weighted sum is taken in float32, then returns to x's dtype.
+        // The experts work at the latent width: the token projected down, their sum back up.
+        let inner = latentIn.map { $0(x) } ?? x
+        let mixed = (experts(inner, indices) * weights.expandedDimensions(axis: -1)).sum(axis: -2)
+            .asType(x.dtype)
+        let routed = latentOut.map { $0(mixed) } ?? mixed
+        return routed + sharedExpert(x)
     }
 }
 
@@ -422,7 +519,12 @@ final class NemotronHDecoderLayer: Module {
         case "ssd":
             _block.wrappedValue = NemotronHSSD(args)
         default:
-            _block.wrappedValue = NemotronHMLP(args)
+            switch args.feedForwardLayerKinds[layer] {
+            case "mlp":
+                _block.wrappedValue = NemotronHMLP(args, hiddenDimensions: args.intermediateSize)
+            default:
+                _block.wrappedValue = NemotronHExperts(args)
+            }
         }
         _inputLayerNorm.wrappedValue = RMSNorm(dimensions: dim, eps: eps)
     }
@@ -521,6 +623,10 @@ public final class NemotronHModel: Module, LLMModel, VocabularySized, Checkpoint
         weights = renamingKeyParts(weights, ["backbone.": "model.", ".norm_f.": ".norm."])
         // PyTorch stores each filter [channels, 1, kernel]; the layer holds MLX's layout.
         weights = channelsLastConvolutions(weights, block: "mixer", convolution: "conv1d")
+        // Experts may arrive one tensor per expert; the switch layers hold them stacked.
+        weights = stackingExperts(
+            weights, from: "mixer.experts", into: "mixer.switch_mlp",
+            names: ["up_proj": "fc1", "down_proj": "fc2"])
         return removingWeights(weights, matching: Self.droppedWeights)
     }
 

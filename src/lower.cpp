@@ -600,7 +600,9 @@ private:
             if (const FieldDecl* d = field(schedule->text)) {
                 std::string kinds = "[";
                 for (const auto& k : f_.strings(std::string("layers.") + slot)) kinds += (kinds.size() > 1 ? ", " : "") + namer::string_literal(k);
-                c.schedule_checks.push_back(ir::ScheduleCheck{namer::string_literal(d->json_key), d->swift_name, kinds + "]"});
+                ir::ScheduleCheck check{namer::string_literal(d->json_key), d->swift_name, kinds + "]", {}};
+                check.lines = pack_arguments({{"", check.swift_name}, {"key", check.key}, {"kinds", check.kinds}}, 100 - 12);
+                c.schedule_checks.push_back(check);
                 if (is_optional(*d)) {
                     error(schedule->loc, path,
                           "binds the optional field '" + schedule->text + "'; give it a default such as " +
@@ -721,12 +723,16 @@ private:
             {"ssd.kernel", "SizeLimits.width"}, {"gated_delta.key_heads", "SizeLimits.heads"},
             {"gated_delta.value_heads", "SizeLimits.heads"}, {"gated_delta.key_head_dim", "SizeLimits.width"},
             {"gated_delta.value_head_dim", "SizeLimits.width"}, {"gated_delta.kernel", "SizeLimits.width"},
+            {"experts.latent", "SizeLimits.width"},
         };
         for (const auto& [role, limit] : sizes) {
             const Node* bound = f_.get(role);
             const FieldDecl* d = bound && bound->kind == Node::Kind::String ? field(bound->text) : nullptr;
             if (!d || d->type != "int") continue;  // a per-layer width is checked by its own type
-            c.size_checks.push_back(ir::SizeCheck{namer::string_literal(d->json_key), d->swift_name, limit});
+            std::string value = d->swift_name;
+            // An absent latent width is the hidden size, checked with it.
+            if (is_optional(*d)) value += " ?? " + binding_expr("dims.hidden", false).substr(std::string("args.").size());
+            c.size_checks.push_back(ir::SizeCheck{namer::string_literal(d->json_key), value, limit});
         }
         c.heads_field = "attentionHeads";
         c.kv_heads_field = "kvHeads";
@@ -1368,6 +1374,26 @@ private:
         return layer_binding_expr(path, e.per_layer);
     }
 
+    /// The experts' own projections: MLXLMCommon's SwitchGLU where it computes them, the runtime's gated
+    /// or ungated experts where it cannot; and the latent projections around them.
+    void lower_expert_projections(ir::Experts& e) {
+        const Node* gated = f_.get("experts.gated");
+        e.ungated = gated && gated->kind == Node::Kind::Bool && !gated->boolean;
+        if (e.ungated) e.ungated_activation = binding_expr("experts.activation_field", false);
+        e.switch_glu = !e.clamped && !e.weighted_inputs && !e.ungated;
+        e.custom_activation = e.activation != "silu";
+        e.glu_type = e.ungated ? "ExpertMLP" : e.switch_glu ? "SwitchGLU" : "ExpertGLU";
+        const Node* latent = f_.get("experts.latent");
+        e.latent = latent && latent->kind == Node::Kind::String;
+        if (!e.latent) return;
+        // An optional width leaves the experts at the hidden size where the config has none.
+        std::string width = binding_expr("experts.latent", true);
+        const FieldDecl* d = field(latent->text);
+        e.latent_width = d && is_optional(*d) ? width : "Optional(" + width + ")";
+        e.latent_bias = flag_expr("experts.latent_bias");
+        e.input_width = "expertWidth";
+    }
+
     void lower_experts(ir::Experts& e) {
         const Node* beside = f_.get("experts.beside_mlp");
         e.beside_mlp = beside && (beside->kind == Node::Kind::String || beside->boolean);
@@ -1395,9 +1421,7 @@ private:
         e.activation = f_.text("experts.activation") == "gelu_approx" ? "geluApproximate" : "silu";
         e.top_k_first = f_.text("experts.router.order") == "top_k_then_softmax";
         e.weighted_inputs = f_.text("experts.router.weighted") == "inputs";
-        e.switch_glu = !e.clamped && !e.weighted_inputs;
-        e.custom_activation = e.activation != "silu";
-        e.glu_type = e.switch_glu ? "SwitchGLU" : "ExpertGLU";
+        lower_expert_projections(e);
         e.sparse_mixer = f_.text("experts.router.order") == "sparse_mixer";
         e.scored = !e.top_k_first && !e.sparse_mixer;
         if (e.sparse_mixer) {

@@ -1022,7 +1022,8 @@ private:
             }
         }
         if (!experts && !beside_mlp) {
-            for (const char* key : {"experts.count", "experts.per_token", "experts.intermediate", "experts.shared.intermediate"}) {
+            for (const char* key : {"experts.count", "experts.per_token", "experts.intermediate", "experts.shared.intermediate",
+                                    "experts.latent", "experts.activation_field"}) {
                 if (const Node* bound = f_.get(key); bound && bound->kind == Node::Kind::String) {
                     error(bound->loc, key, "applies when 'layers.feed_forward' lists 'experts'");
                 }
@@ -1050,6 +1051,7 @@ private:
                   "a softmax over the k selected logits already sums to one; 'normalize' applies to 'softmax_then_top_k'");
         }
         check_router();
+        check_expert_projections(experts, beside_mlp);
         const Node* shared_gate = f_.get("experts.shared.gated");
         const Node* shared = f_.get("experts.shared.intermediate");
         if (shared_gate && shared_gate->boolean && !(shared && shared->kind == Node::Kind::String)) {
@@ -1072,6 +1074,49 @@ private:
                 error(b->loc.known() ? b->loc : a->loc, "experts.keys.block",
                       "scheduled feed-forward kinds share one key in a layer; 'mlp.keys.block' is '" + a->text + "'");
             }
+        }
+    }
+
+    /// Ungated experts take their activation from the config and hold no gate for a checkpoint layout to
+    /// split into; latent projections wrap experts that stand in a layer's place and weight their outputs.
+    void check_expert_projections(bool experts, bool beside_mlp) {
+        const Node* gated = f_.get("experts.gated");
+        bool ungated = gated && gated->kind == Node::Kind::Bool && !gated->boolean;
+        const Node* field = f_.get("experts.activation_field");
+        bool configured = field && field->kind == Node::Kind::String;
+        const Node* weighted = f_.get("experts.router.weighted");
+        bool weighted_inputs = weighted && weighted->text == "inputs";
+        if (configured && !ungated) {
+            error(field->loc, "experts.activation_field", "names ungated experts' activation; set 'experts.gated: false'");
+        }
+        if (ungated) {
+            if (!configured && (experts || beside_mlp)) {
+                error(gated->loc, "experts.gated", "ungated experts need 'activation_field', the config field naming their "
+                                                   "activation");
+            }
+            if (const Node* activation = f_.get("experts.activation"); activation && activation->loc.known()) {
+                error(activation->loc, "experts.activation", "combines a gate with up; ungated experts take "
+                                                             "'activation_field'");
+            }
+            for (const char* key : {"experts.beside_mlp", "experts.router.weighted", "weights.split_interleaved_gate_up",
+                                    "weights.split_concatenated_gate_up", "weights.split_stacked_gate_up",
+                                    "weights.fused_experts.gate_up"}) {
+                const Node* n = f_.get(key);
+                bool set = std::string(key) == "experts.router.weighted"
+                               ? weighted_inputs
+                               : n && (n->kind == Node::Kind::String || (n->kind == Node::Kind::Bool && n->boolean));
+                if (set) error(n->loc, key, "is defined for gated experts; 'experts.gated' is false");
+            }
+        }
+        const Node* latent = f_.get("experts.latent");
+        bool has_latent = latent && latent->kind == Node::Kind::String;
+        if (has_latent && (beside_mlp || weighted_inputs)) {
+            error(latent->loc, "experts.latent", "projects experts in a layer's place whose weights scale their outputs; "
+                                                 "not experts beside the MLP or weighted inputs");
+        }
+        const Node* latent_bias = f_.get("experts.latent_bias");
+        if (!has_latent && latent_bias && (latent_bias->kind == Node::Kind::String || latent_bias->boolean)) {
+            error(latent_bias->loc, "experts.latent_bias", "applies with 'experts.latent'");
         }
     }
 

@@ -127,6 +127,7 @@ struct ScheduleCheck {
     std::string key;         // the config key, as a Swift string literal
     std::string swift_name;
     std::string kinds;       // a Swift array literal of the names it may hold
+    std::vector<std::string> lines;  // the field, key and kinds arguments, packed into lines
 };
 
 /// An optional field a bool switch needs: decoding refuses the switch on without it.
@@ -468,6 +469,12 @@ struct Experts {
     bool beside_mlp = false;       // in the decoder layer beside the dense MLP, where `beside_flag` holds
     std::string beside_flag;
     std::string per_expert_scale = "false";  // Swift Bool literal, for the router
+    bool ungated = false;          // up, the configured activation, down (the runtime's ExpertMLP)
+    std::string ungated_activation;  // `args.mlpHiddenAct`
+    std::string input_width = "args.hiddenSize";  // the width the routed experts work at
+    bool latent = false;           // projected down to a latent width before the experts, back after
+    std::string latent_width;      // an Int? expression: `args.moeLatentSize`
+    std::string latent_bias;       // Swift Bool expression
 };
 
 /// One kind a scheduled slot may hold: the schedule's name for it and the Swift type it builds.

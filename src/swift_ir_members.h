@@ -84,7 +84,7 @@ void members(F& f, const RequiredWhen& v) {
 
 template <typename F>
 void members(F& f, const ScheduleCheck& v) {
-    IR_MEMBER(key) IR_MEMBER(swift_name) IR_MEMBER(kinds)
+    IR_MEMBER(key) IR_MEMBER(swift_name) IR_MEMBER(kinds) IR_MEMBER(lines)
 }
 
 template <typename F>
@@ -189,6 +189,8 @@ void members(F& f, const Experts& v) {
     IR_MEMBER(shared_optional) IR_MEMBER(shared_enabled)
     IR_MEMBER(activation) IR_MEMBER(switch_glu) IR_MEMBER(custom_activation) IR_MEMBER(glu_type)
     IR_MEMBER(beside_mlp) IR_MEMBER(beside_flag) IR_MEMBER(per_expert_scale)
+    IR_MEMBER(ungated) IR_MEMBER(ungated_activation) IR_MEMBER(input_width) IR_MEMBER(latent) IR_MEMBER(latent_width)
+    IR_MEMBER(latent_bias)
 }
 
 template <typename F>

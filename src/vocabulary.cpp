@@ -286,7 +286,8 @@ KeySpec experts_key() {
     return map_key("experts",
         "The mixture-of-experts feed-forward kind (`layers.feed_forward` lists `experts`): a linear router "
         "scores the experts for each token, the `per_token` best are run (gated, one matrix per expert: "
-        "`experts.{gate,up,down}_proj`) and their outputs summed, weighted by their scores.", {
+        "`experts.{gate,up,down}_proj`; or ungated, `gated: false`) and their outputs summed, weighted by their "
+        "scores.", {
         field_key("count", "int", "The config field holding the number of experts."),
         field_key("per_token", "int|int_per_layer",
             "The config field holding how many experts each token uses (one for all layers, or per layer)."),
@@ -297,6 +298,19 @@ KeySpec experts_key() {
             "How each expert's gate and up combine: `silu` gives silu(gate) * up, `gelu_approx` GELU (tanh) of "
             "the gate times up; `swiglu_clamped` (GPT-OSS) gives (clip(up, -7, 7) + 1) * g * sigmoid(1.702 g), "
             "g = min(gate, 7)."),
+        with_default(key("gated", Type::Bool,
+            "`false`: each expert is ungated, its up projection, the activation `activation_field` names, then "
+            "its down projection, as switch layers `fc1` and `fc2` under `keys.experts`; `activation` does not "
+            "apply."), "true"),
+        field_key("activation_field", "activation",
+            "A config field naming ungated experts' activation (`mlp_hidden_act`), chosen when the configuration "
+            "is read; `gated: false` only."),
+        field_key("latent", "int",
+            "A config field holding the width the routed experts work at (`moe_latent_size`; null or absent: the "
+            "hidden size). Each token is projected down to it (`fc1_latent_proj`) before the experts and their "
+            "weighted sum back up (`fc2_latent_proj`) after; the router and the shared expert read the token "
+            "itself."),
+        with_default(key("latent_bias", Type::Flag, "Bias on the latent projections."), "false"),
         with_default(key("beside_mlp", Type::Flag,
             "The experts run beside the dense MLP, not in its place, where this holds (a bool config field "
             "switches them on): the decoder layer holds their router and experts (`keys.router`, "
@@ -752,7 +766,7 @@ KeySpec build_root() {
         key("from", Type::Identifier, "The per-expert key between the MLP and the expert index, e.g. `experts`."),
         key("names", Type::ScalarMap,
             "Each per-expert projection's name -> the stacked projection it joins (`gate_proj`, `up_proj`, "
-            "`down_proj`), e.g. `{w1: gate_proj, w2: down_proj, w3: up_proj}`."),
+            "`down_proj`; ungated experts' `fc1`, `fc2`), e.g. `{w1: gate_proj, w2: down_proj, w3: up_proj}`."),
     });
     KeySpec rename = key("rename", Type::ScalarMap,
         "Parts of checkpoint keys that `sanitize(weights:)` rewrites before anything else, wherever they "

@@ -131,6 +131,15 @@ NOT_SCHEMA_DETECTABLE = {
     "single_block_alone": "a rule between the items of one list: 'none' is listed beside other kinds",
     "single_block_short_conv": "a rule between keys after inheritance: a layer of one block mixes by attention or ssd",
     "single_block_keys": "a rule between keys after inheritance: the kinds of a layer of one block share its key",
+    "experts_activation_field_gated": "a rule between keys after inheritance: a configured activation needs "
+                                      "ungated experts",
+    "experts_ungated_without_activation": "a rule between keys after inheritance: ungated experts name their "
+                                          "activation's field",
+    "experts_ungated_activation": "a rule between keys after inheritance: ungated experts take no gated combination",
+    "experts_ungated_weighted_inputs": "a rule between keys after inheritance: weighted inputs need gated experts",
+    "experts_ungated_gate_up_layout": "a rule between keys after inheritance: a gate-and-up layout needs gated experts",
+    "experts_latent_weighted_inputs": "a rule between keys after inheritance: latent projections need weighted outputs",
+    "experts_latent_bias_alone": "a rule between keys after inheritance: a latent bias needs the latent width",
     "single_block_post": "a rule between keys after inheritance: a layer of one block is pre-norm",
     "single_block_residual": "a rule between keys after inheritance: a layer of one block has no residual options",
     "gated_delta_options_without_mixer": "a rule between keys after inheritance: the options apply to the mixer kind",

@@ -782,6 +782,14 @@ NEMOTRON_H = {
     "tie_word_embeddings": False,
 }
 
+# Nemotron-H with layers of experts: 8 ungated relu-squared experts 32 wide, top-2 by sigmoid score plus
+# a selection bias within the 2 best of 4 groups, renormalised and scaled 2.5, beside a shared expert 48
+# wide; the pattern mixes every block. mlx-lm builds the shared expert only where n_shared_experts is
+# set (transformers always does), and renormalises only for k > 1 (transformers for any k).
+NEMOTRON_H_MOE = with_(NEMOTRON_H, hybrid_override_pattern="ME*-EM", n_routed_experts=8, num_experts_per_tok=2,
+                       moe_intermediate_size=32, moe_shared_expert_intermediate_size=48, n_shared_experts=1,
+                       n_group=4, topk_group=2, norm_topk_prob=True, routed_scaling_factor=2.5)
+
 # Jamba: attention (no RoPE) on layers 1 and 4 (period 3, offset 1), Mamba with weighted dt/B/C norms
 # elsewhere; experts on layers 1, 3 and 5 (period 2, offset 1, where mlx-lm's (i + offset) % period
 # and transformers' i % period == offset agree), every expert chosen (mlx-lm softmaxes the top k
@@ -1424,6 +1432,22 @@ FIXTURES = [
     Fixture("nemotron_h", "nemotron_h",
             "one block per layer by the pattern M-*-M*: Mamba-2 in 2 groups, attention without RoPE 24 wide "
             "per head, relu-squared MLP", NEMOTRON_H),
+    Fixture("nemotron_h_moe", "nemotron_h",
+            "the pattern ME*-EM: experts on layers 1 and 4 (8 ungated relu-squared experts 32 wide, top-2 by sigmoid "
+            "score plus a selection bias within the 2 best of 4 groups, renormalised, scaled 2.5, switch_mlp) "
+            "beside a shared expert 48 wide", NEMOTRON_H_MOE, infinite_group_mask=True),
+    Fixture("nemotron_h_moe_q4", "nemotron_h",
+            "the experts fixture at 4 bits in groups of 32 as mlx_lm.convert writes it: the switch layers, "
+            "attention, Mamba-2's projections and the head quantized; the router, and the shared expert's down "
+            "projection (48 wide, not a whole number of groups), kept dense",
+            NEMOTRON_H_MOE, quantize={"group_size": 32, "bits": 4}, infinite_group_mask=True),
+    Fixture("nemotron_h_latent", "nemotron_h",
+            "the pattern E*ME-: experts 40 wide working at a latent width of 24 behind biased fc1/fc2_latent_proj, "
+            "top-3 of 6 in one group, not renormalised, scaled 1.5; MLP and shared expert (56 wide) biased",
+            with_(NEMOTRON_H_MOE, hybrid_override_pattern="E*ME-", n_routed_experts=6, num_experts_per_tok=3,
+                  moe_intermediate_size=40, moe_latent_size=24, moe_shared_expert_intermediate_size=56, n_group=1,
+                  topk_group=1,
+                  norm_topk_prob=False, routed_scaling_factor=1.5, mlp_bias=True)),
     Fixture("minicpm3", "minicpm3",
             "latent attention through a query rank under longrope past its original context of 16, MiniCPM's "
             "embedding, residual and logit scalings, untied", MINICPM3),
@@ -1801,10 +1825,12 @@ def self_inconsistency(fixture: Fixture, reference: Path, tokens: mx.array, pref
 
 def infinite_group_mask_logits(directory: Path, tokens: mx.array) -> mx.array:
     """mlx-lm's prefill logits with its grouped router's dropped groups at -inf instead of 0."""
-    from mlx_lm.models import bailing_moe
-    original = bailing_moe.group_expert_select
+    import importlib
+    model_type = json.loads((directory / "config.json").read_text())["model_type"]
+    module = importlib.import_module(f"mlx_lm.models.{model_type}")
+    original = module.group_expert_select
 
-    def select(gates, bias, top_k, n_group, topk_group, scale, norm_topk_prob, score_function):
+    def select(gates, bias, top_k, n_group, topk_group, scale, norm_topk_prob, score_function="sigmoid"):
         scores = mx.sigmoid(gates.astype(mx.float32)) if score_function == "sigmoid" else \
             mx.softmax(gates.astype(mx.float32), axis=-1)
         biased = scores if bias is None else scores + bias
@@ -1820,12 +1846,12 @@ def infinite_group_mask_logits(directory: Path, tokens: mx.array) -> mx.array:
             weights = weights / (weights.sum(axis=-1, keepdims=True) + 1e-20)
         return inds, (weights * scale).astype(gates.dtype)
 
-    bailing_moe.group_expert_select = select
+    module.group_expert_select = select
     try:
         model, _ = load_model(directory, strict=True)
         return model(tokens).astype(mx.float32)
     finally:
-        bailing_moe.group_expert_select = original
+        module.group_expert_select = original
 
 
 def group_mask_disagreement(fixture: Fixture, reference: Path, tokens: mx.array, prefill: mx.array) -> str | None:

@@ -119,6 +119,17 @@ def nemotron_h_pattern(config: dict) -> dict:
     return out
 
 
+# Nemotron-H with layers of experts among every other block (chunks of 8 across the prompt).
+NEMOTRON_H_MOE = with_(TINY, intermediate_size=96, head_dim=24,
+                       layers_block_type=["linear_attention", "moe", "full_attention", "mlp", "moe",
+                                          "linear_attention"],
+                       mamba_num_heads=8, mamba_head_dim=16, ssm_state_size=8, n_groups=2, conv_kernel=4, chunk_size=8,
+                       use_conv_bias=True, use_bias=False, mlp_bias=False, layer_norm_epsilon=1e-5,
+                       n_routed_experts=8, num_experts_per_tok=2, moe_intermediate_size=32,
+                       moe_shared_expert_intermediate_size=48, n_shared_experts=1, n_group=2, topk_group=1,
+                       norm_topk_prob=True, routed_scaling_factor=2.5)
+
+
 def v4_rope(config: dict) -> dict:
     """rope_parameters as transformers 4.x wrote it: rope_theta and partial_rotary_factor at the top
     level, a scaling type (if any) as rope_scaling."""
@@ -953,6 +964,23 @@ FIXTURES: list[Fixture] = [
             with_(TINY, intermediate_size=64, head_dim=16, hybrid_override_pattern="*M-M", mamba_num_heads=4,
                   mamba_head_dim=32, ssm_state_size=8, n_groups=1, conv_kernel=3, chunk_size=16,
                   use_conv_bias=False, use_bias=True, mlp_bias=False, layer_norm_epsilon=1e-5),
+            layout=nemotron_h_pattern),
+    Fixture("nemotron_h_moe", "nemotron_h",
+            "experts (moe) on layers 1 and 4 among Mamba-2, attention and the MLP: 8 ungated relu-squared experts "
+            "32 wide (one tensor per expert), top-2 by sigmoid score plus a selection bias within the best of 2 "
+            "groups, renormalised, scaled 2.5, beside a shared expert 48 wide", "nemotron_h",
+            NEMOTRON_H_MOE),
+    Fixture("nemotron_h_moe_bf16", "nemotron_h",
+            "bfloat16: the experts fixture's model in half precision, the router and the recurrent state float32",
+            "nemotron_h", NEMOTRON_H_MOE, dtype="bfloat16"),
+    Fixture("nemotron_h_latent", "nemotron_h",
+            "the pattern E*-ME (as released configs write it): experts 40 wide at a latent width of 24 behind "
+            "biased fc1/fc2_latent_proj, top-3 of 6 ungrouped, not renormalised, scaled 1.5; the MLP and the "
+            "shared expert (56 wide) biased", "nemotron_h",
+            with_(NEMOTRON_H_MOE, layers_block_type=["moe", "full_attention", "mlp", "linear_attention", "moe"],
+                  n_routed_experts=6, num_experts_per_tok=3, moe_intermediate_size=40, moe_latent_size=24,
+                  moe_shared_expert_intermediate_size=56, n_group=1, topk_group=1, norm_topk_prob=False,
+                  routed_scaling_factor=1.5, mlp_bias=True),
             layout=nemotron_h_pattern),
     Fixture("minicpm3", "minicpm3",
             "latent attention through a query rank, values 24 wide, under longrope (short factors within the "

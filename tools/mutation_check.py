@@ -105,6 +105,9 @@ def base_only_in_rope_parameters(hf2swift: str) -> set[str]:
     return out
 
 
+# Nemotron-H's fixtures with layers of experts.
+NEMOTRON_H_EXPERTS = of("nemotron_h") & where(lambda c: "E" in c.get("hybrid_override_pattern", "")
+                                               or "moe" in c.get("layers_block_type", []))
 GEMMA3 = of("gemma3")
 GEMMA4 = of("gemma4")
 GEMMA4_MOE = GEMMA4 & where(lambda c: c.get("enable_moe_block"))
@@ -440,14 +443,14 @@ MUTATIONS = [
              # mlx-lm drops ERNIE's selection bias: its fixtures hold it at zero. Ling's is switched.
              of("glm4_moe", "dots1", "minimax_m2", "deepseek_v3", "glm4_moe_lite", "lfm2_moe")
              | {"transformers/ernie4_5_moe", "transformers/ernie4_5_moe_v4"}
-             | (of("bailing_moe") & where(lambda c: c.get("moe_router_enable_expert_bias")))),
+             | (of("bailing_moe") & where(lambda c: c.get("moe_router_enable_expert_bias"))) | NEMOTRON_H_EXPERTS),
     Mutation("selection_bias_ignored", "experts chosen by their scores alone, without the selection bias",
              [("runtime/Experts.swift", "var choice = selectionBias.map { scores + $0.asType(scores.dtype) } ?? scores",
                "var choice = scores")],
              # mlx-lm drops ERNIE's selection bias: its fixtures hold it at zero. Ling's is switched.
              of("glm4_moe", "dots1", "minimax_m2", "deepseek_v3", "glm4_moe_lite", "lfm2_moe")
              | {"transformers/ernie4_5_moe", "transformers/ernie4_5_moe_v4"}
-             | (of("bailing_moe") & where(lambda c: c.get("moe_router_enable_expert_bias")))),
+             | (of("bailing_moe") & where(lambda c: c.get("moe_router_enable_expert_bias"))) | NEMOTRON_H_EXPERTS),
     Mutation("minimax_m2_softmax_scores", "MiniMax-M2's experts scored by a softmax over all of them, not sigmoids",
              [("minimax_m2.yaml", "    scores: sigmoid\n", "")],
              of("minimax_m2")),
@@ -695,7 +698,7 @@ MUTATIONS = [
                "")],
              # mlx-lm's own fixtures store them as MLX keeps them.
              of("mamba2", "granitemoehybrid", "nemotron_h")
-             - {"mlx-lm/mamba2", "mlx-lm/granitemoehybrid", "mlx-lm/nemotron_h"}),
+             - {"mlx-lm/mamba2", "mlx-lm/granitemoehybrid"} - {f for f in of("nemotron_h") if f.startswith("mlx-lm/")}),
     Mutation("ssd_gate_after_norm", "the output normalised first and gated by silu(z) after the norm",
              [("runtime/SelectiveSSM.swift", "        let gated = y.asType(.float32) * silu(gate.asType(.float32))\n",
                "        let gated = y.asType(.float32)\n"),
@@ -718,8 +721,10 @@ MUTATIONS = [
     Mutation("ssd_dt_bias_dropped", "dt_bias loaded but never added before the softplus",
              [("runtime/SelectiveSSM.swift", "    var step = softplus(dt.asType(.float32) + dtBias.asType(.float32))",
                "    var step = softplus(dt.asType(.float32))")],
-             # Granite-4.0-H's bfloat16 fixture drifts from float32 by more than the missing bias moves it.
-             of("mamba2", "granitemoehybrid", "nemotron_h") - {"transformers/granitemoehybrid_bf16"}),
+             # Granite-4.0-H's and Nemotron-H's experts' bfloat16 fixtures drift from float32 by more than
+             # the missing bias moves them.
+             of("mamba2", "granitemoehybrid", "nemotron_h")
+             - {"transformers/granitemoehybrid_bf16", "transformers/nemotron_h_moe_bf16"}),
     Mutation("ssd_time_step_limit_dropped", "dt not clipped to time_step_limit",
              [("runtime/SelectiveSSM.swift", "    if let limit { step = clip(step, min: limit.low, max: limit.high) }\n", "")],
              # Only a limit inside dt's range clips anything.
@@ -736,11 +741,31 @@ MUTATIONS = [
              [("runtime/Configuration.swift", "Array(repeating: named == \"rope\" ? 1 : 0, count: max(layers, 0))",
                "Array(repeating: 1, count: max(layers, 0))")],
              of("granitemoehybrid") & where(lambda c: c.get("position_embedding_type") != "rope")),
-    Mutation("nemotron_h_mlp_silu", "Nemotron-H's MLP through SiLU, not relu squared (mlp_hidden_act not read)",
-             [("nemotron_h.yaml", "  activation_field: mlp_hidden_act\n", "  activation: silu\n"),
-              ("nemotron_h.yaml", "  mlp_hidden_act:\n    type: activation\n    default: relu2\n    doc: The MLP's activation.\n",
-               "  mlp_hidden_act: {policy: ignored, why: read as silu}\n")],
+    Mutation("nemotron_h_mlp_silu", "Nemotron-H's MLP (and so the shared expert) through SiLU, not relu squared",
+             [("nemotron_h.yaml", "  activation_field: mlp_hidden_act\n", "  activation: silu\n")],
              of("nemotron_h")),
+    Mutation("nemotron_h_experts_relu", "ungated experts through relu, not the relu squared mlp_hidden_act names",
+             [("runtime/Experts.swift", "var y = down(activation(up(rows, routed, sortedIndices: sort))",
+               "var y = down(relu(up(rows, routed, sortedIndices: sort))")],
+             NEMOTRON_H_EXPERTS),
+    Mutation("nemotron_h_experts_unscaled", "Nemotron-H's routed experts' weights not multiplied by routed_scaling_factor",
+             [("nemotron_h.yaml", "    scale: routed_scaling_factor\n", "")],
+             NEMOTRON_H_EXPERTS & where(lambda c: c.get("routed_scaling_factor", 1.0) != 1.0)),
+    Mutation("nemotron_h_experts_ungrouped", "Nemotron-H's experts chosen among all, n_group and topk_group not read",
+             [("nemotron_h.yaml", "    groups: {count: n_group, selected: topk_group}\n", "")],
+             NEMOTRON_H_EXPERTS & where(lambda c: c.get("topk_group", 1) < c.get("n_group", 1))),
+    Mutation("nemotron_h_experts_unnormalised", "Nemotron-H's chosen experts' scores never renormalised",
+             [("nemotron_h.yaml", "    normalize: norm_topk_prob\n", "    normalize: false\n")],
+             NEMOTRON_H_EXPERTS & where(lambda c: c.get("norm_topk_prob", True) and c.get("num_experts_per_tok", 2) > 1)),
+    Mutation("nemotron_h_latent_out_per_expert", "fc2_latent_proj applied to each expert's output before the "
+             "weighted sum, so its bias is scaled by the weights' sum, not added once",
+             [("templates/_experts.swift.mustache",
+               "        let mixed = (experts(inner, indices) * weights.expandedDimensions(axis: -1)).sum(axis: -2)",
+               "        let each = experts(inner, indices)\n        let projected = latentOut.map { $0(each) } ?? each\n"
+               "        let mixed = (projected * weights.expandedDimensions(axis: -1)).sum(axis: -2)"),
+              ("templates/_experts.swift.mustache", "        let routed = latentOut.map { $0(mixed) } ?? mixed\n",
+               "        let routed = mixed\n")],
+             NEMOTRON_H_EXPERTS & where(lambda c: c.get("moe_latent_size") and c.get("mlp_bias"))),
     Mutation("nemotron_h_attention_rotated", "Nemotron-H's attention rotated by RoPE (base 10000) as Llama's is",
              [("nemotron_h.yaml", "  rope: null\n", ""),
               ("nemotron_h.yaml", "  rope_theta: null\n  rope_scaling: null\n  rope_parameters: null\n"

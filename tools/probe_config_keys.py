@@ -51,16 +51,9 @@ PROBES: dict[str, object] = {
     "mtp_layers_block_type": lambda v, c: ["full_attention", "mlp"],
     "num_logits_to_keep": lambda v, c: _other(v, 2, 3),
     "use_mamba_kernels": lambda v, c: _flip(v),
-    # Nemotron-H's experts: no layer of the probed model has them.
-    "n_routed_experts": lambda v, c: _other(v, 4, 6),
+    # Nemotron-H's shared expert is built whatever these say.
     "n_shared_experts": lambda v, c: _other(v, 2, 3),
-    "moe_shared_expert_intermediate_size": lambda v, c: _other(v, 96, 48),
-    "moe_latent_size": lambda v, c: _other(v, 16, 32),
     "moe_shared_expert_overlap": lambda v, c: _flip(v),
-    "num_experts_per_tok": lambda v, c: _other(v, 3, 4),
-    "routed_scaling_factor": lambda v, c: _other(v, 2.5, 1.5),
-    "n_group": lambda v, c: _other(v, 2, 4),
-    "topk_group": lambda v, c: _other(v, 2, 3),
     "norm_before_gate": lambda v, c: _flip(v),
     "ssm_state_size": lambda v, c: 4,
     "time_step_rank": lambda v, c: _other(v, 8, 12),

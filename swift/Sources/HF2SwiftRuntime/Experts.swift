@@ -46,6 +46,46 @@ public final class ExpertGLU: Module {
     }
 }
 
+/// Ungated experts: down(activation(up(x))) through the experts `indices` name, for every token and each
+/// of its k experts, as switch layers `fc1` (up) and `fc2` (down); `[..., dims]` in, `[..., k, dims]` out.
+/// From 64 routed rows on, the rows are sorted by expert first, which changes the order of work, not the
+/// result.
+public final class ExpertMLP: Module {
+    @ModuleInfo(key: "fc1") var up: SwitchLinear
+    @ModuleInfo(key: "fc2") var down: SwitchLinear
+    let activation: (MLXArray) -> MLXArray
+
+    public init(
+        inputDimensions: Int, hiddenDimensions: Int, experts: Int, bias: Bool,
+        activation: @escaping (MLXArray) -> MLXArray
+    ) {
+        _up.wrappedValue = SwitchLinear(
+            inputDims: inputDimensions, outputDims: hiddenDimensions, numExperts: experts, bias: bias)
+        _down.wrappedValue = SwitchLinear(
+            inputDims: hiddenDimensions, outputDims: inputDimensions, numExperts: experts, bias: bias)
+        self.activation = activation
+        super.init()
+    }
+
+    /// `x`: `[..., dims]`; `indices`: `[..., k]`.
+    public func callAsFunction(_ x: MLXArray, _ indices: MLXArray) -> MLXArray {
+        // One row per token against its k expert matrices: [..., 1, 1, dims].
+        var rows = x.expandedDimensions(axes: [-2, -3])
+        var routed = indices
+        var restore: MLXArray?
+        let sort = indices.size >= 64
+        if sort {
+            let sorted = gatherSort(x: rows, indices: indices)
+            (rows, routed, restore) = (sorted.0, sorted.1, sorted.2)
+        }
+        var y = down(activation(up(rows, routed, sortedIndices: sort)), routed, sortedIndices: sort)
+        if let restore {
+            y = scatterUnsort(x: y, invOrder: restore, shape: indices.shape)
+        }
+        return y.squeezed(axis: -2)
+    }
+}
+
 /// The `k` experts with the largest router logits and their weights: a softmax (in float32)
 /// over just those `k` logits. Both are `[..., k]`.
 public func topKRouting(_ logits: MLXArray, k: Int) -> (weights: MLXArray, indices: MLXArray) {

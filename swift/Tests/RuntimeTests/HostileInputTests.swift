@@ -336,8 +336,8 @@ final class HostileInputTests: XCTestCase {
             "time_step_rank: \"half\" is not supported (supported: auto, an integer)")
     }
 
-    /// Nemotron-H's layers come from its block list: layers of experts, a block no list names and
-    /// the biases only mlx-lm builds are refused by name.
+    /// Nemotron-H's layers come from its block list: a block no list names, routing its experts
+    /// cannot do, a latent width of zero and the biases only mlx-lm builds are refused by name.
     func testSettingsTheNemotronHModelsCannotTakeAreRefused() throws {
         let nemotronH: [String: Any] = [
             "hidden_size": 64, "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16,
@@ -355,15 +355,24 @@ final class HostileInputTests: XCTestCase {
         }
         XCTAssertEqual(try refusal([:]), "accepted")
         XCTAssertEqual(try refusal(["layers_block_type": ["linear_attention", "mlp", "full_attention"]]), "accepted")
-        XCTAssertEqual(
-            try refusal(["hybrid_override_pattern": "M-E*"]),
-            "feed_forward_layer_kinds: names 'experts'; each layer is one of mlp, none")
-        XCTAssertEqual(
-            try refusal(["layers_block_type": ["moe", "full_attention"]]),
-            "feed_forward_layer_kinds: names 'experts'; each layer is one of mlp, none")
+        XCTAssertEqual(try refusal(["hybrid_override_pattern": "M-E*"]), "accepted")
+        XCTAssertEqual(try refusal(["layers_block_type": ["moe", "full_attention"]]), "accepted")
         XCTAssertEqual(
             try refusal(["hybrid_override_pattern": "M+*"]),
-            "feed_forward_layer_kinds: names '+'; each layer is one of mlp, none")
+            "feed_forward_layer_kinds: names '+'; each layer is one of mlp, experts, none")
+        XCTAssertEqual(
+            try refusal(["hybrid_override_pattern": "ME*", "num_experts_per_tok": 9]),
+            "num_experts_per_tok: is 9; a token takes between 1 and the 8 experts")
+        XCTAssertEqual(
+            try refusal(["hybrid_override_pattern": "ME*", "n_group": 3]),
+            "n_group: is 3, which does not divide the 8 experts evenly")
+        XCTAssertEqual(
+            try refusal(["hybrid_override_pattern": "ME*", "n_group": 4, "topk_group": 5]),
+            "topk_group: is 5; it must be between 1 and the 4 groups")
+        XCTAssertEqual(
+            try refusal(["moe_latent_size": 0]), "moe_latent_size: is 0; it must be between 1 and 1048576")
+        // Without layers of experts their routing is never run.
+        XCTAssertEqual(try refusal(["num_experts_per_tok": 9]), "accepted")
         XCTAssertEqual(
             try refusal(["mamba_proj_bias": true]),
             "mamba_proj_bias: true is not supported: mlx-lm's in_proj and out_proj biases; transformers reads use_bias")
