@@ -49,6 +49,9 @@ SCHEMA_DETECTABLE = {
 # Cases the schema cannot see, and why. The test checks that the schema indeed accepts these documents
 # (or that they are not JSON at all), so the list cannot claim less than the schema does.
 NOT_SCHEMA_DETECTABLE = {
+    "shared_alone_without_shared": "whether the shared expert is there is another key's",
+    "shared_alone_selection_bias": "the router's selection bias is another key's",
+    "fuse_gate_up_unfused": "the MLP's kind is another key's",
     # YAML that does not survive as JSON: the schema sees the document after it is parsed.
     "duplicate_key": "duplicate keys: JSON objects have no duplicates to see",
     "invalid_utf8": "bytes before YAML: the schema sees the parsed document",
