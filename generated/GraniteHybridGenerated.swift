@@ -58,7 +58,7 @@ public struct GraniteHybridConfiguration: Decodable, Sendable {
     public let residualMultiplier: Float
     /// Divides the logits.
     public let logitsScaling: Float
-    /// The experts in each layer; 0 (the shared MLP alone) is refused.
+    /// The experts in each layer; 0 leaves each layer its shared MLP alone.
     public let numLocalExperts: Int
     /// How many experts each token is routed to.
     public let numExpertsPerTok: Int
@@ -132,6 +132,7 @@ public struct GraniteHybridConfiguration: Decodable, Sendable {
         case mambaConvBias = "mamba_conv_bias"
         case mambaProjBias = "mamba_proj_bias"
         case timeStepLimit = "time_step_limit"
+        case mlpBias = "mlp_bias"
         case normalizationFunction = "normalization_function"
     }
 
@@ -265,6 +266,9 @@ public struct GraniteHybridConfiguration: Decodable, Sendable {
             .hiddenAct, in: ["silu"],
             because: "the experts and the convolution use SiLU; no other is supported")
         try container.expect(
+            .mlpBias, in: [false],
+            because: "mlx-lm's dense MLP biases; transformers' shared MLP has none")
+        try container.expect(
             .normalizationFunction, in: ["rmsnorm"],
             because: "transformers always normalises by RMS")
         try container.expect(
@@ -290,7 +294,7 @@ public struct GraniteHybridConfiguration: Decodable, Sendable {
         try validateLayerKinds(
             mixerLayerKinds, key: "mixer_layer_kinds", kinds: ["attention", "ssd"],
             layers: hiddenLayers)
-        if feedForwardKinds.contains("experts") {
+        if feedForwardKinds.contains("experts") && numLocalExperts > 0 {
             try validateRouting(
                 experts: ("num_local_experts", numLocalExperts),
                 perToken: ("num_experts_per_tok", numExpertsPerTok),
@@ -450,12 +454,19 @@ final class GraniteHybridMLP: Module, UnaryLayer {
 final class GraniteHybridExperts: Module, UnaryLayer {
     let expertsPerToken: Int
 
-    @ModuleInfo(key: "router") var router: NestedLinear
-    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU
+    /// Nil, with the experts, when the configuration has no routed experts.
+    @ModuleInfo(key: "router") var router: NestedLinear?
+    @ModuleInfo(key: "switch_mlp") var experts: SwitchGLU?
     @ModuleInfo(key: "shared_expert") var sharedExpert: GraniteHybridMLP
 
     init(_ args: GraniteHybridConfiguration) {
         expertsPerToken = args.numExpertsPerTok
+        // No routed experts (a dense checkpoint): the shared expert alone.
+        guard args.numLocalExperts > 0 else {
+            _sharedExpert.wrappedValue = GraniteHybridMLP(
+                args, hiddenDimensions: args.sharedIntermediateSize)
+            return
+        }
         // Checkpoints keep the router's linear layer one level down.
         _router.wrappedValue = NestedLinear(
             key: "layer", args.hiddenSize, args.numLocalExperts, bias: false)
@@ -467,6 +478,7 @@ final class GraniteHybridExperts: Module, UnaryLayer {
     }
 
     func callAsFunction(_ x: MLXArray) -> MLXArray {
+        guard let router, let experts else { return sharedExpert(x) }
         // Each token's top experts by router logit, weighted by a softmax over just those.
         let (weights, indices) = topKRouting(router(x), k: expertsPerToken)
         let routed = (experts(x, indices) * weights.expandedDimensions(axis: -1)).sum(axis: -2)
@@ -606,6 +618,7 @@ public final class GraniteHybridModel: Module, LLMModel, VocabularySized, Checkp
             [
                 ".shared_mlp.input_linear.": ".block_sparse_moe.shared_expert.gate_up_proj.",
                 ".shared_mlp.output_linear.": ".block_sparse_moe.shared_expert.down_proj.",
+                ".mlp.": ".block_sparse_moe.shared_expert.",
             ])
         // PyTorch stores each filter [channels, 1, kernel]; the layer holds MLX's layout.
         weights = channelsLastConvolutions(weights, block: "mamba", convolution: "conv1d")
@@ -613,6 +626,8 @@ public final class GraniteHybridModel: Module, LLMModel, VocabularySized, Checkp
         weights = splittingFusedExperts(
             weights, gateUp: "block_sparse_moe.input_linear",
             down: "block_sparse_moe.output_linear", into: "block_sparse_moe.switch_mlp")
+        // A dense MLP may arrive with its gate and up rows apart; the model holds them joined.
+        weights = fusingGateUp(weights, fused: Set(parameters().flattened().map(\.0)))
         let tiedHead = lmHead == nil ? ["lm_head.*"] : []
         return removingWeights(weights, matching: Self.droppedWeights + tiedHead)
     }

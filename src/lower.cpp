@@ -94,6 +94,7 @@ public:
         }
         m.sanitize.split_stacked_gate_up =
             f_.get("weights.split_stacked_gate_up") && f_.get("weights.split_stacked_gate_up")->boolean;
+        m.sanitize.fuse_gate_up = f_.get("weights.fuse_gate_up") && f_.get("weights.fuse_gate_up")->boolean;
         if (const Node* marker = f_.get("weights.converted_norm_offset.marker"); marker && marker->kind == Node::Kind::String) {
             std::vector<std::string> norms = f_.strings("weights.converted_norm_offset.norms");
             m.sanitize.converted_norms = !norms.empty();
@@ -112,6 +113,7 @@ public:
         m.sanitize.shape_learned_activations = f_.text("mlp.activation") == "xielu";
         int steps = m.sanitize.rename + m.sanitize.stack_experts + m.sanitize.drop_extra_layers + m.sanitize.split_gate_up +
                     m.sanitize.split_concatenated_gate_up + m.sanitize.split_fused_experts + m.sanitize.split_stacked_gate_up +
+                    m.sanitize.fuse_gate_up +
                     m.head.normalized + (f_.get("attention.kv_sharing.shared_layers") != nullptr) +
                     !f_.strings("weights.transpose").empty() + m.sanitize.shape_learned_activations +
                     m.latent_attention.used + m.embedding.zeroed_row + m.short_conv.used +
@@ -765,6 +767,11 @@ private:
             std::string per_token = f_.text("experts.router.order") == "sparse_mixer"
                                         ? "(nil, " + std::to_string(kSparseMixerExperts) + ")"
                                         : sized("experts.per_token");
+            // Without routed experts (a dense checkpoint) nothing is routed.
+            const Node* alone = f_.get("experts.shared.alone_without_experts");
+            const Node* count = f_.get("experts.count");
+            const FieldDecl* count_field = count && count->kind == Node::Kind::String ? field(count->text) : nullptr;
+            if (alone && alone->boolean && count_field) condition += " && " + count_field->swift_name + " > 0";
             c.routing_checks.push_back(ir::RoutingCheck{condition, sized("experts.count"), per_token,
                                                         sized("experts.router.groups.count"),
                                                         sized("experts.router.groups.selected")});
@@ -1452,6 +1459,8 @@ private:
             e.shared_gated = f_.get("experts.shared.gated") && f_.get("experts.shared.gated")->boolean;
             e.shared_optional = !f_.flag_is_const("experts.shared.enabled");
             if (e.shared_optional) e.shared_enabled = flag_expr("experts.shared.enabled");
+            const Node* alone = f_.get("experts.shared.alone_without_experts");
+            e.routed_optional = alone && alone->boolean;
         }
     }
 

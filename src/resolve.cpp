@@ -680,6 +680,10 @@ private:
         }
         check_experts_beside();
         const Node* kind = f_.get("mlp.kind");
+        if (const Node* fuse = f_.get("weights.fuse_gate_up"); fuse && fuse->boolean && (!kind || kind->text != "fused_gated")) {
+            error(fuse->loc, "weights.fuse_gate_up", "only a fused MLP holds a joined gate_up_proj; 'mlp.kind' is '" +
+                                                         (kind ? kind->text : std::string("gated")) + "'");
+        }
         if (const Node* activation = f_.get("mlp.activation"); activation && activation->text == "xielu") {
             if (!kind || kind->text != "plain") {
                 error(activation->loc, "mlp.activation", "a learned activation ('xielu') needs 'mlp.kind: plain'");
@@ -1066,6 +1070,7 @@ private:
             error(shared_enabled->loc, "experts.shared.enabled", "a shared expert a config switches off has no gate; "
                                                                  "'experts.shared.gated' is true");
         }
+        check_shared_alone(shared, shared_enabled, shared_gate, beside_mlp);
         // One module key per layer: scheduled kinds share it.
         if (experts && dense) {
             const Node* a = f_.get("mlp.keys.block");
@@ -1145,6 +1150,29 @@ private:
     }
 
     /// Scores, selection bias, groups and scaling belong to routers that score every expert first.
+    /// The shared expert left alone where a configuration has no routed experts: there must be one,
+    /// always there, and nothing else of the mixture's may be needed without the router.
+    void check_shared_alone(const Node* shared, const Node* enabled, const Node* gated, bool beside_mlp) {
+        const Node* alone = f_.get("experts.shared.alone_without_experts");
+        if (!alone || !alone->boolean) return;
+        const char* path = "experts.shared.alone_without_experts";
+        if (!(shared && shared->kind == Node::Kind::String)) {
+            error(alone->loc, path, "the shared expert left alone needs 'experts.shared.intermediate'");
+        } else if (enabled && !(enabled->kind == Node::Kind::Bool && enabled->boolean)) {
+            error(alone->loc, path, "the shared expert left alone must always be there; 'experts.shared.enabled' is '" +
+                                        enabled->text + "'");
+        } else if (gated && gated->boolean) {
+            error(alone->loc, path, "a gated shared expert needs its gate's router input; 'experts.shared.gated' is true");
+        } else if (beside_mlp) {
+            error(alone->loc, path, "experts beside the dense MLP are switched by 'experts.beside_mlp' instead");
+        }
+        const Node* bias = f_.get("experts.router.selection_bias");
+        if (bias && (bias->kind == Node::Kind::String || bias->boolean)) {
+            error(alone->loc, path, "a selection bias belongs to the router, which may be absent; "
+                                    "'experts.router.selection_bias' is set");
+        }
+    }
+
     void check_router() {
         check_selection_bias_parameter();
         const Node* apart = f_.get("experts.keys.selection_bias_module");

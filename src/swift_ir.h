@@ -460,6 +460,7 @@ struct Experts {
     bool shared = false;           // an always-on shared expert
     bool shared_gated = false;     // scaled by sigmoid(shared_expert_gate(x))
     bool shared_optional = false;  // the config decides whether there is one
+    bool routed_optional = false;  // no routed experts (count 0) leaves the shared expert alone
     std::string shared_enabled;    // then a Swift Bool expression: `args.useMixedMlpMoe`
     std::string shared_intermediate;
     std::string activation = "silu";  // the gate's function, unless clamped
@@ -641,6 +642,7 @@ struct Sanitize {
     std::string fused_into;      // `"block_sparse_moe.switch_mlp"`
     std::vector<std::string> fused_lines;  // the splitting call's arguments, packed into lines
     bool split_stacked_gate_up = false;  // bare [E, 2I, D] gate_up_proj split into the switch layers
+    bool fuse_gate_up = false;           // a fused MLP's gate and up projections joined where they arrive apart
     bool shape_learned_activations = false;  // scalar xIELU alphas (mlx-lm's conversions) shaped [1]
     std::string split_experts;   // Swift string literals: the experts' key and their switch layers'
     std::string split_into;

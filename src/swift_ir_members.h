@@ -186,7 +186,7 @@ void members(F& f, const Experts& v) {
     IR_MEMBER(per_layer) IR_MEMBER(router_plain) IR_MEMBER(router_type) IR_MEMBER(grouped) IR_MEMBER(groups)
     IR_MEMBER(selected_groups)
     IR_MEMBER(scaled) IR_MEMBER(scale) IR_MEMBER(routing_lines) IR_MEMBER(shared) IR_MEMBER(shared_gated) IR_MEMBER(shared_intermediate)
-    IR_MEMBER(shared_optional) IR_MEMBER(shared_enabled)
+    IR_MEMBER(shared_optional) IR_MEMBER(shared_enabled) IR_MEMBER(routed_optional)
     IR_MEMBER(activation) IR_MEMBER(switch_glu) IR_MEMBER(custom_activation) IR_MEMBER(glu_type)
     IR_MEMBER(beside_mlp) IR_MEMBER(beside_flag) IR_MEMBER(per_expert_scale)
     IR_MEMBER(ungated) IR_MEMBER(ungated_activation) IR_MEMBER(input_width) IR_MEMBER(latent) IR_MEMBER(latent_width)
@@ -263,7 +263,7 @@ void members(F& f, const Sanitize& v) {
     IR_MEMBER(drop) IR_MEMBER(has_drop) IR_MEMBER(transpose) IR_MEMBER(has_transpose) IR_MEMBER(split_gate_up) IR_MEMBER(drop_extra_layers) IR_MEMBER(split_concatenated_gate_up)
     IR_MEMBER(steps_chain) IR_MEMBER(rename) IR_MEMBER(rename_parts) IR_MEMBER(rename_one_line) IR_MEMBER(rename_entries) IR_MEMBER(stack_experts) IR_MEMBER(stack_from)
     IR_MEMBER(stack_into) IR_MEMBER(stack_names) IR_MEMBER(split_fused_experts) IR_MEMBER(fused_gate_up) IR_MEMBER(fused_down)
-    IR_MEMBER(fused_into) IR_MEMBER(fused_lines) IR_MEMBER(split_stacked_gate_up) IR_MEMBER(split_experts) IR_MEMBER(split_into)
+    IR_MEMBER(fused_into) IR_MEMBER(fused_lines) IR_MEMBER(split_stacked_gate_up) IR_MEMBER(fuse_gate_up) IR_MEMBER(split_experts) IR_MEMBER(split_into)
     IR_MEMBER(shape_learned_activations) IR_MEMBER(converted_norms) IR_MEMBER(converted_marker) IR_MEMBER(converted_suffixes)
 }
 

@@ -392,6 +392,10 @@ KeySpec experts_key() {
             with_default(key("enabled", Type::Flag,
                 "Whether the mixtures have the shared expert (a bool config field such as `use_mixed_mlp_moe` "
                 "lets the config decide)."), "true"),
+            with_default(key("alone_without_experts", Type::Bool,
+                "A configuration with no routed experts (`experts.count` 0) leaves each mixture its shared "
+                "expert alone: no router or experts are built, loaded or routed to, as a dense checkpoint of "
+                "a mixture-of-experts family has them."), "false"),
         }),
         map_key("keys", "The checkpoint names of the mixture and its parts, where they differ from the usual.", {
             with_default(key("block", Type::Identifier, "The mixture's key in a decoder layer."), "mlp"),
@@ -789,6 +793,10 @@ KeySpec build_root() {
         key("gate_up", Type::Identifier, "The fused gate and up projections' key, e.g. `input_linear`."),
         key("down", Type::Identifier, "The fused down projections' key, e.g. `output_linear`."),
     });
+    KeySpec fuse_gate_up = with_default(key("fuse_gate_up", Type::Bool,
+        "Checkpoints may hold a fused MLP's gate and up projections apart (`gate_proj`, `up_proj`), as "
+        "mlx-lm saves a dense MLP; `sanitize` joins them, gate rows first, into each `gate_up_proj` the "
+        "model holds (`mlp.kind: fused_gated`)."), "false");
     KeySpec split_stacked = with_default(key("split_stacked_gate_up", Type::Bool,
         "Checkpoints may hold the experts' gate and up projections as one bare `gate_up_proj` tensor "
         "`[E, 2I, D]`, gate rows first, and `down_proj` `[E, D, I]` under the experts' key, as transformers "
@@ -803,7 +811,7 @@ KeySpec build_root() {
     });
     top.push_back(map_key("weights", "How checkpoint weights map onto the generated modules.",
                           {drop, split_gate_up, split_halves, stack, extra_layers, fused_experts, rename, split_stacked,
-                           transpose, converted_norms}));
+                           fuse_gate_up, transpose, converted_norms}));
 
     KeySpec wrappers = identity(key("wrappers", Type::EntryMap,
         "Model types (claimed in `model_types`) whose checkpoints wrap the text model in `text_config`, "

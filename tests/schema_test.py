@@ -55,6 +55,9 @@ NOT_SCHEMA_DETECTABLE = {
     # A rebound input is checked against the derivation's inputs and the family's fields.
     "derive_from_unread_input": "which config inputs a derivation reads is the vocabulary's, not the schema's",
     "derive_from_undeclared_field": "whether a field is declared is across the config mapping",
+    "shared_alone_without_shared": "whether the shared expert is there is another key's",
+    "shared_alone_selection_bias": "the router's selection bias is another key's",
+    "fuse_gate_up_unfused": "the MLP's kind is another key's",
     # YAML that does not survive as JSON: the schema sees the document after it is parsed.
     "duplicate_key": "duplicate keys: JSON objects have no duplicates to see",
     "invalid_utf8": "bytes before YAML: the schema sees the parsed document",

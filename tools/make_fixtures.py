@@ -1392,6 +1392,12 @@ FIXTURES = [
             "Mamba-2 on layers 0, 2, 3 and rotated attention on layer 1, each with 4 experts top-2 and a shared "
             "expert (shared_mlp input_linear halves); multipliers, attention biases, untied",
             GRANITEMOEHYBRID),
+    Fixture("granitemoehybrid_dense", "granitemoehybrid",
+            "no routed experts (num_local_experts 0): each layer's MLP alone, as mlx-lm saves a dense checkpoint "
+            "(mlp.gate_proj and up_proj apart); Mamba-2 on layers 0 and 2, attention without RoPE on 1 and 3, tied",
+            with_(GRANITEMOEHYBRID, num_local_experts=0, num_experts_per_tok=0, intermediate_size=40,
+                  shared_intermediate_size=40, layer_types=["mamba", "attention", "mamba", "attention"],
+                  position_embedding_type="nope", attention_bias=False, tie_word_embeddings=True)),
     Fixture("qwen3_5", "qwen3_5",
             "a multimodal config holding the text model: gated attention (half of each head rotated) on every "
             "second layer, the gated delta rule with separate projections (2 key heads serving 4 value heads, 4-tap "

@@ -734,9 +734,23 @@ MUTATIONS = [
                "        return kinds(Array(types.dropFirst() + types.prefix(1)), ssdNames)")],
              of("granitemoehybrid")),
     Mutation("hybrid_shared_expert_dropped", "Granite-4.0-H's shared expert left out of each layer's feed-forward",
-             [("granitemoehybrid.yaml", "experts:\n  shared: {intermediate: shared_intermediate_size}\n", ""),
+             [("granitemoehybrid.yaml",
+               "experts:\n  shared: {intermediate: shared_intermediate_size, alone_without_experts: true}\n", ""),
               ("granitemoehybrid.yaml", "weights:\n", "weights:\n  drop: [\"*.shared_mlp.*\"]\n")],
              of("granitemoehybrid")),
+    Mutation("dense_gate_up_swapped", "a dense MLP saved with its gate and up projections apart joined up rows first",
+             [("runtime/Experts.swift", "out[joined] = concatenated([gate, up], axis: 0)",
+               "out[joined] = concatenated([up, gate], axis: 0)")],
+             {"mlx-lm/granitemoehybrid_dense"}),
+    Mutation("dense_width_as_mlx_lm", "a dense Granite-4.0-H's MLP intermediate_size wide, as mlx-lm builds it, "
+             "not shared_intermediate_size",
+             [("templates/_experts.swift.mustache",
+               "        guard {{experts.count}} > 0 else {\n            _sharedExpert.wrappedValue = {{types.mlp}}(\n"
+               "                args, hiddenDimensions: {{experts.shared_intermediate}})",
+               "        guard {{experts.count}} > 0 else {\n            _sharedExpert.wrappedValue = {{types.mlp}}(\n"
+               "                args, hiddenDimensions: args.intermediateSize)")],
+             of("granitemoehybrid") & where(lambda c: c.get("num_local_experts") == 0
+                                            and c.get("intermediate_size") != c.get("shared_intermediate_size"))),
     Mutation("position_embedding_type_ignored", "attention always rotated, whatever position_embedding_type says",
              [("runtime/Configuration.swift", "Array(repeating: named == \"rope\" ? 1 : 0, count: max(layers, 0))",
                "Array(repeating: 1, count: max(layers, 0))")],

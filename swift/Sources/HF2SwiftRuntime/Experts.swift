@@ -367,6 +367,24 @@ public func splittingFusedExperts(
     return out
 }
 
+/// Joins an MLP's gate and up projections that a checkpoint keeps apart (`<mlp>.gate_proj.<suffix>`,
+/// `<mlp>.up_proj.<suffix>`) into the one `<mlp>.gate_up_proj.<suffix>` the model holds, the gate's
+/// rows first, wherever `fused` (the model's parameter keys) names that joined key; quantized scales
+/// and biases join row by row as the weights do. Other keys pass unchanged.
+public func fusingGateUp(_ weights: [String: MLXArray], fused: Set<String>) -> [String: MLXArray] {
+    var out = weights
+    for (key, gate) in weights {
+        guard let range = key.range(of: ".gate_proj.") else { continue }
+        let joined = key.replacingCharacters(in: range, with: ".gate_up_proj.")
+        let upKey = key.replacingCharacters(in: range, with: ".up_proj.")
+        guard fused.contains(joined), let up = weights[upKey] else { continue }
+        out[key] = nil
+        out[upKey] = nil
+        out[joined] = concatenated([gate, up], axis: 0)
+    }
+    return out
+}
+
 /// Stacks per-expert tensors (`<layer>.<from>.<e>.<name>.<suffix>`, e = 0, 1, ...) into one tensor
 /// per projection (`<layer>.<into>.<names[name]>.<suffix>`), expert e at index e: the layout
 /// checkpoints keep experts in, turned into the stacked switch layers. Other keys pass unchanged.
