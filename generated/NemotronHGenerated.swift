@@ -31,6 +31,16 @@ import MLXNN
 ///   never read; the block is mamba_num_heads x mamba_head_dim wide.
 /// - `chunk_size`:
 ///   the chunks transformers' prefill scan runs the same recurrence in.
+/// - `mamba_chunk_size`:
+///   chunk_size as older configs name it.
+/// - `mamba_expand`:
+///   expand as older configs name it.
+/// - `mamba_dt_min`:
+///   time_step_min as older configs name it.
+/// - `mamba_dt_max`:
+///   time_step_max as older configs name it.
+/// - `mamba_dt_init_floor`:
+///   time_step_floor as older configs name it.
 /// - `residual_in_fp32`:
 ///   never read by either oracle's Nemotron-H.
 /// - `rescale_prenorm_residual`:
@@ -95,14 +105,24 @@ public struct NemotronHConfiguration: Decodable, Sendable {
     /// Each state-space head's width.
     public let mambaHeadDim: Int
     public let ssmStateSize: Int
+    /// n_groups as older configs name it.
+    public let mambaNGroups: Int?
     /// The groups of heads that share one B and one C.
     public let nGroups: Int
+    /// conv_kernel as older configs name it.
+    public let mambaDConv: Int?
     public let convKernel: Int
+    /// use_conv_bias as older configs name it.
+    public let mambaConvBias: Bool?
     public let useConvBias: Bool
     /// Bias on the state-space block's in_proj and out_proj.
     public let useBias: Bool
+    /// time_step_limit as older configs name it.
+    public let mambaDtLimit: FloatRange?
     /// dt's bounds (mlx-lm's); the default (0, inf) clips nothing.
     public let timeStepLimit: FloatRange?
+    /// n_routed_experts under its other name.
+    public let numLocalExperts: Int?
     /// The routed experts of each experts layer.
     public let nRoutedExperts: Int
     /// How many experts each token is routed to.
@@ -147,14 +167,19 @@ public struct NemotronHConfiguration: Decodable, Sendable {
         case mambaNumHeads = "mamba_num_heads"
         case mambaHeadDim = "mamba_head_dim"
         case ssmStateSize = "ssm_state_size"
+        case mambaNGroups = "mamba_n_groups"
         case nGroups = "n_groups"
+        case mambaDConv = "mamba_d_conv"
         case convKernel = "conv_kernel"
+        case mambaConvBias = "mamba_conv_bias"
         case useConvBias = "use_conv_bias"
         case useBias = "use_bias"
+        case mambaDtLimit = "mamba_dt_limit"
         case timeStepLimit = "time_step_limit"
         case mambaProjBias = "mamba_proj_bias"
         case attentionBias = "attention_bias"
         case mambaHiddenAct = "mamba_hidden_act"
+        case numLocalExperts = "num_local_experts"
         case nRoutedExperts = "n_routed_experts"
         case numExpertsPerTok = "num_experts_per_tok"
         case moeIntermediateSize = "moe_intermediate_size"
@@ -218,22 +243,47 @@ public struct NemotronHConfiguration: Decodable, Sendable {
         ssmStateSize =
             try container.decodeIfPresent(Int.self, forKey: .ssmStateSize)
             ?? 128
+        mambaNGroups =
+            try container.decodeIfPresent(Int.self, forKey: .mambaNGroups)
         nGroups =
-            try container.decodeIfPresent(Int.self, forKey: .nGroups)
+            try container.decodeIfPresent(
+                Int.self, forKey: .nGroups,
+                agreeingWith: mambaNGroups,
+                at: "mamba_n_groups")
             ?? 8
+        mambaDConv =
+            try container.decodeIfPresent(Int.self, forKey: .mambaDConv)
         convKernel =
-            try container.decodeIfPresent(Int.self, forKey: .convKernel)
+            try container.decodeIfPresent(
+                Int.self, forKey: .convKernel,
+                agreeingWith: mambaDConv,
+                at: "mamba_d_conv")
             ?? 4
+        mambaConvBias =
+            try container.decodeIfPresent(Bool.self, forKey: .mambaConvBias)
         useConvBias =
-            try container.decodeIfPresent(Bool.self, forKey: .useConvBias)
+            try container.decodeIfPresent(
+                Bool.self, forKey: .useConvBias,
+                agreeingWith: mambaConvBias,
+                at: "mamba_conv_bias")
             ?? true
         useBias =
             try container.decodeIfPresent(Bool.self, forKey: .useBias)
             ?? false
+        mambaDtLimit =
+            try container.decodeIfPresent(FloatRange.self, forKey: .mambaDtLimit)
         timeStepLimit =
-            try container.decodeIfPresent(FloatRange.self, forKey: .timeStepLimit)
+            try container.decodeIfPresent(
+                FloatRange.self, forKey: .timeStepLimit,
+                agreeingWith: mambaDtLimit,
+                at: "mamba_dt_limit")
+        numLocalExperts =
+            try container.decodeIfPresent(Int.self, forKey: .numLocalExperts)
         nRoutedExperts =
-            try container.decodeIfPresent(Int.self, forKey: .nRoutedExperts)
+            try container.decodeIfPresent(
+                Int.self, forKey: .nRoutedExperts,
+                agreeingWith: numLocalExperts,
+                at: "num_local_experts")
             ?? 8
         numExpertsPerTok =
             try container.decodeIfPresent(Int.self, forKey: .numExpertsPerTok)

@@ -119,6 +119,16 @@ def nemotron_h_pattern(config: dict) -> dict:
     return out
 
 
+def nemotron_h_older_names(config: dict) -> dict:
+    """A Nemotron-H config under the older names transformers still reads (mamba_n_groups for n_groups,
+    num_local_experts for n_routed_experts, ...), as transformers itself never writes them."""
+    older = {"n_groups": "mamba_n_groups", "conv_kernel": "mamba_d_conv", "use_conv_bias": "mamba_conv_bias",
+             "time_step_limit": "mamba_dt_limit", "chunk_size": "mamba_chunk_size", "expand": "mamba_expand",
+             "time_step_min": "mamba_dt_min", "time_step_max": "mamba_dt_max",
+             "time_step_floor": "mamba_dt_init_floor", "n_routed_experts": "num_local_experts"}
+    return {older.get(key, key): value for key, value in config.items()}
+
+
 # Nemotron-H with layers of experts among every other block (chunks of 8 across the prompt).
 NEMOTRON_H_MOE = with_(TINY, intermediate_size=96, head_dim=24,
                        layers_block_type=["linear_attention", "moe", "full_attention", "mlp", "moe",
@@ -992,6 +1002,12 @@ FIXTURES: list[Fixture] = [
     Fixture("nemotron_h_moe_bf16", "nemotron_h",
             "bfloat16: the experts fixture's model in half precision, the router and the recurrent state float32",
             "nemotron_h", NEMOTRON_H_MOE, dtype="bfloat16"),
+    Fixture("nemotron_h_older_names", "nemotron_h",
+            "the settings under the older names transformers also reads (mamba_n_groups 4, mamba_d_conv 3, "
+            "mamba_conv_bias false, num_local_experts 6, mamba_dt_limit, mamba_chunk_size, ...), none of them "
+            "their newer names' defaults", "nemotron_h",
+            with_(NEMOTRON_H_MOE, n_groups=4, conv_kernel=3, use_conv_bias=False, n_routed_experts=6),
+            layout=nemotron_h_older_names),
     Fixture("nemotron_h_latent", "nemotron_h",
             "the pattern E*-ME (as released configs write it): experts 40 wide at a latent width of 24 behind "
             "biased fc1/fc2_latent_proj, top-3 of 6 ungrouped, not renormalised, scaled 1.5; the MLP and the "

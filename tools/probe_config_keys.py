@@ -67,6 +67,11 @@ PROBES: dict[str, object] = {
     "time_step_max": lambda v, c: _other(v, 0.5, 0.2),
     "time_step_min": lambda v, c: _other(v, 0.01, 0.02),
     "time_step_scale": lambda v, c: _other(v, 2.0, 3.0),
+    # Nemotron-H's older names of the same initialisation settings.
+    "mamba_expand": lambda v, c: _other(v, 4, 3),
+    "mamba_dt_min": lambda v, c: _other(v, 0.01, 0.02),
+    "mamba_dt_max": lambda v, c: _other(v, 0.5, 0.2),
+    "mamba_dt_init_floor": lambda v, c: _other(v, 0.01, 0.02),
     "use_associative_scan": lambda v, c: _flip(v),
     "mlp_only_layers": lambda v, c: [0],
     "attn_output_gate": lambda v, c: False,
