@@ -94,18 +94,23 @@ open class GroupedGatedRMSNorm: Module {
     public let groups: Int
     public let eps: Float
 
-    public init(dimensions: Int, groups: Int, eps: Float) {
+    /// Normalise y first and gate the result, instead of normalising the gated y.
+    public let normBeforeGate: Bool
+
+    public init(dimensions: Int, groups: Int, eps: Float, normBeforeGate: Bool = false) {
         weight = MLXArray.ones([dimensions])
         self.groups = groups
         self.eps = eps
+        self.normBeforeGate = normBeforeGate
         super.init()
     }
 
     open func callAsFunction(_ y: MLXArray, gate: MLXArray) -> MLXArray {
-        let gated = y.asType(.float32) * silu(gate.asType(.float32))
-        let shape = gated.shape
-        let parts = gated.reshaped(Array(shape.dropLast()) + [groups, shape.last! / groups])
-        let normed = parts * rsqrt(mean(parts * parts, axis: -1, keepDims: true) + eps)
-        return weight * normed.reshaped(shape)
+        let gateFactor = silu(gate.asType(.float32))
+        let input = normBeforeGate ? y.asType(.float32) : y.asType(.float32) * gateFactor
+        let shape = input.shape
+        let parts = input.reshaped(Array(shape.dropLast()) + [groups, shape.last! / groups])
+        let normed = weight * (parts * rsqrt(mean(parts * parts, axis: -1, keepDims: true) + eps)).reshaped(shape)
+        return normBeforeGate ? normed * gateFactor : normed
     }
 }
