@@ -88,8 +88,8 @@ public struct FalconH1Configuration: Decodable, Sendable {
     public let ssmMultipliers: [Double]
     /// The gate and down projections' multipliers.
     public let mlpMultipliers: [Double]
-    /// The block's width; transformers refuses one but heads x head width.
-    public let mambaDSsm: Int?
+    /// The block's width: heads x head width, as transformers requires.
+    public let mambaDSsm: Int
 
     /// Each layer's feed-forward kind, by its vocabulary name.
     public var feedForwardKinds: [String] {
@@ -249,8 +249,8 @@ public struct FalconH1Configuration: Decodable, Sendable {
         mlpMultipliers =
             try container.decodeIfPresent([Double].self, forKey: .mlpMultipliers)
             ?? [1, 1]
-        mambaDSsm =
-            try container.decodeIfPresent(Int.self, forKey: .mambaDSsm)
+        mambaDSsm = ConfigDefaults.ssdWidth(
+            heads: mambaNHeads, headDim: mambaDHead)
 
         try validateSizes(
             [
@@ -275,6 +275,9 @@ public struct FalconH1Configuration: Decodable, Sendable {
         try container.expect(
             .ropeTraditional, in: [false],
             because: "RoPE rotates each head's halves; mlx-lm's interleaving is refused")
+        try container.expect(
+            .mambaDSsm, computedAs: mambaDSsm,
+            because: "the model derives it from the config's other keys")
         try RoPEScaling.validate(
             ropeScaling, key: CodingKeys.ropeScaling.stringValue,
             supported: [.linear, .llama3, .yarn, .longrope],
@@ -356,8 +359,8 @@ final class FalconH1Attention: Module {
 /// The head-wise state-space block: `in_proj` gives [z | xBC | dt]; xBC runs through a depthwise
 /// causal convolution of `kernel` positions and SiLU and splits into x, B and C (one B and C per
 /// group of heads); the recurrence (`headwiseScan`) gives each head's output, which times silu(z)
-/// is RMS-normalised per group before `out_proj`. The layer's cache holds the convolution's last
-/// inputs and each head's state.
+/// is RMS-normalised per group before `out_proj` (or normalised, then gated, or only gated, as the
+/// family says). The layer's cache holds the convolution's last inputs and each head's state.
 final class FalconH1SSD: Module {
     @ModuleInfo(key: "in_proj") var inProj: Linear
     @ModuleInfo(key: "conv1d") var conv: DepthwiseConv1d

@@ -205,7 +205,7 @@ KeySpec ssd_key() {
         "dt = softplus(dt + `dt_bias`), clipped to `time_step_limit` where it is set; with A = -exp(`A_log`) one "
         "scalar per head, each head's state h (`head_dim` x `state`, float32) becomes exp(dt A) h + dt x B at each "
         "position and its output C.h + D x. The output times silu(z) is RMS-normalised per group of inner / "
-        "`groups` channels (`norm`, epsilon `norm_eps`) before `out_proj`. The layer's cache (a `MambaCache`) "
+        "`groups` channels (`norm`, epsilon `norm_eps`; see `gated_norm` and `norm_before_gate`) before `out_proj`. The layer's cache (a `MambaCache`) "
         "holds the convolution's last `kernel` - 1 inputs and h.", {
         field_key("heads", "int", "The config field holding the number of heads (`num_heads`)."),
         field_key("head_dim", "int", "The config field holding each head's width (`head_dim`)."),
@@ -1155,6 +1155,10 @@ const std::vector<Derivation>& derivations() {
         {"half_intermediate", "int",
          "`intermediate_size` / 2 (integer division): an MLP whose gate and up projections split the stated width.",
          "ConfigDefaults.halfIntermediate", {{"width", "config.intermediate_size"}}},
+        {"ssd_width", "int",
+         "`ssd.heads` times `ssd.head_dim`: the width of the head-wise state-space block, which some configs "
+         "state (`mamba_d_ssm`).",
+         "ConfigDefaults.ssdWidth", {{"heads", "ssd.heads"}, {"headDim", "ssd.head_dim"}}},
         {"latent_query_head_dim", "int",
          "`latent_attention.nope_head_dim` + `latent_attention.rope_head_dim`: the width of each query and key "
          "head of latent attention, which some configs state as `head_dim`.",

@@ -88,7 +88,8 @@ public func headwiseScan(
 }
 
 /// Mamba-2's gated norm: `y` times silu(`gate`), RMS-normalised over each of `groups` equal parts of
-/// the last axis in float32, then scaled by `weight`. Returns float32 where the weight is.
+/// the last axis in float32, then scaled by `weight`; with `normBeforeGate`, `y` normalised and
+/// scaled first, then times silu(`gate`). Returns float32 where the weight is.
 open class GroupedGatedRMSNorm: Module {
     public let weight: MLXArray
     public let groups: Int

@@ -401,6 +401,10 @@ final class HostileInputTests: XCTestCase {
             try refusal(["rope_traditional": true]),
             "rope_traditional: true is not supported: RoPE rotates each head's halves; mlx-lm's interleaving is refused")
         XCTAssertEqual(try refusal(["mamba_n_groups": 3]), "mamba_n_groups: is 3, which does not divide the 8 heads into groups")
+        XCTAssertEqual(try refusal(["mamba_d_ssm": 128]), "accepted")
+        XCTAssertEqual(
+            try refusal(["mamba_d_ssm": 96]),
+            "mamba_d_ssm: 96 is not supported: the model derives it from the config's other keys; the model computes 128")
     }
 
     func testSettingsTheLingModelsCannotTakeAreRefused() throws {
