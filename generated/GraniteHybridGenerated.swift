@@ -377,8 +377,8 @@ final class GraniteHybridAttention: Module {
 /// The head-wise state-space block: `in_proj` gives [z | xBC | dt]; xBC runs through a depthwise
 /// causal convolution of `kernel` positions and SiLU and splits into x, B and C (one B and C per
 /// group of heads); the recurrence (`headwiseScan`) gives each head's output, which times silu(z)
-/// is RMS-normalised per group before `out_proj`. The layer's cache holds the convolution's last
-/// inputs and each head's state.
+/// is RMS-normalised per group before `out_proj` (or normalised, then gated, or only gated, as the
+/// family says). The layer's cache holds the convolution's last inputs and each head's state.
 final class GraniteHybridSSD: Module {
     @ModuleInfo(key: "in_proj") var inProj: Linear
     @ModuleInfo(key: "conv1d") var conv: DepthwiseConv1d

@@ -27,6 +27,7 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         "ernie4_5_moe",
         "exaone",
         "exaone4",
+        "falcon_h1",
         "falcon_mamba",
         "gemma",
         "gemma2",
@@ -159,6 +160,9 @@ public enum ModelRegistry: GeneratedModelFactory, Sendable {
         case "exaone4":
             let args = try decoder.decode(Exaone4Configuration.self, from: text)
             return { Exaone4Model(args) }
+        case "falcon_h1":
+            let args = try decoder.decode(FalconH1Configuration.self, from: text)
+            return { FalconH1Model(args) }
         case "falcon_mamba":
             let args = try decoder.decode(FalconMambaConfiguration.self, from: text)
             return { FalconMambaModel(args) }

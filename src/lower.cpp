@@ -58,6 +58,7 @@ public:
         lower_short_conv(m);
         lower_selective_ssm(m);
         lower_ssd(m);
+        lower_mup(m);
         lower_gated_delta(m);
         lower_mixer_schedule(m);
         lower_mlp(m.mlp);
@@ -110,6 +111,8 @@ public:
             m.sanitize.split_into = namer::string_literal(m.experts.beside_mlp ? experts + ".switch_glu" : experts);
         }
         lower_head(m.head);
+        // The muP head multiplier is folded into an untied head; a tied one applies it at run time.
+        if (m.mup.used) m.head.plain = false;
         m.sanitize.shape_learned_activations = f_.text("mlp.activation") == "xielu";
         int steps = m.sanitize.rename + m.sanitize.stack_experts + m.sanitize.drop_extra_layers + m.sanitize.split_gate_up +
                     m.sanitize.split_concatenated_gate_up + m.sanitize.split_fused_experts + m.sanitize.split_stacked_gate_up +
@@ -1021,9 +1024,36 @@ private:
         s.norm_eps = binding_expr("ssd.norm_eps", false);
         s.time_step_limit = binding_expr("ssd.time_step_limit", true);
         s.bias = flag_expr("ssd.bias");
+        const Node* out_bias = f_.get("ssd.out_bias");
+        s.out_bias = out_bias ? flag_expr("ssd.out_bias") : s.bias;
         s.conv_bias = flag_expr("ssd.conv_bias");
+        s.gated_norm = flag_expr("ssd.gated_norm");
+        s.norm_switched = s.gated_norm != "true";
+        s.norm_before_gate = flag_expr("ssd.norm_before_gate");
+        // Only a norm that may normalise first states it; the others keep the initialiser's default.
+        if (s.norm_before_gate != "false") s.norm_before_gate_argument = ", normBeforeGate: " + s.norm_before_gate;
         // The configuration's own names for the heads and groups, for its check that they divide.
         for (auto [path, out] : {std::pair{"ssd.heads", &s.heads_check}, std::pair{"ssd.groups", &s.groups_check}}) {
+            const FieldDecl* d = field(f_.get(path)->text);
+            *out = "(" + namer::string_literal(d->json_key) + ", " + d->swift_name + ")";
+        }
+    }
+
+    /// The muP multipliers: each a config field, the two lists with their counts checked as the
+    /// configuration decodes.
+    void lower_mup(ir::ModelFile& m) {
+        ir::MuP& u = m.mup;
+        const char* keys[] = {"mup.embedding", "mup.head", "mup.attention_in", "mup.key", "mup.attention_out",
+                              "mup.ssd_in", "mup.ssd_out", "mup.ssd_segments", "mup.mlp"};
+        // The resolver reported a multiplier left unbound.
+        for (const char* key : keys) {
+            if (const Node* n = f_.get(key); !n || n->kind != Node::Kind::String) return;
+        }
+        u.used = true;
+        std::string* outs[] = {&u.embedding, &u.head, &u.attention_in, &u.key, &u.attention_out,
+                               &u.ssd_in, &u.ssd_out, &u.ssd_segments, &u.mlp};
+        for (size_t i = 0; i < std::size(keys); ++i) *outs[i] = binding_expr(keys[i], false);
+        for (auto [path, out] : {std::pair{"mup.ssd_segments", &u.segments_check}, std::pair{"mup.mlp", &u.mlp_check}}) {
             const FieldDecl* d = field(f_.get(path)->text);
             *out = "(" + namer::string_literal(d->json_key) + ", " + d->swift_name + ")";
         }
@@ -1475,6 +1505,7 @@ private:
         if (m.mlp.sized) m.mlp.intermediate = "hiddenDimensions";
         std::vector<std::string> feed_forwards = f_.strings("layers.feed_forward");
         m.layer.single_block = std::find(feed_forwards.begin(), feed_forwards.end(), "none") != feed_forwards.end();
+        m.layer.summed = f_.get("layers.mixers_summed") && f_.get("layers.mixers_summed")->boolean;
         for (const auto& kind : feed_forwards) {
             if (kind == "none") continue;
             ir::ScheduledKind k;

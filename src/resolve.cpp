@@ -657,6 +657,8 @@ private:
         check_short_conv();
         check_selective_ssm();
         check_ssd();
+        check_summed_mixers();
+        check_mup();
         check_gated_delta();
         check_output_gate();
         check_converted_norms();
@@ -986,8 +988,76 @@ private:
     /// attention's by a mixer schedule (each layer then with its feed-forward); sized by its own fields.
     void check_ssd() {
         if (!uses_kind("layers.mixer", "ssd")) return;
-        check_scheduled_beside_attention("ssd", true);
+        if (!summed()) check_scheduled_beside_attention("ssd", true);
         require_fields("layers.mixer", "ssd", {"ssd.heads", "ssd.head_dim", "ssd.state", "ssd.groups", "ssd.kernel", "ssd.norm_eps"});
+    }
+
+    bool summed() const {
+        const Node* n = f_.get("layers.mixers_summed");
+        return n && n->boolean;
+    }
+
+    /// Layers that sum two mixers run attention and `ssd` on every layer, by no schedule, each
+    /// pre-norm layer then its feed-forward; nothing else of a layer's shapes applies to them.
+    void check_summed_mixers() {
+        if (!summed()) return;
+        const Node* flag = f_.get("layers.mixers_summed");
+        const Node* slot = f_.get("layers.mixer");
+        if (!slot || slot->items.size() != 2 || !uses_kind("layers.mixer", "attention") || !uses_kind("layers.mixer", "ssd")) {
+            error(flag->loc, "layers.mixers_summed", "sums 'attention' and 'ssd'; 'layers.mixer' lists exactly those two");
+        }
+        if (const Node* schedule = f_.get("layers.schedule.mixer"); schedule && schedule->kind == Node::Kind::String) {
+            error(schedule->loc, "layers.schedule.mixer", "layers that sum their mixers run both on every layer; no schedule");
+        }
+        const Node* ff = f_.get("layers.feed_forward");
+        if (!ff || !ff->is_list() || ff->items.size() != 1 || !uses_kind("layers.feed_forward", "mlp")) {
+            error(flag->loc, "layers.mixers_summed", "layers that sum their mixers take one feed-forward, 'mlp'");
+        }
+        if (const Node* placement = f_.get("norm.placement"); placement && placement->text != "pre") {
+            error(placement->loc, "norm.placement", "layers that sum their mixers take 'pre'");
+        }
+        check_beside_attention("ssd");
+        for (const char* key : {"residual.multiplier", "residual.layer_scalar", "residual.clip_float16", "residual.float32",
+                                "embedding.per_layer.width", "attention.rope.layers"}) {
+            if (const Node* n = f_.get(key); n && (n->kind == Node::Kind::String || n->boolean)) {
+                error(n->loc, key, "does not apply to layers that sum their mixers");
+            }
+        }
+    }
+
+    /// The muP multipliers are folded as a PyTorch-layout checkpoint loads, which the `ssd`
+    /// convolution's layout tells; they name the projections of separate attention and a gated MLP.
+    void check_mup() {
+        const Node* mup = f_.get("mup");
+        bool stated = false;
+        if (mup && mup->is_map()) {
+            for (const auto& e : mup->entries) stated = stated || e.value.kind == Node::Kind::String;
+        }
+        if (!stated) return;
+        if (!summed()) {
+            report_stated(mup, "mup", "applies to layers that sum attention and 'ssd' ('layers.mixers_summed: true')");
+            return;
+        }
+        for (const char* key : {"mup.embedding", "mup.head", "mup.attention_in", "mup.key", "mup.attention_out",
+                                "mup.ssd_in", "mup.ssd_out", "mup.ssd_segments", "mup.mlp"}) {
+            const Node* n = f_.get(key);
+            if (!n || n->kind != Node::Kind::String) {
+                const Node* at = nullptr;
+                for (const auto& e : mup->entries) if (e.value.loc.known()) { at = &e.value; break; }
+                error(at ? at->loc : Location{}, "mup", std::string("needs '") + key + "', a config field");
+            }
+        }
+        if (const Node* kind = f_.get("mlp.kind"); kind && kind->text != "gated") {
+            error(kind->loc, "mlp.kind", "the muP multipliers scale a gate projection; 'gated' only");
+        }
+        if (const Node* projection = f_.get("attention.projection"); projection && projection->text != "separate") {
+            error(projection->loc, "attention.projection", "the muP multipliers scale keys apart; 'separate' only");
+        }
+        for (const char* key : {"head.logit_multiplier", "head.logit_divisor", "embedding.multiplier"}) {
+            if (const Node* n = f_.get(key); n && n->kind == Node::Kind::String) {
+                error(n->loc, key, "does not apply beside the muP multipliers, which scale the embedding and logits");
+            }
+        }
     }
 
     /// The layers' kinds against their schedules and options: a slot with several kinds needs a

@@ -365,10 +365,24 @@ struct SSD {
     std::string kernel;           // `args.convKernel`
     std::string norm_eps;         // `args.layerNormEpsilon`
     std::string time_step_limit;  // a Swift `FloatRange?` expression, `nil` where the family binds none
-    std::string bias;             // Swift Bool expression: in_proj and out_proj
+    std::string bias;             // Swift Bool expression: in_proj (and out_proj without out_bias)
+    std::string out_bias;         // Swift Bool expression: out_proj
     std::string conv_bias;        // Swift Bool expression: the convolution
+    bool norm_switched = false;   // the gated norm exists where `gated_norm` holds (an optional module)
+    std::string gated_norm;       // Swift Bool expression
+    std::string norm_before_gate; // Swift Bool expression
+    std::string norm_before_gate_argument;  // `, normBeforeGate: <expression>`, or empty where it is false
     std::string heads_check;      // `("num_heads", numHeads)`, in the configuration's initialiser
     std::string groups_check;     // `("n_groups", nGroups)`
+};
+
+/// muP multipliers (`mup`), folded into a PyTorch-layout checkpoint's weights as it loads.
+struct MuP {
+    bool used = false;
+    // Swift expressions of the multipliers (`args.embeddingMultiplier`, ...).
+    std::string embedding, head, attention_in, key, attention_out, ssd_in, ssd_out, ssd_segments, mlp;
+    std::string segments_check;   // `("ssm_multipliers", ssmMultipliers)`, in the configuration's initialiser
+    std::string mlp_check;        // `("mlp_multipliers", mlpMultipliers)`
 };
 
 /// The gated delta-rule mixer kind (`gated_delta`), on the layers its schedule names.
@@ -523,6 +537,7 @@ struct Layer {
     bool feed_forward = true;  // false: the layer is its mixer and one norm, x + mixer(norm(x))
     bool attends = true;       // some layer's mixer is attention (the attention type is emitted)
     bool single_block = false; // each layer is one block, its mixer or else its feed-forward
+    bool summed = false;       // each layer runs attention and ssd and sums them (`mixers_summed`)
     std::string block_key;     // a Swift string literal: the one key of a single block
     std::string mixer_schedule_field;  // `mixerLayerKinds`, inside the configuration
     std::string mixer_schedule_key;    // a Swift string literal: the mixer schedule's config key
@@ -687,6 +702,7 @@ struct ModelFile {
     ShortConv short_conv;
     SelectiveSSM selective_ssm;
     SSD ssd;
+    MuP mup;
     GatedDelta gated_delta;
     MLP mlp;
     Experts experts;

@@ -155,8 +155,15 @@ void members(F& f, const SelectiveSSM& v) {
 template <typename F>
 void members(F& f, const SSD& v) {
     IR_MEMBER(used) IR_MEMBER(type) IR_MEMBER(block_key) IR_MEMBER(heads) IR_MEMBER(head_dim) IR_MEMBER(state)
-    IR_MEMBER(groups) IR_MEMBER(kernel) IR_MEMBER(norm_eps) IR_MEMBER(time_step_limit) IR_MEMBER(bias) IR_MEMBER(conv_bias)
+    IR_MEMBER(groups) IR_MEMBER(kernel) IR_MEMBER(norm_eps) IR_MEMBER(time_step_limit) IR_MEMBER(bias) IR_MEMBER(out_bias)
+    IR_MEMBER(conv_bias) IR_MEMBER(norm_switched) IR_MEMBER(gated_norm) IR_MEMBER(norm_before_gate) IR_MEMBER(norm_before_gate_argument)
     IR_MEMBER(heads_check) IR_MEMBER(groups_check)
+}
+
+template <typename F>
+void members(F& f, const MuP& v) {
+    IR_MEMBER(used) IR_MEMBER(embedding) IR_MEMBER(head) IR_MEMBER(attention_in) IR_MEMBER(key) IR_MEMBER(attention_out)
+    IR_MEMBER(ssd_in) IR_MEMBER(ssd_out) IR_MEMBER(ssd_segments) IR_MEMBER(mlp) IR_MEMBER(segments_check) IR_MEMBER(mlp_check)
 }
 
 template <typename F>
@@ -210,7 +217,7 @@ void members(F& f, const Layer& v) {
     IR_MEMBER(per_layer_inputs) IR_MEMBER(extended_tail) IR_MEMBER(residual_sum) IR_MEMBER(result)
     IR_MEMBER(mixer_input) IR_MEMBER(feed_forward_input)
     IR_MEMBER(mixer_call) IR_MEMBER(mixed) IR_MEMBER(mixer_schedule) IR_MEMBER(mixers) IR_MEMBER(mixer_caches)
-    IR_MEMBER(feed_forward) IR_MEMBER(attends) IR_MEMBER(single_block) IR_MEMBER(block_key) IR_MEMBER(mixer_schedule_field) IR_MEMBER(mixer_schedule_key)
+    IR_MEMBER(feed_forward) IR_MEMBER(attends) IR_MEMBER(single_block) IR_MEMBER(summed) IR_MEMBER(block_key) IR_MEMBER(mixer_schedule_field) IR_MEMBER(mixer_schedule_key)
 }
 
 template <typename F>
@@ -270,7 +277,7 @@ void members(F& f, const Sanitize& v) {
 template <typename F>
 void members(F& f, const ModelFile& v) {
     IR_MEMBER(family) IR_MEMBER(swift_name) IR_MEMBER(file_name) IR_MEMBER(description) IR_MEMBER(reference) IR_MEMBER(sources)
-    IR_MEMBER(model_types) IR_MEMBER(types) IR_MEMBER(config) IR_MEMBER(attention) IR_MEMBER(latent_attention) IR_MEMBER(short_conv) IR_MEMBER(selective_ssm) IR_MEMBER(ssd) IR_MEMBER(gated_delta)
+    IR_MEMBER(model_types) IR_MEMBER(types) IR_MEMBER(config) IR_MEMBER(attention) IR_MEMBER(latent_attention) IR_MEMBER(short_conv) IR_MEMBER(selective_ssm) IR_MEMBER(ssd) IR_MEMBER(mup) IR_MEMBER(gated_delta)
     IR_MEMBER(mlp) IR_MEMBER(experts) IR_MEMBER(layer) IR_MEMBER(norm) IR_MEMBER(embedding)
     IR_MEMBER(residual) IR_MEMBER(head) IR_MEMBER(per_layer_decoder)
     IR_MEMBER(sanitize) IR_MEMBER(wrappers) IR_MEMBER(refused_model_types)
@@ -337,6 +344,7 @@ void members(F& f, const Wrapper& v) {
     X(ShortConv) \
     X(SelectiveSSM) \
     X(SSD) \
+    X(MuP) \
     X(GatedDelta) \
     X(MLP) \
     X(Experts) \

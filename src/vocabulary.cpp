@@ -97,6 +97,12 @@ KeySpec layers_key() {
             "(with `none` among the mixers too): each layer is one block, its mixer or else its feed-forward, "
             "as the two schedules name them, x + block(norm(x)) with one norm (`norm.keys.input`), every "
             "kind under one key; a layer with both or neither is refused when the configuration is decoded."),
+        with_default(key("mixers_summed", Type::Bool,
+            "Every layer runs both mixers `layers.mixer` lists (`attention` and `ssd`, no schedule) on the same "
+            "normalised input and adds their outputs to the residual together, then its feed-forward: "
+            "h = x + attn(norm1(x)) + ssd(norm1(x)); out = h + ff(norm2(h)). Each layer's cache holds both "
+            "mixers' state (a `SummedMixersCache`: attention's keys and values, which count the positions, and "
+            "the recurrence's two arrays)."), "false"),
         map_key("schedule", "For a slot with several kinds, the config field naming each layer's kind.", {
             field_key("feed_forward", "layer_kinds",
                 "A config field listing each layer's feed-forward kind (`mlp`, `experts` or `none`), usually derived "
@@ -199,7 +205,7 @@ KeySpec ssd_key() {
         "dt = softplus(dt + `dt_bias`), clipped to `time_step_limit` where it is set; with A = -exp(`A_log`) one "
         "scalar per head, each head's state h (`head_dim` x `state`, float32) becomes exp(dt A) h + dt x B at each "
         "position and its output C.h + D x. The output times silu(z) is RMS-normalised per group of inner / "
-        "`groups` channels (`norm`, epsilon `norm_eps`) before `out_proj`. The layer's cache (a `MambaCache`) "
+        "`groups` channels (`norm`, epsilon `norm_eps`; see `gated_norm` and `norm_before_gate`) before `out_proj`. The layer's cache (a `MambaCache`) "
         "holds the convolution's last `kernel` - 1 inputs and h.", {
         field_key("heads", "int", "The config field holding the number of heads (`num_heads`)."),
         field_key("head_dim", "int", "The config field holding each head's width (`head_dim`)."),
@@ -210,10 +216,49 @@ KeySpec ssd_key() {
         field_key("time_step_limit", "float_range",
             "The config field holding the bounds dt is clipped to (`time_step_limit`); null or absent, none."),
         with_default(key("bias", Type::Flag, "Bias on `in_proj` and `out_proj`."), "false"),
+        key("out_bias", Type::Flag,
+            "Bias on `out_proj` where a switch of its own says (`projectors_bias`); `bias` then covers `in_proj` "
+            "alone. Absent: `bias` covers both."),
         with_default(key("conv_bias", Type::Flag, "Bias on the convolution."), "false"),
+        with_default(key("gated_norm", Type::Flag,
+            "Whether the output passes the gated, grouped RMS norm (`norm`); where it does not, the output is "
+            "multiplied by silu(z) alone and the block holds no `norm`."), "true"),
+        with_default(key("norm_before_gate", Type::Flag,
+            "The gated norm normalises first and gates after, norm(y) * silu(z), instead of norm(y * silu(z))."),
+            "false"),
         map_key("keys", "The checkpoint names of the block, where they differ from the usual.", {
             with_default(key("block", Type::Identifier, "The block's key in a decoder layer."), "mixer"),
         }),
+    });
+}
+
+/// Falcon-H1's muP multipliers: scalars (and per-segment vectors) transformers applies around the
+/// projections at run time, which hf2swift folds into the weights of a checkpoint in PyTorch's layout.
+KeySpec mup_key() {
+    return map_key("mup",
+        "muP multipliers around the projections of layers that sum attention and `ssd` (`layers.mixers_summed`), "
+        "as transformers applies them at run time: the embedding output times `embedding`; attention reads its "
+        "input times `attention_in`, its keys times `key` and its output times `attention_out`; the `ssd` block "
+        "reads its input times `ssd_in`, the segments of `in_proj`'s output [z | x | B | C | dt] times the five "
+        "`ssd_segments` and its output times `ssd_out`; the MLP's gate projection times the first of `mlp` and "
+        "its down projection times the second; the logits times `head`. A checkpoint in PyTorch's layout (its "
+        "first `ssd` convolution stored [channels, 1, kernel]) has them folded into its weights (and biases) as "
+        "it loads; one in MLX's layout holds them folded already. A tied head's logits are multiplied by "
+        "`head` / `embedding` at run time, as the embedding holds its multiplier folded. Needs `ssd`, "
+        "`attention.projection: separate` and `mlp.kind: gated`.", {
+        field_key("embedding", "float", "The config field multiplying the embedding (`embedding_multiplier`)."),
+        field_key("head", "float", "The config field multiplying the logits (`lm_head_multiplier`)."),
+        field_key("attention_in", "float", "The config field multiplying attention's input (`attention_in_multiplier`)."),
+        field_key("key", "float", "The config field multiplying the keys (`key_multiplier`)."),
+        field_key("attention_out", "float", "The config field multiplying attention's output (`attention_out_multiplier`)."),
+        field_key("ssd_in", "float", "The config field multiplying the `ssd` block's input (`ssm_in_multiplier`)."),
+        field_key("ssd_out", "float", "The config field multiplying the `ssd` block's output (`ssm_out_multiplier`)."),
+        field_key("ssd_segments", "float_list",
+            "The config field holding five multipliers of `in_proj`'s output segments z, x, B, C and dt "
+            "(`ssm_multipliers`); another count is refused when the configuration is decoded."),
+        field_key("mlp", "float_list",
+            "The config field holding the gate and down projections' multipliers (`mlp_multipliers`); another "
+            "count is refused when the configuration is decoded."),
     });
 }
 
@@ -630,6 +675,7 @@ KeySpec build_root() {
     top.push_back(short_conv_key());
     top.push_back(selective_ssm_key());
     top.push_back(ssd_key());
+    top.push_back(mup_key());
     top.push_back(gated_delta_key());
     top.push_back(mlp_key());
     top.push_back(experts_key());
@@ -1134,6 +1180,10 @@ const std::vector<Derivation>& derivations() {
         {"half_intermediate", "int",
          "`intermediate_size` / 2 (integer division): an MLP whose gate and up projections split the stated width.",
          "ConfigDefaults.halfIntermediate", {{"width", "config.intermediate_size"}}},
+        {"ssd_width", "int",
+         "`ssd.heads` times `ssd.head_dim`: the width of the head-wise state-space block, which some configs "
+         "state (`mamba_d_ssm`).",
+         "ConfigDefaults.ssdWidth", {{"heads", "ssd.heads"}, {"headDim", "ssd.head_dim"}}},
         {"latent_query_head_dim", "int",
          "`latent_attention.nope_head_dim` + `latent_attention.rope_head_dim`: the width of each query and key "
          "head of latent attention, which some configs state as `head_dim`.",

@@ -790,6 +790,23 @@ NEMOTRON_H_MOE = with_(NEMOTRON_H, hybrid_override_pattern="ME*-EM", n_routed_ex
                        moe_intermediate_size=32, moe_shared_expert_intermediate_size=48, n_shared_experts=1,
                        n_group=4, topk_group=2, norm_topk_prob=True, routed_scaling_factor=2.5)
 
+# Falcon-H1: attention (RoPE) and Mamba-2 side by side in every layer, as mlx-lm saves it: the muP
+# multipliers already folded into the weights, so only a tied head's lm_head / embedding ratio is
+# applied at run time (stated apart from 1 to prove it); every key stated, as mlx-lm's defaults are
+# not transformers'.
+FALCON_H1 = {
+    "model_type": "falcon_h1", "vocab_size": 256, "hidden_size": 64, "intermediate_size": 96,
+    "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16,
+    "max_position_embeddings": 512, "rope_theta": 10000.0, "rms_norm_eps": 1e-5, "attention_bias": False,
+    "mlp_bias": False, "mamba_d_ssm": 128, "mamba_n_heads": 8, "mamba_d_head": 16, "mamba_d_state": 8,
+    "mamba_n_groups": 1, "mamba_d_conv": 4, "mamba_chunk_size": 8, "mamba_conv_bias": True,
+    "mamba_proj_bias": False, "projectors_bias": False, "mamba_rms_norm": True, "mamba_norm_before_gate": False,
+    "tie_word_embeddings": True, "embedding_multiplier": 2.5, "lm_head_multiplier": 0.75,
+    "attention_in_multiplier": 1.5, "key_multiplier": 0.5, "attention_out_multiplier": 0.8,
+    "ssm_in_multiplier": 1.25, "ssm_out_multiplier": 0.6, "ssm_multipliers": [0.9, 1.1, 0.7, 1.3, 0.5],
+    "mlp_multipliers": [1.2, 0.8],
+}
+
 # Jamba: attention (no RoPE) on layers 1 and 4 (period 3, offset 1), Mamba with weighted dt/B/C norms
 # elsewhere; experts on layers 1, 3 and 5 (period 2, offset 1, where mlx-lm's (i + offset) % period
 # and transformers' i % period == offset agree), every expert chosen (mlx-lm softmaxes the top k
@@ -1435,6 +1452,13 @@ FIXTURES = [
                                                    "partial_rotary_factor": 0.25, "mrope_section": [2, 1, 1],
                                                    "mrope_interleaved": True})},
             layout=qwen3_5_moe_checkpoint),
+    Fixture("falcon_h1", "falcon_h1",
+            "attention and Mamba-2 (8 heads 16 wide, one group) summed in every layer, the gated norm "
+            "gating first, multipliers folded (a tied head's ratio at run time)", FALCON_H1),
+    Fixture("falcon_h1_untied", "falcon_h1",
+            "untied; the gated norm normalising first; biases on attention, the MLP, in_proj and out_proj",
+            with_(FALCON_H1, tie_word_embeddings=False, mamba_norm_before_gate=True, attention_bias=True,
+                  mlp_bias=True, mamba_proj_bias=True, projectors_bias=True)),
     Fixture("nemotron_h", "nemotron_h",
             "one block per layer by the pattern M-*-M*: Mamba-2 in 2 groups, attention without RoPE 24 wide "
             "per head, relu-squared MLP", NEMOTRON_H),

@@ -277,6 +277,15 @@ def rope(theta: float, **scaling) -> dict:
     return dict(scaling, rope_theta=theta) if scaling else {"rope_type": "default", "rope_theta": theta}
 
 
+# Falcon-H1: every multiplier apart from 1 (and from mlx-lm's defaults), so each is proven.
+FALCON_H1_HF = with_(
+    TINY, intermediate_size=96, head_dim=16, mamba_d_ssm=128, mamba_n_heads=8, mamba_d_head=16, mamba_d_state=8,
+    mamba_n_groups=2, mamba_d_conv=4, mamba_chunk_size=8, mamba_conv_bias=True, mamba_proj_bias=False,
+    projectors_bias=False, mamba_rms_norm=True, mamba_norm_before_gate=False, tie_word_embeddings=True,
+    embedding_multiplier=2.5, lm_head_multiplier=0.75, attention_in_multiplier=1.5, key_multiplier=0.5,
+    attention_out_multiplier=0.8, ssm_in_multiplier=1.25, ssm_out_multiplier=0.6,
+    ssm_multipliers=[0.9, 1.1, 0.7, 1.3, 0.5], mlp_multipliers=[1.2, 0.8], rope_parameters=rope(10000.0))
+
 GEMMA3N_TEXT = with_(
     TINY, num_hidden_layers=6, intermediate_size=[96, 128, 96, 128, 96, 128], head_dim=16, rms_norm_eps=1e-6,
     vocab_size_per_layer_input=128, num_kv_shared_layers=2, sliding_window=5,
@@ -1017,6 +1026,19 @@ FIXTURES: list[Fixture] = [
                   moe_shared_expert_intermediate_size=56, n_group=1, topk_group=1, norm_topk_prob=False,
                   routed_scaling_factor=1.5, mlp_bias=True),
             layout=nemotron_h_pattern),
+    Fixture("falcon_h1", "falcon_h1",
+            "attention (RoPE) and Mamba-2 (8 heads 16 wide in 2 groups, chunks of 8 across the prompt) summed in "
+            "every layer, the gated norm per group gating first; every muP multiplier apart from 1, folded as "
+            "the checkpoint loads; tied", "falcon_h1", FALCON_H1_HF),
+    Fixture("falcon_h1_bf16", "falcon_h1",
+            "bfloat16: the first fixture's model in half precision, the recurrent state float32", "falcon_h1",
+            FALCON_H1_HF, dtype="bfloat16"),
+    Fixture("falcon_h1_untied", "falcon_h1",
+            "untied; no gated norm (silu(z) alone); biases on attention, the MLP, in_proj and out_proj (the "
+            "output multipliers scale them); one group, 3 taps without a bias", "falcon_h1",
+            with_(FALCON_H1_HF, tie_word_embeddings=False, mamba_rms_norm=False, attention_bias=True, mlp_bias=True,
+                  mamba_proj_bias=True, projectors_bias=True, mamba_n_groups=1, mamba_d_conv=3,
+                  mamba_conv_bias=False)),
     Fixture("minicpm3", "minicpm3",
             "latent attention through a query rank, values 24 wide, under longrope (short factors within the "
             "original context of 16, long past it); q_a/kv_a/o bias; MiniCPM's scalings around a tied head",

@@ -614,7 +614,7 @@ MUTATIONS = [
              # Every fixture has a convolution layer (the Mamba blocks and the gated delta rule run one
              # too), and its decode steps follow the prompt.
              of("lfm2", "lfm2_moe", "mamba", "falcon_mamba", "mamba2", "qwen3_next", "granitemoehybrid", "qwen3_5",
-                "qwen3_5_moe", "jamba", "nemotron_h")),
+                "qwen3_5_moe", "jamba", "nemotron_h", "falcon_h1")),
     Mutation("conv_gates_swapped", "the short convolution's b and c parts swapped (c gating its input, b its output)",
              [("templates/_short_conv.swift.mustache", "            parts[0] * parts[2], filter: conv",
                "            parts[1] * parts[2], filter: conv"),
@@ -624,14 +624,14 @@ MUTATIONS = [
              [("runtime/ShortConv.swift", "        if let bias { sum = sum + bias.asType(.float32) }\n", "")],
              of("lfm2", "lfm2_moe") & where(lambda c: c.get("conv_bias", False))
              | of("mamba", "falcon_mamba", "mamba2", "nemotron_h") & where(lambda c: c.get("use_conv_bias", True))
-             | of("granitemoehybrid", "jamba") & where(lambda c: c.get("mamba_conv_bias", True))),
+             | of("granitemoehybrid", "jamba", "falcon_h1") & where(lambda c: c.get("mamba_conv_bias", True))),
     Mutation("conv_taps_reversed", "the filter's taps applied newest first (a convolution where PyTorch correlates)",
              [("runtime/ShortConv.swift", "x[0..., tap ..< (tap + length), 0...].asType(.float32) * taps[0..., tap, 0]",
                "x[0..., tap ..< (tap + length), 0...].asType(.float32) * taps[0..., kernel - 1 - tap, 0]"),
               ("runtime/ShortConv.swift", "var sum = x[0..., 0 ..< length, 0...].asType(.float32) * taps[0..., 0, 0]",
                "var sum = x[0..., 0 ..< length, 0...].asType(.float32) * taps[0..., kernel - 1, 0]")],
              of("lfm2", "lfm2_moe", "mamba", "falcon_mamba", "mamba2", "qwen3_next", "granitemoehybrid", "qwen3_5",
-                "qwen3_5_moe", "jamba", "nemotron_h")),
+                "qwen3_5_moe", "jamba", "nemotron_h", "falcon_h1")),
     Mutation("pytorch_filters_untransposed", "PyTorch's [hidden, 1, kernel] filters loaded without the transpose",
              [("templates/_model.swift.mustache",
                "        weights = channelsLastConvolutions(weights, block: {{short_conv.block_key}})\n", "")],
@@ -663,7 +663,8 @@ MUTATIONS = [
              [("runtime/SelectiveSSM.swift", "        h = decay * h + input\n",
                "        h = (decay * h + input).asType(x.dtype)\n")],
              {f["id"] for f in fixtures()
-              if f["family"] in ("mamba2", "granitemoehybrid", "nemotron_h") and f.get("dtype", "float32") != "float32"}),
+              if f["family"] in ("mamba2", "granitemoehybrid", "nemotron_h", "falcon_h1")
+              and f.get("dtype", "float32") != "float32"}),
     Mutation("ssm_state_not_carried", "the recurrent state not kept: each call starts from zeros",
              [("runtime/SelectiveSSM.swift", "    cache?[1] = state\n", "")],
              of("mamba", "falcon_mamba", "jamba")),
@@ -697,14 +698,16 @@ MUTATIONS = [
                "        weights = channelsLastConvolutions(weights, block: {{ssd.block_key}}, convolution: \"conv1d\")\n",
                "")],
              # mlx-lm's own fixtures store them as MLX keeps them.
-             of("mamba2", "granitemoehybrid", "nemotron_h")
-             - {"mlx-lm/mamba2", "mlx-lm/granitemoehybrid"} - {f for f in of("nemotron_h") if f.startswith("mlx-lm/")}),
+             of("mamba2", "granitemoehybrid", "nemotron_h", "falcon_h1")
+             - {f for f in of("mamba2", "granitemoehybrid", "nemotron_h", "falcon_h1") if f.startswith("mlx-lm/")}),
     Mutation("ssd_gate_after_norm", "the output normalised first and gated by silu(z) after the norm",
-             [("runtime/SelectiveSSM.swift", "        let gated = y.asType(.float32) * silu(gate.asType(.float32))\n",
-               "        let gated = y.asType(.float32)\n"),
-              ("runtime/SelectiveSSM.swift", "        return weight * normed.reshaped(shape)\n",
-               "        return weight * normed.reshaped(shape) * silu(gate.asType(.float32))\n")],
-             of("mamba2", "granitemoehybrid", "nemotron_h")),
+             [("runtime/SelectiveSSM.swift",
+               "let input = normBeforeGate ? y.asType(.float32) : y.asType(.float32) * gateFactor",
+               "let input = y.asType(.float32)"),
+              ("runtime/SelectiveSSM.swift", "return normBeforeGate ? normed * gateFactor : normed",
+               "return normed * gateFactor")],
+             of("mamba2", "granitemoehybrid", "nemotron_h")
+             | of("falcon_h1") & where(lambda c: c.get("mamba_rms_norm") and not c.get("mamba_norm_before_gate", True))),
     Mutation("ssd_groups_interleaved", "group g's B and C read by heads g, g + groups, ... instead of consecutive heads",
              [("runtime/SelectiveSSM.swift",
                "        repeated(m.asType(.float32).reshaped([batch, length, groups, state]), count: heads / groups, axis: 2)",
@@ -713,17 +716,21 @@ MUTATIONS = [
              | of("granitemoehybrid") & where(lambda c: c.get("mamba_n_groups", 1) > 1
                                               and c.get("mamba_n_heads", 128) > c.get("mamba_n_groups", 1))
              | of("nemotron_h") & where(lambda c: c.get("n_groups", 8) > 1
-                                        and c.get("mamba_num_heads", 128) > c.get("n_groups", 8))),
+                                        and c.get("mamba_num_heads", 128) > c.get("n_groups", 8))
+             | of("falcon_h1") & where(lambda c: c.get("mamba_n_groups", 1) > 1)),
     Mutation("ssd_norm_ungrouped", "the gated norm over the block's whole width, as mlx-lm computes it, not per group",
-             [("templates/_ssd.swift.mustache", "dimensions: inner, groups: groups, eps:", "dimensions: inner, groups: 1, eps:")],
+             # Twice: the norm every layer has, and the one a config switches.
+             [("templates/_ssd.swift.mustache", "dimensions: inner, groups: groups, eps:", "dimensions: inner, groups: 1, eps:"),
+              ("templates/_ssd.swift.mustache", "dimensions: inner, groups: groups, eps:", "dimensions: inner, groups: 1, eps:")],
              of("mamba2", "nemotron_h") & where(lambda c: c.get("n_groups", 8) > 1)
-             | of("granitemoehybrid") & where(lambda c: c.get("mamba_n_groups", 1) > 1)),
+             | of("granitemoehybrid") & where(lambda c: c.get("mamba_n_groups", 1) > 1)
+             | of("falcon_h1") & where(lambda c: c.get("mamba_rms_norm") and c.get("mamba_n_groups", 1) > 1)),
     Mutation("ssd_dt_bias_dropped", "dt_bias loaded but never added before the softplus",
              [("runtime/SelectiveSSM.swift", "    var step = softplus(dt.asType(.float32) + dtBias.asType(.float32))",
                "    var step = softplus(dt.asType(.float32))")],
              # Granite-4.0-H's and Nemotron-H's experts' bfloat16 fixtures drift from float32 by more than
              # the missing bias moves them.
-             of("mamba2", "granitemoehybrid", "nemotron_h")
+             of("mamba2", "granitemoehybrid", "nemotron_h", "falcon_h1")
              - {"transformers/granitemoehybrid_bf16", "transformers/nemotron_h_moe_bf16"}),
     Mutation("ssd_time_step_limit_dropped", "dt not clipped to time_step_limit",
              [("runtime/SelectiveSSM.swift", "    if let limit { step = clip(step, min: limit.low, max: limit.high) }\n", "")],
@@ -807,6 +814,26 @@ MUTATIONS = [
              [("runtime/Configuration.swift", '"linear_attention": ("ssd", "none"),',
                '"linear_attention": ("attention", "none"),')],
              of("nemotron_h") & where(lambda c: "layers_block_type" in c)),
+    Mutation("falcon_h1_key_multiplier_dropped", "Falcon-H1's keys not scaled by key_multiplier as the checkpoint loads",
+             [("runtime/SummedMixers.swift", "out[name] = scaled(isWeight ? m.attentionIn * m.key : m.key)",
+               "out[name] = isWeight ? scaled(m.attentionIn) : value")],
+             {"transformers/falcon_h1", "transformers/falcon_h1_bf16", "transformers/falcon_h1_untied"}),
+    Mutation("falcon_h1_values_unscaled", "Falcon-H1's values not scaled by attention_in_multiplier (q and k only)",
+             [("runtime/SummedMixers.swift",
+               'case base.hasSuffix(".\\(attention).q_proj"), base.hasSuffix(".\\(attention).v_proj"):',
+               'case base.hasSuffix(".\\(attention).q_proj"):')],
+             {"transformers/falcon_h1", "transformers/falcon_h1_bf16", "transformers/falcon_h1_untied"}),
+    Mutation("falcon_h1_tied_head_unscaled", "a tied Falcon-H1 head without its lm_head / embedding multiplier ratio",
+             [("templates/_model.swift.mustache",
+               "return lmHead == nil ? logits * ({{mup.head}} / {{mup.embedding}}) : logits", "return logits")],
+             of("falcon_h1") & where(lambda c: c.get("tie_word_embeddings"))),
+    Mutation("falcon_h1_output_bias_unscaled", "out_proj's bias not scaled by ssm_out_multiplier (its weight only)",
+             [("runtime/SummedMixers.swift", "out[name] = scaled(m.recurrenceOut)",
+               "out[name] = isWeight ? scaled(m.recurrenceOut) : value")],
+             {"transformers/falcon_h1_untied"}),
+    Mutation("falcon_h1_norm_always_after_gate", "the gated norm gating first whatever mamba_norm_before_gate says",
+             [("runtime/SelectiveSSM.swift", "self.normBeforeGate = normBeforeGate", "self.normBeforeGate = false")],
+             of("falcon_h1") & where(lambda c: c.get("mamba_rms_norm") and c.get("mamba_norm_before_gate", True))),
     Mutation("attention_layers_counted_from_one", "full_attn_idxs read as positions counted from 1",
              [("runtime/Configuration.swift", "attentionLayers.contains($0) ? \"attention\"",
                "attentionLayers.contains($0 + 1) ? \"attention\"")],

@@ -555,6 +555,13 @@ public enum ConfigDefaults {
         width / 2
     }
 
+    /// `ssd_width`: the head-wise state-space block's width, its heads side by side.
+    public static func ssdWidth(heads: Int, headDim: Int) -> Int {
+        // An overflowing product leaves no width, which a stated width then differs from.
+        let (width, overflow) = heads.multipliedReportingOverflow(by: headDim)
+        return overflow ? 0 : width
+    }
+
     /// `latent_query_head_dim`: latent attention's query and key head width, its two parts together.
     public static func latentQueryHeadDim(noRoPE: Int, rotated: Int) -> Int {
         noRoPE + rotated

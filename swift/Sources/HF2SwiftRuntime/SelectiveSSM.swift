@@ -88,24 +88,30 @@ public func headwiseScan(
 }
 
 /// Mamba-2's gated norm: `y` times silu(`gate`), RMS-normalised over each of `groups` equal parts of
-/// the last axis in float32, then scaled by `weight`. Returns float32 where the weight is.
+/// the last axis in float32, then scaled by `weight`; with `normBeforeGate`, `y` normalised and
+/// scaled first, then times silu(`gate`). Returns float32 where the weight is.
 open class GroupedGatedRMSNorm: Module {
     public let weight: MLXArray
     public let groups: Int
     public let eps: Float
 
-    public init(dimensions: Int, groups: Int, eps: Float) {
+    /// Normalise y first and gate the result, instead of normalising the gated y.
+    public let normBeforeGate: Bool
+
+    public init(dimensions: Int, groups: Int, eps: Float, normBeforeGate: Bool = false) {
         weight = MLXArray.ones([dimensions])
         self.groups = groups
         self.eps = eps
+        self.normBeforeGate = normBeforeGate
         super.init()
     }
 
     open func callAsFunction(_ y: MLXArray, gate: MLXArray) -> MLXArray {
-        let gated = y.asType(.float32) * silu(gate.asType(.float32))
-        let shape = gated.shape
-        let parts = gated.reshaped(Array(shape.dropLast()) + [groups, shape.last! / groups])
-        let normed = parts * rsqrt(mean(parts * parts, axis: -1, keepDims: true) + eps)
-        return weight * normed.reshaped(shape)
+        let gateFactor = silu(gate.asType(.float32))
+        let input = normBeforeGate ? y.asType(.float32) : y.asType(.float32) * gateFactor
+        let shape = input.shape
+        let parts = input.reshaped(Array(shape.dropLast()) + [groups, shape.last! / groups])
+        let normed = weight * (parts * rsqrt(mean(parts * parts, axis: -1, keepDims: true) + eps)).reshaped(shape)
+        return normBeforeGate ? normed * gateFactor : normed
     }
 }

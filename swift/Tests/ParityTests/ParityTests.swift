@@ -231,8 +231,9 @@ final class ParityTests: XCTestCase {
         // Both oracles' references keep a recurrence's state in float32 under a half-precision
         // checkpoint. A short prompt's logits cannot tell a half-precision state within the
         // half-precision tolerance, so the state's dtype itself is checked: a recurrent layer's cache
-        // holds its convolution's last inputs, then its state.
-        let states = cache.compactMap { ($0 as? ArraysCache)?.state }.filter { $0.count == 2 }.map { $0[1] }
+        // holds its convolution's last inputs, then its state (beside attention's where a layer sums both).
+        let recurrent = cache.compactMap { ($0 as? ArraysCache) ?? ($0 as? SummedMixersCache)?.recurrent }
+        let states = recurrent.map(\.state).filter { $0.count == 2 }.map { $0[1] }
         if fixture.dtype != "float32", let state = states.first(where: { $0.dtype != .float32 }) {
             return "the recurrent state is kept in \(state.dtype), where the oracle keeps float32"
         }

@@ -381,6 +381,41 @@ final class HostileInputTests: XCTestCase {
             "attention_bias: true is not supported: transformers' attention has no biases; mlx-lm's switch is refused")
     }
 
+    /// Falcon-H1's muP lists must name every segment of in_proj and both MLP projections; an
+    /// interleaved rotation and a head width saved as "auto" are refused by name.
+    func testSettingsTheFalconH1ModelsCannotTakeAreRefused() throws {
+        let falconH1: [String: Any] = [
+            "hidden_size": 64, "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16,
+            "vocab_size": 64, "intermediate_size": 96, "num_hidden_layers": 2, "mamba_n_heads": 8,
+            "mamba_d_head": 16, "mamba_d_state": 8, "mamba_n_groups": 2,
+        ]
+        func refusal(_ overrides: [String: Any]) throws -> String {
+            let data = try JSONSerialization.data(withJSONObject: falconH1.merging(overrides) { $1 })
+            do {
+                try ModelRegistry.checkConfiguration(modelType: "falcon_h1", configuration: data)
+            } catch {
+                return "\(error)"
+            }
+            return "accepted"
+        }
+        XCTAssertEqual(try refusal([:]), "accepted")
+        XCTAssertEqual(try refusal(["ssm_multipliers": [1.0, 0.5, 0.5, 0.5, 2.0], "mlp_multipliers": [0.5, 2.0]]), "accepted")
+        XCTAssertEqual(
+            try refusal(["ssm_multipliers": [1.0, 0.5]]),
+            "ssm_multipliers: holds 2 multipliers; in_proj's five segments take five")
+        XCTAssertEqual(
+            try refusal(["mlp_multipliers": [1.0, 0.5, 2.0]]),
+            "mlp_multipliers: holds 3 multipliers; the gate and down projections take two")
+        XCTAssertEqual(
+            try refusal(["rope_traditional": true]),
+            "rope_traditional: true is not supported: RoPE rotates each head's halves; mlx-lm's interleaving is refused")
+        XCTAssertEqual(try refusal(["mamba_n_groups": 3]), "mamba_n_groups: is 3, which does not divide the 8 heads into groups")
+        XCTAssertEqual(try refusal(["mamba_d_ssm": 128]), "accepted")
+        XCTAssertEqual(
+            try refusal(["mamba_d_ssm": 96]),
+            "mamba_d_ssm: 96 is not supported: the model derives it from the config's other keys; the model computes 128")
+    }
+
     func testSettingsTheLingModelsCannotTakeAreRefused() throws {
         // Ling v1's keys: no n_group or topk_group, whose defaults (1 and 4) route ungrouped.
         let ling: [String: Any] = [
