@@ -248,8 +248,8 @@ MUTATIONS = [
              [("gemma3n.yaml", "  v_norm: true", "  v_norm: false")],
              of("gemma3n")),
     Mutation("gemma3n_wrong_kv_source", "KV-sharing layers attending over the layer before their source",
-             [("templates/_model.swift.mustache", "shared: source.map { computed[$0] }",
-               "shared: source.map { computed[$0 - 1] }")],
+             [("templates/_model.swift.mustache", "shared: source.map { computed[$0] }, perLayerInput: perLayer[0...",
+               "shared: source.map { computed[$0 - 1] }, perLayerInput: perLayer[0...")],
              {"mlx-lm/gemma3n", "transformers/gemma3n"}),
     Mutation("gemma3n_dense_gelu", "activation_sparsity_pattern read but every layer's GELU dense",
              [("gemma3n.yaml", "  activation_sparsity: activation_sparsity_pattern\n", "")],
@@ -623,7 +623,8 @@ MUTATIONS = [
     Mutation("conv_bias_dropped", "the convolution's bias loaded but never added",
              [("runtime/ShortConv.swift", "        if let bias { sum = sum + bias.asType(.float32) }\n", "")],
              of("lfm2", "lfm2_moe") & where(lambda c: c.get("conv_bias", False))
-             | of("mamba", "falcon_mamba", "mamba2", "nemotron_h") & where(lambda c: c.get("use_conv_bias", True))
+             | of("mamba", "falcon_mamba", "mamba2") & where(lambda c: c.get("use_conv_bias", True))
+             | of("nemotron_h") & where(lambda c: c.get("use_conv_bias", c.get("mamba_conv_bias", True)))
              | of("granitemoehybrid", "jamba", "falcon_h1") & where(lambda c: c.get("mamba_conv_bias", True))),
     Mutation("conv_taps_reversed", "the filter's taps applied newest first (a convolution where PyTorch correlates)",
              [("runtime/ShortConv.swift", "x[0..., tap ..< (tap + length), 0...].asType(.float32) * taps[0..., tap, 0]",
@@ -644,7 +645,8 @@ MUTATIONS = [
              # mlx-lm's own mamba and jamba fixtures store them as MLX keeps them.
              of("mamba", "falcon_mamba", "jamba") - {"mlx-lm/mamba", "mlx-lm/jamba", "mlx-lm/jamba_listed"}),
     Mutation("ssm_a_positive", "A taken as exp(A_log) without the minus sign: a state that grows",
-             [("runtime/SelectiveSSM.swift", "    let a = -exp(aLog.asType(.float32))", "    let a = exp(aLog.asType(.float32))")],
+             [("runtime/SelectiveSSM.swift", ") -> MLXArray {\n    let a = -exp(aLog.asType(.float32))",
+               ") -> MLXArray {\n    let a = exp(aLog.asType(.float32))")],
              of("mamba", "falcon_mamba", "jamba")),
     Mutation("ssm_dt_without_softplus", "dt taken from dt_proj without its softplus",
              [("templates/_selective_ssm.swift.mustache", "let dt = softplus(dtProj(projected[0]).asType(.float32))",
@@ -699,7 +701,8 @@ MUTATIONS = [
                "")],
              # mlx-lm's own fixtures store them as MLX keeps them.
              of("mamba2", "granitemoehybrid", "nemotron_h", "falcon_h1")
-             - {f for f in of("mamba2", "granitemoehybrid", "nemotron_h", "falcon_h1") if f.startswith("mlx-lm/")}),
+             - {f for f in of("mamba2", "granitemoehybrid", "nemotron_h", "falcon_h1")
+                if f.startswith("mlx-lm/") and not f.endswith("_hf")}),
     Mutation("ssd_gate_after_norm", "the output normalised first and gated by silu(z) after the norm",
              [("runtime/SelectiveSSM.swift",
                "let input = normBeforeGate ? y.asType(.float32) : y.asType(.float32) * gateFactor",
@@ -715,8 +718,8 @@ MUTATIONS = [
              of("mamba2") & where(lambda c: c.get("n_groups", 8) > 1 and c.get("num_heads", 128) > c.get("n_groups", 8))
              | of("granitemoehybrid") & where(lambda c: c.get("mamba_n_groups", 1) > 1
                                               and c.get("mamba_n_heads", 128) > c.get("mamba_n_groups", 1))
-             | of("nemotron_h") & where(lambda c: c.get("n_groups", 8) > 1
-                                        and c.get("mamba_num_heads", 128) > c.get("n_groups", 8))
+             | of("nemotron_h") & where(lambda c: c.get("n_groups", c.get("mamba_n_groups", 8)) > 1
+                                        and c.get("mamba_num_heads", 128) > c.get("n_groups", c.get("mamba_n_groups", 8)))
              | of("falcon_h1") & where(lambda c: c.get("mamba_n_groups", 1) > 1)),
     Mutation("ssd_norm_ungrouped", "the gated norm over the block's whole width, as mlx-lm computes it, not per group",
              # Twice: the norm every layer has, and the one a config switches.
@@ -731,7 +734,8 @@ MUTATIONS = [
              # Granite-4.0-H's and Nemotron-H's experts' bfloat16 fixtures drift from float32 by more than
              # the missing bias moves them.
              of("mamba2", "granitemoehybrid", "nemotron_h", "falcon_h1")
-             - {"transformers/granitemoehybrid_bf16", "transformers/nemotron_h_moe_bf16"}),
+             - {"transformers/granitemoehybrid_bf16", "transformers/granitemoehybrid_dense_bf16",
+                "transformers/nemotron_h_moe_bf16"}),
     Mutation("ssd_time_step_limit_dropped", "dt not clipped to time_step_limit",
              [("runtime/SelectiveSSM.swift", "    if let limit { step = clip(step, min: limit.low, max: limit.high) }\n", "")],
              # Only a limit inside dt's range clips anything.
@@ -774,7 +778,7 @@ MUTATIONS = [
              [("nemotron_h.yaml", "    fallback: num_local_experts\n", "")],
              {"transformers/nemotron_h_older_names"}),
     Mutation("nemotron_h_mlp_silu", "Nemotron-H's MLP (and so the shared expert) through SiLU, not relu squared",
-             [("nemotron_h.yaml", "  activation_field: mlp_hidden_act\n", "  activation: silu\n")],
+             [("nemotron_h.yaml", "  kind: plain\n  activation_field: mlp_hidden_act\n", "  kind: plain\n  activation: silu\n")],
              of("nemotron_h")),
     Mutation("nemotron_h_experts_relu", "ungated experts through relu, not the relu squared mlp_hidden_act names",
              [("runtime/Experts.swift", "var y = down(activation(up(rows, routed, sortedIndices: sort))",
@@ -934,14 +938,15 @@ MUTATIONS = [
     Mutation("granitemoe_softmax_over_all_experts",
              "a softmax over every expert's logit before the top k, where Granite MoE softmaxes the k largest only",
              [("granitemoe.yaml", "router: {order: top_k_then_softmax}", "router: {order: softmax_then_top_k}")],
-             of("granitemoe", "granitemoehybrid")),
+             # A dense Granite-4.0-H routes nothing.
+             of("granitemoe", "granitemoehybrid") & where(lambda c: c.get("num_local_experts", 8) > 0)),
     Mutation("fused_experts_split_interleaved", "fused gate and up projections split as interleaved rows, not halves",
              [("runtime/Experts.swift", "let (gate, up) = split(value, axis: 1)",
                "let (gate, up) = (value[.ellipsis, .stride(by: 2), 0...], "
                "value[.ellipsis, .stride(from: 1, by: 2), 0...])")],
              # Only checkpoints in the Hugging Face layout hold the fused tensors.
              {"mlx-lm/granitemoe_hf", "transformers/granitemoe", "transformers/granitemoe_v4"}
-             | of("granitemoehybrid") - {"mlx-lm/granitemoehybrid"}),
+             | of("granitemoehybrid") & where(lambda c: c.get("num_local_experts", 8) > 0) - {"mlx-lm/granitemoehybrid"}),
     Mutation("granite_dropped_residual_multiplier",
              "residual_multiplier read but block outputs join the residual unscaled",
              [("granite.yaml", "residual:\n  multiplier: residual_multiplier\n", "")],
@@ -1233,10 +1238,8 @@ MUTATIONS = [
                "(0 ..< max(layers, 0)).map { $0 % interval == 0 ? \"attention\"")],
              of("qwen3_next", "qwen3_5", "qwen3_5_moe") & where(lambda c: "layer_types" not in c)),
     Mutation("linear_layer_types_ignored", "layer_types not read: every full_attention_interval-th layer attends",
-             [("runtime/Configuration.swift", "        if let types {\n            return types.map { $0 == \"full_attention\" ? "
-               "\"attention\" : $0 == \"linear_attention\"",
-               "        if let types, false {\n            return types.map { $0 == \"full_attention\" ? "
-               "\"attention\" : $0 == \"linear_attention\"")],
+             [("runtime/Configuration.swift", "        if let types { return kinds(types, linearAttentionNames) }",
+               "        if let types, false { return kinds(types, linearAttentionNames) }")],
              of("qwen3_next", "qwen3_5", "qwen3_5_moe") & where(lambda c: "layer_types" in c)),
     Mutation("qwen3_next_norms_not_offset", "Qwen3-Next's norms scaled by their weight, not by 1 + weight",
              # Without the one there is none for a converted checkpoint's norms to lose: it is read right.
@@ -1320,6 +1323,15 @@ def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
 RUNTIME = SWIFT / "Sources" / "HF2SwiftRuntime"
 
 
+def check_unique(file: str, content: str, text: str, edits: list[tuple[str, str, str]]) -> None:
+    """A mutation's text names one place: it occurs as often as the mutation edits it (an edit listed
+    twice changes two places), so a change elsewhere cannot silently move the mutation."""
+    listed = sum(1 for f, t, _ in edits if f == file and t == text)
+    if content.count(text) != listed:
+        raise SystemExit(f"{file} contains {text!r} {content.count(text)} times, edited {listed}; "
+                         "make the mutation's text unique")
+
+
 def sync_runtime(edits: list[tuple[str, str, str]]) -> bool:
     """The runtime the scratch package builds: a copy of the real one with `edits` (runtime/FILE)
     applied, each file rewritten only when its text changes, so an unmutated runtime is not rebuilt.
@@ -1328,10 +1340,12 @@ def sync_runtime(edits: list[tuple[str, str, str]]) -> bool:
     copy.mkdir(parents=True, exist_ok=True)
     mutated = False
     wanted = {p.name: p.read_text() for p in RUNTIME.glob("*.swift")}
+    original = dict(wanted)
     for file, text, replacement in edits:
         name = file.removeprefix("runtime/")
         if name not in wanted or text not in wanted[name]:
             raise SystemExit(f"runtime edit: {name} no longer contains {text!r}; update the mutation")
+        check_unique(file, original[name], text, edits)
         wanted[name] = wanted[name].replace(text, replacement, 1)
         mutated = True
     for stale in set(p.name for p in copy.glob("*.swift")) - set(wanted):
@@ -1391,11 +1405,13 @@ def generate_into(hf2swift: str, mutations: list[Mutation], out: Path) -> None:
             shutil.rmtree(copy)
         shutil.copytree(source, copy)
     for mutation in mutations:
+        originals: dict[str, str] = {}
         for file, text, replacement in (e for e in mutation.edits if not e[0].startswith("runtime/")):
             path = SCRATCH / file if file.startswith("templates/") else families / file
             content = path.read_text()
             if text not in content:
                 raise SystemExit(f"mutation {mutation.name}: {file} no longer contains {text!r}; update the mutation")
+            check_unique(file, originals.setdefault(file, content), text, mutation.edits)
             path.write_text(content.replace(text, replacement, 1))
     if out.exists():
         shutil.rmtree(out)

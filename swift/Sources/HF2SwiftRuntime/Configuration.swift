@@ -457,7 +457,7 @@ public enum ConfigDefaults {
     /// is more than one expert, a dense MLP elsewhere.
     public static func sparseAtPeriodOffset(layers: Int, experts: Int, period: Int, offset: Int) -> [String] {
         periodic(
-            layers: layers, period: period, offset: offset, at: experts > 1 ? "experts" : "mlp", elsewhere: "mlp",
+            layers: layers, period: period, offset: offset, at: experts < 2 ? "mlp" : "experts", elsewhere: "mlp",
             outside: "expert_layer_offset \(offset) outside expert_layer_period \(period)")
     }
 
