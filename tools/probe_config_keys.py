@@ -202,6 +202,11 @@ ROUNDING_ONLY = {
 }
 ROUNDING = 1e-5
 
+# Keys that matter only in layers a family's first fixture lacks, probed on a fixture that has them.
+PROBED_ON = {
+    "nemotron_h": {"n_shared_experts": "nemotron_h_moe", "moe_shared_expert_overlap": "nemotron_h_moe"},
+}
+
 NOT_PROBED = {"_name_or_path", "architectures", "auto_map", "dtype", "torch_dtype", "quantization",
               "quantization_config"}
 
@@ -260,8 +265,9 @@ def wrapper_keys(ir: dict, model_type: str) -> list[str]:
 
 
 def probe_family(hf2swift: str, family: str, fixture: hf.Fixture, ir: dict | None = None,
-                 keys_of=None) -> list[str]:
-    """Probes the family's unread keys on `fixture`; `keys_of(ir, config)` chooses other keys."""
+                 keys_of=None, elsewhere=()) -> list[str]:
+    """Probes the family's unread keys on `fixture`, but those probed `elsewhere`; `keys_of(ir, config)`
+    chooses other keys."""
     problems = []
     ir = ir or family_ir(hf2swift, family)
     with tempfile.TemporaryDirectory() as scratch:
@@ -277,7 +283,7 @@ def probe_family(hf2swift: str, family: str, fixture: hf.Fixture, ir: dict | Non
         else:
             keys = unread_keys(ir) + [k for k in inert_keys(hf2swift, base / "config.json") if k not in NOT_PROBED]
         for key in dict.fromkeys(keys):
-            if key in NOT_PROBED:
+            if key in NOT_PROBED or key in elsewhere:
                 continue
             if key not in PROBES:
                 problems.append(f"{family}: {key} is not read and has no probe value; add one to PROBES in "
@@ -430,7 +436,14 @@ def main() -> int:
         if not chosen or family in chosen:
             problems += check_defaults(hf2swift, family, fixture)
             ir = family_ir(hf2swift, family)
-            problems += probe_family(hf2swift, family, fixture, ir)
+            moved = PROBED_ON.get(family, {})
+            problems += probe_family(hf2swift, family, fixture, ir, elsewhere=moved)
+            by_fixture: dict[str, list[str]] = {}
+            for key, name in moved.items():
+                by_fixture.setdefault(name, []).append(key)
+            for name, keys in by_fixture.items():
+                other = next(f for f in hf.FIXTURES if f.name == name)
+                problems += probe_family(hf2swift, family, other, ir, lambda ir, config, ks=keys: ks)
             # A wrapper's own keys are probed on a checkpoint of that wrapper, where they could matter.
             for wrapper in ir.get("wrappers", []):
                 if not wrapper["ignored_keys"]:
