@@ -1415,6 +1415,13 @@ FIXTURES = [
             with_(GRANITEMOEHYBRID, num_local_experts=0, num_experts_per_tok=0, intermediate_size=40,
                   shared_intermediate_size=40, layer_types=["mamba", "attention", "mamba", "attention"],
                   position_embedding_type="nope", attention_bias=False, tie_word_embeddings=True)),
+    Fixture("granitemoehybrid_dense_q4", "granitemoehybrid",
+            "the dense model at 4 bits in groups of 32: the MLP's gate and up projections joined as they load, "
+            "their packed rows, scales and biases alike (down, 40 wide, stays dense)",
+            with_(GRANITEMOEHYBRID, num_local_experts=0, num_experts_per_tok=0, intermediate_size=40,
+                  shared_intermediate_size=40, layer_types=["mamba", "attention", "mamba", "attention"],
+                  position_embedding_type="nope", attention_bias=False, tie_word_embeddings=True),
+            quantize={"group_size": 32, "bits": 4}),
     Fixture("qwen3_5", "qwen3_5",
             "a multimodal config holding the text model: gated attention (half of each head rotated) on every "
             "second layer, the gated delta rule with separate projections (2 key heads serving 4 value heads, 4-tap "

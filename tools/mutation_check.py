@@ -752,7 +752,7 @@ MUTATIONS = [
     Mutation("dense_gate_up_swapped", "a dense MLP saved with its gate and up projections apart joined up rows first",
              [("runtime/Experts.swift", "out[joined] = concatenated([gate, up], axis: 0)",
                "out[joined] = concatenated([up, gate], axis: 0)")],
-             {"mlx-lm/granitemoehybrid_dense"}),
+             {"mlx-lm/granitemoehybrid_dense", "mlx-lm/granitemoehybrid_dense_q4"}),
     Mutation("dense_width_as_mlx_lm", "a dense Granite-4.0-H's MLP intermediate_size wide, as mlx-lm builds it, "
              "not shared_intermediate_size",
              [("templates/_experts.swift.mustache",

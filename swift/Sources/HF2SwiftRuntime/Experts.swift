@@ -369,15 +369,17 @@ public func splittingFusedExperts(
 
 /// Joins an MLP's gate and up projections that a checkpoint keeps apart (`<mlp>.gate_proj.<suffix>`,
 /// `<mlp>.up_proj.<suffix>`) into the one `<mlp>.gate_up_proj.<suffix>` the model holds, the gate's
-/// rows first, wherever `fused` (the model's parameter keys) names that joined key; quantized scales
-/// and biases join row by row as the weights do. Other keys pass unchanged.
+/// rows first, wherever `fused` (the model's parameter keys, before any quantization) holds
+/// `<mlp>.gate_up_proj.weight`; quantized scales and biases join row by row as the packed weights do.
+/// Other keys pass unchanged.
 public func fusingGateUp(_ weights: [String: MLXArray], fused: Set<String>) -> [String: MLXArray] {
     var out = weights
     for (key, gate) in weights {
         guard let range = key.range(of: ".gate_proj.") else { continue }
         let joined = key.replacingCharacters(in: range, with: ".gate_up_proj.")
         let upKey = key.replacingCharacters(in: range, with: ".up_proj.")
-        guard fused.contains(joined), let up = weights[upKey] else { continue }
+        let module = key[..<range.lowerBound] + ".gate_up_proj.weight"
+        guard fused.contains(String(module)), let up = weights[upKey] else { continue }
         out[key] = nil
         out[upKey] = nil
         out[joined] = concatenated([gate, up], axis: 0)
