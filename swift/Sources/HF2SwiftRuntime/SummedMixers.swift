@@ -28,22 +28,27 @@ public final class SummedMixersCache: KVCache {
 
     public func innerState() -> [MLXArray] { attention.innerState() + recurrent.innerState() }
 
-    /// Attention's arrays, then the recurrence's; the meta state records where they divide.
+    /// Attention's arrays, then the recurrence's; the meta state records where they divide. Set
+    /// before its meta state, the recurrence's are the last two (a convolution's inputs and the
+    /// state), or none.
     public var state: [MLXArray] {
         get { attention.state + recurrent.state }
         set {
-            let split = min(attentionStateCount, newValue.count)
+            let split = attentionStateKnown
+                ? min(attentionStateCount, newValue.count) : newValue.count - min(2, newValue.count)
             attention.state = Array(newValue[..<split])
             recurrent.state = Array(newValue[split...])
         }
     }
 
     private var attentionStateCount: Int = 0
+    private var attentionStateKnown = false
 
     public var metaState: [String] {
         get { [String(attention.state.count)] + attention.metaState }
         set {
             attentionStateCount = Int(newValue.first ?? "") ?? 0
+            attentionStateKnown = true
             attention.metaState = Array(newValue.dropFirst())
         }
     }

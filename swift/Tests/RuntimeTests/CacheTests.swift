@@ -8,6 +8,27 @@ import XCTest
 @testable import HF2SwiftRuntime
 
 final class CacheTests: XCTestCase {
+    /// A layer of summed mixers restores its arrays to the right part whichever it is given first,
+    /// its arrays or its meta state (a prompt cache's loader may set either first).
+    func testSummedMixersCacheRestoresInEitherOrder() {
+        let cache = SummedMixersCache(attention: KVCacheSimple())
+        _ = cache.update(keys: MLXArray.ones([1, 2, 3, 4]), values: MLXArray.ones([1, 2, 3, 4]) * 2)
+        cache.recurrent.state = [MLXArray.ones([1, 3, 8]) * 3, MLXArray.ones([1, 2, 4, 5]) * 4]
+        for stateFirst in [true, false] {
+            let twin = SummedMixersCache(attention: KVCacheSimple())
+            if stateFirst {
+                twin.state = cache.state
+                twin.metaState = cache.metaState
+            } else {
+                twin.metaState = cache.metaState
+                twin.state = cache.state
+            }
+            XCTAssertEqual(twin.attention.state.map(\.shape), [[1, 2, 3, 4], [1, 2, 3, 4]], "\(stateFirst)")
+            XCTAssertEqual(twin.recurrent.state.map(\.shape), [[1, 3, 8], [1, 2, 4, 5]], "\(stateFirst)")
+            XCTAssertEqual(twin.offset, 3, "\(stateFirst)")
+        }
+    }
+
     func testLayerCachesFollowTheSchedule() {
         let caches = makeLayerCaches(
             layerTypes: [.slidingAttention, .fullAttention, .slidingAttention, .chunkedAttention], slidingWindow: 8,
