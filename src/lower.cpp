@@ -73,7 +73,7 @@ public:
         }
         m.sanitize.split_gate_up = f_.get("weights.split_interleaved_gate_up") &&
                                    f_.get("weights.split_interleaved_gate_up")->boolean;
-        m.sanitize.drop_extra_layers = f_.get("weights.drop_extra_layers") && f_.get("weights.drop_extra_layers")->boolean;
+        m.sanitize.drop_extra_layers = on("weights.drop_extra_layers");
         m.sanitize.split_concatenated_gate_up = f_.get("weights.split_concatenated_gate_up") &&
                                                 f_.get("weights.split_concatenated_gate_up")->boolean;
         if (const Node* fused = f_.get("weights.fused_experts.gate_up"); fused && fused->kind == Node::Kind::String) {
@@ -94,8 +94,8 @@ public:
             m.sanitize.rename_entries = literal_entries(rename);
         }
         m.sanitize.split_stacked_gate_up =
-            f_.get("weights.split_stacked_gate_up") && f_.get("weights.split_stacked_gate_up")->boolean;
-        m.sanitize.fuse_gate_up = f_.get("weights.fuse_gate_up") && f_.get("weights.fuse_gate_up")->boolean;
+            on("weights.split_stacked_gate_up");
+        m.sanitize.fuse_gate_up = on("weights.fuse_gate_up");
         if (const Node* marker = f_.get("weights.converted_norm_offset.marker"); marker && marker->kind == Node::Kind::String) {
             std::vector<std::string> norms = f_.strings("weights.converted_norm_offset.norms");
             m.sanitize.converted_norms = !norms.empty();
@@ -245,6 +245,12 @@ private:
         return t ? t->swift_type : "Never";
     }
 
+    /// A boolean key the family sets true (absent or false: off).
+    bool on(const char* path) const {
+        const Node* n = f_.get(path);
+        return n && n->kind == Node::Kind::Bool && n->boolean;
+    }
+
     /// `args.x` for a bound config field; `nil` when an optional binding is absent.
     std::string binding_expr(const std::string& path, bool may_be_absent) {
         const Node* n = f_.get(path);
@@ -359,15 +365,15 @@ private:
                 out.has_doc = true;
             }
             if (const Node* read = spec.find("read"); read && read->kind == Node::Kind::Bool) out.read = read->boolean;
-            if (const Node* fb = spec.find("fallback"); fb && fb->kind == Node::Kind::String &&
-                                                        fb->text.find('.') == std::string::npos) {
+            const Node* fb = spec.find("fallback");
+            if (fb && fb->kind == Node::Kind::String && fb->text.find('.') == std::string::npos) {
                 // Another field: the same setting under an older name, optional, read before this one.
                 if (const FieldDecl* fd = field(fb->text)) {
                     out.has_fallback = true;
                     out.fallback_field = fd->swift_name;
                     out.fallback_path = namer::string_literal(fb->text);
                 }
-            } else if (const Node* fb = spec.find("fallback"); fb && fb->kind == Node::Kind::String) {
+            } else if (fb && fb->kind == Node::Kind::String) {
                 std::string base = fb->text.substr(0, fb->text.find('.'));
                 std::string member = fb->text.substr(fb->text.find('.') + 1);
                 if (const FieldDecl* fd = field(base)) {
@@ -771,10 +777,11 @@ private:
                                         ? "(nil, " + std::to_string(kSparseMixerExperts) + ")"
                                         : sized("experts.per_token");
             // Without routed experts (a dense checkpoint) nothing is routed.
-            const Node* alone = f_.get("experts.shared.alone_without_experts");
             const Node* count = f_.get("experts.count");
             const FieldDecl* count_field = count && count->kind == Node::Kind::String ? field(count->text) : nullptr;
-            if (alone && alone->boolean && count_field) condition += " && " + count_field->swift_name + " > 0";
+            if (on("experts.shared.alone_without_experts") && count_field) {
+                condition += " && " + count_field->swift_name + " > 0";
+            }
             c.routing_checks.push_back(ir::RoutingCheck{condition, sized("experts.count"), per_token,
                                                         sized("experts.router.groups.count"),
                                                         sized("experts.router.groups.selected")});
@@ -838,9 +845,9 @@ private:
         }
         a.q_norm_key = key_literal("attention.keys.q_norm");
         a.k_norm_key = key_literal("attention.keys.k_norm");
-        a.sinks = f_.get("attention.sinks") && f_.get("attention.sinks")->boolean;
-        a.v_norm = f_.get("attention.v_norm") && f_.get("attention.v_norm")->boolean;
-        a.output_gate = f_.get("attention.output_gate") && f_.get("attention.output_gate")->boolean;
+        a.sinks = on("attention.sinks");
+        a.v_norm = on("attention.v_norm");
+        a.output_gate = on("attention.output_gate");
         lower_clip(a);
         a.kv_sharing = c.validates_kv_sharing;
         if (a.kv_sharing) a.shared_layers = "args." + c.kv_sharing_field;
@@ -1259,13 +1266,13 @@ private:
         }
         r.laurel = f_.get("residual.laurel.rank") != nullptr;
         if (r.laurel) r.laurel_rank = binding_expr("residual.laurel.rank", false);
-        r.layer_scalar = f_.get("residual.layer_scalar") && f_.get("residual.layer_scalar")->boolean;
+        r.layer_scalar = on("residual.layer_scalar");
         std::string parallel = flag_expr("residual.parallel");
         r.parallel = parallel != "false";
         r.parallel_always = parallel == "true";
         r.parallel_switched = r.parallel && !r.parallel_always;
         if (r.parallel_switched) r.parallel_flag = parallel;
-        if (r.parallel && f_.get("residual.parallel_mlp_norm") && f_.get("residual.parallel_mlp_norm")->boolean) {
+        if (r.parallel && on("residual.parallel_mlp_norm")) {
             r.parallel_own_norms = true;
             r.parallel_own_norms_switched = r.parallel_switched;
             r.parallel_always = false;
@@ -1486,11 +1493,10 @@ private:
                                                                     !enabled->boolean);
         if (e.shared) {
             e.shared_intermediate = layer_binding_expr("experts.shared.intermediate", e.per_layer);
-            e.shared_gated = f_.get("experts.shared.gated") && f_.get("experts.shared.gated")->boolean;
+            e.shared_gated = on("experts.shared.gated");
             e.shared_optional = !f_.flag_is_const("experts.shared.enabled");
             if (e.shared_optional) e.shared_enabled = flag_expr("experts.shared.enabled");
-            const Node* alone = f_.get("experts.shared.alone_without_experts");
-            e.routed_optional = alone && alone->boolean;
+            e.routed_optional = on("experts.shared.alone_without_experts");
         }
     }
 
@@ -1505,7 +1511,7 @@ private:
         if (m.mlp.sized) m.mlp.intermediate = "hiddenDimensions";
         std::vector<std::string> feed_forwards = f_.strings("layers.feed_forward");
         m.layer.single_block = std::find(feed_forwards.begin(), feed_forwards.end(), "none") != feed_forwards.end();
-        m.layer.summed = f_.get("layers.mixers_summed") && f_.get("layers.mixers_summed")->boolean;
+        m.layer.summed = on("layers.mixers_summed");
         for (const auto& kind : feed_forwards) {
             if (kind == "none") continue;
             ir::ScheduledKind k;

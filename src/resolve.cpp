@@ -770,6 +770,20 @@ private:
     }
 
     /// An error at every value under `n` (at `path`) that a document states, not a default.
+    /// A key set to true or bound to a config field (which may turn it on).
+    static bool stated(const Node* n) { return n && (n->kind == Node::Kind::String || n->boolean); }
+
+    /// A layer of another shape than the usual two blocks (`shape`, as errors name it, and `verb`
+    /// agreeing with it) is pre-norm, with none of `keys`, the options of a two-block layer's residual.
+    void check_layer_shape(const std::string& shape, const std::string& verb, std::initializer_list<const char*> keys) {
+        if (const Node* placement = f_.get("norm.placement"); placement && placement->text != "pre") {
+            error(placement->loc, "norm.placement", shape + " " + verb + " 'pre'");
+        }
+        for (const char* key : keys) {
+            if (const Node* n = f_.get(key); stated(n)) error(n->loc, key, "does not apply to " + shape);
+        }
+    }
+
     void report_stated(const Node* n, const std::string& path, const std::string& message) {
         if (!n) return;
         if (n->is_map()) {
@@ -818,7 +832,7 @@ private:
                 error(n->loc, key, "does not apply beside '" + kind + "'");
             }
         }
-        if (const Node* parallel = f_.get("residual.parallel"); parallel && (parallel->kind == Node::Kind::String || parallel->boolean)) {
+        if (const Node* parallel = f_.get("residual.parallel"); stated(parallel)) {
             error(parallel->loc, "residual.parallel", "does not apply beside '" + kind + "'");
         }
     }
@@ -859,19 +873,9 @@ private:
     /// A layer without a feed-forward is x + mixer(norm(x)): one norm before the mixer, nothing the
     /// feed-forward's half of a layer would hold.
     void check_without_feed_forward(const Node* slot) {
-        const Node* placement = f_.get("norm.placement");
-        if (placement && placement->text != "pre") {
-            error(placement->loc, "norm.placement", "a layer without a feed-forward takes 'pre'");
-        }
-        if (const Node* parallel = f_.get("residual.parallel"); parallel && (parallel->kind == Node::Kind::String || parallel->boolean)) {
-            error(parallel->loc, "residual.parallel", "does not apply to a layer without a feed-forward");
-        }
-        for (const char* key : {"residual.multiplier", "residual.layer_scalar", "residual.clip_float16", "embedding.per_layer.width",
-                                "experts.beside_mlp"}) {
-            if (const Node* n = f_.get(key); n && (n->kind == Node::Kind::String || n->boolean)) {
-                error(n->loc, key, "does not apply to a layer without a feed-forward");
-            }
-        }
+        check_layer_shape("a layer without a feed-forward", "takes",
+                          {"residual.parallel", "residual.multiplier", "residual.layer_scalar", "residual.clip_float16",
+                           "embedding.per_layer.width", "experts.beside_mlp"});
         if (!uses_kind("layers.mixer", "selective_ssm") && !uses_kind("layers.mixer", "ssd")) {
             error(slot->loc, "layers.feed_forward", "a layer needs a feed-forward kind beside an attention or convolution mixer");
         }
@@ -918,19 +922,9 @@ private:
         same_key("layers.mixer", "ssd", "ssd.keys.block");
         same_key("layers.feed_forward", "mlp", "mlp.keys.block");
         same_key("layers.feed_forward", "experts", "experts.keys.block");
-        const Node* placement = f_.get("norm.placement");
-        if (placement && placement->text != "pre") {
-            error(placement->loc, "norm.placement", "a layer of one block takes 'pre'");
-        }
-        if (const Node* parallel = f_.get("residual.parallel"); parallel && (parallel->kind == Node::Kind::String || parallel->boolean)) {
-            error(parallel->loc, "residual.parallel", "does not apply to a layer of one block");
-        }
-        for (const char* key : {"residual.multiplier", "residual.layer_scalar", "residual.clip_float16", "residual.float32",
-                                "embedding.per_layer.width", "experts.beside_mlp"}) {
-            if (const Node* n = f_.get(key); n && (n->kind == Node::Kind::String || n->boolean)) {
-                error(n->loc, key, "does not apply to a layer of one block");
-            }
-        }
+        check_layer_shape("a layer of one block", "takes",
+                          {"residual.parallel", "residual.multiplier", "residual.layer_scalar", "residual.clip_float16",
+                           "residual.float32", "embedding.per_layer.width", "experts.beside_mlp"});
     }
 
     /// The selective state-space block is the one mixer of every layer, or takes its layers beside
@@ -1013,16 +1007,11 @@ private:
         if (!ff || !ff->is_list() || ff->items.size() != 1 || !uses_kind("layers.feed_forward", "mlp")) {
             error(flag->loc, "layers.mixers_summed", "layers that sum their mixers take one feed-forward, 'mlp'");
         }
-        if (const Node* placement = f_.get("norm.placement"); placement && placement->text != "pre") {
-            error(placement->loc, "norm.placement", "layers that sum their mixers take 'pre'");
-        }
+        // The parallel residual is refused beside 'ssd', as for any layer beside a recurrence.
+        check_layer_shape("layers that sum their mixers", "take",
+                          {"residual.multiplier", "residual.layer_scalar", "residual.clip_float16", "residual.float32",
+                           "embedding.per_layer.width", "attention.rope.layers"});
         check_beside_attention("ssd");
-        for (const char* key : {"residual.multiplier", "residual.layer_scalar", "residual.clip_float16", "residual.float32",
-                                "embedding.per_layer.width", "attention.rope.layers"}) {
-            if (const Node* n = f_.get(key); n && (n->kind == Node::Kind::String || n->boolean)) {
-                error(n->loc, key, "does not apply to layers that sum their mixers");
-            }
-        }
     }
 
     /// The muP multipliers are folded as a PyTorch-layout checkpoint loads, which the `ssd`
@@ -1190,7 +1179,7 @@ private:
                                                  "not experts beside the MLP or weighted inputs");
         }
         const Node* latent_bias = f_.get("experts.latent_bias");
-        if (!has_latent && latent_bias && (latent_bias->kind == Node::Kind::String || latent_bias->boolean)) {
+        if (!has_latent && stated(latent_bias)) {
             error(latent_bias->loc, "experts.latent_bias", "applies with 'experts.latent'");
         }
     }
@@ -1236,8 +1225,7 @@ private:
         } else if (beside_mlp) {
             error(alone->loc, path, "experts beside the dense MLP are switched by 'experts.beside_mlp' instead");
         }
-        const Node* bias = f_.get("experts.router.selection_bias");
-        if (bias && (bias->kind == Node::Kind::String || bias->boolean)) {
+        if (stated(f_.get("experts.router.selection_bias"))) {
             error(alone->loc, path, "a selection bias belongs to the router, which may be absent; "
                                     "'experts.router.selection_bias' is set");
         }

@@ -95,10 +95,15 @@ def feed_forward_module(layer):
             return getattr(layer, name)
 
 
-def ungated_mlp(mlp) -> tuple[str, int] | None:
-    """A layer-per-block model's feed-forward block: an ungated MLP (up_proj) is `mlp`."""
-    if hasattr(mlp, "up_proj") and not hasattr(mlp, "gate_proj"):
-        return "mlp", mlp.up_proj.weight.shape[0]
+def block_feed_forward(layer) -> tuple[str, int | None] | None:
+    """A layer-per-block model's feed-forward as both references build it: none on a mixing block, an
+    ungated MLP (up_proj) as `mlp`; None where the layer's own module decides (and for any other)."""
+    if not hasattr(layer, "block_type"):
+        return None
+    if mixer_kind(layer) != "none":
+        return "none", None
+    if hasattr(layer.mixer, "up_proj") and not hasattr(layer.mixer, "gate_proj"):
+        return "mlp", layer.mixer.up_proj.weight.shape[0]
     return None
 
 
@@ -106,11 +111,8 @@ def mlx_lm_feed_forward(layer) -> tuple[str, int | None]:
     """A layer's feed-forward kind and width in mlx-lm: experts keep stacked [E, I, H] projections
     (switch_mlp or experts), a dense MLP separate or fused gate and up projections; a layer-per-block
     model's mixing block has none."""
-    if hasattr(layer, "block_type"):
-        if mixer_kind(layer) != "none":
-            return "none", None
-        if ungated_mlp(layer.mixer):
-            return ungated_mlp(layer.mixer)
+    if block := block_feed_forward(layer):
+        return block
     mlp = feed_forward_module(layer)
     for name in ("switch_mlp", "experts"):
         if hasattr(mlp, name):
@@ -122,11 +124,8 @@ def mlx_lm_feed_forward(layer) -> tuple[str, int | None]:
 
 def transformers_feed_forward(layer, hidden: int) -> tuple[str, int | None]:
     """The same in transformers, whose experts fuse gate and up: [E, 2I, H], or GPT-OSS's [E, H, 2I]."""
-    if hasattr(layer, "block_type"):
-        if mixer_kind(layer) != "none":
-            return "none", None
-        if ungated_mlp(layer.mixer):
-            return ungated_mlp(layer.mixer)
+    if block := block_feed_forward(layer):
+        return block
     mlp = feed_forward_module(layer)
     if hasattr(mlp, "experts"):
         _, rows, columns = mlp.experts.gate_up_proj.shape
